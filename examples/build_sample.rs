@@ -1,0 +1,183 @@
+//! Builds `sample_projects/macron-china-ukraine.ron` from the two articles in
+//! `../shared/articles/` and the hand annotation in
+//! `sample_projects/macron-china-ukraine.annotations.json`.
+//!
+//! Run: `cargo run --example build_sample --no-default-features -- ../shared/articles`
+//!
+//! The annotation file names each span by its exact quote and which occurrence of it in the
+//! text (1-based, counting every match), so it can be read and reviewed without offsets.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use jiff::Timestamp;
+use marginalia::intake;
+use marginalia::model::{
+    Annotation, AnnotationId, ByteOffset, DocStatus, Document, DocumentMeta, Entity, EntityKind,
+    Fragment, Project, Relation, RelationId, ReviewStatus, quote_of,
+};
+use marginalia::store;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Spec {
+    documents: Vec<DocSpec>,
+    entities: Vec<EntitySpec>,
+    annotations: Vec<AnnotationSpec>,
+    relations: Vec<RelationSpec>,
+}
+
+#[derive(Deserialize)]
+struct DocSpec {
+    file: String,
+    id: String,
+    title: String,
+    source: Option<String>,
+    author: Option<String>,
+    published: Option<String>,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EntitySpec {
+    id: String,
+    name: String,
+    kind: EntityKind,
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct AnnotationSpec {
+    key: String,
+    doc: String,
+    tag: String,
+    quote: String,
+    occurrence: usize,
+    entity: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RelationSpec {
+    kind: String,
+    from: String,
+    to: String,
+}
+
+const ANNOTATOR: &str = "analyst";
+
+/// Byte offset of the `n`th (1-based) match of `quote` in `text`, counting every match.
+fn nth_match(text: &str, quote: &str, n: usize) -> Option<usize> {
+    let mut from = 0;
+    let mut found = None;
+    for _ in 0..n {
+        let at = from + text.get(from..)?.find(quote)?;
+        found = Some(at);
+        from = at + text.get(at..)?.chars().next()?.len_utf8();
+    }
+    found
+}
+
+fn main() -> anyhow::Result<()> {
+    let articles = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "../shared/articles".into()),
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects");
+    let spec_path = root.join("macron-china-ukraine.annotations.json");
+    let spec: Spec = serde_json::from_str(&std::fs::read_to_string(&spec_path)?)
+        .with_context(|| spec_path.display().to_string())?;
+    let when: Timestamp = "2026-11-21T12:00:00Z".parse()?;
+
+    let mut project = Project::new("Macron, China and the war in Ukraine (sample)");
+    project.notes = "Two news articles (2023, 2025) on French President Emmanuel Macron's attempts to enlist China in ending Russia's war against Ukraine, annotated by hand as an example: every actor mention linked to its entity, every claim to who makes it, every condition to the claim that depends on it.".into();
+    project.annotators.insert(ANNOTATOR.into());
+    for d in &spec.documents {
+        let article = intake::read_article(&articles.join(&d.file))?;
+        project.documents.push(Document {
+            id: d.id.as_str().into(),
+            meta: DocumentMeta {
+                title: d.title.clone(),
+                source: d.source.clone(),
+                author: d.author.clone(),
+                published: d.published.clone(),
+                url: d.url.clone(),
+                status: BTreeMap::from([(ANNOTATOR.to_owned(), DocStatus::Done)]),
+            },
+            text: article.text,
+        });
+    }
+    for e in spec.entities {
+        project.entities.insert(
+            e.id.as_str().into(),
+            Entity {
+                id: e.id.as_str().into(),
+                name: e.name,
+                kind: e.kind,
+                aliases: e.aliases,
+                note: String::new(),
+            },
+        );
+    }
+    for a in spec.annotations {
+        let Some(doc) = project.document(&a.doc.as_str().into()) else {
+            bail!("{}: no document {}", a.key, a.doc)
+        };
+        let Some(start) = nth_match(&doc.text, &a.quote, a.occurrence) else {
+            bail!(
+                "{}: occurrence {} of {:?} not found",
+                a.key,
+                a.occurrence,
+                a.quote
+            )
+        };
+        let fragments = vec![Fragment::new(
+            ByteOffset(start)..ByteOffset(start + a.quote.len()),
+        )];
+        let quote = quote_of(&doc.text, &fragments).unwrap_or_default();
+        let annotation = Annotation {
+            id: AnnotationId(a.key.clone()),
+            doc: doc.id.clone(),
+            tag: a.tag.as_str().into(),
+            fragments,
+            quote,
+            annotator: ANNOTATOR.into(),
+            entity: a.entity.map(|e| e.as_str().into()),
+            note: a.note.unwrap_or_default(),
+            status: ReviewStatus::Pending,
+            created: when,
+            modified: when,
+        };
+        project
+            .annotations
+            .insert(annotation.id.clone(), annotation);
+    }
+    for (i, r) in spec.relations.into_iter().enumerate() {
+        let id = RelationId(format!("r{:03}", i + 1));
+        project.relations.insert(
+            id.clone(),
+            Relation {
+                id,
+                kind: r.kind.as_str().into(),
+                from: r.from.as_str().into(),
+                to: r.to.as_str().into(),
+                annotator: ANNOTATOR.into(),
+            },
+        );
+    }
+    let out = root.join("macron-china-ukraine.ron");
+    let text = store::to_string(&project);
+    // Check it the way every load does before writing it.
+    store::from_str(&out, &text)?;
+    store::write_atomically(&out, &text)?;
+    println!(
+        "wrote {} ({} annotations, {} relations, {} entities)",
+        out.display(),
+        project.annotations.len(),
+        project.relations.len(),
+        project.entities.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`.
+//!
+//! Exit codes: 0 success; 1 the input has problems (validation findings, a `--check` that
+//! fails, an unreadable input); 2 usage errors (clap reports those itself).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::intake;
+use crate::model::Project;
+use crate::stats::Stats;
+use crate::store::{self, StoreError};
+
+/// Annotate who says what under which conditions in news articles.
+///
+/// With no command, opens the window on PROJECT, on the last project, or on the bundled sample.
+#[derive(Debug, Parser)]
+#[command(name = "marginalia", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Project file to open in the window.
+    pub project: Option<PathBuf>,
+    /// A headless command; none opens the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty project with the default schema (actor, claim, condition).
+    New {
+        /// The project file to create (it must not exist yet).
+        project: PathBuf,
+        /// Project name (default: the file name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Add articles (txt, md, html; a folder adds every article in it), all or nothing.
+    Add {
+        /// The project file.
+        project: PathBuf,
+        /// Article files or folders.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Check offsets, quotes, hashes and references; list every problem.
+    Validate {
+        /// The project file.
+        project: PathBuf,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite the file canonically (a backup is kept as NAME.ron.bak).
+    Fmt {
+        /// The project file.
+        project: PathBuf,
+        /// Only report whether the file is canonical; change nothing.
+        #[arg(long)]
+        check: bool,
+        /// Move annotations whose quote no longer matches a corrected text to the nearest
+        /// occurrence of the quote (writes nothing if any annotation cannot be placed).
+        #[arg(long, conflicts_with = "check")]
+        reanchor: bool,
+    },
+    /// Count documents, annotations per tag and annotator, relations and entities.
+    Stats {
+        /// The project file.
+        project: PathBuf,
+        /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a headless command; `Err` is an input problem (exit code 1) with its message.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::New { project, name } => new(&project, name),
+        Command::Add { project, files } => add(&project, &files),
+        Command::Validate { project, json } => validate(&project, json),
+        Command::Fmt {
+            project,
+            check,
+            reanchor,
+        } => fmt(&project, check, reanchor),
+        Command::Stats { project, json } => {
+            let stats = Stats::of(&store::load(&project)?);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print!("{}", stats.to_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn new(path: &Path, name: Option<String>) -> anyhow::Result<ExitCode> {
+    if path.exists() {
+        bail!(
+            "{}: already exists; choose another name (nothing was changed)",
+            path.display()
+        );
+    }
+    let name = name.unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    store::save(&Project::new(name), path)?;
+    println!("created {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut project = store::load(path)?;
+    let articles =
+        intake::read_articles(files).map_err(|e| anyhow::anyhow!("{e}\nnothing was added"))?;
+    let (edit, report) = intake::add_articles(&project, articles);
+    edit.apply(&mut project)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    if !report.added.is_empty() {
+        store::save(&project, path)?;
+    }
+    for added in &report.added {
+        println!(
+            "added {} as {} ({:?})",
+            added.path.display(),
+            added.id,
+            added.title
+        );
+    }
+    for skipped in &report.skipped {
+        println!(
+            "skipped {}: the same text is already document {}",
+            skipped.path.display(),
+            skipped.id
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    let problems = store::validate_path(path)?;
+    if json {
+        let list: Vec<_> = problems
+            .list
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "kind": format!("{:?}", p.kind),
+                    "line": p.position.map(|(l, _)| l),
+                    "column": p.position.map(|(_, c)| c),
+                    "message": p.message,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({ "file": path.display().to_string(), "problems": list });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else if problems.list.is_empty() {
+        println!("{}: ok", path.display());
+    } else {
+        println!("{problems}");
+        eprintln!("{} problem(s) in {}", problems.list.len(), path.display());
+    }
+    Ok(if problems.list.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
+    let source = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the project file", path.display()))?;
+    let canonical = if reanchor {
+        let mut file = store::parse(path, &source)?;
+        let report = store::reanchor(&mut file);
+        for m in &report.moved {
+            println!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
+        }
+        if !report.unplaced.is_empty() {
+            for id in &report.unplaced {
+                println!("cannot place {id}: its quote is no longer in the text");
+            }
+            bail!(
+                "{}: {} annotation(s) could not be re-anchored; nothing was written",
+                path.display(),
+                report.unplaced.len()
+            );
+        }
+        let text = store::file_to_string(&file);
+        store::from_str(path, &text).map(|p| store::to_string(&p))?
+    } else {
+        store::to_string(&store::from_str(path, &source)?)
+    };
+    if canonical == source {
+        println!("{}: already canonical", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        println!(
+            "{}: not in canonical form (run `marginalia fmt` to rewrite it)",
+            path.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    store::write_atomically(path, &canonical)?;
+    println!(
+        "{}: rewritten (previous version kept as {})",
+        path.display(),
+        store::backup_path(path).display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints an error the way every command reports one: the message chain, on stderr.
+pub fn report_error(e: &anyhow::Error) {
+    match e.downcast_ref::<StoreError>() {
+        Some(StoreError::Invalid(problems)) => {
+            eprintln!("{problems}");
+            eprintln!(
+                "{}: {} problem(s); run `marginalia validate` for the full list",
+                problems.path.display(),
+                problems.list.len()
+            );
+        }
+        _ => eprintln!("error: {e:#}"),
+    }
+}

@@ -1,0 +1,16 @@
+//! Marginalia: annotate who says what under which conditions in news articles.
+//!
+//! The library holds every behaviour; the binary (`src/main.rs`) only parses arguments and
+//! hands over. Layers, lowest first: [`model`] (pure data and edits), [`store`] (project
+//! files), [`intake`] (reading articles), [`cli`] (the headless commands), and `ui` (the
+//! window, behind the `gui` feature). A layer uses only those below it.
+
+pub mod cli;
+pub mod highlight;
+pub mod intake;
+pub mod model;
+pub mod sample;
+pub mod stats;
+pub mod store;
+#[cfg(feature = "gui")]
+pub mod ui;

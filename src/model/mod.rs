@@ -1,0 +1,35 @@
+//! The data model: projects, documents, annotations and the edits that change them.
+//!
+//! Pure data: nothing here touches files, the clock (callers pass `now`) or a window.
+
+mod annotation;
+mod document;
+mod edit;
+mod history;
+mod ids;
+mod marked;
+mod offset;
+mod project;
+mod schema;
+mod snap;
+
+pub mod ops;
+
+pub use annotation::{Annotation, Entity, EntityKind, Fragment, Relation, ReviewStatus, quote_of};
+pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
+pub use edit::{Edit, EditError, ProjectMeta, project_meta};
+pub use history::History;
+pub use ids::{
+    AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId, fresh as fresh_id,
+};
+pub use marked::parse_marked;
+pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};
+pub use project::{Project, unique_doc_id};
+pub use schema::{PALETTE, RelationType, Rgb, Schema, TagType};
+pub use snap::{
+    SnapOptions, ceil_grapheme, floor_grapheme, is_grapheme_boundary, snap_selection,
+    snap_to_graphemes, snap_to_words, trim_whitespace,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,528 @@
+//! The operations an analyst performs, each built as an [`Edit`] against the current project.
+//!
+//! These functions only read the project; applying the edit (through
+//! [`History::apply`](super::History::apply)) is what changes it.
+
+use jiff::Timestamp;
+
+use super::annotation::{Annotation, Entity, Fragment, Relation, ReviewStatus, quote_of};
+use super::document::{Document, DocumentMeta};
+use super::edit::{Edit, EditError, project_meta};
+use super::ids::{self, AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId};
+use super::project::Project;
+use super::schema::Schema;
+use super::snap::is_grapheme_boundary;
+
+fn invalid(msg: impl Into<String>) -> EditError {
+    EditError::Invalid(msg.into())
+}
+
+fn annotation<'p>(project: &'p Project, id: &AnnotationId) -> Result<&'p Annotation, EditError> {
+    project
+        .annotations
+        .get(id)
+        .ok_or_else(|| invalid(format!("no annotation {id}")))
+}
+
+fn change_annotation(
+    project: &Project,
+    id: &AnnotationId,
+    now: Timestamp,
+    change: impl FnOnce(&mut Annotation),
+) -> Result<Edit, EditError> {
+    let old = annotation(project, id)?;
+    let mut new = old.clone();
+    change(&mut new);
+    if new == *old {
+        return Ok(Edit::none());
+    }
+    new.modified = now;
+    Ok(Edit::Annotation {
+        id: id.clone(),
+        before: Some(Box::new(old.clone())),
+        after: Some(Box::new(new)),
+    })
+}
+
+/// Checks that `fragments` are sorted, non-empty, disjoint and on grapheme boundaries of the
+/// document's text, and returns their quote.
+fn checked_quote(doc: &Document, fragments: &[Fragment]) -> Result<String, EditError> {
+    if fragments.is_empty() {
+        return Err(invalid("an annotation needs at least one fragment"));
+    }
+    for (i, f) in fragments.iter().enumerate() {
+        if f.start >= f.end {
+            return Err(invalid(format!(
+                "fragment {}..{} is empty or reversed",
+                f.start, f.end
+            )));
+        }
+        if !is_grapheme_boundary(&doc.text, f.start) || !is_grapheme_boundary(&doc.text, f.end) {
+            return Err(invalid(format!(
+                "fragment {}..{} does not lie on character boundaries of {}",
+                f.start, f.end, doc.id
+            )));
+        }
+        if i > 0 && fragments.get(i - 1).is_some_and(|prev| prev.end > f.start) {
+            return Err(invalid("fragments overlap or are out of order"));
+        }
+    }
+    quote_of(&doc.text, fragments).ok_or_else(|| invalid("fragment outside the text"))
+}
+
+fn document<'p>(project: &'p Project, id: &DocId) -> Result<&'p Document, EditError> {
+    project
+        .document(id)
+        .ok_or_else(|| invalid(format!("no document {id}")))
+}
+
+fn tag_exists(project: &Project, tag: &TagId) -> Result<(), EditError> {
+    match project.schema.tag(tag) {
+        Some(_) => Ok(()),
+        None => Err(invalid(format!("the schema has no tag {tag}"))),
+    }
+}
+
+/// Tags `fragments` of `doc` with `tag` in `annotator`'s layer. The new annotation's id is
+/// fresh; find it in the returned edit with [`added_annotation`].
+pub fn add_annotation(
+    project: &Project,
+    doc: &DocId,
+    tag: &TagId,
+    fragments: Vec<Fragment>,
+    annotator: &str,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    tag_exists(project, tag)?;
+    let quote = checked_quote(document(project, doc)?, &fragments)?;
+    let annotation = Annotation {
+        id: AnnotationId(ids::fresh("a")),
+        doc: doc.clone(),
+        tag: tag.clone(),
+        fragments,
+        quote,
+        annotator: annotator.to_owned(),
+        entity: None,
+        note: String::new(),
+        status: ReviewStatus::Pending,
+        created: now,
+        modified: now,
+    };
+    let mut edits = vec![Edit::Annotation {
+        id: annotation.id.clone(),
+        before: None,
+        after: Some(Box::new(annotation)),
+    }];
+    edits.extend(ensure_annotator(project, annotator));
+    Ok(Edit::Batch(edits))
+}
+
+/// The annotation an [`add_annotation`] edit adds.
+pub fn added_annotation(edit: &Edit) -> Option<&AnnotationId> {
+    match edit {
+        Edit::Annotation {
+            id,
+            before: None,
+            after: Some(_),
+        } => Some(id),
+        Edit::Batch(edits) => edits.iter().find_map(added_annotation),
+        _ => None,
+    }
+}
+
+/// Adds `annotator` to the project's annotators if it is new.
+pub fn ensure_annotator(project: &Project, annotator: &str) -> Option<Edit> {
+    if annotator.is_empty() || project.annotators.contains(annotator) {
+        return None;
+    }
+    let before = project_meta(project);
+    let mut after = before.clone();
+    after.annotators.insert(annotator.to_owned());
+    Some(Edit::Project {
+        before: Box::new(before),
+        after: Box::new(after),
+    })
+}
+
+/// Removes an annotation and every relation that starts or ends at it.
+pub fn remove_annotation(project: &Project, id: &AnnotationId) -> Result<Edit, EditError> {
+    let old = annotation(project, id)?;
+    let mut edits: Vec<Edit> = project.relations_of(id).map(remove_relation_edit).collect();
+    edits.push(Edit::Annotation {
+        id: id.clone(),
+        before: Some(Box::new(old.clone())),
+        after: None,
+    });
+    Ok(Edit::Batch(edits))
+}
+
+/// Removes several annotations at once (one undo step).
+pub fn remove_annotations(project: &Project, ids: &[AnnotationId]) -> Result<Edit, EditError> {
+    let mut relations: Vec<&Relation> =
+        ids.iter().flat_map(|id| project.relations_of(id)).collect();
+    relations.sort_by(|a, b| a.id.cmp(&b.id));
+    relations.dedup_by(|a, b| a.id == b.id);
+    let mut edits: Vec<Edit> = relations.into_iter().map(remove_relation_edit).collect();
+    for id in ids {
+        edits.push(Edit::Annotation {
+            id: id.clone(),
+            before: Some(Box::new(annotation(project, id)?.clone())),
+            after: None,
+        });
+    }
+    Ok(Edit::Batch(edits))
+}
+
+fn remove_relation_edit(r: &Relation) -> Edit {
+    Edit::Relation {
+        id: r.id.clone(),
+        before: Some(r.clone()),
+        after: None,
+    }
+}
+
+/// Gives an annotation another tag. Relations the schema no longer allows are removed with it.
+pub fn retag(
+    project: &Project,
+    id: &AnnotationId,
+    tag: &TagId,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    retag_all(project, std::slice::from_ref(id), tag, now)
+}
+
+/// Gives several annotations one tag (one undo step).
+pub fn retag_all(
+    project: &Project,
+    ids: &[AnnotationId],
+    tag: &TagId,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    tag_exists(project, tag)?;
+    let mut edits = Vec::new();
+    for id in ids {
+        edits.push(change_annotation(project, id, now, |a| {
+            a.tag = tag.clone()
+        })?);
+    }
+    // Relations whose ends no longer fit their type go with the retag, so the project stays valid.
+    let tag_after = |a: &AnnotationId| -> Option<&TagId> {
+        if ids.contains(a) {
+            Some(tag)
+        } else {
+            project.annotations.get(a).map(|x| &x.tag)
+        }
+    };
+    for r in project
+        .relations
+        .values()
+        .filter(|r| ids.contains(&r.from) || ids.contains(&r.to))
+    {
+        let allowed = match (
+            project.schema.relation(&r.kind),
+            tag_after(&r.from),
+            tag_after(&r.to),
+        ) {
+            (Some(kind), Some(from), Some(to)) => kind.allows(from, to),
+            _ => false,
+        };
+        if !allowed {
+            edits.push(remove_relation_edit(r));
+        }
+    }
+    Ok(Edit::Batch(edits))
+}
+
+/// Moves an annotation's boundaries.
+pub fn resize(
+    project: &Project,
+    id: &AnnotationId,
+    fragments: Vec<Fragment>,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    let old = annotation(project, id)?;
+    let quote = checked_quote(document(project, &old.doc)?, &fragments)?;
+    change_annotation(project, id, now, |a| {
+        a.fragments = fragments;
+        a.quote = quote;
+    })
+}
+
+/// Sets an annotation's note.
+pub fn set_note(
+    project: &Project,
+    id: &AnnotationId,
+    note: &str,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    change_annotation(project, id, now, |a| a.note = note.to_owned())
+}
+
+/// Links an annotation to an entity of the registry, or unlinks it.
+pub fn set_entity(
+    project: &Project,
+    id: &AnnotationId,
+    entity: Option<&EntityId>,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    if let Some(e) = entity.filter(|e| !project.entities.contains_key(*e)) {
+        return Err(invalid(format!("no entity {e}")));
+    }
+    change_annotation(project, id, now, |a| a.entity = entity.cloned())
+}
+
+/// Records a review decision.
+pub fn set_review_status(
+    project: &Project,
+    id: &AnnotationId,
+    status: ReviewStatus,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    change_annotation(project, id, now, |a| a.status = status)
+}
+
+/// Links two annotations of the same document with a relation the schema allows.
+pub fn add_relation(
+    project: &Project,
+    kind: &RelationKindId,
+    from: &AnnotationId,
+    to: &AnnotationId,
+    annotator: &str,
+) -> Result<Edit, EditError> {
+    let (a, b) = (annotation(project, from)?, annotation(project, to)?);
+    let rel = project
+        .schema
+        .relation(kind)
+        .ok_or_else(|| invalid(format!("the schema has no relation {kind}")))?;
+    if !rel.allows(&a.tag, &b.tag) {
+        return Err(invalid(format!(
+            "{} cannot link a {} to a {}",
+            rel.label, a.tag, b.tag
+        )));
+    }
+    if a.doc != b.doc {
+        return Err(invalid("a relation links annotations of one document"));
+    }
+    if project
+        .relations
+        .values()
+        .any(|r| &r.kind == kind && &r.from == from && &r.to == to)
+    {
+        return Ok(Edit::none());
+    }
+    let relation = Relation {
+        id: RelationId(ids::fresh("r")),
+        kind: kind.clone(),
+        from: from.clone(),
+        to: to.clone(),
+        annotator: annotator.to_owned(),
+    };
+    Ok(Edit::Relation {
+        id: relation.id.clone(),
+        before: None,
+        after: Some(relation),
+    })
+}
+
+/// Removes a relation.
+pub fn remove_relation(project: &Project, id: &RelationId) -> Result<Edit, EditError> {
+    let r = project
+        .relations
+        .get(id)
+        .ok_or_else(|| invalid(format!("no relation {id}")))?;
+    Ok(remove_relation_edit(r))
+}
+
+/// Adds an entity to the registry, or replaces the one with the same id.
+pub fn put_entity(project: &Project, entity: Entity) -> Edit {
+    let before = project.entities.get(&entity.id).cloned();
+    if before.as_ref() == Some(&entity) {
+        return Edit::none();
+    }
+    Edit::Entity {
+        id: entity.id.clone(),
+        before,
+        after: Some(entity),
+    }
+}
+
+/// Merges entity `gone` into `keep`: its mentions point to `keep`, its name and aliases become
+/// aliases of `keep`, and `gone` leaves the registry.
+pub fn merge_entities(
+    project: &Project,
+    keep: &EntityId,
+    gone: &EntityId,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    let missing = |id: &EntityId| invalid(format!("no entity {id}"));
+    let kept = project.entities.get(keep).ok_or_else(|| missing(keep))?;
+    let removed = project.entities.get(gone).ok_or_else(|| missing(gone))?;
+    if keep == gone {
+        return Ok(Edit::none());
+    }
+    let mut merged = kept.clone();
+    for alias in std::iter::once(&removed.name).chain(&removed.aliases) {
+        if alias != &merged.name && !merged.aliases.contains(alias) {
+            merged.aliases.push(alias.clone());
+        }
+    }
+    let mut edits = vec![put_entity(project, merged)];
+    for a in project
+        .annotations
+        .values()
+        .filter(|a| a.entity.as_ref() == Some(gone))
+    {
+        edits.push(change_annotation(project, &a.id, now, |a| {
+            a.entity = Some(keep.clone())
+        })?);
+    }
+    edits.push(Edit::Entity {
+        id: gone.clone(),
+        before: Some(removed.clone()),
+        after: None,
+    });
+    Ok(Edit::Batch(edits))
+}
+
+/// Removes an entity; its mentions are unlinked, not removed.
+pub fn remove_entity(project: &Project, id: &EntityId, now: Timestamp) -> Result<Edit, EditError> {
+    let entity = project
+        .entities
+        .get(id)
+        .ok_or_else(|| invalid(format!("no entity {id}")))?;
+    let mut edits = Vec::new();
+    for a in project
+        .annotations
+        .values()
+        .filter(|a| a.entity.as_ref() == Some(id))
+    {
+        edits.push(change_annotation(project, &a.id, now, |a| a.entity = None)?);
+    }
+    edits.push(Edit::Entity {
+        id: id.clone(),
+        before: Some(entity.clone()),
+        after: None,
+    });
+    Ok(Edit::Batch(edits))
+}
+
+/// Adds a document at the end of the list.
+pub fn add_document(project: &Project, doc: Document) -> Result<Edit, EditError> {
+    if project.document(&doc.id).is_some() {
+        return Err(invalid(format!(
+            "a document {} is already in the project",
+            doc.id
+        )));
+    }
+    Ok(Edit::Document {
+        index: project.documents.len(),
+        before: None,
+        after: Some(Box::new(doc)),
+    })
+}
+
+/// Removes a document with its annotations and their relations.
+pub fn remove_document(project: &Project, id: &DocId) -> Result<Edit, EditError> {
+    let index = project
+        .document_index(id)
+        .ok_or_else(|| invalid(format!("no document {id}")))?;
+    let ids: Vec<AnnotationId> = project
+        .annotations
+        .values()
+        .filter(|a| &a.doc == id)
+        .map(|a| a.id.clone())
+        .collect();
+    let mut edits = vec![remove_annotations(project, &ids)?];
+    let doc = project.documents.get(index).cloned().map(Box::new);
+    edits.push(Edit::Document {
+        index,
+        before: doc,
+        after: None,
+    });
+    Ok(Edit::Batch(edits))
+}
+
+/// Changes a document's metadata.
+pub fn set_document_meta(
+    project: &Project,
+    id: &DocId,
+    meta: DocumentMeta,
+) -> Result<Edit, EditError> {
+    let doc = document(project, id)?;
+    if doc.meta == meta {
+        return Ok(Edit::none());
+    }
+    Ok(Edit::DocumentMeta {
+        doc: id.clone(),
+        before: Box::new(doc.meta.clone()),
+        after: Box::new(meta),
+    })
+}
+
+/// Replaces the schema as a whole (colours, labels, keys, order, definitions). Tag and
+/// relation ids that annotations use must stay: use [`rename_tag`] to change one.
+pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> {
+    for a in project.annotations.values() {
+        if schema.tag(&a.tag).is_none() {
+            return Err(invalid(format!(
+                "tag {} is still used by annotation {}",
+                a.tag, a.id
+            )));
+        }
+    }
+    for r in project.relations.values() {
+        if schema.relation(&r.kind).is_none() {
+            return Err(invalid(format!(
+                "relation type {} is still used by relation {}",
+                r.kind, r.id
+            )));
+        }
+    }
+    if schema == project.schema {
+        return Ok(Edit::none());
+    }
+    Ok(Edit::Schema {
+        before: Box::new(project.schema.clone()),
+        after: Box::new(schema),
+    })
+}
+
+/// Renames a tag's id (and label): its annotations and the relation types that name it follow.
+pub fn rename_tag(
+    project: &Project,
+    old: &TagId,
+    new: &TagId,
+    label: &str,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    tag_exists(project, old)?;
+    if old != new && project.schema.tag(new).is_some() {
+        return Err(invalid(format!("the schema already has a tag {new}")));
+    }
+    let mut schema = project.schema.clone();
+    for t in schema.tags.iter_mut().filter(|t| &t.id == old) {
+        t.id = new.clone();
+        t.label = label.to_owned();
+    }
+    for r in &mut schema.relations {
+        for t in r
+            .from
+            .iter_mut()
+            .chain(r.to.iter_mut())
+            .filter(|t| *t == old)
+        {
+            *t = new.clone();
+        }
+    }
+    let mut edits = Vec::new();
+    for a in project.annotations.values().filter(|a| &a.tag == old) {
+        edits.push(change_annotation(project, &a.id, now, |a| {
+            a.tag = new.clone()
+        })?);
+    }
+    edits.push(Edit::Schema {
+        before: Box::new(project.schema.clone()),
+        after: Box::new(schema),
+    });
+    Ok(Edit::Batch(edits))
+}

@@ -1,0 +1,203 @@
+//! The schema: which tags and relations a project uses.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{RelationKindId, TagId};
+
+/// An sRGB colour, written `#RRGGBB` in project files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// Parses `#RRGGBB` (the `#` is optional).
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.strip_prefix('#').unwrap_or(s);
+        if hex.len() != 6 || !hex.is_ascii() {
+            return None;
+        }
+        let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+        Some(Rgb(byte(0)?, byte(2)?, byte(4)?))
+    }
+
+    /// The colour formatted `#RRGGBB`.
+    pub fn to_hex(self) -> String {
+        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+    }
+}
+
+impl Serialize for Rgb {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Rgb::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("expected a colour \"#RRGGBB\", found {s:?}"))
+        })
+    }
+}
+
+/// The Okabe–Ito palette: eight colours told apart with every common colour-vision deficiency.
+pub const PALETTE: [Rgb; 7] = [
+    Rgb(0x00, 0x72, 0xB2), // blue
+    Rgb(0xE6, 0x9F, 0x00), // orange
+    Rgb(0x00, 0x9E, 0x73), // bluish green
+    Rgb(0xCC, 0x79, 0xA7), // reddish purple
+    Rgb(0x56, 0xB4, 0xE9), // sky blue
+    Rgb(0xD5, 0x5E, 0x00), // vermillion
+    Rgb(0xF0, 0xE4, 0x42), // yellow
+];
+
+/// A kind of span an analyst can tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagType {
+    /// Stable identifier, used by annotations and exports.
+    pub id: TagId,
+    /// Name shown to the analyst.
+    pub label: String,
+    /// Highlight colour.
+    pub color: Rgb,
+    /// The key that applies this tag (`"1"`, `"2"` …), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// One-line definition, shown as a tooltip where the analyst tags.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub definition: String,
+    /// Longer coding guideline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guideline: String,
+}
+
+/// A kind of link between two annotations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationType {
+    /// Stable identifier.
+    pub id: RelationKindId,
+    /// Name shown to the analyst.
+    pub label: String,
+    /// Tags allowed at the source (empty: any).
+    #[serde(default)]
+    pub from: Vec<TagId>,
+    /// Tags allowed at the target (empty: any).
+    #[serde(default)]
+    pub to: Vec<TagId>,
+    /// One-line definition.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub definition: String,
+}
+
+impl RelationType {
+    /// Whether this relation may link an annotation tagged `from` to one tagged `to`.
+    pub fn allows(&self, from: &TagId, to: &TagId) -> bool {
+        (self.from.is_empty() || self.from.contains(from))
+            && (self.to.is_empty() || self.to.contains(to))
+    }
+}
+
+/// The tag and relation types of a project, in the order the analyst sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Tag types.
+    pub tags: Vec<TagType>,
+    /// Relation types.
+    #[serde(default)]
+    pub relations: Vec<RelationType>,
+}
+
+impl Schema {
+    /// The tag type with this id.
+    pub fn tag(&self, id: &TagId) -> Option<&TagType> {
+        self.tags.iter().find(|t| &t.id == id)
+    }
+
+    /// The relation type with this id.
+    pub fn relation(&self, id: &RelationKindId) -> Option<&RelationType> {
+        self.relations.iter().find(|r| &r.id == id)
+    }
+}
+
+impl Default for Schema {
+    /// Actors, claims and conditions; claims said by actors and conditional on conditions.
+    fn default() -> Self {
+        let tag = |id: &str, label: &str, color: Rgb, key: &str, definition: &str| TagType {
+            id: id.into(),
+            label: label.to_owned(),
+            color,
+            key: Some(key.to_owned()),
+            definition: definition.to_owned(),
+            guideline: String::new(),
+        };
+        let [blue, orange, green, ..] = PALETTE;
+        Schema {
+            tags: vec![
+                tag(
+                    "actor",
+                    "Actor",
+                    blue,
+                    "1",
+                    "A person, organisation, state or group that speaks, wants or acts.",
+                ),
+                tag(
+                    "claim",
+                    "Claim",
+                    orange,
+                    "2",
+                    "A position, demand, proposal or assertion that an actor puts forward.",
+                ),
+                tag(
+                    "condition",
+                    "Condition",
+                    green,
+                    "3",
+                    "A condition or circumstance on which a claim depends.",
+                ),
+            ],
+            relations: vec![
+                RelationType {
+                    id: "said_by".into(),
+                    label: "said by".to_owned(),
+                    from: vec!["claim".into()],
+                    to: vec!["actor".into()],
+                    definition: "Links a claim to the actor who makes it.".to_owned(),
+                },
+                RelationType {
+                    id: "conditional_on".into(),
+                    label: "conditional on".to_owned(),
+                    from: vec!["claim".into()],
+                    to: vec!["condition".into()],
+                    definition: "Links a claim to a condition it depends on.".to_owned(),
+                },
+            ],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_round_trip_and_bad_ones_are_refused() {
+        assert_eq!(Rgb::parse("#0072B2"), Some(Rgb(0, 0x72, 0xB2)));
+        assert_eq!(Rgb(0, 0x72, 0xB2).to_hex(), "#0072B2");
+        assert_eq!(Rgb::parse("#12345"), None);
+        assert_eq!(Rgb::parse("#12345é"), None);
+    }
+
+    #[test]
+    fn default_schema_links_claims_to_actors_and_conditions() {
+        let schema = Schema::default();
+        let said_by = schema.relation(&"said_by".into());
+        assert!(said_by.is_some_and(|r| r.allows(&"claim".into(), &"actor".into())));
+        assert!(said_by.is_some_and(|r| !r.allows(&"actor".into(), &"claim".into())));
+        let keys: Vec<_> = schema
+            .tags
+            .iter()
+            .filter_map(|t| t.key.as_deref())
+            .collect();
+        assert_eq!(keys, ["1", "2", "3"]);
+    }
+}

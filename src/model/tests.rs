@@ -1,0 +1,290 @@
+//! Edit and history tests: every operation undoes to the exact project it started from.
+
+use jiff::Timestamp;
+use proptest::prelude::*;
+
+use super::*;
+
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_second(1_700_000_000 + secs).unwrap()
+}
+
+/// A project with one document made from marked text, its marks added as annotations by "ana".
+fn project_from(marked: &str) -> (Project, Vec<AnnotationId>) {
+    let (text, marks) = parse_marked(marked).unwrap();
+    let mut project = Project::new("test");
+    project.documents.push(Document::new("d", "Doc", text));
+    let mut ids = Vec::new();
+    for (tag, range) in marks {
+        let edit = ops::add_annotation(
+            &project,
+            &"d".into(),
+            &tag,
+            vec![Fragment::new(range)],
+            "ana",
+            t(0),
+        )
+        .unwrap();
+        ids.push(ops::added_annotation(&edit).unwrap().clone());
+        edit.apply(&mut project).unwrap();
+    }
+    (project, ids)
+}
+
+#[test]
+fn adding_records_quote_annotator_and_layer() {
+    let (project, ids) = project_from("[actor|Macron 👩‍👩‍👧] said [claim|talks could start]");
+    let a = &project.annotations[&ids[0]];
+    assert_eq!(a.quote, "Macron 👩‍👩‍👧");
+    assert_eq!(a.annotator, "ana");
+    assert!(project.annotators.contains("ana"));
+    assert_eq!(project.annotations[&ids[1]].quote, "talks could start");
+}
+
+#[test]
+fn a_fragment_splitting_a_grapheme_is_refused() {
+    let (project, _) = project_from("e\u{301}t\u{e9}");
+    let split = Fragment::new(ByteOffset(0)..ByteOffset(1));
+    let err = ops::add_annotation(
+        &project,
+        &"d".into(),
+        &"actor".into(),
+        vec![split],
+        "ana",
+        t(0),
+    );
+    assert!(matches!(err, Err(EditError::Invalid(_))));
+}
+
+#[test]
+fn removing_an_annotation_removes_its_relations_and_undo_restores_both() {
+    let (mut project, ids) = project_from("[actor|Macron] said [claim|talks could start]");
+    let link = ops::add_relation(&project, &"said_by".into(), &ids[1], &ids[0], "ana").unwrap();
+    let mut history = History::new();
+    history.apply(&mut project, "link", link).unwrap();
+    let linked = project.clone();
+    let delete = ops::remove_annotation(&project, &ids[0]).unwrap();
+    history.apply(&mut project, "delete", delete).unwrap();
+    assert!(project.relations.is_empty() && project.annotations.len() == 1);
+    assert_eq!(
+        history.undo(&mut project).unwrap().as_deref(),
+        Some("delete")
+    );
+    assert_eq!(project, linked);
+    history.redo(&mut project).unwrap();
+    assert!(project.relations.is_empty());
+}
+
+#[test]
+fn relations_must_fit_the_schema() {
+    let (project, ids) = project_from("[actor|Macron] said [claim|talks could start]");
+    let wrong_way = ops::add_relation(&project, &"said_by".into(), &ids[0], &ids[1], "ana");
+    assert!(matches!(wrong_way, Err(EditError::Invalid(_))));
+}
+
+#[test]
+fn retagging_drops_links_the_new_tag_cannot_have() {
+    let (mut project, ids) = project_from("[actor|Macron] said [claim|talks could start]");
+    ops::add_relation(&project, &"said_by".into(), &ids[1], &ids[0], "ana")
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    ops::retag(&project, &ids[0], &"condition".into(), t(5))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    assert_eq!(project.annotations[&ids[0]].tag.as_str(), "condition");
+    assert_eq!(project.annotations[&ids[0]].modified, t(5));
+    assert!(project.relations.is_empty());
+}
+
+#[test]
+fn renaming_a_tag_migrates_its_annotations_and_relation_types() {
+    let (mut project, ids) = project_from("[actor|Macron] said [claim|talks could start]");
+    let before = project.clone();
+    let mut history = History::new();
+    let edit = ops::rename_tag(
+        &project,
+        &"actor".into(),
+        &"speaker".into(),
+        "Speaker",
+        t(1),
+    )
+    .unwrap();
+    history.apply(&mut project, "rename", edit).unwrap();
+    assert_eq!(project.annotations[&ids[0]].tag.as_str(), "speaker");
+    assert!(
+        project
+            .schema
+            .relation(&"said_by".into())
+            .unwrap()
+            .allows(&"claim".into(), &"speaker".into())
+    );
+    assert!(ops::rename_tag(&project, &"claim".into(), &"speaker".into(), "x", t(1)).is_err());
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, before);
+}
+
+#[test]
+fn merging_entities_repoints_mentions_and_keeps_names_as_aliases() {
+    let (mut project, ids) = project_from("[actor|Zelensky] met [actor|Zelenskiy]");
+    let entity = |id: &str, name: &str| Entity {
+        id: id.into(),
+        name: name.into(),
+        kind: EntityKind::Person,
+        aliases: vec![],
+        note: String::new(),
+    };
+    for (e, a) in [
+        (entity("z1", "Volodymyr Zelensky"), &ids[0]),
+        (entity("z2", "Zelenskiy"), &ids[1]),
+    ] {
+        let id = e.id.clone();
+        ops::put_entity(&project, e).apply(&mut project).unwrap();
+        ops::set_entity(&project, a, Some(&id), t(1))
+            .unwrap()
+            .apply(&mut project)
+            .unwrap();
+    }
+    let before = project.clone();
+    let inverse = ops::merge_entities(&project, &"z1".into(), &"z2".into(), t(2))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    assert_eq!(project.entities.len(), 1);
+    assert_eq!(
+        project.entities[&EntityId::from("z1")].aliases,
+        ["Zelenskiy"]
+    );
+    assert!(
+        project
+            .annotations
+            .values()
+            .all(|a| a.entity.as_ref().map(|e| e.as_str()) == Some("z1"))
+    );
+    inverse.apply(&mut project).unwrap();
+    assert_eq!(project, before);
+}
+
+#[test]
+fn a_group_is_one_undo_step_and_a_stale_edit_is_refused() {
+    let (mut project, ids) = project_from("[claim|talks could start] now");
+    let start = project.clone();
+    let mut history = History::new();
+    history.begin_group("drag edge");
+    for end in [18, 19, 20, 21] {
+        let edit = ops::resize(
+            &project,
+            &ids[0],
+            vec![Fragment::new(ByteOffset(0)..ByteOffset(end))],
+            t(end as i64),
+        )
+        .unwrap();
+        history.apply(&mut project, "resize", edit).unwrap();
+    }
+    history.end_group();
+    assert_eq!(project.annotations[&ids[0]].quote, "talks could start now");
+    assert_eq!(history.undo_label(), Some("drag edge"));
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, start);
+    assert_eq!(history.undo(&mut project).unwrap(), None);
+
+    let edit = ops::set_note(&project, &ids[0], "check", t(9)).unwrap();
+    ops::set_note(&project, &ids[0], "other", t(9))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    let changed = project.clone();
+    assert!(matches!(
+        edit.apply(&mut project),
+        Err(EditError::Stale { .. })
+    ));
+    assert_eq!(project, changed);
+}
+
+#[test]
+fn a_failing_batch_leaves_the_project_untouched() {
+    let (mut project, ids) = project_from("[actor|a] [actor|b]");
+    let before = project.clone();
+    let good = ops::set_note(&project, &ids[0], "n", t(1)).unwrap();
+    let stale = ops::set_note(&project, &ids[1], "n", t(1)).unwrap();
+    stale.clone().apply(&mut project).unwrap();
+    let after_stale = project.clone();
+    assert!(Edit::Batch(vec![good, stale]).apply(&mut project).is_err());
+    assert_eq!(project, after_stale);
+    assert_ne!(project, before);
+}
+
+#[test]
+fn removing_a_document_takes_its_annotations_and_comes_back_on_undo() {
+    let (mut project, _) = project_from("[actor|Macron] said [claim|talks could start]");
+    let before = project.clone();
+    let mut history = History::new();
+    let remove = ops::remove_document(&project, &"d".into()).unwrap();
+    history.apply(&mut project, "remove doc", remove).unwrap();
+    assert!(project.documents.is_empty() && project.annotations.is_empty());
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, before);
+}
+
+/// One random operation against the current project; `None` when it does not apply.
+fn random_op(project: &Project, pick: (u8, usize, usize, usize)) -> Option<Edit> {
+    let (op, i, j, k) = pick;
+    let doc = project.documents.first()?;
+    let text = &doc.text;
+    let ids: Vec<AnnotationId> = project.annotations.keys().cloned().collect();
+    let id = ids.get(i % ids.len().max(1)).cloned();
+    let tags = ["actor", "claim", "condition"];
+    let range = |a: usize, b: usize| {
+        let r = snap_to_graphemes(
+            text,
+            ByteOffset(a % (text.len() + 1))..ByteOffset(b % (text.len() + 1)),
+        );
+        (r.start < r.end).then(|| Fragment::new(r))
+    };
+    match op % 7 {
+        0 | 1 => ops::add_annotation(
+            project,
+            &doc.id,
+            &tags[k % 3].into(),
+            vec![range(j, k)?],
+            "ana",
+            t(0),
+        )
+        .ok(),
+        2 => ops::remove_annotation(project, id.as_ref()?).ok(),
+        3 => ops::retag(project, id.as_ref()?, &tags[j % 3].into(), t(1)).ok(),
+        4 => ops::resize(project, id.as_ref()?, vec![range(j, k)?], t(2)).ok(),
+        5 => ops::set_note(project, id.as_ref()?, &"✍🏽 note".repeat(j % 3), t(3)).ok(),
+        _ => ops::add_relation(
+            project,
+            &"said_by".into(),
+            id.as_ref()?,
+            ids.get(j % ids.len())?,
+            "ana",
+        )
+        .ok(),
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_sequence_of_edits_undoes_and_redoes_exactly(
+        picks in prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>(), any::<usize>()), 1..25)
+    ) {
+        let (mut project, _) = project_from("[actor|Zelensky 🇺🇦] e\u{301} 中国 [claim|talks 👩‍👩‍👧 start] if\r\n [condition|all goes well]");
+        let start = project.clone();
+        let mut history = History::new();
+        for pick in picks {
+            if let Some(edit) = random_op(&project, pick) {
+                // Edits built against the current project always apply.
+                history.apply(&mut project, "op", edit).unwrap();
+            }
+        }
+        let end = project.clone();
+        while history.undo(&mut project).unwrap().is_some() {}
+        prop_assert_eq!(&project, &start);
+        while history.redo(&mut project).unwrap().is_some() {}
+        prop_assert_eq!(&project, &end);
+    }
+}

@@ -1,0 +1,138 @@
+//! The shape of a project file on disk (format version 2), apart from the in-memory model.
+//!
+//! Offsets here are [`CharOffset`](crate::model::CharOffset)s (code points), as the header says;
+//! the model works in bytes. [`super::convert`] translates between the two.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    AnnotationId, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus, Schema, TagId,
+};
+
+/// The format version this build writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The only offset unit project files use.
+pub const OFFSET_UNIT: &str = "code_points";
+
+/// The comment every project file starts with.
+pub const HEADER: &str = "\
+// Marginalia project file. Human-readable RON.
+// Offsets count Unicode code points from the start of each document's text, end exclusive,
+// as Python, brat, doccano and spaCy count. `sha256` is the hash of the document's text.
+";
+
+/// A whole project file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProjectFile {
+    /// Version of this format; older versions are migrated on load, newer ones refused.
+    pub format_version: u32,
+    /// Unit of every offset in the file: always `"code_points"`. (Absent in version 1.)
+    #[serde(default = "default_unit")]
+    pub offset_unit: String,
+    /// Project name.
+    pub name: String,
+    /// Project notes.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Tag and relation types.
+    #[serde(default)]
+    pub schema: Schema,
+    /// Known annotators, sorted.
+    #[serde(default)]
+    pub annotators: Vec<String>,
+    /// The actor registry, sorted by id.
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    /// Documents, in the analyst's order.
+    #[serde(default)]
+    pub documents: Vec<DocumentRecord>,
+    /// Annotations, by document and position.
+    #[serde(default)]
+    pub annotations: Vec<AnnotationRecord>,
+    /// Relations, by the position of their source annotation.
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+}
+
+fn default_unit() -> String {
+    OFFSET_UNIT.to_owned()
+}
+
+/// A document as written: metadata first, the text last so the file reads like a dossier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// Identifier.
+    pub id: DocId,
+    /// Title.
+    pub title: String,
+    /// Publication or site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Publication date (ISO 8601 or a prefix of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// Where it was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Progress per annotator.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub status: BTreeMap<String, DocStatus>,
+    /// SHA-256 of `text`, lower-case hex.
+    pub sha256: String,
+    /// The text.
+    pub text: String,
+}
+
+/// An annotation as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationRecord {
+    /// Identifier.
+    pub id: AnnotationId,
+    /// Document.
+    pub doc: DocId,
+    /// Tag type.
+    pub tag: TagId,
+    /// `(start, end)` pairs in code points, end exclusive.
+    #[serde(default)]
+    pub fragments: Vec<(usize, usize)>,
+    /// Version 1 only: the start of the single span (code points).
+    #[serde(default, skip_serializing)]
+    pub start: Option<usize>,
+    /// Version 1 only: the end of the single span (code points).
+    #[serde(default, skip_serializing)]
+    pub end: Option<usize>,
+    /// Covered text, fragments joined by one space.
+    pub quote: String,
+    /// Layer.
+    pub annotator: String,
+    /// Canonical actor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<EntityId>,
+    /// Note.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// Review decision.
+    #[serde(default, skip_serializing_if = "is_pending")]
+    pub status: ReviewStatus,
+    /// Creation time.
+    pub created: Timestamp,
+    /// Last change.
+    pub modified: Timestamp,
+}
+
+fn is_pending(s: &ReviewStatus) -> bool {
+    *s == ReviewStatus::Pending
+}
+
+/// Just the version, read before anything else so a newer file is never half-read.
+#[derive(Deserialize)]
+pub(super) struct VersionProbe {
+    pub format_version: u32,
+}

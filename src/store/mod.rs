@@ -1,0 +1,256 @@
+//! Project files: one self-contained, human-readable RON file per project.
+//!
+//! Reading goes bytes → UTF-8 → version check → parse → migrate → validate → model; each step
+//! names the file, and where it can the line and column, of what it refuses. Writing is
+//! deterministic (same project, same bytes) and atomic (temporary file in the same folder,
+//! flushed, then renamed over the old one, which is kept as `NAME.ron.bak`).
+
+mod convert;
+mod file;
+mod problem;
+mod reanchor;
+mod validate;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use convert::{file_to_project, project_to_file};
+pub use file::{
+    AnnotationRecord, DocumentRecord, FORMAT_VERSION, HEADER, OFFSET_UNIT, ProjectFile,
+};
+pub use problem::{Anchor, Problem, ProblemKind, Problems, StoreError, line_col};
+pub use reanchor::{Moved, ReanchorReport, reanchor};
+
+use crate::model::Project;
+
+/// RON options for reading: `Some` may be left out (as written), so hand-edited files may
+/// write `source: "AP"` or `source: Some("AP")`.
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Reads a file's bytes, naming the file if the OS refuses.
+fn read_source(path: &Path) -> Result<String, StoreError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| StoreError::io(path, "cannot read the project file", e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+        StoreError::Syntax {
+            path: path.to_owned(),
+            line,
+            col,
+            message: "the file is not valid UTF-8 text (a project file is RON text in UTF-8)"
+                .into(),
+        }
+    })
+}
+
+fn syntax_error(path: &Path, e: ron::error::SpannedError) -> StoreError {
+    let message = match &e.code {
+        ron::Error::Eof => {
+            "the file ends too early: it was cut off, or a bracket or quote is not closed"
+                .to_owned()
+        }
+        code => code.to_string(),
+    };
+    StoreError::Syntax {
+        path: path.to_owned(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message,
+    }
+}
+
+/// The `format_version` of the file, found cheaply when it is the first field (as written),
+/// otherwise by a full parse that ignores everything else.
+fn format_version(path: &Path, source: &str) -> Result<u32, StoreError> {
+    let mut rest = source;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("//") || rest.starts_with("#!") {
+            rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let quick = rest
+        .strip_prefix('(')
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix("format_version"))
+        .map(str::trim_start)
+        .and_then(|r| r.strip_prefix(':'))
+        .map(str::trim_start)
+        .and_then(|r| {
+            let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            r.get(..digits)?.parse().ok()
+        });
+    match quick {
+        Some(v) => Ok(v),
+        None => ron_options()
+            .from_str::<file::VersionProbe>(source)
+            .map(|p| p.format_version)
+            .map_err(|e| syntax_error(path, e)),
+    }
+}
+
+/// Parses project-file text: checks the version, parses, and migrates older versions to the
+/// current shape. Does not validate.
+pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
+    let version = format_version(path, source)?;
+    if version > FORMAT_VERSION {
+        return Err(StoreError::NewerVersion {
+            path: path.to_owned(),
+            found: version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    if version == 0 {
+        let (line, col) = source
+            .find("format_version")
+            .map_or((1, 1), |i| line_col(source, i));
+        return Err(StoreError::Syntax {
+            path: path.to_owned(),
+            line,
+            col,
+            message: "format_version 0 does not exist; expected 1 or 2".into(),
+        });
+    }
+    let mut file: ProjectFile = ron_options()
+        .from_str(source)
+        .map_err(|e| syntax_error(path, e))?;
+    migrate(&mut file, version);
+    Ok(file)
+}
+
+/// Brings a file of an older format version to the current shape.
+///
+/// Version 1 (before discontinuous spans) stored one `start`/`end` per annotation and had no
+/// `offset_unit` (it always counted code points).
+fn migrate(file: &mut ProjectFile, version: u32) {
+    if version < 2 {
+        for a in &mut file.annotations {
+            let single = (a.start.take(), a.end.take());
+            if let (Some(start), Some(end), true) = (single.0, single.1, a.fragments.is_empty()) {
+                a.fragments.push((start, end));
+            }
+        }
+    }
+    file.format_version = FORMAT_VERSION;
+}
+
+/// Validates a parsed file; problems carry line and column found in `source`.
+pub fn check(path: &Path, source: &str, file: &ProjectFile) -> Problems {
+    let mut list = validate::check(file).problems;
+    problem::locate(source, &mut list);
+    Problems {
+        path: path.to_owned(),
+        list,
+    }
+}
+
+/// Reads and validates a project file without building the project: every problem, listed.
+pub fn validate_path(path: &Path) -> Result<Problems, StoreError> {
+    let source = read_source(path)?;
+    let file = parse(path, &source)?;
+    Ok(check(path, &source, &file))
+}
+
+/// Builds a project from project-file text, refusing it (with every problem) if it does not
+/// validate.
+pub fn from_str(path: &Path, source: &str) -> Result<Project, StoreError> {
+    let file = parse(path, source)?;
+    let checked = validate::check(&file);
+    if !checked.problems.is_empty() {
+        let mut list = checked.problems;
+        problem::locate(source, &mut list);
+        return Err(StoreError::Invalid(Problems {
+            path: path.to_owned(),
+            list,
+        }));
+    }
+    let indexes = checked.indexes;
+    file_to_project(file, &indexes).map_err(|message| StoreError::Syntax {
+        path: path.to_owned(),
+        line: 1,
+        col: 1,
+        message,
+    })
+}
+
+/// Loads and validates a project file.
+pub fn load(path: &Path) -> Result<Project, StoreError> {
+    from_str(path, &read_source(path)?)
+}
+
+/// The canonical text of a project: the header comment and pretty RON, the same bytes for the
+/// same project.
+pub fn to_string(project: &Project) -> String {
+    file_to_string(&project_to_file(project))
+}
+
+/// The canonical text of a project file.
+pub fn file_to_string(file: &ProjectFile) -> String {
+    let config = ron::ser::PrettyConfig::new()
+        .indentor("    ")
+        .new_line("\n")
+        .escape_strings(false)
+        .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
+    let body = ron::ser::to_string_pretty(file, config).unwrap_or_else(|e| {
+        // Serialising plain data to a String cannot fail; if it ever did, say so in the file
+        // rather than panic, and the next load will refuse it with this message.
+        format!("/* could not write the project: {e} */")
+    });
+    let mut out = String::with_capacity(HEADER.len() + body.len() + 1);
+    out.push_str(HEADER);
+    out.push_str(&body);
+    out.push('\n');
+    out
+}
+
+/// The path of the backup kept beside `path`: `NAME.ron.bak`.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, flushed to disk,
+/// then renamed over `path`. The previous file, if any, is kept as `NAME.ron.bak`.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".marginalia-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| StoreError::io(path, "cannot create a temporary file beside it", e))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| StoreError::io(path, "cannot write", e))?;
+    if path.exists() {
+        let backup = backup_path(path);
+        std::fs::copy(path, &backup).map_err(|e| {
+            StoreError::io(&backup, "cannot keep the previous version as a backup", e)
+        })?;
+    }
+    tmp.persist(path)
+        .map_err(|e| StoreError::io(path, "cannot replace the file", e.error))?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all(); // makes the rename durable where the platform allows it
+    }
+    Ok(())
+}
+
+/// Saves a project (canonical text, atomic write, backup kept).
+pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
+    write_atomically(path, &to_string(project))
+}
+
+#[cfg(test)]
+mod tests;

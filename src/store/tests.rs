@@ -1,0 +1,292 @@
+//! Project-file tests: round trips, determinism, validation, damage, migration, re-anchoring.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use super::*;
+use crate::model::{
+    AnnotationId, Document, Entity, EntityKind, Fragment, Project, ops, parse_marked,
+};
+
+const HARD: &str = "[actor|Zelensky 🇺🇦] and [actor|Macron] — e\u{301}té, 中国, «مرحبا», a\u{a0}b 👩‍👩‍👧 👍🏽\n\
+\"[claim|talks could start] r#\"raw\"#\" [condition|if all goes well]\r\n😀 end";
+
+fn now() -> Timestamp {
+    Timestamp::from_second(1_763_750_000).unwrap()
+}
+
+/// A project with the marked text as one document, an entity, a relation and a note.
+fn sample() -> Project {
+    let (text, marks) = parse_marked(HARD).unwrap();
+    let mut project = Project::new("Test «project» 🇺🇦");
+    project
+        .documents
+        .push(Document::new("doc-1", "A \"quoted\" title", text));
+    let mut ids: Vec<AnnotationId> = Vec::new();
+    for (tag, range) in marks {
+        let edit = ops::add_annotation(
+            &project,
+            &"doc-1".into(),
+            &tag,
+            vec![Fragment::new(range)],
+            "ana",
+            now(),
+        )
+        .unwrap();
+        ids.push(ops::added_annotation(&edit).unwrap().clone());
+        edit.apply(&mut project).unwrap();
+    }
+    let zelensky = Entity {
+        id: "zelensky".into(),
+        name: "Volodymyr Zelensky".into(),
+        kind: EntityKind::Person,
+        aliases: vec!["Zelenskiy".into()],
+        note: String::new(),
+    };
+    ops::put_entity(&project, zelensky)
+        .apply(&mut project)
+        .unwrap();
+    ops::set_entity(&project, &ids[0], Some(&"zelensky".into()), now())
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    ops::add_relation(&project, &"said_by".into(), &ids[2], &ids[0], "ana")
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    ops::add_relation(&project, &"conditional_on".into(), &ids[2], &ids[3], "ana")
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    ops::set_note(&project, &ids[1], "check \\ backslash", now())
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    project
+}
+
+fn p() -> &'static Path {
+    Path::new("test.ron")
+}
+
+#[test]
+fn saving_is_deterministic_and_loading_gives_the_same_project() {
+    let project = sample();
+    let text = to_string(&project);
+    assert_eq!(text, to_string(&project));
+    let loaded = from_str(p(), &text).unwrap();
+    assert_eq!(loaded, project);
+    assert_eq!(to_string(&loaded), text);
+}
+
+#[test]
+fn the_file_names_its_unit_and_keeps_texts_readable() {
+    let text = to_string(&sample());
+    assert!(text.starts_with("// Marginalia project file"));
+    assert!(text.contains("code points"));
+    assert!(text.contains("offset_unit: \"code_points\""));
+    // The article text is written as is, over several lines, not escaped onto one.
+    assert!(text.contains("😀 end"));
+    assert!(text.contains("\"talks could start\""));
+    assert!(text.lines().any(|l| l.starts_with("\"talks could start")));
+}
+
+#[test]
+fn offsets_are_written_in_code_points() {
+    let file = project_to_file(&sample());
+    let zelensky = file
+        .annotations
+        .iter()
+        .find(|a| a.quote.starts_with("Zelensky"))
+        .unwrap();
+    assert_eq!(zelensky.fragments, vec![(0, 11)]); // "Zelensky " + two regional indicators
+    let macron = file
+        .annotations
+        .iter()
+        .find(|a| a.quote == "Macron")
+        .unwrap();
+    assert_eq!(macron.fragments, vec![(16, 22)]);
+}
+
+#[test]
+fn validation_lists_every_problem_with_its_line() {
+    let mut file = project_to_file(&sample());
+    file.documents[0].text.push('!'); // hash mismatch
+    file.annotations[0].quote = "Zelenskiy".into(); // quote mismatch
+    file.annotations[1].fragments = vec![(10_000, 10_005)]; // out of range
+    file.annotations[2].fragments = vec![(0, 10)]; // splits the flag
+    file.annotations[3].tag = "bogus".into(); // unknown tag
+    file.annotations[3].entity = Some("nobody".into()); // dangling entity
+    file.relations[0].to = AnnotationId("gone".into()); // dangling relation end
+    let dup = file.annotations[0].clone();
+    file.annotations.push(dup); // duplicate id
+    let source = file_to_string(&file);
+    let problems = check(p(), &source, &parse(p(), &source).unwrap());
+    let kinds: Vec<ProblemKind> = problems.list.iter().map(|p| p.kind).collect();
+    for kind in [
+        ProblemKind::HashMismatch,
+        ProblemKind::QuoteMismatch,
+        ProblemKind::OffsetOutOfRange,
+        ProblemKind::NotOnGraphemeBoundary,
+        ProblemKind::UnknownTag,
+        ProblemKind::DanglingReference,
+        ProblemKind::DuplicateId,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing from {problems}");
+    }
+    assert!(
+        problems.list.iter().all(|p| p.position.is_some()),
+        "{problems}"
+    );
+    let shown = problems.to_string();
+    assert!(shown.lines().all(|l| l.starts_with("test.ron:")), "{shown}");
+    assert!(matches!(
+        from_str(p(), &source),
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+#[test]
+fn newer_versions_are_refused_and_version_one_is_migrated() {
+    let text = to_string(&sample());
+    let newer = text.replace("format_version: 2", "format_version: 3");
+    let err = from_str(p(), &newer).unwrap_err();
+    assert!(
+        matches!(err, StoreError::NewerVersion { found: 3, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("newer"));
+
+    let mut v1 = String::from("(\n    format_version: 1,\n    name: \"old\",\n");
+    v1.push_str("    documents: [(id: \"d\", title: \"D\", sha256: \"");
+    v1.push_str(&crate::model::sha256_hex("Macron spoke"));
+    v1.push_str("\", text: \"Macron spoke\")],\n");
+    v1.push_str("    annotations: [(id: \"a1\", doc: \"d\", tag: \"actor\", start: 0, end: 6, quote: \"Macron\", annotator: \"ana\", created: \"2023-01-01T00:00:00Z\", modified: \"2023-01-01T00:00:00Z\")],\n)\n");
+    let project = from_str(p(), &v1).unwrap();
+    let a = project.annotations.values().next().unwrap();
+    assert_eq!(a.quote, "Macron");
+    assert_eq!(a.fragments.len(), 1);
+    assert!(to_string(&project).contains("format_version: 2"));
+}
+
+#[test]
+fn a_cut_or_damaged_file_is_an_error_with_a_position_never_a_panic() {
+    let text = to_string(&sample());
+    let bytes = text.as_bytes();
+    let step = (bytes.len() / 300).max(1);
+    for cut in (0..bytes.len()).step_by(step) {
+        let source = String::from_utf8_lossy(&bytes[..cut]);
+        match from_str(p(), &source) {
+            Err(StoreError::Syntax { line, col, .. }) => assert!(line >= 1 && col >= 1),
+            Err(StoreError::Invalid(problems)) => assert!(!problems.list.is_empty()),
+            other => panic!("cut at {cut}: expected an error, got {other:?}"),
+        }
+    }
+    // Change single bytes: any result but a panic; errors always say where.
+    for at in (0..bytes.len()).step_by(step) {
+        let mut damaged = bytes.to_vec();
+        damaged[at] = damaged[at].wrapping_add(1);
+        let source = String::from_utf8_lossy(&damaged);
+        if let Err(e) = from_str(p(), &source) {
+            assert!(e.to_string().starts_with("test.ron:"), "{e}");
+        }
+    }
+}
+
+#[test]
+fn re_anchoring_follows_a_corrected_text_and_reports_what_it_cannot_place() {
+    let mut file = project_to_file(&sample());
+    let before: Vec<_> = file
+        .annotations
+        .iter()
+        .map(|a| (a.id.clone(), a.quote.clone()))
+        .collect();
+    // The corrector inserts a word at the start and removes "Macron" entirely.
+    file.documents[0].text = format!(
+        "Update: {}",
+        file.documents[0].text.replace("Macron", "Merkel")
+    );
+    let report = reanchor(&mut file);
+    assert_eq!(report.rehashed, vec!["doc-1".to_owned()]);
+    assert_eq!(report.unplaced.len(), 1);
+    let macron = &before.iter().find(|(_, q)| q == "Macron").unwrap().0;
+    assert_eq!(&report.unplaced[0], macron.as_str());
+    assert_eq!(report.moved.len(), before.len() - 1);
+    assert!(report.moved.iter().all(|m| m.to == m.from + 8));
+    // Every annotation is still there; the placed ones validate.
+    assert_eq!(file.annotations.len(), before.len());
+    let source = file_to_string(&file);
+    let problems = check(p(), &source, &file);
+    assert_eq!(problems.list.len(), 1, "{problems}");
+    assert_eq!(problems.list[0].kind, ProblemKind::QuoteMismatch);
+}
+
+#[test]
+fn re_anchoring_picks_the_nearest_occurrence() {
+    let mut project = Project::new("t");
+    project
+        .documents
+        .push(Document::new("d", "D", "talks here. talks there. talks"));
+    let edit = ops::add_annotation(
+        &project,
+        &"d".into(),
+        &"claim".into(),
+        vec![Fragment::new(
+            crate::model::ByteOffset(12)..crate::model::ByteOffset(17),
+        )],
+        "ana",
+        now(),
+    )
+    .unwrap();
+    edit.apply(&mut project).unwrap();
+    let mut file = project_to_file(&project);
+    file.documents[0].text = "talks here.  talks there. talks".into();
+    let report = reanchor(&mut file);
+    assert_eq!(report.moved[0].to, 13);
+}
+
+#[test]
+fn saving_is_atomic_and_keeps_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let mut project = sample();
+    save(&project, &path).unwrap();
+    let first = std::fs::read_to_string(&path).unwrap();
+    assert!(!backup_path(&path).exists());
+    project.name = "renamed".into();
+    save(&project, &path).unwrap();
+    assert_eq!(std::fs::read_to_string(backup_path(&path)).unwrap(), first);
+    assert_eq!(load(&path).unwrap(), project);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn a_missing_file_and_bad_utf8_name_the_file() {
+    let err = load(Path::new("/nonexistent/x.ron")).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("/nonexistent/x.ron: cannot read"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(&path, b"(\n  name: \"\xff\"").unwrap();
+    let err = load(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Syntax {
+                line: 2,
+                col: 10,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}

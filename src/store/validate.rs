@@ -1,0 +1,328 @@
+//! Validation of a parsed project file: every problem is listed, not just the first.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{CharOffset, TextIndex, is_grapheme_boundary, is_partial_iso_date, sha256_hex};
+
+use super::file::{AnnotationRecord, OFFSET_UNIT, ProjectFile};
+use super::problem::{Anchor, Problem, ProblemKind};
+
+/// What validation learned: the problems, and each document's offset index (reused to convert
+/// offsets when the file becomes a project).
+pub struct Checked {
+    /// Every problem found, in file order.
+    pub problems: Vec<Problem>,
+    /// Offset index per document id.
+    pub indexes: HashMap<String, TextIndex>,
+}
+
+/// Counts how often each id has been seen, for duplicate detection and anchoring.
+#[derive(Default)]
+struct Seen<'f>(HashMap<&'f str, usize>);
+
+impl<'f> Seen<'f> {
+    /// Records `id`; returns the anchor of this occurrence and whether it was seen before.
+    fn see(&mut self, id: &'f str) -> (Anchor, bool) {
+        let n = self.0.entry(id).or_insert(0);
+        *n += 1;
+        (Anchor::Id(id.to_owned(), *n - 1), *n > 1)
+    }
+}
+
+/// Checks everything that can be wrong in `file`.
+pub fn check(file: &ProjectFile) -> Checked {
+    let mut out = Vec::new();
+    let mut push = |kind, anchor: &Anchor, message: String| {
+        out.push(Problem::new(kind, anchor.clone(), message))
+    };
+
+    if file.offset_unit != OFFSET_UNIT {
+        push(
+            ProblemKind::BadValue,
+            &Anchor::File,
+            format!(
+                "offset_unit is {:?}; expected {OFFSET_UNIT:?}",
+                file.offset_unit
+            ),
+        );
+    }
+    // Ids are looked up in the file by their text, so every kind shares one counter.
+    let mut seen = Seen::default();
+    let tags: HashSet<&str> = file.schema.tags.iter().map(|t| t.id.as_str()).collect();
+    for t in &file.schema.tags {
+        let (anchor, dup) = seen.see(t.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("tag type {} is defined twice", t.id),
+            );
+        }
+    }
+    for r in &file.schema.relations {
+        let (anchor, dup) = seen.see(r.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("relation type {} is defined twice", r.id),
+            );
+        }
+        for t in r
+            .from
+            .iter()
+            .chain(&r.to)
+            .filter(|t| !tags.contains(t.as_str()))
+        {
+            push(
+                ProblemKind::UnknownTag,
+                &anchor,
+                format!(
+                    "relation type {} names tag {t}, which the schema does not define",
+                    r.id
+                ),
+            );
+        }
+    }
+    let mut entities = HashSet::new();
+    for e in &file.entities {
+        let (anchor, dup) = seen.see(e.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("entity {} appears twice", e.id),
+            );
+        }
+        if e.name.trim().is_empty() {
+            push(
+                ProblemKind::BadValue,
+                &anchor,
+                format!("entity {} has no name", e.id),
+            );
+        }
+        entities.insert(e.id.as_str());
+    }
+
+    let mut indexes = HashMap::new();
+    let mut texts = HashMap::new();
+    for d in &file.documents {
+        let (anchor, dup) = seen.see(d.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("document {} appears twice", d.id),
+            );
+            continue;
+        }
+        let hash = sha256_hex(&d.text);
+        if hash != d.sha256 {
+            push(
+                ProblemKind::HashMismatch,
+                &anchor,
+                format!(
+                    "document {}: the text's SHA-256 is {hash}, but the file records {} (the text was changed)",
+                    d.id, d.sha256
+                ),
+            );
+        }
+        if let Some(p) = d.published.as_deref().filter(|p| !is_partial_iso_date(p)) {
+            push(
+                ProblemKind::BadValue,
+                &anchor,
+                format!(
+                    "document {}: published {p:?} is not a date like 2023-04-11",
+                    d.id
+                ),
+            );
+        }
+        indexes.insert(d.id.0.clone(), TextIndex::new(&d.text));
+        texts.insert(d.id.as_str(), d.text.as_str());
+    }
+
+    let mut annotation_docs: HashMap<&str, (&str, &str)> = HashMap::new(); // id → (doc, tag)
+    for a in &file.annotations {
+        let (anchor, dup) = seen.see(a.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("annotation {} appears twice", a.id),
+            );
+        } else {
+            annotation_docs.insert(a.id.as_str(), (a.doc.as_str(), a.tag.as_str()));
+        }
+        if !tags.contains(a.tag.as_str()) {
+            push(
+                ProblemKind::UnknownTag,
+                &anchor,
+                format!("annotation {}: tag {} is not in the schema", a.id, a.tag),
+            );
+        }
+        if let Some(e) = a.entity.as_ref().filter(|e| !entities.contains(e.as_str())) {
+            push(
+                ProblemKind::DanglingReference,
+                &anchor,
+                format!("annotation {}: entity {e} is not in the registry", a.id),
+            );
+        }
+        if a.annotator.trim().is_empty() {
+            push(
+                ProblemKind::BadValue,
+                &anchor,
+                format!("annotation {} has no annotator", a.id),
+            );
+        }
+        match (texts.get(a.doc.as_str()), indexes.get(a.doc.as_str())) {
+            (Some(text), Some(index)) => {
+                for (kind, message) in check_annotation(a, text, index) {
+                    push(kind, &anchor, message);
+                }
+            }
+            _ => push(
+                ProblemKind::DanglingReference,
+                &anchor,
+                format!(
+                    "annotation {}: document {} is not in the project",
+                    a.id, a.doc
+                ),
+            ),
+        }
+    }
+
+    for r in &file.relations {
+        let (anchor, dup) = seen.see(r.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                &anchor,
+                format!("relation {} appears twice", r.id),
+            );
+        }
+        let ends = [&r.from, &r.to].map(|end| annotation_docs.get(end.as_str()).copied());
+        for (end, found) in [&r.from, &r.to].iter().zip(&ends) {
+            if found.is_none() {
+                push(
+                    ProblemKind::DanglingReference,
+                    &anchor,
+                    format!("relation {}: annotation {end} does not exist", r.id),
+                );
+            }
+        }
+        let Some(kind) = file.schema.relations.iter().find(|k| k.id == r.kind) else {
+            push(
+                ProblemKind::DanglingReference,
+                &anchor,
+                format!("relation {}: type {} is not in the schema", r.id, r.kind),
+            );
+            continue;
+        };
+        if let [Some((doc_a, tag_a)), Some((doc_b, tag_b))] = ends {
+            if doc_a != doc_b {
+                push(
+                    ProblemKind::BadRelation,
+                    &anchor,
+                    format!(
+                        "relation {} links annotations of two documents ({doc_a}, {doc_b})",
+                        r.id
+                    ),
+                );
+            }
+            if !kind.allows(&tag_a.into(), &tag_b.into()) {
+                push(
+                    ProblemKind::BadRelation,
+                    &anchor,
+                    format!(
+                        "relation {}: {} cannot link a {tag_a} to a {tag_b}",
+                        r.id, r.kind
+                    ),
+                );
+            }
+        }
+    }
+    Checked {
+        problems: out,
+        indexes,
+    }
+}
+
+/// Checks one annotation's fragments and quote against its document's text.
+fn check_annotation(
+    a: &AnnotationRecord,
+    text: &str,
+    index: &TextIndex,
+) -> Vec<(ProblemKind, String)> {
+    let mut found = Vec::new();
+    if a.fragments.is_empty() {
+        found.push((
+            ProblemKind::OffsetOutOfRange,
+            format!("annotation {} has no fragments", a.id),
+        ));
+        return found;
+    }
+    let mut quote = String::new();
+    let mut previous_end = 0;
+    for (i, &(start, end)) in a.fragments.iter().enumerate() {
+        if start >= end {
+            found.push((
+                ProblemKind::OffsetOutOfRange,
+                format!(
+                    "annotation {}: fragment ({start}, {end}) is empty or reversed",
+                    a.id
+                ),
+            ));
+            return found;
+        }
+        if i > 0 && start < previous_end {
+            found.push((
+                ProblemKind::BadFragments,
+                format!("annotation {}: fragments overlap or are out of order", a.id),
+            ));
+        }
+        previous_end = end;
+        let len = index.len_chars().0;
+        let (Ok(s), Ok(e)) = (
+            index.char_to_byte(CharOffset(start)),
+            index.char_to_byte(CharOffset(end)),
+        ) else {
+            found.push((
+                ProblemKind::OffsetOutOfRange,
+                format!("annotation {}: fragment ({start}, {end}) goes past the end of document {} ({len} code points)", a.id, a.doc),
+            ));
+            return found;
+        };
+        for (offset, byte) in [(start, s), (end, e)] {
+            if !is_grapheme_boundary(text, byte) {
+                found.push((
+                    ProblemKind::NotOnGraphemeBoundary,
+                    format!("annotation {}: offset {offset} splits a character (grapheme cluster) of document {}", a.id, a.doc),
+                ));
+            }
+        }
+        if i > 0 {
+            quote.push(' ');
+        }
+        quote.push_str(text.get(s.0..e.0).unwrap_or_default());
+    }
+    if quote != a.quote {
+        found.push((
+            ProblemKind::QuoteMismatch,
+            format!(
+                "annotation {}: the text at its offsets is {:?}, but its quote is {:?}",
+                a.id,
+                shorten(&quote),
+                shorten(&a.quote)
+            ),
+        ));
+    }
+    found
+}
+
+/// The first 60 characters of `s`, with an ellipsis if cut.
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
