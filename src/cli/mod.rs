@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Parser, Subcommand};
 
 use crate::intake;
@@ -175,8 +175,7 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
-    let source = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read the project file", path.display()))?;
+    let source = store::read_source(path)?;
     let canonical = if reanchor {
         let mut file = store::parse(path, &source)?;
         let report = store::reanchor(&mut file);

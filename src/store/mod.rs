@@ -29,8 +29,9 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
-/// Reads a file's bytes, naming the file if the OS refuses.
-fn read_source(path: &Path) -> Result<String, StoreError> {
+/// Reads a project file as text, naming the file if the OS refuses and the line and column
+/// of the first byte that is not UTF-8.
+pub fn read_source(path: &Path) -> Result<String, StoreError> {
     let bytes =
         std::fs::read(path).map_err(|e| StoreError::io(path, "cannot read the project file", e))?;
     String::from_utf8(bytes).map_err(|e| {
@@ -46,12 +47,15 @@ fn read_source(path: &Path) -> Result<String, StoreError> {
     })
 }
 
-fn syntax_error(path: &Path, e: ron::error::SpannedError) -> StoreError {
+fn syntax_error(path: &Path, source: &str, e: ron::error::SpannedError) -> StoreError {
+    let end = line_col(source, source.len());
+    let at_end = (e.span.end.line, e.span.end.col) >= end;
     let message = match &e.code {
-        ron::Error::Eof => {
-            "the file ends too early: it was cut off, or a bracket or quote is not closed"
-                .to_owned()
+        ron::Error::Eof => "the file ends too early: it was cut off, or a bracket or quote is not closed".to_owned(),
+        ron::Error::ExpectedStringEnd => {
+            "the string that starts here is not closed: expected a closing quote (was the file cut off?)".to_owned()
         }
+        code if at_end => format!("{code} (the file ends here: was it cut off?)"),
         code => code.to_string(),
     };
     StoreError::Syntax {
@@ -90,7 +94,7 @@ fn format_version(path: &Path, source: &str) -> Result<u32, StoreError> {
         None => ron_options()
             .from_str::<file::VersionProbe>(source)
             .map(|p| p.format_version)
-            .map_err(|e| syntax_error(path, e)),
+            .map_err(|e| syntax_error(path, source, e)),
     }
 }
 
@@ -118,7 +122,7 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
     }
     let mut file: ProjectFile = ron_options()
         .from_str(source)
-        .map_err(|e| syntax_error(path, e))?;
+        .map_err(|e| syntax_error(path, source, e))?;
     migrate(&mut file, version);
     Ok(file)
 }

@@ -97,8 +97,9 @@ impl MarginaliaApp {
                     .as_deref()
                     .map(|k| format!("{k} "))
                     .unwrap_or_default();
+                theme::swatch_ui(ui, tag.color);
                 ui.label(
-                    RichText::new(format!("■ {key}{}", tag.label)).color(theme::color(tag.color)),
+                    RichText::new(format!("{key}{}", tag.label)).color(theme::color(tag.color)),
                 )
                 .on_hover_text(&tag.definition);
             }
@@ -156,8 +157,13 @@ impl MarginaliaApp {
                 details.extend(doc.meta.source.clone());
                 details.extend(doc.meta.published.clone());
                 details.push(format!("{count} annotations"));
-                let response =
-                    ui.selectable_label(i == self.doc, RichText::new(&doc.meta.title).strong());
+                let response = ui.add(
+                    egui::Button::selectable(
+                        i == self.doc,
+                        RichText::new(&doc.meta.title).strong(),
+                    )
+                    .wrap(),
+                );
                 ui.label(
                     RichText::new(details.join(" · "))
                         .small()
@@ -188,11 +194,10 @@ impl MarginaliaApp {
                 let is_selected = self.selected.as_ref() == Some(&a.id);
                 ui.horizontal(|ui| {
                     if let Some(t) = tag {
-                        ui.colored_label(theme::color(t.color), "■")
-                            .on_hover_text(&t.label);
+                        theme::swatch_ui(ui, t.color).on_hover_text(&t.label);
                     }
                     let response = ui
-                        .selectable_label(is_selected, &a.quote)
+                        .add(egui::Button::selectable(is_selected, &a.quote).wrap())
                         .on_hover_text(tag.map_or("", |t| t.definition.as_str()));
                     if response.clicked() {
                         self.selected = Some(a.id.clone());
@@ -214,13 +219,10 @@ impl MarginaliaApp {
                         .schema
                         .relation(&r.kind)
                         .map_or(kind, |k| k.label.as_str());
-                    let arrow = if r.from == a.id {
-                        label.to_owned()
-                    } else {
-                        format!("{label} (from)")
-                    };
+                    // "said by → Macron" on the claim; "said by ← the claim" on the actor.
+                    let arrow = if r.from == a.id { "→" } else { "←" };
                     if let Some(o) = self.project.annotations.get(other) {
-                        details.push(format!("{arrow}: {}", o.quote));
+                        details.push(format!("{label} {arrow} {}", o.quote));
                     }
                 }
                 if !a.note.is_empty() {

@@ -151,7 +151,7 @@ fn hover_card_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
     let tag = project.schema.tag(&a.tag);
     ui.horizontal(|ui| {
         if let Some(t) = tag {
-            ui.colored_label(theme::color(t.color), "■");
+            theme::swatch_ui(ui, t.color);
         }
         ui.strong(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
         if let Some(e) = a.entity.as_ref().and_then(|e| project.entities.get(e)) {

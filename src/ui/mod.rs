@@ -2,10 +2,12 @@
 
 mod app;
 mod article;
+mod fonts;
 mod theme;
 
 pub use app::MarginaliaApp;
 pub use article::annotations_at;
+pub use fonts::install_fonts;
 
 use std::path::PathBuf;
 
@@ -33,6 +35,7 @@ pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
         "Marginalia",
         options,
         Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
             let (project, path) = match explicit {
                 Some((project, path)) => (project, Some(path)),
                 None => last_project(cc.storage).unwrap_or_else(|| (bundled_sample(), None)),

@@ -36,3 +36,11 @@ pub fn article_font() -> FontId {
 pub fn weak(visuals: &egui::Visuals) -> Color32 {
     visuals.weak_text_color()
 }
+
+/// A small square in a tag's colour, as a legend or list marker.
+pub fn swatch_ui(ui: &mut egui::Ui, rgb: Rgb) -> egui::Response {
+    let size = egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Body) * 0.7);
+    let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, color(rgb));
+    response
+}

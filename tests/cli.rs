@@ -1,0 +1,269 @@
+//! Command-line tests: the real binary, run in a temporary folder.
+
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = include_str!("../sample_projects/macron-china-ukraine.ron");
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_marginalia"))
+            .current_dir(self.0.path())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn new_creates_a_valid_project_and_never_overwrites() {
+    let dir = Dir::new();
+    let out = dir.run(&["new", "p.ron", "--name", "Coding «day» 1"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let before = read(&dir.path("p.ron"));
+    assert!(String::from_utf8_lossy(&before).contains("Coding «day» 1"));
+    assert_eq!(code(&dir.run(&["validate", "p.ron"])), 0);
+    let again = dir.run(&["new", "p.ron"]);
+    assert_eq!(code(&again), 1);
+    assert!(
+        stderr(&again).contains("p.ron: already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(read(&dir.path("p.ron")), before);
+}
+
+#[test]
+fn add_takes_a_folder_of_articles_and_keeps_text_exactly() {
+    let dir = Dir::new();
+    dir.run(&["new", "p.ron"]);
+    dir.write("in/a.txt", "Zelensky 🇺🇦 said\r\nhi\u{a0}there\r\n");
+    dir.write("in/b.html", "<html><head><title>Talks</title><meta name=author content='Ana'></head><body><nav>menu</nav><p>Macron   spoke.</p><script>x()</script></body></html>");
+    dir.write("in/skip.png", [0x89u8, b'P', b'N', b'G', 0, 0]);
+    let out = dir.run(&["add", "p.ron", "in"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).matches("added").count(), 2, "{}", stdout(&out));
+    let project = marginalia::store::load(&dir.path("p.ron")).unwrap();
+    assert_eq!(
+        project.documents[0].text,
+        "Zelensky 🇺🇦 said\nhi\u{a0}there\n"
+    );
+    assert_eq!(project.documents[1].text, "Macron spoke.");
+    assert_eq!(project.documents[1].meta.title, "Talks");
+    assert_eq!(project.documents[1].meta.author.as_deref(), Some("Ana"));
+    // Adding the same articles again adds nothing.
+    let out = dir.run(&["add", "p.ron", "in/a.txt"]);
+    assert!(stdout(&out).contains("skipped"), "{}", stdout(&out));
+    assert_eq!(
+        marginalia::store::load(&dir.path("p.ron"))
+            .unwrap()
+            .documents
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn add_refuses_binary_empty_and_undecodable_files_and_adds_nothing() {
+    let dir = Dir::new();
+    dir.run(&["new", "p.ron"]);
+    let before = read(&dir.path("p.ron"));
+    dir.write("good.txt", "A good article.");
+    dir.write("empty.txt", "");
+    dir.write(
+        "binary.txt",
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0, 1, 2, 3],
+    );
+    dir.write(
+        "noise.txt",
+        (0..400)
+            .map(|i| 0x80 + (i * 37 % 0x7f) as u8)
+            .collect::<Vec<u8>>(),
+    );
+    for bad in ["empty.txt", "binary.txt", "noise.txt"] {
+        let out = dir.run(&["add", "p.ron", "good.txt", bad]);
+        assert_eq!(code(&out), 1, "{bad}: {}", stdout(&out));
+        assert!(stderr(&out).contains(bad), "{bad}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("nothing was added"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            read(&dir.path("p.ron")),
+            before,
+            "{bad} changed the project"
+        );
+    }
+}
+
+#[test]
+fn the_sample_validates_is_canonical_and_has_stats() {
+    let dir = Dir::new();
+    let path = dir.write("s.ron", SAMPLE);
+    assert_eq!(code(&dir.run(&["validate", "s.ron"])), 0);
+    assert_eq!(code(&dir.run(&["fmt", "--check", "s.ron"])), 0);
+    let out = dir.run(&["stats", "s.ron", "--json"]);
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(stats["documents"], 2);
+    assert!(stats["annotations"].as_u64().unwrap() >= 60);
+    assert!(stats["relations_per_kind"]["said_by"].as_u64().unwrap() > 0);
+    assert_eq!(read(&path), SAMPLE.as_bytes());
+}
+
+#[test]
+fn damaged_files_give_exit_1_a_position_and_stay_untouched() {
+    let dir = Dir::new();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("cut.ron", SAMPLE.as_bytes()[..SAMPLE.len() / 2].to_vec()),
+        (
+            "quote.ron",
+            SAMPLE
+                .replacen("quote: \"China\"", "quote: \"Chine\"", 1)
+                .into_bytes(),
+        ),
+        ("latin1.ron", {
+            let mut b = SAMPLE.as_bytes().to_vec();
+            b[400] = 0xE9;
+            b
+        }),
+        (
+            "newer.ron",
+            SAMPLE
+                .replacen("format_version: 2", "format_version: 9", 1)
+                .into_bytes(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.write(name, &bytes);
+        for args in [
+            vec!["validate", name],
+            vec!["fmt", name],
+            vec!["stats", name],
+        ] {
+            let out = dir.run(&args);
+            assert_eq!(code(&out), 1, "{args:?}");
+            let said = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(said.contains(name), "{args:?}: {said}");
+            if name != "newer.ron" {
+                assert!(
+                    said.contains(&format!("{name}:"))
+                        && said
+                            .split(':')
+                            .nth(2)
+                            .is_some_and(|l| l.trim().parse::<usize>().is_ok()),
+                    "{args:?}: no line:col in {said}"
+                );
+            } else {
+                assert!(said.contains("newer"), "{said}");
+            }
+            assert!(!said.contains("panicked"), "{said}");
+            assert_eq!(read(&path), bytes, "{args:?} changed {name}");
+        }
+    }
+}
+
+#[test]
+fn validate_json_lists_every_problem() {
+    let dir = Dir::new();
+    let broken = SAMPLE
+        .replacen("quote: \"China\"", "quote: \"Chine\"", 1)
+        .replacen("entity: \"macron\"", "entity: \"nobody\"", 1);
+    dir.write("b.ron", broken);
+    let out = dir.run(&["validate", "b.ron", "--json"]);
+    assert_eq!(code(&out), 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.iter().all(|p| p["line"].as_u64().is_some()));
+}
+
+#[test]
+fn fmt_rewrites_canonically_with_a_backup_and_check_reports() {
+    let dir = Dir::new();
+    let messy = SAMPLE.replace("    ", "  ");
+    let path = dir.write("m.ron", &messy);
+    let check = dir.run(&["fmt", "--check", "m.ron"]);
+    assert_eq!(code(&check), 1);
+    assert_eq!(read(&path), messy.as_bytes());
+    assert_eq!(code(&dir.run(&["fmt", "m.ron"])), 0);
+    assert_eq!(read(&path), SAMPLE.as_bytes());
+    assert_eq!(read(&dir.path("m.ron.bak")), messy.as_bytes());
+    assert_eq!(code(&dir.run(&["fmt", "--check", "m.ron"])), 0);
+}
+
+#[test]
+fn fmt_reanchor_moves_annotations_after_a_text_correction() {
+    let dir = Dir::new();
+    let fixed = SAMPLE.replacen(
+        "French President Emmanuel Macron is looking",
+        "UPDATED: French President Emmanuel Macron is looking",
+        1,
+    );
+    let path = dir.write("r.ron", &fixed);
+    assert_eq!(code(&dir.run(&["validate", "r.ron"])), 1);
+    let out = dir.run(&["fmt", "--reanchor", "r.ron"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("moved p23-macron-1"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(code(&dir.run(&["validate", "r.ron"])), 0);
+    // A quote that is gone entirely cannot be placed: nothing is written.
+    let gone = SAMPLE.replace("Wang Yi", "W. Yi");
+    let path2 = dir.write("g.ron", &gone);
+    let out = dir.run(&["fmt", "--reanchor", "g.ron"]);
+    assert_eq!(code(&out), 1);
+    assert!(stdout(&out).contains("cannot place"), "{}", stdout(&out));
+    assert_eq!(read(&path2), gone.as_bytes());
+    assert!(read(&path) != fixed.as_bytes());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = Dir::new();
+    assert_eq!(code(&dir.run(&["validate"])), 2);
+    assert_eq!(code(&dir.run(&["stats", "x.ron", "--bogus"])), 2);
+    assert_eq!(
+        code(&dir.run(&["fmt", "--check", "--reanchor", "x.ron"])),
+        2
+    );
+}

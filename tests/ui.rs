@@ -1,0 +1,114 @@
+//! Window tests with egui_kittest: widgets found by their accessible labels, clicked, and the
+//! app's state checked.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use egui::Vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::AnnotationId;
+use marginalia::ui::MarginaliaApp;
+
+fn harness() -> Harness<'static, MarginaliaApp> {
+    let project = marginalia::sample::sample_project().unwrap();
+    Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            // Scrolling jumps, so a widget scrolled to is where the next click lands.
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(
+            |ui, app: &mut MarginaliaApp| app.ui(ui),
+            MarginaliaApp::new(project, None),
+        )
+}
+
+fn id_of(app: &MarginaliaApp, quote: &str) -> AnnotationId {
+    let doc = &app.project().documents[app.current_document()].id;
+    let matches: Vec<_> = app
+        .project()
+        .annotations
+        .values()
+        .filter(|a| &a.doc == doc && a.quote == quote)
+        .collect();
+    assert_eq!(matches.len(), 1, "{quote:?} is not unique");
+    matches[0].id.clone()
+}
+
+#[test]
+fn opens_on_the_sample_with_its_documents_and_annotations() {
+    let mut harness = harness();
+    harness.run();
+    let first = "Macron Approaches China With Plan to Lay Groundwork for Russia-Ukraine Talks";
+    assert!(
+        harness.query_all_by_label(first).count() >= 2,
+        "title in the list and as heading"
+    );
+    harness.get_by_label_contains("Article text:");
+    harness.get_by_label("if all goes well");
+    harness.get_by_label_contains("2 documents");
+}
+
+#[test]
+fn clicking_a_document_shows_it() {
+    let mut harness = harness();
+    harness.run();
+    let second =
+        "Macron Ends Beijing Visit Urging Xi to Press Russia Toward a Ceasefire in Ukraine";
+    harness.get_by_label(second).click();
+    harness.run();
+    assert_eq!(harness.state().current_document(), 1);
+    harness.get_by_label(&format!("Article text: {second}"));
+}
+
+#[test]
+fn clicking_an_annotation_in_the_list_selects_it() {
+    let mut harness = harness();
+    harness.run();
+    harness.get_by_label("if all goes well").scroll_to_me();
+    harness.run();
+    harness.get_by_label("if all goes well").click();
+    harness.run();
+    let expected = id_of(harness.state(), "if all goes well");
+    assert_eq!(harness.state().selected(), Some(&expected));
+}
+
+#[test]
+fn clicking_highlighted_text_selects_the_annotation_and_plain_text_clears_it() {
+    let mut harness = harness();
+    harness.run();
+    // Click along the first two lines: "French President Emmanuel Macron is looking to reverse …"
+    // opens with an actor, then plain text, then (further on) a claim.
+    let rect = harness.get_by_label_contains("Article text:").rect();
+    let mut seen = Vec::new();
+    let line = 16.0 * 1.45;
+    let points = [10.0, 10.0 + line].into_iter().flat_map(|y| {
+        (6..rect.width() as i32)
+            .step_by(24)
+            .map(move |x| Vec2::new(x as f32, y))
+    });
+    for offset in points {
+        let pos = rect.min + offset;
+        harness.hover_at(pos);
+        harness.drag_at(pos);
+        harness.drop_at(pos);
+        harness.run();
+        let selected = harness.state().selected().map(|id| id.as_str().to_owned());
+        if seen.last() != Some(&selected) {
+            seen.push(selected);
+        }
+    }
+    let actor = id_of(harness.state(), "French President Emmanuel Macron");
+    assert_eq!(
+        seen.first(),
+        Some(&Some(actor.as_str().to_owned())),
+        "{seen:?}"
+    );
+    assert_eq!(
+        seen.get(1),
+        Some(&None),
+        "plain text after the actor clears: {seen:?}"
+    );
+    assert!(seen.contains(&Some("p23-claim-1".to_owned())), "{seen:?}");
+}
