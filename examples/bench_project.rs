@@ -7,7 +7,10 @@
 //! ```text
 //! cargo run --release --no-default-features --example bench_project
 //! cargo run --release --no-default-features --example bench_project -- --runs 9 --dir /some/disk
+//! cargo run --release --no-default-features --example bench_project -- generate /tmp/big.ron
 //! ```
+//!
+//! (`generate PATH` only writes the generated project, to look at or open in the window.)
 //!
 //! Targets (from the issue): load and validate in ≤ 0.5 s, save in ≤ 0.5 s, peak memory of a
 //! load under 10 times the file's size. Timings are the best, median and worst of `--runs`
@@ -53,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         Some("load-only") => child_load_only(path_arg(&args, 1)?),
         Some("load-save") => child_load_save(path_arg(&args, 1)?, path_arg(&args, 2)?),
         Some("json-load") => child_json_load(path_arg(&args, 1)?),
+        Some("generate") => Ok(store::save(&generate()?, path_arg(&args, 1)?)?),
         _ => bench(&args),
     }
 }

@@ -33,3 +33,7 @@ pub use snap::{
 
 #[cfg(test)]
 mod tests;
+
+/// Strategies shared by property tests across modules.
+#[cfg(test)]
+pub(crate) use offset::tests::unicode_text;

@@ -228,7 +228,7 @@ impl Unit {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -270,7 +270,9 @@ mod tests {
         assert_eq!(index.char_to_byte(CharOffset(3)), Ok(ByteOffset(6)));
     }
 
-    fn unicode_text() -> impl Strategy<Value = String> {
+    /// Text made of the hard cases (emoji sequences, flags, skin tones, combining accents, CJK,
+    /// Arabic, CRLF, NBSP) mixed with arbitrary characters.
+    pub(crate) fn unicode_text() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a",
             " ",

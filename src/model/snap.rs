@@ -49,7 +49,10 @@ pub fn floor_grapheme(text: &str, b: ByteOffset) -> ByteOffset {
 
 /// The grapheme boundary at or after `b`.
 pub fn ceil_grapheme(text: &str, b: ByteOffset) -> ByteOffset {
-    let b = floor_char(text, b.0);
+    let mut b = b.0.min(text.len());
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
     let mut cursor = GraphemeCursor::new(b, text.len(), true);
     if cursor.is_boundary(text, 0).unwrap_or(true) {
         return ByteOffset(b);
@@ -179,6 +182,23 @@ mod tests {
                 let w = snap_to_words(text, b(s..e));
                 assert!(is_grapheme_boundary(text, w.start) && is_grapheme_boundary(text, w.end));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snapped_ranges_lie_on_boundaries_and_cover_the_input(
+            text in crate::model::offset::tests::unicode_text(),
+            x in 0usize..400,
+            y in 0usize..400,
+        ) {
+            let (s, e) = (x.min(text.len()), y.min(text.len()));
+            let r = snap_to_graphemes(&text, b(s.min(e)..s.max(e)));
+            proptest::prop_assert!(is_grapheme_boundary(&text, r.start) && is_grapheme_boundary(&text, r.end));
+            proptest::prop_assert!(r.start.0 <= s.min(e) && r.end.0 >= s.max(e));
+            let w = snap_to_words(&text, r.clone());
+            proptest::prop_assert!(w.start <= r.start && w.end >= r.end);
+            proptest::prop_assert!(is_grapheme_boundary(&text, w.start) && is_grapheme_boundary(&text, w.end));
         }
     }
 }

@@ -290,3 +290,30 @@ fn a_missing_file_and_bad_utf8_name_the_file() {
         "{err}"
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_unicode_project_survives_a_save_and_load(
+        text in crate::model::unicode_text(),
+        cuts in proptest::collection::vec((0usize..300, 0usize..300, 0usize..3), 0..8),
+        title in crate::model::unicode_text(),
+    ) {
+        let mut project = Project::new(title.clone());
+        let mut doc = Document::new("d", title, text.clone());
+        doc.meta.source = Some("r#\"raw\"# source".into());
+        project.documents.push(doc);
+        for (a, b, t) in cuts {
+            let range = crate::model::snap_to_graphemes(&text, crate::model::ByteOffset(a.min(b).min(text.len()))..crate::model::ByteOffset(a.max(b).min(text.len())));
+            if range.start == range.end {
+                continue;
+            }
+            let tag = ["actor", "claim", "condition"][t];
+            let edit = ops::add_annotation(&project, &"d".into(), &tag.into(), vec![Fragment::new(range)], "ana", now()).unwrap();
+            edit.apply(&mut project).unwrap();
+        }
+        let saved = to_string(&project);
+        let loaded = from_str(p(), &saved).unwrap();
+        proptest::prop_assert_eq!(&loaded, &project);
+        proptest::prop_assert_eq!(to_string(&loaded), saved);
+    }
+}
