@@ -288,3 +288,73 @@ proptest! {
         prop_assert_eq!(&project, &end);
     }
 }
+
+#[test]
+fn metadata_schema_and_bulk_edits_undo_exactly() {
+    let (mut project, ids) = project_from("[actor|Macron] and [actor|Xi] said [claim|talks]");
+    let start = project.clone();
+    let mut history = History::new();
+
+    let mut meta = project.documents[0].meta.clone();
+    meta.title = "Macron and Xi «talk» 🇫🇷🇨🇳".into();
+    meta.status.insert("ana".into(), DocStatus::Done);
+    let edit = ops::set_document_meta(&project, &"d".into(), meta.clone()).unwrap();
+    history.apply(&mut project, "metadata", edit).unwrap();
+    assert_eq!(project.documents[0].meta, meta);
+
+    let actors = [ids[0].clone(), ids[1].clone()];
+    let edit = ops::retag_all(&project, &actors, &"condition".into(), t(3)).unwrap();
+    history.apply(&mut project, "retag both", edit).unwrap();
+    assert!(
+        actors
+            .iter()
+            .all(|id| project.annotations[id].tag.as_str() == "condition")
+    );
+
+    let mut schema = project.schema.clone();
+    schema.tags.retain(|t| t.id.as_str() != "claim");
+    assert!(
+        matches!(
+            ops::set_schema(&project, schema.clone()),
+            Err(EditError::Invalid(_))
+        ),
+        "claim is in use"
+    );
+    schema = project.schema.clone();
+    schema.tags.reverse();
+    schema.tags[0].color = Rgb(1, 2, 3);
+    let edit = ops::set_schema(&project, schema.clone()).unwrap();
+    history.apply(&mut project, "reorder tags", edit).unwrap();
+    assert_eq!(project.schema, schema);
+
+    let removed = ops::remove_annotations(&project, &ids).unwrap();
+    history.apply(&mut project, "remove all", removed).unwrap();
+    assert!(project.annotations.is_empty());
+
+    while history.undo(&mut project).unwrap().is_some() {}
+    assert_eq!(project, start);
+}
+
+#[test]
+fn removing_an_entity_unlinks_its_mentions_but_keeps_them() {
+    let (mut project, ids) = project_from("[actor|Macron] spoke");
+    let e = Entity {
+        id: "macron".into(),
+        name: "Emmanuel Macron".into(),
+        kind: EntityKind::Person,
+        aliases: vec![],
+        note: String::new(),
+    };
+    ops::put_entity(&project, e).apply(&mut project).unwrap();
+    ops::set_entity(&project, &ids[0], Some(&"macron".into()), t(1))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    assert!(ops::set_entity(&project, &ids[0], Some(&"nobody".into()), t(1)).is_err());
+    ops::remove_entity(&project, &"macron".into(), t(2))
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    assert!(project.entities.is_empty());
+    assert_eq!(project.annotations[&ids[0]].entity, None);
+}
