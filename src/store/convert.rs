@@ -37,7 +37,7 @@ pub fn file_to_project(
             note: a.note,
             status: a.status,
             created: a.created,
-            modified: a.modified,
+            modified: a.modified.unwrap_or(a.created),
         };
         annotations.insert(annotation.id.clone(), annotation);
     }
@@ -133,7 +133,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
                 note: a.note.clone(),
                 status: a.status,
                 created: a.created,
-                modified: a.modified,
+                modified: (a.modified != a.created).then_some(a.modified),
             }
         })
         .collect();

@@ -123,8 +123,9 @@ pub struct AnnotationRecord {
     pub status: ReviewStatus,
     /// Creation time.
     pub created: Timestamp,
-    /// Last change.
-    pub modified: Timestamp,
+    /// Last change; absent when it is the creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<Timestamp>,
 }
 
 fn is_pending(s: &ReviewStatus) -> bool {

@@ -9,6 +9,7 @@ mod convert;
 mod file;
 mod problem;
 mod reanchor;
+mod split;
 mod validate;
 
 use std::io::Write;
@@ -120,9 +121,12 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
             message: "format_version 0 does not exist; expected 1 or 2".into(),
         });
     }
-    let mut file: ProjectFile = ron_options()
-        .from_str(source)
-        .map_err(|e| syntax_error(path, source, e))?;
+    let mut file = match split::parse_parallel(source) {
+        Some(file) => file,
+        None => ron_options()
+            .from_str::<ProjectFile>(source)
+            .map_err(|e| syntax_error(path, source, e))?,
+    };
     migrate(&mut file, version);
     Ok(file)
 }
@@ -238,15 +242,28 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io(path, "cannot write", e))?;
     if path.exists() {
-        let backup = backup_path(path);
-        std::fs::copy(path, &backup).map_err(|e| {
-            StoreError::io(&backup, "cannot keep the previous version as a backup", e)
-        })?;
+        keep_backup(path)?;
     }
     tmp.persist(path)
         .map_err(|e| StoreError::io(path, "cannot replace the file", e.error))?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all(); // makes the rename durable where the platform allows it
+    }
+    Ok(())
+}
+
+/// Keeps the current file as `NAME.ron.bak`: a hard link to it (the rename that follows
+/// leaves the old contents there), or a copy where the file system cannot link.
+fn keep_backup(path: &Path) -> Result<(), StoreError> {
+    let backup = backup_path(path);
+    if backup.exists() {
+        std::fs::remove_file(&backup)
+            .map_err(|e| StoreError::io(&backup, "cannot replace the old backup", e))?;
+    }
+    if std::fs::hard_link(path, &backup).is_err() {
+        std::fs::copy(path, &backup).map_err(|e| {
+            StoreError::io(&backup, "cannot keep the previous version as a backup", e)
+        })?;
     }
     Ok(())
 }

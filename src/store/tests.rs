@@ -317,3 +317,66 @@ proptest::proptest! {
         proptest::prop_assert_eq!(to_string(&loaded), saved);
     }
 }
+
+/// A project over 1 MiB, so that loading it takes the parallel route.
+fn large() -> Project {
+    let (text, _) = parse_marked(HARD).unwrap();
+    let mut project = sample();
+    let big = text.repeat(1_200_000 / text.len() + 1);
+    let mut doc = Document::new("big", "Big \"one\"", big.clone());
+    doc.meta.source = Some("r#\"x\"#".into());
+    project.documents.push(doc);
+    let mut at = 0;
+    for (i, word) in big.split(' ').enumerate().take(3000) {
+        let range = crate::model::ByteOffset(at)..crate::model::ByteOffset(at + word.len());
+        at += word.len() + 1;
+        let range = crate::model::snap_to_graphemes(&big, range);
+        if range.start == range.end || i % 2 == 1 {
+            continue;
+        }
+        let edit = ops::add_annotation(
+            &project,
+            &"big".into(),
+            &"claim".into(),
+            vec![Fragment::new(range)],
+            "bo",
+            now(),
+        )
+        .unwrap();
+        edit.apply(&mut project).unwrap();
+    }
+    project
+}
+
+#[test]
+fn the_parallel_parse_gives_what_the_ordinary_parse_gives() {
+    let project = large();
+    let text = to_string(&project);
+    assert!(text.len() > 1 << 20);
+    let parallel = super::split::parse_parallel(&text).expect("the parallel route applies");
+    let ordinary: ProjectFile = ron_options().from_str(&text).unwrap();
+    assert_eq!(parallel, ordinary);
+    assert!(parallel.annotations.len() > 1000);
+    assert_eq!(from_str(p(), &text).unwrap(), project);
+}
+
+#[test]
+fn a_damaged_large_file_still_reports_the_exact_position() {
+    let text = to_string(&large());
+    // Break a record near the end: the parallel route gives up, the ordinary one says where.
+    let at = text.rfind("annotator: \"bo\"").unwrap();
+    let broken = format!(
+        "{}annotator: \"bo\" oops{}",
+        &text[..at],
+        &text[at + "annotator: \"bo\"".len()..]
+    );
+    assert!(super::split::parse_parallel(&broken).is_none());
+    let expected = line_col(&broken, at);
+    match from_str(p(), &broken) {
+        Err(StoreError::Syntax { line, .. }) => assert_eq!(line, expected.0),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    // A cut-off large file, likewise.
+    let cut = &text[..text.len() * 2 / 3];
+    assert!(matches!(from_str(p(), cut), Err(StoreError::Syntax { .. })));
+}

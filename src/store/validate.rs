@@ -17,29 +17,62 @@ pub struct Checked {
 }
 
 /// Counts how often each id has been seen, for duplicate detection and anchoring.
-#[derive(Default)]
 struct Seen<'f>(HashMap<&'f str, usize>);
 
+/// The `nth` occurrence of an id in the file; becomes an [`Anchor`] only if a problem is found.
+#[derive(Clone, Copy)]
+struct Place<'f> {
+    id: &'f str,
+    nth: usize,
+}
+
+impl Place<'_> {
+    fn anchor(self) -> Anchor {
+        Anchor::Id(self.id.to_owned(), self.nth)
+    }
+}
+
 impl<'f> Seen<'f> {
-    /// Records `id`; returns the anchor of this occurrence and whether it was seen before.
-    fn see(&mut self, id: &'f str) -> (Anchor, bool) {
+    /// Records `id`; returns where this occurrence is and whether the id was seen before.
+    fn see(&mut self, id: &'f str) -> (Place<'f>, bool) {
         let n = self.0.entry(id).or_insert(0);
         *n += 1;
-        (Anchor::Id(id.to_owned(), *n - 1), *n > 1)
+        (Place { id, nth: *n - 1 }, *n > 1)
     }
+}
+
+/// `f` over `items` on all cores (document hashes and offset indexes are independent).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        // A worker only panics if `f` does, and then so would the sequential loop.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// Checks everything that can be wrong in `file`.
 pub fn check(file: &ProjectFile) -> Checked {
     let mut out = Vec::new();
-    let mut push = |kind, anchor: &Anchor, message: String| {
-        out.push(Problem::new(kind, anchor.clone(), message))
-    };
+    let mut push =
+        |kind, anchor: Anchor, message: String| out.push(Problem::new(kind, anchor, message));
 
     if file.offset_unit != OFFSET_UNIT {
         push(
             ProblemKind::BadValue,
-            &Anchor::File,
+            Anchor::File,
             format!(
                 "offset_unit is {:?}; expected {OFFSET_UNIT:?}",
                 file.offset_unit
@@ -47,14 +80,20 @@ pub fn check(file: &ProjectFile) -> Checked {
         );
     }
     // Ids are looked up in the file by their text, so every kind shares one counter.
-    let mut seen = Seen::default();
+    let ids = file.schema.tags.len()
+        + file.schema.relations.len()
+        + file.entities.len()
+        + file.documents.len()
+        + file.annotations.len()
+        + file.relations.len();
+    let mut seen = Seen(HashMap::with_capacity(ids));
     let tags: HashSet<&str> = file.schema.tags.iter().map(|t| t.id.as_str()).collect();
     for t in &file.schema.tags {
         let (anchor, dup) = seen.see(t.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("tag type {} is defined twice", t.id),
             );
         }
@@ -64,7 +103,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("relation type {} is defined twice", r.id),
             );
         }
@@ -76,7 +115,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         {
             push(
                 ProblemKind::UnknownTag,
-                &anchor,
+                anchor.anchor(),
                 format!(
                     "relation type {} names tag {t}, which the schema does not define",
                     r.id
@@ -90,37 +129,43 @@ pub fn check(file: &ProjectFile) -> Checked {
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("entity {} appears twice", e.id),
             );
         }
         if e.name.trim().is_empty() {
             push(
                 ProblemKind::BadValue,
-                &anchor,
+                anchor.anchor(),
                 format!("entity {} has no name", e.id),
             );
         }
         entities.insert(e.id.as_str());
     }
 
-    let mut indexes = HashMap::new();
-    let mut texts = HashMap::new();
+    let mut indexes = HashMap::with_capacity(file.documents.len());
+    let mut texts = HashMap::with_capacity(file.documents.len());
+    let mut prepared = par_map(&file.documents, |d| {
+        (sha256_hex(&d.text), TextIndex::new(&d.text))
+    })
+    .into_iter();
     for d in &file.documents {
+        let Some((hash, index)) = prepared.next() else {
+            break;
+        };
         let (anchor, dup) = seen.see(d.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("document {} appears twice", d.id),
             );
             continue;
         }
-        let hash = sha256_hex(&d.text);
         if hash != d.sha256 {
             push(
                 ProblemKind::HashMismatch,
-                &anchor,
+                anchor.anchor(),
                 format!(
                     "document {}: the text's SHA-256 is {hash}, but the file records {} (the text was changed)",
                     d.id, d.sha256
@@ -130,24 +175,25 @@ pub fn check(file: &ProjectFile) -> Checked {
         if let Some(p) = d.published.as_deref().filter(|p| !is_partial_iso_date(p)) {
             push(
                 ProblemKind::BadValue,
-                &anchor,
+                anchor.anchor(),
                 format!(
                     "document {}: published {p:?} is not a date like 2023-04-11",
                     d.id
                 ),
             );
         }
-        indexes.insert(d.id.0.clone(), TextIndex::new(&d.text));
+        indexes.insert(d.id.0.clone(), index);
         texts.insert(d.id.as_str(), d.text.as_str());
     }
 
-    let mut annotation_docs: HashMap<&str, (&str, &str)> = HashMap::new(); // id → (doc, tag)
+    let mut annotation_docs: HashMap<&str, (&str, &str)> =
+        HashMap::with_capacity(file.annotations.len()); // id → (doc, tag)
     for a in &file.annotations {
         let (anchor, dup) = seen.see(a.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("annotation {} appears twice", a.id),
             );
         } else {
@@ -156,33 +202,33 @@ pub fn check(file: &ProjectFile) -> Checked {
         if !tags.contains(a.tag.as_str()) {
             push(
                 ProblemKind::UnknownTag,
-                &anchor,
+                anchor.anchor(),
                 format!("annotation {}: tag {} is not in the schema", a.id, a.tag),
             );
         }
         if let Some(e) = a.entity.as_ref().filter(|e| !entities.contains(e.as_str())) {
             push(
                 ProblemKind::DanglingReference,
-                &anchor,
+                anchor.anchor(),
                 format!("annotation {}: entity {e} is not in the registry", a.id),
             );
         }
         if a.annotator.trim().is_empty() {
             push(
                 ProblemKind::BadValue,
-                &anchor,
+                anchor.anchor(),
                 format!("annotation {} has no annotator", a.id),
             );
         }
         match (texts.get(a.doc.as_str()), indexes.get(a.doc.as_str())) {
             (Some(text), Some(index)) => {
                 for (kind, message) in check_annotation(a, text, index) {
-                    push(kind, &anchor, message);
+                    push(kind, anchor.anchor(), message);
                 }
             }
             _ => push(
                 ProblemKind::DanglingReference,
-                &anchor,
+                anchor.anchor(),
                 format!(
                     "annotation {}: document {} is not in the project",
                     a.id, a.doc
@@ -196,7 +242,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         if dup {
             push(
                 ProblemKind::DuplicateId,
-                &anchor,
+                anchor.anchor(),
                 format!("relation {} appears twice", r.id),
             );
         }
@@ -205,7 +251,7 @@ pub fn check(file: &ProjectFile) -> Checked {
             if found.is_none() {
                 push(
                     ProblemKind::DanglingReference,
-                    &anchor,
+                    anchor.anchor(),
                     format!("relation {}: annotation {end} does not exist", r.id),
                 );
             }
@@ -213,7 +259,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         let Some(kind) = file.schema.relations.iter().find(|k| k.id == r.kind) else {
             push(
                 ProblemKind::DanglingReference,
-                &anchor,
+                anchor.anchor(),
                 format!("relation {}: type {} is not in the schema", r.id, r.kind),
             );
             continue;
@@ -222,7 +268,7 @@ pub fn check(file: &ProjectFile) -> Checked {
             if doc_a != doc_b {
                 push(
                     ProblemKind::BadRelation,
-                    &anchor,
+                    anchor.anchor(),
                     format!(
                         "relation {} links annotations of two documents ({doc_a}, {doc_b})",
                         r.id
@@ -232,7 +278,7 @@ pub fn check(file: &ProjectFile) -> Checked {
             if !kind.allows(&tag_a.into(), &tag_b.into()) {
                 push(
                     ProblemKind::BadRelation,
-                    &anchor,
+                    anchor.anchor(),
                     format!(
                         "relation {}: {} cannot link a {tag_a} to a {tag_b}",
                         r.id, r.kind

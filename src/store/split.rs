@@ -1,0 +1,318 @@
+//! Parsing a large project file on several cores.
+//!
+//! Almost all of a large file's parse time goes to the annotation and relation records. This
+//! module finds where those two lists and their items are, with a small scanner that knows
+//! RON's strings, raw strings and comments, and parses slices of each list on other threads
+//! while the rest of the file is parsed on this one. Line numbers are kept: every slice is
+//! parsed behind as many newlines as precede it in the file.
+//!
+//! It is only a faster route to the same result. When anything does not fit (no such lists, a
+//! slice that does not parse, a record count that differs from the items the scanner saw),
+//! the caller parses the whole file the ordinary way, which also gives the exact error.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+use super::file::{AnnotationRecord, ProjectFile};
+use crate::model::Relation;
+
+/// Files smaller than this are parsed on one thread: splitting would not pay.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// Where one list field of the top-level struct is: its brackets, and its items.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct List {
+    /// From the `[` to the `]`, inclusive.
+    span: Range<usize>,
+    /// Each item's bytes (without the separating commas).
+    items: Vec<Range<usize>>,
+}
+
+/// Finds the lists named `annotations` and `relations` directly in the top-level struct.
+fn find_lists(source: &str) -> Option<(List, List)> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let (mut annotations, mut relations) = (None::<List>, None::<List>);
+    let mut current: Option<(bool, List, usize)> = None; // (is annotations, list, item start)
+    let mut pending: Option<bool> = None; // saw `annotations:` / `relations:` at depth 1
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => i = skip_string(bytes, i + 1)?,
+            b'r' | b'b' if !is_ident(bytes, i.wrapping_sub(1)) && starts_string(bytes, i) => {
+                i = skip_prefixed_string(bytes, i)?;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = source.get(i..)?.find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i)?,
+            b'\'' => return None, // no char literals in project files
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if b == b'['
+                    && depth == 2
+                    && let Some(which) = pending.take()
+                {
+                    let list = List {
+                        span: i..i,
+                        items: Vec::new(),
+                    };
+                    current = Some((which, list, i + 1));
+                }
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                if depth == 2
+                    && b == b']'
+                    && let Some((which, mut list, start)) = current.take()
+                {
+                    push_item(source, &mut list.items, start..i);
+                    list.span = list.span.start..i + 1;
+                    if which {
+                        annotations = Some(list)
+                    } else {
+                        relations = Some(list)
+                    }
+                }
+                depth = depth.checked_sub(1)?;
+                i += 1;
+            }
+            b',' if depth == 2 => {
+                if let Some((_, list, start)) = &mut current {
+                    push_item(source, &mut list.items, *start..i);
+                    *start = i + 1;
+                }
+                i += 1;
+            }
+            _ if depth == 1 && is_ident(bytes, i) && !is_ident(bytes, i.wrapping_sub(1)) => {
+                let end = (i..bytes.len())
+                    .find(|&j| !is_ident(bytes, j))
+                    .unwrap_or(bytes.len());
+                let word = source.get(i..end)?;
+                let next = source.get(end..)?.trim_start();
+                pending = match (word, next.starts_with(':')) {
+                    ("annotations", true) => Some(true),
+                    ("relations", true) => Some(false),
+                    _ => None,
+                };
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    Some((annotations?, relations?))
+}
+
+/// Records `range` as an item unless it is only whitespace (the slot after a trailing comma).
+fn push_item(source: &str, items: &mut Vec<Range<usize>>, range: Range<usize>) {
+    if source
+        .get(range.clone())
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        items.push(range);
+    }
+}
+
+fn is_ident(bytes: &[u8], i: usize) -> bool {
+    bytes
+        .get(i)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
+/// Whether a (raw or byte) string starts at `i`: `r"`, `r#…"`, `b"`, `br"`, `br#…"`.
+fn starts_string(bytes: &[u8], i: usize) -> bool {
+    let mut j = i;
+    if bytes.get(j) == Some(&b'b') {
+        j += 1;
+        if bytes.get(j) == Some(&b'"') {
+            return true;
+        }
+    }
+    if bytes.get(j) != Some(&b'r') {
+        return false;
+    }
+    j += 1;
+    while bytes.get(j) == Some(&b'#') {
+        j += 1;
+    }
+    bytes.get(j) == Some(&b'"')
+}
+
+/// Index after the closing quote of an escaped string whose content starts at `i`.
+fn skip_string(bytes: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match bytes.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// Index after a string that starts with a prefix at `i` (`b"…"`, `r#"…"#`, `br"…"`).
+fn skip_prefixed_string(bytes: &[u8], mut i: usize) -> Option<usize> {
+    if bytes.get(i) == Some(&b'b') {
+        i += 1;
+        if bytes.get(i) == Some(&b'"') {
+            return skip_string(bytes, i + 1);
+        }
+    }
+    i += 1; // the `r`
+    let hashes = bytes.get(i..)?.iter().take_while(|&&b| b == b'#').count();
+    i += hashes + 1; // the hashes and the opening quote
+    loop {
+        if bytes.get(i)? == &b'"' && bytes.get(i + 1..i + 1 + hashes)?.iter().all(|&b| b == b'#') {
+            return Some(i + 1 + hashes);
+        }
+        i += 1;
+    }
+}
+
+/// Index after a (possibly nested) block comment starting at `i`.
+fn skip_block_comment(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match (bytes.get(i)?, bytes.get(i + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// `source[range]` as a list of its own, behind newlines so that it keeps its line numbers.
+fn slice_as_list(source: &str, items: &[Range<usize>]) -> Option<String> {
+    let (first, last) = (items.first()?, items.last()?);
+    let lines = source
+        .get(..first.start)?
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count();
+    let body = source.get(first.start..last.end)?;
+    let mut text = String::with_capacity(lines + body.len() + 2);
+    text.extend(std::iter::repeat_n('\n', lines));
+    text.push('[');
+    text.push_str(body);
+    text.push(']');
+    Some(text)
+}
+
+/// Parses `items` of `source` in `parts` slices on scoped threads.
+fn parse_slices<'s, T: DeserializeOwned + Send + 's>(
+    scope: &'s std::thread::Scope<'s, '_>,
+    source: &'s str,
+    items: &'s [Range<usize>],
+    parts: usize,
+) -> Vec<std::thread::ScopedJoinHandle<'s, Option<Vec<T>>>> {
+    let per = items.len().div_ceil(parts.max(1)).max(1);
+    items
+        .chunks(per)
+        .map(|chunk| {
+            scope.spawn(move || {
+                let text = slice_as_list(source, chunk)?;
+                super::ron_options().from_str::<Vec<T>>(&text).ok()
+            })
+        })
+        .collect()
+}
+
+fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, Option<Vec<T>>>>) -> Option<Vec<T>> {
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.join().ok()??);
+    }
+    Some(all)
+}
+
+/// Parses a large project file with its annotation and relation lists split across threads;
+/// `None` means "parse it the ordinary way".
+pub(super) fn parse_parallel(source: &str) -> Option<ProjectFile> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if source.len() < PARALLEL_FROM || threads < 2 {
+        return None;
+    }
+    let (annotations, relations) = find_lists(source)?;
+    // The rest of the file, with both lists emptied but every newline kept in place.
+    let mut rest = String::with_capacity(source.len());
+    let mut at = 0;
+    let mut spans = [&annotations.span, &relations.span];
+    spans.sort_by_key(|s| s.start);
+    for span in spans {
+        rest.push_str(source.get(at..span.start)?);
+        rest.push('[');
+        rest.extend(std::iter::repeat_n(
+            '\n',
+            source
+                .get(span.clone())?
+                .bytes()
+                .filter(|&b| b == b'\n')
+                .count(),
+        ));
+        rest.push(']');
+        at = span.end;
+    }
+    rest.push_str(source.get(at..)?);
+
+    std::thread::scope(|scope| {
+        let a = parse_slices::<AnnotationRecord>(scope, source, &annotations.items, threads);
+        let r = parse_slices::<Relation>(scope, source, &relations.items, 1);
+        let file = super::ron_options().from_str::<ProjectFile>(&rest).ok();
+        let (mut file, a, r) = (file?, join_all(a)?, join_all(r)?);
+        if a.len() != annotations.items.len() || r.len() != relations.items.len() {
+            return None;
+        }
+        file.annotations = a;
+        file.relations = r;
+        Some(file)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_lists_past_strings_comments_and_nesting() {
+        let source = r##"// c ( [
+#![enable(implicit_some)]
+(
+    name: "annotations: [\"x\"",
+    notes: r#"relations: [ ") "#,
+    /* relations: [ /* nested */ ] */
+    annotations: [
+        (id: "a", fragments: [(1, 2), (3, 4)], quote: "a, b"),
+        (id: "b", quote: r#"c"), ("#),
+    ],
+    relations: [(id: "r")],
+)"##;
+        let (a, r) = find_lists(source).unwrap();
+        let items: Vec<&str> = a.items.iter().map(|i| source[i.clone()].trim()).collect();
+        assert_eq!(
+            items,
+            [
+                r#"(id: "a", fragments: [(1, 2), (3, 4)], quote: "a, b")"#,
+                r##"(id: "b", quote: r#"c"), ("#)"##
+            ]
+        );
+        assert_eq!(r.items.len(), 1);
+        assert!(source[a.span.clone()].starts_with('[') && source[a.span].ends_with(']'));
+    }
+
+    #[test]
+    fn no_lists_no_split() {
+        assert_eq!(find_lists("(name: \"x\")"), None);
+        assert_eq!(find_lists("(annotations: [(id: \"a\")], notes: 'x')"), None);
+    }
+}
