@@ -10,6 +10,14 @@ struct Step {
     undo: Edit,
 }
 
+/// A group being collected: its label and the inverses of its edits, oldest first (kept flat,
+/// so that a group of thousands of edits does not nest thousands deep).
+#[derive(Clone, Debug)]
+struct Group {
+    label: String,
+    inverses: Vec<Edit>,
+}
+
 /// Undo/redo history of one project.
 ///
 /// Every change goes through [`History::apply`]. Between [`History::begin_group`] and
@@ -19,7 +27,7 @@ struct Step {
 pub struct History {
     undo: Vec<Step>,
     redo: Vec<Step>,
-    group: Option<Step>,
+    group: Option<Group>,
     /// Bumped by every change, undo and redo: lets views cache what they derive.
     generation: u64,
 }
@@ -44,10 +52,7 @@ impl History {
         self.generation += 1;
         self.redo.clear();
         match &mut self.group {
-            Some(group) => {
-                let previous = std::mem::replace(&mut group.undo, Edit::none());
-                group.undo = Edit::Batch(vec![inverse, previous]);
-            }
+            Some(group) => group.inverses.push(inverse),
             None => self.undo.push(Step {
                 label: label.to_owned(),
                 undo: inverse,
@@ -59,17 +64,21 @@ impl History {
     /// Starts collecting edits into one step called `label` (nested calls join the outer group).
     pub fn begin_group(&mut self, label: &str) {
         if self.group.is_none() {
-            self.group = Some(Step {
+            self.group = Some(Group {
                 label: label.to_owned(),
-                undo: Edit::none(),
+                inverses: Vec::new(),
             });
         }
     }
 
     /// Closes the current group; it becomes one undo step if it changed anything.
     pub fn end_group(&mut self) {
-        if let Some(step) = self.group.take().filter(|s| !s.undo.is_empty()) {
-            self.undo.push(step);
+        if let Some(mut group) = self.group.take().filter(|g| !g.inverses.is_empty()) {
+            group.inverses.reverse(); // undo the newest first
+            self.undo.push(Step {
+                label: group.label,
+                undo: Edit::Batch(group.inverses),
+            });
         }
     }
 

@@ -358,3 +358,27 @@ fn removing_an_entity_unlinks_its_mentions_but_keeps_them() {
     assert!(project.entities.is_empty());
     assert_eq!(project.annotations[&ids[0]].entity, None);
 }
+
+#[test]
+fn a_group_of_thousands_of_edits_undoes_in_one_step() {
+    let (mut project, ids) = project_from("[claim|talks could start] now");
+    let start = project.clone();
+    let mut history = History::new();
+    history.begin_group("long drag");
+    for i in 0..5000 {
+        let end = if i % 2 == 0 { 21 } else { 17 };
+        let edit = ops::resize(
+            &project,
+            &ids[0],
+            vec![Fragment::new(ByteOffset(0)..ByteOffset(end))],
+            t(i),
+        )
+        .unwrap();
+        history.apply(&mut project, "resize", edit).unwrap();
+    }
+    history.end_group();
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, start);
+    history.redo(&mut project).unwrap();
+    assert_eq!(project.annotations[&ids[0]].quote, "talks could start");
+}

@@ -37,6 +37,7 @@ fn find_lists(source: &str) -> Option<(List, List)> {
     let (mut annotations, mut relations) = (None::<List>, None::<List>);
     let mut current: Option<(bool, List, usize)> = None; // (is annotations, list, item start)
     let mut pending: Option<bool> = None; // saw `annotations:` / `relations:` at depth 1
+    let mut fields_seen = std::collections::HashSet::new();
     while let Some(&b) = bytes.get(i) {
         match b {
             b'"' => i = skip_string(bytes, i + 1)?,
@@ -67,7 +68,15 @@ fn find_lists(source: &str) -> Option<(List, List)> {
                     && b == b']'
                     && let Some((which, mut list, start)) = current.take()
                 {
-                    push_item(source, &mut list.items, start..i);
+                    // After the last comma only blanks may stand (a trailing comma); other
+                    // white space there is an error for the parser to report.
+                    let last = source.get(start..i)?;
+                    if last.trim().is_empty() && !is_blank(last) {
+                        return None;
+                    }
+                    if !is_blank(last) {
+                        list.items.push(start..i);
+                    }
                     list.span = list.span.start..i + 1;
                     if which {
                         annotations = Some(list)
@@ -80,18 +89,35 @@ fn find_lists(source: &str) -> Option<(List, List)> {
             }
             b',' if depth == 2 => {
                 if let Some((_, list, start)) = &mut current {
-                    push_item(source, &mut list.items, *start..i);
+                    // An empty slot before a comma is a syntax error: leave it to the parser.
+                    if is_blank(source.get(*start..i)?) {
+                        return None;
+                    }
+                    list.items.push(*start..i);
                     *start = i + 1;
                 }
                 i += 1;
+            }
+            b'#' if depth == 0 => {
+                // Only the attribute the writer puts there, whose meaning is the parser's
+                // default anyway; any other could change how the slices parse.
+                if !source.get(i..)?.starts_with(IMPLICIT_SOME) {
+                    return None;
+                }
+                i += IMPLICIT_SOME.len();
             }
             _ if depth == 1 && is_ident(bytes, i) && !is_ident(bytes, i.wrapping_sub(1)) => {
                 let end = (i..bytes.len())
                     .find(|&j| !is_ident(bytes, j))
                     .unwrap_or(bytes.len());
                 let word = source.get(i..end)?;
-                let next = source.get(end..)?.trim_start();
-                pending = match (word, next.starts_with(':')) {
+                let is_field = source.get(end..)?.trim_start().starts_with(':');
+                // Any field the file shape does not know, or a field named twice, is for the
+                // ordinary parse to judge. (A word not followed by `:` is a value.)
+                if is_field && (!FIELDS.contains(&word) || !fields_seen.insert(word)) {
+                    return None;
+                }
+                pending = match (word, is_field) {
                     ("annotations", true) => Some(true),
                     ("relations", true) => Some(false),
                     _ => None,
@@ -104,20 +130,48 @@ fn find_lists(source: &str) -> Option<(List, List)> {
     Some((annotations?, relations?))
 }
 
-/// Records `range` as an item unless it is only whitespace (the slot after a trailing comma).
-fn push_item(source: &str, items: &mut Vec<Range<usize>>, range: Range<usize>) {
-    if source
-        .get(range.clone())
-        .is_some_and(|s| !s.trim().is_empty())
-    {
-        items.push(range);
-    }
+/// The top-level fields of a project file (format version 2).
+const FIELDS: [&str; 10] = [
+    "format_version",
+    "offset_unit",
+    "name",
+    "notes",
+    "schema",
+    "annotators",
+    "entities",
+    "documents",
+    "annotations",
+    "relations",
+];
+
+/// The one inner attribute the writer emits.
+const IMPLICIT_SOME: &str = "#![enable(implicit_some)]";
+
+/// Whether `s` is only what RON counts as whitespace.
+fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(
+            c,
+            ' ' | '\t'
+                | '\n'
+                | '\r'
+                | '\x0B'
+                | '\x0C'
+                | '\u{85}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+    })
 }
 
+/// Whether byte `i` can be part of an identifier (non-ASCII counts: RON allows it, and a
+/// longer word than expected only makes the scan give up).
 fn is_ident(bytes: &[u8], i: usize) -> bool {
     bytes
         .get(i)
-        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b >= 0x80)
 }
 
 /// Whether a (raw or byte) string starts at `i`: `r"`, `r#…"`, `b"`, `br"`, `br#…"`.
@@ -220,7 +274,11 @@ fn parse_slices<'s, T: DeserializeOwned + Send + 's>(
         .map(|chunk| {
             scope.spawn(move || {
                 let text = slice_as_list(source, chunk)?;
-                super::ron_options().from_str::<Vec<T>>(&text).ok()
+                // One level shallower than in the file, so one level less may nest.
+                super::ron_options()
+                    .with_recursion_limit(127)
+                    .from_str::<Vec<T>>(&text)
+                    .ok()
             })
         })
         .collect()
@@ -308,6 +366,23 @@ mod tests {
         );
         assert_eq!(r.items.len(), 1);
         assert!(source[a.span.clone()].starts_with('[') && source[a.span].ends_with(']'));
+    }
+
+    #[test]
+    fn anything_the_parser_might_read_differently_is_left_to_it() {
+        let ok = "#![enable(implicit_some)]\n(format_version: 2, annotations: [(id: \"a\"),\n], relations: [])";
+        assert!(find_lists(ok).is_some());
+        for bad in [
+            "(annotations: [ , (id: \"a\")], relations: [])",
+            "(annotations: [(id: \"a\"),, ], relations: [])",
+            "(annotations: [(id: \"a\"),\u{a0}], relations: [])",
+            "(annotations: [(id: \"a\")], relations: [], r#old-annotations: [(id: \"z\")])",
+            "(annotations: [(id: \"a\")], relations: [], éannotations: [(id: \"z\")])",
+            "(annotations: [(id: \"a\")], relations: [], annotations: [])",
+            "#![enable(unwrap_newtypes)]\n(annotations: [], relations: [])",
+        ] {
+            assert_eq!(find_lists(bad), None, "{bad}");
+        }
     }
 
     #[test]
