@@ -119,6 +119,7 @@ pub fn quote_of(text: &str, fragments: &[Fragment]) -> Option<String> {
 
 /// A typed link between two annotations of the same document (a claim said by an actor …).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Relation {
     /// Unique across independently made files.
     pub id: RelationId,
@@ -176,6 +177,7 @@ impl EntityKind {
 /// A canonical actor of the registry: "Macron", "the French president" and "Emmanuel Macron"
 /// are three mentions of one entity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Entity {
     /// Identifier, unique across independently made files.
     pub id: EntityId,

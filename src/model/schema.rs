@@ -53,6 +53,7 @@ pub const PALETTE: [Rgb; 7] = [
 
 /// A kind of span an analyst can tag.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TagType {
     /// Stable identifier, used by annotations and exports.
     pub id: TagId,
@@ -73,6 +74,7 @@ pub struct TagType {
 
 /// A kind of link between two annotations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RelationType {
     /// Stable identifier.
     pub id: RelationKindId,
@@ -99,6 +101,7 @@ impl RelationType {
 
 /// The tag and relation types of a project, in the order the analyst sees them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schema {
     /// Tag types.
     pub tags: Vec<TagType>,

@@ -27,6 +27,7 @@ pub const HEADER: &str = "\
 
 /// A whole project file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectFile {
     /// Version of this format; older versions are migrated on load, newer ones refused.
     pub format_version: u32,
@@ -64,6 +65,7 @@ fn default_unit() -> String {
 
 /// A document as written: metadata first, the text last so the file reads like a dossier.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentRecord {
     /// Identifier.
     pub id: DocId,
@@ -92,6 +94,7 @@ pub struct DocumentRecord {
 
 /// An annotation as written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AnnotationRecord {
     /// Identifier.
     pub id: AnnotationId,

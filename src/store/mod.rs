@@ -127,6 +127,22 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
             .from_str::<ProjectFile>(source)
             .map_err(|e| syntax_error(path, source, e))?,
     };
+    if file.format_version != version {
+        // The quick look and the parser disagree (say `2_0`, which RON reads as 20): trust
+        // neither half-way.
+        let (line, col) = source
+            .find("format_version")
+            .map_or((1, 1), |i| line_col(source, i));
+        return Err(StoreError::Syntax {
+            path: path.to_owned(),
+            line,
+            col,
+            message: format!(
+                "format_version must be written as a plain number (read {})",
+                file.format_version
+            ),
+        });
+    }
     migrate(&mut file, version);
     Ok(file)
 }

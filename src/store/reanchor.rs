@@ -52,6 +52,17 @@ fn fits(a: &AnnotationRecord, text: &str, index: &TextIndex, delta: isize) -> bo
     quote == a.quote
 }
 
+/// Byte offsets of every occurrence of `needle` in `text`, overlapping ones included ("aa"
+/// occurs twice in "aaa").
+fn occurrences<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + text.get(from..)?.find(needle)?;
+        from = at + text.get(at..)?.chars().next()?.len_utf8();
+        Some(at)
+    })
+}
+
 /// Moves every annotation whose quote no longer matches to the nearest place where it does
 /// (all fragments shifted together), and records the current hash of every document whose
 /// text changed. Annotations that fit already are not touched.
@@ -71,8 +82,8 @@ pub fn reanchor(file: &mut ProjectFile) -> ReanchorReport {
             let best = if first.is_empty() {
                 None
             } else {
-                text.match_indices(first.as_str())
-                    .filter_map(|(b, _)| index.byte_to_char(ByteOffset(b)).ok())
+                occurrences(text, &first)
+                    .filter_map(|b| index.byte_to_char(ByteOffset(b)).ok())
                     .map(|c| c.0 as isize - old_start as isize)
                     .filter(|&delta| fits(a, text, &index, delta))
                     .min_by_key(|delta| (delta.unsigned_abs(), *delta))

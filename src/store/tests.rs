@@ -380,3 +380,53 @@ fn a_damaged_large_file_still_reports_the_exact_position() {
     let cut = &text[..text.len() * 2 / 3];
     assert!(matches!(from_str(p(), cut), Err(StoreError::Syntax { .. })));
 }
+
+#[test]
+fn re_anchoring_considers_overlapping_occurrences() {
+    let mut project = Project::new("t");
+    project.documents.push(Document::new("d", "D", "caaa"));
+    let range = crate::model::ByteOffset(2)..crate::model::ByteOffset(4);
+    ops::add_annotation(
+        &project,
+        &"d".into(),
+        &"claim".into(),
+        vec![Fragment::new(range)],
+        "ana",
+        now(),
+    )
+    .unwrap()
+    .apply(&mut project)
+    .unwrap();
+    let mut file = project_to_file(&project);
+    file.documents[0].text = "aaa".into();
+    let report = reanchor(&mut file);
+    assert_eq!(report.moved[0].to, 1, "{report:?}");
+}
+
+#[test]
+fn a_version_written_oddly_is_refused_not_half_read() {
+    let text = to_string(&sample()).replace("format_version: 2", "format_version: 2_0");
+    let err = from_str(p(), &text).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Syntax { .. } | StoreError::NewerVersion { .. }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_misspelt_field_is_refused_with_its_position_not_dropped() {
+    let text = to_string(&sample()).replacen("annotator: \"ana\",", "annotater: \"ana\",", 1);
+    match from_str(p(), &text) {
+        Err(StoreError::Syntax { line, message, .. }) => {
+            assert!(message.contains("annotater"), "{message}");
+            assert_eq!(
+                text.lines().nth(line - 1).map(|l| l.contains("annotater")),
+                Some(true)
+            );
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
