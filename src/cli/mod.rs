@@ -76,6 +76,14 @@ pub enum Command {
     },
 }
 
+/// Prints a line on stdout; a closed pipe (`marginalia stats x | head -1`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Runs a headless command; `Err` is an input problem (exit code 1) with its message.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
@@ -90,9 +98,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Stats { project, json } => {
             let stats = Stats::of(&store::load(&project)?);
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                say!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
-                print!("{}", stats.to_text());
+                say!("{}", stats.to_text().trim_end());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -112,7 +120,7 @@ fn new(path: &Path, name: Option<String>) -> anyhow::Result<ExitCode> {
             .unwrap_or_default()
     });
     store::save(&Project::new(name), path)?;
-    println!("created {}", path.display());
+    say!("created {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -127,7 +135,7 @@ fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         store::save(&project, path)?;
     }
     for added in &report.added {
-        println!(
+        say!(
             "added {} as {} ({:?})",
             added.path.display(),
             added.id,
@@ -135,7 +143,7 @@ fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         );
     }
     for skipped in &report.skipped {
-        println!(
+        say!(
             "skipped {}: the same text is already document {}",
             skipped.path.display(),
             skipped.id
@@ -160,11 +168,11 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let out = serde_json::json!({ "file": path.display().to_string(), "problems": list });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
     } else if problems.list.is_empty() {
-        println!("{}: ok", path.display());
+        say!("{}: ok", path.display());
     } else {
-        println!("{problems}");
+        say!("{problems}");
         eprintln!("{} problem(s) in {}", problems.list.len(), path.display());
     }
     Ok(if problems.list.is_empty() {
@@ -180,11 +188,11 @@ fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
         let mut file = store::parse(path, &source)?;
         let report = store::reanchor(&mut file);
         for m in &report.moved {
-            println!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
+            say!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
         }
         if !report.unplaced.is_empty() {
             for id in &report.unplaced {
-                println!("cannot place {id}: its quote is no longer in the text");
+                say!("cannot place {id}: its quote is no longer in the text");
             }
             bail!(
                 "{}: {} annotation(s) could not be re-anchored; nothing was written",
@@ -192,24 +200,29 @@ fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
                 report.unplaced.len()
             );
         }
+        // Whatever is still wrong is reported against the file as the user has it.
+        let problems = store::check(path, &source, &file);
+        if !problems.list.is_empty() {
+            return Err(StoreError::Invalid(problems).into());
+        }
         let text = store::file_to_string(&file);
         store::from_str(path, &text).map(|p| store::to_string(&p))?
     } else {
         store::to_string(&store::from_str(path, &source)?)
     };
     if canonical == source {
-        println!("{}: already canonical", path.display());
+        say!("{}: already canonical", path.display());
         return Ok(ExitCode::SUCCESS);
     }
     if check {
-        println!(
+        say!(
             "{}: not in canonical form (run `marginalia fmt` to rewrite it)",
             path.display()
         );
         return Ok(ExitCode::from(1));
     }
     store::write_atomically(path, &canonical)?;
-    println!(
+    say!(
         "{}: rewritten (previous version kept as {})",
         path.display(),
         store::backup_path(path).display()

@@ -245,7 +245,9 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Writes `text` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over `path`. The previous file, if any, is kept as `NAME.ron.bak`.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
-    let dir = match path.parent() {
+    // Through a symbolic link, write the file it points to (and keep the link).
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
@@ -255,17 +257,37 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
         .tempfile_in(&dir)
         .map_err(|e| StoreError::io(path, "cannot create a temporary file beside it", e))?;
     tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().metadata())
+        .and_then(|meta| {
+            tmp.as_file()
+                .set_permissions(permissions_for(&target, meta.permissions()))
+        })
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io(path, "cannot write", e))?;
-    if path.exists() {
-        keep_backup(path)?;
+    if target.exists() {
+        keep_backup(&target)?;
     }
-    tmp.persist(path)
+    tmp.persist(&target)
         .map_err(|e| StoreError::io(path, "cannot replace the file", e.error))?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all(); // makes the rename durable where the platform allows it
     }
     Ok(())
+}
+
+/// The permissions the written file gets: those of the file it replaces, else (on Unix) the
+/// usual `rw-r--r--`, since a temporary file starts private.
+fn permissions_for(target: &Path, fresh: std::fs::Permissions) -> std::fs::Permissions {
+    match std::fs::metadata(target) {
+        Ok(meta) => meta.permissions(),
+        #[cfg(unix)]
+        Err(_) => {
+            let _ = fresh;
+            std::os::unix::fs::PermissionsExt::from_mode(0o644)
+        }
+        #[cfg(not(unix))]
+        Err(_) => fresh,
+    }
 }
 
 /// Keeps the current file as `NAME.ron.bak`: a hard link to it (the rename that follows

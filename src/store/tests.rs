@@ -430,3 +430,34 @@ fn a_misspelt_field_is_refused_with_its_position_not_dropped() {
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn saving_through_a_link_keeps_the_link_and_the_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.ron");
+    let link = dir.path().join("link.ron");
+    let mut project = sample();
+    save(&project, &real).unwrap();
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o664)).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    project.name = "through the link".into();
+    save(&project, &link).unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(load(&real).unwrap().name, "through the link");
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o664
+    );
+    assert!(backup_path(&real).exists());
+}
