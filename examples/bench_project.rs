@@ -844,7 +844,7 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     let parsed = store::parse(&path, &source)?;
     let indexes = indexes_of(&parsed);
     let file = store::project_to_file(&project);
-    let text = store::to_string(&project);
+    let text = store::to_string(&project)?;
     std::fs::write(&json_path, serde_json::to_string(&file)?)?;
     let json_size = std::fs::metadata(&json_path)?.len();
     let json_text = std::fs::read_to_string(&json_path)?;
@@ -888,12 +888,12 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         step("RON save: store::save (serialise+write+fsync+bak)", || {
             Ok(store::save(&project, &save_path)?)
         }),
-        step("  store::to_string", || Ok(store::to_string(&project))),
+        step("  store::to_string", || Ok(store::to_string(&project)?)),
         step("    store::project_to_file", || {
             Ok(store::project_to_file(&project))
         }),
         step("    store::file_to_string (RON pretty)", || {
-            Ok(store::file_to_string(&file))
+            Ok(store::file_to_string(&file)?)
         }),
         step("  store::write_atomically", || {
             Ok(store::write_atomically(&save_path, &text)?)

@@ -168,7 +168,7 @@ fn main() -> anyhow::Result<()> {
         );
     }
     let out = root.join("macron-china-ukraine.ron");
-    let text = store::to_string(&project);
+    let text = store::to_string(&project)?;
     // Check it the way every load does before writing it.
     store::from_str(&out, &text)?;
     store::write_atomically(&out, &text)?;

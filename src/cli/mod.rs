@@ -205,10 +205,10 @@ fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
         if !problems.list.is_empty() {
             return Err(StoreError::Invalid(problems).into());
         }
-        let text = store::file_to_string(&file);
-        store::from_str(path, &text).map(|p| store::to_string(&p))?
+        let text = store::file_to_string(&file)?;
+        store::to_string(&store::from_str(path, &text)?)?
     } else {
-        store::to_string(&store::from_str(path, &source)?)
+        store::to_string(&store::from_str(path, &source)?)?
     };
     if canonical == source {
         say!("{}: already canonical", path.display());

@@ -209,27 +209,24 @@ pub fn load(path: &Path) -> Result<Project, StoreError> {
 
 /// The canonical text of a project: the header comment and pretty RON, the same bytes for the
 /// same project.
-pub fn to_string(project: &Project) -> String {
+pub fn to_string(project: &Project) -> Result<String, StoreError> {
     file_to_string(&project_to_file(project))
 }
 
 /// The canonical text of a project file.
-pub fn file_to_string(file: &ProjectFile) -> String {
+pub fn file_to_string(file: &ProjectFile) -> Result<String, StoreError> {
     let config = ron::ser::PrettyConfig::new()
         .indentor("    ")
         .new_line("\n")
         .escape_strings(false)
         .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let body = ron::ser::to_string_pretty(file, config).unwrap_or_else(|e| {
-        // Serialising plain data to a String cannot fail; if it ever did, say so in the file
-        // rather than panic, and the next load will refuse it with this message.
-        format!("/* could not write the project: {e} */")
-    });
+    let body = ron::ser::to_string_pretty(file, config)
+        .map_err(|e| StoreError::Serialize(e.to_string()))?;
     let mut out = String::with_capacity(HEADER.len() + body.len() + 1);
     out.push_str(HEADER);
     out.push_str(&body);
     out.push('\n');
-    out
+    Ok(out)
 }
 
 /// The path of the backup kept beside `path`: `NAME.ron.bak`.
@@ -308,7 +305,7 @@ fn keep_backup(path: &Path) -> Result<(), StoreError> {
 
 /// Saves a project (canonical text, atomic write, backup kept).
 pub fn save(project: &Project, path: &Path) -> Result<(), StoreError> {
-    write_atomically(path, &to_string(project))
+    write_atomically(path, &to_string(project)?)
 }
 
 #[cfg(test)]

@@ -122,6 +122,9 @@ pub enum StoreError {
         /// Newest version this build reads.
         supported: u32,
     },
+    /// The project could not be turned into text (nothing was written).
+    #[error("cannot write the project as RON: {0}")]
+    Serialize(String),
     /// The file parsed but its content does not hold together.
     #[error("{0}")]
     Invalid(Problems),
