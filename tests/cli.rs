@@ -216,6 +216,17 @@ fn validate_json_lists_every_problem() {
 }
 
 #[test]
+fn validate_json_reports_an_unparsable_file_as_one_problem() {
+    let dir = Dir::new();
+    dir.write("cut.ron", &SAMPLE[..SAMPLE.len() / 3]);
+    let out = dir.run(&["validate", "cut.ron", "--json"]);
+    assert_eq!(code(&out), 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["problems"][0]["kind"], "Syntax");
+    assert!(report["problems"][0]["line"].as_u64().is_some());
+}
+
+#[test]
 fn fmt_rewrites_canonically_with_a_backup_and_check_reports() {
     let dir = Dir::new();
     let messy = SAMPLE.replace("    ", "  ");

@@ -153,7 +153,23 @@ fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 }
 
 fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let problems = store::validate_path(path)?;
+    let problems = match store::validate_path(path) {
+        Ok(problems) => problems,
+        Err(e) if json => {
+            // A file that cannot be read or parsed is one problem, reported in the same shape.
+            let (kind, line, column) = match &e {
+                StoreError::Syntax { line, col, .. } => ("Syntax", Some(*line), Some(*col)),
+                StoreError::NewerVersion { .. } => ("NewerVersion", None, None),
+                _ => ("Unreadable", None, None),
+            };
+            let problem = serde_json::json!({ "kind": kind, "line": line, "column": column, "message": e.to_string() });
+            let out =
+                serde_json::json!({ "file": path.display().to_string(), "problems": [problem] });
+            say!("{}", serde_json::to_string_pretty(&out)?);
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
     if json {
         let list: Vec<_> = problems
             .list

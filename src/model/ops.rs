@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 
 use super::annotation::{Annotation, Entity, Fragment, Relation, ReviewStatus, quote_of};
-use super::document::{Document, DocumentMeta};
+use super::document::{Document, DocumentMeta, is_partial_iso_date};
 use super::edit::{Edit, EditError, project_meta};
 use super::ids::{self, AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId};
 use super::project::Project;
@@ -94,6 +94,9 @@ pub fn add_annotation(
     now: Timestamp,
 ) -> Result<Edit, EditError> {
     tag_exists(project, tag)?;
+    if annotator.trim().is_empty() {
+        return Err(invalid("an annotation needs an annotator"));
+    }
     let quote = checked_quote(document(project, doc)?, &fragments)?;
     let annotation = Annotation {
         id: AnnotationId(ids::fresh("a")),
@@ -158,11 +161,13 @@ pub fn remove_annotation(project: &Project, id: &AnnotationId) -> Result<Edit, E
 
 /// Removes several annotations at once (one undo step).
 pub fn remove_annotations(project: &Project, ids: &[AnnotationId]) -> Result<Edit, EditError> {
-    let mut relations: Vec<&Relation> =
-        ids.iter().flat_map(|id| project.relations_of(id)).collect();
-    relations.sort_by(|a, b| a.id.cmp(&b.id));
-    relations.dedup_by(|a, b| a.id == b.id);
-    let mut edits: Vec<Edit> = relations.into_iter().map(remove_relation_edit).collect();
+    let ids: std::collections::BTreeSet<&AnnotationId> = ids.iter().collect();
+    let mut edits: Vec<Edit> = project
+        .relations
+        .values()
+        .filter(|r| ids.contains(&r.from) || ids.contains(&r.to))
+        .map(remove_relation_edit)
+        .collect();
     for id in ids {
         edits.push(Edit::Annotation {
             id: id.clone(),
@@ -199,6 +204,13 @@ pub fn retag_all(
     now: Timestamp,
 ) -> Result<Edit, EditError> {
     tag_exists(project, tag)?;
+    let ids: Vec<AnnotationId> = ids
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .cloned()
+        .collect();
+    let ids = ids.as_slice();
     let mut edits = Vec::new();
     for id in ids {
         edits.push(change_annotation(project, id, now, |a| {
@@ -334,16 +346,19 @@ pub fn remove_relation(project: &Project, id: &RelationId) -> Result<Edit, EditE
 }
 
 /// Adds an entity to the registry, or replaces the one with the same id.
-pub fn put_entity(project: &Project, entity: Entity) -> Edit {
+pub fn put_entity(project: &Project, entity: Entity) -> Result<Edit, EditError> {
+    if entity.name.trim().is_empty() {
+        return Err(invalid("an entity needs a name"));
+    }
     let before = project.entities.get(&entity.id).cloned();
     if before.as_ref() == Some(&entity) {
-        return Edit::none();
+        return Ok(Edit::none());
     }
-    Edit::Entity {
+    Ok(Edit::Entity {
         id: entity.id.clone(),
         before,
         after: Some(entity),
-    }
+    })
 }
 
 /// Merges entity `gone` into `keep`: its mentions point to `keep`, its name and aliases become
@@ -366,7 +381,7 @@ pub fn merge_entities(
             merged.aliases.push(alias.clone());
         }
     }
-    let mut edits = vec![put_entity(project, merged)];
+    let mut edits = vec![put_entity(project, merged)?];
     for a in project
         .annotations
         .values()
@@ -449,6 +464,15 @@ pub fn set_document_meta(
     meta: DocumentMeta,
 ) -> Result<Edit, EditError> {
     let doc = document(project, id)?;
+    if let Some(date) = meta
+        .published
+        .as_deref()
+        .filter(|d| !is_partial_iso_date(d))
+    {
+        return Err(invalid(format!(
+            "published {date:?} is not a date like 2023-04-11, 2023-04 or 2023"
+        )));
+    }
     if doc.meta == meta {
         return Ok(Edit::none());
     }
@@ -462,6 +486,23 @@ pub fn set_document_meta(
 /// Replaces the schema as a whole (colours, labels, keys, order, definitions). Tag and
 /// relation ids that annotations use must stay: use [`rename_tag`] to change one.
 pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> {
+    check_schema(&schema)?;
+    for r in project.relations.values() {
+        let ends = (
+            project.annotations.get(&r.from),
+            project.annotations.get(&r.to),
+        );
+        let allowed = match (schema.relation(&r.kind), ends) {
+            (Some(kind), (Some(from), Some(to))) => kind.allows(&from.tag, &to.tag),
+            _ => false,
+        };
+        if !allowed {
+            return Err(invalid(format!(
+                "relation {} would no longer fit its type {}",
+                r.id, r.kind
+            )));
+        }
+    }
     for a in project.annotations.values() {
         if schema.tag(&a.tag).is_none() {
             return Err(invalid(format!(
@@ -485,6 +526,29 @@ pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> 
         before: Box::new(project.schema.clone()),
         after: Box::new(schema),
     })
+}
+
+/// Checks a schema on its own: unique ids, relation types that name existing tags.
+fn check_schema(schema: &Schema) -> Result<(), EditError> {
+    let mut tags = std::collections::HashSet::new();
+    for t in &schema.tags {
+        if !tags.insert(&t.id) {
+            return Err(invalid(format!("two tag types are called {}", t.id)));
+        }
+    }
+    let mut kinds = std::collections::HashSet::new();
+    for r in &schema.relations {
+        if !kinds.insert(&r.id) {
+            return Err(invalid(format!("two relation types are called {}", r.id)));
+        }
+        if let Some(t) = r.from.iter().chain(&r.to).find(|t| !tags.contains(t)) {
+            return Err(invalid(format!(
+                "relation type {} names tag {t}, which the schema does not have",
+                r.id
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Renames a tag's id (and label): its annotations and the relation types that name it follow.

@@ -140,7 +140,10 @@ fn merging_entities_repoints_mentions_and_keeps_names_as_aliases() {
         (entity("z2", "Zelenskiy"), &ids[1]),
     ] {
         let id = e.id.clone();
-        ops::put_entity(&project, e).apply(&mut project).unwrap();
+        ops::put_entity(&project, e)
+            .unwrap()
+            .apply(&mut project)
+            .unwrap();
         ops::set_entity(&project, a, Some(&id), t(1))
             .unwrap()
             .apply(&mut project)
@@ -345,7 +348,10 @@ fn removing_an_entity_unlinks_its_mentions_but_keeps_them() {
         aliases: vec![],
         note: String::new(),
     };
-    ops::put_entity(&project, e).apply(&mut project).unwrap();
+    ops::put_entity(&project, e)
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
     ops::set_entity(&project, &ids[0], Some(&"macron".into()), t(1))
         .unwrap()
         .apply(&mut project)
@@ -381,4 +387,49 @@ fn a_group_of_thousands_of_edits_undoes_in_one_step() {
     assert_eq!(project, start);
     history.redo(&mut project).unwrap();
     assert_eq!(project.annotations[&ids[0]].quote, "talks could start");
+}
+
+#[test]
+fn edits_that_would_make_an_invalid_file_are_refused() {
+    let (project, ids) = project_from("[claim|talks] by [actor|Xi]");
+    let nameless = Entity {
+        id: "x".into(),
+        name: " ".into(),
+        kind: EntityKind::Person,
+        aliases: vec![],
+        note: String::new(),
+    };
+    assert!(ops::put_entity(&project, nameless).is_err());
+    let mut meta = project.documents[0].meta.clone();
+    meta.published = Some("April 2023".into());
+    assert!(ops::set_document_meta(&project, &"d".into(), meta).is_err());
+    let range = Fragment::new(ByteOffset(0)..ByteOffset(5));
+    assert!(
+        ops::add_annotation(
+            &project,
+            &"d".into(),
+            &"claim".into(),
+            vec![range],
+            "",
+            t(0)
+        )
+        .is_err()
+    );
+    let mut schema = project.schema.clone();
+    schema.tags.push(schema.tags[0].clone());
+    assert!(
+        ops::set_schema(&project, schema).is_err(),
+        "duplicate tag id"
+    );
+    let mut project = project;
+    ops::add_relation(&project, &"said_by".into(), &ids[0], &ids[1], "ana")
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    let mut schema = project.schema.clone();
+    schema.relations[0].to = vec!["condition".into()];
+    assert!(
+        ops::set_schema(&project, schema).is_err(),
+        "an existing said_by would no longer fit"
+    );
 }

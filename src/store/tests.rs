@@ -45,6 +45,7 @@ fn sample() -> Project {
         note: String::new(),
     };
     ops::put_entity(&project, zelensky)
+        .unwrap()
         .apply(&mut project)
         .unwrap();
     ops::set_entity(&project, &ids[0], Some(&"zelensky".into()), now())
