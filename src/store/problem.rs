@@ -174,7 +174,16 @@ pub(super) fn locate(source: &str, problems: &mut [Problem]) {
         let Some(rest) = source.get(from..) else {
             break;
         };
-        if let Some(id) = quoted_prefix(rest).filter(|id| wanted.contains(id)) {
+        // A field starts a line or follows `(` or `,`; `id: "…"` inside an article's text
+        // (which starts elsewhere on its line) is not one.
+        let line_start = source
+            .get(..at)
+            .and_then(|s| s.rfind('\n'))
+            .map_or(0, |n| n + 1);
+        let is_field = source.get(line_start..at).is_some_and(|before| {
+            before.trim_end().is_empty() || before.trim_end().ends_with(['(', ','])
+        });
+        if let Some(id) = quoted_prefix(rest).filter(|id| is_field && wanted.contains(id)) {
             found.entry(id).or_default().push(at);
         }
     }
