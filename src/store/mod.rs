@@ -99,6 +99,19 @@ fn format_version(path: &Path, source: &str) -> Result<u32, StoreError> {
     }
 }
 
+/// A problem with the `format_version` field, placed where the field is.
+fn version_error(path: &Path, source: &str, message: String) -> StoreError {
+    let (line, col) = source
+        .find("format_version")
+        .map_or((1, 1), |i| line_col(source, i));
+    StoreError::Syntax {
+        path: path.to_owned(),
+        line,
+        col,
+        message,
+    }
+}
+
 /// Parses project-file text: checks the version, parses, and migrates older versions to the
 /// current shape. Does not validate.
 pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
@@ -111,15 +124,11 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
         });
     }
     if version == 0 {
-        let (line, col) = source
-            .find("format_version")
-            .map_or((1, 1), |i| line_col(source, i));
-        return Err(StoreError::Syntax {
-            path: path.to_owned(),
-            line,
-            col,
-            message: "format_version 0 does not exist; expected 1 or 2".into(),
-        });
+        return Err(version_error(
+            path,
+            source,
+            "format_version 0 does not exist; expected 1 or 2".into(),
+        ));
     }
     let mut file = match split::parse_parallel(source) {
         Some(file) => file,
@@ -130,18 +139,11 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
     if file.format_version != version {
         // The quick look and the parser disagree (say `2_0`, which RON reads as 20): trust
         // neither half-way.
-        let (line, col) = source
-            .find("format_version")
-            .map_or((1, 1), |i| line_col(source, i));
-        return Err(StoreError::Syntax {
-            path: path.to_owned(),
-            line,
-            col,
-            message: format!(
-                "format_version must be written as a plain number (read {})",
-                file.format_version
-            ),
-        });
+        let message = format!(
+            "format_version must be written as a plain number (read {})",
+            file.format_version
+        );
+        return Err(version_error(path, source, message));
     }
     migrate(&mut file, version);
     Ok(file)
