@@ -145,14 +145,15 @@ impl MarginaliaApp {
 
     fn documents_ui(&mut self, ui: &mut Ui) {
         ui.heading("Documents");
+        // One pass over the annotations, not one per document.
+        let mut counts: std::collections::HashMap<&crate::model::DocId, usize> =
+            std::collections::HashMap::new();
+        for a in self.project.annotations.values() {
+            *counts.entry(&a.doc).or_default() += 1;
+        }
         ScrollArea::vertical().show(ui, |ui| {
             for (i, doc) in self.project.documents.iter().enumerate() {
-                let count = self
-                    .project
-                    .annotations
-                    .values()
-                    .filter(|a| a.doc == doc.id)
-                    .count();
+                let count = counts.get(&doc.id).copied().unwrap_or(0);
                 let mut details = Vec::new();
                 details.extend(doc.meta.source.clone());
                 details.extend(doc.meta.published.clone());
