@@ -1075,20 +1075,16 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     let save_ok = Stats::ms(save.median) <= TARGET_SAVE_MS;
     let peak_ok = ratio(load_peak) < TARGET_PEAK_RATIO;
     println!("targets (judged on the median; the best run in brackets)");
-    println!(
-        "  load + validate ≤ {TARGET_LOAD_MS:.0} ms   {:>8.1} ms   {}   ({:.1} ms {})",
-        Stats::ms(load.median),
-        verdict(load_ok),
-        Stats::ms(load.best),
-        verdict(Stats::ms(load.best) <= TARGET_LOAD_MS)
-    );
-    println!(
-        "  save            ≤ {TARGET_SAVE_MS:.0} ms   {:>8.1} ms   {}   ({:.1} ms {})",
-        Stats::ms(save.median),
-        verdict(save_ok),
-        Stats::ms(save.best),
-        verdict(Stats::ms(save.best) <= TARGET_SAVE_MS)
-    );
+    let time_row = |label: &str, target: f64, stats: &Stats| {
+        let (median, best) = (Stats::ms(stats.median), Stats::ms(stats.best));
+        println!(
+            "  {label:<15} ≤ {target:.0} ms   {median:>8.1} ms   {}   ({best:.1} ms {})",
+            verdict(median <= target),
+            verdict(best <= target)
+        );
+    };
+    time_row("load + validate", TARGET_LOAD_MS, load);
+    time_row("save", TARGET_SAVE_MS, save);
     println!(
         "  peak RSS of load < {TARGET_PEAK_RATIO:.0}× file  {:>7.1}×      {}",
         ratio(load_peak),
