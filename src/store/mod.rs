@@ -244,6 +244,24 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Writes `text` to `path` atomically: a temporary file in the same folder, flushed to disk,
 /// then renamed over `path`. The previous file, if any, is kept as `NAME.ron.bak`.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
+    replace_file(path, text, Backup::Keep)
+}
+
+/// Writes `text` to `path` atomically, like [`write_atomically`], but keeps no backup of the
+/// file it replaces: for files rewritten often whose previous version has no value, such as
+/// the recovery file of an autosave.
+pub fn write_without_backup(path: &Path, text: &str) -> Result<(), StoreError> {
+    replace_file(path, text, Backup::Skip)
+}
+
+/// Whether a write keeps the file it replaces as `NAME.ron.bak`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Backup {
+    Keep,
+    Skip,
+}
+
+fn replace_file(path: &Path, text: &str, backup: Backup) -> Result<(), StoreError> {
     // Through a symbolic link, write the file it points to (and keep the link).
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = match target.parent() {
@@ -263,7 +281,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), StoreError> {
         })
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| StoreError::io(path, "cannot write", e))?;
-    if target.exists() {
+    if backup == Backup::Keep && target.exists() {
         keep_backup(&target)?;
     }
     tmp.persist(&target)

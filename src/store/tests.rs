@@ -268,6 +268,23 @@ fn saving_is_atomic_and_keeps_a_backup() {
 }
 
 #[test]
+fn writing_without_backup_replaces_the_file_and_keeps_no_bak() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron.recovery");
+    let mut project = sample();
+    write_without_backup(&path, &to_string(&project).unwrap()).unwrap();
+    project.name = "renamed".into();
+    write_without_backup(&path, &to_string(&project).unwrap()).unwrap();
+    assert_eq!(load(&path).unwrap(), project);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, [std::ffi::OsString::from("p.ron.recovery")]);
+}
+
+#[test]
 fn a_missing_file_and_bad_utf8_name_the_file() {
     let err = load(Path::new("/nonexistent/x.ron")).unwrap_err();
     assert!(
