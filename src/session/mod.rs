@@ -5,14 +5,21 @@
 //!   save can notice that something else has written it since.
 //! - [`lock`](Lock): `NAME.ron.lock` beside the project, so two instances do not silently
 //!   overwrite each other.
+//! - [`recovery`](find_recovery): `NAME.ron.recovery` beside the project, the autosaved work
+//!   offered back after a crash.
 
 mod fingerprint;
 mod lock;
+mod recovery;
 
 use std::path::{Path, PathBuf};
 
 pub use fingerprint::{Fingerprint, changed_on_disk};
 pub use lock::{GARBLED_GRACE, Lock, LockError, LockInfo, LockOwner, UNKNOWN, lock_path};
+pub use recovery::{
+    Recovery, Saved, discard_recovery, find_recovery, find_untitled_recovery, recovery_path,
+    untitled_recovery_path, write_recovery,
+};
 
 /// The file beside `path` whose name is `path`'s with `suffix` added: `/x/day.ron` and
 /// `".lock"` give `/x/day.ron.lock`.
