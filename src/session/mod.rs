@@ -7,13 +7,17 @@
 //!   overwrite each other.
 //! - [`recovery`](find_recovery): `NAME.ron.recovery` beside the project, the autosaved work
 //!   offered back after a crash.
+//! - [`diff`](ProjectDiff): what the recovered work changes, for the "recover your work?"
+//!   question.
 
+mod diff;
 mod fingerprint;
 mod lock;
 mod recovery;
 
 use std::path::{Path, PathBuf};
 
+pub use diff::{Counts, DocumentDiff, ProjectDiff};
 pub use fingerprint::{Fingerprint, changed_on_disk};
 pub use lock::{GARBLED_GRACE, Lock, LockError, LockInfo, LockOwner, UNKNOWN, lock_path};
 pub use recovery::{
