@@ -9,7 +9,9 @@
 //!   offered back after a crash.
 //! - [`diff`](ProjectDiff): what the recovered work changes, for the "recover your work?"
 //!   question.
+//! - [`autosave`](Autosave): when to write the recovery file.
 
+mod autosave;
 mod diff;
 mod fingerprint;
 mod lock;
@@ -17,6 +19,7 @@ mod recovery;
 
 use std::path::{Path, PathBuf};
 
+pub use autosave::{Autosave, DEFAULT_INTERVAL};
 pub use diff::{Counts, DocumentDiff, ProjectDiff};
 pub use fingerprint::{Fingerprint, changed_on_disk};
 pub use lock::{GARBLED_GRACE, Lock, LockError, LockInfo, LockOwner, UNKNOWN, lock_path};
