@@ -247,7 +247,8 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Takes the lock of the project at `project` for `owner`.
+    /// Takes the lock of the project at `project` for `owner`. Through a symbolic link, the
+    /// lock is the one beside the file it points to.
     ///
     /// - No lock file: one is created atomically (`create_new`), so of two instances
     ///   starting at once exactly one gets it.
@@ -257,13 +258,14 @@ impl Lock {
     ///   silently.
     /// - A file that is not a lock record and is older than [`GARBLED_GRACE`]: the leftover
     ///   of a crash, taken over silently. Younger, or a file that cannot be read:
-    ///   [`LockError::Held`] by an unknown holder (`pid` 0).
+    ///   [`LockError::Held`] by an unknown holder (`pid` 0) since the file's modification
+    ///   time.
     /// - Any other lock: [`LockError::Held`] with its holder.
     ///
     /// Taking over replaces the file atomically, but the look before it is not atomic with it:
     /// two instances taking over the same stale lock at the same instant may both succeed.
     pub fn acquire(project: &Path, owner: &LockOwner) -> Result<Lock, LockError> {
-        let path = lock_path(project);
+        let path = lock_path(&real_path(project));
         for _ in 0..ATTEMPTS {
             let info = owner.info_now();
             match File::options().write(true).create_new(true).open(&path) {
@@ -288,11 +290,9 @@ impl Lock {
                 Found::Garbled(modified) if is_older_than(modified, GARBLED_GRACE) => {
                     return replace(path, owner);
                 }
-                Found::Garbled(modified) => {
-                    let since = Timestamp::try_from(modified).unwrap_or_else(|_| Timestamp::now());
-                    return Err(LockError::Held(LockInfo::unknown(since)));
+                Found::Garbled(_) | Found::Unreadable => {
+                    return Err(LockError::Held(LockInfo::unknown(modified_at(&path))));
                 }
-                Found::Unreadable => return Err(LockError::Held(LockInfo::unknown(info.since))),
             }
         }
         Err(io_error(&path, "cannot take the lock file")(
@@ -304,7 +304,7 @@ impl Lock {
     /// anyway". The lock file is replaced atomically; the previous holder's [`Lock`] will
     /// leave the new file alone when it is released.
     pub fn steal(project: &Path, owner: &LockOwner) -> Result<Lock, LockError> {
-        replace(lock_path(project), owner)
+        replace(lock_path(&real_path(project)), owner)
     }
 
     /// The lock file.
@@ -352,6 +352,21 @@ impl Drop for Lock {
         // Drop cannot report; `release` is the way to see the error.
         let _ = self.release_file();
     }
+}
+
+/// The project's own path, through symbolic links, so that opening a project by a link and by
+/// its name takes the same lock; as given if it does not exist yet.
+fn real_path(project: &Path) -> PathBuf {
+    std::fs::canonicalize(project).unwrap_or_else(|_| project.to_owned())
+}
+
+/// When the file at `path` was last modified, or now if that cannot be found out.
+fn modified_at(path: &Path) -> Timestamp {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| Timestamp::try_from(t).ok())
+        .unwrap_or_else(Timestamp::now)
 }
 
 /// Whether `time` is more than `age` ago (a time in the future is not).
@@ -523,6 +538,8 @@ mod tests {
         let me = owner("alice", "host-1", 4242);
         let holder = held_by(Lock::acquire(&project, &me));
         assert_eq!((holder.user.as_str(), holder.pid), (UNKNOWN, 0));
+        let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+        assert_eq!(holder.since, Timestamp::try_from(written).unwrap());
         assert!(
             holder
                 .describe(&TimeZone::UTC)
@@ -533,6 +550,22 @@ mod tests {
             .unwrap();
         let lock = Lock::acquire(&project, &me).unwrap();
         assert_eq!(record(&path), *lock.info());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_project_opened_through_a_link_takes_the_lock_of_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("day.ron");
+        std::fs::write(&project, "").unwrap();
+        let link = dir.path().join("link.ron");
+        std::os::unix::fs::symlink(&project, &link).unwrap();
+        let lock = Lock::acquire(&link, &owner("alice", "host-1", 4242)).unwrap();
+        assert_eq!(
+            lock.path(),
+            lock_path(&std::fs::canonicalize(&project).unwrap())
+        );
+        held_by(Lock::acquire(&project, &owner("bob", "host-2", 7)));
     }
 
     #[test]
