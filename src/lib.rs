@@ -10,6 +10,7 @@ pub mod highlight;
 pub mod intake;
 pub mod model;
 pub mod sample;
+pub mod search;
 pub mod stats;
 pub mod store;
 #[cfg(feature = "gui")]
