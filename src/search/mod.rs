@@ -15,6 +15,9 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::model::{ByteOffset, is_grapheme_boundary};
 
 mod fold;
+mod hits;
+
+pub use hits::{Hit, search_project};
 
 /// How a query matches text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
