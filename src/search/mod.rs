@@ -16,8 +16,12 @@ use crate::model::{ByteOffset, is_grapheme_boundary};
 
 mod fold;
 mod hits;
+mod tag_all;
+#[cfg(test)]
+mod testing;
 
 pub use hits::{Hit, search_project};
+pub use tag_all::{Proposal, ProposalStatus, TagAllPreview, preview_tag_all, tag_all_edit};
 
 /// How a query matches text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
