@@ -14,12 +14,14 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::{ByteOffset, is_grapheme_boundary};
 
+mod alias;
 mod fold;
 mod hits;
 mod tag_all;
 #[cfg(test)]
 mod testing;
 
+pub use alias::{Suggestion, accept_suggestion_edit, alias_suggestions};
 pub use hits::{Hit, search_project};
 pub use tag_all::{Proposal, ProposalStatus, TagAllPreview, preview_tag_all, tag_all_edit};
 
