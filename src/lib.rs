@@ -11,6 +11,7 @@ pub mod intake;
 pub mod model;
 pub mod sample;
 pub mod session;
+pub mod search;
 pub mod stats;
 pub mod store;
 #[cfg(feature = "gui")]

@@ -93,29 +93,81 @@ pub fn add_annotation(
     annotator: &str,
     now: Timestamp,
 ) -> Result<Edit, EditError> {
-    tag_exists(project, tag)?;
-    if annotator.trim().is_empty() {
-        return Err(invalid("an annotation needs an annotator"));
-    }
-    let quote = checked_quote(document(project, doc)?, &fragments)?;
-    let annotation = Annotation {
-        id: AnnotationId(ids::fresh("a")),
+    let item = NewAnnotation {
         doc: doc.clone(),
         tag: tag.clone(),
         fragments,
-        quote,
-        annotator: annotator.to_owned(),
         entity: None,
-        note: String::new(),
-        status: ReviewStatus::Pending,
-        created: now,
-        modified: now,
     };
-    let mut edits = vec![Edit::Annotation {
-        id: annotation.id.clone(),
-        before: None,
-        after: Some(Box::new(annotation)),
-    }];
+    add_annotations(project, vec![item], annotator, now)
+}
+
+/// One annotation for [`add_annotations`] to add.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAnnotation {
+    /// The document tagged.
+    pub doc: DocId,
+    /// The tag type; the schema must have it.
+    pub tag: TagId,
+    /// Byte ranges into the document's text: sorted, disjoint, on grapheme boundaries.
+    pub fragments: Vec<Fragment>,
+    /// The entity of the registry the span mentions, if any.
+    pub entity: Option<EntityId>,
+}
+
+/// Adds several annotations to `annotator`'s layer as one edit (one undo step). All are built
+/// against the same project, so each gets a fresh id that differs from the project's ids and
+/// from the others in the batch. Nothing to add gives [`Edit::none`]; any invalid item refuses
+/// the whole batch.
+pub fn add_annotations(
+    project: &Project,
+    items: Vec<NewAnnotation>,
+    annotator: &str,
+    now: Timestamp,
+) -> Result<Edit, EditError> {
+    if items.is_empty() {
+        return Ok(Edit::none());
+    }
+    if annotator.trim().is_empty() {
+        return Err(invalid("an annotation needs an annotator"));
+    }
+    let mut taken = std::collections::HashSet::new();
+    let mut edits = Vec::with_capacity(items.len() + 1);
+    for item in items {
+        tag_exists(project, &item.tag)?;
+        if let Some(e) = item
+            .entity
+            .as_ref()
+            .filter(|e| !project.entities.contains_key(*e))
+        {
+            return Err(invalid(format!("no entity {e}")));
+        }
+        let quote = checked_quote(document(project, &item.doc)?, &item.fragments)?;
+        let id = loop {
+            let id = AnnotationId(ids::fresh("a"));
+            if !project.annotations.contains_key(&id) && taken.insert(id.clone()) {
+                break id;
+            }
+        };
+        let annotation = Annotation {
+            id: id.clone(),
+            doc: item.doc,
+            tag: item.tag,
+            fragments: item.fragments,
+            quote,
+            annotator: annotator.to_owned(),
+            entity: item.entity,
+            note: String::new(),
+            status: ReviewStatus::Pending,
+            created: now,
+            modified: now,
+        };
+        edits.push(Edit::Annotation {
+            id,
+            before: None,
+            after: Some(Box::new(annotation)),
+        });
+    }
     edits.extend(ensure_annotator(project, annotator));
     Ok(Edit::Batch(edits))
 }

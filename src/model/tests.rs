@@ -433,3 +433,32 @@ fn edits_that_would_make_an_invalid_file_are_refused() {
         "an existing said_by would no longer fit"
     );
 }
+
+#[test]
+fn adding_many_annotations_is_one_edit_with_distinct_ids() {
+    let (mut project, _) = project_from("Macron and Macron and Macron");
+    let before = project.clone();
+    let item = |start: usize| ops::NewAnnotation {
+        doc: "d".into(),
+        tag: "actor".into(),
+        fragments: vec![Fragment::new(ByteOffset(start)..ByteOffset(start + 6))],
+        entity: None,
+    };
+    let edit =
+        ops::add_annotations(&project, vec![item(0), item(11), item(22)], "bo", t(1)).unwrap();
+    let inverse = edit.apply(&mut project).unwrap();
+    assert_eq!(project.annotations.len(), 3);
+    assert!(project.annotations.values().all(|a| a.quote == "Macron"));
+    assert!(project.annotators.contains("bo"));
+    inverse.apply(&mut project).unwrap();
+    assert_eq!(project, before);
+
+    let mut unknown = item(0);
+    unknown.entity = Some("nobody".into());
+    let refused = ops::add_annotations(&project, vec![item(11), unknown], "bo", t(1));
+    assert!(matches!(refused, Err(EditError::Invalid(_))));
+    assert_eq!(
+        ops::add_annotations(&project, vec![], "bo", t(1)),
+        Ok(Edit::none())
+    );
+}
