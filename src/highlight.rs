@@ -55,9 +55,60 @@ pub fn runs(len: usize, spans: &[(Range<usize>, usize)]) -> Vec<Run> {
     out
 }
 
+/// Assigns each span a lane so that spans that overlap never share one: lane 0 for the
+/// outermost, then 1, 2 … for spans nested in or overlapping it. `hulls[i]` is the byte range
+/// from the start of annotation `i`'s first fragment to the end of its last. Greedy interval
+/// partitioning: spans by start, longest first, each takes the lowest lane free at its start,
+/// so the number of lanes is the deepest nesting, which is the fewest possible.
+pub fn lanes(hulls: &[Range<usize>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..hulls.len()).collect();
+    order.sort_by_key(|&i| {
+        hulls
+            .get(i)
+            .map(|r| (r.start, std::cmp::Reverse(r.end)))
+            .unwrap_or_default()
+    });
+    // `ends[lane]`: where the last span placed in that lane ends.
+    let mut ends: Vec<usize> = Vec::new();
+    let mut out = vec![0; hulls.len()];
+    for i in order {
+        let Some(r) = hulls.get(i) else { continue };
+        let lane = match ends.iter().position(|&end| end <= r.start) {
+            Some(lane) => lane,
+            None => {
+                ends.push(0);
+                ends.len() - 1
+            }
+        };
+        if let Some(end) = ends.get_mut(lane) {
+            *end = r.end.max(r.start + 1);
+        }
+        if let Some(slot) = out.get_mut(i) {
+            *slot = lane;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_spans_never_share_a_lane() {
+        // claim 0..17 holds actor 0..6; condition 12..20 overlaps the claim; 30..40 is alone.
+        let hulls = vec![0..17, 0..6, 12..20, 30..40, 6..9];
+        let got = lanes(&hulls);
+        assert_eq!(got, vec![0, 1, 1, 0, 1]);
+        for (i, a) in hulls.iter().enumerate() {
+            for (j, b) in hulls.iter().enumerate() {
+                if i != j && a.start < b.end && b.start < a.end {
+                    assert_ne!(got[i], got[j], "{a:?} and {b:?} overlap");
+                }
+            }
+        }
+        assert!(lanes(&[]).is_empty());
+    }
 
     #[test]
     fn nested_and_overlapping_spans_stay_distinct() {

@@ -4,8 +4,12 @@
 
 use std::ops::Range;
 
-use super::ids::TagId;
+use super::annotation::Fragment;
+use super::document::Document;
+use super::ids::{AnnotationId, TagId};
 use super::offset::ByteOffset;
+use super::ops;
+use super::project::Project;
 
 /// One mark: its tag and the byte range it covers in the plain text.
 pub type Mark = (TagId, Range<ByteOffset>);
@@ -44,6 +48,34 @@ pub fn parse_marked(marked: &str) -> Option<(String, Vec<Mark>)> {
         return None;
     }
     Some((text, marks.into_iter().collect::<Option<Vec<_>>>()?))
+}
+
+/// A project with one document (id `d`, title "Doc") made from marked text, each mark added
+/// as an annotation by `annotator` at `now`; returns the project and the annotation ids in
+/// mark order. `None` when the marks do not balance or a tag is not in the default schema.
+pub fn project_from_marked(
+    marked: &str,
+    annotator: &str,
+    now: jiff::Timestamp,
+) -> Option<(Project, Vec<AnnotationId>)> {
+    let (text, marks) = parse_marked(marked)?;
+    let mut project = Project::new("test");
+    project.documents.push(Document::new("d", "Doc", text));
+    let mut ids = Vec::new();
+    for (tag, range) in marks {
+        let edit = ops::add_annotation(
+            &project,
+            &"d".into(),
+            &tag,
+            vec![Fragment::new(range)],
+            annotator,
+            now,
+        )
+        .ok()?;
+        ids.push(ops::added_annotation(&edit)?.clone());
+        edit.apply(&mut project).ok()?;
+    }
+    Some((project, ids))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod project;
 mod schema;
 mod snap;
 
+pub mod motion;
 pub mod ops;
 
 pub use annotation::{Annotation, Entity, EntityKind, Fragment, Relation, ReviewStatus, quote_of};
@@ -22,7 +23,7 @@ pub use history::History;
 pub use ids::{
     AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId, fresh as fresh_id,
 };
-pub use marked::parse_marked;
+pub use marked::{parse_marked, project_from_marked};
 pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};
 pub use project::{Project, unique_doc_id};
 pub use schema::{PALETTE, RelationType, Rgb, Schema, TagType};

@@ -11,24 +11,7 @@ fn t(secs: i64) -> Timestamp {
 
 /// A project with one document made from marked text, its marks added as annotations by "ana".
 fn project_from(marked: &str) -> (Project, Vec<AnnotationId>) {
-    let (text, marks) = parse_marked(marked).unwrap();
-    let mut project = Project::new("test");
-    project.documents.push(Document::new("d", "Doc", text));
-    let mut ids = Vec::new();
-    for (tag, range) in marks {
-        let edit = ops::add_annotation(
-            &project,
-            &"d".into(),
-            &tag,
-            vec![Fragment::new(range)],
-            "ana",
-            t(0),
-        )
-        .unwrap();
-        ids.push(ops::added_annotation(&edit).unwrap().clone());
-        edit.apply(&mut project).unwrap();
-    }
-    (project, ids)
+    project_from_marked(marked, "ana", t(0)).unwrap()
 }
 
 #[test]

@@ -1,0 +1,864 @@
+//! The article view: the document text with its annotations, laid out and painted one block
+//! (line) at a time, and only the blocks on screen.
+//!
+//! The text is cut into [`blocks`] once per document; each block is laid out by egui when it
+//! first comes into view and its galley is cached until the width or the type changes. Blocks
+//! never seen keep an estimated height, and the running sum of heights ([`blocks::Heights`])
+//! finds the block under any y. So a frame costs what the screen shows, whatever the length
+//! of the document.
+//!
+//! Annotations are drawn from [`layers::Layers`]: the outermost of a stack as a fill, the ones
+//! nested in or overlapping it as stacked bands under the text, so they stay apart instead of
+//! blending. The view also owns the mouse and caret keys of text selection; tagging and every
+//! other command belong to the app.
+
+mod blocks;
+mod layers;
+mod paint;
+
+pub use layers::{Item, Layers};
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{CharIndex, LayoutJob, TextFormat};
+use egui::{Color32, Galley, Key, Modifiers, Pos2, Rect, Response, ScrollArea, Sense, Ui, vec2};
+
+use crate::model::motion;
+use crate::model::{
+    Annotation, AnnotationId, ByteOffset, Document, Fragment, Project, SnapOptions,
+    snap_selection,
+};
+
+use super::theme;
+use blocks::{Block, Heights};
+
+/// How the article is set: type size, line spacing and how selections snap.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ViewSettings {
+    /// Font size in points.
+    pub font_size: f32,
+    /// Line height as a factor of the font size.
+    pub line_spacing: f32,
+    /// Whether mouse selections snap to whole words (Alt while dragging overrides).
+    pub word_snap: bool,
+}
+
+impl Default for ViewSettings {
+    fn default() -> Self {
+        ViewSettings {
+            font_size: theme::ARTICLE_FONT_SIZE,
+            line_spacing: theme::ARTICLE_LINE_HEIGHT,
+            word_snap: true,
+        }
+    }
+}
+
+/// The text selection: where it started and where the caret is. Both are byte offsets into
+/// the document text on grapheme boundaries; equal when nothing is selected (just a caret).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextSel {
+    /// Where the selection started.
+    pub anchor: ByteOffset,
+    /// The caret.
+    pub head: ByteOffset,
+}
+
+impl TextSel {
+    /// A caret at `at` with nothing selected.
+    pub fn caret(at: ByteOffset) -> Self {
+        TextSel {
+            anchor: at,
+            head: at,
+        }
+    }
+
+    /// The selected byte range, start first.
+    pub fn range(&self) -> Range<ByteOffset> {
+        self.anchor.min(self.head)..self.anchor.max(self.head)
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        self.anchor == self.head
+    }
+}
+
+/// What the view draws besides the text.
+pub struct ArticleInput<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// The document shown.
+    pub doc: &'a Document,
+    /// Changes whenever the project does, so cached annotation layers are rebuilt.
+    pub version: u64,
+    /// Show only this annotator's layer (`None`: all).
+    pub layer: Option<&'a str>,
+    /// The selected annotation.
+    pub selected: Option<&'a AnnotationId>,
+    /// Annotations linked to the selected one (its speakers and conditions).
+    pub linked: &'a [AnnotationId],
+    /// Search hits in this document.
+    pub hits: &'a [Range<ByteOffset>],
+    /// The current hit, drawn stronger.
+    pub current_hit: Option<usize>,
+    /// Type and snapping.
+    pub settings: ViewSettings,
+    /// Whether the view may use the keyboard (no dialog or text field has it).
+    pub keyboard: bool,
+}
+
+/// What happened in the view this frame.
+#[derive(Default)]
+pub struct ArticleOutput {
+    /// The view's response (`None` when there is nothing to show).
+    pub response: Option<Response>,
+    /// A click on the text: the annotation it selects (cycling through those stacked there),
+    /// or `Some(None)` for a click on plain text.
+    pub clicked: Option<Option<AnnotationId>>,
+    /// An annotation's edge was dragged: its new fragments.
+    pub resized: Option<(AnnotationId, Vec<Fragment>)>,
+}
+
+/// Which end of an annotation is being dragged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Edge {
+    Start,
+    End,
+}
+
+#[derive(Clone, Debug)]
+struct EdgeDrag {
+    id: AnnotationId,
+    edge: Edge,
+    fragments: Vec<Fragment>,
+}
+
+/// What the cached layouts depend on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct LayoutKey {
+    width: f32,
+    font_size: f32,
+    line_spacing: f32,
+    pixels_per_point: f32,
+}
+
+/// The view's state between frames: blocks, heights, cached layouts and the drag under way.
+#[derive(Default)]
+pub struct ArticleView {
+    /// Which text the blocks were cut from: (document id, text length).
+    doc_key: Option<(String, usize)>,
+    blocks: Vec<Block>,
+    heights: Heights,
+    layout_key: Option<LayoutKey>,
+    galleys: HashMap<usize, Arc<Galley>>,
+    layers: Layers,
+    layers_key: Option<(String, u64, Option<String>)>,
+    /// Where a mouse selection started (unsnapped).
+    drag_anchor: Option<ByteOffset>,
+    edge_drag: Option<EdgeDrag>,
+    /// Scroll so this offset shows, centred (`true`) or just inside the view.
+    reveal: Option<(ByteOffset, bool)>,
+    /// Height gained above the view by blocks measured this frame; scrolled away next frame.
+    scroll_fix: f32,
+    scroll_offset: f32,
+    /// Blocks on screen in the last frame.
+    visible: Range<usize>,
+}
+
+impl ArticleView {
+    /// Scrolls to show byte `at` on the next frame, centred or just into view.
+    pub fn reveal(&mut self, at: ByteOffset, center: bool) {
+        self.reveal = Some((at, center));
+    }
+
+    /// The annotation layers of the document shown (as of the last frame).
+    pub fn layers(&self) -> &Layers {
+        &self.layers
+    }
+
+    /// Number of blocks laid out and cached (for tests and the benchmark).
+    pub fn cached_layouts(&self) -> usize {
+        self.galleys.len()
+    }
+
+    /// Blocks on screen in the last frame.
+    pub fn visible_blocks(&self) -> Range<usize> {
+        self.visible.clone()
+    }
+
+    fn prepare(&mut self, input: &ArticleInput<'_>, key: LayoutKey) {
+        let doc_key = (input.doc.id.as_str().to_owned(), input.doc.text.len());
+        if self.doc_key.as_ref() != Some(&doc_key) {
+            self.doc_key = Some(doc_key);
+            self.blocks = blocks::split(&input.doc.text);
+            self.layout_key = None;
+            self.drag_anchor = None;
+            self.edge_drag = None;
+        }
+        if self.layout_key != Some(key) {
+            self.layout_key = Some(key);
+            self.galleys.clear();
+            let row = key.font_size * key.line_spacing;
+            let per_row = (key.width / (key.font_size * 0.5)).max(1.0);
+            self.heights = Heights::estimated(
+                self.blocks
+                    .iter()
+                    .map(|b| ((b.chars as f32 / per_row).ceil().max(1.0)) * row),
+            );
+        }
+        let layers_key = (
+            input.doc.id.as_str().to_owned(),
+            input.version,
+            input.layer.map(str::to_owned),
+        );
+        if self.layers_key.as_ref() != Some(&layers_key) {
+            self.layers = Layers::of(input.project, &input.doc.id, input.layer);
+            self.layers_key = Some(layers_key);
+        }
+    }
+
+    /// The galley of block `i`, laid out now if it is not cached; records its exact height
+    /// and returns how much that height changed.
+    fn galley(&mut self, ui: &Ui, text: &str, i: usize) -> Option<(Arc<Galley>, f32)> {
+        if let Some(g) = self.galleys.get(&i) {
+            return Some((g.clone(), 0.0));
+        }
+        let key = self.layout_key?;
+        let block = self.blocks.get(i)?;
+        let piece = text.get(block.bytes.clone())?;
+        let format = TextFormat {
+            font_id: egui::FontId::proportional(key.font_size),
+            color: Color32::PLACEHOLDER,
+            line_height: Some(key.font_size * key.line_spacing),
+            ..TextFormat::default()
+        };
+        let mut job = LayoutJob::single_section(piece.to_owned(), format);
+        job.wrap.max_width = key.width;
+        let galley = ui.painter().layout_job(job);
+        let height = galley.size().y.max(key.font_size * key.line_spacing);
+        let delta = self.heights.set_exact(i, height);
+        self.galleys.insert(i, galley.clone());
+        Some((galley, delta))
+    }
+
+    /// The byte offset under `pos` (screen space), given the content's top-left `origin`.
+    fn offset_at(&mut self, ui: &Ui, text: &str, origin: Pos2, pos: Pos2) -> ByteOffset {
+        let i = self.heights.index_at(pos.y - origin.y);
+        let top = self.heights.top(i);
+        let Some((galley, _)) = self.galley(ui, text, i) else {
+            return ByteOffset(0);
+        };
+        let local = galley.cursor_from_pos(pos - origin - vec2(0.0, top)).index.0;
+        self.blocks
+            .get(i)
+            .map_or(ByteOffset(0), |b| byte_of(text, b, local))
+    }
+
+    /// The rect (screen space) of the caret before byte `at`.
+    fn caret_rect(&mut self, ui: &Ui, text: &str, origin: Pos2, at: ByteOffset) -> Option<Rect> {
+        let i = blocks::block_at_byte(&self.blocks, at.0);
+        let (galley, _) = self.galley(ui, text, i)?;
+        let block = self.blocks.get(i)?;
+        let local = char_of(text, block, at.0);
+        let top = self.heights.top(i);
+        Some(paint::place(
+            paint::caret_rect(&galley, local),
+            origin + vec2(0.0, top),
+        ))
+    }
+
+    /// Shows the article and handles the mouse and the caret keys. `sel` is the text
+    /// selection, changed in place.
+    pub fn show(
+        &mut self,
+        ui: &mut Ui,
+        input: &ArticleInput<'_>,
+        sel: &mut TextSel,
+    ) -> ArticleOutput {
+        let text = input.doc.text.as_str();
+        let width = ui.available_width().max(50.0);
+        let key = LayoutKey {
+            width,
+            font_size: input.settings.font_size,
+            line_spacing: input.settings.line_spacing,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+        };
+        self.prepare(input, key);
+        if sel.head.0 > text.len() || sel.anchor.0 > text.len() {
+            *sel = TextSel::default();
+        }
+
+        let mut area = ScrollArea::vertical()
+            .id_salt(("article", input.doc.id.as_str()))
+            .auto_shrink(false);
+        if self.scroll_fix != 0.0 {
+            area = area.vertical_scroll_offset((self.scroll_offset + self.scroll_fix).max(0.0));
+            self.scroll_fix = 0.0;
+        }
+        let mut out = ArticleOutput::default();
+        let scrolled = area.show_viewport(ui, |ui, viewport| {
+            let total = self.heights.total();
+            let (rect, response) =
+                ui.allocate_exact_size(vec2(width, total), Sense::click_and_drag());
+            let origin = rect.min;
+            self.mouse(ui, input, sel, origin, &response, viewport, &mut out);
+            if input.keyboard {
+                self.keys(ui, text, sel, origin);
+            }
+            if let Some((at, center)) = self.reveal.take()
+                && let Some(r) = self.caret_rect(ui, text, origin, at)
+            {
+                let align = center.then_some(egui::Align::Center);
+                ui.scroll_to_rect(r.expand(8.0), align);
+            }
+            self.paint(ui, input, sel, origin, viewport);
+            self.hover(ui, input, origin, &response);
+            let response = self.accessible(response, input, sel);
+            out.response = Some(response);
+        });
+        self.scroll_offset = scrolled.state.clamped_offset().y;
+        out
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "one call site; the pieces of one frame")]
+    fn mouse(
+        &mut self,
+        ui: &mut Ui,
+        input: &ArticleInput<'_>,
+        sel: &mut TextSel,
+        origin: Pos2,
+        response: &Response,
+        viewport: Rect,
+        out: &mut ArticleOutput,
+    ) {
+        let text = input.doc.text.as_str();
+        let mods = ui.input(|i| i.modifiers);
+        let snap = |range: Range<ByteOffset>, alt: bool| {
+            snap_selection(
+                text,
+                range.clone(),
+                SnapOptions {
+                    words: input.settings.word_snap && !alt,
+                    trim: true,
+                },
+            )
+            .unwrap_or(range.start..range.start)
+        };
+        if response.drag_started() {
+            response.request_focus();
+            let press = ui.input(|i| i.pointer.press_origin()).unwrap_or_default();
+            self.edge_drag = self.edge_under(ui, input, origin, press);
+            if self.edge_drag.is_none() {
+                let at = self.offset_at(ui, text, origin, press);
+                self.drag_anchor = Some(if mods.shift { sel.anchor } else { at });
+            }
+        }
+        if response.dragged()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let at = self.offset_at(ui, text, origin, pos);
+            if let Some(edge) = &mut self.edge_drag {
+                let at = if mods.alt {
+                    crate::model::floor_grapheme(text, at)
+                } else {
+                    snap_edge(text, at, edge.edge, input.settings.word_snap)
+                };
+                move_edge(&mut edge.fragments, edge.edge, at);
+            } else if let Some(anchor) = self.drag_anchor {
+                let (lo, hi) = (anchor.min(at), anchor.max(at));
+                let r = snap(lo..hi, mods.alt);
+                *sel = if at < anchor {
+                    TextSel {
+                        anchor: r.end,
+                        head: r.start,
+                    }
+                } else {
+                    TextSel {
+                        anchor: r.start,
+                        head: r.end,
+                    }
+                };
+            }
+            // Scroll while dragging past the top or bottom of the view.
+            let local_y = pos.y - origin.y;
+            if local_y < viewport.min.y + 16.0 {
+                ui.scroll_with_delta(vec2(0.0, 12.0));
+            } else if local_y > viewport.max.y - 16.0 {
+                ui.scroll_with_delta(vec2(0.0, -12.0));
+            }
+        }
+        if response.drag_stopped() {
+            self.drag_anchor = None;
+            if let Some(edge) = self.edge_drag.take() {
+                out.resized = Some((edge.id, edge.fragments));
+            }
+        }
+        let Some(pos) = response.interact_pointer_pos() else {
+            return;
+        };
+        if response.triple_clicked() {
+            let at = self.offset_at(ui, text, origin, pos);
+            let r = motion::sentence_at(text, at);
+            *sel = TextSel {
+                anchor: r.start,
+                head: r.end,
+            };
+        } else if response.double_clicked() {
+            let at = self.offset_at(ui, text, origin, pos);
+            if let Some(r) = motion::word_at(text, at) {
+                *sel = TextSel {
+                    anchor: r.start,
+                    head: r.end,
+                };
+            }
+        } else if response.clicked() {
+            response.request_focus();
+            let at = self.offset_at(ui, text, origin, pos);
+            if mods.shift {
+                let r = snap(sel.anchor.min(at)..sel.anchor.max(at), mods.alt);
+                *sel = if at < sel.anchor {
+                    TextSel {
+                        anchor: r.end,
+                        head: r.start,
+                    }
+                } else {
+                    TextSel {
+                        anchor: r.start,
+                        head: r.end,
+                    }
+                };
+                return;
+            }
+            *sel = TextSel::caret(crate::model::floor_grapheme(text, at));
+            let stack: Vec<AnnotationId> =
+                self.layers.at(at).into_iter().map(|i| i.id.clone()).collect();
+            let next = match input.selected.and_then(|s| stack.iter().position(|i| i == s)) {
+                Some(p) => stack.get((p + 1) % stack.len()).cloned(),
+                None => stack.first().cloned(),
+            };
+            out.clicked = Some(next);
+        }
+    }
+
+    /// The edge of the selected annotation under `pos`, if the pointer is on one.
+    fn edge_under(
+        &mut self,
+        ui: &Ui,
+        input: &ArticleInput<'_>,
+        origin: Pos2,
+        pos: Pos2,
+    ) -> Option<EdgeDrag> {
+        let id = input.selected?;
+        let a = input.project.annotations.get(id)?;
+        let text = input.doc.text.as_str();
+        for (edge, at) in [(Edge::Start, a.start()), (Edge::End, a.end())] {
+            let r = self.caret_rect(ui, text, origin, at)?;
+            if (r.center().x - pos.x).abs() <= 5.0 && r.y_range().contains(pos.y) {
+                return Some(EdgeDrag {
+                    id: id.clone(),
+                    edge,
+                    fragments: a.fragments.clone(),
+                });
+            }
+        }
+        None
+    }
+
+    /// Caret keys: arrows (Shift extends, Ctrl by word), Home/End (Ctrl: the whole text).
+    fn keys(&mut self, ui: &mut Ui, text: &str, sel: &mut TextSel, origin: Pos2) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let keys = [
+            Key::ArrowLeft,
+            Key::ArrowRight,
+            Key::ArrowUp,
+            Key::ArrowDown,
+            Key::Home,
+            Key::End,
+        ];
+        let mut pressed = Vec::new();
+        ui.input_mut(|i| {
+            for key in keys {
+                for mods in [
+                    Modifiers::NONE,
+                    Modifiers::SHIFT,
+                    Modifiers::COMMAND,
+                    Modifiers::COMMAND | Modifiers::SHIFT,
+                ] {
+                    if super::commands::take_key(i, mods, key) {
+                        pressed.push((key, mods));
+                    }
+                }
+            }
+        });
+        for (key, mods) in pressed {
+            let head = sel.head;
+            let word = mods.command;
+            let to = match key {
+                Key::ArrowLeft if word => motion::prev_word_start(text, head),
+                Key::ArrowRight if word => motion::next_word_end(text, head),
+                Key::ArrowLeft => motion::prev_grapheme(text, head),
+                Key::ArrowRight => motion::next_grapheme(text, head),
+                Key::Home if word => ByteOffset(0),
+                Key::End if word => ByteOffset(text.len()),
+                Key::Home | Key::End | Key::ArrowUp | Key::ArrowDown => {
+                    self.row_motion(ui, text, origin, head, key)
+                }
+                _ => head,
+            };
+            sel.head = to;
+            if !mods.shift {
+                sel.anchor = to;
+            }
+            self.reveal = Some((to, false));
+        }
+    }
+
+    /// Up and down a visual row, or to its start or end.
+    fn row_motion(
+        &mut self,
+        ui: &Ui,
+        text: &str,
+        origin: Pos2,
+        head: ByteOffset,
+        key: Key,
+    ) -> ByteOffset {
+        let Some(r) = self.caret_rect(ui, text, origin, head) else {
+            return head;
+        };
+        let row = r.height().max(1.0);
+        let target = match key {
+            Key::ArrowUp => r.center() - vec2(0.0, row),
+            Key::ArrowDown => r.center() + vec2(0.0, row),
+            Key::Home => Pos2::new(origin.x - 1000.0, r.center().y),
+            _ => Pos2::new(origin.x + 1e6, r.center().y),
+        };
+        if target.y < origin.y {
+            return ByteOffset(0);
+        }
+        if target.y > origin.y + self.heights.total() {
+            return ByteOffset(text.len());
+        }
+        crate::model::floor_grapheme(text, self.offset_at(ui, text, origin, target))
+    }
+
+    fn paint(
+        &mut self,
+        ui: &Ui,
+        input: &ArticleInput<'_>,
+        sel: &TextSel,
+        origin: Pos2,
+        viewport: Rect,
+    ) {
+        let text = input.doc.text.as_str();
+        let first = self.heights.index_at(viewport.min.y);
+        let mut i = first;
+        let painter = ui.painter();
+        let visuals = ui.visuals();
+        let selection = sel.range();
+        let mut selected_rects = Vec::new();
+        let mut linked_rects: Vec<(Rect, Color32)> = Vec::new();
+        while i < self.blocks.len() {
+            let top = self.heights.top(i);
+            if top > viewport.max.y {
+                break;
+            }
+            let Some((galley, delta)) = self.galley(ui, text, i) else {
+                break;
+            };
+            if top < viewport.min.y {
+                // Keep what is on screen still while heights above it become exact.
+                self.scroll_fix += delta;
+            }
+            let Some(block) = self.blocks.get(i).cloned() else {
+                break;
+            };
+            let block_origin = origin + vec2(0.0, top);
+            let rects = |range: Range<usize>| -> Vec<Rect> {
+                let from = range.start.max(block.bytes.start);
+                let to = range.end.min(block.bytes.end);
+                if from > to || (from == to && !range.is_empty()) {
+                    return Vec::new();
+                }
+                let c0 = char_of(text, &block, from);
+                let c1 = char_of(text, &block, to);
+                paint::row_rects(&galley, c0..c1)
+                    .into_iter()
+                    .map(|r| paint::place(r, block_origin))
+                    .collect()
+            };
+            let items: Vec<&Item> = self.layers.meeting(block.bytes.clone()).collect();
+            // Fills first, under the text: the outermost annotation of each stack.
+            for item in items.iter().filter(|it| it.lane == 0) {
+                let is_selected = input.selected == Some(&item.id);
+                for f in &item.fragments {
+                    for r in rects(f.clone()) {
+                        painter.rect_filled(r, 2.0, theme::fill(item.color, is_selected));
+                    }
+                }
+            }
+            for (h, hit) in input.hits.iter().enumerate() {
+                if hit.end.0 < block.bytes.start || hit.start.0 > block.bytes.end {
+                    continue;
+                }
+                let current = input.current_hit == Some(h);
+                for r in rects(hit.start.0..hit.end.0) {
+                    painter.rect_filled(r, 2.0, theme::search_hit(visuals, current));
+                }
+            }
+            if !sel.is_empty() {
+                for r in rects(selection.start.0..selection.end.0) {
+                    painter.rect_filled(r, 0.0, theme::selection(visuals));
+                }
+            }
+            painter.galley(block_origin, galley.clone(), visuals.text_color());
+            // Bands over the text's foot: everything nested or overlapping.
+            for item in items.iter().filter(|it| it.lane > 0) {
+                let is_selected = input.selected == Some(&item.id);
+                for f in &item.fragments {
+                    for r in rects(f.clone()) {
+                        paint::band(painter, r, item.lane, theme::band(item.color, is_selected));
+                    }
+                }
+            }
+            for item in &items {
+                let is_selected = input.selected == Some(&item.id);
+                let linked = input.linked.contains(&item.id);
+                if !is_selected && !linked {
+                    continue;
+                }
+                for f in &item.fragments {
+                    for r in rects(f.clone()) {
+                        if linked {
+                            linked_rects.push((r, theme::color(item.color)));
+                        }
+                        if is_selected {
+                            selected_rects.push(r);
+                        }
+                    }
+                }
+            }
+            // The edge being dragged: its preview.
+            if let Some(edge) = &self.edge_drag {
+                for f in &edge.fragments {
+                    for r in rects(f.bytes()) {
+                        painter.rect_stroke(
+                            r,
+                            2.0,
+                            theme::preview_stroke(visuals),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+            if sel.is_empty() && input.keyboard {
+                let head = sel.head.0;
+                if block.bytes.start <= head && head <= block.bytes.end {
+                    let r = paint::caret_rect(&galley, char_of(text, &block, head));
+                    let r = paint::place(r, block_origin);
+                    painter.line_segment([r.center_top(), r.center_bottom()], visuals.text_cursor.stroke);
+                }
+            }
+            i += 1;
+        }
+        self.visible = first..i;
+        for r in &selected_rects {
+            painter.rect_stroke(r.expand(1.0), 2.0, theme::selected_stroke(visuals), egui::StrokeKind::Outside);
+        }
+        // The selected claim's links: each linked span outlined, a thread from the claim.
+        let anchor = selected_rects.first().map(|r| r.left_top());
+        for (r, color) in &linked_rects {
+            painter.rect_stroke(*r, 2.0, theme::link_stroke(*color), egui::StrokeKind::Outside);
+            if let Some(a) = anchor {
+                painter.line_segment([a, r.left_top()], theme::thread(*color));
+            }
+        }
+        self.evict();
+    }
+
+    /// Drops cached layouts far from the screen so memory follows the screen too.
+    fn evict(&mut self) {
+        const KEEP: usize = 300;
+        if self.galleys.len() > KEEP {
+            let (lo, hi) = (
+                self.visible.start.saturating_sub(KEEP / 3),
+                self.visible.end + KEEP / 3,
+            );
+            self.galleys.retain(|i, _| (lo..hi).contains(i));
+        }
+    }
+
+    fn hover(&mut self, ui: &Ui, input: &ArticleInput<'_>, origin: Pos2, response: &Response) {
+        if self.drag_anchor.is_some() || self.edge_drag.is_some() {
+            return;
+        }
+        let Some(pos) = response.hover_pos() else {
+            return;
+        };
+        if self.edge_under(ui, input, origin, pos).is_some() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+            return;
+        }
+        ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
+        let text = input.doc.text.as_str();
+        let at = self.offset_at(ui, text, origin, pos);
+        let hovered: Vec<&Annotation> = self
+            .layers
+            .at(at)
+            .into_iter()
+            .filter_map(|i| input.project.annotations.get(&i.id))
+            .collect();
+        if !hovered.is_empty() {
+            response.clone().on_hover_ui_at_pointer(|ui| {
+                for a in &hovered {
+                    hover_card_ui(ui, input.project, a);
+                }
+            });
+        }
+    }
+
+    /// Exposes the text and the selection to AccessKit (screen readers, kittest).
+    fn accessible(&self, response: Response, input: &ArticleInput<'_>, sel: &TextSel) -> Response {
+        let text = &input.doc.text;
+        let title = &input.doc.meta.title;
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(
+                egui::Role::Document,
+                true,
+                format!("Article text: {title}"),
+            );
+            let chars = |b: ByteOffset| text.get(..b.0).map_or(0, |s| s.chars().count());
+            let r = sel.range();
+            info.current_text_value = Some(text.clone());
+            info.text_selection = Some(CharIndex(chars(r.start))..CharIndex(chars(r.end)));
+            info
+        });
+        response
+    }
+}
+
+/// The byte offset of char `local` of `block`.
+fn byte_of(text: &str, block: &Block, local: usize) -> ByteOffset {
+    let piece = text.get(block.bytes.clone()).unwrap_or_default();
+    let within = piece
+        .char_indices()
+        .nth(local)
+        .map_or(piece.len(), |(b, _)| b);
+    ByteOffset(block.bytes.start + within)
+}
+
+/// The char index within `block` of byte `at` (clamped to the block).
+fn char_of(text: &str, block: &Block, at: usize) -> usize {
+    let at = at.clamp(block.bytes.start, block.bytes.end);
+    text.get(block.bytes.start..at)
+        .map_or(0, |s| s.chars().count())
+}
+
+/// Snaps a dragged edge: to a word boundary when snapping to words, else a grapheme.
+fn snap_edge(text: &str, at: ByteOffset, edge: Edge, words: bool) -> ByteOffset {
+    let at = crate::model::floor_grapheme(text, at);
+    if !words {
+        return at;
+    }
+    match (edge, motion::word_at(text, at)) {
+        (Edge::Start, Some(w)) => w.start,
+        (Edge::End, Some(w)) if w.start == at => at,
+        (Edge::End, Some(w)) => w.end,
+        _ => at,
+    }
+}
+
+/// Moves the start of the first fragment or the end of the last to `at`, keeping every
+/// fragment non-empty.
+pub fn move_edge_of(fragments: &[Fragment], edge_is_start: bool, at: ByteOffset) -> Vec<Fragment> {
+    let mut f = fragments.to_vec();
+    move_edge(
+        &mut f,
+        if edge_is_start { Edge::Start } else { Edge::End },
+        at,
+    );
+    f
+}
+
+fn move_edge(fragments: &mut [Fragment], edge: Edge, at: ByteOffset) {
+    match edge {
+        Edge::Start => {
+            if let Some(first) = fragments.first_mut()
+                && at < first.end
+            {
+                first.start = at;
+            }
+        }
+        Edge::End => {
+            if let Some(last) = fragments.last_mut()
+                && at > last.start
+            {
+                last.end = at;
+            }
+        }
+    }
+}
+
+/// Tag, entity, note and annotator of one annotation, for the hover card.
+fn hover_card_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
+    let tag = project.schema.tag(&a.tag);
+    ui.horizontal(|ui| {
+        if let Some(t) = tag {
+            theme::swatch_ui(ui, t.color);
+        }
+        ui.strong(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
+        if let Some(e) = a.entity.as_ref().and_then(|e| project.entities.get(e)) {
+            ui.label(format!("→ {}", e.name));
+        }
+    });
+    if !a.note.is_empty() {
+        ui.label(&a.note);
+    }
+    ui.weak(format!("by {}", a.annotator));
+}
+
+/// The annotations under byte offset `at` among `annotations`, innermost (shortest) first.
+pub fn annotations_at<'a>(annotations: &[&'a Annotation], at: ByteOffset) -> Vec<&'a Annotation> {
+    let mut hits: Vec<&Annotation> = annotations
+        .iter()
+        .copied()
+        .filter(|a| a.fragments.iter().any(|f| f.start <= at && at < f.end))
+        .collect();
+    hits.sort_by_key(|a| {
+        a.fragments
+            .iter()
+            .map(|f| f.end.0 - f.start.0)
+            .sum::<usize>()
+    });
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edges_move_without_emptying_a_fragment() {
+        let f = vec![
+            Fragment::new(ByteOffset(2)..ByteOffset(5)),
+            Fragment::new(ByteOffset(9)..ByteOffset(12)),
+        ];
+        let moved = move_edge_of(&f, true, ByteOffset(0));
+        assert_eq!(moved[0].start, ByteOffset(0));
+        let moved = move_edge_of(&f, false, ByteOffset(15));
+        assert_eq!(moved[1].end, ByteOffset(15));
+        assert_eq!(move_edge_of(&f, true, ByteOffset(7)), f, "past its own end");
+        assert_eq!(move_edge_of(&f, false, ByteOffset(9)), f);
+    }
+
+    #[test]
+    fn edges_snap_to_words() {
+        let text = "said Emmanuel Macron today";
+        assert_eq!(snap_edge(text, ByteOffset(8), Edge::Start, true), ByteOffset(5));
+        assert_eq!(snap_edge(text, ByteOffset(17), Edge::End, true), ByteOffset(20));
+        assert_eq!(snap_edge(text, ByteOffset(17), Edge::End, false), ByteOffset(17));
+    }
+}
