@@ -10,8 +10,8 @@ pub mod highlight;
 pub mod intake;
 pub mod model;
 pub mod sample;
-pub mod session;
 pub mod search;
+pub mod session;
 pub mod stats;
 pub mod store;
 #[cfg(feature = "gui")]

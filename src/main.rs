@@ -12,13 +12,13 @@ fn main() -> ExitCode {
             cli::report_error(&e);
             ExitCode::from(1)
         }),
-        None => open_window(args.project),
+        None => open_window(args.project, args.annotator),
     }
 }
 
 #[cfg(feature = "gui")]
-fn open_window(project: Option<std::path::PathBuf>) -> ExitCode {
-    match marginalia::ui::run(project) {
+fn open_window(project: Option<std::path::PathBuf>, annotator: Option<String>) -> ExitCode {
+    match marginalia::ui::run(marginalia::ui::Launch { project, annotator }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot open the window: {e}");
@@ -28,7 +28,7 @@ fn open_window(project: Option<std::path::PathBuf>) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_project: Option<std::path::PathBuf>) -> ExitCode {
+fn open_window(_project: Option<std::path::PathBuf>, _annotator: Option<String>) -> ExitCode {
     eprintln!(
         "error: this marginalia was built without the window (feature `gui`); use a command, see `marginalia --help`"
     );

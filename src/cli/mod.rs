@@ -22,6 +22,9 @@ use crate::store::{self, StoreError};
 pub struct Cli {
     /// Project file to open in the window.
     pub project: Option<PathBuf>,
+    /// Annotator name for this session of the window (skips the first-start question).
+    #[arg(long, global = false)]
+    pub annotator: Option<String>,
     /// A headless command; none opens the window.
     #[command(subcommand)]
     pub command: Option<Command>,

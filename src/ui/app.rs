@@ -1,43 +1,154 @@
-//! The window: documents on the left, the article in the centre, its annotations on the
-//! right, a menu bar and a status bar.
+//! The window's state and frame: documents on the left, the article in the centre, the
+//! annotations of the article on the right, a menu bar, a tag toolbar and a status bar.
+//!
+//! Every change to the project goes through [`MarginaliaApp::apply`] (or undo and redo), so
+//! it is undoable, bumps the version the views cache against, and marks the project unsaved.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
-use egui::{Panel, RichText, ScrollArea, Ui};
+use egui::{Panel, Ui};
 
-use crate::model::{AnnotationId, Project, TextIndex};
-use crate::store;
+use crate::model::{
+    AnnotationId, ByteOffset, Edit, EditError, History, Project, RelationKindId, ops,
+};
 
-use super::article::{article_ui, rect_of};
-use super::theme;
+use super::article::{ArticleInput, ArticleView, TextSel};
+use super::commands::{self, Command};
+use super::dialogs::{FileDialogs, Modal, NativeDialogs};
+use super::prefs::Prefs;
+use super::search_ui::SearchState;
+
+/// A link being made from a claim: the analyst picks its other end next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linking {
+    /// The annotation the link starts from.
+    pub from: AnnotationId,
+    /// Type-ahead over the candidates.
+    pub filter: String,
+}
+
+/// The cached annotation list: what it was built for, and the ids in order.
+pub(super) type ListKey = (
+    (usize, u64, Option<crate::model::TagId>),
+    std::sync::Arc<Vec<AnnotationId>>,
+);
 
 /// The state of one window.
 pub struct MarginaliaApp {
-    project: Project,
-    /// Where the project lives; `None` for the bundled sample.
-    path: Option<PathBuf>,
+    pub(super) project: Project,
+    pub(super) history: History,
+    /// Where the project lives; `None` for one never saved (or the bundled sample).
+    pub(super) path: Option<PathBuf>,
     /// Index of the document shown.
-    doc: usize,
-    selected: Option<AnnotationId>,
-    /// Scroll the article to the selected annotation on the next frame.
-    scroll_to_selected: bool,
-    /// Offset index of the document shown, rebuilt when the document changes.
-    index: Option<(usize, TextIndex)>,
-    /// The last error or notice, shown in the status bar.
-    message: Option<String>,
+    pub(super) doc: usize,
+    pub(super) selected: Option<AnnotationId>,
+    pub(super) sel: TextSel,
+    pub(super) view: ArticleView,
+    /// Bumped by every change to the project, including loading another.
+    pub(super) version: u64,
+    /// The history generation when the project was last saved or loaded.
+    pub(super) saved_generation: u64,
+    /// Whether the project was never saved to `path` (a new project, the sample, a recovery).
+    pub(super) never_saved: bool,
+    pub(super) prefs: Prefs,
+    pub(super) dialogs: Box<dyn FileDialogs>,
+    /// The last notice, and whether it is an error.
+    pub(super) message: Option<(String, bool)>,
+    pub(super) modal: Option<Modal>,
+    pub(super) linking: Option<Linking>,
+    pub(super) search: SearchState,
+    /// Text typed in the document list's filter.
+    pub(super) doc_filter: String,
+    /// Show only this tag in the annotation list.
+    pub(super) tag_filter: Option<crate::model::TagId>,
+    /// Text typed in the entity field of the selected annotation.
+    pub(super) entity_query: String,
+    /// The note being edited, for the selected annotation.
+    pub(super) note_draft: Option<(AnnotationId, String)>,
+    /// Move keyboard focus to this field next frame.
+    pub(super) focus: Option<&'static str>,
+    pub(super) palette: Option<(String, usize)>,
+    pub(super) show_cheat_sheet: bool,
+    pub(super) show_preferences: bool,
+    pub(super) schema_editor: Option<super::schema_editor::SchemaDraft>,
+    pub(super) files: super::files::FileState,
+    /// The annotation list of the document shown: (document, version, filter) and the ids.
+    pub(super) list_cache: Option<ListKey>,
+    /// The status bar's position text and what it was counted for.
+    pub(super) position_cache: Option<((u64, usize, TextSel), String)>,
+    /// The last frame's time, for autosave.
+    pub(super) now: Instant,
 }
 
 impl MarginaliaApp {
-    /// A window on `project`, read from `path` (`None`: the bundled sample).
+    /// A window on `project`, read from `path` (`None`: never saved, e.g. the sample).
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
-        MarginaliaApp {
+        let never_saved = path.is_none();
+        let mut app = MarginaliaApp {
             project,
+            history: History::new(),
             path,
             doc: 0,
             selected: None,
-            scroll_to_selected: false,
-            index: None,
+            sel: TextSel::default(),
+            view: ArticleView::default(),
+            version: 0,
+            saved_generation: 0,
+            never_saved,
+            prefs: Prefs::default(),
+            dialogs: Box::new(NativeDialogs),
             message: None,
+            modal: None,
+            linking: None,
+            search: SearchState::default(),
+            doc_filter: String::new(),
+            tag_filter: None,
+            entity_query: String::new(),
+            note_draft: None,
+            focus: None,
+            palette: None,
+            show_cheat_sheet: false,
+            show_preferences: false,
+            schema_editor: None,
+            files: super::files::FileState::default(),
+            list_cache: None,
+            position_cache: None,
+            now: Instant::now(),
+        };
+        app.prefs.annotator = super::prefs::login_name();
+        app.files.track(app.path.as_deref());
+        app
+    }
+
+    /// Uses these preferences (an empty annotator name makes the window ask for one).
+    pub fn with_prefs(mut self, prefs: Prefs) -> Self {
+        if prefs.annotator.trim().is_empty() {
+            self.modal = Some(Modal::Annotator(super::prefs::login_name()));
+        }
+        self.prefs = prefs;
+        self
+    }
+
+    /// Uses these file dialogs (tests script them).
+    pub fn with_dialogs(mut self, dialogs: Box<dyn FileDialogs>) -> Self {
+        self.dialogs = dialogs;
+        self
+    }
+
+    /// Keeps the autosave of a never-saved project in `dir` (eframe's storage folder).
+    pub fn set_untitled_dir(&mut self, dir: Option<PathBuf>) {
+        self.files.untitled_dir = dir;
+    }
+
+    /// Called once the window opens on `path`: takes its lock and offers any recovered work.
+    pub fn start(&mut self, path: Option<&std::path::Path>) {
+        if let Some(p) = path {
+            self.lock(p);
+            self.prefs.remember(p);
+        }
+        if self.modal.is_none() {
+            self.check_recovery();
         }
     }
 
@@ -46,7 +157,7 @@ impl MarginaliaApp {
         &self.project
     }
 
-    /// The file the project was read from.
+    /// The file the project was read from or last saved to.
     pub fn path(&self) -> Option<&PathBuf> {
         self.path.as_ref()
     }
@@ -61,234 +172,334 @@ impl MarginaliaApp {
         self.selected.as_ref()
     }
 
-    /// Draws the whole window.
-    pub fn ui(&mut self, ui: &mut Ui) {
-        Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
-        Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        Panel::left("documents")
-            .resizable(true)
-            .default_size(240.0)
-            .show(ui, |ui| self.documents_ui(ui));
-        Panel::right("annotations")
-            .resizable(true)
-            .default_size(320.0)
-            .show(ui, |ui| self.annotations_ui(ui));
-        egui::CentralPanel::default_margins().show(ui, |ui| self.article_panel_ui(ui));
+    /// The text selection (byte offsets into the current document).
+    pub fn text_selection(&self) -> TextSel {
+        self.sel
     }
 
-    fn menu_ui(&mut self, ui: &mut Ui) {
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui
-                    .button("Open…")
-                    .on_hover_text("Open a project file (.ron)")
-                    .clicked()
-                {
-                    self.open_dialog();
-                }
-                if ui.button("Quit").clicked() {
-                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
-                }
-            });
-            ui.separator();
-            for tag in &self.project.schema.tags {
-                let key = tag
-                    .key
-                    .as_deref()
-                    .map(|k| format!("{k} "))
-                    .unwrap_or_default();
-                theme::swatch_ui(ui, tag.color);
-                ui.label(
-                    RichText::new(format!("{key}{}", tag.label)).color(theme::color(tag.color)),
-                )
-                .on_hover_text(&tag.definition);
-            }
-        });
+    /// Sets the text selection (tests and scripted use).
+    pub fn set_text_selection(&mut self, sel: TextSel) {
+        self.sel = sel;
     }
 
-    fn open_dialog(&mut self) {
-        let Some(path) = rfd::FileDialog::new()
-            .add_filter("Marginalia project", &["ron"])
-            .pick_file()
-        else {
-            return;
-        };
-        match store::load(&path) {
-            Ok(project) => {
-                *self = MarginaliaApp::new(project, Some(path));
+    /// The preferences in force.
+    pub fn prefs(&self) -> &Prefs {
+        &self.prefs
+    }
+
+    /// The question the window is asking, if any.
+    pub fn modal(&self) -> Option<&Modal> {
+        self.modal.as_ref()
+    }
+
+    /// The last notice or error shown in the status bar.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_ref().map(|(m, _)| m.as_str())
+    }
+
+    /// The article view's state (for tests and the benchmark).
+    pub fn article_view(&self) -> &ArticleView {
+        &self.view
+    }
+
+    /// Whether there are changes not saved to the project file.
+    pub fn is_dirty(&self) -> bool {
+        self.history.generation() != self.saved_generation || self.never_saved_with_work()
+    }
+
+    fn never_saved_with_work(&self) -> bool {
+        self.never_saved && self.history.generation() > 0
+    }
+
+    /// Shows a notice in the status bar.
+    pub(super) fn notify(&mut self, message: impl Into<String>) {
+        self.message = Some((message.into(), false));
+    }
+
+    /// Shows an error in the status bar.
+    pub(super) fn error(&mut self, message: impl Into<String>) {
+        self.message = Some((message.into(), true));
+    }
+
+    /// Applies an edit as one undoable step; reports a refused edit in the status bar.
+    pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
+        let result = edit.and_then(|e| self.history.apply(&mut self.project, label, e));
+        match result {
+            Ok(()) => {
+                self.version += 1;
+                true
             }
-            Err(e) => self.message = Some(e.to_string()),
+            Err(e) => {
+                self.error(format!("{label}: {e}"));
+                false
+            }
         }
     }
 
-    fn status_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let file = self.path.as_ref().map_or_else(
-                || format!("{} (bundled sample)", crate::sample::SAMPLE_NAME),
-                |p| p.display().to_string(),
-            );
-            ui.label(file);
-            ui.separator();
-            ui.label(format!(
-                "{} documents · {} annotations · {} relations · {} entities",
-                self.project.documents.len(),
-                self.project.annotations.len(),
-                self.project.relations.len(),
-                self.project.entities.len()
-            ));
-            if let Some(message) = &self.message {
-                ui.separator();
-                ui.colored_label(ui.visuals().warn_fg_color, message);
-            }
-        });
-    }
-
-    fn documents_ui(&mut self, ui: &mut Ui) {
-        ui.heading("Documents");
-        // One pass over the annotations, not one per document.
-        let mut counts: std::collections::HashMap<&crate::model::DocId, usize> =
-            std::collections::HashMap::new();
-        for a in self.project.annotations.values() {
-            *counts.entry(&a.doc).or_default() += 1;
+    /// Replaces the project (open, new, reload, recovery); forgets history and selection.
+    pub(super) fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+        self.project = project;
+        self.path = path;
+        self.history = History::new();
+        self.saved_generation = 0;
+        self.never_saved = self.path.is_none();
+        self.doc = 0;
+        self.selected = None;
+        self.sel = TextSel::default();
+        self.linking = None;
+        self.search = SearchState::default();
+        self.version += 1;
+        self.view = ArticleView::default();
+        if let Some(p) = self.path.clone() {
+            self.prefs.remember(&p);
         }
-        ScrollArea::vertical().show(ui, |ui| {
-            for (i, doc) in self.project.documents.iter().enumerate() {
-                let count = counts.get(&doc.id).copied().unwrap_or(0);
-                let mut details = Vec::new();
-                details.extend(doc.meta.source.clone());
-                details.extend(doc.meta.published.clone());
-                details.push(format!("{count} annotations"));
-                let response = ui.add(
-                    egui::Button::selectable(
-                        i == self.doc,
-                        RichText::new(&doc.meta.title).strong(),
-                    )
-                    .wrap(),
-                );
-                ui.label(
-                    RichText::new(details.join(" · "))
-                        .small()
-                        .color(theme::weak(ui.visuals())),
-                );
-                ui.add_space(6.0);
-                if response.clicked() && i != self.doc {
-                    self.doc = i;
-                    self.selected = None;
-                }
-            }
-        });
     }
 
-    fn annotations_ui(&mut self, ui: &mut Ui) {
-        ui.heading("Annotations");
-        let Some(doc) = self.project.documents.get(self.doc) else {
-            return;
+    /// Shows document `i`, keeping nothing selected.
+    pub(super) fn show_document(&mut self, i: usize) {
+        if i < self.project.documents.len() && i != self.doc {
+            self.doc = i;
+            self.selected = None;
+            self.sel = TextSel::default();
+            self.linking = None;
+            self.search.refresh_hits(&self.project, self.doc);
+        }
+    }
+
+    /// Selects an annotation, showing its document and scrolling to it.
+    pub(super) fn select(&mut self, id: Option<AnnotationId>) {
+        let found = id
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+            .map(|a| (self.project.document_index(&a.doc), a.start()));
+        if let Some((doc, start)) = found {
+            if let Some(i) = doc {
+                self.show_document(i);
+            }
+            self.view.reveal(start, true);
+            self.sel = TextSel::caret(start);
+        }
+        self.entity_query.clear();
+        self.note_draft = None;
+        self.selected = id;
+    }
+
+    /// The annotations linked to the selected one.
+    pub(super) fn linked(&self) -> Vec<AnnotationId> {
+        let Some(id) = &self.selected else {
+            return Vec::new();
         };
-        let annotations = self.project.annotations_of(&doc.id);
-        ui.label(
-            RichText::new(format!("{} in this document", annotations.len()))
-                .color(theme::weak(ui.visuals())),
+        self.project
+            .relations_of(id)
+            .map(|r| {
+                if &r.from == id {
+                    r.to.clone()
+                } else {
+                    r.from.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// The relation type that can link `from` to `to`, if the schema allows one.
+    pub(super) fn relation_kind(
+        &self,
+        from: &AnnotationId,
+        to: &AnnotationId,
+    ) -> Option<RelationKindId> {
+        let (a, b) = (
+            self.project.annotations.get(from)?,
+            self.project.annotations.get(to)?,
         );
-        ScrollArea::vertical().show(ui, |ui| {
-            for a in annotations {
-                let tag = self.project.schema.tag(&a.tag);
-                let is_selected = self.selected.as_ref() == Some(&a.id);
-                ui.horizontal(|ui| {
-                    if let Some(t) = tag {
-                        theme::swatch_ui(ui, t.color).on_hover_text(&t.label);
-                    }
-                    let response = ui
-                        .add(egui::Button::selectable(is_selected, &a.quote).wrap())
-                        .on_hover_text(tag.map_or("", |t| t.definition.as_str()));
-                    if response.clicked() {
-                        self.selected = Some(a.id.clone());
-                        self.scroll_to_selected = true;
-                    }
-                });
-                let mut details = Vec::new();
-                if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
-                    details.push(format!("→ {}", e.name));
+        self.project
+            .schema
+            .relations
+            .iter()
+            .find(|r| r.allows(&a.tag, &b.tag))
+            .map(|r| r.id.clone())
+    }
+
+    /// Links the claim being linked to `to`.
+    pub(super) fn finish_link(&mut self, to: &AnnotationId) {
+        let Some(linking) = self.linking.take() else {
+            return;
+        };
+        let Some(kind) = self.relation_kind(&linking.from, to) else {
+            self.error("The schema has no relation between these two tags.");
+            self.linking = Some(linking);
+            return;
+        };
+        let edit = ops::add_relation(
+            &self.project,
+            &kind,
+            &linking.from,
+            to,
+            &self.prefs.annotator,
+        );
+        if self.apply("Link", edit) {
+            self.notify("Linked.");
+        }
+    }
+
+    /// Draws the whole window and handles its keys.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.now = Instant::now();
+        ui.ctx().set_theme(self.prefs.theme.preference());
+        self.files_frame(ui);
+        self.modal_ui(ui);
+        if self.modal.is_none() {
+            self.shortcuts(ui);
+        }
+        Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
+        Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
+        Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        if self.prefs.show_documents {
+            Panel::left("documents")
+                .resizable(true)
+                .default_size(240.0)
+                .show(ui, |ui| self.documents_ui(ui));
+        }
+        if self.prefs.show_annotations {
+            Panel::right("annotations")
+                .resizable(true)
+                .default_size(340.0)
+                .show(ui, |ui| self.annotations_ui(ui));
+        }
+        egui::CentralPanel::default_margins().show(ui, |ui| self.article_panel_ui(ui));
+        self.overlays_ui(ui);
+    }
+
+    /// Matches this frame's key presses against the commands and the tag keys.
+    fn shortcuts(&mut self, ui: &mut Ui) {
+        let typing = ui.ctx().text_edit_focused();
+        let mut fixed: Vec<Command> = Command::FIXED
+            .into_iter()
+            .filter(|c| !typing || c.works_while_typing())
+            .collect();
+        // More modifiers first, so Ctrl+Shift+S is never read as Ctrl+S.
+        fixed.sort_by_key(|c| {
+            std::cmp::Reverse(c.shortcut().map_or(0, |s| {
+                u8::from(s.modifiers.shift)
+                    + u8::from(s.modifiers.alt)
+                    + u8::from(s.modifiers.command)
+            }))
+        });
+        let mut to_run = Vec::new();
+        let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
+        if copy && !typing {
+            to_run.push(Command::Copy);
+        }
+        ui.input_mut(|i| {
+            for c in fixed {
+                if let Some(s) = c.shortcut()
+                    && commands::take_key(i, s.modifiers, s.logical_key)
+                {
+                    to_run.push(c);
                 }
-                for r in self.project.relations_of(&a.id) {
-                    let (other, kind) = if r.from == a.id {
-                        (&r.to, r.kind.as_str())
-                    } else {
-                        (&r.from, r.kind.as_str())
-                    };
-                    let label = self
-                        .project
-                        .schema
-                        .relation(&r.kind)
-                        .map_or(kind, |k| k.label.as_str());
-                    // "said by → Macron" on the claim; "said by ← the claim" on the actor.
-                    let arrow = if r.from == a.id { "→" } else { "←" };
-                    if let Some(o) = self.project.annotations.get(other) {
-                        details.push(format!("{label} {arrow} {}", o.quote));
+            }
+            if !typing {
+                if commands::take_key(i, egui::Modifiers::NONE, egui::Key::Backspace) {
+                    to_run.push(Command::Delete);
+                }
+                for (n, tag) in self.project.schema.tags.iter().enumerate() {
+                    if let Some(key) = tag.key.as_deref().and_then(commands::key_of)
+                        && commands::take_key(i, egui::Modifiers::NONE, key)
+                    {
+                        to_run.push(Command::Tag(n));
                     }
-                }
-                if !a.note.is_empty() {
-                    details.push(format!("note: {}", a.note));
-                }
-                if !details.is_empty() {
-                    ui.indent(&a.id, |ui| {
-                        for d in details {
-                            ui.label(RichText::new(d).small().color(theme::weak(ui.visuals())));
-                        }
-                    });
                 }
             }
         });
+        for c in to_run {
+            self.run(c, ui.ctx());
+        }
     }
 
     fn article_panel_ui(&mut self, ui: &mut Ui) {
+        if self.doc < self.project.documents.len() {
+            self.article_header_ui(ui);
+            self.search_bar_ui(ui);
+        }
         let Some(doc) = self.project.documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {
-                ui.label("This project has no documents yet: add articles with `marginalia add`.")
+                ui.label(
+                    "This project has no articles yet: File › Add articles…, drop files on \
+                     the window, or paste text (Ctrl+Shift+V).",
+                )
             });
             return;
         };
-        if self.index.as_ref().map(|(i, _)| *i) != Some(self.doc) {
-            self.index = Some((self.doc, TextIndex::new(&doc.text)));
-        }
-        let Some((_, index)) = &self.index else {
-            return;
+        let linked = self.linked();
+        let hits: Vec<std::ops::Range<ByteOffset>> = self.search.hits_in(doc);
+        let input = ArticleInput {
+            project: &self.project,
+            doc,
+            version: self.version,
+            layer: None,
+            selected: self.selected.as_ref(),
+            linked: &linked,
+            hits: &hits,
+            current_hit: self.search.current_in_doc(),
+            settings: self.prefs.view,
+            keyboard: self.modal.is_none(),
         };
-        ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-            ui.heading(&doc.meta.title);
-            let meta: Vec<String> = [
-                &doc.meta.source,
-                &doc.meta.author,
-                &doc.meta.published,
-                &doc.meta.url,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect();
-            if !meta.is_empty() {
-                ui.label(RichText::new(meta.join(" · ")).color(theme::weak(ui.visuals())));
-            }
-            ui.add_space(8.0);
-            let top = ui.cursor().min;
-            let (output, galley) =
-                article_ui(ui, &self.project, doc, index, self.selected.as_ref());
-            if let Some(id) = output.clicked {
-                self.selected = Some(id);
-            } else if output.response.clicked() {
-                self.selected = None;
-            }
-            if self.scroll_to_selected {
-                self.scroll_to_selected = false;
-                let start = self
-                    .selected
-                    .as_ref()
-                    .and_then(|id| self.project.annotations.get(id))
-                    .map(|a| a.start());
-                if let Some(rect) = start.and_then(|s| rect_of(&galley, index, s)) {
-                    ui.scroll_to_rect(rect.translate(top.to_vec2()), Some(egui::Align::Center));
+        let out = self.view.show(ui, &input, &mut self.sel);
+        if let Some(clicked) = out.clicked {
+            match (&self.linking, clicked) {
+                (Some(_), Some(target)) => self.finish_link(&target),
+                (Some(_), None) => {}
+                (None, id) => {
+                    self.entity_query.clear();
+                    self.note_draft = None;
+                    self.selected = id;
                 }
             }
-        });
+        }
+        if let Some((id, fragments)) = out.resized {
+            let edit = ops::resize(&self.project, &id, fragments, jiff::Timestamp::now());
+            self.apply("Resize", edit);
+        }
+        if let Some(response) = out.response {
+            response.context_menu(|ui| self.context_menu_ui(ui));
+        }
+    }
+
+    fn context_menu_ui(&mut self, ui: &mut Ui) {
+        let tags: Vec<(usize, String, String)> = self
+            .project
+            .schema
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, t.label.clone(), t.definition.clone()))
+            .collect();
+        let verb = if self.sel.is_empty() {
+            "Retag as"
+        } else {
+            "Tag as"
+        };
+        for (i, label, definition) in tags {
+            if ui
+                .button(format!("{verb} {label}"))
+                .on_hover_text(definition)
+                .clicked()
+            {
+                self.run(Command::Tag(i), ui.ctx());
+                ui.close();
+            }
+        }
+        ui.separator();
+        for c in [
+            Command::StartLink,
+            Command::Delete,
+            Command::Copy,
+            Command::ExtendToSentence,
+        ] {
+            if ui.button(c.label()).clicked() {
+                self.run(c, ui.ctx());
+                ui.close();
+            }
+        }
     }
 }
 
@@ -301,5 +512,10 @@ impl eframe::App for MarginaliaApp {
         if let Some(path) = &self.path {
             storage.set_string(super::LAST_PROJECT_KEY, path.display().to_string());
         }
+        self.prefs.store(storage);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.files.release();
     }
 }

@@ -2,12 +2,28 @@
 
 mod app;
 mod article;
+mod commands;
+mod dialogs;
+mod files;
 mod fonts;
+mod overlays;
+mod panels;
+mod prefs;
+mod run;
+mod schema_editor;
+mod search_ui;
 mod theme;
 
-pub use app::MarginaliaApp;
-pub use article::annotations_at;
+pub use app::{Linking, MarginaliaApp};
+pub use article::{
+    ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSel, ViewSettings, annotations_at,
+};
+pub use commands::Command;
+pub use dialogs::{After, FileDialogs, Modal, NativeDialogs, ScriptedDialogs};
 pub use fonts::install_fonts;
+pub use prefs::{Prefs, ThemeChoice};
+pub use run::parse_position;
+pub use schema_editor::{SchemaDraft, TagRow};
 
 use std::path::PathBuf;
 
@@ -17,18 +33,27 @@ use crate::{sample, store};
 /// Key under which eframe's storage remembers the last project opened.
 pub const LAST_PROJECT_KEY: &str = "last_project";
 
-/// Opens the window on `project`, else on the last project, else on the bundled sample.
-/// A project named on the command line that cannot be loaded is an error before any window
-/// opens.
-pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
-    let explicit = match project {
+/// How the window starts.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// The project to open; else the last one, else the bundled sample.
+    pub project: Option<PathBuf>,
+    /// The annotator name, overriding preferences (and not asking on first start).
+    pub annotator: Option<String>,
+}
+
+/// Opens the window. A project named on the command line that cannot be loaded is an error
+/// before any window opens.
+pub fn run(launch: Launch) -> anyhow::Result<()> {
+    let explicit = match launch.project {
         Some(path) => Some((store::load(&path)?, path)),
         None => None,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Marginalia")
-            .with_inner_size([1280.0, 800.0]),
+            .with_inner_size([1280.0, 800.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
@@ -36,19 +61,26 @@ pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             install_fonts(&cc.egui_ctx);
+            let mut prefs = Prefs::load(cc.storage);
+            if let Some(name) = launch.annotator {
+                prefs.annotator = name;
+            }
             let (project, path) = match explicit {
                 Some((project, path)) => (project, Some(path)),
-                None => last_project(cc.storage).unwrap_or_else(|| (bundled_sample(), None)),
+                None => last_project(&prefs).unwrap_or_else(|| (bundled_sample(), None)),
             };
-            Ok(Box::new(MarginaliaApp::new(project, path)))
+            let mut app = MarginaliaApp::new(project, path.clone()).with_prefs(prefs);
+            app.set_untitled_dir(eframe::storage_dir("Marginalia"));
+            app.start(path.as_deref());
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The last project opened, if it still loads.
-fn last_project(storage: Option<&dyn eframe::Storage>) -> Option<(Project, Option<PathBuf>)> {
-    let path = PathBuf::from(storage?.get_string(LAST_PROJECT_KEY)?);
+fn last_project(prefs: &Prefs) -> Option<(Project, Option<PathBuf>)> {
+    let path = prefs.last_project.clone()?;
     let project = store::load(&path).ok()?;
     Some((project, Some(path)))
 }

@@ -1,6 +1,6 @@
 //! Look as data: every colour and size the window uses comes from here or from the schema.
 
-use egui::{Color32, FontId, Stroke};
+use egui::{Color32, Stroke};
 
 use crate::model::Rgb;
 
@@ -22,16 +22,6 @@ pub fn fill(rgb: Rgb, selected: bool) -> Color32 {
     Color32::from_rgba_unmultiplied(rgb.0, rgb.1, rgb.2, alpha)
 }
 
-/// The underline marking an inner annotation tagged with `rgb`.
-pub fn underline(rgb: Rgb) -> Stroke {
-    Stroke::new(NESTED_UNDERLINE, color(rgb))
-}
-
-/// The article's font.
-pub fn article_font() -> FontId {
-    FontId::proportional(ARTICLE_FONT_SIZE)
-}
-
 /// Muted colour for secondary text (metadata, counts).
 pub fn weak(visuals: &egui::Visuals) -> Color32 {
     visuals.weak_text_color()
@@ -43,4 +33,49 @@ pub fn swatch_ui(ui: &mut egui::Ui, rgb: Rgb) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, egui::Sense::hover());
     ui.painter().rect_filled(rect, 2.0, color(rgb));
     response
+}
+
+/// Search hits behind the text; the current one stronger.
+pub fn search_hit(visuals: &egui::Visuals, current: bool) -> Color32 {
+    let base = if visuals.dark_mode {
+        Color32::from_rgb(200, 170, 40)
+    } else {
+        Color32::from_rgb(255, 214, 0)
+    };
+    base.gamma_multiply(if current { 0.9 } else { 0.4 })
+}
+
+/// The text selection's fill.
+pub fn selection(visuals: &egui::Visuals) -> Color32 {
+    visuals.selection.bg_fill.gamma_multiply(0.6)
+}
+
+/// The band under the text for a nested or overlapping annotation; thicker when selected.
+pub fn band(rgb: Rgb, selected: bool) -> Stroke {
+    let width = if selected {
+        NESTED_UNDERLINE + 1.5
+    } else {
+        NESTED_UNDERLINE
+    };
+    Stroke::new(width, color(rgb))
+}
+
+/// The outline around the selected annotation.
+pub fn selected_stroke(visuals: &egui::Visuals) -> Stroke {
+    Stroke::new(1.5, visuals.strong_text_color())
+}
+
+/// The outline of an annotation being resized, before it is committed.
+pub fn preview_stroke(visuals: &egui::Visuals) -> Stroke {
+    Stroke::new(1.5, visuals.selection.stroke.color)
+}
+
+/// The outline of an annotation linked to the selected one.
+pub fn link_stroke(color: Color32) -> Stroke {
+    Stroke::new(1.5, color)
+}
+
+/// The thread drawn from the selected claim to each annotation it is linked to.
+pub fn thread(color: Color32) -> Stroke {
+    Stroke::new(1.0, color.gamma_multiply(0.7))
 }

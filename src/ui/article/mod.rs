@@ -27,8 +27,7 @@ use egui::{Color32, Galley, Key, Modifiers, Pos2, Rect, Response, ScrollArea, Se
 
 use crate::model::motion;
 use crate::model::{
-    Annotation, AnnotationId, ByteOffset, Document, Fragment, Project, SnapOptions,
-    snap_selection,
+    Annotation, AnnotationId, ByteOffset, Document, Fragment, Project, SnapOptions, snap_selection,
 };
 
 use super::theme;
@@ -250,7 +249,10 @@ impl ArticleView {
         let Some((galley, _)) = self.galley(ui, text, i) else {
             return ByteOffset(0);
         };
-        let local = galley.cursor_from_pos(pos - origin - vec2(0.0, top)).index.0;
+        let local = galley
+            .cursor_from_pos(pos - origin - vec2(0.0, top))
+            .index
+            .0;
         self.blocks
             .get(i)
             .map_or(ByteOffset(0), |b| byte_of(text, b, local))
@@ -322,7 +324,10 @@ impl ArticleView {
         out
     }
 
-    #[expect(clippy::too_many_arguments, reason = "one call site; the pieces of one frame")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site; the pieces of one frame"
+    )]
     fn mouse(
         &mut self,
         ui: &mut Ui,
@@ -383,9 +388,9 @@ impl ArticleView {
             }
             // Scroll while dragging past the top or bottom of the view.
             let local_y = pos.y - origin.y;
-            if local_y < viewport.min.y + 16.0 {
+            if local_y < viewport.min.y && viewport.min.y > 0.0 {
                 ui.scroll_with_delta(vec2(0.0, 12.0));
-            } else if local_y > viewport.max.y - 16.0 {
+            } else if local_y > viewport.max.y && viewport.max.y < self.heights.total() {
                 ui.scroll_with_delta(vec2(0.0, -12.0));
             }
         }
@@ -432,9 +437,16 @@ impl ArticleView {
                 return;
             }
             *sel = TextSel::caret(crate::model::floor_grapheme(text, at));
-            let stack: Vec<AnnotationId> =
-                self.layers.at(at).into_iter().map(|i| i.id.clone()).collect();
-            let next = match input.selected.and_then(|s| stack.iter().position(|i| i == s)) {
+            let stack: Vec<AnnotationId> = self
+                .layers
+                .at(at)
+                .into_iter()
+                .map(|i| i.id.clone())
+                .collect();
+            let next = match input
+                .selected
+                .and_then(|s| stack.iter().position(|i| i == s))
+            {
                 Some(p) => stack.get((p + 1) % stack.len()).cloned(),
                 None => stack.first().cloned(),
             };
@@ -468,7 +480,7 @@ impl ArticleView {
 
     /// Caret keys: arrows (Shift extends, Ctrl by word), Home/End (Ctrl: the whole text).
     fn keys(&mut self, ui: &mut Ui, text: &str, sel: &mut TextSel, origin: Pos2) {
-        if ui.ctx().egui_wants_keyboard_input() {
+        if ui.ctx().text_edit_focused() {
             return;
         }
         let keys = [
@@ -659,19 +671,32 @@ impl ArticleView {
                 if block.bytes.start <= head && head <= block.bytes.end {
                     let r = paint::caret_rect(&galley, char_of(text, &block, head));
                     let r = paint::place(r, block_origin);
-                    painter.line_segment([r.center_top(), r.center_bottom()], visuals.text_cursor.stroke);
+                    painter.line_segment(
+                        [r.center_top(), r.center_bottom()],
+                        visuals.text_cursor.stroke,
+                    );
                 }
             }
             i += 1;
         }
         self.visible = first..i;
         for r in &selected_rects {
-            painter.rect_stroke(r.expand(1.0), 2.0, theme::selected_stroke(visuals), egui::StrokeKind::Outside);
+            painter.rect_stroke(
+                r.expand(1.0),
+                2.0,
+                theme::selected_stroke(visuals),
+                egui::StrokeKind::Outside,
+            );
         }
         // The selected claim's links: each linked span outlined, a thread from the claim.
         let anchor = selected_rects.first().map(|r| r.left_top());
         for (r, color) in &linked_rects {
-            painter.rect_stroke(*r, 2.0, theme::link_stroke(*color), egui::StrokeKind::Outside);
+            painter.rect_stroke(
+                *r,
+                2.0,
+                theme::link_stroke(*color),
+                egui::StrokeKind::Outside,
+            );
             if let Some(a) = anchor {
                 painter.line_segment([a, r.left_top()], theme::thread(*color));
             }
@@ -712,7 +737,7 @@ impl ArticleView {
             .filter_map(|i| input.project.annotations.get(&i.id))
             .collect();
         if !hovered.is_empty() {
-            response.clone().on_hover_ui_at_pointer(|ui| {
+            response.clone().on_hover_ui(|ui| {
                 for a in &hovered {
                     hover_card_ui(ui, input.project, a);
                 }
@@ -777,7 +802,11 @@ pub fn move_edge_of(fragments: &[Fragment], edge_is_start: bool, at: ByteOffset)
     let mut f = fragments.to_vec();
     move_edge(
         &mut f,
-        if edge_is_start { Edge::Start } else { Edge::End },
+        if edge_is_start {
+            Edge::Start
+        } else {
+            Edge::End
+        },
         at,
     );
     f
@@ -857,8 +886,17 @@ mod tests {
     #[test]
     fn edges_snap_to_words() {
         let text = "said Emmanuel Macron today";
-        assert_eq!(snap_edge(text, ByteOffset(8), Edge::Start, true), ByteOffset(5));
-        assert_eq!(snap_edge(text, ByteOffset(17), Edge::End, true), ByteOffset(20));
-        assert_eq!(snap_edge(text, ByteOffset(17), Edge::End, false), ByteOffset(17));
+        assert_eq!(
+            snap_edge(text, ByteOffset(8), Edge::Start, true),
+            ByteOffset(5)
+        );
+        assert_eq!(
+            snap_edge(text, ByteOffset(17), Edge::End, true),
+            ByteOffset(20)
+        );
+        assert_eq!(
+            snap_edge(text, ByteOffset(17), Edge::End, false),
+            ByteOffset(17)
+        );
     }
 }

@@ -1,0 +1,156 @@
+//! The annotations of the document shown, prepared for drawing: sorted by start, each with
+//! its lane (see [`crate::highlight::lanes`]) and colour, so the view finds those on screen
+//! by binary search instead of walking all of them every frame.
+
+use std::ops::Range;
+
+use crate::highlight::lanes;
+use crate::model::{AnnotationId, ByteOffset, DocId, Project, Rgb};
+
+/// One annotation, ready to draw.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// The annotation.
+    pub id: AnnotationId,
+    /// Byte ranges of its fragments, in order.
+    pub fragments: Vec<Range<usize>>,
+    /// From the start of the first fragment to the end of the last.
+    pub hull: Range<usize>,
+    /// 0 for the outermost; overlapping items never share a lane.
+    pub lane: usize,
+    /// The tag's colour.
+    pub color: Rgb,
+}
+
+/// The annotations of one document, sorted by start.
+#[derive(Clone, Debug, Default)]
+pub struct Layers {
+    items: Vec<Item>,
+    /// Longest hull, bounding how far back an item covering a point can start.
+    longest: usize,
+    /// Deepest lane plus one.
+    depth: usize,
+}
+
+impl Layers {
+    /// The annotations of `doc` in `project`, optionally only those of one annotator layer.
+    pub fn of(project: &Project, doc: &DocId, layer: Option<&str>) -> Self {
+        let mut items: Vec<Item> = project
+            .annotations
+            .values()
+            .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l))
+            .map(|a| {
+                let fragments: Vec<Range<usize>> = a.fragments.iter().map(|f| f.bytes()).collect();
+                let hull = a.start().0..a.end().0;
+                let color = project
+                    .schema
+                    .tag(&a.tag)
+                    .map_or(Rgb(128, 128, 128), |t| t.color);
+                Item {
+                    id: a.id.clone(),
+                    fragments,
+                    hull,
+                    lane: 0,
+                    color,
+                }
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            (a.hull.start, std::cmp::Reverse(a.hull.end), &a.id).cmp(&(
+                b.hull.start,
+                std::cmp::Reverse(b.hull.end),
+                &b.id,
+            ))
+        });
+        let hulls: Vec<Range<usize>> = items.iter().map(|i| i.hull.clone()).collect();
+        for (item, lane) in items.iter_mut().zip(lanes(&hulls)) {
+            item.lane = lane;
+        }
+        let longest = hulls.iter().map(|h| h.len()).max().unwrap_or(0);
+        let depth = items.iter().map(|i| i.lane + 1).max().unwrap_or(0);
+        Layers {
+            items,
+            longest,
+            depth,
+        }
+    }
+
+    /// Number of lanes in use.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The items whose hull meets `range`.
+    pub fn meeting(&self, range: Range<usize>) -> impl Iterator<Item = &Item> {
+        let from = self
+            .items
+            .partition_point(|i| i.hull.start + self.longest < range.start);
+        let to = self.items.partition_point(|i| i.hull.start < range.end);
+        self.items
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .iter()
+            .filter(move |i| i.hull.end > range.start || i.hull.start == range.start)
+    }
+
+    /// The annotations with a fragment covering byte `at`, innermost (shortest) first.
+    pub fn at(&self, at: ByteOffset) -> Vec<&Item> {
+        let mut hits: Vec<&Item> = self
+            .meeting(at.0..at.0 + 1)
+            .filter(|i| i.fragments.iter().any(|f| f.start <= at.0 && at.0 < f.end))
+            .collect();
+        hits.sort_by_key(|i| (i.fragments.iter().map(|f| f.len()).sum::<usize>(), i.lane));
+        hits
+    }
+
+    /// The item for one annotation.
+    pub fn get(&self, id: &AnnotationId) -> Option<&Item> {
+        self.items.iter().find(|i| &i.id == id)
+    }
+
+    /// The first annotation starting after `at`, or the last one starting before it.
+    pub fn neighbour(&self, at: ByteOffset, forward: bool) -> Option<&Item> {
+        if forward {
+            self.items.iter().find(|i| i.hull.start > at.0)
+        } else {
+            self.items.iter().rev().find(|i| i.hull.start < at.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ByteOffset;
+
+    #[test]
+    fn finds_annotations_on_screen_and_under_the_pointer() {
+        let project = crate::model::project_from_marked(
+            "[claim|[actor|Macron] said [condition|if talks] begin] and [actor|Xi] agreed",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .0;
+        let doc = project.documents[0].id.clone();
+        let layers = Layers::of(&project, &doc, None);
+        assert_eq!(layers.depth(), 2);
+        let text = &project.documents[0].text;
+        let at = |s: &str| ByteOffset(text.find(s).expect("in text"));
+        let hits: Vec<&str> = layers
+            .at(at("acron"))
+            .iter()
+            .map(|i| project.annotations[&i.id].tag.as_str())
+            .collect();
+        assert_eq!(hits, vec!["actor", "claim"]);
+        let xi = at("Xi").0;
+        let on_screen: Vec<usize> = layers.meeting(xi..xi + 2).map(|i| i.hull.start).collect();
+        assert_eq!(on_screen, vec![xi]);
+        // The claim starts before the range but covers it.
+        let talks = at("talks").0;
+        assert_eq!(layers.meeting(talks..talks + 1).count(), 2);
+        assert!(layers.at(at(" and")).is_empty());
+        let next = layers.neighbour(ByteOffset(0), true).expect("one after");
+        assert!(next.hull.start > 0);
+    }
+}

@@ -1,0 +1,333 @@
+//! Every command of the window with its label and shortcut, in one list that the menus, the
+//! command palette (Ctrl+K) and the cheat sheet (F1) all read, and that key presses are
+//! matched against. Commands are run in one place, `MarginaliaApp::run`.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+/// A command the analyst can give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs, reason = "each variant is described by its label()")]
+pub enum Command {
+    New,
+    Open,
+    Save,
+    SaveAs,
+    AddArticles,
+    AddFolder,
+    PasteArticle,
+    EditMetadata,
+    Quit,
+    Undo,
+    Redo,
+    RedoAlt,
+    Copy,
+    Delete,
+    /// Tag the selection (or retag the selected annotation) with the schema's tag at this
+    /// position.
+    Tag(usize),
+    StartLink,
+    Cancel,
+    ExtendToSentence,
+    ExtendToParagraph,
+    MoveStartLeft,
+    MoveStartRight,
+    MoveEndLeft,
+    MoveEndRight,
+    NextAnnotation,
+    PrevAnnotation,
+    NextDocument,
+    PrevDocument,
+    GoTo,
+    Find,
+    FindInProject,
+    NextHit,
+    PrevHit,
+    TagAllMatches,
+    Suggest,
+    AcceptSuggestion,
+    SkipSuggestion,
+    EditEntity,
+    EditNote,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    ToggleWordSnap,
+    ToggleDocuments,
+    ToggleAnnotations,
+    SchemaEditor,
+    MergeEntities,
+    Preferences,
+    Palette,
+    CheatSheet,
+}
+
+const fn sc(modifiers: Modifiers, key: Key) -> Option<KeyboardShortcut> {
+    Some(KeyboardShortcut::new(modifiers, key))
+}
+
+const CTRL: Modifiers = Modifiers::COMMAND;
+const CTRL_SHIFT: Modifiers = Modifiers::COMMAND.plus(Modifiers::SHIFT);
+const ALT_SHIFT: Modifiers = Modifiers::ALT.plus(Modifiers::SHIFT);
+const NONE: Modifiers = Modifiers::NONE;
+
+impl Command {
+    /// Every command except the per-tag ones, in the order menus and the palette list them.
+    pub const FIXED: [Command; 48] = [
+        Command::New,
+        Command::Open,
+        Command::Save,
+        Command::SaveAs,
+        Command::AddArticles,
+        Command::AddFolder,
+        Command::PasteArticle,
+        Command::EditMetadata,
+        Command::Quit,
+        Command::Undo,
+        Command::Redo,
+        Command::RedoAlt,
+        Command::Copy,
+        Command::Delete,
+        Command::StartLink,
+        Command::Cancel,
+        Command::ExtendToSentence,
+        Command::ExtendToParagraph,
+        Command::MoveStartLeft,
+        Command::MoveStartRight,
+        Command::MoveEndLeft,
+        Command::MoveEndRight,
+        Command::NextAnnotation,
+        Command::PrevAnnotation,
+        Command::NextDocument,
+        Command::PrevDocument,
+        Command::GoTo,
+        Command::Find,
+        Command::FindInProject,
+        Command::NextHit,
+        Command::PrevHit,
+        Command::TagAllMatches,
+        Command::Suggest,
+        Command::AcceptSuggestion,
+        Command::SkipSuggestion,
+        Command::EditEntity,
+        Command::EditNote,
+        Command::ZoomIn,
+        Command::ZoomOut,
+        Command::ZoomReset,
+        Command::ToggleWordSnap,
+        Command::ToggleDocuments,
+        Command::ToggleAnnotations,
+        Command::SchemaEditor,
+        Command::MergeEntities,
+        Command::Preferences,
+        Command::Palette,
+        Command::CheatSheet,
+    ];
+
+    /// What the command does, as menus and the palette show it.
+    pub fn label(self) -> String {
+        let s = match self {
+            Command::New => "New project",
+            Command::Open => "Open project…",
+            Command::Save => "Save",
+            Command::SaveAs => "Save as…",
+            Command::AddArticles => "Add articles…",
+            Command::AddFolder => "Add a folder of articles…",
+            Command::PasteArticle => "New article from pasted text…",
+            Command::EditMetadata => "Edit article details…",
+            Command::Quit => "Quit",
+            Command::Undo => "Undo",
+            Command::Redo => "Redo",
+            Command::RedoAlt => "Redo (alternative key)",
+            Command::Copy => "Copy selected text",
+            Command::Delete => "Delete the selected annotation",
+            Command::Tag(i) => return format!("Tag as tag {}", i + 1),
+            Command::StartLink => "Link the selected claim to…",
+            Command::Cancel => "Cancel (link, search, selection)",
+            Command::ExtendToSentence => "Extend the selection to whole sentences",
+            Command::ExtendToParagraph => "Extend the selection to the paragraph",
+            Command::MoveStartLeft => "Move the annotation's start left",
+            Command::MoveStartRight => "Move the annotation's start right",
+            Command::MoveEndLeft => "Move the annotation's end left",
+            Command::MoveEndRight => "Move the annotation's end right",
+            Command::NextAnnotation => "Next annotation",
+            Command::PrevAnnotation => "Previous annotation",
+            Command::NextDocument => "Next document",
+            Command::PrevDocument => "Previous document",
+            Command::GoTo => "Go to position…",
+            Command::Find => "Find in article",
+            Command::FindInProject => "Find in project",
+            Command::NextHit => "Next match",
+            Command::PrevHit => "Previous match",
+            Command::TagAllMatches => "Tag all matches…",
+            Command::Suggest => "Suggest mentions of known actors",
+            Command::AcceptSuggestion => "Accept the suggestion",
+            Command::SkipSuggestion => "Skip the suggestion",
+            Command::EditEntity => "Edit the actor's entity",
+            Command::EditNote => "Edit the note",
+            Command::ZoomIn => "Larger text",
+            Command::ZoomOut => "Smaller text",
+            Command::ZoomReset => "Default text size",
+            Command::ToggleWordSnap => "Snap selections to words (on/off)",
+            Command::ToggleDocuments => "Show or hide the document list",
+            Command::ToggleAnnotations => "Show or hide the annotation list",
+            Command::SchemaEditor => "Edit tags and relations…",
+            Command::MergeEntities => "Merge two entities…",
+            Command::Preferences => "Preferences…",
+            Command::Palette => "Command palette…",
+            Command::CheatSheet => "Keyboard cheat sheet",
+        };
+        s.to_owned()
+    }
+
+    /// The fixed shortcut (per-tag shortcuts come from the schema).
+    pub fn shortcut(self) -> Option<KeyboardShortcut> {
+        match self {
+            Command::New => sc(CTRL, Key::N),
+            Command::Open => sc(CTRL, Key::O),
+            Command::Save => sc(CTRL, Key::S),
+            Command::SaveAs => sc(CTRL_SHIFT, Key::S),
+            Command::AddArticles => sc(CTRL_SHIFT, Key::A),
+            Command::PasteArticle => sc(CTRL_SHIFT, Key::V),
+            Command::EditMetadata => sc(CTRL, Key::I),
+            Command::Quit => sc(CTRL, Key::Q),
+            Command::Undo => sc(CTRL, Key::Z),
+            Command::Redo => sc(CTRL_SHIFT, Key::Z),
+            Command::RedoAlt => sc(CTRL, Key::Y),
+            Command::Copy => sc(CTRL, Key::C),
+            Command::Delete => sc(NONE, Key::Delete),
+            Command::StartLink => sc(NONE, Key::L),
+            Command::Cancel => sc(NONE, Key::Escape),
+            Command::ExtendToSentence => sc(NONE, Key::S),
+            Command::ExtendToParagraph => sc(NONE, Key::P),
+            Command::MoveStartLeft => sc(ALT_SHIFT, Key::ArrowLeft),
+            Command::MoveStartRight => sc(ALT_SHIFT, Key::ArrowRight),
+            Command::MoveEndLeft => sc(Modifiers::ALT, Key::ArrowLeft),
+            Command::MoveEndRight => sc(Modifiers::ALT, Key::ArrowRight),
+            Command::NextAnnotation => sc(NONE, Key::CloseBracket),
+            Command::PrevAnnotation => sc(NONE, Key::OpenBracket),
+            Command::NextDocument => sc(CTRL, Key::PageDown),
+            Command::PrevDocument => sc(CTRL, Key::PageUp),
+            Command::GoTo => sc(CTRL, Key::G),
+            Command::Find => sc(CTRL, Key::F),
+            Command::FindInProject => sc(CTRL_SHIFT, Key::F),
+            Command::NextHit => sc(NONE, Key::F3),
+            Command::PrevHit => sc(Modifiers::SHIFT, Key::F3),
+            Command::TagAllMatches => sc(CTRL_SHIFT, Key::T),
+            Command::Suggest => sc(CTRL_SHIFT, Key::E),
+            Command::AcceptSuggestion => sc(NONE, Key::Y),
+            Command::SkipSuggestion => sc(NONE, Key::N),
+            Command::EditEntity => sc(NONE, Key::E),
+            Command::EditNote => sc(NONE, Key::F2),
+            Command::ZoomIn => sc(CTRL, Key::Equals),
+            Command::ZoomOut => sc(CTRL, Key::Minus),
+            Command::ZoomReset => sc(CTRL, Key::Num0),
+            Command::ToggleWordSnap => sc(Modifiers::ALT, Key::W),
+            Command::ToggleDocuments => sc(CTRL, Key::B),
+            Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
+            Command::SchemaEditor => sc(CTRL_SHIFT, Key::K),
+            Command::Preferences => sc(CTRL, Key::Comma),
+            Command::Palette => sc(CTRL, Key::K),
+            Command::CheatSheet => sc(NONE, Key::F1),
+            Command::AddFolder | Command::MergeEntities | Command::Tag(_) => None,
+        }
+    }
+
+    /// Whether the shortcut works while a text field has the keyboard (file commands, the
+    /// palette); the others would steal keys from typing.
+    pub fn works_while_typing(self) -> bool {
+        matches!(
+            self,
+            Command::New
+                | Command::Open
+                | Command::Save
+                | Command::SaveAs
+                | Command::Quit
+                | Command::Palette
+                | Command::CheatSheet
+                | Command::Find
+                | Command::FindInProject
+                | Command::NextDocument
+                | Command::PrevDocument
+        )
+    }
+}
+
+/// A shortcut as text for menus: "Ctrl+Shift+S".
+pub fn shortcut_text(ctx: &egui::Context, shortcut: &KeyboardShortcut) -> String {
+    ctx.format_shortcut(shortcut)
+}
+
+/// The key for a tag's `key` string ("1" … "9", "0" or a letter).
+pub fn key_of(name: &str) -> Option<Key> {
+    Key::from_name(name.trim()).or_else(|| Key::from_name(&name.trim().to_uppercase()))
+}
+
+/// Takes a press of `key` with exactly `modifiers` (Ctrl and ⌘ count as the same) out of
+/// this frame's events; `true` if there was one.
+pub fn take_key(input: &mut egui::InputState, modifiers: Modifiers, key: Key) -> bool {
+    let command = |m: &Modifiers| m.command || m.ctrl || m.mac_cmd;
+    let matches = |m: &Modifiers| {
+        m.alt == modifiers.alt && m.shift == modifiers.shift && command(m) == command(&modifiers)
+    };
+    let before = input.events.len();
+    let mut taken = false;
+    input.events.retain(|e| match e {
+        egui::Event::Key {
+            key: k,
+            pressed: true,
+            modifiers: m,
+            ..
+        } if !taken && *k == key && matches(m) => {
+            taken = true;
+            false
+        }
+        _ => true,
+    });
+    before != input.events.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// The keys 1–9 and 0, for tags.
+    const DIGITS: [Key; 10] = [
+        Key::Num1,
+        Key::Num2,
+        Key::Num3,
+        Key::Num4,
+        Key::Num5,
+        Key::Num6,
+        Key::Num7,
+        Key::Num8,
+        Key::Num9,
+        Key::Num0,
+    ];
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen = HashSet::new();
+        for c in Command::FIXED {
+            if let Some(s) = c.shortcut() {
+                assert!(
+                    seen.insert((s.modifiers, s.logical_key)),
+                    "{c:?} reuses {s:?}"
+                );
+            }
+        }
+        for d in DIGITS {
+            assert!(
+                !seen.contains(&(NONE, d)),
+                "a tag key is taken by a command"
+            );
+        }
+    }
+
+    #[test]
+    fn tag_keys_parse() {
+        assert_eq!(key_of("1"), Some(Key::Num1));
+        assert_eq!(key_of("a"), Some(Key::A));
+        assert_eq!(key_of(""), None);
+    }
+}

@@ -1,0 +1,377 @@
+//! Files from the window: new, open, save, save as, adding articles (dialog, drop, paste),
+//! and never losing work: autosave to a recovery file, recovery after a crash, a prompt
+//! before closing with unsaved changes, a check that the file on disk did not change since
+//! it was read, and a lock against a second instance. The mechanics are
+//! [`crate::session`]; this module decides when to use them and what to ask.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use egui::Ui;
+
+use crate::intake;
+use crate::model::{Document, Project, ops};
+use crate::session::{self, Autosave, Fingerprint, Lock, LockError, LockOwner};
+use crate::store;
+
+use super::app::MarginaliaApp;
+use super::dialogs::{After, Modal};
+
+/// What the window knows about the project file.
+#[derive(Default)]
+pub struct FileState {
+    /// The file as it was when last read or written.
+    fingerprint: Option<Fingerprint>,
+    /// Our lock on the project file.
+    lock: Option<Lock>,
+    autosave: Autosave,
+    /// When the recovery file was last written.
+    pub autosaved: Option<Instant>,
+    /// Whether the window had the focus last frame.
+    focused: bool,
+    /// Where to keep the recovery of a project never saved (eframe's storage folder).
+    pub untitled_dir: Option<PathBuf>,
+    /// Close the window once the current question is answered.
+    quit: bool,
+    /// The window may close: unsaved work was saved or discarded.
+    pub allow_close: bool,
+}
+
+impl FileState {
+    /// Remembers the fingerprint of the project file just loaded from `path`.
+    pub fn track(&mut self, path: Option<&Path>) {
+        self.fingerprint = path.and_then(|p| Fingerprint::of(p).ok());
+    }
+
+    /// Gives up the lock (on exit).
+    pub fn release(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            let _ = lock.release();
+        }
+    }
+}
+
+impl MarginaliaApp {
+    /// "saved", "unsaved", "autosaved 12:04".
+    pub(super) fn save_state(&self) -> String {
+        if !self.is_dirty() {
+            return "saved".to_owned();
+        }
+        match self.files.autosaved {
+            Some(t) => format!("unsaved · autosaved {} s ago", t.elapsed().as_secs()),
+            None => "unsaved".to_owned(),
+        }
+    }
+
+    /// Takes the project file's lock; asks when another instance holds it.
+    pub(super) fn lock(&mut self, path: &Path) -> bool {
+        match Lock::acquire(path, &LockOwner::current()) {
+            Ok(lock) => {
+                self.files.release();
+                self.files.lock = Some(lock);
+                true
+            }
+            Err(LockError::Held(info)) => {
+                self.modal = Some(Modal::Locked {
+                    holder: info.to_string(),
+                    path: path.to_owned(),
+                });
+                false
+            }
+            Err(e) => {
+                // A folder where no lock can be written (read-only media): open without one.
+                self.notify(format!("No lock for {}: {e}", path.display()));
+                true
+            }
+        }
+    }
+
+    /// Opens the project at `path` (after any question about unsaved work was answered).
+    pub(super) fn open_path(&mut self, path: PathBuf, steal_lock: bool) {
+        let project = match store::load(&path) {
+            Ok(p) => p,
+            Err(e) => {
+                self.error(format!("Could not open {}: {e}", path.display()));
+                return;
+            }
+        };
+        if steal_lock {
+            match Lock::steal(&path, &LockOwner::current()) {
+                Ok(lock) => {
+                    self.files.release();
+                    self.files.lock = Some(lock);
+                }
+                Err(e) => self.notify(format!("No lock for {}: {e}", path.display())),
+            }
+        } else if !self.lock(&path) {
+            return;
+        }
+        self.replace_project(project, Some(path.clone()));
+        self.files.track(Some(&path));
+        self.files.autosaved = None;
+        self.check_recovery();
+        self.notify(format!("Opened {}", path.display()));
+    }
+
+    /// Offers work recovered from an autosave of the current project, if there is any.
+    pub fn check_recovery(&mut self) {
+        let found = match (&self.path, self.never_saved, &self.files.untitled_dir) {
+            (Some(p), false, _) => session::find_recovery(p),
+            (_, _, Some(dir)) => session::find_untitled_recovery(dir),
+            _ => return,
+        };
+        match found {
+            Ok(Some(found)) => {
+                let lines = session::ProjectDiff::between(&self.project, &found.project).lines();
+                self.modal = Some(Modal::Recover {
+                    recovery: found.path,
+                    lines,
+                });
+            }
+            Ok(None) => {}
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    /// Where the current project's autosave goes.
+    pub(super) fn recovery_path(&self) -> Option<PathBuf> {
+        match (&self.path, self.never_saved) {
+            (Some(p), false) => Some(session::recovery_path(p)),
+            _ => self
+                .files
+                .untitled_dir
+                .as_deref()
+                .map(session::untitled_recovery_path),
+        }
+    }
+
+    /// Accepts the recovered work: it replaces the project in the window, unsaved; the
+    /// project file on disk is untouched until the analyst saves (Reload goes back to it).
+    pub(super) fn recover(&mut self, recovery: &Path) {
+        match store::load(recovery) {
+            Ok(recovered) => {
+                let path = self.path.clone();
+                let never_saved = self.never_saved;
+                self.replace_project(recovered, path);
+                self.never_saved = never_saved;
+                // Unsaved until saved: no generation of the new history matches this.
+                self.saved_generation = u64::MAX;
+                self.notify("Recovered the autosaved work; save to keep it.");
+            }
+            Err(e) => self.error(format!("Could not read {}: {e}", recovery.display())),
+        }
+    }
+
+    /// Saves to the project file, or asks where when there is none.
+    pub(super) fn save(&mut self) {
+        let Some(path) = self.path.clone().filter(|_| !self.never_saved) else {
+            self.save_as();
+            return;
+        };
+        let changed = self
+            .files
+            .fingerprint
+            .as_ref()
+            .is_some_and(|fp| session::changed_on_disk(&path, fp).unwrap_or(true));
+        if changed {
+            self.modal = Some(Modal::ChangedOnDisk);
+            return;
+        }
+        self.write(&path);
+    }
+
+    /// Writes the project to `path`; on success it is the project's file from now on.
+    pub(super) fn write(&mut self, path: &Path) -> bool {
+        match store::save(&self.project, path) {
+            Ok(()) => {
+                if let Some(old) = self.recovery_path() {
+                    let _ = session::discard_recovery(&old);
+                }
+                self.path = Some(path.to_owned());
+                self.never_saved = false;
+                self.saved_generation = self.history.generation();
+                self.files.track(Some(path));
+                self.files.autosaved = None;
+                self.prefs.remember(path);
+                self.notify(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.error(format!("Could not save {}: {e}", path.display()));
+                false
+            }
+        }
+    }
+
+    /// Asks for a file name and saves there.
+    pub(super) fn save_as(&mut self) {
+        let suggested = format!("{}.ron", self.project.name.trim().replace(' ', "-"));
+        let Some(mut path) = self.dialogs.save_project(&suggested) else {
+            return;
+        };
+        if path.extension().is_none() {
+            path.set_extension("ron");
+        }
+        let same = self.path.as_deref() == Some(path.as_path());
+        if !same && !self.lock(&path) {
+            return;
+        }
+        self.write(&path);
+    }
+
+    /// Runs `after` now, or asks first when there is unsaved work.
+    pub(super) fn ask_unsaved(&mut self, after: After) {
+        if self.is_dirty() {
+            self.modal = Some(Modal::Unsaved(after));
+        } else {
+            self.then(after);
+        }
+    }
+
+    /// Does what was waiting for unsaved work to be settled.
+    pub(super) fn then(&mut self, after: After) {
+        match after {
+            After::Quit => {
+                self.files.allow_close = true;
+                self.files.quit = true;
+            }
+            After::New => {
+                self.replace_project(Project::new("Untitled"), None);
+                self.files.release();
+                self.files.track(None);
+            }
+            After::Open(path) => {
+                if let Some(path) = path.or_else(|| self.dialogs.open_project()) {
+                    self.open_path(path, false);
+                }
+            }
+        }
+    }
+
+    /// Adds the articles at `paths` (files or folders) as one undoable step.
+    pub(super) fn add_article_paths(&mut self, paths: &[PathBuf]) {
+        if paths.is_empty() {
+            return;
+        }
+        let articles = match intake::read_articles(paths) {
+            Ok(a) => a,
+            Err(e) => {
+                self.error(format!("Nothing added: {e}"));
+                return;
+            }
+        };
+        let (edit, report) = intake::add_articles(&self.project, articles);
+        let first_new = self.project.documents.len();
+        if self.apply("Add articles", Ok(edit)) {
+            let (added, skipped) = (report.added.len(), report.skipped.len());
+            self.notify(format!(
+                "Added {added} articles{}",
+                if skipped > 0 {
+                    format!("; {skipped} already in the project were skipped")
+                } else {
+                    String::new()
+                }
+            ));
+            if added > 0 {
+                self.show_document(first_new);
+            }
+        }
+    }
+
+    /// Adds pasted text as a new article titled `title`.
+    pub(super) fn add_pasted(&mut self, title: &str, text: &str) -> bool {
+        let text = text.replace("\r\n", "\n");
+        if text.trim().is_empty() {
+            self.error("Paste some text first.");
+            return false;
+        }
+        let title = if title.trim().is_empty() {
+            text.lines()
+                .next()
+                .unwrap_or("Pasted article")
+                .trim()
+                .chars()
+                .take(80)
+                .collect()
+        } else {
+            title.trim().to_owned()
+        };
+        let id = self.project.unused_doc_id(&title);
+        let edit = ops::add_document(&self.project, Document::new(id, title, text));
+        let ok = self.apply("Paste article", edit);
+        if ok {
+            self.show_document(self.project.documents.len().saturating_sub(1));
+        }
+        ok
+    }
+
+    /// Per frame: dropped files, the close button, autosave.
+    pub(super) fn files_frame(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.add_article_paths(&dropped);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.files.allow_close {
+            if self.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.modal = Some(Modal::Unsaved(After::Quit));
+            } else {
+                self.files.allow_close = true;
+            }
+        }
+        if self.files.quit {
+            self.files.quit = false;
+            self.files.release();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let focused = ctx.input(|i| i.viewport().focused.unwrap_or(true));
+        let focus_lost = self.files.focused && !focused;
+        self.files.focused = focused;
+        let generation = self.history.generation();
+        if self.is_dirty() && self.files.autosave.due(self.now, generation, focus_lost) {
+            self.autosave();
+        }
+        // Come back for the next autosave even if nothing happens on screen.
+        if self.is_dirty() {
+            ctx.request_repaint_after(self.files.autosave.interval);
+        }
+    }
+
+    /// Writes the recovery file now.
+    pub fn autosave(&mut self) {
+        let Some(recovery) = self.recovery_path() else {
+            return;
+        };
+        match session::write_recovery(&recovery, &self.project) {
+            Ok(()) => {
+                self.files
+                    .autosave
+                    .mark_saved(self.now, self.history.generation());
+                self.files.autosaved = Some(self.now);
+            }
+            Err(e) => self.error(format!("Autosave to {} failed: {e}", recovery.display())),
+        }
+    }
+
+    /// Reloads the project from disk, dropping unsaved changes.
+    pub(super) fn reload(&mut self) {
+        if let Some(path) = self.path.clone() {
+            match store::load(&path) {
+                Ok(project) => {
+                    self.replace_project(project, Some(path.clone()));
+                    self.files.track(Some(&path));
+                    self.notify(format!("Reloaded {}", path.display()));
+                }
+                Err(e) => self.error(format!("Could not reload {}: {e}", path.display())),
+            }
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! Windows over the workspace: the modal questions, the command palette (Ctrl+K), the
+//! keyboard cheat sheet (F1) and the preferences.
+
+use egui::{Key, RichText, Ui};
+
+use crate::model::ops;
+
+use super::app::MarginaliaApp;
+use super::commands::{self, Command};
+use super::dialogs::{After, Modal};
+use super::prefs::ThemeChoice;
+
+/// One answer button of a modal; its label is also its accessible name.
+fn answer(ui: &mut Ui, label: &str) -> bool {
+    ui.button(label).clicked()
+}
+
+impl MarginaliaApp {
+    /// The question being asked, if any, as a modal window.
+    pub(super) fn modal_ui(&mut self, ui: &mut Ui) {
+        let Some(modal) = self.modal.clone() else {
+            return;
+        };
+        let ctx = ui.ctx().clone();
+        let mut next: Option<Option<Modal>> = None;
+        let escape = ctx.input(|i| i.key_pressed(Key::Escape));
+        egui::Modal::new(egui::Id::unique("modal")).show(&ctx, |ui| {
+            ui.set_max_width(520.0);
+            match modal {
+                Modal::Unsaved(after) => {
+                    ui.heading("Unsaved changes");
+                    ui.label("The project has changes that are not saved.");
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Save") {
+                            self.modal = None;
+                            self.save();
+                            if !self.is_dirty() {
+                                self.then(after.clone());
+                            }
+                            next = Some(self.modal.take());
+                        }
+                        if answer(ui, "Discard changes") {
+                            self.discard_and(after.clone());
+                            next = Some(self.modal.take());
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::Recover { recovery, lines } => {
+                    ui.heading("Recover unsaved work?");
+                    ui.label(format!(
+                        "Marginalia found autosaved work in {} that was never saved:",
+                        recovery.display()
+                    ));
+                    for l in &lines {
+                        ui.label(format!("• {l}"));
+                    }
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Recover") {
+                            self.recover(&recovery);
+                            next = Some(None);
+                        }
+                        if answer(ui, "Discard recovered work") {
+                            if let Err(e) = crate::session::discard_recovery(&recovery) {
+                                self.error(format!("Could not remove {}: {e}", recovery.display()));
+                            }
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::ChangedOnDisk => {
+                    ui.heading("The file changed on disk");
+                    ui.label(
+                        "Another program or instance changed the project file since it was \
+                         opened. Saving now would overwrite those changes.",
+                    );
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Reload from disk") {
+                            self.reload();
+                            next = Some(None);
+                        }
+                        if answer(ui, "Keep mine (overwrite)") {
+                            if let Some(p) = self.path.clone() {
+                                self.write(&p);
+                            }
+                            next = Some(None);
+                        }
+                        if answer(ui, "Save as…") {
+                            self.modal = None;
+                            self.save_as();
+                            next = Some(self.modal.take());
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::Locked { holder, path } => {
+                    ui.heading("The project is open elsewhere");
+                    ui.label(format!("{} is locked by {holder}.", path.display()));
+                    ui.label("Opening it here too risks one of you overwriting the other.");
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Open anyway") {
+                            self.modal = None;
+                            self.open_path(path.clone(), true);
+                            next = Some(self.modal.take());
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::Annotator(mut name) => {
+                    ui.heading("Who is annotating?");
+                    ui.label("Your annotations are kept in a layer under this name.");
+                    let r = ui
+                        .add(egui::TextEdit::singleline(&mut name))
+                        .labelled_by(ui.label("Annotator name").id);
+                    r.request_focus();
+                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
+                        self.prefs.annotator = name.trim().to_owned();
+                        next = Some(None);
+                    } else {
+                        next = Some(Some(Modal::Annotator(name)));
+                    }
+                }
+                Modal::Paste { mut title, mut text } => {
+                    ui.heading("New article from pasted text");
+                    ui.add(egui::TextEdit::singleline(&mut title).hint_text("Title"))
+                        .labelled_by(ui.label("Article title").id);
+                    let label = ui.label("Article text");
+                    egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
+                        ui.add(
+                            egui::TextEdit::multiline(&mut text)
+                                .desired_rows(10)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                    });
+                    next = Some(Some(Modal::Paste {
+                        title: title.clone(),
+                        text: text.clone(),
+                    }));
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Add article") && self.add_pasted(&title, &text) {
+                            next = Some(None);
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::GoTo(mut target) => {
+                    ui.heading("Go to position");
+                    let r = ui
+                        .add(egui::TextEdit::singleline(&mut target).hint_text("12, 12:5 or #340"))
+                        .labelled_by(ui.label("Line, line:column or #offset").id);
+                    r.request_focus();
+                    next = Some(Some(Modal::GoTo(target.clone())));
+                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Go") || enter {
+                            match self.go_to(&target) {
+                                Ok(()) => next = Some(None),
+                                Err(e) => self.error(e),
+                            }
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::Metadata(mut meta) => {
+                    ui.heading("Article details");
+                    let field = |ui: &mut Ui, label: &str, value: &mut Option<String>| {
+                        let mut s = value.clone().unwrap_or_default();
+                        ui.add(egui::TextEdit::singleline(&mut s))
+                            .labelled_by(ui.label(label).id);
+                        *value = Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+                    };
+                    ui.add(egui::TextEdit::singleline(&mut meta.title))
+                        .labelled_by(ui.label("Title").id);
+                    field(ui, "Source", &mut meta.source);
+                    field(ui, "Author", &mut meta.author);
+                    field(ui, "Published (YYYY, YYYY-MM or YYYY-MM-DD)", &mut meta.published);
+                    field(ui, "URL", &mut meta.url);
+                    next = Some(Some(Modal::Metadata(meta.clone())));
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Save details") {
+                            let id = self.project.documents.get(self.doc).map(|d| d.id.clone());
+                            if let Some(id) = id {
+                                let edit = ops::set_document_meta(&self.project, &id, meta.clone());
+                                if self.apply("Edit details", edit) {
+                                    next = Some(None);
+                                }
+                            }
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::MergeEntities { mut keep, mut gone } => {
+                    ui.heading("Merge two entities");
+                    ui.label("Mentions of the second become mentions of the first; its names become aliases.");
+                    let entities: Vec<_> = self
+                        .project
+                        .entities
+                        .values()
+                        .map(|e| (e.id.clone(), e.name.clone()))
+                        .collect();
+                    for (label, slot) in [("Keep", &mut keep), ("Merge into it", &mut gone)] {
+                        let shown = slot
+                            .as_ref()
+                            .and_then(|id| entities.iter().find(|(e, _)| e == id))
+                            .map_or("choose…", |(_, n)| n.as_str())
+                            .to_owned();
+                        egui::ComboBox::from_label(label)
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                for (id, name) in &entities {
+                                    ui.selectable_value(slot, Some(id.clone()), name);
+                                }
+                            });
+                    }
+                    next = Some(Some(Modal::MergeEntities {
+                        keep: keep.clone(),
+                        gone: gone.clone(),
+                    }));
+                    ui.horizontal(|ui| {
+                        let ready = keep.is_some() && gone.is_some() && keep != gone;
+                        if ui.add_enabled(ready, egui::Button::new("Merge")).clicked()
+                            && let (Some(k), Some(g)) = (&keep, &gone)
+                        {
+                            let edit =
+                                ops::merge_entities(&self.project, k, g, jiff::Timestamp::now());
+                            if self.apply("Merge entities", edit) {
+                                next = Some(None);
+                            }
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+                Modal::DeleteTag { tag, uses } => {
+                    ui.heading("Delete a tag in use?");
+                    ui.label(format!(
+                        "{uses} annotations are tagged {tag}. Deleting the tag deletes them too \
+                         (when you apply the schema; Ctrl+Z brings them back)."
+                    ));
+                    ui.horizontal(|ui| {
+                        if answer(ui, "Delete tag and its annotations") {
+                            self.confirm_delete_tag(&tag);
+                            next = Some(None);
+                        }
+                        if answer(ui, "Keep the tag") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
+            }
+        });
+        if let Some(n) = next {
+            self.modal = n;
+        }
+    }
+
+    /// Drops unsaved work (and its autosave) and does what was waiting.
+    fn discard_and(&mut self, after: After) {
+        if let Some(r) = self.recovery_path() {
+            let _ = crate::session::discard_recovery(&r);
+        }
+        self.saved_generation = self.history.generation();
+        self.never_saved = false;
+        self.then(after);
+    }
+
+    /// The palette, the cheat sheet, preferences, the schema editor and tag-all preview.
+    pub(super) fn overlays_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.palette_ui(&ctx);
+        self.cheat_sheet_ui(&ctx);
+        self.preferences_ui(&ctx);
+        self.schema_editor_ui(&ctx);
+        self.tag_all_ui(&ctx);
+    }
+
+    /// Every command with its shortcut, tags included.
+    fn all_commands(&self, ctx: &egui::Context) -> Vec<(Command, String, String)> {
+        let mut list: Vec<(Command, String, String)> = self
+            .project
+            .schema
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    Command::Tag(i),
+                    format!("Tag as {}", t.label),
+                    t.key.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        list.extend(Command::FIXED.iter().map(|&c| {
+            let keys = c
+                .shortcut()
+                .map(|s| commands::shortcut_text(ctx, &s))
+                .unwrap_or_default();
+            (c, c.label(), keys)
+        }));
+        list
+    }
+
+    fn palette_ui(&mut self, ctx: &egui::Context) {
+        let Some((mut query, mut chosen)) = self.palette.take() else {
+            return;
+        };
+        let q = query.to_lowercase();
+        let matches: Vec<(Command, String, String)> = self
+            .all_commands(ctx)
+            .into_iter()
+            .filter(|(_, label, _)| {
+                q.split_whitespace()
+                    .all(|w| label.to_lowercase().contains(w))
+            })
+            .collect();
+        chosen = chosen.min(matches.len().saturating_sub(1));
+        let mut run = None;
+        let mut keep = true;
+        egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
+            ui.set_width(480.0);
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut query).hint_text("Type a command…"))
+                .labelled_by(ui.label("Command").id);
+            r.request_focus();
+            ui.input_mut(|i| {
+                if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
+                    chosen = (chosen + 1).min(matches.len().saturating_sub(1));
+                }
+                if i.consume_key(egui::Modifiers::NONE, Key::ArrowUp) {
+                    chosen = chosen.saturating_sub(1);
+                }
+                if i.consume_key(egui::Modifiers::NONE, Key::Enter) {
+                    run = matches.get(chosen).map(|(c, _, _)| *c);
+                }
+                if i.consume_key(egui::Modifiers::NONE, Key::Escape) {
+                    keep = false;
+                }
+            });
+            egui::ScrollArea::vertical()
+                .max_height(360.0)
+                .show(ui, |ui| {
+                    for (n, (c, label, keys)) in matches.iter().enumerate() {
+                        let button = egui::Button::selectable(n == chosen, label.as_str())
+                            .shortcut_text(keys.as_str());
+                        if ui.add(button).clicked() {
+                            run = Some(*c);
+                        }
+                    }
+                });
+        });
+        if let Some(c) = run {
+            self.run(c, ctx);
+        } else if keep {
+            self.palette = Some((query, chosen));
+        }
+    }
+
+    fn cheat_sheet_ui(&mut self, ctx: &egui::Context) {
+        if !self.show_cheat_sheet {
+            return;
+        }
+        let list = self.all_commands(ctx);
+        let mut open = true;
+        egui::Window::new("Keyboard cheat sheet")
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                        for (label, keys) in [
+                            ("Move the caret", "←/→ (Ctrl: by word), ↑/↓, Home/End"),
+                            ("Extend the selection", "Shift + the caret keys"),
+                            ("Select a word / sentence", "double-click / triple-click"),
+                            ("Character precision while dragging", "hold Alt"),
+                            ("Cycle stacked annotations", "click again"),
+                        ] {
+                            ui.label(label);
+                            ui.label(RichText::new(keys).monospace());
+                            ui.end_row();
+                        }
+                        for (_, label, keys) in &list {
+                            if keys.is_empty() {
+                                continue;
+                            }
+                            ui.label(label);
+                            ui.label(RichText::new(keys).monospace());
+                            ui.end_row();
+                        }
+                    });
+                });
+            });
+        self.show_cheat_sheet = open;
+    }
+
+    fn preferences_ui(&mut self, ctx: &egui::Context) {
+        if !self.show_preferences {
+            return;
+        }
+        let mut open = true;
+        egui::Window::new("Preferences")
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.prefs.annotator))
+                    .labelled_by(ui.label("Annotator name").id);
+                ui.horizontal(|ui| {
+                    ui.label("Theme:");
+                    for (choice, label) in [
+                        (ThemeChoice::System, "System"),
+                        (ThemeChoice::Light, "Light"),
+                        (ThemeChoice::Dark, "Dark"),
+                    ] {
+                        ui.radio_value(&mut self.prefs.theme, choice, label);
+                    }
+                });
+                ui.add(
+                    egui::Slider::new(&mut self.prefs.view.font_size, 10.0..=32.0)
+                        .text("Text size"),
+                );
+                ui.add(
+                    egui::Slider::new(&mut self.prefs.view.line_spacing, 1.0..=2.5)
+                        .text("Line spacing"),
+                );
+                ui.checkbox(&mut self.prefs.view.word_snap, "Snap selections to words");
+                ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
+                ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");
+            });
+        if self.prefs.annotator.trim().is_empty() {
+            self.prefs.annotator = super::prefs::login_name();
+        }
+        self.show_preferences = open;
+    }
+}

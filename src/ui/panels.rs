@@ -1,0 +1,745 @@
+//! The panels around the article: menu bar, tag toolbar, status bar, document list and the
+//! annotation list with the selected annotation's details.
+
+use std::collections::HashMap;
+
+use egui::{RichText, ScrollArea, Ui};
+use jiff::Timestamp;
+
+use crate::model::{AnnotationId, DocId, DocStatus, Entity, EntityId, EntityKind, ops};
+
+use super::app::MarginaliaApp;
+use super::commands::{self, Command};
+use super::theme;
+
+/// Which commands each menu lists.
+const MENUS: [(&str, &[Command]); 5] = [
+    (
+        "File",
+        &[
+            Command::New,
+            Command::Open,
+            Command::Save,
+            Command::SaveAs,
+            Command::AddArticles,
+            Command::AddFolder,
+            Command::PasteArticle,
+            Command::EditMetadata,
+            Command::Quit,
+        ],
+    ),
+    (
+        "Edit",
+        &[
+            Command::Undo,
+            Command::Redo,
+            Command::Copy,
+            Command::Delete,
+            Command::StartLink,
+            Command::ExtendToSentence,
+            Command::ExtendToParagraph,
+            Command::MoveStartLeft,
+            Command::MoveStartRight,
+            Command::MoveEndLeft,
+            Command::MoveEndRight,
+            Command::MergeEntities,
+            Command::SchemaEditor,
+            Command::Preferences,
+        ],
+    ),
+    (
+        "Find",
+        &[
+            Command::Find,
+            Command::FindInProject,
+            Command::NextHit,
+            Command::PrevHit,
+            Command::TagAllMatches,
+            Command::Suggest,
+        ],
+    ),
+    (
+        "Go",
+        &[
+            Command::NextAnnotation,
+            Command::PrevAnnotation,
+            Command::NextDocument,
+            Command::PrevDocument,
+            Command::GoTo,
+        ],
+    ),
+    (
+        "View",
+        &[
+            Command::ZoomIn,
+            Command::ZoomOut,
+            Command::ZoomReset,
+            Command::ToggleWordSnap,
+            Command::ToggleDocuments,
+            Command::ToggleAnnotations,
+            Command::Palette,
+            Command::CheatSheet,
+        ],
+    ),
+];
+
+impl MarginaliaApp {
+    pub(super) fn menu_ui(&mut self, ui: &mut Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            for (name, list) in MENUS {
+                ui.menu_button(name, |ui| {
+                    for &c in list {
+                        let mut button = egui::Button::new(c.label());
+                        if let Some(s) = c.shortcut() {
+                            button = button.shortcut_text(commands::shortcut_text(ui.ctx(), &s));
+                        }
+                        if ui.add(button).clicked() {
+                            self.run(c, ui.ctx());
+                            ui.close();
+                        }
+                    }
+                    if name == "File" && !self.prefs.recent.is_empty() {
+                        ui.separator();
+                        ui.menu_button("Recent projects", |ui| {
+                            for p in self.prefs.recent.clone() {
+                                if ui.button(p.display().to_string()).clicked() {
+                                    self.ask_unsaved(super::dialogs::After::Open(Some(p)));
+                                    ui.close();
+                                }
+                            }
+                        });
+                    }
+                });
+            }
+        });
+    }
+
+    /// One button per tag, in its colour, with its key; the definition as tooltip.
+    pub(super) fn toolbar_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let verb = if self.sel.is_empty() && self.selected.is_some() {
+                "Retag as"
+            } else {
+                "Tag as"
+            };
+            let tags: Vec<_> = self.project.schema.tags.clone();
+            for (i, tag) in tags.iter().enumerate() {
+                let key = tag
+                    .key
+                    .as_deref()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default();
+                let text =
+                    RichText::new(format!("{}{key}", tag.label)).color(theme::color(tag.color));
+                let tip = if tag.definition.is_empty() {
+                    format!("{verb} {}", tag.label)
+                } else {
+                    format!("{verb} {}: {}", tag.label, tag.definition)
+                };
+                theme::swatch_ui(ui, tag.color);
+                if ui.button(text).on_hover_text(tip).clicked() {
+                    self.tag(i);
+                }
+            }
+            ui.separator();
+            if ui
+                .button("Link…")
+                .on_hover_text("Link the selected claim to its speaker or condition (L)")
+                .clicked()
+            {
+                self.run(Command::StartLink, ui.ctx());
+            }
+            let mut snap = self.prefs.view.word_snap;
+            if ui
+                .checkbox(&mut snap, "Snap to words")
+                .on_hover_text("Hold Alt while dragging for character precision (Alt+W)")
+                .changed()
+            {
+                self.prefs.view.word_snap = snap;
+            }
+        });
+    }
+
+    pub(super) fn status_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label(format!("✎ {}", self.prefs.annotator))
+                .on_hover_text("Annotator (Preferences, Ctrl+,)");
+            ui.separator();
+            let file = self
+                .path
+                .as_ref()
+                .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
+            let state = self.save_state();
+            ui.label(format!("{file} · {state}"));
+            ui.separator();
+            ui.label(format!(
+                "{} documents · {} annotations · {} relations",
+                self.project.documents.len(),
+                self.project.annotations.len(),
+                self.project.relations.len(),
+            ));
+            ui.separator();
+            ui.label(self.position_text());
+            if let Some((message, is_error)) = &self.message {
+                ui.separator();
+                let color = if *is_error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().warn_fg_color
+                };
+                ui.colored_label(color, message);
+            }
+        });
+    }
+
+    /// "line 3, column 12 · 14 characters selected", counted again only when the caret,
+    /// the document or the project changed (it walks the text up to the caret).
+    fn position_text(&mut self) -> String {
+        let key = (self.version, self.doc, self.sel);
+        if let Some((k, text)) = &self.position_cache
+            && *k == key
+        {
+            return text.clone();
+        }
+        let text = self.count_position();
+        self.position_cache = Some((key, text.clone()));
+        text
+    }
+
+    fn count_position(&self) -> String {
+        let text = self.current_text();
+        let head = self.sel.head.0.min(text.len());
+        let before = text.get(..head).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let r = self.sel.range();
+        let chosen = text
+            .get(r.start.0..r.end.0)
+            .map_or(0, |s| s.chars().count());
+        if chosen > 0 {
+            format!("line {line}, column {column} · {chosen} characters selected")
+        } else {
+            format!("line {line}, column {column}")
+        }
+    }
+
+    pub(super) fn documents_ui(&mut self, ui: &mut Ui) {
+        ui.set_max_width(ui.available_width());
+        ui.heading("Documents");
+        ui.add(
+            egui::TextEdit::singleline(&mut self.doc_filter)
+                .hint_text("Filter by title, source, date")
+                .desired_width(ui.available_width()),
+        )
+        .labelled_by(ui.label("Filter documents").id);
+        // One pass over the annotations, not one per document.
+        let mut counts: HashMap<&DocId, usize> = HashMap::new();
+        for a in self.project.annotations.values() {
+            *counts.entry(&a.doc).or_default() += 1;
+        }
+        let filter = self.doc_filter.to_lowercase();
+        let mut clicked = None;
+        ScrollArea::vertical().show(ui, |ui| {
+            for (i, doc) in self.project.documents.iter().enumerate() {
+                let m = &doc.meta;
+                let haystack = format!(
+                    "{} {} {}",
+                    m.title,
+                    m.source.as_deref().unwrap_or_default(),
+                    m.published.as_deref().unwrap_or_default()
+                )
+                .to_lowercase();
+                if !filter.is_empty() && !haystack.contains(&filter) {
+                    continue;
+                }
+                let count = counts.get(&doc.id).copied().unwrap_or(0);
+                let status = m
+                    .status
+                    .get(&self.prefs.annotator)
+                    .copied()
+                    .unwrap_or(if count > 0 {
+                        DocStatus::InProgress
+                    } else {
+                        DocStatus::NotStarted
+                    });
+                let mut details = Vec::new();
+                details.extend(m.source.clone());
+                details.extend(m.published.clone());
+                details.push(format!("{count} annotations"));
+                details.push(status.label().to_owned());
+                let response = ui.add(
+                    egui::Button::selectable(i == self.doc, RichText::new(&m.title).strong())
+                        .wrap(),
+                );
+                ui.add(
+                    egui::ProgressBar::new(progress(status))
+                        .desired_height(3.0)
+                        .desired_width(ui.available_width()),
+                );
+                ui.label(
+                    RichText::new(details.join(" · "))
+                        .small()
+                        .color(theme::weak(ui.visuals())),
+                );
+                ui.add_space(6.0);
+                if response.clicked() {
+                    clicked = Some(i);
+                }
+            }
+        });
+        if let Some(i) = clicked {
+            self.show_document(i);
+        }
+    }
+
+    /// Title and details of the article above the text, with its status for this annotator.
+    pub(super) fn article_header_ui(&mut self, ui: &mut Ui) {
+        let Some(doc) = self.project.documents.get(self.doc) else {
+            return;
+        };
+        let meta = doc.meta.clone();
+        let id = doc.id.clone();
+        ui.heading(&meta.title);
+        ui.horizontal_wrapped(|ui| {
+            let details: Vec<String> = [&meta.source, &meta.author, &meta.published, &meta.url]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            if !details.is_empty() {
+                ui.label(RichText::new(details.join(" · ")).color(theme::weak(ui.visuals())));
+            }
+            let current = meta
+                .status
+                .get(&self.prefs.annotator)
+                .copied()
+                .unwrap_or_default();
+            let done = current == DocStatus::Done || current == DocStatus::Reviewed;
+            let mut mark = done;
+            if ui
+                .checkbox(&mut mark, "Done")
+                .on_hover_text("Mark this article as finished for you")
+                .changed()
+            {
+                let mut meta = meta.clone();
+                let status = if mark {
+                    DocStatus::Done
+                } else {
+                    DocStatus::InProgress
+                };
+                meta.status.insert(self.prefs.annotator.clone(), status);
+                let edit = ops::set_document_meta(&self.project, &id, meta);
+                self.apply("Mark done", edit);
+            }
+        });
+        ui.add_space(4.0);
+    }
+
+    pub(super) fn annotations_ui(&mut self, ui: &mut Ui) {
+        // Content never widens the panel; only dragging its edge does.
+        ui.set_max_width(ui.available_width());
+        ui.heading("Annotations");
+        self.inspector_ui(ui);
+        let Some(doc) = self.project.documents.get(self.doc) else {
+            return;
+        };
+        // One pass, no sorting: counts per tag for the filter buttons.
+        let mut per_tag: HashMap<&crate::model::TagId, usize> = HashMap::new();
+        let mut total = 0;
+        for a in self
+            .project
+            .annotations
+            .values()
+            .filter(|a| a.doc == doc.id)
+        {
+            *per_tag.entry(&a.tag).or_default() += 1;
+            total += 1;
+        }
+        let mut filter = self.tag_filter.clone();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("{total} in this article")).color(theme::weak(ui.visuals())),
+            );
+            if ui.selectable_label(filter.is_none(), "All").clicked() {
+                filter = None;
+            }
+            for t in &self.project.schema.tags {
+                let n = per_tag.get(&t.id).copied().unwrap_or(0);
+                let on = filter.as_ref() == Some(&t.id);
+                if ui
+                    .selectable_label(
+                        on,
+                        RichText::new(format!("{} {n}", t.label)).color(theme::color(t.color)),
+                    )
+                    .on_hover_text(format!("Show only {}", t.label))
+                    .clicked()
+                {
+                    filter = if on { None } else { Some(t.id.clone()) };
+                }
+            }
+        });
+        self.tag_filter = filter;
+        ui.separator();
+        let ids = self.annotation_list();
+        let mut clicked = None;
+        let row_height = ui
+            .spacing()
+            .interact_size
+            .y
+            .max(ui.text_style_height(&egui::TextStyle::Body))
+            + ui.spacing().item_spacing.y;
+        // Only the rows on screen are built: a document with thousands of annotations lists
+        // as fast as one with ten.
+        ScrollArea::vertical()
+            .id_salt("annotation list")
+            .auto_shrink(false)
+            .show_rows(ui, row_height, ids.len(), |ui, rows| {
+                for id in ids.get(rows).unwrap_or_default() {
+                    let Some(a) = self.project.annotations.get(id) else {
+                        continue;
+                    };
+                    let tag = self.project.schema.tag(&a.tag);
+                    let is_selected = self.selected.as_ref() == Some(&a.id);
+                    let details = self.details_of(a);
+                    ui.horizontal(|ui| {
+                        if let Some(t) = tag {
+                            theme::swatch_ui(ui, t.color).on_hover_text(&t.label);
+                        }
+                        let mut tip = tag.map_or(String::new(), |t| t.label.clone());
+                        for d in &details {
+                            tip.push('\n');
+                            tip.push_str(d);
+                        }
+                        // One truncated widget per row, so a long quote never widens the panel.
+                        let mut job = egui::text::LayoutJob::default();
+                        let body = egui::TextStyle::Body.resolve(ui.style());
+                        let small = egui::TextStyle::Small.resolve(ui.style());
+                        job.append(
+                            &a.quote,
+                            0.0,
+                            egui::TextFormat::simple(body, ui.visuals().text_color()),
+                        );
+                        if !details.is_empty() {
+                            job.append(
+                                &format!("  {}", details.join(" · ")),
+                                0.0,
+                                egui::TextFormat::simple(small, theme::weak(ui.visuals())),
+                            );
+                        }
+                        let response = ui
+                            .add(egui::Button::selectable(is_selected, job).truncate())
+                            .on_hover_text(tip);
+                        if response.clicked() {
+                            clicked = Some(a.id.clone());
+                        }
+                    });
+                }
+            });
+        if let Some(id) = clicked {
+            self.select(Some(id));
+        }
+    }
+
+    /// The ids listed for the document shown under the tag filter, cached until the project,
+    /// the document or the filter changes.
+    fn annotation_list(&mut self) -> std::sync::Arc<Vec<AnnotationId>> {
+        let key = (self.doc, self.version, self.tag_filter.clone());
+        if let Some((k, ids)) = &self.list_cache
+            && *k == key
+        {
+            return ids.clone();
+        }
+        let ids: Vec<AnnotationId> = self
+            .project
+            .documents
+            .get(self.doc)
+            .map(|d| {
+                self.project
+                    .annotations_of(&d.id)
+                    .into_iter()
+                    .filter(|a| self.tag_filter.as_ref().is_none_or(|t| &a.tag == t))
+                    .map(|a| a.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ids = std::sync::Arc::new(ids);
+        self.list_cache = Some((key, ids.clone()));
+        ids
+    }
+
+    /// Entity, links and note of an annotation, one short line each.
+    fn details_of(&self, a: &crate::model::Annotation) -> Vec<String> {
+        let mut details = Vec::new();
+        if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
+            details.push(format!("→ {}", e.name));
+        }
+        for r in self.project.relations_of(&a.id) {
+            let outgoing = r.from == a.id;
+            let other = if outgoing { &r.to } else { &r.from };
+            let label = self
+                .project
+                .schema
+                .relation(&r.kind)
+                .map_or(r.kind.as_str(), |k| k.label.as_str());
+            let arrow = if outgoing { "→" } else { "←" };
+            if let Some(o) = self.project.annotations.get(other) {
+                details.push(format!("{label} {arrow} {}", o.quote));
+            }
+        }
+        if !a.note.is_empty() {
+            details.push(format!("note: {}", a.note));
+        }
+        details
+    }
+
+    /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
+    fn inspector_ui(&mut self, ui: &mut Ui) {
+        let Some(a) = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+            .cloned()
+        else {
+            ui.label(
+                RichText::new("Select text and press a tag's key; click an annotation to edit it.")
+                    .color(theme::weak(ui.visuals())),
+            );
+            ui.separator();
+            return;
+        };
+        let now = Timestamp::now();
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(format!("“{}”", a.quote)).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Tag:");
+                for (i, t) in self.project.schema.tags.clone().iter().enumerate() {
+                    if ui
+                        .selectable_label(
+                            t.id == a.tag,
+                            RichText::new(&t.label).color(theme::color(t.color)),
+                        )
+                        .on_hover_text(&t.definition)
+                        .clicked()
+                        && t.id != a.tag
+                    {
+                        self.tag(i);
+                    }
+                }
+            });
+            ui.label(
+                RichText::new(format!(
+                    "by {} · {}",
+                    a.annotator,
+                    format!("{:?}", a.status).to_lowercase()
+                ))
+                .small(),
+            );
+            self.entity_ui(ui, &a.id, a.entity.as_ref(), &a.quote, now);
+            self.links_ui(ui, &a.id);
+            self.note_ui(ui, &a.id, &a.note, now);
+            if ui.button("Delete annotation (Del)").clicked() {
+                self.run(Command::Delete, ui.ctx());
+            }
+        });
+        ui.separator();
+    }
+
+    fn entity_ui(
+        &mut self,
+        ui: &mut Ui,
+        id: &AnnotationId,
+        current: Option<&EntityId>,
+        quote: &str,
+        now: Timestamp,
+    ) {
+        ui.horizontal(|ui| {
+            ui.label("Entity:");
+            match current.and_then(|e| self.project.entities.get(e)) {
+                Some(e) => {
+                    ui.strong(&e.name);
+                    if ui.small_button("Unlink").clicked() {
+                        let edit = ops::set_entity(&self.project, id, None, now);
+                        self.apply("Unlink entity", edit);
+                    }
+                }
+                None => {
+                    ui.weak("none");
+                }
+            }
+        });
+        let field = egui::TextEdit::singleline(&mut self.entity_query)
+            .hint_text("Type to find or create an entity (E)")
+            .desired_width(ui.available_width());
+        let response = ui.add(field).labelled_by(ui.label("Find entity").id);
+        if self.focus == Some("entity") {
+            response.request_focus();
+            self.focus = None;
+        }
+        let query = self.entity_query.trim().to_lowercase();
+        if query.is_empty() {
+            return;
+        }
+        let matches: Vec<(EntityId, String)> = self
+            .project
+            .entities
+            .values()
+            .filter(|e| {
+                e.name.to_lowercase().contains(&query)
+                    || e.aliases.iter().any(|a| a.to_lowercase().contains(&query))
+            })
+            .take(8)
+            .map(|e| (e.id.clone(), e.name.clone()))
+            .collect();
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut chosen = None;
+        for (n, (eid, name)) in matches.iter().enumerate() {
+            if ui.button(format!("→ {name}")).clicked() || (enter && n == 0) {
+                chosen = Some(eid.clone());
+            }
+        }
+        let typed = self.entity_query.trim().to_owned();
+        let exact = matches.iter().any(|(_, n)| n.eq_ignore_ascii_case(&typed));
+        let create = (!exact && ui.button(format!("New entity “{typed}”")).clicked())
+            || (enter && matches.is_empty());
+        if create {
+            let entity = Entity {
+                id: EntityId(crate::model::fresh_id("e")),
+                name: typed.clone(),
+                kind: EntityKind::default(),
+                aliases: if quote == typed {
+                    Vec::new()
+                } else {
+                    vec![quote.to_owned()]
+                },
+                note: String::new(),
+            };
+            let eid = entity.id.clone();
+            // Creating and linking is one undo step.
+            self.history.begin_group("New entity");
+            if self.apply("New entity", ops::put_entity(&self.project, entity)) {
+                let edit = ops::set_entity(&self.project, id, Some(&eid), now);
+                self.apply("Set entity", edit);
+            }
+            self.history.end_group();
+            self.entity_query.clear();
+            return;
+        }
+        if let Some(e) = chosen {
+            let edit = ops::set_entity(&self.project, id, Some(&e), now);
+            self.apply("Set entity", edit);
+            self.entity_query.clear();
+        }
+    }
+
+    fn links_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
+        let relations: Vec<_> = self.project.relations_of(id).cloned().collect();
+        let mut remove = None;
+        for r in &relations {
+            let outgoing = &r.from == id;
+            let other = if outgoing { &r.to } else { &r.from };
+            let label = self
+                .project
+                .schema
+                .relation(&r.kind)
+                .map_or(r.kind.as_str(), |k| k.label.as_str());
+            let quote = self
+                .project
+                .annotations
+                .get(other)
+                .map_or("?", |a| a.quote.as_str());
+            ui.horizontal(|ui| {
+                let arrow = if outgoing { "→" } else { "←" };
+                // The button first: the truncated label then takes what width is left.
+                if ui
+                    .small_button("Remove link")
+                    .on_hover_text(format!("Remove the link “{label}”"))
+                    .clicked()
+                {
+                    remove = Some(r.id.clone());
+                }
+                ui.add(egui::Label::new(format!("{label} {arrow} {quote}")).truncate());
+            });
+        }
+        if let Some(rid) = remove {
+            let edit = ops::remove_relation(&self.project, &rid);
+            self.apply("Remove link", edit);
+        }
+        if self.linking.as_ref().is_some_and(|l| &l.from == id) {
+            self.link_picker_ui(ui, id);
+        }
+    }
+
+    /// Type-ahead over the annotations the selected one may link to.
+    fn link_picker_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
+        let Some(linking) = &mut self.linking else {
+            return;
+        };
+        ui.label(RichText::new("Link to… (click it in the text, or type)").strong());
+        let response = ui.add(
+            egui::TextEdit::singleline(&mut linking.filter)
+                .hint_text("actor or condition")
+                .desired_width(ui.available_width()),
+        );
+        let response = response.labelled_by(ui.label("Find link target").id);
+        if self.focus == Some("link") {
+            response.request_focus();
+            self.focus = None;
+        }
+        let filter = linking.filter.to_lowercase();
+        let Some(doc) = self.project.annotations.get(id).map(|a| a.doc.clone()) else {
+            return;
+        };
+        let candidates: Vec<(AnnotationId, String)> = self
+            .project
+            .annotations_of(&doc)
+            .into_iter()
+            .filter(|a| &a.id != id && self.relation_kind(id, &a.id).is_some())
+            .filter(|a| filter.is_empty() || a.quote.to_lowercase().contains(&filter))
+            .take(10)
+            .map(|a| (a.id.clone(), a.quote.clone()))
+            .collect();
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        for (n, (cid, quote)) in candidates.iter().enumerate() {
+            if ui.button(format!("→ {quote}")).clicked() || (enter && n == 0) {
+                self.finish_link(cid);
+                break;
+            }
+        }
+    }
+
+    fn note_ui(&mut self, ui: &mut Ui, id: &AnnotationId, note: &str, now: Timestamp) {
+        if self.note_draft.as_ref().is_none_or(|(d, _)| d != id) {
+            self.note_draft = Some((id.clone(), note.to_owned()));
+        }
+        let Some((_, draft)) = &mut self.note_draft else {
+            return;
+        };
+        let label = ui.label("Note (F2):");
+        let response = ui
+            .add(
+                egui::TextEdit::multiline(draft)
+                    .desired_rows(2)
+                    .desired_width(ui.available_width()),
+            )
+            .labelled_by(label.id);
+        if self.focus == Some("note") {
+            response.request_focus();
+            self.focus = None;
+        }
+        if response.lost_focus() && draft != note {
+            let text = draft.clone();
+            let edit = ops::set_note(&self.project, id, &text, now);
+            self.apply("Note", edit);
+        }
+    }
+}
+
+/// How far along a document is, for its progress bar.
+fn progress(status: DocStatus) -> f32 {
+    match status {
+        DocStatus::NotStarted => 0.0,
+        DocStatus::InProgress => 0.5,
+        DocStatus::Done => 0.9,
+        DocStatus::Reviewed => 1.0,
+    }
+}

@@ -1,0 +1,417 @@
+//! Runs a [`Command`]: the one place where menus, shortcuts, the palette and the context
+//! menu turn into changes.
+
+use jiff::Timestamp;
+
+use crate::model::motion;
+use crate::model::{ByteOffset, Fragment, ops};
+
+use super::app::{Linking, MarginaliaApp};
+use super::article::{TextSel, move_edge_of};
+use super::commands::Command;
+use super::dialogs::{After, Modal};
+
+/// Smallest and largest article type sizes.
+const FONT_RANGE: std::ops::RangeInclusive<f32> = 10.0..=32.0;
+
+impl MarginaliaApp {
+    /// Runs one command.
+    pub fn run(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::New => self.ask_unsaved(After::New),
+            Command::Open => self.ask_unsaved(After::Open(None)),
+            Command::Save => self.save(),
+            Command::SaveAs => self.save_as(),
+            Command::AddArticles => {
+                let paths = self.dialogs.pick_articles();
+                self.add_article_paths(&paths);
+            }
+            Command::AddFolder => {
+                if let Some(dir) = self.dialogs.pick_folder() {
+                    self.add_article_paths(&[dir]);
+                }
+            }
+            Command::PasteArticle => {
+                self.modal = Some(Modal::Paste {
+                    title: String::new(),
+                    text: String::new(),
+                });
+            }
+            Command::EditMetadata => {
+                if let Some(doc) = self.project.documents.get(self.doc) {
+                    self.modal = Some(Modal::Metadata(doc.meta.clone()));
+                }
+            }
+            Command::Quit => self.ask_unsaved(After::Quit),
+            Command::Undo => self.undo(),
+            Command::Redo | Command::RedoAlt => self.redo(),
+            Command::Copy => self.copy(ctx),
+            Command::Delete => self.delete(),
+            Command::Tag(i) => self.tag(i),
+            Command::StartLink => self.start_link(),
+            Command::Cancel => {
+                if self.linking.take().is_some() {
+                    self.notify("Link cancelled.");
+                } else if self.search.open {
+                    self.search.open = false;
+                } else if !self.sel.is_empty() {
+                    self.sel = TextSel::caret(self.sel.head);
+                } else {
+                    self.selected = None;
+                }
+            }
+            Command::ExtendToSentence => {
+                let text = self.current_text();
+                let r = motion::extend_to_sentences(text, self.sel.range());
+                self.sel = TextSel {
+                    anchor: r.start,
+                    head: r.end,
+                };
+            }
+            Command::ExtendToParagraph => {
+                let text = self.current_text();
+                let r = motion::paragraph_at(text, self.sel.head);
+                self.sel = TextSel {
+                    anchor: r.start,
+                    head: r.end,
+                };
+            }
+            Command::MoveStartLeft => self.move_edge(true, false),
+            Command::MoveStartRight => self.move_edge(true, true),
+            Command::MoveEndLeft => self.move_edge(false, false),
+            Command::MoveEndRight => self.move_edge(false, true),
+            Command::NextAnnotation => self.step_annotation(true),
+            Command::PrevAnnotation => self.step_annotation(false),
+            Command::NextDocument => {
+                if self.doc + 1 < self.project.documents.len() {
+                    self.show_document(self.doc + 1);
+                }
+            }
+            Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
+            Command::GoTo => self.modal = Some(Modal::GoTo(String::new())),
+            Command::Find => {
+                self.search.open = true;
+                self.search.project_wide = false;
+                self.focus = Some("search");
+            }
+            Command::FindInProject => {
+                self.search.open = true;
+                self.search.project_wide = true;
+                self.focus = Some("search");
+            }
+            Command::NextHit => self.step_hit(true),
+            Command::PrevHit => self.step_hit(false),
+            Command::TagAllMatches => self.preview_tag_all(),
+            Command::Suggest => self.suggest(),
+            Command::AcceptSuggestion => self.accept_suggestion(),
+            Command::SkipSuggestion => self.skip_suggestion(),
+            Command::EditEntity => self.focus = Some("entity"),
+            Command::EditNote => self.focus = Some("note"),
+            Command::ZoomIn => self.zoom(1.0),
+            Command::ZoomOut => self.zoom(-1.0),
+            Command::ZoomReset => {
+                self.prefs.view.font_size = super::theme::ARTICLE_FONT_SIZE;
+            }
+            Command::ToggleWordSnap => {
+                self.prefs.view.word_snap = !self.prefs.view.word_snap;
+                let state = if self.prefs.view.word_snap {
+                    "on"
+                } else {
+                    "off"
+                };
+                self.notify(format!("Snapping to words is {state}."));
+            }
+            Command::ToggleDocuments => {
+                self.prefs.show_documents = !self.prefs.show_documents;
+            }
+            Command::ToggleAnnotations => {
+                self.prefs.show_annotations = !self.prefs.show_annotations;
+            }
+            Command::SchemaEditor => self.open_schema_editor(),
+            Command::MergeEntities => {
+                self.modal = Some(Modal::MergeEntities {
+                    keep: None,
+                    gone: None,
+                });
+            }
+            Command::Preferences => self.show_preferences = true,
+            Command::Palette => self.palette = Some((String::new(), 0)),
+            Command::CheatSheet => self.show_cheat_sheet = !self.show_cheat_sheet,
+        }
+    }
+
+    /// The text of the document shown ("" when there is none).
+    pub(super) fn current_text(&self) -> &str {
+        self.project
+            .documents
+            .get(self.doc)
+            .map_or("", |d| d.text.as_str())
+    }
+
+    fn undo(&mut self) {
+        match self.history.undo(&mut self.project) {
+            Ok(Some(label)) => {
+                self.version += 1;
+                self.after_history();
+                self.notify(format!("Undid: {label}"));
+            }
+            Ok(None) => self.notify("Nothing to undo."),
+            Err(e) => self.error(format!("Undo failed: {e}")),
+        }
+    }
+
+    fn redo(&mut self) {
+        match self.history.redo(&mut self.project) {
+            Ok(Some(label)) => {
+                self.version += 1;
+                self.after_history();
+                self.notify(format!("Redid: {label}"));
+            }
+            Ok(None) => self.notify("Nothing to redo."),
+            Err(e) => self.error(format!("Redo failed: {e}")),
+        }
+    }
+
+    /// Keeps the view on something that still exists after undo or redo.
+    fn after_history(&mut self) {
+        if self.doc >= self.project.documents.len() {
+            self.doc = self.project.documents.len().saturating_sub(1);
+        }
+        if let Some(id) = &self.selected
+            && !self.project.annotations.contains_key(id)
+        {
+            self.selected = None;
+        }
+        self.sel = TextSel::caret(self.sel.head.min(ByteOffset(self.current_text().len())));
+        self.search.refresh_hits(&self.project, self.doc);
+    }
+
+    fn copy(&mut self, ctx: &egui::Context) {
+        let text = self.current_text();
+        let copied = if self.sel.is_empty() {
+            self.selected
+                .as_ref()
+                .and_then(|id| self.project.annotations.get(id))
+                .map(|a| a.quote.clone())
+        } else {
+            let r = self.sel.range();
+            text.get(r.start.0..r.end.0).map(str::to_owned)
+        };
+        if let Some(copied) = copied {
+            ctx.copy_text(copied);
+        }
+    }
+
+    fn delete(&mut self) {
+        let Some(id) = self.selected.clone() else {
+            return;
+        };
+        let edit = ops::remove_annotation(&self.project, &id);
+        if self.apply("Delete annotation", edit) {
+            self.selected = None;
+        }
+    }
+
+    /// Tags the text selection with tag `i`, or retags the selected annotation.
+    pub(super) fn tag(&mut self, i: usize) {
+        let Some(tag) = self.project.schema.tags.get(i).map(|t| t.id.clone()) else {
+            return;
+        };
+        let Some(doc) = self.project.documents.get(self.doc).map(|d| d.id.clone()) else {
+            return;
+        };
+        let now = Timestamp::now();
+        if !self.sel.is_empty() {
+            let range = self.sel.range();
+            let edit = ops::add_annotation(
+                &self.project,
+                &doc,
+                &tag,
+                vec![Fragment::new(range.clone())],
+                &self.prefs.annotator,
+                now,
+            );
+            let added = edit.as_ref().ok().and_then(ops::added_annotation).cloned();
+            if self.apply("Tag", edit) {
+                self.selected = added;
+                self.sel = TextSel::caret(range.end);
+                self.entity_query.clear();
+            }
+        } else if let Some(id) = self.selected.clone() {
+            let edit = ops::retag(&self.project, &id, &tag, now);
+            self.apply("Retag", edit);
+        } else {
+            self.notify("Select some text first (drag, double-click, or Shift+arrows).");
+        }
+    }
+
+    fn start_link(&mut self) {
+        let Some(from) = self.selected.clone() else {
+            self.notify("Select a claim first, then press L to link it.");
+            return;
+        };
+        self.linking = Some(Linking {
+            from,
+            filter: String::new(),
+        });
+        self.notify("Click the actor or condition to link, or type to find it (Esc cancels).");
+        self.focus = Some("link");
+    }
+
+    /// Moves the selected annotation's start (or end) one word (or grapheme) left or right.
+    fn move_edge(&mut self, start: bool, right: bool) {
+        let Some(a) = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+        else {
+            return;
+        };
+        let text = self.current_text();
+        let at = if start { a.start() } else { a.end() };
+        let to = match (self.prefs.view.word_snap, start, right) {
+            (false, _, true) => motion::next_grapheme(text, at),
+            (false, _, false) => motion::prev_grapheme(text, at),
+            (true, true, true) => next_word_start(text, at),
+            (true, true, false) => motion::prev_word_start(text, at),
+            (true, false, true) => motion::next_word_end(text, at),
+            (true, false, false) => {
+                let before = motion::prev_word_start(text, motion::prev_word_start(text, at));
+                motion::next_word_end(text, before)
+            }
+        };
+        let fragments = move_edge_of(&a.fragments, start, to);
+        if fragments == a.fragments {
+            return;
+        }
+        let id = a.id.clone();
+        let edit = ops::resize(&self.project, &id, fragments, Timestamp::now());
+        self.apply("Resize", edit);
+    }
+
+    fn step_annotation(&mut self, forward: bool) {
+        let at = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+            .map_or(self.sel.head, |a| a.start());
+        let doc = self.project.documents.get(self.doc).map(|d| d.id.clone());
+        let list = doc
+            .map(|d| self.project.annotations_of(&d))
+            .unwrap_or_default();
+        let next = if forward {
+            list.iter().find(|a| a.start() > at)
+        } else {
+            list.iter().rev().find(|a| a.start() < at)
+        }
+        .or(if self.selected.is_none() {
+            list.first()
+        } else {
+            None
+        })
+        .map(|a| a.id.clone());
+        if let Some(id) = next {
+            self.select(Some(id));
+        }
+    }
+
+    fn zoom(&mut self, by: f32) {
+        let size = (self.prefs.view.font_size + by).clamp(*FONT_RANGE.start(), *FONT_RANGE.end());
+        self.prefs.view.font_size = size;
+    }
+
+    /// Moves the caret to a position typed as `line`, `line:column` (from 1) or `#offset`
+    /// (code points from 0).
+    pub(super) fn go_to(&mut self, target: &str) -> Result<(), String> {
+        let text = self.current_text();
+        let at = parse_position(text, target)?;
+        self.sel = TextSel::caret(at);
+        self.view.reveal(at, true);
+        Ok(())
+    }
+}
+
+/// The start of the word after the one at `at`.
+fn next_word_start(text: &str, at: ByteOffset) -> ByteOffset {
+    let end = motion::next_word_end(text, at);
+    let next_end = motion::next_word_end(text, end);
+    if next_end == end {
+        return end;
+    }
+    motion::prev_word_start(text, next_end)
+}
+
+/// Parses `line`, `line:column` (both from 1) or `#offset` (code points from 0) into a byte
+/// offset into `text`, on a grapheme boundary.
+pub fn parse_position(text: &str, target: &str) -> Result<ByteOffset, String> {
+    let target = target.trim();
+    let bad = || format!("“{target}” is not a position: type a line, line:column, or #offset");
+    let byte_of_char = |c: usize| -> Result<ByteOffset, String> {
+        text.char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .nth(c)
+            .map(|b| crate::model::floor_grapheme(text, ByteOffset(b)))
+            .ok_or_else(|| format!("the text has only {} characters", text.chars().count()))
+    };
+    if let Some(offset) = target.strip_prefix('#') {
+        return byte_of_char(offset.trim().parse().map_err(|_| bad())?);
+    }
+    let (line, column) = match target.split_once(':') {
+        Some((l, c)) => (l, Some(c)),
+        None => (target, None),
+    };
+    let line: usize = line.trim().parse().map_err(|_| bad())?;
+    let column: usize = column.map_or(Ok(1), |c| c.trim().parse().map_err(|_| bad()))?;
+    if line == 0 || column == 0 {
+        return Err(bad());
+    }
+    let lines = text.split('\n').count();
+    let start = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    if line > lines {
+        return Err(format!("the text has only {lines} lines"));
+    }
+    let line_text = text.get(start..).unwrap_or_default();
+    let within = line_text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(line_text.len()))
+        .nth(column - 1)
+        .unwrap_or(line_text.len());
+    Ok(crate::model::floor_grapheme(
+        text,
+        ByteOffset(start + within),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_parse_as_lines_columns_and_offsets() {
+        let text = "première ligne\nsecond 🇫🇷 line\nthird";
+        assert_eq!(parse_position(text, "1"), Ok(ByteOffset(0)));
+        assert_eq!(parse_position(text, "2"), Ok(ByteOffset(16)));
+        assert_eq!(parse_position(text, "2:8"), Ok(ByteOffset(23)));
+        // Column 9 is inside the flag: it snaps back to its start.
+        assert_eq!(parse_position(text, "2:9"), Ok(ByteOffset(23)));
+        assert_eq!(parse_position(text, "#3"), Ok(ByteOffset(3)));
+        assert!(
+            parse_position(text, "9")
+                .unwrap_err()
+                .contains("only 3 lines")
+        );
+        assert!(parse_position(text, "x").is_err());
+        assert!(parse_position(text, "0").is_err());
+        assert!(
+            parse_position(text, "#999")
+                .unwrap_err()
+                .contains("characters")
+        );
+    }
+}

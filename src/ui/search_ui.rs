@@ -1,0 +1,409 @@
+//! The search bar (Ctrl+F in the article, Ctrl+Shift+F across the project), "tag all
+//! matches" with its preview, and suggestions of known actors' mentions, accepted or skipped
+//! one key at a time. The matching itself is [`crate::search`].
+
+use std::ops::Range;
+
+use egui::{RichText, Ui};
+use jiff::Timestamp;
+
+use crate::model::{ByteOffset, Document, Project, TagId};
+use crate::search::{self, Hit, ProposalStatus, SearchOptions, Suggestion, TagAllPreview};
+
+use super::app::MarginaliaApp;
+use super::theme;
+
+/// The search bar's state.
+#[derive(Default)]
+pub struct SearchState {
+    /// Whether the bar shows.
+    pub open: bool,
+    /// Search every document, not just the one shown.
+    pub project_wide: bool,
+    /// What is searched for.
+    pub query: String,
+    /// Case, whole words, diacritics.
+    pub options: SearchOptions,
+    /// The hits, in document order then position.
+    pub hits: Vec<Hit>,
+    /// Index of the current hit.
+    pub current: usize,
+    /// The query and options the hits were found for.
+    searched: Option<(String, bool, SearchOptions, usize)>,
+    /// Tag all matches: the preview, the tag, and which proposals are ticked.
+    pub preview: Option<(TagAllPreview, TagId, Vec<bool>)>,
+    /// Suggested mentions of known actors in the document shown.
+    pub suggestions: Vec<Suggestion>,
+}
+
+impl SearchState {
+    /// Finds the hits again (after an edit or a change of document).
+    pub fn refresh_hits(&mut self, project: &Project, doc: usize) {
+        self.searched = None;
+        self.update(project, doc);
+    }
+
+    fn update(&mut self, project: &Project, doc: usize) {
+        let key = (self.query.clone(), self.project_wide, self.options, doc);
+        if self.searched.as_ref() == Some(&key) {
+            return;
+        }
+        self.hits = if self.query.is_empty() {
+            Vec::new()
+        } else if self.project_wide {
+            search::search_project(project, &self.query, &self.options)
+        } else {
+            project
+                .documents
+                .get(doc)
+                .map(|d| {
+                    search::find_all(&d.text, &self.query, &self.options)
+                        .into_iter()
+                        .map(|range| Hit {
+                            doc: d.id.clone(),
+                            context: String::new(),
+                            context_match: 0..0,
+                            range,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        self.current = self.current.min(self.hits.len().saturating_sub(1));
+        self.searched = Some(key);
+    }
+
+    /// The hits in `doc`, for the article view to draw.
+    pub fn hits_in(&self, doc: &Document) -> Vec<Range<ByteOffset>> {
+        if !self.open {
+            return Vec::new();
+        }
+        let mut ranges: Vec<Range<ByteOffset>> = self
+            .hits
+            .iter()
+            .filter(|h| h.doc == doc.id)
+            .map(|h| h.range.clone())
+            .collect();
+        ranges.extend(
+            self.suggestions
+                .first()
+                .filter(|s| s.doc == doc.id)
+                .map(|s| s.range.clone()),
+        );
+        ranges
+    }
+
+    /// Index of the current hit among [`SearchState::hits_in`] the current document.
+    pub fn current_in_doc(&self) -> Option<usize> {
+        let current = self.hits.get(self.current)?;
+        Some(
+            self.hits
+                .iter()
+                .take(self.current)
+                .filter(|h| h.doc == current.doc)
+                .count(),
+        )
+    }
+}
+
+impl MarginaliaApp {
+    /// Moves to the next or previous hit, across documents when searching the project.
+    pub(super) fn step_hit(&mut self, forward: bool) {
+        let n = self.search.hits.len();
+        if n == 0 {
+            return;
+        }
+        self.search.current = if forward {
+            (self.search.current + 1) % n
+        } else {
+            (self.search.current + n - 1) % n
+        };
+        self.show_current_hit();
+    }
+
+    fn show_current_hit(&mut self) {
+        let Some(hit) = self.search.hits.get(self.search.current).cloned() else {
+            return;
+        };
+        if let Some(i) = self.project.document_index(&hit.doc) {
+            self.show_document(i);
+        }
+        self.sel = super::article::TextSel {
+            anchor: hit.range.start,
+            head: hit.range.end,
+        };
+        self.view.reveal(hit.range.start, true);
+    }
+
+    /// Opens the preview of tagging every hit with the first tag (changeable in the preview).
+    pub(super) fn preview_tag_all(&mut self) {
+        let Some(tag) = self.project.schema.tags.first().map(|t| t.id.clone()) else {
+            return;
+        };
+        if self.search.hits.is_empty() {
+            self.notify("Search first (Ctrl+F); tag all matches tags what it found.");
+            return;
+        }
+        self.set_preview_tag(tag);
+    }
+
+    fn set_preview_tag(&mut self, tag: TagId) {
+        let preview = search::preview_tag_all(
+            &self.project,
+            &self.search.hits,
+            &tag,
+            &self.prefs.annotator,
+        );
+        let ticked = preview
+            .items
+            .iter()
+            .map(|p| !matches!(p.status, ProposalStatus::AlreadyTagged(_)))
+            .collect();
+        self.search.preview = Some((preview, tag, ticked));
+    }
+
+    fn commit_tag_all(&mut self) {
+        let Some((preview, tag, ticked)) = self.search.preview.take() else {
+            return;
+        };
+        let count = ticked.iter().filter(|t| **t).count();
+        let edit = search::tag_all_edit(
+            &self.project,
+            &preview,
+            |i| ticked.get(i).copied().unwrap_or(false),
+            &tag,
+            &self.prefs.annotator,
+            Timestamp::now(),
+        );
+        if self.apply("Tag all matches", edit) {
+            self.notify(format!("Tagged {count} matches."));
+        }
+    }
+
+    /// Finds unannotated mentions of known actors in the document shown.
+    pub(super) fn suggest(&mut self) {
+        let Some(doc) = self.project.documents.get(self.doc).map(|d| d.id.clone()) else {
+            return;
+        };
+        self.search.suggestions =
+            search::alias_suggestions(&self.project, &doc, &self.prefs.annotator);
+        self.search.open = true;
+        match self.search.suggestions.first().cloned() {
+            Some(s) => {
+                self.notify(format!(
+                    "{} suggestions: Y accepts, N skips.",
+                    self.search.suggestions.len()
+                ));
+                self.view.reveal(s.range.start, true);
+            }
+            None => self.notify("No untagged mentions of known actors in this article."),
+        }
+    }
+
+    pub(super) fn accept_suggestion(&mut self) {
+        if self.search.suggestions.is_empty() {
+            return;
+        }
+        let s = self.search.suggestions.remove(0);
+        let edit = search::accept_suggestion_edit(
+            &self.project,
+            &s,
+            &self.prefs.annotator,
+            Timestamp::now(),
+        );
+        self.apply("Accept suggestion", edit);
+        self.after_suggestion();
+    }
+
+    pub(super) fn skip_suggestion(&mut self) {
+        if !self.search.suggestions.is_empty() {
+            self.search.suggestions.remove(0);
+        }
+        self.after_suggestion();
+    }
+
+    fn after_suggestion(&mut self) {
+        match self.search.suggestions.first() {
+            Some(s) => {
+                let at = s.range.start;
+                self.view.reveal(at, true);
+            }
+            None => self.notify("No more suggestions."),
+        }
+    }
+
+    /// The search bar above the article, when open.
+    pub(super) fn search_bar_ui(&mut self, ui: &mut Ui) {
+        if !self.search.open {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            let field = egui::TextEdit::singleline(&mut self.search.query)
+                .hint_text("Find…")
+                .desired_width(220.0);
+            let response = ui.add(field).labelled_by(ui.label("Find").id);
+            if self.focus == Some("search") {
+                response.request_focus();
+                self.focus = None;
+            }
+            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                let back = ui.input(|i| i.modifiers.shift);
+                self.step_hit(!back);
+                response.request_focus();
+            }
+            ui.checkbox(&mut self.search.options.case_sensitive, "Match case");
+            ui.checkbox(&mut self.search.options.whole_word, "Whole words");
+            ui.checkbox(&mut self.search.options.ignore_diacritics, "Ignore accents");
+            ui.checkbox(&mut self.search.project_wide, "All articles");
+            self.search.update(&self.project, self.doc);
+            let n = self.search.hits.len();
+            let at = if n == 0 { 0 } else { self.search.current + 1 };
+            ui.label(format!("{at} of {n}"));
+            if ui
+                .button("◀")
+                .on_hover_text("Previous match (Shift+F3)")
+                .clicked()
+            {
+                self.step_hit(false);
+            }
+            if ui.button("▶").on_hover_text("Next match (F3)").clicked() {
+                self.step_hit(true);
+            }
+            if ui
+                .button("Tag all…")
+                .on_hover_text("Tag every match, after a preview")
+                .clicked()
+            {
+                self.preview_tag_all();
+            }
+            if ui.button("Close").clicked() {
+                self.search.open = false;
+            }
+        });
+        if let Some(s) = self.search.suggestions.first() {
+            let entity = self
+                .project
+                .entities
+                .get(&s.entity)
+                .map_or(s.entity.as_str(), |e| e.name.as_str());
+            let alias = s.alias.clone();
+            let line = format!(
+                "Suggestion: “{alias}” is {entity}? Y accepts, N skips ({} left)",
+                self.search.suggestions.len()
+            );
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(line).strong());
+                if ui.button("Accept (Y)").clicked() {
+                    self.accept_suggestion();
+                }
+                if ui.button("Skip (N)").clicked() {
+                    self.skip_suggestion();
+                }
+            });
+        }
+        if self.search.project_wide && !self.search.hits.is_empty() {
+            let mut go = None;
+            egui::ScrollArea::vertical()
+                .id_salt("project hits")
+                .max_height(140.0)
+                .show(ui, |ui| {
+                    for (i, hit) in self.search.hits.iter().enumerate() {
+                        let title = self
+                            .project
+                            .document(&hit.doc)
+                            .map_or(hit.doc.as_str(), |d| d.meta.title.as_str());
+                        let text = format!("{title}: …{}…", hit.context);
+                        if ui
+                            .add(
+                                egui::Button::selectable(i == self.search.current, text).truncate(),
+                            )
+                            .clicked()
+                        {
+                            go = Some(i);
+                        }
+                    }
+                });
+            if let Some(i) = go {
+                self.search.current = i;
+                self.show_current_hit();
+            }
+        }
+        ui.separator();
+    }
+
+    /// The "tag all matches" preview window.
+    pub(super) fn tag_all_ui(&mut self, ctx: &egui::Context) {
+        let Some((preview, tag, _)) = &self.search.preview else {
+            return;
+        };
+        let tag = tag.clone();
+        let items = preview.items.clone();
+        let mut open = true;
+        let mut commit = false;
+        let mut new_tag = None;
+        egui::Window::new("Tag all matches")
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label("Tag as");
+                    for t in &self.project.schema.tags {
+                        if ui
+                            .selectable_label(t.id == tag, &t.label)
+                            .on_hover_text(&t.definition)
+                            .clicked()
+                        {
+                            new_tag = Some(t.id.clone());
+                        }
+                    }
+                });
+                let Some((_, _, ticked)) = &mut self.search.preview else {
+                    return;
+                };
+                let n = ticked.iter().filter(|t| **t).count();
+                ui.label(format!("{n} of {} matches will be tagged.", items.len()));
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        for (i, item) in items.iter().enumerate() {
+                            let title = self
+                                .project
+                                .document(&item.doc)
+                                .map_or(item.doc.as_str(), |d| d.meta.title.as_str());
+                            let note = match &item.status {
+                                ProposalStatus::New => "",
+                                ProposalStatus::AlreadyTagged(_) => " (already tagged: skipped)",
+                                ProposalStatus::Overlaps(_) => " (overlaps an annotation)",
+                            };
+                            if let Some(t) = ticked.get_mut(i) {
+                                let enabled =
+                                    !matches!(item.status, ProposalStatus::AlreadyTagged(_));
+                                ui.add_enabled(
+                                    enabled,
+                                    egui::Checkbox::new(
+                                        t,
+                                        format!("{title}: “{}”{note}", item.quote),
+                                    ),
+                                );
+                            }
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    if ui.button(format!("Tag {n} matches")).clicked() {
+                        commit = true;
+                    }
+                    ui.label(
+                        RichText::new("One step: Ctrl+Z undoes it all.")
+                            .color(theme::weak(ui.visuals())),
+                    );
+                });
+            });
+        if let Some(t) = new_tag {
+            self.set_preview_tag(t);
+        } else if commit {
+            self.commit_tag_all();
+        } else if !open {
+            self.search.preview = None;
+        }
+    }
+}
