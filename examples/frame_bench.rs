@@ -286,6 +286,31 @@ fn main() {
         "the key tagged"
     );
 
+    // The same again in two halves: the edit alone, then the frame that shows it.
+    let at2 = text_len.saturating_sub(800);
+    let s2 = text[at2..].find(' ').map_or(at2, |i| at2 + i + 1);
+    let e2 = text[s2..].find(' ').map_or(text_len, |i| s2 + i);
+    bench.app.set_text_selection(TextSel {
+        anchor: ByteOffset(s2),
+        head: ByteOffset(e2),
+    });
+    let start = Instant::now();
+    bench.app.run(marginalia::ui::Command::Tag(0), &bench.ctx);
+    let edit_only = start.elapsed();
+    let shown = bench.frame(Vec::new());
+    eprintln!(
+        "edit alone {:.2} ms, frame showing it {:.2} ms",
+        edit_only.as_secs_f64() * 1000.0,
+        shown.as_secs_f64() * 1000.0
+    );
+
+    // What a change of the project costs the view: its annotation layers rebuilt.
+    let start = Instant::now();
+    let doc = &bench.app.project().documents[0];
+    let layers = marginalia::ui::Layers::of(bench.app.project(), &doc.id, None);
+    let rebuild = start.elapsed();
+    std::hint::black_box(layers);
+
     // A change of window width: the whole article re-wraps.
     bench.size = Vec2::new(SCREEN.x - 180.0, SCREEN.y);
     let resize = bench.frame(Vec::new());
@@ -320,5 +345,9 @@ fn main() {
         ms(redraw)
     );
     println!("change of window width: {:.2} ms", ms(resize));
+    println!(
+        "annotation layers rebuilt after a change: {:.2} ms",
+        ms(rebuild)
+    );
     println!("median_ms={median:.3} p95_ms={p95:.3}");
 }

@@ -443,7 +443,7 @@ fn the_palette_runs_commands_and_f1_lists_the_keys() {
     key(&mut h, Modifiers::NONE, Key::Enter);
     assert!(h.state().prefs().view.font_size > 16.0);
     key(&mut h, Modifiers::NONE, Key::F1);
-    h.get_by_label("Keyboard cheat sheet");
+    h.get_by_label("Cycle stacked annotations");
     assert!(h.query_all_by_label("Tag as Actor").count() >= 1);
 }
 

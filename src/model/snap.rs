@@ -92,14 +92,23 @@ pub fn snap_to_words(text: &str, range: Range<ByteOffset>) -> Range<ByteOffset> 
 }
 
 /// Narrows `range` so that it neither starts nor ends with whitespace (an all-space range
-/// becomes empty, at its start).
+/// becomes empty, at its start). Whole grapheme clusters are dropped, never part of one: a
+/// space joined to what follows it (a space and a zero-width joiner) stays.
 pub fn trim_whitespace(text: &str, range: Range<ByteOffset>) -> Range<ByteOffset> {
     let Some(slice) = text.get(range.start.0..range.end.0) else {
         return range;
     };
-    let start = range.start.0 + (slice.len() - slice.trim_start().len());
-    let end = range.start.0 + slice.trim_end().len();
-    ByteOffset(start)..ByteOffset(end.max(start))
+    let blank = |g: &&str| g.chars().all(char::is_whitespace);
+    let lead: usize = slice.graphemes(true).take_while(blank).map(str::len).sum();
+    let trail: usize = slice
+        .graphemes(true)
+        .rev()
+        .take_while(blank)
+        .map(str::len)
+        .sum();
+    let start = range.start.0 + lead;
+    let end = (range.end.0 - trail.min(slice.len())).max(start);
+    ByteOffset(start)..ByteOffset(end)
 }
 
 /// Snaps a raw selection the way the article view does: to graphemes, optionally to words,

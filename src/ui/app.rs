@@ -31,8 +31,22 @@ pub struct Linking {
 /// The cached annotation list: what it was built for, and the ids in order.
 pub(super) type ListKey = (
     (usize, u64, Option<crate::model::TagId>),
-    std::sync::Arc<Vec<AnnotationId>>,
+    std::sync::Arc<AnnotationList>,
 );
+
+/// The annotation list of the document shown, and counts for the panels, derived once per
+/// change of the project rather than every frame.
+#[derive(Default)]
+pub struct AnnotationList {
+    /// Positions in the article view's layer items (text order), under the tag filter.
+    pub items: Vec<usize>,
+    /// Annotations of the document per tag, by position in the schema (unfiltered).
+    pub per_tag: Vec<usize>,
+    /// Annotations in the document.
+    pub total: usize,
+    /// Annotations per document, by position in the project, for the document list.
+    pub per_doc: Vec<usize>,
+}
 
 /// The state of one window.
 pub struct MarginaliaApp {
@@ -223,10 +237,16 @@ impl MarginaliaApp {
 
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
     pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
+        let touched = edit.as_ref().ok().and_then(touched_annotations);
         let result = edit.and_then(|e| self.history.apply(&mut self.project, label, e));
         match result {
             Ok(()) => {
                 self.version += 1;
+                // Only annotations changed: patch the view's layers instead of rebuilding.
+                if let (Some(ids), Some(doc)) = (touched, self.project.documents.get(self.doc)) {
+                    self.view
+                        .patch(&self.project, doc, self.version - 1, self.version, &ids);
+                }
                 true
             }
             Err(e) => {
@@ -500,6 +520,20 @@ impl MarginaliaApp {
                 ui.close();
             }
         }
+    }
+}
+
+/// The annotations an edit changes, when it changes nothing else the article view draws
+/// (`None` for documents, the schema and the like, which call for a rebuild).
+fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
+    match edit {
+        Edit::Annotation { id, .. } => Some(vec![id.clone()]),
+        Edit::Relation { .. } | Edit::Entity { .. } | Edit::DocumentMeta { .. } => Some(Vec::new()),
+        Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut all, e| {
+            all.extend(touched_annotations(e)?);
+            Some(all)
+        }),
+        _ => None,
     }
 }
 

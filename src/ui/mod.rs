@@ -13,6 +13,7 @@ mod run;
 mod schema_editor;
 mod search_ui;
 mod theme;
+mod widgets;
 
 pub use app::{Linking, MarginaliaApp};
 pub use article::{

@@ -115,9 +115,7 @@ impl MarginaliaApp {
                 Modal::Annotator(mut name) => {
                     ui.heading("Who is annotating?");
                     ui.label("Your annotations are kept in a layer under this name.");
-                    let r = ui
-                        .add(egui::TextEdit::singleline(&mut name))
-                        .labelled_by(ui.label("Annotator name").id);
+                    let r = super::widgets::labelled(ui, "Annotator name", egui::TextEdit::singleline(&mut name));
                     r.request_focus();
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                     if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
@@ -129,8 +127,7 @@ impl MarginaliaApp {
                 }
                 Modal::Paste { mut title, mut text } => {
                     ui.heading("New article from pasted text");
-                    ui.add(egui::TextEdit::singleline(&mut title).hint_text("Title"))
-                        .labelled_by(ui.label("Article title").id);
+                    super::widgets::labelled(ui, "Article title", egui::TextEdit::singleline(&mut title).hint_text("Title"));
                     let label = ui.label("Article text");
                     egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
                         ui.add(
@@ -155,9 +152,11 @@ impl MarginaliaApp {
                 }
                 Modal::GoTo(mut target) => {
                     ui.heading("Go to position");
-                    let r = ui
-                        .add(egui::TextEdit::singleline(&mut target).hint_text("12, 12:5 or #340"))
-                        .labelled_by(ui.label("Line, line:column or #offset").id);
+                    let r = super::widgets::labelled(
+                        ui,
+                        "Line, line:column or #offset",
+                        egui::TextEdit::singleline(&mut target).hint_text("12, 12:5 or #340"),
+                    );
                     r.request_focus();
                     next = Some(Some(Modal::GoTo(target.clone())));
                     let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
@@ -177,12 +176,10 @@ impl MarginaliaApp {
                     ui.heading("Article details");
                     let field = |ui: &mut Ui, label: &str, value: &mut Option<String>| {
                         let mut s = value.clone().unwrap_or_default();
-                        ui.add(egui::TextEdit::singleline(&mut s))
-                            .labelled_by(ui.label(label).id);
+                        super::widgets::labelled(ui, label, egui::TextEdit::singleline(&mut s));
                         *value = Some(s.trim().to_owned()).filter(|s| !s.is_empty());
                     };
-                    ui.add(egui::TextEdit::singleline(&mut meta.title))
-                        .labelled_by(ui.label("Title").id);
+                    super::widgets::labelled(ui, "Title", egui::TextEdit::singleline(&mut meta.title));
                     field(ui, "Source", &mut meta.source);
                     field(ui, "Author", &mut meta.author);
                     field(ui, "Published (YYYY, YYYY-MM or YYYY-MM-DD)", &mut meta.published);
@@ -333,9 +330,11 @@ impl MarginaliaApp {
         let mut keep = true;
         egui::Modal::new(egui::Id::unique("palette")).show(ctx, |ui| {
             ui.set_width(480.0);
-            let r = ui
-                .add(egui::TextEdit::singleline(&mut query).hint_text("Type a command…"))
-                .labelled_by(ui.label("Command").id);
+            let r = super::widgets::labelled(
+                ui,
+                "Command",
+                egui::TextEdit::singleline(&mut query).hint_text("Type a command…"),
+            );
             r.request_focus();
             ui.input_mut(|i| {
                 if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
@@ -415,8 +414,11 @@ impl MarginaliaApp {
         egui::Window::new("Preferences")
             .open(&mut open)
             .show(ctx, |ui| {
-                ui.add(egui::TextEdit::singleline(&mut self.prefs.annotator))
-                    .labelled_by(ui.label("Annotator name").id);
+                super::widgets::labelled(
+                    ui,
+                    "Annotator name",
+                    egui::TextEdit::singleline(&mut self.prefs.annotator),
+                );
                 ui.horizontal(|ui| {
                     ui.label("Theme:");
                     for (choice, label) in [

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use egui::{RichText, ScrollArea, Ui};
 use jiff::Timestamp;
 
-use crate::model::{AnnotationId, DocId, DocStatus, Entity, EntityId, EntityKind, ops};
+use crate::model::{AnnotationId, DocStatus, Entity, EntityId, EntityKind, ops};
 
 use super::app::MarginaliaApp;
 use super::commands::{self, Command};
@@ -226,17 +226,15 @@ impl MarginaliaApp {
     pub(super) fn documents_ui(&mut self, ui: &mut Ui) {
         ui.set_max_width(ui.available_width());
         ui.heading("Documents");
-        ui.add(
+        super::widgets::labelled(
+            ui,
+            "Filter documents",
             egui::TextEdit::singleline(&mut self.doc_filter)
                 .hint_text("Filter by title, source, date")
                 .desired_width(ui.available_width()),
-        )
-        .labelled_by(ui.label("Filter documents").id);
-        // One pass over the annotations, not one per document.
-        let mut counts: HashMap<&DocId, usize> = HashMap::new();
-        for a in self.project.annotations.values() {
-            *counts.entry(&a.doc).or_default() += 1;
-        }
+        );
+        let list = self.annotation_list();
+        let counts = &list.per_doc;
         let filter = self.doc_filter.to_lowercase();
         let mut clicked = None;
         ScrollArea::vertical().show(ui, |ui| {
@@ -252,7 +250,7 @@ impl MarginaliaApp {
                 if !filter.is_empty() && !haystack.contains(&filter) {
                     continue;
                 }
-                let count = counts.get(&doc.id).copied().unwrap_or(0);
+                let count = counts.get(i).copied().unwrap_or(0);
                 let status = m
                     .status
                     .get(&self.prefs.annotator)
@@ -340,21 +338,11 @@ impl MarginaliaApp {
         ui.set_max_width(ui.available_width());
         ui.heading("Annotations");
         self.inspector_ui(ui);
-        let Some(doc) = self.project.documents.get(self.doc) else {
+        if self.doc >= self.project.documents.len() {
             return;
-        };
-        // One pass, no sorting: counts per tag for the filter buttons.
-        let mut per_tag: HashMap<&crate::model::TagId, usize> = HashMap::new();
-        let mut total = 0;
-        for a in self
-            .project
-            .annotations
-            .values()
-            .filter(|a| a.doc == doc.id)
-        {
-            *per_tag.entry(&a.tag).or_default() += 1;
-            total += 1;
         }
+        let list = self.annotation_list();
+        let total = list.total;
         let mut filter = self.tag_filter.clone();
         ui.horizontal_wrapped(|ui| {
             ui.label(
@@ -363,8 +351,8 @@ impl MarginaliaApp {
             if ui.selectable_label(filter.is_none(), "All").clicked() {
                 filter = None;
             }
-            for t in &self.project.schema.tags {
-                let n = per_tag.get(&t.id).copied().unwrap_or(0);
+            for (k, t) in self.project.schema.tags.iter().enumerate() {
+                let n = list.per_tag.get(k).copied().unwrap_or(0);
                 let on = filter.as_ref() == Some(&t.id);
                 if ui
                     .selectable_label(
@@ -380,7 +368,7 @@ impl MarginaliaApp {
         });
         self.tag_filter = filter;
         ui.separator();
-        let ids = self.annotation_list();
+        let list = self.annotation_list();
         let mut clicked = None;
         let row_height = ui
             .spacing()
@@ -393,8 +381,12 @@ impl MarginaliaApp {
         ScrollArea::vertical()
             .id_salt("annotation list")
             .auto_shrink(false)
-            .show_rows(ui, row_height, ids.len(), |ui, rows| {
-                for id in ids.get(rows).unwrap_or_default() {
+            .show_rows(ui, row_height, list.items.len(), |ui, rows| {
+                let items = self.view.layers().items();
+                for &n in list.items.get(rows).unwrap_or_default() {
+                    let Some(id) = items.get(n).map(|item| &item.id) else {
+                        continue;
+                    };
                     let Some(a) = self.project.annotations.get(id) else {
                         continue;
                     };
@@ -440,31 +432,57 @@ impl MarginaliaApp {
         }
     }
 
-    /// The ids listed for the document shown under the tag filter, cached until the project,
-    /// the document or the filter changes.
-    fn annotation_list(&mut self) -> std::sync::Arc<Vec<AnnotationId>> {
+    /// The ids listed for the document shown under the tag filter, with the counts the
+    /// panels show, cached until the project, the document or the filter changes. The order
+    /// is the article view's (already sorted), so nothing is sorted here.
+    pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
+        // The list reads the view's layers: make sure they are this version's.
+        if let Some(doc) = self.project.documents.get(self.doc) {
+            self.view.sync(&self.project, doc, self.version, None);
+        }
         let key = (self.doc, self.version, self.tag_filter.clone());
-        if let Some((k, ids)) = &self.list_cache
+        if let Some((k, list)) = &self.list_cache
             && *k == key
         {
-            return ids.clone();
+            return list.clone();
         }
-        let ids: Vec<AnnotationId> = self
-            .project
-            .documents
-            .get(self.doc)
-            .map(|d| {
+        // Per-document counts only change with the project, not with the filter.
+        let per_doc = match &self.list_cache {
+            Some(((_, version, _), list)) if *version == self.version => list.per_doc.clone(),
+            _ => {
+                let mut by_id: HashMap<&crate::model::DocId, usize> = HashMap::new();
+                for a in self.project.annotations.values() {
+                    *by_id.entry(&a.doc).or_default() += 1;
+                }
                 self.project
-                    .annotations_of(&d.id)
-                    .into_iter()
-                    .filter(|a| self.tag_filter.as_ref().is_none_or(|t| &a.tag == t))
-                    .map(|a| a.id.clone())
+                    .documents
+                    .iter()
+                    .map(|d| by_id.get(&d.id).copied().unwrap_or(0))
                     .collect()
-            })
-            .unwrap_or_default();
-        let ids = std::sync::Arc::new(ids);
-        self.list_cache = Some((key, ids.clone()));
-        ids
+            }
+        };
+        let mut list = super::app::AnnotationList {
+            per_doc,
+            ..Default::default()
+        };
+        let tags = &self.project.schema.tags;
+        let filter = self
+            .tag_filter
+            .as_ref()
+            .map(|f| tags.iter().position(|t| &t.id == f).unwrap_or(usize::MAX));
+        list.per_tag = vec![0; tags.len()];
+        for (i, item) in self.view.layers().items().iter().enumerate() {
+            if let Some(n) = list.per_tag.get_mut(item.tag) {
+                *n += 1;
+            }
+            if filter.is_none_or(|f| item.tag == f) {
+                list.items.push(i);
+            }
+        }
+        list.total = self.view.layers().items().len();
+        let list = std::sync::Arc::new(list);
+        self.list_cache = Some((key, list.clone()));
+        list
     }
 
     /// Entity, links and note of an annotation, one short line each.
@@ -570,7 +588,7 @@ impl MarginaliaApp {
         let field = egui::TextEdit::singleline(&mut self.entity_query)
             .hint_text("Type to find or create an entity (E)")
             .desired_width(ui.available_width());
-        let response = ui.add(field).labelled_by(ui.label("Find entity").id);
+        let response = super::widgets::labelled(ui, "Find entity", field);
         if self.focus == Some("entity") {
             response.request_focus();
             self.focus = None;
@@ -675,12 +693,13 @@ impl MarginaliaApp {
             return;
         };
         ui.label(RichText::new("Link to… (click it in the text, or type)").strong());
-        let response = ui.add(
+        let response = super::widgets::labelled(
+            ui,
+            "Find link target",
             egui::TextEdit::singleline(&mut linking.filter)
                 .hint_text("actor or condition")
                 .desired_width(ui.available_width()),
         );
-        let response = response.labelled_by(ui.label("Find link target").id);
         if self.focus == Some("link") {
             response.request_focus();
             self.focus = None;

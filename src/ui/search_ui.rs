@@ -241,7 +241,7 @@ impl MarginaliaApp {
             let field = egui::TextEdit::singleline(&mut self.search.query)
                 .hint_text("Find…")
                 .desired_width(220.0);
-            let response = ui.add(field).labelled_by(ui.label("Find").id);
+            let response = super::widgets::labelled(ui, "Find", field);
             if self.focus == Some("search") {
                 response.request_focus();
                 self.focus = None;

@@ -210,7 +210,10 @@ mod tests {
         assert!(blocks.iter().all(|b| b.bytes.len() <= MAX_BLOCK_BYTES));
         let joined: String = texts(&text, &blocks).concat();
         assert_eq!(joined, text.replace('\n', ""));
-        assert!(blocks[0].bytes.end.is_multiple_of(word.len()), "cut after a space");
+        assert!(
+            blocks[0].bytes.end.is_multiple_of(word.len()),
+            "cut after a space"
+        );
         assert_eq!(block_at_byte(&blocks, 0), 0);
         assert_eq!(block_at_byte(&blocks, text.len()), blocks.len() - 1);
         let b5 = &blocks[5];

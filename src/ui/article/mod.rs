@@ -207,14 +207,42 @@ impl ArticleView {
                     .map(|b| ((b.chars as f32 / per_row).ceil().max(1.0)) * row),
             );
         }
-        let layers_key = (
-            input.doc.id.as_str().to_owned(),
-            input.version,
-            input.layer.map(str::to_owned),
-        );
-        if self.layers_key.as_ref() != Some(&layers_key) {
-            self.layers = Layers::of(input.project, &input.doc.id, input.layer);
-            self.layers_key = Some(layers_key);
+        self.sync(input.project, input.doc, input.version, input.layer);
+    }
+
+    /// Updates the layers in place after the annotations `ids` changed, if they were current
+    /// for the version before; `version` is the project's new version. Otherwise the next
+    /// [`ArticleView::sync`] rebuilds them.
+    pub fn patch(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        before: u64,
+        version: u64,
+        ids: &[AnnotationId],
+    ) {
+        if let Some((d, v, layer)) = &mut self.layers_key
+            && d.as_str() == doc.id.as_str()
+            && *v == before
+        {
+            self.layers.patch(project, &doc.id, layer.as_deref(), ids);
+            *v = version;
+        }
+    }
+
+    /// Rebuilds the annotation layers of `doc` if the project changed since (`version`).
+    /// The app calls this before drawing the panels, so they read this frame's layers.
+    pub fn sync(&mut self, project: &Project, doc: &Document, version: u64, layer: Option<&str>) {
+        let fresh = self.layers_key.as_ref().is_some_and(|(d, v, l)| {
+            d == doc.id.as_str() && *v == version && l.as_deref() == layer
+        });
+        if !fresh {
+            self.layers = Layers::of(project, &doc.id, layer);
+            self.layers_key = Some((
+                doc.id.as_str().to_owned(),
+                version,
+                layer.map(str::to_owned),
+            ));
         }
     }
 
@@ -606,8 +634,8 @@ impl ArticleView {
             // Fills first, under the text: the outermost annotation of each stack.
             for item in items.iter().filter(|it| it.lane == 0) {
                 let is_selected = input.selected == Some(&item.id);
-                for f in &item.fragments {
-                    for r in rects(f.clone()) {
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
                         painter.rect_filled(r, 2.0, theme::fill(item.color, is_selected));
                     }
                 }
@@ -630,8 +658,8 @@ impl ArticleView {
             // Bands over the text's foot: everything nested or overlapping.
             for item in items.iter().filter(|it| it.lane > 0) {
                 let is_selected = input.selected == Some(&item.id);
-                for f in &item.fragments {
-                    for r in rects(f.clone()) {
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
                         paint::band(painter, r, item.lane, theme::band(item.color, is_selected));
                     }
                 }
@@ -642,8 +670,8 @@ impl ArticleView {
                 if !is_selected && !linked {
                     continue;
                 }
-                for f in &item.fragments {
-                    for r in rects(f.clone()) {
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
                         if linked {
                             linked_rects.push((r, theme::color(item.color)));
                         }
@@ -737,7 +765,7 @@ impl ArticleView {
             .filter_map(|i| input.project.annotations.get(&i.id))
             .collect();
         if !hovered.is_empty() {
-            response.clone().on_hover_ui(|ui| {
+            response.clone().on_hover_ui_at_pointer(|ui| {
                 for a in &hovered {
                     hover_card_ui(ui, input.project, a);
                 }
