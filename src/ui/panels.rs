@@ -485,25 +485,31 @@ impl MarginaliaApp {
         list
     }
 
+    /// A link as seen from annotation `me`: "said by → Macron", "said by ← the claim".
+    fn link_text(&self, r: &crate::model::Relation, me: &AnnotationId) -> Option<String> {
+        let outgoing = &r.from == me;
+        let other = if outgoing { &r.to } else { &r.from };
+        let label = self
+            .project
+            .schema
+            .relation(&r.kind)
+            .map_or(r.kind.as_str(), |k| k.label.as_str());
+        let arrow = if outgoing { "→" } else { "←" };
+        let quote = &self.project.annotations.get(other)?.quote;
+        Some(format!("{label} {arrow} {quote}"))
+    }
+
     /// Entity, links and note of an annotation, one short line each.
     fn details_of(&self, a: &crate::model::Annotation) -> Vec<String> {
         let mut details = Vec::new();
         if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
             details.push(format!("→ {}", e.name));
         }
-        for r in self.project.relations_of(&a.id) {
-            let outgoing = r.from == a.id;
-            let other = if outgoing { &r.to } else { &r.from };
-            let label = self
-                .project
-                .schema
-                .relation(&r.kind)
-                .map_or(r.kind.as_str(), |k| k.label.as_str());
-            let arrow = if outgoing { "→" } else { "←" };
-            if let Some(o) = self.project.annotations.get(other) {
-                details.push(format!("{label} {arrow} {}", o.quote));
-            }
-        }
+        details.extend(
+            self.project
+                .relations_of(&a.id)
+                .filter_map(|r| self.link_text(r, &a.id)),
+        );
         if !a.note.is_empty() {
             details.push(format!("note: {}", a.note));
         }
@@ -653,29 +659,17 @@ impl MarginaliaApp {
         let relations: Vec<_> = self.project.relations_of(id).cloned().collect();
         let mut remove = None;
         for r in &relations {
-            let outgoing = &r.from == id;
-            let other = if outgoing { &r.to } else { &r.from };
-            let label = self
-                .project
-                .schema
-                .relation(&r.kind)
-                .map_or(r.kind.as_str(), |k| k.label.as_str());
-            let quote = self
-                .project
-                .annotations
-                .get(other)
-                .map_or("?", |a| a.quote.as_str());
+            let text = self.link_text(r, id).unwrap_or_default();
             ui.horizontal(|ui| {
-                let arrow = if outgoing { "→" } else { "←" };
                 // The button first: the truncated label then takes what width is left.
                 if ui
                     .small_button("Remove link")
-                    .on_hover_text(format!("Remove the link “{label}”"))
+                    .on_hover_text(format!("Remove the link “{text}”"))
                     .clicked()
                 {
                     remove = Some(r.id.clone());
                 }
-                ui.add(egui::Label::new(format!("{label} {arrow} {quote}")).truncate());
+                ui.add(egui::Label::new(text).truncate());
             });
         }
         if let Some(rid) = remove {

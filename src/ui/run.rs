@@ -63,18 +63,12 @@ impl MarginaliaApp {
             Command::ExtendToSentence => {
                 let text = self.current_text();
                 let r = motion::extend_to_sentences(text, self.sel.range());
-                self.sel = TextSel {
-                    anchor: r.start,
-                    head: r.end,
-                };
+                self.sel = TextSel::over(r);
             }
             Command::ExtendToParagraph => {
                 let text = self.current_text();
                 let r = motion::paragraph_at(text, self.sel.head);
-                self.sel = TextSel {
-                    anchor: r.start,
-                    head: r.end,
-                };
+                self.sel = TextSel::over(r);
             }
             Command::MoveStartLeft => self.move_edge(true, false),
             Command::MoveStartRight => self.move_edge(true, true),
@@ -149,31 +143,36 @@ impl MarginaliaApp {
     }
 
     fn undo(&mut self) {
-        match self.history.undo(&mut self.project) {
-            Ok(Some(label)) => {
-                self.version += 1;
-                self.after_history();
-                self.notify(format!("Undid: {label}"));
-            }
-            Ok(None) => self.notify("Nothing to undo."),
-            Err(e) => self.error(format!("Undo failed: {e}")),
-        }
+        let result = self.history.undo(&mut self.project);
+        self.after_history(result, "Undid", "undo");
     }
 
     fn redo(&mut self) {
-        match self.history.redo(&mut self.project) {
-            Ok(Some(label)) => {
-                self.version += 1;
-                self.after_history();
-                self.notify(format!("Redid: {label}"));
-            }
-            Ok(None) => self.notify("Nothing to redo."),
-            Err(e) => self.error(format!("Redo failed: {e}")),
-        }
+        let result = self.history.redo(&mut self.project);
+        self.after_history(result, "Redid", "redo");
     }
 
-    /// Keeps the view on something that still exists after undo or redo.
-    fn after_history(&mut self) {
+    /// Reports an undo or redo and keeps the view on something that still exists.
+    fn after_history(
+        &mut self,
+        result: Result<Option<String>, crate::model::EditError>,
+        done: &str,
+        verb: &str,
+    ) {
+        match result {
+            Ok(Some(label)) => {
+                self.version += 1;
+                self.notify(format!("{done}: {label}"));
+            }
+            Ok(None) => {
+                self.notify(format!("Nothing to {verb}."));
+                return;
+            }
+            Err(e) => {
+                self.error(format!("{verb} failed: {e}"));
+                return;
+            }
+        }
         if self.doc >= self.project.documents.len() {
             self.doc = self.project.documents.len().saturating_sub(1);
         }

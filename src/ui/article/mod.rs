@@ -73,6 +73,27 @@ impl TextSel {
         }
     }
 
+    /// `range` selected, the caret at its end.
+    pub fn over(range: Range<ByteOffset>) -> Self {
+        TextSel {
+            anchor: range.start,
+            head: range.end,
+        }
+    }
+
+    /// `range` selected from the side of `anchor` toward `to`: the caret ends where the
+    /// pointer or the motion went.
+    pub fn toward(anchor: ByteOffset, to: ByteOffset, range: Range<ByteOffset>) -> Self {
+        if to < anchor {
+            TextSel {
+                anchor: range.end,
+                head: range.start,
+            }
+        } else {
+            Self::over(range)
+        }
+    }
+
     /// The selected byte range, start first.
     pub fn range(&self) -> Range<ByteOffset> {
         self.anchor.min(self.head)..self.anchor.max(self.head)
@@ -401,18 +422,7 @@ impl ArticleView {
                 move_edge(&mut edge.fragments, edge.edge, at);
             } else if let Some(anchor) = self.drag_anchor {
                 let (lo, hi) = (anchor.min(at), anchor.max(at));
-                let r = snap(lo..hi, mods.alt);
-                *sel = if at < anchor {
-                    TextSel {
-                        anchor: r.end,
-                        head: r.start,
-                    }
-                } else {
-                    TextSel {
-                        anchor: r.start,
-                        head: r.end,
-                    }
-                };
+                *sel = TextSel::toward(anchor, at, snap(lo..hi, mods.alt));
             }
             // Scroll while dragging past the top or bottom of the view.
             let local_y = pos.y - origin.y;
@@ -433,35 +443,18 @@ impl ArticleView {
         };
         if response.triple_clicked() {
             let at = self.offset_at(ui, text, origin, pos);
-            let r = motion::sentence_at(text, at);
-            *sel = TextSel {
-                anchor: r.start,
-                head: r.end,
-            };
+            *sel = TextSel::over(motion::sentence_at(text, at));
         } else if response.double_clicked() {
             let at = self.offset_at(ui, text, origin, pos);
             if let Some(r) = motion::word_at(text, at) {
-                *sel = TextSel {
-                    anchor: r.start,
-                    head: r.end,
-                };
+                *sel = TextSel::over(r);
             }
         } else if response.clicked() {
             response.request_focus();
             let at = self.offset_at(ui, text, origin, pos);
             if mods.shift {
                 let r = snap(sel.anchor.min(at)..sel.anchor.max(at), mods.alt);
-                *sel = if at < sel.anchor {
-                    TextSel {
-                        anchor: r.end,
-                        head: r.start,
-                    }
-                } else {
-                    TextSel {
-                        anchor: r.start,
-                        head: r.end,
-                    }
-                };
+                *sel = TextSel::toward(sel.anchor, at, r);
                 return;
             }
             *sel = TextSel::caret(crate::model::floor_grapheme(text, at));
