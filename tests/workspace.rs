@@ -459,3 +459,38 @@ fn the_article_exposes_its_text_and_selection_to_accessibility() {
     let value = node.value().unwrap_or_default();
     assert!(value.starts_with("Macron 🇫🇷"), "{value}");
 }
+
+#[test]
+fn a_note_being_typed_is_kept_when_the_document_changes() {
+    let mut p = project("[actor|Macron] spoke.");
+    p.documents
+        .push(marginalia::model::Document::new("d2", "Second", "Another text."));
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs()));
+    h.get_by_label("Macron").click();
+    h.run();
+    h.get_by_label("Note (F2):").click();
+    h.run();
+    h.get_by_label("Note (F2):").type_text("quoted by Reuters");
+    h.run();
+    key(&mut h, Modifiers::COMMAND, Key::PageDown);
+    assert_eq!(h.state().current_document(), 1);
+    assert_eq!(only_annotation(&h).note, "quoted by Reuters");
+}
+
+#[test]
+fn discarding_for_an_open_that_is_cancelled_keeps_the_work() {
+    let dialogs = ScriptedDialogs::new();
+    let app = MarginaliaApp::new(project(TEXT), None)
+        .with_prefs(prefs())
+        .with_dialogs(Box::new(dialogs.clone()));
+    let mut h = harness_with(app);
+    h.state_mut()
+        .set_text_selection(TextSel { anchor: ByteOffset(0), head: ByteOffset(6) });
+    key(&mut h, Modifiers::NONE, Key::Num1);
+    key(&mut h, Modifiers::COMMAND, Key::O);
+    h.get_by_label("Discard changes").click();
+    h.run();
+    // The open dialog was cancelled (no scripted answer): nothing replaced the work.
+    assert_eq!(h.state().project().annotations.len(), 1);
+    assert!(h.state().is_dirty(), "still unsaved, so closing still asks");
+}

@@ -158,7 +158,7 @@ impl MarginaliaApp {
     /// Called once the window opens on `path`: takes its lock and offers any recovered work.
     pub fn start(&mut self, path: Option<&std::path::Path>) {
         if let Some(p) = path {
-            self.lock(p);
+            self.lock(p, false);
             self.prefs.remember(p);
         }
         if self.modal.is_none() {
@@ -268,6 +268,7 @@ impl MarginaliaApp {
         self.sel = TextSel::default();
         self.linking = None;
         self.search = SearchState::default();
+        self.files.reset_autosave();
         self.version += 1;
         self.view = ArticleView::default();
         if let Some(p) = self.path.clone() {
@@ -275,9 +276,28 @@ impl MarginaliaApp {
         }
     }
 
+    /// Saves the note being typed, if it changed: whatever takes the selection away (another
+    /// annotation, a document, a command, closing) first keeps what was typed.
+    pub(super) fn commit_note_draft(&mut self) {
+        let Some((id, draft)) = self.note_draft.clone() else {
+            return;
+        };
+        let changed = self
+            .project
+            .annotations
+            .get(&id)
+            .is_some_and(|a| a.note != draft);
+        if changed {
+            let edit = ops::set_note(&self.project, &id, &draft, jiff::Timestamp::now());
+            self.apply("Note", edit);
+        }
+    }
+
     /// Shows document `i`, keeping nothing selected.
     pub(super) fn show_document(&mut self, i: usize) {
+        self.commit_note_draft();
         if i < self.project.documents.len() && i != self.doc {
+            self.search.suggestions.clear();
             self.doc = i;
             self.selected = None;
             self.sel = TextSel::default();
@@ -288,6 +308,7 @@ impl MarginaliaApp {
 
     /// Selects an annotation, showing its document and scrolling to it.
     pub(super) fn select(&mut self, id: Option<AnnotationId>) {
+        self.commit_note_draft();
         let found = id
             .as_ref()
             .and_then(|id| self.project.annotations.get(id))
@@ -469,6 +490,7 @@ impl MarginaliaApp {
                 (Some(_), Some(target)) => self.finish_link(&target),
                 (Some(_), None) => {}
                 (None, id) => {
+                    self.commit_note_draft();
                     self.entity_query.clear();
                     self.note_draft = None;
                     self.selected = id;

@@ -126,6 +126,8 @@ pub enum Modal {
         holder: String,
         /// The project.
         path: PathBuf,
+        /// Whether the lock stands in the way of saving there (else of opening it).
+        for_save: bool,
     },
     /// The annotator's name, asked on first start.
     Annotator(String),
@@ -138,8 +140,8 @@ pub enum Modal {
     },
     /// Go to a position: "line" or "line:column" or "#offset".
     GoTo(String),
-    /// Edit the current article's details.
-    Metadata(crate::model::DocumentMeta),
+    /// Edit an article's details.
+    Metadata(crate::model::DocId, crate::model::DocumentMeta),
     /// Merge one entity into another.
     MergeEntities {
         /// The entity kept.

@@ -43,6 +43,12 @@ impl FileState {
         self.fingerprint = path.and_then(|p| Fingerprint::of(p).ok());
     }
 
+    /// Starts the autosave timing afresh, for a project just opened or created.
+    pub fn reset_autosave(&mut self) {
+        self.autosave = Autosave::default();
+        self.autosaved = None;
+    }
+
     /// Gives up the lock (on exit).
     pub fn release(&mut self) {
         if let Some(lock) = self.lock.take() {
@@ -64,7 +70,7 @@ impl MarginaliaApp {
     }
 
     /// Takes the project file's lock; asks when another instance holds it.
-    pub(super) fn lock(&mut self, path: &Path) -> bool {
+    pub(super) fn lock(&mut self, path: &Path, for_save: bool) -> bool {
         match Lock::acquire(path, &LockOwner::current()) {
             Ok(lock) => {
                 self.files.release();
@@ -75,6 +81,7 @@ impl MarginaliaApp {
                 self.modal = Some(Modal::Locked {
                     holder: info.to_string(),
                     path: path.to_owned(),
+                    for_save,
                 });
                 false
             }
@@ -87,12 +94,13 @@ impl MarginaliaApp {
     }
 
     /// Opens the project at `path` (after any question about unsaved work was answered).
-    pub(super) fn open_path(&mut self, path: PathBuf, steal_lock: bool) {
+    /// Returns whether the project was replaced.
+    pub(super) fn open_path(&mut self, path: PathBuf, steal_lock: bool) -> bool {
         let project = match store::load(&path) {
             Ok(p) => p,
             Err(e) => {
                 self.error(format!("Could not open {}: {e}", path.display()));
-                return;
+                return false;
             }
         };
         if steal_lock {
@@ -103,14 +111,27 @@ impl MarginaliaApp {
                 }
                 Err(e) => self.notify(format!("No lock for {}: {e}", path.display())),
             }
-        } else if !self.lock(&path) {
-            return;
+        } else if !self.lock(&path, false) {
+            return false;
         }
         self.replace_project(project, Some(path.clone()));
         self.files.track(Some(&path));
         self.files.autosaved = None;
-        self.check_recovery();
         self.notify(format!("Opened {}", path.display()));
+        self.check_recovery();
+        true
+    }
+
+    /// Takes over the lock on `path` and saves there ("save anyway" over another instance).
+    pub(super) fn steal_and_write(&mut self, path: &Path) {
+        match Lock::steal(path, &LockOwner::current()) {
+            Ok(lock) => {
+                self.files.release();
+                self.files.lock = Some(lock);
+            }
+            Err(e) => self.notify(format!("No lock for {}: {e}", path.display())),
+        }
+        self.write(path);
     }
 
     /// Offers work recovered from an autosave of the current project, if there is any.
@@ -213,7 +234,7 @@ impl MarginaliaApp {
             path.set_extension("ron");
         }
         let same = self.path.as_deref() == Some(path.as_path());
-        if !same && !self.lock(&path) {
+        if !same && !self.lock(&path, true) {
             return;
         }
         self.write(&path);
@@ -224,27 +245,30 @@ impl MarginaliaApp {
         if self.is_dirty() {
             self.modal = Some(Modal::Unsaved(after));
         } else {
-            self.then(after);
+            let _ = self.then(after);
         }
     }
 
-    /// Does what was waiting for unsaved work to be settled.
-    pub(super) fn then(&mut self, after: After) {
+    /// Does what was waiting for unsaved work to be settled; returns whether it happened
+    /// (an Open can be cancelled or fail, and then the work on screen stays as it was).
+    pub(super) fn then(&mut self, after: After) -> bool {
         match after {
             After::Quit => {
                 self.files.allow_close = true;
                 self.files.quit = true;
+                true
             }
             After::New => {
                 self.replace_project(Project::new("Untitled"), None);
                 self.files.release();
                 self.files.track(None);
+                self.check_recovery();
+                true
             }
-            After::Open(path) => {
-                if let Some(path) = path.or_else(|| self.dialogs.open_project()) {
-                    self.open_path(path, false);
-                }
-            }
+            After::Open(path) => match path.or_else(|| self.dialogs.open_project()) {
+                Some(path) => self.open_path(path, false),
+                None => false,
+            },
         }
     }
 
@@ -316,10 +340,13 @@ impl MarginaliaApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        if !dropped.is_empty() {
+        // Not while a question is open: it may be about the document shown.
+        if !dropped.is_empty() && self.modal.is_none() {
             self.add_article_paths(&dropped);
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.files.allow_close {
+            // A note being typed counts as work.
+            self.commit_note_draft();
             if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.modal = Some(Modal::Unsaved(After::Quit));
@@ -357,7 +384,11 @@ impl MarginaliaApp {
                     .mark_saved(self.now, self.history.generation());
                 self.files.autosaved = Some(self.now);
             }
-            Err(e) => self.error(format!("Autosave to {} failed: {e}", recovery.display())),
+            Err(e) => {
+                // Retried an interval later, not every frame.
+                self.files.autosave.mark_failed(self.now);
+                self.error(format!("Autosave to {} failed: {e}", recovery.display()));
+            }
         }
     }
 

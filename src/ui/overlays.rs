@@ -35,7 +35,7 @@ impl MarginaliaApp {
                             self.modal = None;
                             self.save();
                             if !self.is_dirty() {
-                                self.then(after.clone());
+                                let _ = self.then(after.clone());
                             }
                             next = Some(self.modal.take());
                         }
@@ -97,17 +97,33 @@ impl MarginaliaApp {
                         }
                     });
                 }
-                Modal::Locked { holder, path } => {
+                Modal::Locked {
+                    holder,
+                    path,
+                    for_save,
+                } => {
                     ui.heading("The project is open elsewhere");
                     ui.label(format!("{} is locked by {holder}.", path.display()));
-                    ui.label("Opening it here too risks one of you overwriting the other.");
+                    ui.label("Working on it here too risks one of you overwriting the other.");
                     ui.horizontal(|ui| {
-                        if answer(ui, "Open anyway") {
+                        let go = if for_save { "Save anyway" } else { "Open anyway" };
+                        if answer(ui, go) {
                             self.modal = None;
-                            self.open_path(path.clone(), true);
+                            if for_save {
+                                self.steal_and_write(&path);
+                            } else {
+                                self.open_path(path.clone(), true);
+                            }
                             next = Some(self.modal.take());
                         }
                         if answer(ui, "Cancel") || escape {
+                            // Opened at start-up on a locked file: keep nothing tied to it,
+                            // or our autosave would write beside the other instance's.
+                            if !for_save && self.path.as_deref() == Some(path.as_path()) {
+                                let project = self.project.clone();
+                                self.replace_project(project, None);
+                                self.notify("Not tied to the locked file: Save as to keep this work.");
+                            }
                             next = Some(None);
                         }
                     });
@@ -121,6 +137,11 @@ impl MarginaliaApp {
                     if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
                         self.prefs.annotator = name.trim().to_owned();
                         next = Some(None);
+                        self.modal = None;
+                        self.check_recovery();
+                        if self.modal.is_some() {
+                            next = Some(self.modal.take());
+                        }
                     } else {
                         next = Some(Some(Modal::Annotator(name)));
                     }
@@ -172,7 +193,7 @@ impl MarginaliaApp {
                         }
                     });
                 }
-                Modal::Metadata(mut meta) => {
+                Modal::Metadata(doc_id, mut meta) => {
                     ui.heading("Article details");
                     let field = |ui: &mut Ui, label: &str, value: &mut Option<String>| {
                         let mut s = value.clone().unwrap_or_default();
@@ -184,15 +205,12 @@ impl MarginaliaApp {
                     field(ui, "Author", &mut meta.author);
                     field(ui, "Published (YYYY, YYYY-MM or YYYY-MM-DD)", &mut meta.published);
                     field(ui, "URL", &mut meta.url);
-                    next = Some(Some(Modal::Metadata(meta.clone())));
+                    next = Some(Some(Modal::Metadata(doc_id.clone(), meta.clone())));
                     ui.horizontal(|ui| {
                         if answer(ui, "Save details") {
-                            let id = self.project.documents.get(self.doc).map(|d| d.id.clone());
-                            if let Some(id) = id {
-                                let edit = ops::set_document_meta(&self.project, &id, meta.clone());
-                                if self.apply("Edit details", edit) {
-                                    next = Some(None);
-                                }
+                            let edit = ops::set_document_meta(&self.project, &doc_id, meta.clone());
+                            if self.apply("Edit details", edit) {
+                                next = Some(None);
                             }
                         }
                         if answer(ui, "Cancel") || escape {
@@ -266,14 +284,21 @@ impl MarginaliaApp {
         }
     }
 
-    /// Drops unsaved work (and its autosave) and does what was waiting.
+    /// Drops unsaved work (and its autosave) once what was waiting has happened; if it did
+    /// not (an Open cancelled or failed), the work stays, still unsaved, with its autosave.
     fn discard_and(&mut self, after: After) {
-        if let Some(r) = self.recovery_path() {
+        let recovery = self.recovery_path();
+        let quitting = after == After::Quit;
+        if quitting {
+            // Mark it settled first, so the close is not asked about again.
+            self.saved_generation = self.history.generation();
+            self.never_saved = false;
+        }
+        if self.then(after)
+            && let Some(r) = recovery
+        {
             let _ = crate::session::discard_recovery(&r);
         }
-        self.saved_generation = self.history.generation();
-        self.never_saved = false;
-        self.then(after);
     }
 
     /// The palette, the cheat sheet, preferences, the schema editor and tag-all preview.

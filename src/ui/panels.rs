@@ -536,7 +536,7 @@ impl MarginaliaApp {
             ui.label(RichText::new(format!("“{}”", a.quote)).strong());
             ui.horizontal_wrapped(|ui| {
                 ui.label("Tag:");
-                for (i, t) in self.project.schema.tags.clone().iter().enumerate() {
+                for t in self.project.schema.tags.clone().iter() {
                     if ui
                         .selectable_label(
                             t.id == a.tag,
@@ -546,7 +546,8 @@ impl MarginaliaApp {
                         .clicked()
                         && t.id != a.tag
                     {
-                        self.tag(i);
+                        let edit = ops::retag(&self.project, &a.id, &t.id, now);
+                        self.apply("Retag", edit);
                     }
                 }
             });

@@ -17,6 +17,7 @@ const FONT_RANGE: std::ops::RangeInclusive<f32> = 10.0..=32.0;
 impl MarginaliaApp {
     /// Runs one command.
     pub fn run(&mut self, command: Command, ctx: &egui::Context) {
+        self.commit_note_draft();
         match command {
             Command::New => self.ask_unsaved(After::New),
             Command::Open => self.ask_unsaved(After::Open(None)),
@@ -39,7 +40,7 @@ impl MarginaliaApp {
             }
             Command::EditMetadata => {
                 if let Some(doc) = self.project.documents.get(self.doc) {
-                    self.modal = Some(Modal::Metadata(doc.meta.clone()));
+                    self.modal = Some(Modal::Metadata(doc.id.clone(), doc.meta.clone()));
                 }
             }
             Command::Quit => self.ask_unsaved(After::Quit),

@@ -116,6 +116,7 @@ impl MarginaliaApp {
     /// all one undo step. Returns whether it was applied.
     pub fn apply_schema_draft(&mut self, draft: &SchemaDraft) -> bool {
         let now = Timestamp::now();
+        let before = self.history.generation();
         self.history.begin_group("Edit tags and relations");
         let mut ok = true;
         for row in &draft.tags {
@@ -150,8 +151,8 @@ impl MarginaliaApp {
             ok = self.apply("Edit tags and relations", edit);
         }
         self.history.end_group();
-        if !ok {
-            // Roll back whatever part went through, so the project is as before.
+        if !ok && self.history.generation() != before {
+            // Roll back the part that went through (and only it), so the project is as before.
             let _ = self.history.undo(&mut self.project);
             self.version += 1;
         }

@@ -354,6 +354,19 @@ impl ArticleView {
             let (rect, response) =
                 ui.allocate_exact_size(vec2(width, total), Sense::click_and_drag());
             let origin = rect.min;
+            // Arrow keys move the caret, not the keyboard focus to a neighbouring widget.
+            if response.has_focus() {
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        response.id,
+                        egui::EventFilter {
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            ..Default::default()
+                        },
+                    );
+                });
+            }
             self.mouse(ui, input, sel, origin, &response, viewport, &mut out);
             if input.keyboard {
                 self.keys(ui, text, sel, origin);
