@@ -463,8 +463,11 @@ fn the_article_exposes_its_text_and_selection_to_accessibility() {
 #[test]
 fn a_note_being_typed_is_kept_when_the_document_changes() {
     let mut p = project("[actor|Macron] spoke.");
-    p.documents
-        .push(marginalia::model::Document::new("d2", "Second", "Another text."));
+    p.documents.push(marginalia::model::Document::new(
+        "d2",
+        "Second",
+        "Another text.",
+    ));
     let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs()));
     h.get_by_label("Macron").click();
     h.run();
@@ -484,8 +487,10 @@ fn discarding_for_an_open_that_is_cancelled_keeps_the_work() {
         .with_prefs(prefs())
         .with_dialogs(Box::new(dialogs.clone()));
     let mut h = harness_with(app);
-    h.state_mut()
-        .set_text_selection(TextSel { anchor: ByteOffset(0), head: ByteOffset(6) });
+    h.state_mut().set_text_selection(TextSel {
+        anchor: ByteOffset(0),
+        head: ByteOffset(6),
+    });
     key(&mut h, Modifiers::NONE, Key::Num1);
     key(&mut h, Modifiers::COMMAND, Key::O);
     h.get_by_label("Discard changes").click();
@@ -493,4 +498,82 @@ fn discarding_for_an_open_that_is_cancelled_keeps_the_work() {
     // The open dialog was cancelled (no scripted answer): nothing replaced the work.
     assert_eq!(h.state().project().annotations.len(), 1);
     assert!(h.state().is_dirty(), "still unsaved, so closing still asks");
+}
+
+#[test]
+fn copy_puts_the_selected_text_on_the_clipboard() {
+    let mut h = harness(TEXT);
+    h.state_mut().set_text_selection(TextSel {
+        anchor: ByteOffset(0),
+        head: ByteOffset(15),
+    });
+    h.event(egui::Event::Copy);
+    h.step();
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, vec!["Macron 🇫🇷".to_owned()]);
+}
+
+#[test]
+fn alt_arrows_move_the_selected_annotations_edges_by_word() {
+    let mut h = harness("Emmanuel [actor|Macron] said talks could start.");
+    h.get_by_label("Macron").click();
+    h.run();
+    key(&mut h, Modifiers::ALT, Key::ArrowRight);
+    assert_eq!(only_annotation(&h).quote, "Macron said");
+    key(&mut h, Modifiers::ALT | Modifiers::SHIFT, Key::ArrowLeft);
+    assert_eq!(only_annotation(&h).quote, "Emmanuel Macron said");
+    key(&mut h, Modifiers::ALT, Key::ArrowLeft);
+    assert_eq!(only_annotation(&h).quote, "Emmanuel Macron");
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        only_annotation(&h).quote,
+        "Emmanuel Macron said",
+        "each move one step"
+    );
+}
+
+#[test]
+fn mentions_of_a_known_actor_are_suggested_and_accepted_with_one_key() {
+    let mut p = project("[actor|Macron] met Xi. Later Macron left.");
+    let entity = marginalia::model::Entity {
+        id: "e-macron".into(),
+        name: "Emmanuel Macron".into(),
+        kind: Default::default(),
+        aliases: Vec::new(),
+        note: String::new(),
+    };
+    p.entities.insert(entity.id.clone(), entity);
+    for a in p.annotations.values_mut() {
+        a.entity = Some("e-macron".into());
+    }
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs()));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::E);
+    key(&mut h, Modifiers::NONE, Key::Y);
+    let mut quotes: Vec<(String, Option<String>)> = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .map(|a| {
+            (
+                a.quote.clone(),
+                a.entity.as_ref().map(|e| e.as_str().to_owned()),
+            )
+        })
+        .collect();
+    quotes.sort();
+    let macron = Some("e-macron".to_owned());
+    assert_eq!(
+        quotes,
+        vec![("Macron".into(), macron.clone()), ("Macron".into(), macron)]
+    );
 }
