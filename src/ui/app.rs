@@ -480,7 +480,10 @@ impl MarginaliaApp {
             selected: self.selected.as_ref(),
             linked: &linked,
             hits: &hits,
-            current_hit: self.search.current_in_doc(),
+            current_hit: self
+                .search
+                .current_in(doc)
+                .and_then(|c| hits.iter().position(|h| *h == c)),
             settings: self.prefs.view,
             keyboard: self.modal.is_none(),
         };

@@ -23,7 +23,8 @@ impl MarginaliaApp {
         };
         let ctx = ui.ctx().clone();
         let mut next: Option<Option<Modal>> = None;
-        let escape = ctx.input(|i| i.key_pressed(Key::Escape));
+        // Taken, so the Esc that answers a question does not also cancel what is behind it.
+        let escape = ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
         egui::Modal::new(egui::Id::unique("modal")).show(&ctx, |ui| {
             ui.set_max_width(520.0);
             match modal {

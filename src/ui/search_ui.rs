@@ -90,19 +90,17 @@ impl SearchState {
                 .filter(|s| s.doc == doc.id)
                 .map(|s| s.range.clone()),
         );
+        // In text order: the view finds those on screen by binary search.
+        ranges.sort_by_key(|r| (r.start, r.end));
         ranges
     }
 
-    /// Index of the current hit among [`SearchState::hits_in`] the current document.
-    pub fn current_in_doc(&self) -> Option<usize> {
-        let current = self.hits.get(self.current)?;
-        Some(
-            self.hits
-                .iter()
-                .take(self.current)
-                .filter(|h| h.doc == current.doc)
-                .count(),
-        )
+    /// The current hit's range, if it is in `doc`.
+    pub fn current_in(&self, doc: &Document) -> Option<Range<ByteOffset>> {
+        self.hits
+            .get(self.current)
+            .filter(|h| h.doc == doc.id)
+            .map(|h| h.range.clone())
     }
 }
 

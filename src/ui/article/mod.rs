@@ -646,9 +646,11 @@ impl ArticleView {
                     }
                 }
             }
-            for (h, hit) in input.hits.iter().enumerate() {
-                if hit.end.0 < block.bytes.start || hit.start.0 > block.bytes.end {
-                    continue;
+            // Hits are in text order: skip to the first that can reach this block.
+            let first_hit = input.hits.partition_point(|h| h.end.0 < block.bytes.start);
+            for (h, hit) in input.hits.iter().enumerate().skip(first_hit) {
+                if hit.start.0 > block.bytes.end {
+                    break;
                 }
                 let current = input.current_hit == Some(h);
                 for r in rects(hit.start.0..hit.end.0) {
