@@ -1,8 +1,6 @@
 //! The panels around the article: menu bar, tag toolbar, status bar, document list and the
 //! annotation list with the selected annotation's details.
 
-use std::collections::HashMap;
-
 use egui::{RichText, ScrollArea, Ui};
 use jiff::Timestamp;
 
@@ -450,7 +448,9 @@ impl MarginaliaApp {
         let per_doc = match &self.list_cache {
             Some(((_, version, _), list)) if *version == self.version => list.per_doc.clone(),
             _ => {
-                let mut by_id: HashMap<&crate::model::DocId, usize> = HashMap::new();
+                // Ordered map: a few string comparisons per annotation, no hashing.
+                let mut by_id: std::collections::BTreeMap<&crate::model::DocId, usize> =
+                    std::collections::BTreeMap::new();
                 for a in self.project.annotations.values() {
                     *by_id.entry(&a.doc).or_default() += 1;
                 }
