@@ -283,8 +283,6 @@ fn main() {
 
     // Tagging: select a few words in view and press the first tag's key.
     let text_len = bench.app.project().documents[0].text.len();
-    let visible = bench.app.article_view().visible_blocks();
-    let _ = visible;
     let at = text_len.saturating_sub(400);
     let text = bench.app.project().documents[0].text.clone();
     let start_word = text[at..].find(' ').map_or(at, |i| at + i + 1);

@@ -577,3 +577,21 @@ fn mentions_of_a_known_actor_are_suggested_and_accepted_with_one_key() {
         vec![("Macron".into(), macron.clone()), ("Macron".into(), macron)]
     );
 }
+
+#[test]
+fn brackets_step_through_annotations_in_text_order() {
+    let mut h = harness("[actor|Macron] met [actor|Xi] and [claim|talks began].");
+    let quote = |h: &Harness<'static, MarginaliaApp>| {
+        let id = h.state().selected().cloned().unwrap();
+        h.state().project().annotations[&id].quote.clone()
+    };
+    h.get_by_label("Macron").click();
+    h.run();
+    assert_eq!(quote(&h), "Macron");
+    key(&mut h, Modifiers::NONE, Key::CloseBracket);
+    assert_eq!(quote(&h), "Xi");
+    key(&mut h, Modifiers::NONE, Key::CloseBracket);
+    assert_eq!(quote(&h), "talks began");
+    key(&mut h, Modifiers::NONE, Key::OpenBracket);
+    assert_eq!(quote(&h), "Xi");
+}

@@ -413,18 +413,10 @@ impl MarginaliaApp {
     /// Matches this frame's key presses against the commands and the tag keys.
     fn shortcuts(&mut self, ui: &mut Ui) {
         let typing = ui.ctx().text_edit_focused();
-        let mut fixed: Vec<Command> = Command::FIXED
+        let fixed: Vec<Command> = Command::FIXED
             .into_iter()
             .filter(|c| !typing || c.works_while_typing())
             .collect();
-        // More modifiers first, so Ctrl+Shift+S is never read as Ctrl+S.
-        fixed.sort_by_key(|c| {
-            std::cmp::Reverse(c.shortcut().map_or(0, |s| {
-                u8::from(s.modifiers.shift)
-                    + u8::from(s.modifiers.alt)
-                    + u8::from(s.modifiers.command)
-            }))
-        });
         let mut to_run = Vec::new();
         let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
         if copy && !typing {
@@ -568,9 +560,7 @@ impl eframe::App for MarginaliaApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        if let Some(path) = &self.path {
-            storage.set_string(super::LAST_PROJECT_KEY, path.display().to_string());
-        }
+        // The last project is in the preferences (`Prefs::remember`).
         self.prefs.store(storage);
     }
 

@@ -252,11 +252,6 @@ impl Command {
     }
 }
 
-/// A shortcut as text for menus: "Ctrl+Shift+S".
-pub fn shortcut_text(ctx: &egui::Context, shortcut: &KeyboardShortcut) -> String {
-    ctx.format_shortcut(shortcut)
-}
-
 /// The key for a tag's `key` string ("1" … "9", "0" or a letter).
 pub fn key_of(name: &str) -> Option<Key> {
     Key::from_name(name.trim()).or_else(|| Key::from_name(&name.trim().to_uppercase()))

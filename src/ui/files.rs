@@ -104,13 +104,7 @@ impl MarginaliaApp {
             }
         };
         if steal_lock {
-            match Lock::steal(&path, &LockOwner::current()) {
-                Ok(lock) => {
-                    self.files.release();
-                    self.files.lock = Some(lock);
-                }
-                Err(e) => self.notify(format!("No lock for {}: {e}", path.display())),
-            }
+            self.steal_lock(&path);
         } else if !self.lock(&path, false) {
             return false;
         }
@@ -122,8 +116,8 @@ impl MarginaliaApp {
         true
     }
 
-    /// Takes over the lock on `path` and saves there ("save anyway" over another instance).
-    pub(super) fn steal_and_write(&mut self, path: &Path) {
+    /// Takes over the lock on `path` ("anyway" over another instance).
+    fn steal_lock(&mut self, path: &Path) {
         match Lock::steal(path, &LockOwner::current()) {
             Ok(lock) => {
                 self.files.release();
@@ -131,6 +125,11 @@ impl MarginaliaApp {
             }
             Err(e) => self.notify(format!("No lock for {}: {e}", path.display())),
         }
+    }
+
+    /// Takes over the lock on `path` and saves there ("save anyway").
+    pub(super) fn steal_and_write(&mut self, path: &Path) {
+        self.steal_lock(path);
         self.write(path);
     }
 

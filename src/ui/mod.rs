@@ -16,9 +16,7 @@ mod theme;
 mod widgets;
 
 pub use app::{Linking, MarginaliaApp};
-pub use article::{
-    ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSel, ViewSettings, annotations_at,
-};
+pub use article::{ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSel, ViewSettings};
 pub use commands::Command;
 pub use dialogs::{After, FileDialogs, Modal, NativeDialogs, ScriptedDialogs};
 pub use fonts::install_fonts;
@@ -30,9 +28,6 @@ use std::path::PathBuf;
 
 use crate::model::Project;
 use crate::{sample, store};
-
-/// Key under which eframe's storage remembers the last project opened.
-pub const LAST_PROJECT_KEY: &str = "last_project";
 
 /// How the window starts.
 #[derive(Clone, Debug, Default)]

@@ -6,7 +6,7 @@ use egui::{Key, RichText, Ui};
 use crate::model::ops;
 
 use super::app::MarginaliaApp;
-use super::commands::{self, Command};
+use super::commands::Command;
 use super::dialogs::{After, Modal};
 use super::prefs::ThemeChoice;
 
@@ -331,7 +331,7 @@ impl MarginaliaApp {
         list.extend(Command::FIXED.iter().map(|&c| {
             let keys = c
                 .shortcut()
-                .map(|s| commands::shortcut_text(ctx, &s))
+                .map(|s| ctx.format_shortcut(&s))
                 .unwrap_or_default();
             (c, c.label(), keys)
         }));

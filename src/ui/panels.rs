@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use crate::model::{AnnotationId, DocStatus, Entity, EntityId, EntityKind, ops};
 
 use super::app::MarginaliaApp;
-use super::commands::{self, Command};
+use super::commands::Command;
 use super::theme;
 
 /// Which commands each menu lists.
@@ -89,7 +89,7 @@ impl MarginaliaApp {
                     for &c in list {
                         let mut button = egui::Button::new(c.label());
                         if let Some(s) = c.shortcut() {
-                            button = button.shortcut_text(commands::shortcut_text(ui.ctx(), &s));
+                            button = button.shortcut_text(ui.ctx().format_shortcut(&s));
                         }
                         if ui.add(button).clicked() {
                             self.run(c, ui.ctx());

@@ -295,21 +295,19 @@ impl MarginaliaApp {
             .as_ref()
             .and_then(|id| self.project.annotations.get(id))
             .map_or(self.sel.head, |a| a.start());
-        let doc = self.project.documents.get(self.doc).map(|d| d.id.clone());
-        let list = doc
-            .map(|d| self.project.annotations_of(&d))
-            .unwrap_or_default();
-        let next = if forward {
-            list.iter().find(|a| a.start() > at)
-        } else {
-            list.iter().rev().find(|a| a.start() < at)
+        // The view's layers are this document's annotations, already sorted by position.
+        if let Some(doc) = self.project.documents.get(self.doc) {
+            self.view.sync(&self.project, doc, self.version, None);
         }
-        .or(if self.selected.is_none() {
-            list.first()
-        } else {
-            None
-        })
-        .map(|a| a.id.clone());
+        let layers = self.view.layers();
+        let next = layers
+            .neighbour(at, forward)
+            .or(if self.selected.is_none() {
+                layers.items().first()
+            } else {
+                None
+            })
+            .map(|item| item.id.clone());
         if let Some(id) = next {
             self.select(Some(id));
         }

@@ -180,11 +180,6 @@ impl Layers {
         hits
     }
 
-    /// The item for one annotation.
-    pub fn get(&self, id: &AnnotationId) -> Option<&Item> {
-        self.items.iter().find(|i| &i.id == id)
-    }
-
     /// The first annotation starting after `at`, or the last one starting before it.
     pub fn neighbour(&self, at: ByteOffset, forward: bool) -> Option<&Item> {
         if forward {

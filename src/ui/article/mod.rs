@@ -198,20 +198,18 @@ impl ArticleView {
         &self.layers
     }
 
-    /// Number of blocks laid out and cached (for tests and the benchmark).
-    pub fn cached_layouts(&self) -> usize {
-        self.galleys.len()
-    }
-
     /// Blocks on screen in the last frame.
     pub fn visible_blocks(&self) -> Range<usize> {
         self.visible.clone()
     }
 
     fn prepare(&mut self, input: &ArticleInput<'_>, key: LayoutKey) {
-        let doc_key = (input.doc.id.as_str().to_owned(), input.doc.text.len());
-        if self.doc_key.as_ref() != Some(&doc_key) {
-            self.doc_key = Some(doc_key);
+        let same_doc = self
+            .doc_key
+            .as_ref()
+            .is_some_and(|(id, len)| id == input.doc.id.as_str() && *len == input.doc.text.len());
+        if !same_doc {
+            self.doc_key = Some((input.doc.id.as_str().to_owned(), input.doc.text.len()));
             self.blocks = blocks::split(&input.doc.text);
             self.layout_key = None;
             self.drag_anchor = None;
@@ -883,22 +881,6 @@ fn hover_card_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
         ui.label(&a.note);
     }
     ui.weak(format!("by {}", a.annotator));
-}
-
-/// The annotations under byte offset `at` among `annotations`, innermost (shortest) first.
-pub fn annotations_at<'a>(annotations: &[&'a Annotation], at: ByteOffset) -> Vec<&'a Annotation> {
-    let mut hits: Vec<&Annotation> = annotations
-        .iter()
-        .copied()
-        .filter(|a| a.fragments.iter().any(|f| f.start <= at && at < f.end))
-        .collect();
-    hits.sort_by_key(|a| {
-        a.fragments
-            .iter()
-            .map(|f| f.end.0 - f.start.0)
-            .sum::<usize>()
-    });
-    hits
 }
 
 #[cfg(test)]
