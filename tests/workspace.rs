@@ -595,3 +595,11 @@ fn brackets_step_through_annotations_in_text_order() {
     key(&mut h, Modifiers::NONE, Key::OpenBracket);
     assert_eq!(quote(&h), "Xi");
 }
+
+#[test]
+fn the_next_annotation_from_a_bare_caret_includes_one_starting_there() {
+    let mut h = harness("[actor|Macron] met [actor|Xi].");
+    key(&mut h, Modifiers::NONE, Key::CloseBracket);
+    let id = h.state().selected().cloned().unwrap();
+    assert_eq!(h.state().project().annotations[&id].quote, "Macron");
+}

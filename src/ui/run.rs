@@ -300,14 +300,19 @@ impl MarginaliaApp {
             self.view.sync(&self.project, doc, self.version, None);
         }
         let layers = self.view.layers();
-        let next = layers
-            .neighbour(at, forward)
-            .or(if self.selected.is_none() {
-                layers.items().first()
-            } else {
-                None
-            })
-            .map(|item| item.id.clone());
+        // From a bare caret, an annotation starting right at it is the next one.
+        let from_caret = self.selected.is_none() && forward;
+        let next = if from_caret {
+            layers.items().iter().find(|item| item.hull.start >= at.0)
+        } else {
+            layers.neighbour(at, forward)
+        }
+        .or(if self.selected.is_none() {
+            layers.items().first()
+        } else {
+            None
+        })
+        .map(|item| item.id.clone());
         if let Some(id) = next {
             self.select(Some(id));
         }
