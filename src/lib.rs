@@ -6,6 +6,7 @@
 //! window, behind the `gui` feature). A layer uses only those below it.
 
 pub mod cli;
+pub mod formats;
 pub mod highlight;
 pub mod intake;
 pub mod model;

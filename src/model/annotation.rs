@@ -33,6 +33,10 @@ impl Fragment {
     }
 }
 
+/// The annotator name of the reviewed layer: the annotations a reviewer settled on. Exports
+/// prefer it when it exists.
+pub const REVIEWED_LAYER: &str = "reviewed";
+
 /// Where a reviewer stands on an annotation.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,

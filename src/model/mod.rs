@@ -16,7 +16,9 @@ mod snap;
 pub mod motion;
 pub mod ops;
 
-pub use annotation::{Annotation, Entity, EntityKind, Fragment, Relation, ReviewStatus, quote_of};
+pub use annotation::{
+    Annotation, Entity, EntityKind, Fragment, REVIEWED_LAYER, Relation, ReviewStatus, quote_of,
+};
 pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
 pub use edit::{Edit, EditError, ProjectMeta, project_meta};
 pub use history::History;

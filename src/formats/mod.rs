@@ -1,0 +1,345 @@
+//! Datasets in and out: exports other tools read back, imports from them.
+//!
+//! An export picks layers and documents ([`select`]), hands the [`Selection`] to the format's
+//! writer, which returns the files as text and fills a [`Report`] of everything the format
+//! could not carry; [`write`] then puts the files on disk. Nothing touches the disk until the
+//! whole export has been built, so a failed export leaves nothing half-written.
+//!
+//! An import reads the input into the format-neutral [`Incoming`] (with every problem it met,
+//! by file and line) and [`plan_import`] turns that into one [`Edit`](crate::model::Edit): all
+//! or nothing unless problems may be skipped.
+
+#[cfg(test)]
+pub(crate) mod fixture;
+mod incoming;
+mod report;
+mod select;
+pub mod tokens;
+
+use std::path::{Path, PathBuf};
+
+pub use incoming::{
+    ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
+    InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
+};
+pub use report::{Loss, LossKind, Report};
+pub use select::{DocPart, LayerChoice, Selection, layers, select};
+
+use crate::model::{DocId, Project};
+
+/// Every export and import format, by its command-line name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// One JSON object per document with text, spans, tokens, relations and entities.
+    Jsonl,
+    /// doccano's sequence-labelling JSONL, or its relation shape.
+    Doccano,
+    /// CoNLL-2003 BIO: one token per line.
+    Conll,
+    /// A brat folder: `.txt` + `.ann` per document, with `annotation.conf` and `visual.conf`.
+    Brat,
+    /// Label Studio JSON tasks (UTF-16 offsets).
+    Labelstudio,
+    /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets).
+    Webanno,
+    /// One CSV row per annotation, plus a relations file.
+    Csv,
+    /// W3C Web Annotation JSON-LD.
+    W3c,
+    /// The discourse network as GraphML.
+    Graphml,
+    /// The discourse network as CSV node and edge lists.
+    NetworkCsv,
+    /// The analyst's summary in Markdown.
+    SummaryMd,
+    /// The analyst's summary as one self-contained HTML page.
+    SummaryHtml,
+}
+
+/// Whether an export is one file or a folder of files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// `-o` names a file (some formats add a sibling file beside it).
+    File,
+    /// `-o` names a folder, created if needed.
+    Folder,
+}
+
+impl Format {
+    /// Every format, in menu order.
+    pub const ALL: [Format; 12] = [
+        Format::Jsonl,
+        Format::Doccano,
+        Format::Conll,
+        Format::Brat,
+        Format::Labelstudio,
+        Format::Webanno,
+        Format::Csv,
+        Format::W3c,
+        Format::Graphml,
+        Format::NetworkCsv,
+        Format::SummaryMd,
+        Format::SummaryHtml,
+    ];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Doccano => "doccano",
+            Format::Conll => "conll",
+            Format::Brat => "brat",
+            Format::Labelstudio => "labelstudio",
+            Format::Webanno => "webanno",
+            Format::Csv => "csv",
+            Format::W3c => "w3c",
+            Format::Graphml => "graphml",
+            Format::NetworkCsv => "network-csv",
+            Format::SummaryMd => "summary-md",
+            Format::SummaryHtml => "summary-html",
+        }
+    }
+
+    /// What the format is, for menus and `--help`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Jsonl => "JSON lines for spaCy and Prodigy (text, spans, tokens, relations)",
+            Format::Doccano => "doccano JSONL (sequence labelling, or entities + relations)",
+            Format::Conll => "CoNLL-2003 BIO, one token per line",
+            Format::Brat => "brat standoff folder (.txt + .ann, annotation.conf, visual.conf)",
+            Format::Labelstudio => "Label Studio JSON tasks (UTF-16 offsets)",
+            Format::Webanno => "WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets)",
+            Format::Csv => "CSV, one row per annotation, plus a relations file",
+            Format::W3c => "W3C Web Annotation JSON-LD",
+            Format::Graphml => "discourse network as GraphML (Gephi, igraph, networkx)",
+            Format::NetworkCsv => "discourse network as CSV node and edge lists",
+            Format::SummaryMd => "summary: who claims what under which conditions (Markdown)",
+            Format::SummaryHtml => "summary: who claims what under which conditions (HTML page)",
+        }
+    }
+
+    /// Whether the format records who annotated, so that by default it takes every layer.
+    pub fn records_annotator(self) -> bool {
+        matches!(
+            self,
+            Format::Csv
+                | Format::Labelstudio
+                | Format::W3c
+                | Format::SummaryMd
+                | Format::SummaryHtml
+        )
+    }
+
+    /// Whether `-o` is a file or a folder.
+    pub fn output(self) -> Output {
+        match self {
+            Format::Brat | Format::NetworkCsv => Output::Folder,
+            _ => Output::File,
+        }
+    }
+
+    /// The usual file extension of the output (none for folders).
+    pub fn extension(self) -> Option<&'static str> {
+        match self {
+            Format::Jsonl | Format::Doccano => Some("jsonl"),
+            Format::Conll => Some("conll"),
+            Format::Labelstudio | Format::W3c => Some("json"),
+            Format::Webanno => Some("tsv"),
+            Format::Csv => Some("csv"),
+            Format::Graphml => Some("graphml"),
+            Format::SummaryMd => Some("md"),
+            Format::SummaryHtml => Some("html"),
+            Format::Brat | Format::NetworkCsv => None,
+        }
+    }
+
+    /// The formats `import` reads.
+    pub const IMPORTABLE: [Format; 6] = [
+        Format::Brat,
+        Format::Doccano,
+        Format::Labelstudio,
+        Format::Jsonl,
+        Format::Conll,
+        Format::W3c,
+    ];
+
+    /// Whether `import` reads this format.
+    pub fn importable(self) -> bool {
+        Self::IMPORTABLE.contains(&self)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What to export.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Which layers.
+    pub layer: LayerChoice,
+    /// Which documents (`None`: every one).
+    pub documents: Option<Vec<DocId>>,
+}
+
+/// Where one output file goes, relative to the `-o` path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutPlace {
+    /// The `-o` file itself.
+    Main,
+    /// Beside the `-o` file: its name with the extension replaced by this suffix
+    /// (`out.csv` + `.relations.csv` → `out.relations.csv`).
+    Sibling(&'static str),
+    /// Inside the `-o` folder, at this relative path.
+    Inside(String),
+}
+
+/// One file of an export, built in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutFile {
+    /// Where it goes.
+    pub place: OutPlace,
+    /// Its contents.
+    pub text: String,
+}
+
+/// A finished export, not yet on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// The files.
+    pub files: Vec<OutFile>,
+    /// What was written and what could not be carried.
+    pub report: Report,
+}
+
+/// Why an export could not be made. Nothing was written.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// Several layers and no choice; the format writes one.
+    #[error(
+        "the project has several annotator layers ({}) and this format writes one: choose one with --annotator",
+        layers.join(", ")
+    )]
+    ChooseLayer {
+        /// The layers to choose from.
+        layers: Vec<String>,
+    },
+    /// The named layer does not exist.
+    #[error("there is no annotator layer {name:?}; the layers are: {}", if layers.is_empty() { "none".to_owned() } else { layers.join(", ") })]
+    NoSuchLayer {
+        /// The name asked for.
+        name: String,
+        /// The layers there are.
+        layers: Vec<String>,
+    },
+    /// A document asked for is not in the project.
+    #[error("there is no document {0} in the project")]
+    NoSuchDocument(DocId),
+    /// The format cannot be imported.
+    #[error(
+        "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll and w3c"
+    )]
+    NotImportable(Format),
+    /// The data could not be encoded (a bug: report it).
+    #[error("cannot encode the export: {0}")]
+    Encode(String),
+    /// Writing a file failed.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Builds an export of `project` in `format`. `progress` is told how many documents are done
+/// out of how many, after each one.
+pub fn export(
+    project: &Project,
+    format: Format,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Export, ExportError> {
+    let sel = select(
+        project,
+        &options.layer,
+        format.records_annotator(),
+        options.documents.as_deref(),
+    )?;
+    let total = sel.docs.len();
+    let mut step = |done: usize| progress(done, total);
+    let (files, report) = match format {
+        // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
+        // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        other => {
+            step(total);
+            return Err(ExportError::NotImportable(other));
+        }
+    };
+    Ok(Export { files, report })
+}
+
+/// Reads `inputs` (files or folders) in `format` into the neutral [`Incoming`] shape. Problems
+/// in the input are in [`Incoming::problems`]; only a format that cannot be imported fails.
+pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
+    match format {
+        // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
+        other => {
+            let _ = inputs;
+            Err(ExportError::NotImportable(other))
+        }
+    }
+}
+
+/// The path an [`OutPlace`] names for the output `out`.
+pub fn out_path(out: &Path, place: &OutPlace) -> PathBuf {
+    match place {
+        OutPlace::Main => out.to_owned(),
+        OutPlace::Sibling(suffix) => {
+            let stem = out
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            out.with_file_name(format!("{stem}{suffix}"))
+        }
+        OutPlace::Inside(rel) => out.join(rel),
+    }
+}
+
+/// Writes an export to `out` (a file or a folder, as the format says), each file atomically,
+/// and records the paths in the report.
+pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
+    let io = |path: &Path, message: String| ExportError::Io {
+        path: path.to_owned(),
+        message,
+    };
+    if export
+        .files
+        .iter()
+        .any(|f| matches!(f.place, OutPlace::Inside(_)))
+    {
+        if out.is_file() {
+            return Err(io(out, "is a file; this format writes a folder".into()));
+        }
+        std::fs::create_dir_all(out)
+            .map_err(|e| io(out, format!("cannot create the folder: {e}")))?;
+    } else if out.is_dir() {
+        return Err(io(out, "is a folder; this format writes a file".into()));
+    }
+    let mut written = Vec::with_capacity(export.files.len());
+    for file in &export.files {
+        let path = out_path(out, &file.place);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| io(parent, format!("cannot create the folder: {e}")))?;
+        }
+        crate::store::write_without_backup(&path, &file.text)
+            .map_err(|e| io(&path, e.to_string()))?;
+        written.push(path);
+    }
+    export.report.files = written;
+    Ok(())
+}

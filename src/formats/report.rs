@@ -1,0 +1,249 @@
+//! What an export wrote and what the format could not carry.
+//!
+//! Nothing is dropped silently: every span or relation a format cannot hold is listed with the
+//! reason, and fields it has no place for (notes, entities …) are counted.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::model::{Annotation, DocId, Relation};
+
+/// The outcome of an export.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The format's command-line name (`conll`, `brat` …).
+    pub format: &'static str,
+    /// The unit the offsets were written in, for formats that write offsets.
+    pub unit: Option<&'static str>,
+    /// The annotator layers exported.
+    pub layers: Vec<String>,
+    /// Documents written.
+    pub documents: usize,
+    /// Annotations written in full (a split or dropped one is in `not_carried` instead).
+    pub annotations: usize,
+    /// Relations written.
+    pub relations: usize,
+    /// Files written, once they are on disk.
+    pub files: Vec<PathBuf>,
+    /// Spans and relations the format could not carry as they are, one entry each.
+    pub not_carried: Vec<Loss>,
+    /// Fields the format has no place for, by name (`note`, `entity` …): how many values were
+    /// left out.
+    pub fields_not_carried: BTreeMap<&'static str, usize>,
+}
+
+/// One span or relation a format could not carry as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Loss {
+    /// The document it belongs to.
+    pub doc: DocId,
+    /// The annotation's or relation's id.
+    pub id: String,
+    /// The tag or relation type.
+    pub label: String,
+    /// The covered text (for a relation: the two ends' quotes joined by an arrow).
+    pub quote: String,
+    /// What happened to it.
+    #[serde(flatten)]
+    pub kind: LossKind,
+}
+
+/// Why, and what became of the item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum LossKind {
+    /// Not written: it shares tokens with `with`, which was written, and the format holds one
+    /// label per token.
+    Overlap {
+        /// The annotation written instead.
+        with: String,
+    },
+    /// Not written: it has several fragments and the format holds one continuous span.
+    Discontinuous {
+        /// How many fragments it has.
+        fragments: usize,
+    },
+    /// Written as one span per fragment, so a reader sees `fragments` spans, not one.
+    Split {
+        /// How many fragments it has.
+        fragments: usize,
+    },
+    /// Not written: it covers no whole token, and the format labels tokens.
+    NoToken,
+    /// A relation not written, with the reason.
+    Relation {
+        /// Why the relation is missing.
+        why: &'static str,
+    },
+}
+
+impl LossKind {
+    /// Words for the analyst.
+    pub fn describe(&self) -> String {
+        match self {
+            LossKind::Overlap { with } => format!("overlaps {with}, which was written instead"),
+            LossKind::Discontinuous { fragments } => {
+                format!("discontinuous ({fragments} fragments), not written")
+            }
+            LossKind::Split { fragments } => {
+                format!("discontinuous, written as {fragments} separate spans")
+            }
+            LossKind::NoToken => "covers no whole token, not written".to_owned(),
+            LossKind::Relation { why } => format!("relation not written: {why}"),
+        }
+    }
+
+    /// A short name for counting.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LossKind::Overlap { .. } => "overlapping",
+            LossKind::Discontinuous { .. } => "discontinuous",
+            LossKind::Split { .. } => "split",
+            LossKind::NoToken => "no whole token",
+            LossKind::Relation { .. } => "relations",
+        }
+    }
+}
+
+impl Report {
+    /// A report for `format` with offsets in `unit`.
+    pub fn new(format: &'static str, unit: Option<&'static str>, layers: Vec<String>) -> Self {
+        Self {
+            format,
+            unit,
+            layers,
+            ..Self::default()
+        }
+    }
+
+    /// Records that `annotation` could not be carried as it is.
+    pub fn span(&mut self, annotation: &Annotation, kind: LossKind) {
+        self.not_carried.push(Loss {
+            doc: annotation.doc.clone(),
+            id: annotation.id.to_string(),
+            label: annotation.tag.to_string(),
+            quote: annotation.quote.clone(),
+            kind,
+        });
+    }
+
+    /// Records that `relation` (between `from` and `to`) was not written, and why.
+    pub fn relation(
+        &mut self,
+        relation: &Relation,
+        from: &Annotation,
+        to: &Annotation,
+        why: &'static str,
+    ) {
+        self.not_carried.push(Loss {
+            doc: from.doc.clone(),
+            id: relation.id.to_string(),
+            label: relation.kind.to_string(),
+            quote: format!("{} → {}", from.quote, to.quote),
+            kind: LossKind::Relation { why },
+        });
+    }
+
+    /// Counts one value of `field` the format has no place for.
+    pub fn field(&mut self, field: &'static str) {
+        *self.fields_not_carried.entry(field).or_default() += 1;
+    }
+
+    /// Counts the fields of `annotation` that are set and that the format cannot carry, among
+    /// `note`, `entity` and `status`.
+    pub fn fields_of(&mut self, annotation: &Annotation, carried: &[&str]) {
+        let set = [
+            ("note", !annotation.note.is_empty()),
+            ("entity", annotation.entity.is_some()),
+            (
+                "status",
+                annotation.status != crate::model::ReviewStatus::Pending,
+            ),
+        ];
+        for (field, is_set) in set {
+            if is_set && !carried.contains(&field) {
+                self.field(field);
+            }
+        }
+    }
+
+    /// How many items were not carried, by [`LossKind::name`].
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for loss in &self.not_carried {
+            *counts.entry(loss.kind.name()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// The report as lines of text: a summary line, the counts, then every item.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let unit = self
+            .unit
+            .map(|u| format!(", offsets in {u}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{}: {} documents, {} annotations, {} relations written{unit} (layers: {})",
+            self.format,
+            self.documents,
+            self.annotations,
+            self.relations,
+            if self.layers.is_empty() {
+                "none".to_owned()
+            } else {
+                self.layers.join(", ")
+            }
+        );
+        for f in &self.files {
+            let _ = writeln!(s, "  {}", f.display());
+        }
+        if self.not_carried.is_empty() && self.fields_not_carried.is_empty() {
+            let _ = writeln!(s, "everything was carried");
+            return s;
+        }
+        if !self.not_carried.is_empty() {
+            let counts: Vec<String> = self
+                .counts()
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "not carried by {}: {} ({})",
+                self.format,
+                self.not_carried.len(),
+                counts.join(", ")
+            );
+            for loss in &self.not_carried {
+                let _ = writeln!(
+                    s,
+                    "  {} {} {} {:?}: {}",
+                    loss.doc,
+                    loss.id,
+                    loss.label,
+                    loss.quote,
+                    loss.kind.describe()
+                );
+            }
+        }
+        if !self.fields_not_carried.is_empty() {
+            let fields: Vec<String> = self
+                .fields_not_carried
+                .iter()
+                .map(|(k, n)| format!("{k} ({n})"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "fields {} has no place for: {}",
+                self.format,
+                fields.join(", ")
+            );
+        }
+        s
+    }
+}
