@@ -213,6 +213,49 @@ pub fn links(p: &Project, layer: Option<&str>) -> BTreeSet<(String, String, Stri
         .collect()
 }
 
+/// Compares `actual` with the golden file `tests/golden/{path}`; with `UPDATE_GOLDEN=1` in
+/// the environment, writes it instead. Review changes to golden files like code.
+pub fn golden(path: &str, actual: &str) {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(path);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).expect("golden folder");
+        }
+        std::fs::write(&file, actual).expect("golden file written");
+        return;
+    }
+    let expected = std::fs::read_to_string(&file).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            file.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(
+                || expected.lines().count().min(actual.lines().count()),
+                |i| i,
+            );
+        panic!(
+            "{} differs from the export at line {} (run with UPDATE_GOLDEN=1 to accept)\nexpected: {:?}\nactual:   {:?}",
+            file.display(),
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+/// The brat news fixtures beside the repository.
+pub fn brat_news() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/brat-news")
+}
+
 #[test]
 fn the_fixture_is_a_valid_project() {
     let p = project();

@@ -25,7 +25,7 @@ pub use incoming::{
 pub use report::{Loss, LossKind, Report};
 pub use select::{DocPart, LayerChoice, Selection, layers, select};
 
-use crate::model::{DocId, Project};
+use crate::model::{ByteOffset, DocId, Fragment, Project, TextIndex};
 
 /// Every export and import format, by its command-line name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
@@ -290,6 +290,97 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))
+        }
+    }
+}
+
+/// A fragment's `(start, end)` in `unit`, for writers. Fragments of a valid project lie on
+/// character boundaries, so the conversion cannot fail; should it, the byte offsets are given.
+pub(crate) fn offsets(index: &TextIndex, fragment: &Fragment, unit: OffsetUnit) -> (usize, usize) {
+    let convert = |b: ByteOffset| match unit {
+        OffsetUnit::CodePoints => index.byte_to_char(b).map(|c| c.0).unwrap_or(b.0),
+        OffsetUnit::Utf16 => index.byte_to_utf16(b).map(|u| u.0).unwrap_or(b.0),
+    };
+    (convert(fragment.start), convert(fragment.end))
+}
+
+/// The files named by `inputs`, with each folder replaced by its files (not recursing) whose
+/// extension is one of `extensions`, sorted. A path that does not exist is a problem.
+pub(crate) fn input_files(
+    inputs: &[PathBuf],
+    extensions: &[&str],
+    problems: &mut Vec<ImportProblem>,
+) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let entries = match std::fs::read_dir(input) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    problems.push(ImportProblem::new(
+                        Place::file(input),
+                        format!("cannot read the folder: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.extension()
+                            .and_then(|x| x.to_str())
+                            .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
+                })
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                problems.push(ImportProblem::new(
+                    Place::file(input),
+                    format!("the folder has no .{} files", extensions.join(" or .")),
+                ));
+            }
+            files.extend(found);
+        } else if input.is_file() {
+            files.push(input.clone());
+        } else {
+            problems.push(ImportProblem::new(
+                Place::file(input),
+                "no such file or folder",
+            ));
+        }
+    }
+    files
+}
+
+/// The UTF-8 text of `path` without a leading byte-order mark, or a problem naming the file.
+pub(crate) fn read_text(path: &Path, problems: &mut Vec<ImportProblem>) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            problems.push(ImportProblem::new(
+                Place::file(path),
+                format!("cannot read: {e}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            Some(s)
+        }
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let (line, col) =
+                crate::store::line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
+            problems.push(ImportProblem::new(
+                Place::line(path, line),
+                format!("column {col}: the file is not UTF-8 text"),
+            ));
+            None
         }
     }
 }
