@@ -135,8 +135,12 @@ pub struct InDoc {
     pub place: Place,
     /// Title and other metadata for a document that is new to the project (`status` is ignored).
     pub meta: DocumentMeta,
-    /// The text, exactly as the offsets count it.
+    /// The text, exactly as the offsets count it. Empty when the input does not carry the
+    /// text (W3C annotations point at it): then `sha256` names a document of the project.
     pub text: String,
+    /// The SHA-256 (lower-case hex) of the text, for inputs that name the document by hash
+    /// instead of carrying its text.
+    pub sha256: Option<String>,
     /// What the offsets count.
     pub unit: OffsetUnit,
     /// The annotations.
@@ -533,7 +537,28 @@ impl<'p> Planner<'p> {
             .unwrap_or_else(|| self.options.fallback_annotator.clone())
     }
 
-    fn document(&mut self, doc: InDoc) {
+    fn document(&mut self, mut doc: InDoc) {
+        if doc.text.is_empty()
+            && let Some(hash) = doc.sha256.as_deref()
+        {
+            let known = self
+                .project
+                .documents
+                .iter()
+                .find(|d| d.sha256() == hash.to_lowercase());
+            match known {
+                Some(d) => doc.text = d.text.clone(),
+                None => {
+                    self.problems.push(ImportProblem::new(
+                        doc.place.clone(),
+                        format!(
+                            "the annotations point at a text (SHA-256 {hash}) that is not in the project; add the article first"
+                        ),
+                    ));
+                    return;
+                }
+            }
+        }
         let hash = sha256_hex(&doc.text);
         let id = match self.by_hash.get(&hash) {
             Some(id) => {
