@@ -1,4 +1,4 @@
-//! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`.
+//! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`, `export`, `import`.
 //!
 //! Exit codes: 0 success; 1 the input has problems (validation findings, a `--check` that
 //! fails, an unreadable input); 2 usage errors (clap reports those itself).
@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Parser, Subcommand};
 
+use crate::formats::{self, ExportOptions, Format, ImportOptions, LayerChoice};
 use crate::intake;
-use crate::model::Project;
+use crate::model::{DocId, Project};
 use crate::stats::Stats;
 use crate::store::{self, StoreError};
 
@@ -77,7 +78,60 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a dataset or a summary (every format says what it could not carry).
+    #[command(after_help = FORMATS_HELP)]
+    Export {
+        /// The project file.
+        project: PathBuf,
+        /// The format to write.
+        #[arg(long, short, value_enum)]
+        format: Format,
+        /// The file (or, for brat and network-csv, the folder) to write.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// The annotator layer to export (`reviewed` for the reviewed layer). Without it, csv,
+        /// labelstudio, w3c and the summaries take every layer; the other formats take the
+        /// reviewed layer, or the only layer, or stop and list the layers.
+        #[arg(long)]
+        annotator: Option<String>,
+        /// Export only this document (by id); repeat for several.
+        #[arg(long = "document", value_name = "ID")]
+        documents: Vec<String>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bring annotations in from other tools, all or nothing.
+    Import {
+        /// The project file.
+        project: PathBuf,
+        /// The format of the input.
+        #[arg(long, short, value_enum)]
+        format: Format,
+        /// Input files or folders.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Put every annotation in this layer. Without it, the annotator the input records, or
+        /// else the login name.
+        #[arg(long)]
+        annotator: Option<String>,
+        /// Import the valid items and report the others, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
 }
+
+const FORMATS_HELP: &str = "Formats:
+  jsonl         spaCy/Prodigy JSON lines (code points)      doccano      doccano JSONL (code points)
+  conll         CoNLL-2003 BIO                              brat         brat folder (.txt + .ann + conf)
+  labelstudio   Label Studio tasks (UTF-16 units)           webanno      WebAnno TSV 3.3 (UTF-16 units)
+  csv           one row per annotation + relations file     w3c          W3C Web Annotation JSON-LD
+  graphml       discourse network (Gephi, igraph)           network-csv  network as node and edge CSVs
+  summary-md    who claims what, under which conditions     summary-html the same as one HTML page
+Import reads brat, doccano, labelstudio, jsonl, conll and w3c.";
 
 /// Prints a line on stdout; a closed pipe (`marginalia stats x | head -1`) is not an error.
 macro_rules! say {
@@ -106,6 +160,131 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 say!("{}", stats.to_text().trim_end());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            project,
+            format,
+            out,
+            annotator,
+            documents,
+            json,
+        } => export(&project, format, &out, annotator, documents, json),
+        Command::Import {
+            project,
+            format,
+            inputs,
+            annotator,
+            skip_invalid,
+            json,
+        } => import(&project, format, &inputs, annotator, skip_invalid, json),
+    }
+}
+
+fn export(
+    path: &Path,
+    format: Format,
+    out: &Path,
+    annotator: Option<String>,
+    documents: Vec<String>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let project = store::load(path)?;
+    let options = ExportOptions {
+        layer: annotator.map_or(LayerChoice::Auto, LayerChoice::One),
+        documents: (!documents.is_empty()).then(|| documents.into_iter().map(DocId).collect()),
+    };
+    let mut progress = Progress::new("exporting", "documents");
+    let mut export = formats::export(&project, format, &options, &mut |done, of| {
+        progress.show(done, of)
+    })
+    .map_err(|e| anyhow::anyhow!("{e} (nothing was written)"))?;
+    progress.finish();
+    formats::write(out, &mut export)?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&export.report)?);
+    } else {
+        say!("{}", export.report.to_text().trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    path: &Path,
+    format: Format,
+    inputs: &[PathBuf],
+    annotator: Option<String>,
+    skip_invalid: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut project = store::load(path)?;
+    let incoming = formats::read(format, inputs)?;
+    let options = ImportOptions {
+        annotator,
+        fallback_annotator: crate::session::login_name(),
+        skip_invalid,
+        now: jiff::Timestamp::now(),
+    };
+    let plan = formats::plan_import(&project, incoming, &options)
+        .map_err(|failure| anyhow::anyhow!("{}{}: unchanged", failure, path.display()))?;
+    let changed = !plan.edit.is_empty();
+    plan.edit
+        .apply(&mut project)
+        .map_err(|e| anyhow::anyhow!("{}: {e} (nothing was imported)", path.display()))?;
+    if changed {
+        store::save(&project, path)?;
+    }
+    if json {
+        say!("{}", serde_json::to_string_pretty(&plan.report)?);
+    } else {
+        say!("{}", plan.report.to_text().trim_end());
+        if !changed {
+            say!("{}: nothing new, unchanged", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress line on stderr for work that takes more than a moment: shown only when stderr
+/// is a terminal and half a second has passed, and wiped when the work is done.
+struct Progress {
+    what: &'static str,
+    unit: &'static str,
+    started: std::time::Instant,
+    shown: bool,
+    tty: bool,
+}
+
+impl Progress {
+    fn new(what: &'static str, unit: &'static str) -> Self {
+        use std::io::IsTerminal as _;
+        Self {
+            what,
+            unit,
+            started: std::time::Instant::now(),
+            shown: false,
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn show(&mut self, done: usize, of: usize) {
+        if !self.tty || self.started.elapsed() < std::time::Duration::from_millis(500) {
+            return;
+        }
+        let width = 30;
+        let filled = if of == 0 { width } else { done * width / of };
+        eprint!(
+            "\r{} [{}{}] {done}/{of} {}",
+            self.what,
+            "#".repeat(filled),
+            " ".repeat(width - filled.min(width)),
+            self.unit
+        );
+        self.shown = true;
+    }
+
+    fn finish(&mut self) {
+        if self.shown {
+            eprint!("\r{}\r", " ".repeat(60));
         }
     }
 }

@@ -96,13 +96,7 @@ impl Prefs {
     }
 }
 
-/// The login name, the default annotator name.
-pub fn login_name() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "analyst".to_owned())
-}
+pub use crate::session::login_name;
 
 #[cfg(test)]
 mod tests {
