@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Read Marginalia's exports back with the tools their users load them with.
+
+Usage: .ci/consumers.py BINARY
+
+Builds a project from the bundled sample plus an article full of emoji, flags, combining
+accents, CJK, Arabic and CRLF line ends (its annotations come in through `import --format
+jsonl`, spaCy-style, with offsets computed here in Python code points), exports it, and checks:
+
+- jsonl: every span's offsets slice the text (Python code points) to the exported text; every
+  span that spaCy's own tokenizer aligns (`spacy.blank("en")`, `Doc.char_span`) gives the
+  exported label and text; the exported tokens slice the text to their own text.
+- labelstudio: every region's start/end, counted in UTF-16 code units, slices the text to
+  `value.text`.
+- brat: brat's rules: every T line's text equals the .txt slice of its fragments joined by a
+  space; every R, #, N and A line refers to a T that exists.
+- conll: spaCy's CoNLL-2003 NER converter reads it, with as many entities as B- tags.
+- graphml: networkx reads it, with actor and claim nodes.
+- csv: Python's csv module reads it; every contiguous row's quote is the text slice.
+"""
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import networkx
+import spacy
+from spacy.training.converters import conll_ner_to_docs
+
+BIN = os.path.abspath(sys.argv[1])
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+UNICODE_TEXT = (
+    "Macron 🇫🇷 a dit : « les pourparlers pourraient commencer » si la Chine aide.\r\n"
+    "习近平 said 👩\u200d👩\u200d👧 talks can resume.\r\n"
+    "قال الرئيس إن المحادثات ستبدأ\r\n"
+    "Zoe\u0301 Ba\u0301nh noted: café 🤷🏽\u200d♀️ ok, said Zoe\u0301."
+)
+SPANS = [
+    ("Macron", "actor"),
+    ("les pourparlers pourraient commencer", "claim"),
+    ("si la Chine aide", "condition"),
+    ("习近平", "actor"),
+    ("talks can resume", "claim"),
+    ("الرئيس", "actor"),
+    ("المحادثات ستبدأ", "claim"),
+    ("Zoe\u0301 Ba\u0301nh", "actor"),
+    ("café 🤷🏽\u200d♀️ ok", "claim"),
+]
+
+failures = []
+
+
+def check(ok, message):
+    if not ok:
+        failures.append(message)
+
+
+def run(*args):
+    result = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"marginalia {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result.stdout
+
+
+def utf16_slice(text, start, end):
+    data = text.encode("utf-16-le")
+    return data[2 * start : 2 * end].decode("utf-16-le")
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="marginalia-consumers-")
+    project = os.path.join(work, "p.ron")
+    with open(os.path.join(HERE, "sample_projects/macron-china-ukraine.ron"), encoding="utf-8") as f:
+        sample = f.read()
+    with open(project, "w", encoding="utf-8") as f:
+        f.write(sample)
+
+    # The hard article comes in with spaCy-style spans whose offsets Python counts.
+    spans = []
+    for quote, label in SPANS:
+        start = UNICODE_TEXT.index(quote)
+        spans.append({"start": start, "end": start + len(quote), "label": label})
+    incoming = os.path.join(work, "unicode.jsonl")
+    with open(incoming, "w", encoding="utf-8", newline="") as f:
+        line = {"text": UNICODE_TEXT, "meta": {"title": "Unicode"}, "spans": spans}
+        f.write(json.dumps(line, ensure_ascii=False) + "\n")
+    # The formats that write one layer get the sample's first layer; the hard article joins it.
+    stats = json.loads(run("stats", "--json", project))
+    layer = sorted(stats["annotations_per_annotator"])[0]
+    args = ["--annotator", layer]
+    run("import", project, "--format", "jsonl", incoming, *args)
+
+    nlp = spacy.blank("en")
+    out = lambda name: os.path.join(work, name)
+
+    # jsonl, read as spaCy users do.
+    run("export", project, "--format", "jsonl", "-o", out("p.jsonl"), *args)
+    aligned = total = 0
+    seen_unicode = False
+    with open(out("p.jsonl"), encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            record = json.loads(line)
+            text = record["text"]
+            seen_unicode |= text == UNICODE_TEXT
+            for t in record.get("tokens", []):
+                check(text[t["start"] : t["end"]] == t["text"], f"p.jsonl:{n}: token {t} does not slice the text")
+            doc = nlp(text)
+            for s in record["spans"]:
+                total += 1
+                check(
+                    text[s["start"] : s["end"]] == s["text"],
+                    f"p.jsonl:{n}: span {s['start']}-{s['end']} slices to {text[s['start']:s['end']]!r}, exported {s['text']!r}",
+                )
+                span = doc.char_span(s["start"], s["end"], label=s["label"])
+                if span is not None:
+                    aligned += 1
+                    check(span.text == s["text"], f"p.jsonl:{n}: spaCy span {span.text!r} != {s['text']!r}")
+                    check(span.label_ == s["label"], f"p.jsonl:{n}: spaCy label {span.label_!r} != {s['label']!r}")
+    check(seen_unicode, "p.jsonl: the Unicode article is not in the export")
+    check(total > 100 and aligned > total // 2, f"p.jsonl: only {aligned} of {total} spans align with spaCy's tokens")
+    print(f"jsonl: {total} spans slice the text in code points; {aligned} align with spaCy's tokenizer and match")
+
+    # labelstudio: offsets in UTF-16 code units.
+    run("export", project, "--format", "labelstudio", "-o", out("p.json"))
+    regions = 0
+    with open(out("p.json"), encoding="utf-8") as f:
+        tasks = json.load(f)
+    for task in tasks:
+        text = task["data"]["text"]
+        for annotation in task["annotations"]:
+            for r in annotation["result"]:
+                if r.get("type") != "labels":
+                    continue
+                regions += 1
+                v = r["value"]
+                got = utf16_slice(text, v["start"], v["end"])
+                check(got == v["text"], f"p.json: region {r.get('id')} {v['start']}-{v['end']} is {got!r} in UTF-16, exported {v['text']!r}")
+    check(regions > 100, f"p.json: only {regions} regions")
+    print(f"labelstudio: {regions} regions slice the text in UTF-16 units")
+
+    # brat: brat's own rules.
+    run("export", project, "--format", "brat", "-o", out("brat"), *args)
+    t_lines = 0
+    for name in sorted(os.listdir(out("brat"))):
+        if not name.endswith(".ann"):
+            continue
+        with open(os.path.join(out("brat"), name[:-4] + ".txt"), encoding="utf-8", newline="") as f:
+            text = f.read()
+        ids = set()
+        refs = []
+        with open(os.path.join(out("brat"), name), encoding="utf-8", newline="") as f:
+            for n, line in enumerate(f.read().split("\n"), 1):
+                if not line:
+                    continue
+                where = f"brat/{name}:{n}"
+                fields = line.split("\t")
+                if line.startswith("T"):
+                    t_lines += 1
+                    check(len(fields) == 3, f"{where}: a T line has three tab-separated fields")
+                    ident, middle, quote = fields[0], fields[1], fields[2]
+                    ids.add(ident)
+                    label, _, offsets = middle.partition(" ")
+                    check(re.fullmatch(r"[^\s]+", label) is not None, f"{where}: type {label!r}")
+                    parts = []
+                    for frag in offsets.split(";"):
+                        start, end = (int(x) for x in frag.split())
+                        parts.append(text[start:end])
+                    check(" ".join(parts) == quote, f"{where}: text {quote!r} != slice {' '.join(parts)!r}")
+                elif line[0] in "R#NA*E":
+                    refs.append((where, re.findall(r"\bT\d+\b", fields[1] if len(fields) > 1 else "")))
+        for where, targets in refs:
+            for t in targets:
+                check(t in ids, f"{where}: refers to {t}, which is not a T line")
+    check(t_lines > 100, f"brat: only {t_lines} T lines")
+    print(f"brat: {t_lines} T lines equal their text slices; every reference resolves")
+
+    # conll, through spaCy's CoNLL-2003 converter.
+    run("export", project, "--format", "conll", "-o", out("p.conll"), *args)
+    with open(out("p.conll"), encoding="utf-8") as f:
+        conll = f.read()
+    b_tags = sum(1 for line in conll.splitlines() if line.split() and line.split()[-1].startswith("B-"))
+    docs = list(conll_ner_to_docs(conll, n_sents=10))
+    ents = sum(len(d.ents) for d in docs)
+    check(ents == b_tags and ents > 100, f"p.conll: spaCy reads {ents} entities, the file has {b_tags} B- tags")
+    print(f"conll: spaCy's converter reads {len(docs)} docs with {ents} entities (= B- tags)")
+
+    # graphml, through networkx.
+    run("export", project, "--format", "graphml", "-o", out("p.graphml"), *args)
+    g = networkx.read_graphml(out("p.graphml"))
+    kinds = {d.get("type") for _, d in g.nodes(data=True)}
+    check({"actor", "claim"} <= kinds and g.number_of_edges() > 0, f"p.graphml: node types {kinds}, {g.number_of_edges()} edges")
+    print(f"graphml: networkx reads {g.number_of_nodes()} nodes and {g.number_of_edges()} edges")
+
+    # csv, through Python's csv module.
+    run("export", project, "--format", "csv", "-o", out("p.csv"))
+    texts = {}
+    with open(out("p.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            texts[record["meta"]["id"]] = record["text"]
+    rows = 0
+    with open(out("p.csv"), encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), 2):
+            rows += 1
+            text = texts.get(row["document"])
+            if text is None or ";" in row.get("fragments", ""):
+                continue
+            got = text[int(row["start"]) : int(row["end"])]
+            check(got == row["quote"], f"p.csv:{n}: quote {row['quote']!r} != slice {got!r}")
+    check(rows > 100, f"p.csv: only {rows} rows")
+    print(f"csv: {rows} rows read; quotes equal their code-point slices")
+
+    if failures:
+        print(f"\n{len(failures)} failure(s):", file=sys.stderr)
+        for message in failures[:50]:
+            print("  " + message, file=sys.stderr)
+        sys.exit(1)
+    print("all exports read back by their consumers")
+
+
+main()
