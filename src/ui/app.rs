@@ -86,6 +86,10 @@ pub struct MarginaliaApp {
     pub(super) show_cheat_sheet: bool,
     pub(super) show_preferences: bool,
     pub(super) schema_editor: Option<super::schema_editor::SchemaDraft>,
+    /// The Export window, while open (or while its export runs).
+    pub(super) export: Option<super::transfer::ExportDraft>,
+    /// The Import window, while open.
+    pub(super) import: Option<super::transfer::ImportDraft>,
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -125,6 +129,8 @@ impl MarginaliaApp {
             show_cheat_sheet: false,
             show_preferences: false,
             schema_editor: None,
+            export: None,
+            import: None,
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,

@@ -16,6 +16,8 @@ pub enum Command {
     AddFolder,
     PasteArticle,
     EditMetadata,
+    Export,
+    Import,
     Quit,
     Undo,
     Redo,
@@ -72,7 +74,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 48] = [
+    pub const FIXED: [Command; 50] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -81,6 +83,8 @@ impl Command {
         Command::AddFolder,
         Command::PasteArticle,
         Command::EditMetadata,
+        Command::Export,
+        Command::Import,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -134,6 +138,8 @@ impl Command {
             Command::AddFolder => "Add a folder of articles…",
             Command::PasteArticle => "New article from pasted text…",
             Command::EditMetadata => "Edit article details…",
+            Command::Export => "Export dataset or summary…",
+            Command::Import => "Import annotations…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -189,6 +195,8 @@ impl Command {
             Command::AddArticles => sc(CTRL_SHIFT, Key::A),
             Command::PasteArticle => sc(CTRL_SHIFT, Key::V),
             Command::EditMetadata => sc(CTRL, Key::I),
+            Command::Export => sc(CTRL, Key::E),
+            Command::Import => sc(CTRL_SHIFT, Key::I),
             Command::Quit => sc(CTRL, Key::Q),
             Command::Undo => sc(CTRL, Key::Z),
             Command::Redo => sc(CTRL_SHIFT, Key::Z),

@@ -7,6 +7,8 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::rc::Rc;
 
+use crate::formats::{Format, Output};
+
 /// The file dialogs the window uses.
 pub trait FileDialogs {
     /// A project file to open.
@@ -17,6 +19,11 @@ pub trait FileDialogs {
     fn pick_articles(&mut self) -> Vec<PathBuf>;
     /// A folder of articles to add.
     fn pick_folder(&mut self) -> Option<PathBuf>;
+    /// Where to write an export in `format`: a file (named `suggested` to start with) or, for
+    /// formats that write a folder, a folder.
+    fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf>;
+    /// Files (or, for brat, a folder) to import in `format`.
+    fn import_inputs(&mut self, format: Format) -> Vec<PathBuf>;
 }
 
 /// The system's dialogs, through `rfd`.
@@ -46,6 +53,37 @@ impl FileDialogs for NativeDialogs {
 
     fn pick_folder(&mut self) -> Option<PathBuf> {
         rfd::FileDialog::new().pick_folder()
+    }
+
+    fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf> {
+        match (format.output(), format.extension()) {
+            (Output::File, Some(ext)) => rfd::FileDialog::new()
+                .add_filter(format.describe(), &[ext])
+                .set_file_name(suggested)
+                .save_file(),
+            _ => rfd::FileDialog::new()
+                .set_title(format!("Folder for the {} export", format.name()))
+                .pick_folder(),
+        }
+    }
+
+    fn import_inputs(&mut self, format: Format) -> Vec<PathBuf> {
+        let dialog = rfd::FileDialog::new().set_title(format!("{} files to import", format.name()));
+        match format {
+            Format::Brat => dialog.pick_folder().into_iter().collect(),
+            Format::Jsonl | Format::Doccano => dialog
+                .add_filter("JSON lines", &["jsonl", "json"])
+                .pick_files()
+                .unwrap_or_default(),
+            Format::Conll => dialog
+                .add_filter("CoNLL", &["conll", "txt", "tsv"])
+                .pick_files()
+                .unwrap_or_default(),
+            _ => dialog
+                .add_filter("JSON", &["json", "jsonld"])
+                .pick_files()
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -92,6 +130,14 @@ impl FileDialogs for ScriptedDialogs {
 
     fn pick_folder(&mut self) -> Option<PathBuf> {
         self.next().into_iter().next()
+    }
+
+    fn export_target(&mut self, _format: Format, _suggested: &str) -> Option<PathBuf> {
+        self.next().into_iter().next()
+    }
+
+    fn import_inputs(&mut self, _format: Format) -> Vec<PathBuf> {
+        self.next()
     }
 }
 

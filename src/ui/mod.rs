@@ -13,6 +13,7 @@ mod run;
 mod schema_editor;
 mod search_ui;
 mod theme;
+mod transfer;
 mod widgets;
 
 pub use app::{Linking, MarginaliaApp};
@@ -23,6 +24,7 @@ pub use fonts::install_fonts;
 pub use prefs::{Prefs, ThemeChoice};
 pub use run::parse_position;
 pub use schema_editor::{SchemaDraft, TagRow};
+pub use transfer::{ExportDraft, ImportDraft};
 
 use std::path::PathBuf;
 

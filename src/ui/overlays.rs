@@ -310,6 +310,8 @@ impl MarginaliaApp {
         self.preferences_ui(&ctx);
         self.schema_editor_ui(&ctx);
         self.tag_all_ui(&ctx);
+        self.export_ui(&ctx);
+        self.import_ui(&ctx);
     }
 
     /// Every command with its shortcut, tags included.

@@ -23,6 +23,8 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::AddFolder,
             Command::PasteArticle,
             Command::EditMetadata,
+            Command::Import,
+            Command::Export,
             Command::Quit,
         ],
     ),

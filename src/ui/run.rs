@@ -123,6 +123,8 @@ impl MarginaliaApp {
                 self.prefs.show_annotations = !self.prefs.show_annotations;
             }
             Command::SchemaEditor => self.open_schema_editor(),
+            Command::Export => self.open_export(),
+            Command::Import => self.open_import(),
             Command::MergeEntities => {
                 self.modal = Some(Modal::MergeEntities {
                     keep: None,
