@@ -9,9 +9,11 @@
 //! by file and line) and [`plan_import`] turns that into one [`Edit`](crate::model::Edit): all
 //! or nothing unless problems may be skipped.
 
+mod doccano;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod incoming;
+mod jsonl;
 mod report;
 mod select;
 pub mod tokens;
@@ -274,6 +276,8 @@ pub fn export(
     let (files, report) = match format {
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        Format::Jsonl => jsonl::export(&sel, &mut step)?,
+        Format::Doccano => doccano::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -287,6 +291,8 @@ pub fn export(
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
     match format {
         // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
+        Format::Jsonl => Ok(jsonl::read(inputs)),
+        Format::Doccano => Ok(doccano::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))

@@ -1,0 +1,337 @@
+//! The `jsonl` format: one JSON object per document per line, in the shape spaCy and Prodigy
+//! users load (`text`, `meta`, `tokens`, `spans`, `relations`), with our ids, notes, entities
+//! and review status alongside so that a round trip loses nothing.
+//!
+//! Offsets count Unicode code points (Python's `len()`), and `meta.offsets` says so. Tokens
+//! are [`tokenize`]d with a cut at every fragment edge, so every span starts on a token's start
+//! and ends on a token's end; `token_end` is inclusive, as Prodigy writes it. A discontinuous
+//! annotation becomes one span per fragment sharing the annotation's `id`, each with its
+//! `fragment` index: spaCy sees several spans, so the report lists it as
+//! [`LossKind::Split`]. A relation's Prodigy fields (`head`, `child`, `head_span`,
+//! `child_span`) name the *first* fragment of a split end; `from` and `to` name the whole
+//! annotation, and our reader prefers them.
+//!
+//! The reader ([`read`]) takes our own lines and plain spaCy/Prodigy lines alike.
+
+mod read;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::model::{Annotation, ByteOffset, EntityKind, Fragment, ReviewStatus, TextIndex};
+
+use super::tokens::{Token, covered, tokenize};
+use super::{
+    DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
+    Selection, offsets,
+};
+
+pub(crate) use read::{key_of, line_text, list, read, why};
+
+/// What `meta.offsets` says about the unit of every offset in the file.
+pub const OFFSETS: &str = "code points";
+
+/// One line: one document.
+#[derive(Serialize)]
+struct Line<'a> {
+    text: &'a str,
+    meta: Meta<'a>,
+    tokens: Vec<Tok<'a>>,
+    spans: Vec<Span<'a>>,
+    relations: Vec<Rel<'a>>,
+    entities: Vec<Ent<'a>>,
+}
+
+/// The document's metadata; `offsets` names the unit.
+#[derive(Serialize)]
+struct Meta<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    sha256: String,
+    offsets: &'static str,
+}
+
+/// A Prodigy token: code-point offsets, its index, and whether white space follows it.
+#[derive(Serialize)]
+struct Tok<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    id: usize,
+    ws: bool,
+}
+
+/// One span: a whole annotation, or one fragment of a discontinuous one.
+#[derive(Serialize)]
+struct Span<'a> {
+    id: &'a str,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    text: &'a str,
+    /// Absent only for a fragment that covers no token (white space alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_end: Option<usize>,
+    annotator: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<ReviewStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fragment: Option<usize>,
+}
+
+/// Where a relation's end is, as Prodigy's `head_span` / `child_span` give it.
+#[derive(Serialize)]
+struct SpanRef<'a> {
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_start: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token_end: Option<usize>,
+    label: &'a str,
+}
+
+/// A relation: Prodigy's fields, then ours.
+#[derive(Serialize)]
+struct Rel<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    head: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    child: Option<usize>,
+    head_span: SpanRef<'a>,
+    child_span: SpanRef<'a>,
+    label: &'a str,
+    id: &'a str,
+    from: &'a str,
+    to: &'a str,
+}
+
+/// A registry entry some span of the line mentions.
+#[derive(Serialize)]
+struct Ent<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: EntityKind,
+    aliases: &'a [String],
+}
+
+/// Writes the selection as one JSON line per document, offsets in code points.
+pub(crate) fn export(
+    sel: &Selection,
+    step: &mut dyn FnMut(usize),
+) -> Result<(Vec<OutFile>, Report), ExportError> {
+    let mut report = Report::new("jsonl", Some(OFFSETS), sel.layers.clone());
+    let mut out = String::new();
+    for (done, part) in sel.docs.iter().enumerate() {
+        let line = line(sel, part, &mut report);
+        let json = serde_json::to_string(&line).map_err(|e| ExportError::Encode(e.to_string()))?;
+        out.push_str(&json);
+        out.push('\n');
+        report.documents += 1;
+        step(done + 1);
+    }
+    Ok((
+        vec![OutFile {
+            place: OutPlace::Main,
+            text: out,
+        }],
+        report,
+    ))
+}
+
+/// The first and last token (inclusive) a fragment covers.
+fn token_range(tokens: &[Token], f: &Fragment) -> (Option<usize>, Option<usize>) {
+    match covered(tokens, f.start..f.end) {
+        Some(r) => (Some(r.start), r.end.checked_sub(1)),
+        None => (None, None),
+    }
+}
+
+fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Line<'a> {
+    let doc = part.doc;
+    let text = doc.text.as_str();
+    let index = TextIndex::new(text);
+    let cuts: Vec<ByteOffset> = part
+        .annotations
+        .iter()
+        .flat_map(|a| a.fragments.iter().flat_map(|f| [f.start, f.end]))
+        .collect();
+    let tokens = tokenize(text, &cuts);
+    let toks = tokens
+        .iter()
+        .enumerate()
+        .map(|(id, t)| {
+            let (start, end) = offsets(
+                &index,
+                &Fragment::new(t.start..t.end),
+                OffsetUnit::CodePoints,
+            );
+            Tok {
+                text: text.get(t.bytes()).unwrap_or_default(),
+                start,
+                end,
+                id,
+                ws: text
+                    .get(t.end.0..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(char::is_whitespace),
+            }
+        })
+        .collect();
+
+    let mut spans = Vec::new();
+    let mut mentioned = std::collections::BTreeSet::new();
+    for a in &part.annotations {
+        let entity = a.entity.as_ref().and_then(|e| sel.project.entities.get(e));
+        if let Some(e) = entity {
+            mentioned.insert(&e.id);
+        }
+        let split = a.fragments.len() > 1;
+        for (i, f) in a.fragments.iter().enumerate() {
+            let (start, end) = offsets(&index, f, OffsetUnit::CodePoints);
+            let (token_start, token_end) = token_range(&tokens, f);
+            spans.push(Span {
+                id: a.id.as_str(),
+                start,
+                end,
+                label: a.tag.as_str(),
+                text: text.get(f.bytes()).unwrap_or_default(),
+                token_start,
+                token_end,
+                annotator: &a.annotator,
+                note: &a.note,
+                entity: entity.map(|e| e.name.as_str()),
+                status: (a.status != ReviewStatus::Pending).then_some(a.status),
+                fragment: split.then_some(i),
+            });
+        }
+        if split {
+            report.span(
+                a,
+                LossKind::Split {
+                    fragments: a.fragments.len(),
+                },
+            );
+        } else {
+            report.annotations += 1;
+        }
+        report.fields_of(a, &["note", "entity", "status"]);
+    }
+
+    let by_id: std::collections::HashMap<_, &Annotation> =
+        part.annotations.iter().map(|a| (&a.id, *a)).collect();
+    let end_of = |a: &'a Annotation| {
+        let f = a
+            .fragments
+            .first()
+            .copied()
+            .unwrap_or(Fragment::new(ByteOffset(0)..ByteOffset(0)));
+        let (start, end) = offsets(&index, &f, OffsetUnit::CodePoints);
+        let (token_start, token_end) = token_range(&tokens, &f);
+        SpanRef {
+            start,
+            end,
+            token_start,
+            token_end,
+            label: a.tag.as_str(),
+        }
+    };
+    let mut relations = Vec::new();
+    for r in &part.relations {
+        let (Some(from), Some(to)) = (by_id.get(&r.from), by_id.get(&r.to)) else {
+            continue; // the selection only keeps relations whose ends it holds
+        };
+        let (head_span, child_span) = (end_of(from), end_of(to));
+        relations.push(Rel {
+            head: head_span.token_end,
+            child: child_span.token_end,
+            head_span,
+            child_span,
+            label: r.kind.as_str(),
+            id: r.id.as_str(),
+            from: r.from.as_str(),
+            to: r.to.as_str(),
+        });
+        report.relations += 1;
+    }
+
+    let entities = mentioned
+        .into_iter()
+        .filter_map(|id| sel.project.entities.get(id))
+        .map(|e| Ent {
+            id: e.id.as_str(),
+            name: &e.name,
+            kind: e.kind,
+            aliases: &e.aliases,
+        })
+        .collect();
+
+    Line {
+        text,
+        meta: Meta {
+            id: doc.id.as_str(),
+            title: &doc.meta.title,
+            source: doc.meta.source.as_deref(),
+            author: doc.meta.author.as_deref(),
+            published: doc.meta.published.as_deref(),
+            url: doc.meta.url.as_deref(),
+            sha256: doc.sha256(),
+            offsets: OFFSETS,
+        },
+        tokens: toks,
+        spans,
+        relations,
+        entities,
+    }
+}
+
+/// What [`json_lines`] calls with each line's object, its place and the problem list.
+pub(crate) type EachLine<'a> =
+    dyn FnMut(Place, &serde_json::Map<String, serde_json::Value>, &mut Vec<ImportProblem>) + 'a;
+
+/// Calls `each` with every JSON object of a JSON-lines file and its place (`file:line`,
+/// 1-based), in file order. Blank lines are skipped; a line that is not a JSON object is a
+/// problem, and reading goes on, so problems come in input order.
+pub(crate) fn json_lines(path: &Path, problems: &mut Vec<ImportProblem>, each: &mut EachLine<'_>) {
+    let Some(text) = super::read_text(path, problems) else {
+        return;
+    };
+    for (i, line) in text.lines().enumerate() {
+        let place = Place::line(path, i + 1);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(map)) => each(place, &map, problems),
+            Ok(_) => problems.push(ImportProblem::new(
+                place,
+                "expected a JSON object ({\"text\": …}) on this line",
+            )),
+            Err(e) => problems.push(ImportProblem::new(
+                place,
+                format!(
+                    "column {}: not JSON ({}); expected one JSON object per line",
+                    e.column(),
+                    read::why(&e)
+                ),
+            )),
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Reading `jsonl`: our own lines, and plain spaCy/Prodigy lines
+//! (`{"text": …, "spans": [{"start", "end", "label"}], "relations": [{"head_span", "child_span",
+//! "label"}]}`).
+//!
+//! A Prodigy line whose `answer` is not `accept` (a rejected or ignored example) is a problem,
+//! so it is skipped only when problems may be.
+//!
+//! Spans that share an `id` are joined back into one discontinuous annotation. A relation
+//! names its ends by `from`/`to` annotation ids when it has them; otherwise by `head_span` /
+//! `child_span` (matched to a span by start, end and label), or failing that by the `head` /
+//! `child` token, which Prodigy sets to the span's last token.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::formats::{
+    ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
+    input_files,
+};
+use crate::model::{DocumentMeta, EntityKind, ReviewStatus, sha256_hex};
+
+use super::json_lines;
+
+/// Reads every `.jsonl` file of `inputs`; every line is one document.
+pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
+    let mut incoming = Incoming::default();
+    let files = input_files(inputs, &["jsonl"], &mut incoming.problems);
+    let mut documents = Vec::new();
+    for file in files {
+        json_lines(
+            &file,
+            &mut incoming.problems,
+            &mut |place, obj, problems| {
+                documents.extend(document(place, obj, problems));
+            },
+        );
+    }
+    incoming.documents = documents;
+    incoming
+}
+
+/// The document's text from the first of `keys` the line has, or a problem.
+pub(crate) fn line_text(
+    place: &Place,
+    obj: &Map<String, Value>,
+    keys: &[&str],
+    problems: &mut Vec<ImportProblem>,
+) -> Option<String> {
+    let expected = keys
+        .iter()
+        .map(|k| format!("{k:?}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let problem = |message: String| ImportProblem::new(place.clone(), message);
+    match keys.iter().find_map(|k| obj.get(*k)) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::String(_)) => {
+            problems.push(problem(format!("the {expected} field is empty")));
+            None
+        }
+        Some(_) => {
+            problems.push(problem(format!("the {expected} field should be a string")));
+            None
+        }
+        None => {
+            problems.push(problem(format!(
+                "no {expected} field; expected the document's text there"
+            )));
+            None
+        }
+    }
+}
+
+/// An id written as a string or a number, as text.
+pub(crate) fn key_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The list under `key` (absent: empty), or a problem if it is not a list.
+pub(crate) fn list<'v>(
+    place: &Place,
+    obj: &'v Map<String, Value>,
+    key: &str,
+    problems: &mut Vec<ImportProblem>,
+) -> &'v [Value] {
+    match obj.get(key) {
+        None | Some(Value::Null) => &[],
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            problems.push(ImportProblem::new(
+                place.clone(),
+                format!("{key:?} should be a list"),
+            ));
+            &[]
+        }
+    }
+}
+
+/// serde's message without the position inside the one-line value it parsed.
+pub(crate) fn why(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    s.split(" at line ").next().unwrap_or_default().to_owned()
+}
+
+#[derive(Deserialize)]
+struct InSpan {
+    id: Option<Value>,
+    start: usize,
+    end: usize,
+    label: String,
+    text: Option<String>,
+    token_end: Option<usize>,
+    annotator: Option<String>,
+    note: Option<String>,
+    entity: Option<String>,
+    status: Option<ReviewStatus>,
+}
+
+#[derive(Deserialize)]
+struct InRef {
+    start: usize,
+    end: usize,
+    label: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InRel {
+    label: String,
+    from: Option<Value>,
+    to: Option<Value>,
+    head: Option<usize>,
+    child: Option<usize>,
+    head_span: Option<InRef>,
+    child_span: Option<InRef>,
+}
+
+#[derive(Deserialize)]
+struct InEnt {
+    name: String,
+    kind: Option<EntityKind>,
+}
+
+/// A span as relations may find it: where it is, and the key of its annotation.
+struct Found {
+    start: usize,
+    end: usize,
+    label: String,
+    token_end: Option<usize>,
+    key: String,
+}
+
+/// One annotation being put together from its spans: `(start, end, text)` per fragment.
+struct Group {
+    annotation: InAnnotation,
+    parts: Vec<(usize, usize, Option<String>)>,
+}
+
+fn document(
+    place: Place,
+    obj: &Map<String, Value>,
+    problems: &mut Vec<ImportProblem>,
+) -> Option<InDoc> {
+    let text = line_text(&place, obj, &["text"], problems)?;
+    let problem = |message: String| ImportProblem::new(place.clone(), message);
+    let meta = obj.get("meta").and_then(Value::as_object);
+    let field = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if let Some(hash) = field("sha256") {
+        let actual = sha256_hex(&text);
+        if !hash.eq_ignore_ascii_case(&actual) {
+            problems.push(problem(format!(
+                "meta.sha256 is {hash} but the text's SHA-256 is {actual}: the text changed after the export, so its offsets cannot be trusted"
+            )));
+            return None;
+        }
+    }
+    if let Some(answer) = obj.get("answer").and_then(Value::as_str)
+        && answer != "accept"
+    {
+        problems.push(problem(format!(
+            "Prodigy's answer is {answer:?}; only accepted examples are imported"
+        )));
+        return None;
+    }
+    if let Some(unit) = field("offsets")
+        && unit != super::OFFSETS
+    {
+        problems.push(problem(format!(
+            "meta.offsets says {unit:?}; this reader takes offsets in {:?}",
+            super::OFFSETS
+        )));
+        return None;
+    }
+
+    let mut kinds: HashMap<String, EntityKind> = HashMap::new();
+    for (i, v) in list(&place, obj, "entities", problems).iter().enumerate() {
+        match InEnt::deserialize(v) {
+            Ok(e) => {
+                if let Some(kind) = e.kind {
+                    kinds.insert(e.name.trim().to_lowercase(), kind);
+                }
+            }
+            Err(e) => problems.push(problem(format!(
+                "entity {}: {}; expected {{\"name\", \"kind\"}}",
+                i + 1,
+                why(&e)
+            ))),
+        }
+    }
+
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut found = Vec::new();
+    for (i, v) in list(&place, obj, "spans", problems).iter().enumerate() {
+        let n = i + 1;
+        let s = match InSpan::deserialize(v) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(problem(format!(
+                    "span {n}: {}; expected {{\"start\", \"end\", \"label\"}} with offsets in code points",
+                    why(&e)
+                )));
+                continue;
+            }
+        };
+        let key =
+            s.id.as_ref()
+                .and_then(key_of)
+                .unwrap_or_else(|| format!("#{n}"));
+        found.push(Found {
+            start: s.start,
+            end: s.end,
+            label: s.label.clone(),
+            token_end: s.token_end,
+            key: key.clone(),
+        });
+        if let Some(group) = by_key.get(&key).and_then(|&g| groups.get_mut(g)) {
+            if group.annotation.label != s.label {
+                problems.push(problem(format!(
+                    "span {n}: annotation {key} is labelled {:?} by an earlier span and {:?} here",
+                    group.annotation.label, s.label
+                )));
+                continue;
+            }
+            group.parts.push((s.start, s.end, s.text));
+            continue;
+        }
+        let entity = s
+            .entity
+            .filter(|e| !e.trim().is_empty())
+            .map(|name| InEntity {
+                kind: kinds.get(&name.trim().to_lowercase()).copied(),
+                name,
+            });
+        by_key.insert(key.clone(), groups.len());
+        groups.push(Group {
+            annotation: InAnnotation {
+                key,
+                place: place.clone(),
+                label: s.label,
+                fragments: Vec::new(),
+                quote: None,
+                annotator: s.annotator,
+                entity,
+                note: s.note.unwrap_or_default(),
+                status: s.status,
+            },
+            parts: vec![(s.start, s.end, s.text)],
+        });
+    }
+
+    let mut relations = Vec::new();
+    for (i, v) in list(&place, obj, "relations", problems).iter().enumerate() {
+        let n = i + 1;
+        let r = match InRel::deserialize(v) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(format!(
+                    "relation {n}: {}; expected {{\"label\", \"from\", \"to\"}} or {{\"label\", \"head_span\", \"child_span\"}}",
+                    why(&e)
+                )));
+                continue;
+            }
+        };
+        let ends = (
+            end(
+                r.from.as_ref(),
+                r.head_span.as_ref(),
+                r.head,
+                &found,
+                "from",
+                "head",
+            ),
+            end(
+                r.to.as_ref(),
+                r.child_span.as_ref(),
+                r.child,
+                &found,
+                "to",
+                "child",
+            ),
+        );
+        let (from, to) = match ends {
+            (Ok(f), Ok(t)) => (f, t),
+            (Err(m), _) | (_, Err(m)) => {
+                problems.push(problem(format!("relation {n} ({}): {m}", r.label)));
+                continue;
+            }
+        };
+        let annotator = by_key
+            .get(&from)
+            .and_then(|&g| groups.get(g))
+            .and_then(|g| g.annotation.annotator.clone());
+        relations.push(InRelation {
+            place: place.clone(),
+            kind: r.label,
+            from,
+            to,
+            annotator,
+        });
+    }
+
+    let annotations = groups
+        .into_iter()
+        .map(|mut g| {
+            g.parts.sort_by_key(|p| (p.0, p.1));
+            g.annotation.fragments = g.parts.iter().map(|p| (p.0, p.1)).collect();
+            g.annotation.quote = g
+                .parts
+                .iter()
+                .map(|p| p.2.as_deref())
+                .collect::<Option<Vec<&str>>>()
+                .map(|texts| texts.join(" "));
+            g.annotation
+        })
+        .collect();
+
+    Some(InDoc {
+        meta: DocumentMeta {
+            title: field("title").unwrap_or_default(),
+            source: field("source"),
+            author: field("author"),
+            published: field("published"),
+            url: field("url"),
+            status: Default::default(),
+        },
+        place,
+        text,
+        sha256: None,
+        unit: OffsetUnit::CodePoints,
+        annotations,
+        relations,
+    })
+}
+
+/// The key of the annotation a relation end names: by its id, else by its span, else by the
+/// span's last token.
+fn end(
+    id: Option<&Value>,
+    span: Option<&InRef>,
+    token: Option<usize>,
+    found: &[Found],
+    id_field: &str,
+    token_field: &str,
+) -> Result<String, String> {
+    if let Some(id) = id {
+        return key_of(id)
+            .ok_or_else(|| format!("{id_field:?} should be an annotation id (text or number)"));
+    }
+    if let Some(s) = span {
+        return found
+            .iter()
+            .find(|f| {
+                f.start == s.start
+                    && f.end == s.end
+                    && s.label.as_ref().is_none_or(|l| *l == f.label)
+            })
+            .map(|f| f.key.clone())
+            .ok_or_else(|| {
+                format!(
+                    "{token_field}_span {}–{} matches no span of the line",
+                    s.start, s.end
+                )
+            });
+    }
+    if let Some(t) = token {
+        return found
+            .iter()
+            .find(|f| f.token_end == Some(t))
+            .map(|f| f.key.clone())
+            .ok_or_else(|| format!("{token_field} token {t} ends no span of the line"));
+    }
+    Err(format!(
+        "expected {id_field:?} (an annotation id) or {token_field}_span"
+    ))
+}
