@@ -278,3 +278,174 @@ fn usage_errors_exit_2() {
         2
     );
 }
+
+#[test]
+fn export_writes_jsonl_and_says_what_it_wrote() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let out = dir.run(&["export", "p.ron", "--format", "jsonl", "-o", "out.jsonl"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(
+        report.starts_with("jsonl: 2 documents, 143 annotations"),
+        "{report}"
+    );
+    assert!(report.contains("offsets in code points"), "{report}");
+    let jsonl = String::from_utf8(read(&dir.path("out.jsonl"))).unwrap();
+    assert_eq!(jsonl.lines().count(), 2);
+    for line in jsonl.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text: Vec<char> = v["text"].as_str().unwrap().chars().collect();
+        for s in v["spans"].as_array().unwrap() {
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            let slice: String = text[a..b].iter().collect();
+            assert_eq!(slice, s["text"].as_str().unwrap());
+        }
+    }
+    // JSON report on request.
+    let out = dir.run(&[
+        "export", "p.ron", "-f", "doccano", "-o", "d.jsonl", "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["format"], "doccano");
+    assert_eq!(v["fields_not_carried"]["entity"], 97);
+}
+
+#[test]
+fn export_with_several_layers_asks_which_and_writes_nothing() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let line = serde_json::json!({"text": "Paris said yes.", "spans": [{"start": 0, "end": 5, "label": "actor"}]});
+    dir.write("in.jsonl", format!("{line}\n"));
+    let out = dir.run(&[
+        "import",
+        "p.ron",
+        "-f",
+        "jsonl",
+        "in.jsonl",
+        "--annotator",
+        "ben",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = dir.run(&["export", "p.ron", "-f", "conll", "-o", "out.conll"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("several annotator layers (analyst, ben)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--annotator"));
+    assert!(!dir.path("out.conll").exists());
+    let out = dir.run(&[
+        "export",
+        "p.ron",
+        "-f",
+        "jsonl",
+        "-o",
+        "ben.jsonl",
+        "--annotator",
+        "ben",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 annotations"), "{}", stdout(&out));
+}
+
+#[test]
+fn import_is_all_or_nothing_unless_told_to_skip() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let before = read(&dir.path("p.ron"));
+    let good = serde_json::json!({"text": "Zoé 👩‍👩‍👧 said yes.", "spans": [{"start": 0, "end": 3, "label": "actor"}]});
+    let bad =
+        serde_json::json!({"text": "Short.", "spans": [{"start": 0, "end": 60, "label": "actor"}]});
+    dir.write("in.jsonl", format!("{good}\n{bad}\nnot json\n"));
+    let out = dir.run(&["import", "p.ron", "--format", "jsonl", "in.jsonl"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(err.contains("nothing imported: 2 problems"), "{err}");
+    assert!(err.contains("in.jsonl:2:"), "{err}");
+    assert!(err.contains("in.jsonl:3:"), "{err}");
+    assert_eq!(
+        read(&dir.path("p.ron")),
+        before,
+        "the project file is untouched"
+    );
+
+    let out = dir.run(&[
+        "import",
+        "p.ron",
+        "-f",
+        "jsonl",
+        "in.jsonl",
+        "--skip-invalid",
+        "--annotator",
+        "cleo",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains("1 annotations and 0 relations into cleo"),
+        "{report}"
+    );
+    assert!(report.contains("2 problems skipped"), "{report}");
+    assert!(dir.path("p.ron.bak").exists());
+    let stats = dir.run(&["stats", "p.ron", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+    assert_eq!(v["annotations_per_annotator"]["cleo"], 1);
+    assert_eq!(v["documents"], 4, "both texts come in; only the bad span is skipped");
+
+    // The same input again adds nothing and leaves the file as it is.
+    let saved = read(&dir.path("p.ron"));
+    let out = dir.run(&[
+        "import",
+        "p.ron",
+        "-f",
+        "jsonl",
+        "in.jsonl",
+        "--skip-invalid",
+        "--annotator",
+        "cleo",
+    ]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("nothing new"), "{}", stdout(&out));
+    assert_eq!(read(&dir.path("p.ron")), saved);
+}
+
+#[test]
+fn export_and_import_name_a_missing_input() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let out = dir.run(&["import", "p.ron", "-f", "brat", "nowhere"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("nowhere: no such file or folder"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dir.run(&[
+        "export",
+        "p.ron",
+        "-f",
+        "csv",
+        "-o",
+        "x.csv",
+        "--annotator",
+        "nobody",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("no annotator layer \"nobody\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = dir.run(&["import", "p.ron", "-f", "csv", "x.csv"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("csv cannot be imported"),
+        "{}",
+        stderr(&out)
+    );
+}

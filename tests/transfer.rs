@@ -1,0 +1,174 @@
+//! The Export and Import windows driven like an analyst would, through scripted file dialogs;
+//! then the files on disk and the project state checked.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::{Project, TagId};
+use marginalia::ui::{MarginaliaApp, Prefs, ScriptedDialogs};
+
+const MARKED: &str = "[claim|[actor|Macron] 🇫🇷 said talks could start] [condition|if [actor|Xi] \
+                      agreed].\n\nZoe\u{301} 你好 [actor|Zoe\u{301}] agreed.";
+
+fn app(dialogs: &ScriptedDialogs) -> MarginaliaApp {
+    let project =
+        marginalia::model::project_from_marked(MARKED, "ana", jiff::Timestamp::UNIX_EPOCH)
+            .unwrap()
+            .0;
+    MarginaliaApp::new(project, None)
+        .with_prefs(Prefs {
+            annotator: "tester".into(),
+            ..Prefs::default()
+        })
+        .with_dialogs(Box::new(dialogs.clone()))
+}
+
+fn harness(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+/// Opens a combo box by its label and picks an entry.
+fn choose(h: &mut Harness<'static, MarginaliaApp>, combo: &str, entry: &str) {
+    h.get_by_label(combo).click();
+    h.run();
+    h.get_by_label(entry).click();
+    h.run();
+}
+
+#[test]
+fn the_export_window_writes_the_file_and_reports_what_conll_cannot_carry() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(app(&dialogs));
+    key(&mut h, Modifiers::COMMAND, Key::E);
+    choose(&mut h, "Format", "conll");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.conll");
+    dialogs.answer(vec![out.clone()]);
+    h.get_by_label("Export…").click();
+    // The export runs on a worker thread; the window polls it.
+    for _ in 0..200 {
+        h.step();
+        if h.query_by_label_contains("not carried by conll").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(h.query_by_label_contains("not carried by conll").is_some());
+    let conll = std::fs::read_to_string(&out).unwrap();
+    assert!(conll.starts_with("-DOCSTART-"), "{conll}");
+    assert!(
+        conll.contains("Zoe\u{301} "),
+        "the combining accent survives: {conll}"
+    );
+    // The two actors nested in the claim and the condition are listed, by id, with why.
+    assert_eq!(h.query_all_by_label_contains("overlaps").count(), 2);
+    assert_eq!(dialogs.pending(), 0);
+}
+
+#[test]
+fn the_import_window_previews_new_tags_and_imports_as_one_undo_step() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(app(&dialogs));
+    let text = h.state().project().documents[0].text.clone();
+    let start = text.find("Zoe\u{301} 你好").unwrap();
+    let start_chars = text[..start].chars().count();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("colleague.jsonl");
+    let line = serde_json::json!({
+        "text": text,
+        "spans": [{"start": start_chars, "end": start_chars + 4, "label": "Location"}],
+    });
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let before: Project = h.state().project().clone();
+
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    choose(&mut h, "Format", "jsonl");
+    h.get_by_label("Into layer").click();
+    h.run();
+    h.get_by_label("Into layer").type_text("ben");
+    h.run();
+    dialogs.answer(vec![file]);
+    h.get_by_label("Choose files…").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("will be added: location")
+            .is_some(),
+        "the window asks before adding a tag type"
+    );
+    assert_eq!(
+        h.state().project(),
+        &before,
+        "nothing changes before confirming"
+    );
+
+    h.get_by_label("Import").click();
+    h.run();
+    let p = h.state().project();
+    let added: Vec<_> = p
+        .annotations
+        .values()
+        .filter(|a| a.annotator == "ben")
+        .collect();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].quote, "Zoe\u{301}");
+    assert_eq!(added[0].tag, TagId("location".into()));
+    assert!(p.schema.tag(&TagId("location".into())).is_some());
+
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(
+        h.state().project(),
+        &before,
+        "one Ctrl+Z undoes the whole import"
+    );
+}
+
+#[test]
+fn the_import_window_lists_problems_and_imports_the_rest_only_when_asked() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(app(&dialogs));
+    let text = h.state().project().documents[0].text.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.jsonl");
+    let good =
+        serde_json::json!({"text": text, "spans": [{"start": 0, "end": 6, "label": "actor"}]});
+    std::fs::write(&file, format!("{good}\nthis is not json\n")).unwrap();
+    let before: Project = h.state().project().clone();
+
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    choose(&mut h, "Format", "jsonl");
+    dialogs.answer(vec![file]);
+    h.get_by_label("Choose files…").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("mixed.jsonl:2").is_some(),
+        "the problem names file and line"
+    );
+    assert!(h.query_by_label("Import").is_none());
+    assert_eq!(h.state().project(), &before);
+
+    h.get_by_label("Skip invalid items and import the rest")
+        .click();
+    h.run();
+    h.get_by_label("Import").click();
+    h.run();
+    assert_eq!(
+        h.state().project().annotations.len(),
+        before.annotations.len() + 1,
+        "the valid line came in"
+    );
+}
