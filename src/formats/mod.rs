@@ -10,6 +10,7 @@
 //! or nothing unless problems may be skipped.
 
 mod conll;
+mod csv;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod incoming;
@@ -276,6 +277,7 @@ pub fn export(
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
         Format::Conll => conll::export(&sel, &mut step)?,
+        Format::Csv => csv::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
