@@ -395,7 +395,10 @@ fn import_is_all_or_nothing_unless_told_to_skip() {
     let stats = dir.run(&["stats", "p.ron", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
     assert_eq!(v["annotations_per_annotator"]["cleo"], 1);
-    assert_eq!(v["documents"], 4, "both texts come in; only the bad span is skipped");
+    assert_eq!(
+        v["documents"], 4,
+        "both texts come in; only the bad span is skipped"
+    );
 
     // The same input again adds nothing and leaves the file as it is.
     let saved = read(&dir.path("p.ron"));

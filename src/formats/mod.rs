@@ -9,6 +9,8 @@
 //! by file and line) and [`plan_import`] turns that into one [`Edit`](crate::model::Edit): all
 //! or nothing unless problems may be skipped.
 
+mod conll;
+mod csv;
 mod doccano;
 #[cfg(test)]
 pub(crate) mod fixture;
@@ -278,6 +280,8 @@ pub fn export(
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
         Format::Jsonl => jsonl::export(&sel, &mut step)?,
         Format::Doccano => doccano::export(&sel, &mut step)?,
+        Format::Conll => conll::export(&sel, &mut step)?,
+        Format::Csv => csv::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -293,6 +297,7 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
         Format::Jsonl => Ok(jsonl::read(inputs)),
         Format::Doccano => Ok(doccano::read(inputs)),
+        Format::Conll => Ok(conll::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))

@@ -1,0 +1,294 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::formats::{
+    ExportOptions, Format, ImportOptions, LayerChoice, Loss, fixture, plan_import,
+};
+use crate::model::{Project, project_from_marked};
+
+fn export_layer(p: &Project, layer: &str) -> crate::formats::Export {
+    let options = ExportOptions {
+        layer: LayerChoice::One(layer.into()),
+        documents: None,
+    };
+    crate::formats::export(p, Format::Conll, &options, &mut |_, _| {}).expect("exports")
+}
+
+fn marked(text: &str) -> Project {
+    project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .expect("marked")
+        .0
+}
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        annotator: None,
+        fallback_annotator: "ana".into(),
+        skip_invalid: false,
+        now: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
+/// Writes `text` as `name` in a fresh folder and reads it back.
+fn read_str(name: &str, text: &str) -> (tempfile::TempDir, PathBuf, Incoming) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("written");
+    let incoming = read(std::slice::from_ref(&path));
+    (dir, path, incoming)
+}
+
+/// Each span read, as (label, quote).
+fn spans_of(doc: &InDoc) -> Vec<(String, String)> {
+    doc.annotations
+        .iter()
+        .map(|a| (a.label.clone(), a.quote.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn the_fixture_exports_as_the_golden_file() {
+    let export = export_layer(&fixture::project(), "ana");
+    assert_eq!(export.files.len(), 1);
+    assert_eq!(export.files[0].place, OutPlace::Main);
+    fixture::golden("conll/fixture_ana.conll", &export.files[0].text);
+}
+
+#[test]
+fn the_report_lists_exactly_what_bio_cannot_hold() {
+    let report = export_layer(&fixture::project(), "ana").report;
+    let lost: Vec<(&str, &str, &LossKind)> = report
+        .not_carried
+        .iter()
+        .map(|l: &Loss| (l.doc.as_str(), l.id.as_str(), &l.kind))
+        .collect();
+    let why = "CoNLL has no relations";
+    assert_eq!(
+        lost,
+        [
+            (
+                "d1",
+                "a-china",
+                &LossKind::Overlap {
+                    with: "a-cond".into()
+                }
+            ),
+            ("d1", "a-talks", &LossKind::Discontinuous { fragments: 2 }),
+            ("d1", "r-cond", &LossKind::Relation { why }),
+            ("d1", "r-said", &LossKind::Relation { why }),
+            ("d1", "r-xi", &LossKind::Relation { why }),
+        ]
+    );
+    assert_eq!(
+        report.fields_not_carried,
+        [("entity", 2), ("note", 1), ("status", 1)].into()
+    );
+    assert_eq!(
+        (report.documents, report.annotations, report.relations),
+        (2, 8, 0)
+    );
+    assert_eq!(report.layers, ["ana"]);
+}
+
+#[test]
+fn export_read_import_export_gives_the_same_text() {
+    let mut first = export_layer(&fixture::project(), "ana");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("fixture.conll");
+    crate::formats::write(&out, &mut first).expect("written");
+    let incoming = crate::formats::read(Format::Conll, std::slice::from_ref(&out)).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    assert_eq!(incoming.documents.len(), 2);
+    assert_eq!(incoming.documents[0].meta.title, "fixture 1");
+    let mut p = Project::new("x");
+    let plan = plan_import(&p, incoming, &options()).expect("imports");
+    assert_eq!(plan.report.annotations, 8);
+    plan.edit.apply(&mut p).expect("applies");
+    assert_eq!(
+        p.documents[1].text,
+        "Second article .\nPutin spoke on Monday ."
+    );
+    let again = export_layer(&p, "ana");
+    assert_eq!(again.files[0].text, first.files[0].text);
+    assert!(again.report.not_carried.is_empty());
+}
+
+#[test]
+fn the_reader_rebuilds_text_and_spans() {
+    let (_dir, path, incoming) = read_str(
+        "news.conll",
+        "-DOCSTART- -X- -X- O\n\nMacron NNP B-NP B-actor\nsaid VBD B-VP O\n\n\
+         talks NNS B-NP B-claim\nresume VBP B-VP I-claim\n",
+    );
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let [doc] = incoming.documents.as_slice() else {
+        panic!("one document: {:?}", incoming.documents);
+    };
+    assert_eq!(doc.text, "Macron said\ntalks resume");
+    assert_eq!(doc.meta.title, "news");
+    let offsets: Vec<Vec<(usize, usize)>> = doc
+        .annotations
+        .iter()
+        .map(|a| a.fragments.clone())
+        .collect();
+    assert_eq!(offsets, [vec![(0, 6)], vec![(12, 24)]]);
+    assert_eq!(doc.annotations[1].place, Place::line(path, 6));
+}
+
+#[test]
+fn iob1_iobes_bilou_and_two_columns_are_read() {
+    let (_dir, _, incoming) = read_str(
+        "schemes.txt",
+        // IOB1: I- starts a span, B- only splits two of one type.
+        "New I-LOC\nYork I-LOC\nParis B-LOC\nsaid O\n\n\
+         Emmanuel B-PER\nMacron E-PER\nXi S-PER\nand O\nLi U-PER\n\n\
+         Olaf B-PER\nScholz L-PER\nspoke O\nthen I-PER\n",
+    );
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let spans = spans_of(&incoming.documents[0]);
+    let want = [
+        ("LOC", "New York"),
+        ("LOC", "Paris"),
+        ("PER", "Emmanuel Macron"),
+        ("PER", "Xi"),
+        ("PER", "Li"),
+        ("PER", "Olaf Scholz"),
+        ("PER", "then"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(l, q)| (l.to_string(), q.to_string()))
+        .collect();
+    assert_eq!(spans, want);
+}
+
+#[test]
+fn an_inside_of_another_type_starts_a_new_span_as_seqeval_does() {
+    let (_dir, _, incoming) = read_str("x.conll", "a B-actor\nb I-claim\nc I-claim\nd E-actor\n");
+    let spans = spans_of(&incoming.documents[0]);
+    let want: Vec<(String, String)> = [("actor", "a"), ("claim", "b c"), ("actor", "d")]
+        .iter()
+        .map(|(l, q)| (l.to_string(), q.to_string()))
+        .collect();
+    assert_eq!(spans, want);
+}
+
+#[test]
+fn bad_lines_are_problems_with_file_and_line() {
+    let (_dir, path, incoming) = read_str(
+        "bad.conll",
+        "-DOCSTART- -X- O O\n\nMacron -X- O B-actor\nsaid -X- O X-claim\nlonely\n\
+         talks -X- O B-\nok -X- O o\n",
+    );
+    let problems: Vec<(Option<usize>, bool)> = incoming
+        .problems
+        .iter()
+        .map(|p| (p.place.line, p.place.file == path))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (Some(4), true),
+            (Some(5), true),
+            (Some(6), true),
+            (Some(7), true)
+        ]
+    );
+    assert!(incoming.problems[0].message.contains("\"X-claim\""));
+    assert!(
+        incoming.problems[1]
+            .message
+            .contains("found only \"lonely\"")
+    );
+    assert!(
+        incoming.problems[0]
+            .to_string()
+            .starts_with(&format!("{}:4:", path.display()))
+    );
+    // The rest is still read, so --skip-invalid imports it.
+    assert_eq!(incoming.documents[0].text, "Macron said lonely talks ok");
+    assert_eq!(spans_of(&incoming.documents[0]).len(), 1);
+    let failure =
+        plan_import(&Project::new("x"), incoming.clone(), &options()).expect_err("refused");
+    assert_eq!(failure.problems.len(), 4);
+    let skip = ImportOptions {
+        skip_invalid: true,
+        ..options()
+    };
+    let plan = plan_import(&Project::new("x"), incoming, &skip).expect("skips");
+    assert_eq!(plan.report.annotations, 1);
+}
+
+#[test]
+fn empty_and_missing_input_is_a_problem_not_a_panic() {
+    let (_dir, path, incoming) = read_str("empty.conll", "\n\n-DOCSTART- -X- O O\n\n");
+    assert!(incoming.documents.is_empty());
+    assert_eq!(incoming.problems.len(), 1);
+    assert_eq!(incoming.problems[0].place, Place::file(&path));
+    let missing = read(&[path.with_file_name("nope.conll")]);
+    assert_eq!(missing.problems.len(), 1);
+}
+
+#[test]
+fn odd_characters_cannot_break_a_line_or_a_column() {
+    // A lone control character, a space or an ideographic space carrying a combining mark
+    // (one word segment), NEL and a line separator.
+    let mut p = marked("a \u{1c} b \u{301} c \u{3000}\u{301} d\u{85}e\u{2028}[actor|f g]");
+    p.schema.tags[0].id = "public actor".into();
+    for a in p.annotations.values_mut() {
+        a.tag = "public actor".into();
+    }
+    let export = export_layer(&p, "ana");
+    let text = &export.files[0].text;
+    // Python's str.split() also splits at U+001C–U+001F; splitlines() at those and U+0085.
+    let python_split = |c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c);
+    for line in text.split('\n').filter(|l| !l.is_empty()) {
+        assert_eq!(line.split(' ').count(), 4, "{line:?}");
+        let columns = line.split(python_split).filter(|c| !c.is_empty()).count();
+        assert_eq!(columns, 4, "{line:?}");
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+    }
+    assert!(text.contains("f -X- O B-public_actor\ng -X- O I-public_actor\n"));
+    assert_eq!(export.report.fields_not_carried.get(REPLACED), Some(&3));
+}
+
+#[test]
+fn a_span_across_sentences_stays_one() {
+    let p = marked("He said: [claim|Talks begin. They end.] Then he left.");
+    let text = export_layer(&p, "ana").files[0].text.clone();
+    assert!(
+        text.contains(". -X- O I-claim\nThey -X- O I-claim\n"),
+        "{text}"
+    );
+    assert!(text.contains(". -X- O I-claim\n\nThen -X- O O\n"), "{text}");
+    let (_dir, _, incoming) = read_str("s.conll", &text);
+    assert_eq!(
+        spans_of(&incoming.documents[0]),
+        [("claim".to_owned(), "Talks begin . They end .".to_owned())]
+    );
+}
+
+#[test]
+fn a_span_inside_a_word_cuts_it_and_edges_in_white_space_are_counted() {
+    let mut p = marked("[actor|Macron]'s plan and [claim| a deal ]");
+    let export = export_layer(&p, "ana");
+    let text = &export.files[0].text;
+    assert!(
+        text.contains("Macron -X- O B-actor\n's -X- O O\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a -X- O B-claim\ndeal -X- O I-claim\n"),
+        "{text}"
+    );
+    assert_eq!(export.report.fields_not_carried.get(TRIMMED), Some(&1));
+    // A span of white space alone labels no token.
+    let mut blank = p.annotations.values().next().cloned().expect("one");
+    blank.id = "a-blank".into();
+    blank.fragments = vec![crate::model::Fragment::new(ByteOffset(13)..ByteOffset(14))];
+    blank.quote = " ".into();
+    p.annotations.insert(blank.id.clone(), blank);
+    let report = export_layer(&p, "ana").report;
+    assert_eq!(report.not_carried.len(), 1);
+    assert_eq!(report.not_carried[0].kind, LossKind::NoToken);
+}
