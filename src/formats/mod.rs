@@ -9,6 +9,7 @@
 //! by file and line) and [`plan_import`] turns that into one [`Edit`](crate::model::Edit): all
 //! or nothing unless problems may be skipped.
 
+mod brat;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod incoming;
@@ -274,6 +275,7 @@ pub fn export(
     let (files, report) = match format {
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        Format::Brat => brat::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -287,6 +289,7 @@ pub fn export(
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
     match format {
         // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
+        Format::Brat => Ok(brat::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))
