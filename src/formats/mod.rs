@@ -9,6 +9,7 @@
 //! by file and line) and [`plan_import`] turns that into one [`Edit`](crate::model::Edit): all
 //! or nothing unless problems may be skipped.
 
+mod brat;
 mod conll;
 mod csv;
 mod doccano;
@@ -282,6 +283,7 @@ pub fn export(
         Format::Doccano => doccano::export(&sel, &mut step)?,
         Format::Conll => conll::export(&sel, &mut step)?,
         Format::Csv => csv::export(&sel, &mut step)?,
+        Format::Brat => brat::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -298,6 +300,7 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         Format::Jsonl => Ok(jsonl::read(inputs)),
         Format::Doccano => Ok(doccano::read(inputs)),
         Format::Conll => Ok(conll::read(inputs)),
+        Format::Brat => Ok(brat::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))

@@ -73,6 +73,14 @@ pub enum LossKind {
     },
     /// Not written: it covers no whole token, and the format labels tokens.
     NoToken,
+    /// Written with its fragments cut around the line breaks it covers, because the format
+    /// holds no line break inside a span (brat's text field is one line): a reader sees
+    /// `fragments` fragments that leave the line breaks out. With none it covers only line
+    /// breaks and was not written.
+    LineBreak {
+        /// How many fragments were written.
+        fragments: usize,
+    },
     /// A relation not written, with the reason.
     Relation {
         /// Why the relation is missing.
@@ -92,6 +100,12 @@ impl LossKind {
                 format!("discontinuous, written as {fragments} separate spans")
             }
             LossKind::NoToken => "covers no whole token, not written".to_owned(),
+            LossKind::LineBreak { fragments: 0 } => {
+                "covers only line breaks, not written".to_owned()
+            }
+            LossKind::LineBreak { fragments } => {
+                format!("crosses a line break, written as {fragments} fragments around it")
+            }
             LossKind::Relation { why } => format!("relation not written: {why}"),
         }
     }
@@ -103,6 +117,7 @@ impl LossKind {
             LossKind::Discontinuous { .. } => "discontinuous",
             LossKind::Split { .. } => "split",
             LossKind::NoToken => "no whole token",
+            LossKind::LineBreak { .. } => "line breaks",
             LossKind::Relation { .. } => "relations",
         }
     }

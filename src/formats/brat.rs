@@ -1,0 +1,79 @@
+//! brat standoff: a folder with `<doc>.txt` (the text, byte for byte) and `<doc>.ann` (one
+//! annotation per line) per document, plus `annotation.conf`, `visual.conf`, `tools.conf` and
+//! `kb_shortcuts.conf`, so that brat itself can serve the folder.
+//!
+//! Offsets count Unicode code points, as brat (Python) does, with CRLF line ends counted as
+//! two. The lines written:
+//!
+//! - `T3\tclaim 10 15;20 26\ttalks resume`: a span with its fragments; the text field is the
+//!   fragments' texts joined by one space, which is what brat checks on load. brat's text field
+//!   is one line, so a span that covers a line break is written as fragments cut around the
+//!   line breaks (and reported).
+//! - `R1\tsaid_by Arg1:T2 Arg2:T1`: a relation from `Arg1` to `Arg2`.
+//! - `#1\tAnnotatorNotes T1\tline`: a note, one line per line of the note. brat's own viewer
+//!   joins several notes on one annotation with a line break, so this is how brat shows a
+//!   multi-line note; unlike an escape (`\n`), it cannot misread a backslash in a note written
+//!   by someone else. The import joins the lines of one annotation's notes with `\n`.
+//! - `N1\tReference T1 marginalia:e-macron\tEmmanuel Macron`: the actor an annotation mentions,
+//!   by the project's entity id and canonical name (`tools.conf` declares the `marginalia`
+//!   normalization resource).
+//! - `A1\tStatus T1 Accepted`: a review status other than pending.
+//!
+//! The import also reads what brat writes and Marginalia does not: events (`E`) become the
+//! trigger's span plus one relation per argument, named by its role, from the trigger to the
+//! argument; equivalences (`*`) become relations of that type between consecutive members;
+//! attributes other than the status, and references to other resources, are appended to the
+//! annotation's note as a last line of bracketed items (`[Negation] [Confidence=High]
+//! [Reference=Wikipedia:64488]`); notes and attributes on relations go to the note of the
+//! relation's source, naming the relation (`Family → Wilbur Wright: text`).
+
+mod ann;
+mod conf;
+mod read;
+#[cfg(test)]
+mod tests;
+mod write;
+
+pub(crate) use read::read;
+pub(crate) use write::export;
+
+/// The attribute that carries the review status.
+const STATUS: &str = "Status";
+
+/// The normalization resource that names the project's entities.
+const ENTITY_DB: &str = "marginalia";
+
+/// The note type brat shows as the annotator's notes.
+const NOTES: &str = "AnnotatorNotes";
+
+/// Whether brat ends a line at `c`: brat reads `.ann` files line by line with Python's
+/// `splitlines`, which breaks at all of these, so none may appear inside a line written.
+fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r'
+            | '\u{0b}'
+            | '\u{0c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
+/// brat's storage form of a type name: ASCII letters, digits, `_` and `-` kept, anything else
+/// made `_` (what brat's `normalize_to_storage_form` does to a label).
+fn storage_form(name: &str) -> String {
+    name.trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,312 @@
+//! brat's `annotation.conf` and `visual.conf`, read for an import: the types a folder declares
+//! (entity and event types as tags; relation types and event roles as relation types, with the
+//! types they link), their display labels and their colours.
+//!
+//! The syntax follows brat's `projectconfig.py`: `[section]` lines; `#` comments; lines of
+//! hyphens as separators; `<NAME>=value` macros, replaced in the lines after them; a type's
+//! names separated by `|` (the first is the name stored in `.ann` files, a leading `!` marks a
+//! type that only groups others); arguments `ROLE:TYPE|TYPE` separated by commas, with `?`,
+//! `*`, `+` or `{n}` after the role saying how often it may occur.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::formats::incoming::slug;
+use crate::formats::{ImportProblem, InRelationKind, InTag, Place, read_text};
+use crate::model::Rgb;
+
+use super::storage_form;
+
+/// What a folder's configuration files declare. Empty when they are missing.
+#[derive(Debug, Default)]
+pub(super) struct Conf {
+    /// Entity types that may annotate, in order.
+    entities: Vec<String>,
+    /// Event types that may annotate, in order.
+    events: Vec<String>,
+    /// Relation types with the types of their first and second argument (empty: any).
+    relations: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Event roles with the event types that have them and the types they point to.
+    roles: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Type → its first display label (`visual.conf`, `[labels]`).
+    labels: HashMap<String, String>,
+    /// Type → its box colour (`visual.conf`, `[drawing]`, `bgColor`).
+    colors: HashMap<String, Rgb>,
+}
+
+/// One line of a configuration section.
+struct Entry {
+    /// 1-based line number.
+    line: usize,
+    /// The type's name as `.ann` files write it.
+    name: String,
+    /// Its other names (`[labels]` only).
+    labels: Vec<String>,
+    /// Marked `!`: it groups other types and annotates nothing.
+    unused: bool,
+    /// `KEY:VALUE|VALUE` arguments.
+    args: Vec<(String, Vec<String>)>,
+}
+
+impl Conf {
+    /// Reads `annotation.conf` and `visual.conf` in `dir`, those that exist.
+    pub(super) fn read(dir: &Path, problems: &mut Vec<ImportProblem>) -> Conf {
+        let mut conf = Conf::default();
+        let path = dir.join("annotation.conf");
+        if path.is_file()
+            && let Some(text) = read_text(&path, problems)
+        {
+            conf.annotation(&text, &path, problems);
+        }
+        let path = dir.join("visual.conf");
+        if path.is_file()
+            && let Some(text) = read_text(&path, problems)
+        {
+            conf.visual(&text, &path, problems);
+        }
+        conf
+    }
+
+    fn annotation(&mut self, text: &str, file: &Path, problems: &mut Vec<ImportProblem>) {
+        let sections = entries(text, file, problems);
+        let section = |name: &'static str| {
+            sections
+                .iter()
+                .filter(move |(s, _)| s == name)
+                .flat_map(|(_, e)| e)
+        };
+        self.entities = section("entities")
+            .filter(|e| !e.unused)
+            .map(|e| e.name.clone())
+            .collect();
+        self.events = section("events")
+            .filter(|e| !e.unused)
+            .map(|e| e.name.clone())
+            .collect();
+        for e in section("relations") {
+            if e.name == "ENTITY-NESTING" {
+                continue;
+            }
+            let mut args = e.args.iter().filter(|(role, _)| !role.starts_with('<'));
+            let mut types = || args.next().map(|(_, t)| self.expand(t)).unwrap_or_default();
+            let (from, to) = (types(), types());
+            self.relations.push((e.name.clone(), from, to));
+        }
+        for e in section("events") {
+            for (role, types) in e.args.iter().filter(|(role, _)| !role.starts_with('<')) {
+                let role = role_name(role);
+                let to = self.expand(types);
+                match self.roles.iter_mut().find(|(r, _, _)| *r == role) {
+                    Some((_, from, known)) => {
+                        push_new(from, [e.name.clone()]);
+                        push_new(known, to);
+                    }
+                    None => self.roles.push((role, vec![e.name.clone()], to)),
+                }
+            }
+        }
+    }
+
+    fn visual(&mut self, text: &str, file: &Path, problems: &mut Vec<ImportProblem>) {
+        for (section, entries) in entries(text, file, problems) {
+            for e in entries {
+                match section.as_str() {
+                    "labels" => {
+                        if let Some(label) = e.labels.into_iter().next() {
+                            // brat takes the last definition of a type's labels.
+                            self.labels.insert(e.name, label);
+                        }
+                    }
+                    "drawing" => {
+                        let Some((_, values)) = e.args.iter().find(|(k, _)| k == "bgColor") else {
+                            continue;
+                        };
+                        let value = values.join("|");
+                        match color(&value) {
+                            Ok(Some(rgb)) => {
+                                self.colors.insert(e.name, rgb);
+                            }
+                            Ok(None) => {}
+                            Err(()) => problems.push(ImportProblem::new(
+                                Place::line(file, e.line),
+                                format!(
+                                    "{}: bgColor {value:?} is not a colour (expected #rrggbb, #rgb or an HTML colour name)",
+                                    e.name
+                                ),
+                            )),
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// `types` with `<ENTITY>` and `<EVENT>` replaced by the types declared; empty (any type)
+    /// when one of them is `<ANY>`.
+    fn expand(&self, types: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in types {
+            match t.as_str() {
+                "<ANY>" => return Vec::new(),
+                "<ENTITY>" => push_new(&mut out, self.entities.iter().cloned()),
+                "<EVENT>" => push_new(&mut out, self.events.iter().cloned()),
+                other if other.starts_with('<') => {}
+                other => push_new(&mut out, [other.trim_start_matches('!').to_owned()]),
+            }
+        }
+        out
+    }
+
+    /// The name to import type `name` under: its display label when that label is the same
+    /// name written for people (`Merge-org | Merge org`, `said_by | said by`, or a label
+    /// whose storage form is the name), so that tags keep their labels through an export and
+    /// an import; otherwise `name` itself (`GPE | Geo-political entity` stays `GPE`).
+    pub(super) fn display(&self, name: &str) -> String {
+        match self.labels.get(name) {
+            Some(label) if slug(label) == slug(name) || storage_form(label) == name => {
+                label.clone()
+            }
+            _ => name.to_owned(),
+        }
+    }
+
+    /// The tag types (entity then event types, with their colours) and relation types
+    /// (relations, then event roles) declared, by the names they are imported under.
+    pub(super) fn declared(&self) -> (Vec<InTag>, Vec<InRelationKind>) {
+        let tags = self
+            .entities
+            .iter()
+            .chain(&self.events)
+            .map(|t| InTag {
+                name: self.display(t),
+                color: self.colors.get(t).copied(),
+            })
+            .collect();
+        let names = |types: &[String]| types.iter().map(|t| self.display(t)).collect();
+        let kinds = self
+            .relations
+            .iter()
+            .chain(&self.roles)
+            .map(|(name, from, to)| InRelationKind {
+                name: self.display(name),
+                from: names(from),
+                to: names(to),
+            })
+            .collect();
+        (tags, kinds)
+    }
+}
+
+/// An event argument's role without its repetition number (`Org-Arg2` → `Org-Arg`), as brat's
+/// `split_role` reads it: repeated arguments are numbered from the second on.
+pub(super) fn role_name(role: &str) -> String {
+    let role = role.split('{').next().unwrap_or(role);
+    let role = role.trim_end_matches(['?', '*', '+']);
+    let digits = role.len() - role.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let keep = role.len().saturating_sub(digits).max(1).min(role.len());
+    role.get(..keep).unwrap_or(role).to_owned()
+}
+
+fn push_new(list: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for item in items {
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+}
+
+/// A brat colour: `#rrggbb`, `#rgb` or an HTML colour name; `Ok(None)` for no colour
+/// (`transparent`, `none`).
+pub(super) fn color(value: &str) -> Result<Option<Rgb>, ()> {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    if matches!(lower.as_str(), "transparent" | "none" | "<none>") {
+        return Ok(None);
+    }
+    if let Some(hex) = value.strip_prefix('#') {
+        if hex.len() == 3 && hex.is_ascii() {
+            let doubled: String = hex.chars().flat_map(|c| [c, c]).collect();
+            return Rgb::parse(&doubled).map(Some).ok_or(());
+        }
+        return Rgb::parse(hex).map(Some).ok_or(());
+    }
+    cssparser::color::parse_named_color(&lower).map(|(r, g, b)| Some(Rgb(r, g, b)))
+}
+
+/// The entries of every section of a configuration file, in order, by section name.
+fn entries(
+    text: &str,
+    file: &Path,
+    problems: &mut Vec<ImportProblem>,
+) -> Vec<(String, Vec<Entry>)> {
+    let mut sections: Vec<(String, Vec<Entry>)> = Vec::new();
+    let mut macros: Vec<(String, String)> = Vec::new();
+    let mut section = String::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let trimmed = raw.trim();
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            section = name.trim().to_owned();
+            macros.clear();
+            continue;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.chars().all(|c| c == '-') {
+            continue;
+        }
+        if trimmed.starts_with('<')
+            && let Some((name, value)) = trimmed.split_once(">=")
+        {
+            macros.push((format!("{name}>"), value.trim().to_owned()));
+            continue;
+        }
+        let mut expanded = raw.to_owned();
+        for (name, value) in &macros {
+            expanded = expanded.replace(name.as_str(), value);
+        }
+        let expanded = expanded.trim();
+        let entry = if section == "labels" {
+            // Names and labels separated by `|`; labels may hold spaces.
+            let head = expanded.split('\t').next().unwrap_or(expanded);
+            let mut terms = head.split('|').map(str::trim).filter(|t| !t.is_empty());
+            let name = terms.next().unwrap_or_default().to_owned();
+            Entry {
+                line,
+                name,
+                labels: terms.map(str::to_owned).collect(),
+                unused: false,
+                args: Vec::new(),
+            }
+        } else {
+            let (head, rest) = expanded
+                .split_once(char::is_whitespace)
+                .unwrap_or((expanded, ""));
+            let first = head.split('|').next().unwrap_or(head).trim();
+            let mut args = Vec::new();
+            for arg in rest.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                match arg.split_once(':') {
+                    Some((key, types)) => args.push((
+                        key.trim().to_owned(),
+                        types.split('|').map(|t| t.trim().to_owned()).collect(),
+                    )),
+                    None => problems.push(ImportProblem::new(
+                        Place::line(file, line),
+                        format!("[{section}] {first}: expected KEY:VALUE arguments separated by commas, found {arg:?}"),
+                    )),
+                }
+            }
+            Entry {
+                line,
+                name: first.trim_start_matches('!').to_owned(),
+                labels: Vec::new(),
+                unused: first.starts_with('!'),
+                args,
+            }
+        };
+        match sections.last_mut() {
+            Some((s, list)) if *s == section => list.push(entry),
+            _ => sections.push((section.clone(), vec![entry])),
+        }
+    }
+    sections
+}

@@ -1,0 +1,582 @@
+//! Tests of the brat export and import: golden files, brat's own checks on what is written,
+//! round trips through the disk, brat's example corpus, and bad input.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::formats::{
+    Export, ExportOptions, Format, ImportOptions, LayerChoice, LossKind, export, fixture,
+    plan_import, read, write,
+};
+use crate::model::{
+    Annotation, AnnotationId, ByteOffset, DocId, Document, Fragment, Project, Relation, RelationId,
+    ReviewStatus, TagId,
+};
+
+fn export_layer(p: &Project, layer: &str) -> Export {
+    let options = ExportOptions {
+        layer: LayerChoice::One(layer.into()),
+        documents: None,
+    };
+    export(p, Format::Brat, &options, &mut |_, _| {}).expect("export")
+}
+
+fn file<'e>(e: &'e Export, name: &str) -> &'e str {
+    e.files
+        .iter()
+        .find(|f| f.place == crate::formats::OutPlace::Inside(name.into()))
+        .map(|f| f.text.as_str())
+        .unwrap_or_else(|| panic!("no {name} in the export"))
+}
+
+fn options(layer: &str) -> ImportOptions {
+    ImportOptions {
+        annotator: None,
+        fallback_annotator: layer.into(),
+        skip_invalid: false,
+        now: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
+/// Reads `inputs`, requires no problems, and imports into a new project.
+fn import(inputs: &[PathBuf], layer: &str) -> Project {
+    let incoming = read(Format::Brat, inputs).expect("brat reads");
+    assert_eq!(incoming.problems, [], "problems reading {inputs:?}");
+    let mut p = Project::new("x");
+    let plan = plan_import(&p, incoming, &options(layer)).expect("plan");
+    plan.edit.apply(&mut p).expect("applies");
+    p
+}
+
+/// Writes `e` to a temporary folder and imports it into a new project.
+fn through_disk(mut e: Export, layer: &str) -> Project {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("brat");
+    write(&out, &mut e).expect("written");
+    import(&[out], layer)
+}
+
+/// brat's checks (`annotation.py`) on one document: every `T` line's text is the text at its
+/// offsets (code points), its fragments joined by one space; every other line refers to a `T`
+/// that exists. Returns what fails.
+fn brat_errors(txt: &str, ann: &str) -> Vec<String> {
+    let chars: Vec<char> = txt.chars().collect();
+    let mut ts = HashSet::new();
+    let mut errors = Vec::new();
+    for line in ann.lines().filter(|l| l.starts_with('T')) {
+        let parts: Vec<&str> = line.splitn(3, '\t').collect();
+        let [id, data, text] = parts.as_slice() else {
+            errors.push(format!("{line:?}: not three fields"));
+            continue;
+        };
+        let (_, spans) = data.split_once(' ').expect("type and offsets");
+        let mut pieces = Vec::new();
+        for pair in spans.split(';') {
+            let (s, e) = pair.split_once(' ').expect("start end");
+            let (s, e): (usize, usize) = (s.parse().expect("start"), e.parse().expect("end"));
+            pieces.push(
+                chars
+                    .get(s..e)
+                    .expect("in the text")
+                    .iter()
+                    .collect::<String>(),
+            );
+        }
+        if pieces.join(" ") != *text {
+            errors.push(format!("{id}: {text:?} is not {:?}", pieces.join(" ")));
+        }
+        ts.insert((*id).to_owned());
+    }
+    for line in ann.lines().filter(|l| !l.starts_with('T')) {
+        let data = line.split('\t').nth(1).unwrap_or_default();
+        let refs: Vec<&str> = match line.chars().next() {
+            Some('R') => data
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|a| a.split_once(':').map(|(_, t)| t))
+                .collect(),
+            Some('N' | '#' | 'A') => data.split_whitespace().nth(1).into_iter().collect(),
+            _ => vec!["?"],
+        };
+        for r in refs {
+            if !ts.contains(r) {
+                errors.push(format!("{line:?} refers to {r}, which is no T line"));
+            }
+        }
+    }
+    errors
+}
+
+#[test]
+fn the_fixture_exports_as_the_golden_files_say() {
+    let p = fixture::project();
+    let mut steps = Vec::new();
+    let options = ExportOptions {
+        layer: LayerChoice::One("ana".into()),
+        documents: None,
+    };
+    let e = export(&p, Format::Brat, &options, &mut |done, total| {
+        steps.push((done, total))
+    })
+    .expect("export");
+    assert_eq!(steps, [(1, 2), (2, 2)]);
+    for name in [
+        "d1.ann",
+        "d2.ann",
+        "annotation.conf",
+        "visual.conf",
+        "tools.conf",
+        "kb_shortcuts.conf",
+    ] {
+        fixture::golden(&format!("brat/{name}"), file(&e, name));
+    }
+    assert_eq!(file(&e, "d1.txt"), fixture::TEXT, "the text, CRLF kept");
+    assert_eq!(file(&e, "d2.txt"), fixture::TEXT2);
+    assert_eq!(e.files.len(), 8);
+    fixture::golden("brat/report.txt", &e.report.to_text());
+    assert_eq!(
+        (e.report.documents, e.report.annotations, e.report.relations),
+        (2, 10, 3)
+    );
+    assert_eq!(e.report.not_carried, []);
+    assert_eq!(
+        e.report.fields_not_carried,
+        BTreeMap::from([("document title", 2), ("entity kind", 2)])
+    );
+}
+
+#[test]
+fn what_is_written_passes_brats_checks() {
+    let p = fixture::project();
+    for layer in ["ana", "ben"] {
+        let e = export_layer(&p, layer);
+        for doc in ["d1", "d2"] {
+            let errors = brat_errors(
+                file(&e, &format!("{doc}.txt")),
+                file(&e, &format!("{doc}.ann")),
+            );
+            assert_eq!(errors, Vec::<String>::new(), "{layer} {doc}");
+        }
+    }
+    let (p, _) = line_break_project();
+    let e = export_layer(&p, "ana");
+    assert_eq!(
+        brat_errors(file(&e, "d.txt"), file(&e, "d.ann")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn the_fixture_layer_comes_back_from_the_folder() {
+    let p = fixture::project();
+    let back = through_disk(export_layer(&p, "ana"), "ana");
+    assert_eq!(
+        fixture::spans(&back, Some("ana")),
+        fixture::spans(&p, Some("ana"))
+    );
+    assert_eq!(
+        fixture::links(&back, Some("ana")),
+        fixture::links(&p, Some("ana"))
+    );
+    let accepted: Vec<&str> = back
+        .annotations
+        .values()
+        .filter(|a| a.status == ReviewStatus::Accepted)
+        .map(|a| a.quote.as_str())
+        .collect();
+    assert_eq!(accepted, ["Zoe\u{301} Ba\u{301}nh"]);
+    let schema = |p: &Project| -> Vec<(String, String, String)> {
+        p.schema
+            .tags
+            .iter()
+            .map(|t| (t.id.to_string(), t.label.clone(), t.color.to_hex()))
+            .collect()
+    };
+    assert_eq!(schema(&back), schema(&p), "tags, labels and colours");
+}
+
+#[test]
+fn brats_examples_import_without_problems_and_survive_a_round_trip() {
+    let first = import(&[fixture::brat_news()], "brat");
+    assert_eq!(first.documents.len(), 13);
+    assert_eq!(first.annotations.len(), 119, "every T line");
+    assert_eq!(
+        first.relations.len(),
+        63,
+        "R lines, event arguments, equivalences"
+    );
+    let second = through_disk(export_layer(&first, "brat"), "brat");
+    assert_eq!(fixture::spans(&second, None), fixture::spans(&first, None));
+    assert_eq!(fixture::links(&second, None), fixture::links(&first, None));
+    let labels = |p: &Project| -> Vec<(String, String)> {
+        p.schema
+            .tags
+            .iter()
+            .map(|t| (t.id.to_string(), t.label.clone()))
+            .collect()
+    };
+    assert_eq!(labels(&second), labels(&first));
+}
+
+/// The annotation of `doc` (a file stem of brat's examples, all ASCII) that starts at `start`
+/// and covers `quote`.
+fn find<'p>(p: &'p Project, doc: &str, start: usize, quote: &str) -> &'p Annotation {
+    p.annotations
+        .values()
+        .find(|a| {
+            a.doc.as_str() == doc
+                && a.fragments.first().map(|f| f.start.0) == Some(start)
+                && a.quote == quote
+        })
+        .unwrap_or_else(|| panic!("no {quote:?} at {start} in {doc}"))
+}
+
+fn links_from(p: &Project, a: &Annotation) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = p
+        .relations
+        .values()
+        .filter(|r| r.from == a.id)
+        .map(|r| (r.kind.to_string(), p.annotations[&r.to].quote.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn events_equivalences_attributes_references_and_notes_are_all_kept() {
+    let p = import(&[fixture::brat_news()], "brat");
+    // E1 Transfer-money:T3 Giver-Arg:T1 Money-Arg:T2 Beneficiary-Arg:T4 Recipient-Arg:T6,
+    // with A5 Confidence E1 High.
+    let moving = find(&p, "000-introduction", 443, "moving");
+    assert_eq!(moving.tag, TagId("transfer_money".into()));
+    assert_eq!(moving.note, "[Confidence=High]");
+    assert_eq!(
+        links_from(&p, moving),
+        [
+            ("beneficiary_arg".into(), "Raul Salinas de Gortari".into()),
+            ("giver_arg".into(), "Citibank".into()),
+            ("money_arg".into(), "$100 million".into()),
+            ("recipient_arg".into(), "banks".into()),
+        ]
+    );
+    // A3 Mention T5 Nominal, A4 Individual T5, N1 Reference T5 Wikipedia:64488.
+    let former = find(&p, "000-introduction", 511, "former Mexican president");
+    assert_eq!(
+        former.note,
+        "[Mention=Nominal] [Individual] [Reference=Wikipedia:64488]"
+    );
+    let entity = former.entity.as_ref().and_then(|e| p.entities.get(e));
+    assert_eq!(
+        entity.map(|e| e.name.as_str()),
+        Some("Carlos Salinas de Gortari")
+    );
+    assert_eq!(
+        find(&p, "000-introduction", 456, "$100 million").note,
+        "100000000 USD"
+    );
+    // `*\tAlias T3 T4 T5`: Alias between consecutive members.
+    let joanne = find(&p, "060-relation-annotation", 483, "Joanne Rowling");
+    assert_eq!(
+        links_from(&p, joanne),
+        [("alias".into(), "Jo Rowling".into())]
+    );
+    // E2 Merge-org:T3 Org-Arg:T4 Org-Arg2:T5: both arguments are Org-Arg.
+    let merged = find(&p, "080-event-annotation", 303, "merged");
+    assert_eq!(
+        links_from(&p, merged),
+        [
+            ("org_arg".into(), "Google".into()),
+            ("org_arg".into(), "YouTube".into())
+        ]
+    );
+    assert_eq!(
+        p.schema
+            .relation(&"org_arg".into())
+            .map(|r| r.label.as_str()),
+        Some("Org-Arg")
+    );
+    // A note on an event goes to its trigger; a note on a relation to the relation's source.
+    let note_doc = "110-note-annotation";
+    assert_eq!(
+        find(&p, note_doc, 495, "merged").note,
+        "Annotate as one merge event with three participants or two events with two participants each?"
+    );
+    assert_eq!(
+        find(&p, note_doc, 520, "Orville Wright").note,
+        "Family → Wilbur Wright: Should this be marked? It's not explicitly stated."
+    );
+    let tag = |id: &str| {
+        p.schema
+            .tag(&TagId(id.into()))
+            .map(|t| (t.label.as_str(), t.color.to_hex()))
+    };
+    assert_eq!(tag("person"), Some(("Person", "#FF821C".into())));
+    assert_eq!(tag("gpe"), Some(("GPE", "#FFD412".into())));
+    assert_eq!(tag("be_born").map(|t| t.0), Some("Be born"));
+}
+
+/// A project whose document has CRLF line ends, a span across one, a span of only a line
+/// break (with a relation to it) and a note with a CRLF.
+fn line_break_project() -> (Project, String) {
+    let text = "one\r\ntwo three\u{2028}four";
+    let mut p = Project::new("lines");
+    p.documents.push(Document::new("d", "d", text));
+    let at = |s: &str| {
+        let start = text.find(s).expect("in the text");
+        Fragment::new(ByteOffset(start)..ByteOffset(start + s.len()))
+    };
+    for (id, fragment, note) in [
+        ("a", at("one\r\ntwo"), "first\r\nsecond"),
+        ("b", at("\r\n"), ""),
+        ("c", at("three\u{2028}four"), ""),
+    ] {
+        let fragments = vec![fragment];
+        p.annotations.insert(
+            AnnotationId(id.into()),
+            Annotation {
+                id: AnnotationId(id.into()),
+                doc: DocId("d".into()),
+                tag: TagId("claim".into()),
+                quote: crate::model::quote_of(text, &fragments).expect("fits"),
+                fragments,
+                annotator: "ana".into(),
+                entity: None,
+                note: note.into(),
+                status: ReviewStatus::Pending,
+                created: jiff::Timestamp::UNIX_EPOCH,
+                modified: jiff::Timestamp::UNIX_EPOCH,
+            },
+        );
+    }
+    p.relations.insert(
+        RelationId("r".into()),
+        Relation {
+            id: RelationId("r".into()),
+            kind: "conditional_on".into(),
+            from: AnnotationId("a".into()),
+            to: AnnotationId("b".into()),
+            annotator: "ana".into(),
+        },
+    );
+    (p, text.to_owned())
+}
+
+#[test]
+fn a_span_across_a_line_break_is_cut_around_it_and_reported() {
+    let (p, _) = line_break_project();
+    let e = export_layer(&p, "ana");
+    assert_eq!(
+        file(&e, "d.ann"),
+        "T1\tclaim 0 3;5 8\tone two\n\
+         #1\tAnnotatorNotes T1\tfirst\n\
+         #2\tAnnotatorNotes T1\tsecond\n\
+         T2\tclaim 9 14;15 19\tthree four\n"
+    );
+    let kinds: Vec<(&str, &LossKind)> = e
+        .report
+        .not_carried
+        .iter()
+        .map(|l| (l.id.as_str(), &l.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("a", &LossKind::LineBreak { fragments: 2 }),
+            ("b", &LossKind::LineBreak { fragments: 0 }),
+            ("c", &LossKind::LineBreak { fragments: 2 }),
+            (
+                "r",
+                &LossKind::Relation {
+                    why: "an end covers only line breaks and was not written"
+                }
+            ),
+        ]
+    );
+    assert_eq!((e.report.annotations, e.report.relations), (0, 0));
+    assert_eq!(e.report.fields_not_carried.get("note line ends"), Some(&1));
+    assert!(
+        e.report
+            .to_text()
+            .contains("crosses a line break, written as 2 fragments")
+    );
+    let back = through_disk(e, "ana");
+    let notes: Vec<&str> = back.annotations.values().map(|a| a.note.as_str()).collect();
+    assert!(notes.contains(&"first\nsecond"), "{notes:?}");
+}
+
+/// Writes `files` (name, contents) into a new temporary folder.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    }
+    dir
+}
+
+fn lines_of(problems: &[crate::formats::ImportProblem], file: &Path) -> Vec<usize> {
+    problems
+        .iter()
+        .filter(|p| p.place.file == file)
+        .filter_map(|p| p.place.line)
+        .collect()
+}
+
+#[test]
+fn bad_lines_are_problems_by_file_and_line_and_the_rest_is_read() {
+    let dir = folder(&[
+        ("doc.txt", "Alice met Bob.\n"),
+        (
+            "doc.ann",
+            "T1\tPerson 0 5\tAlice\n\
+             T2\tPerson 10 99\tBob\n\
+             T3\tPerson 10 13\tBen\n\
+             R1\tKnows Arg1:T1 Arg2:T9\n\
+             this is not brat\n\
+             X1\tfoo bar\n\
+             T4\tPerson zero five\tAlice\n\
+             A1\tNegation T8\n\
+             E1\tMeet:T1 Who:T1\n\
+             T1\tPerson 0 5\tAlice\n\
+             \n\
+             R2\tKnows Arg1:T1\n\
+             N1\tReference T1 nocolon\tAlice\n",
+        ),
+    ]);
+    let ann = dir.path().join("doc.ann");
+    let incoming = read(Format::Brat, std::slice::from_ref(&ann)).expect("reads");
+    assert_eq!(
+        lines_of(&incoming.problems, &ann),
+        [4, 5, 6, 7, 8, 9, 10, 12, 13]
+    );
+    assert_eq!(incoming.documents.len(), 1);
+    let keys: Vec<&str> = incoming.documents[0]
+        .annotations
+        .iter()
+        .map(|a| a.key.as_str())
+        .collect();
+    assert_eq!(keys, ["T1", "T2", "T3"], "the rest is still read");
+    let failure = plan_import(&Project::new("x"), incoming, &options("ana")).expect_err("refused");
+    assert_eq!(
+        lines_of(&failure.problems, &ann),
+        [4, 5, 6, 7, 8, 9, 10, 12, 13, 2, 3]
+    );
+    let text = failure.to_string();
+    assert!(
+        text.contains(
+            "doc.ann:3: T3: the text at its offsets is \"Bob\", but the file says \"Ben\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("doc.ann:2: T2: span 10–99"), "{text}");
+    assert!(
+        text.contains("doc.ann:4: R1: T9 is not a text-bound annotation"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_text_a_wrong_input_and_a_bad_colour_are_problems() {
+    let dir = folder(&[
+        ("lonely.ann", "T1\tPerson 0 5\tAlice\n"),
+        ("notes.md", "# not brat\n"),
+        ("visual.conf", "[drawing]\nPerson\tbgColor:#12\n"),
+    ]);
+    let incoming = read(
+        Format::Brat,
+        &[dir.path().to_owned(), dir.path().join("notes.md")],
+    )
+    .expect("reads");
+    let places: Vec<String> = incoming
+        .problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}",
+                p.place
+                    .file
+                    .file_name()
+                    .map(|f| f.to_string_lossy())
+                    .unwrap_or_default(),
+                p.place.line.unwrap_or(0)
+            )
+        })
+        .collect();
+    assert_eq!(places, ["notes.md:0", "visual.conf:2", "lonely.ann:0"]);
+}
+
+#[test]
+fn a_byte_order_mark_counted_by_brat_moves_the_offsets() {
+    let dir = folder(&[
+        ("doc.txt", "\u{feff}Alice met Bob."),
+        ("doc.ann", "T1\tPerson 1 6\tAlice\nT2\tPerson 11 14\tBob\n"),
+    ]);
+    let p = import(&[dir.path().join("doc.txt")], "ana");
+    let quotes: Vec<&str> = p.annotations.values().map(|a| a.quote.as_str()).collect();
+    assert_eq!(quotes.len(), 2);
+    assert!(quotes.contains(&"Alice") && quotes.contains(&"Bob"));
+    assert_eq!(p.documents[0].text, "Alice met Bob.");
+}
+
+#[test]
+fn configuration_names_colours_and_roles_read_as_brat_reads_them() {
+    use super::conf::{color, role_name};
+    use crate::model::Rgb;
+    assert_eq!(color("#FF821C"), Ok(Some(Rgb(0xFF, 0x82, 0x1C))));
+    assert_eq!(color("#fc0"), Ok(Some(Rgb(0xFF, 0xCC, 0x00))));
+    assert_eq!(color("LightGreen"), Ok(Some(Rgb(0x90, 0xEE, 0x90))));
+    assert_eq!(color("transparent"), Ok(None));
+    assert_eq!(color("blurple"), Err(()));
+    assert_eq!(role_name("Org-Arg2"), "Org-Arg");
+    assert_eq!(role_name("Theme"), "Theme");
+    assert_eq!(role_name("Arg12"), "Arg");
+    assert_eq!(role_name("7"), "7");
+    let mut problems = Vec::new();
+    let conf = super::conf::Conf::read(&fixture::brat_news(), &mut problems);
+    assert_eq!(problems, []);
+    let (tags, kinds) = conf.declared();
+    let names: Vec<&str> = tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Person",
+            "Organization",
+            "GPE",
+            "Money",
+            "Be born",
+            "Marry",
+            "Divorce",
+            "Die",
+            "Transfer ownership",
+            "Transfer money",
+            "Start org",
+            "Merge org",
+            "End org",
+            "Report"
+        ]
+    );
+    let located = kinds.iter().find(|k| k.name == "Located").expect("Located");
+    assert_eq!(
+        (located.from.as_slice(), located.to.as_slice()),
+        (&["Person".to_owned()][..], &["GPE".to_owned()][..])
+    );
+    let event = kinds
+        .iter()
+        .find(|k| k.name == "Event-Arg")
+        .expect("Event-Arg");
+    assert_eq!(event.from, ["Report"]);
+    assert_eq!(
+        event.to.len(),
+        10,
+        "<EVENT> is every event type: {:?}",
+        event.to
+    );
+    let agent = kinds
+        .iter()
+        .find(|k| k.name == "Agent-Arg")
+        .expect("Agent-Arg");
+    assert_eq!(
+        agent.to,
+        ["Person", "Organization", "GPE"],
+        "the <POG> macro"
+    );
+}

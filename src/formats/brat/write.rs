@@ -1,0 +1,487 @@
+//! The brat export: `.txt` and `.ann` per document, then the configuration files that let
+//! brat serve the folder with the project's types, labels, colours and keys.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::formats::{
+    DocPart, ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets,
+};
+use crate::model::{
+    AnnotationId, ByteOffset, Document, EntityId, EntityKind, Fragment, Project, RelationKindId,
+    ReviewStatus, TagId, TextIndex,
+};
+
+use super::{ENTITY_DB, NOTES, STATUS, is_line_break, storage_form};
+
+/// Builds the brat folder for `sel`; `progress` is told how many documents are done.
+pub(crate) fn export(
+    sel: &Selection<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Vec<OutFile>, Report), ExportError> {
+    let names = Names::new(sel);
+    let mut report = Report::new("brat", Some("code points"), sel.layers.clone());
+    let mut files = Vec::with_capacity(sel.docs.len() * 2 + 4);
+    let mut stems = HashSet::new();
+    let mut entities = BTreeSet::new();
+    for (done, part) in sel.docs.iter().enumerate() {
+        let stem = file_stem(part.doc.id.as_str(), &mut stems);
+        let ann = document(part, sel.project, &names, &mut report, &mut entities);
+        document_fields(part.doc, &stem, &mut report);
+        files.push(OutFile {
+            place: OutPlace::Inside(format!("{stem}.txt")),
+            text: part.doc.text.clone(),
+        });
+        files.push(OutFile {
+            place: OutPlace::Inside(format!("{stem}.ann")),
+            text: ann,
+        });
+        report.documents += 1;
+        progress(done + 1);
+    }
+    for e in entities
+        .iter()
+        .filter_map(|id| sel.project.entities.get(id))
+    {
+        if e.kind != EntityKind::default() {
+            report.field("entity kind");
+        }
+        if !e.aliases.is_empty() {
+            report.field("entity aliases");
+        }
+        if !e.note.is_empty() {
+            report.field("entity note");
+        }
+    }
+    for (name, text) in [
+        ("annotation.conf", annotation_conf(sel.project, &names)),
+        ("visual.conf", visual_conf(sel.project, &names)),
+        ("tools.conf", tools_conf()),
+        ("kb_shortcuts.conf", kb_shortcuts(sel.project, &names)),
+    ] {
+        files.push(OutFile {
+            place: OutPlace::Inside(name.to_owned()),
+            text,
+        });
+    }
+    Ok((files, report))
+}
+
+/// The `.ann` lines of one document: per annotation its `T` line then its `A`, `N` and `#`
+/// lines, then the `R` lines. Counts what was written, and what was not, in `report`.
+fn document(
+    part: &DocPart<'_>,
+    project: &Project,
+    names: &Names,
+    report: &mut Report,
+    entities: &mut BTreeSet<EntityId>,
+) -> String {
+    let text = &part.doc.text;
+    let index = TextIndex::new(text);
+    let mut out = String::new();
+    let mut numbers: HashMap<&AnnotationId, usize> = HashMap::new();
+    let (mut attributes, mut norms, mut notes) = (0, 0, 0);
+    for a in &part.annotations {
+        let pieces = cut_at_line_breaks(text, &a.fragments);
+        if pieces == a.fragments {
+            report.annotations += 1;
+        } else {
+            report.span(
+                a,
+                LossKind::LineBreak {
+                    fragments: pieces.len(),
+                },
+            );
+        }
+        if pieces.is_empty() {
+            continue;
+        }
+        let t = numbers.len() + 1;
+        numbers.insert(&a.id, t);
+        let spans: Vec<String> = pieces
+            .iter()
+            .map(|f| {
+                let (start, end) = offsets(&index, f, OffsetUnit::CodePoints);
+                format!("{start} {end}")
+            })
+            .collect();
+        let quote: Vec<&str> = pieces.iter().filter_map(|f| text.get(f.bytes())).collect();
+        let _ = writeln!(
+            out,
+            "T{t}\t{} {}\t{}",
+            names.tag(&a.tag),
+            spans.join(";"),
+            quote.join(" ")
+        );
+        if let Some(value) = status_value(a.status) {
+            attributes += 1;
+            let _ = writeln!(out, "A{attributes}\t{STATUS} T{t} {value}");
+        }
+        if let Some(id) = &a.entity {
+            match project.entities.get(id) {
+                Some(e) => {
+                    let name = one_line(&e.name);
+                    if name != e.name {
+                        report.field("entity name line breaks");
+                    }
+                    norms += 1;
+                    let _ = writeln!(
+                        out,
+                        "N{norms}\tReference T{t} {ENTITY_DB}:{}\t{name}",
+                        one_token(id.as_str())
+                    );
+                    entities.insert(id.clone());
+                }
+                None => report.field("entity"),
+            }
+        }
+        if !a.note.is_empty() {
+            let (lines, exact) = note_lines(&a.note);
+            if !exact {
+                report.field("note line ends");
+            }
+            for line in lines {
+                notes += 1;
+                let _ = writeln!(out, "#{notes}\t{NOTES} T{t}\t{line}");
+            }
+        }
+    }
+    let mut written = 0;
+    for r in &part.relations {
+        match (numbers.get(&r.from), numbers.get(&r.to)) {
+            (Some(from), Some(to)) => {
+                written += 1;
+                let _ = writeln!(
+                    out,
+                    "R{written}\t{} Arg1:T{from} Arg2:T{to}",
+                    names.kind(&r.kind)
+                );
+                report.relations += 1;
+            }
+            _ => {
+                if let (Some(from), Some(to)) = (
+                    project.annotations.get(&r.from),
+                    project.annotations.get(&r.to),
+                ) {
+                    report.relation(
+                        r,
+                        from,
+                        to,
+                        "an end covers only line breaks and was not written",
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `fragments` with every line break cut out: brat holds no line break inside a `.ann` line.
+/// Line breaks are grapheme clusters of their own, so the pieces stay on grapheme boundaries.
+pub(super) fn cut_at_line_breaks(text: &str, fragments: &[Fragment]) -> Vec<Fragment> {
+    let mut out = Vec::with_capacity(fragments.len());
+    for f in fragments {
+        let Some(slice) = text.get(f.bytes()) else {
+            out.push(*f);
+            continue;
+        };
+        let mut start = f.start.0;
+        for (i, c) in slice.char_indices() {
+            if is_line_break(c) {
+                let at = f.start.0 + i;
+                if at > start {
+                    out.push(Fragment::new(ByteOffset(start)..ByteOffset(at)));
+                }
+                start = at + c.len_utf8();
+            }
+        }
+        if f.end.0 > start {
+            out.push(Fragment::new(ByteOffset(start)..f.end));
+        }
+    }
+    out
+}
+
+/// A note's lines (a CRLF is one line break), and whether every line break was a `\n`, so
+/// that joining the lines with `\n` gives the note back exactly.
+fn note_lines(note: &str) -> (Vec<String>, bool) {
+    let exact = !note.chars().any(|c| is_line_break(c) && c != '\n');
+    let lines = note
+        .replace("\r\n", "\n")
+        .split(is_line_break)
+        .map(str::to_owned)
+        .collect();
+    (lines, exact)
+}
+
+/// `s` with line breaks made spaces, for a field that must stay on its line.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if is_line_break(c) { ' ' } else { c })
+        .collect()
+}
+
+/// `s` as one token without white space, for the id in an `N` line.
+fn one_token(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect();
+    if t.is_empty() { "_".to_owned() } else { t }
+}
+
+/// The value of the status attribute, or `None` for pending (not written).
+fn status_value(status: ReviewStatus) -> Option<&'static str> {
+    match status {
+        ReviewStatus::Pending => None,
+        ReviewStatus::Accepted => Some("Accepted"),
+        ReviewStatus::Rejected => Some("Rejected"),
+    }
+}
+
+/// A file name for document `id`: characters no file system takes made `_`, and distinct from
+/// the names already `taken` (compared without case, for case-insensitive file systems).
+fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
+    let cleaned: String = id
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.');
+    let base = if cleaned.is_empty() {
+        "document"
+    } else {
+        cleaned
+    };
+    let mut stem = base.to_owned();
+    let mut n = 1;
+    while !taken.insert(stem.to_lowercase()) {
+        n += 1;
+        stem = format!("{base}-{n}");
+    }
+    stem
+}
+
+/// Counts the document's metadata, which brat has no place for (the file name is its id).
+fn document_fields(doc: &Document, stem: &str, report: &mut Report) {
+    let meta = &doc.meta;
+    if !meta.title.trim().is_empty() && meta.title != stem {
+        report.field("document title");
+    }
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    for (field, value) in [
+        ("document source", &meta.source),
+        ("document author", &meta.author),
+        ("document date", &meta.published),
+        ("document url", &meta.url),
+    ] {
+        if set(value) {
+            report.field(field);
+        }
+    }
+    if !meta.status.is_empty() {
+        report.field("document status");
+    }
+}
+
+/// The brat type name of every tag and relation type: valid storage forms (ASCII letters,
+/// digits, `_`, `-`), distinct from each other and from brat's reserved names.
+struct Names {
+    /// Tag types in schema order, then tags used but missing from the schema.
+    tags: Vec<(TagId, String)>,
+    /// Relation types likewise.
+    kinds: Vec<(RelationKindId, String)>,
+}
+
+impl Names {
+    fn new(sel: &Selection<'_>) -> Self {
+        let schema = &sel.project.schema;
+        let mut taken: HashSet<String> = ["SPAN_DEFAULT", "ARC_DEFAULT", "ENTITY-NESTING", STATUS]
+            .iter()
+            .map(|s| s.to_lowercase())
+            .collect();
+        let mut tag_ids: Vec<TagId> = schema.tags.iter().map(|t| t.id.clone()).collect();
+        let used: BTreeSet<&TagId> = sel
+            .docs
+            .iter()
+            .flat_map(|d| d.annotations.iter().map(|a| &a.tag))
+            .collect();
+        tag_ids.extend(
+            used.into_iter()
+                .filter(|t| schema.tag(t).is_none())
+                .cloned(),
+        );
+        let mut kind_ids: Vec<RelationKindId> =
+            schema.relations.iter().map(|r| r.id.clone()).collect();
+        let used: BTreeSet<&RelationKindId> = sel
+            .docs
+            .iter()
+            .flat_map(|d| d.relations.iter().map(|r| &r.kind))
+            .collect();
+        kind_ids.extend(
+            used.into_iter()
+                .filter(|k| schema.relation(k).is_none())
+                .cloned(),
+        );
+        let tags = tag_ids
+            .into_iter()
+            .map(|id| {
+                let name = unique_name(id.as_str(), &mut taken);
+                (id, name)
+            })
+            .collect();
+        let kinds = kind_ids
+            .into_iter()
+            .map(|id| {
+                let name = unique_name(id.as_str(), &mut taken);
+                (id, name)
+            })
+            .collect();
+        Names { tags, kinds }
+    }
+
+    fn tag(&self, id: &TagId) -> &str {
+        self.tags
+            .iter()
+            .find(|(t, _)| t == id)
+            .map_or("type", |(_, name)| name.as_str())
+    }
+
+    fn kind(&self, id: &RelationKindId) -> &str {
+        self.kinds
+            .iter()
+            .find(|(k, _)| k == id)
+            .map_or("relation", |(_, name)| name.as_str())
+    }
+}
+
+/// The storage form of `id`, made distinct from the names `taken` with `-2`, `-3` …
+fn unique_name(id: &str, taken: &mut HashSet<String>) -> String {
+    let base = storage_form(id);
+    let base = if base.is_empty() {
+        "type".to_owned()
+    } else {
+        base
+    };
+    let mut name = base.clone();
+    let mut n = 1;
+    while !taken.insert(name.to_lowercase()) {
+        n += 1;
+        name = format!("{base}-{n}");
+    }
+    name
+}
+
+/// A label as brat's `[labels]` section can hold it: no `|`, tab or line break.
+fn label(label: &str, name: &str) -> String {
+    let cleaned: String = label
+        .chars()
+        .map(|c| {
+            if c == '|' || c == '\t' || is_line_break(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        name.to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+fn annotation_conf(project: &Project, names: &Names) -> String {
+    let mut s = String::from(
+        "# brat annotation configuration written by Marginalia: the project's tag types as\n\
+         # entity types, its relation types, and the review status as an attribute.\n\
+         # visual.conf gives their labels and colours.\n\n[entities]\n\n",
+    );
+    for (_, name) in &names.tags {
+        let _ = writeln!(s, "{name}");
+    }
+    s.push_str("\n[relations]\n\n");
+    for (id, name) in &names.kinds {
+        let ends = |tags: &[TagId]| {
+            let named: Vec<&str> = tags
+                .iter()
+                .filter(|t| names.tags.iter().any(|(id, _)| id == *t))
+                .map(|t| names.tag(t))
+                .collect();
+            if named.is_empty() {
+                "<ANY>".to_owned()
+            } else {
+                named.join("|")
+            }
+        };
+        let (from, to) = project
+            .schema
+            .relation(id)
+            .map_or((Vec::new(), Vec::new()), |r| (r.from.clone(), r.to.clone()));
+        let _ = writeln!(s, "{name}\tArg1:{}, Arg2:{}", ends(&from), ends(&to));
+    }
+    let _ = write!(
+        s,
+        "\n[events]\n\n[attributes]\n\n{STATUS}\tArg:<ENTITY>, Value:Accepted|Rejected\n"
+    );
+    s
+}
+
+fn visual_conf(project: &Project, names: &Names) -> String {
+    let mut s = String::from("# brat visual configuration written by Marginalia.\n\n[labels]\n\n");
+    for (id, name) in &names.tags {
+        let shown = project.schema.tag(id).map_or(id.as_str(), |t| &t.label);
+        let _ = writeln!(s, "{name} | {}", label(shown, name));
+    }
+    for (id, name) in &names.kinds {
+        let shown = project
+            .schema
+            .relation(id)
+            .map_or(id.as_str(), |r| &r.label);
+        let _ = writeln!(s, "{name} | {}", label(shown, name));
+    }
+    let _ = write!(s, "{STATUS} | Review status\n\n[drawing]\n\n");
+    for (id, name) in &names.tags {
+        if let Some(color) = project.schema.tag(id).map(|t| t.color) {
+            // Text in white on dark colours, as the article view does.
+            let luma =
+                299 * u32::from(color.0) + 587 * u32::from(color.1) + 114 * u32::from(color.2);
+            let fg = if luma < 128_000 { "white" } else { "black" };
+            let _ = writeln!(s, "{name}\tbgColor:{}, fgColor:{fg}", color.to_hex());
+        }
+    }
+    let _ = writeln!(s, "{STATUS}\tglyph:✓|✗");
+    s
+}
+
+/// brat's tools configuration: every section brat expects, and the normalization resource the
+/// `N` lines name. It has no database or web page; brat shows the entity name from the line.
+fn tools_conf() -> String {
+    format!(
+        "# brat tools configuration written by Marginalia. The normalization resource\n\
+         # \"{ENTITY_DB}\" is the project's actor registry: N lines give an entity's id and name.\n\n\
+         [options]\n\n[search]\n\n[annotators]\n\n[disambiguators]\n\n[normalization]\n\n\
+         {ENTITY_DB}\tDB:<NONE>, <URL>:about:blank\n"
+    )
+}
+
+/// The tag keys that are one letter or digit, as brat's keyboard shortcuts.
+fn kb_shortcuts(project: &Project, names: &Names) -> String {
+    let mut s = String::from("# Keys that apply the tag types, from the project's schema.\n\n");
+    for t in &project.schema.tags {
+        if let Some(key) = t.key.as_deref()
+            && key.chars().count() == 1
+            && key.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            let _ = writeln!(s, "{key}\t{}", names.tag(&t.id));
+        }
+    }
+    s
+}
