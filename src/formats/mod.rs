@@ -14,6 +14,7 @@ pub(crate) mod fixture;
 mod incoming;
 mod report;
 mod select;
+mod summary;
 pub mod tokens;
 
 use std::path::{Path, PathBuf};
@@ -274,6 +275,7 @@ pub fn export(
     let (files, report) = match format {
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        Format::SummaryMd | Format::SummaryHtml => summary::export(&sel, format, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
