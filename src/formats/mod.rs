@@ -12,6 +12,7 @@
 #[cfg(test)]
 pub(crate) mod fixture;
 mod incoming;
+mod network;
 mod report;
 mod select;
 mod summary;
@@ -276,6 +277,8 @@ pub fn export(
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
         Format::SummaryMd | Format::SummaryHtml => summary::export(&sel, format, &mut step)?,
+        Format::Graphml => network::export_graphml(&sel, &mut step)?,
+        Format::NetworkCsv => network::export_csv(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
