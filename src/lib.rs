@@ -2,8 +2,9 @@
 //!
 //! The library holds every behaviour; the binary (`src/main.rs`) only parses arguments and
 //! hands over. Layers, lowest first: [`model`] (pure data and edits), [`store`] (project
-//! files), [`intake`] (reading articles), [`cli`] (the headless commands), and `ui` (the
-//! window, behind the `gui` feature). A layer uses only those below it.
+//! files), [`intake`] (reading articles), [`summary`] (who claims what, for analysts),
+//! [`formats`] (import and export), [`cli`] (the headless commands), and `ui` (the window,
+//! behind the `gui` feature). A layer uses only those below it.
 
 pub mod cli;
 pub mod formats;
@@ -15,5 +16,6 @@ pub mod search;
 pub mod session;
 pub mod stats;
 pub mod store;
+pub mod summary;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -17,8 +17,10 @@ mod doccano;
 pub(crate) mod fixture;
 mod incoming;
 mod jsonl;
+mod network;
 mod report;
 mod select;
+mod summary;
 pub mod tokens;
 
 use std::path::{Path, PathBuf};
@@ -284,6 +286,9 @@ pub fn export(
         Format::Conll => conll::export(&sel, &mut step)?,
         Format::Csv => csv::export(&sel, &mut step)?,
         Format::Brat => brat::export(&sel, &mut step)?,
+        Format::SummaryMd | Format::SummaryHtml => summary::export(&sel, format, &mut step)?,
+        Format::Graphml => network::export_graphml(&sel, &mut step)?,
+        Format::NetworkCsv => network::export_csv(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));

@@ -1,0 +1,353 @@
+//! Computing a [`Summary`] from a project: the rules of the module docs, applied.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::model::{
+    Annotation, AnnotationId, DocId, DocStatus, Document, Project, Relation, TagId,
+};
+
+use super::{
+    ACTOR, Actor, ActorKey, CLAIM, CONDITION, Claim, Condition, DocActor, DocSummary, Mention,
+    Progress, STATUSES, Speaker, Summary, TagCount, UNKNOWN_TAG_COLOR, spelling,
+};
+
+/// A relation between a claim and another annotation, seen from the claim.
+struct Link<'p> {
+    claim: &'p AnnotationId,
+    other: &'p Annotation,
+    relation: &'p Relation,
+}
+
+/// See [`Summary::of`].
+pub(super) fn summarise(project: &Project, layers: &[String], docs: Option<&[DocId]>) -> Summary {
+    let layer_set: HashSet<&str> = layers.iter().map(String::as_str).collect();
+    let wanted: Option<HashSet<&DocId>> = docs.map(|d| d.iter().collect());
+    let chosen: Vec<_> = project
+        .documents
+        .iter()
+        .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
+        .collect();
+    let doc_index: HashMap<&DocId, usize> =
+        chosen.iter().enumerate().map(|(i, d)| (&d.id, i)).collect();
+
+    let mut per_doc: Vec<Vec<&Annotation>> = vec![Vec::new(); chosen.len()];
+    for a in project.annotations.values() {
+        if layer_set.contains(a.annotator.as_str())
+            && let Some(list) = doc_index.get(&a.doc).and_then(|&i| per_doc.get_mut(i))
+        {
+            list.push(a);
+        }
+    }
+    for list in &mut per_doc {
+        list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let taken: HashMap<&AnnotationId, (usize, &Annotation)> = per_doc
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |a| (&a.id, (i, *a))))
+        .collect();
+    let mut doc_relations: Vec<Vec<&Relation>> = vec![Vec::new(); chosen.len()];
+    for r in project.relations.values() {
+        if let (Some(&(i, _)), true) = (taken.get(&r.from), taken.contains_key(&r.to))
+            && let Some(list) = doc_relations.get_mut(i)
+        {
+            list.push(r);
+        }
+    }
+
+    let (speakers, conditions): (Vec<_>, Vec<_>) = doc_relations
+        .iter()
+        .map(|rels| claim_links(rels, &taken))
+        .unzip();
+
+    let actors = group_actors(project, &chosen, &per_doc, &speakers);
+    let actor_index: HashMap<&ActorKey, usize> = actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.key, i))
+        .collect();
+
+    let mut documents = Vec::with_capacity(chosen.len());
+    for (i, doc) in chosen.iter().enumerate() {
+        let anns = per_doc.get(i).map(Vec::as_slice).unwrap_or_default();
+        let rels = doc_relations.get(i).map(Vec::len).unwrap_or_default();
+        let links_s = speakers.get(i).map(Vec::as_slice).unwrap_or_default();
+        let links_c = conditions.get(i).map(Vec::as_slice).unwrap_or_default();
+        documents.push(summarise_doc(
+            project,
+            doc,
+            anns,
+            rels,
+            links_s,
+            links_c,
+            &actor_index,
+        ));
+    }
+
+    let all: Vec<&Annotation> = per_doc.iter().flatten().copied().collect();
+    let all_relations: Vec<&Relation> = doc_relations.iter().flatten().copied().collect();
+    let progress = progress(layers, &chosen, &all, &all_relations);
+    let mut sorted_layers = layers.to_vec();
+    sorted_layers.sort();
+    sorted_layers.dedup();
+
+    Summary {
+        project: project.name.clone(),
+        layers: sorted_layers,
+        actors,
+        tags: tag_counts(project, &all),
+        progress,
+        annotations: all.len(),
+        relations: all_relations.len(),
+        documents,
+    }
+}
+
+/// The relations of one document that link a claim to an actor (speakers, first) or to a
+/// condition (second), in either direction and of any kind.
+fn claim_links<'p>(
+    relations: &[&'p Relation],
+    taken: &HashMap<&AnnotationId, (usize, &'p Annotation)>,
+) -> (Vec<Link<'p>>, Vec<Link<'p>>) {
+    let (mut speakers, mut conditions) = (Vec::new(), Vec::new());
+    for r in relations {
+        let (Some(&(_, from)), Some(&(_, to))) = (taken.get(&r.from), taken.get(&r.to)) else {
+            continue;
+        };
+        let (claim, other) = match (from.tag.as_str(), to.tag.as_str()) {
+            (CLAIM, ACTOR | CONDITION) => (from, to),
+            (ACTOR | CONDITION, CLAIM) => (to, from),
+            _ => continue,
+        };
+        let link = Link {
+            claim: &claim.id,
+            other,
+            relation: r,
+        };
+        if other.tag.as_str() == ACTOR {
+            speakers.push(link);
+        } else {
+            conditions.push(link);
+        }
+    }
+    (speakers, conditions)
+}
+
+/// One row per layer and per other annotator of a taken relation, sorted by name.
+fn progress(
+    layers: &[String],
+    chosen: &[&Document],
+    annotations: &[&Annotation],
+    relations: &[&Relation],
+) -> Vec<Progress> {
+    let mut annotators: BTreeSet<&str> = layers.iter().map(String::as_str).collect();
+    annotators.extend(relations.iter().map(|r| r.annotator.as_str()));
+    annotators
+        .into_iter()
+        .map(|annotator| {
+            let mut documents: BTreeMap<DocStatus, usize> =
+                STATUSES.iter().map(|s| (*s, 0)).collect();
+            for d in chosen {
+                let status = d.meta.status.get(annotator).copied().unwrap_or_default();
+                *documents.entry(status).or_default() += 1;
+            }
+            Progress {
+                annotator: annotator.to_owned(),
+                documents,
+                annotations: annotations
+                    .iter()
+                    .filter(|a| a.annotator == annotator)
+                    .count(),
+                relations: relations
+                    .iter()
+                    .filter(|r| r.annotator == annotator)
+                    .count(),
+            }
+        })
+        .collect()
+}
+
+/// The project-wide actors, sorted: most claims, most mentions, then name (ignoring case).
+fn group_actors(
+    project: &Project,
+    chosen: &[&Document],
+    per_doc: &[Vec<&Annotation>],
+    speakers: &[Vec<Link>],
+) -> Vec<Actor> {
+    #[derive(Default)]
+    struct Acc<'p> {
+        mentions: usize,
+        spellings: BTreeMap<String, usize>,
+        docs: BTreeSet<usize>,
+        claims: BTreeSet<&'p AnnotationId>,
+    }
+    let mut groups: BTreeMap<ActorKey, Acc> = BTreeMap::new();
+    for (i, list) in per_doc.iter().enumerate() {
+        for a in list.iter().filter(|a| a.tag.as_str() == ACTOR) {
+            let acc = groups.entry(ActorKey::of(a)).or_default();
+            acc.mentions += 1;
+            *acc.spellings.entry(spelling(&a.quote)).or_default() += 1;
+            acc.docs.insert(i);
+        }
+    }
+    for link in speakers.iter().flatten() {
+        if let Some(acc) = groups.get_mut(&ActorKey::of(link.other)) {
+            acc.claims.insert(link.claim);
+        }
+    }
+    let mut actors: Vec<Actor> = groups
+        .into_iter()
+        .map(|(key, acc)| {
+            let entity = match &key {
+                ActorKey::Entity(e) => Some(project.entities.get(e)),
+                ActorKey::Name(_) => None,
+            };
+            let most_used = acc
+                .spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default();
+            let name = match (&key, &entity) {
+                (_, Some(Some(e))) => e.name.clone(),
+                (ActorKey::Entity(id), _) => id.to_string(),
+                (ActorKey::Name(_), _) => most_used,
+            };
+            Actor {
+                kind: entity.flatten().map(|e| e.kind),
+                name,
+                mentions: acc.mentions,
+                claims: acc.claims.len(),
+                spellings: acc.spellings.into_keys().collect(),
+                documents: acc
+                    .docs
+                    .iter()
+                    .filter_map(|&i| chosen.get(i).map(|d| d.id.clone()))
+                    .collect(),
+                key,
+            }
+        })
+        .collect();
+    actors.sort_by(|a, b| {
+        b.claims
+            .cmp(&a.claims)
+            .then(b.mentions.cmp(&a.mentions))
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    actors
+}
+
+/// One article's actors, claims and unattached conditions.
+fn summarise_doc(
+    project: &Project,
+    doc: &Document,
+    annotations: &[&Annotation],
+    relations: usize,
+    speakers: &[Link],
+    conditions: &[Link],
+    actor_index: &HashMap<&ActorKey, usize>,
+) -> DocSummary {
+    let position: HashMap<&AnnotationId, usize> = annotations
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.id, i))
+        .collect();
+    let at = |a: &Annotation| position.get(&a.id).copied().unwrap_or(usize::MAX);
+
+    let mut actors: Vec<DocActor> = Vec::new();
+    for a in annotations.iter().filter(|a| a.tag.as_str() == ACTOR) {
+        let Some(&actor) = actor_index.get(&ActorKey::of(a)) else {
+            continue;
+        };
+        match actors.iter_mut().find(|d| d.actor == actor) {
+            Some(d) => d.mentions += 1,
+            None => actors.push(DocActor {
+                actor,
+                mentions: 1,
+                claims: 0,
+            }),
+        }
+    }
+
+    let mut claims = Vec::new();
+    for a in annotations.iter().filter(|a| a.tag.as_str() == CLAIM) {
+        let mut said: Vec<&Link> = speakers.iter().filter(|l| l.claim == &a.id).collect();
+        said.sort_by_key(|l| (at(l.other), &l.relation.id));
+        let mut cond: Vec<&Link> = conditions.iter().filter(|l| l.claim == &a.id).collect();
+        cond.sort_by_key(|l| (at(l.other), &l.relation.id));
+        let speakers: Vec<Speaker> = said
+            .iter()
+            .filter_map(|l| {
+                Some(Speaker {
+                    actor: *actor_index.get(&ActorKey::of(l.other))?,
+                    mention: Mention::of(l.other),
+                    relation: l.relation.id.clone(),
+                    kind: l.relation.kind.clone(),
+                })
+            })
+            .collect();
+        let distinct: BTreeSet<usize> = speakers.iter().map(|s| s.actor).collect();
+        for d in actors.iter_mut().filter(|d| distinct.contains(&d.actor)) {
+            d.claims += 1;
+        }
+        claims.push(Claim {
+            mention: Mention::of(a),
+            speakers,
+            conditions: cond
+                .iter()
+                .map(|l| Condition {
+                    mention: Mention::of(l.other),
+                    relation: l.relation.id.clone(),
+                    kind: l.relation.kind.clone(),
+                })
+                .collect(),
+        });
+    }
+
+    let attached: HashSet<&AnnotationId> = conditions.iter().map(|l| &l.other.id).collect();
+    DocSummary {
+        id: doc.id.clone(),
+        title: doc.meta.title.clone(),
+        source: doc.meta.source.clone(),
+        published: doc.meta.published.clone(),
+        actors,
+        claims,
+        unattached_conditions: annotations
+            .iter()
+            .filter(|a| a.tag.as_str() == CONDITION && !attached.contains(&a.id))
+            .map(|a| Mention::of(a))
+            .collect(),
+        tags: tag_counts(project, annotations),
+        annotations: annotations.len(),
+        relations,
+    }
+}
+
+/// Annotations per tag: the schema's tags in schema order (zero included), then tags the
+/// schema lacks, by id.
+fn tag_counts(project: &Project, annotations: &[&Annotation]) -> Vec<TagCount> {
+    let mut counts: BTreeMap<&TagId, usize> = BTreeMap::new();
+    for a in annotations {
+        *counts.entry(&a.tag).or_default() += 1;
+    }
+    let mut out: Vec<TagCount> = project
+        .schema
+        .tags
+        .iter()
+        .map(|t| TagCount {
+            tag: t.id.clone(),
+            label: t.label.clone(),
+            color: t.color,
+            count: counts.remove(&t.id).unwrap_or(0),
+        })
+        .collect();
+    out.extend(counts.into_iter().map(|(tag, count)| TagCount {
+        tag: tag.clone(),
+        label: tag.to_string(),
+        color: UNKNOWN_TAG_COLOR,
+        count,
+    }));
+    out
+}

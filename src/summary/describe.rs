@@ -1,0 +1,77 @@
+//! Words both renderers use, as plain text (each renderer escapes them its own way).
+
+use super::{Actor, ActorKey, Condition, Speaker, Summary, spelling};
+
+/// The rules, in one paragraph for the reader (plain text: no markup characters).
+pub(super) const RULES: &str = "Actors are grouped by the entity they are linked to, or else \
+by name, ignoring case and spacing. A speaker is an actor linked to a claim by a relation \
+(said by); a condition is linked to a claim by a relation (conditional on). Mentions from \
+several layers add up.";
+
+/// The relation kind a speaker link has unless told otherwise.
+const SAID_BY: &str = "said_by";
+/// The relation kind a condition link has unless told otherwise.
+const CONDITIONAL_ON: &str = "conditional_on";
+
+/// `s` with its first letter in upper case.
+pub(super) fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// An actor's kind: the entity's kind, `not linked` for actors grouped by name, `unknown
+/// entity` for an entity the registry lacks.
+pub(super) fn kind(actor: &Actor) -> &'static str {
+    match (&actor.key, actor.kind) {
+        (_, Some(kind)) => kind.label(),
+        (ActorKey::Entity(_), None) => "unknown entity",
+        (ActorKey::Name(_), None) => "not linked",
+    }
+}
+
+/// The name of actor `index` of the summary.
+pub(super) fn actor_name(s: &Summary, index: usize) -> String {
+    s.actors
+        .get(index)
+        .map_or_else(|| "?".to_owned(), |a| a.name.clone())
+}
+
+/// A speaker: the actor's name, and what to add in parentheses: the mention's words (in
+/// typographic quotes) when they differ from the name, and `by KIND` when the relation is not
+/// `said_by`.
+pub(super) fn speaker(s: &Summary, sp: &Speaker) -> (String, Vec<String>) {
+    let name = actor_name(s, sp.actor);
+    let mut extra = Vec::new();
+    let words = spelling(&sp.mention.quote);
+    if words != name {
+        extra.push(format!("“{words}”"));
+    }
+    if sp.kind.as_str() != SAID_BY {
+        extra.push(format!("by {}", sp.kind));
+    }
+    (name, extra)
+}
+
+/// A condition: its words, and `by KIND` to add in parentheses when the relation is not
+/// `conditional_on`.
+pub(super) fn condition(c: &Condition) -> (String, Vec<String>) {
+    let mut extra = Vec::new();
+    if c.kind.as_str() != CONDITIONAL_ON {
+        extra.push(format!("by {}", c.kind));
+    }
+    (c.mention.quote.clone(), extra)
+}
+
+/// `main (extra, extra)`, each piece put through `each` (an escaper); `main` alone when there
+/// is nothing extra.
+pub(super) fn with_extra((main, extra): (String, Vec<String>), each: fn(&str) -> String) -> String {
+    if extra.is_empty() {
+        each(&main)
+    } else {
+        let extra: Vec<String> = extra.iter().map(|e| each(e)).collect();
+        format!("{} ({})", each(&main), extra.join(", "))
+    }
+}

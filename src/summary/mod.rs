@@ -1,0 +1,357 @@
+//! The analyst's summary: who claims what under which conditions, for each article and for
+//! the project, with what is left unlinked and how far each annotator has got.
+//!
+//! [`Summary::of`] computes plain data (public, so the window can draw it in a panel);
+//! [`Summary::to_markdown`] and [`Summary::to_html`] render it. Everything is sorted, so the
+//! same project always gives the same summary, byte for byte.
+//!
+//! The layer depends on `model` only: `formats` calls it (for `summary-md`, `summary-html`
+//! and the discourse network) and the window can too, so it takes the layers and document
+//! ids a `formats::Selection` names rather than the selection itself, which would make the
+//! two layers depend on each other.
+//!
+//! # Rules
+//! - **Roles come from tag ids**: an annotation tagged [`ACTOR`] is an actor mention,
+//!   [`CLAIM`] a claim, [`CONDITION`] a condition. Annotations of other tags only count in
+//!   the tag counts and the annotator progress.
+//! - **Who**: actor mentions are grouped by [`ActorKey`]: a mention linked to an entity counts
+//!   for that entity; one without counts for its quote, compared without regard to case or
+//!   white space (see [`name_key`]).
+//! - **Speakers**: a relation names a speaker when one of its ends is a claim and the other an
+//!   actor mention, whatever its kind and in either direction (`said_by` runs claim → actor,
+//!   the default schema's only such kind). The kind is kept on each [`Speaker`].
+//! - **Conditions**: likewise, a relation between a claim and a condition, of any kind and in
+//!   either direction (`conditional_on` by default), attaches the condition to the claim.
+//! - **Left unlinked**: a claim with no speaker; a condition attached to no claim; an actor
+//!   (grouped as above) who is the speaker of no claim.
+//! - **What is taken**: the annotations of the chosen layers in the chosen documents, and the
+//!   relations whose two ends are both taken (whoever made the relation). Mentions from
+//!   several layers add up: two annotators tagging the same "Macron" make two mentions.
+
+mod build;
+mod describe;
+mod html;
+mod markdown;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{
+    Annotation, AnnotationId, DocId, DocStatus, EntityId, EntityKind, Project, RelationId,
+    RelationKindId, Rgb, TagId,
+};
+
+/// The tag id of actor mentions.
+pub const ACTOR: &str = "actor";
+/// The tag id of claims.
+pub const CLAIM: &str = "claim";
+/// The tag id of conditions.
+pub const CONDITION: &str = "condition";
+
+/// The colour of a tag the schema does not define (a neutral grey).
+pub const UNKNOWN_TAG_COLOR: Rgb = Rgb(0x99, 0x99, 0x99);
+
+/// Every document status, in the order the summary lists them.
+pub const STATUSES: [DocStatus; 4] = [
+    DocStatus::NotStarted,
+    DocStatus::InProgress,
+    DocStatus::Done,
+    DocStatus::Reviewed,
+];
+
+/// What makes actor mentions one actor.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "by", content = "value", rename_all = "snake_case")]
+pub enum ActorKey {
+    /// Mentions linked to this entity of the registry.
+    Entity(EntityId),
+    /// Mentions with no entity whose quotes have this [`name_key`].
+    Name(String),
+}
+
+impl ActorKey {
+    /// The key of an actor mention: its entity, else its quote's [`name_key`].
+    pub fn of(annotation: &Annotation) -> Self {
+        match &annotation.entity {
+            Some(e) => ActorKey::Entity(e.clone()),
+            None => ActorKey::Name(name_key(&annotation.quote)),
+        }
+    }
+
+    /// A stable textual id: `entity:ID` or `name:KEY` (network node ids use it).
+    pub fn id(&self) -> String {
+        match self {
+            ActorKey::Entity(e) => format!("entity:{e}"),
+            ActorKey::Name(n) => format!("name:{n}"),
+        }
+    }
+}
+
+/// A quote folded for grouping: lower case, every run of white space (line breaks and
+/// no-break spaces included) made one space, none at the ends. "The  French\nPresident" and
+/// "the French president" have the same key.
+pub fn name_key(quote: &str) -> String {
+    quote
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A quote with every run of white space made one space, none at the ends: how a spelling
+/// is shown.
+fn spelling(quote: &str) -> String {
+    quote.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One actor of the project: every mention with the same [`ActorKey`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// What groups the mentions.
+    pub key: ActorKey,
+    /// The name shown: the entity's canonical name (its id if the registry lacks it), or the
+    /// most frequent spelling of the quote (the first in sort order on a tie).
+    pub name: String,
+    /// The entity's kind, for actors grouped by entity.
+    pub kind: Option<EntityKind>,
+    /// Mentions in the taken layers and documents.
+    pub mentions: usize,
+    /// Claims this actor is a speaker of (each claim annotation once).
+    pub claims: usize,
+    /// The spellings seen (quotes with white space folded), sorted, each once.
+    pub spellings: Vec<String>,
+    /// The documents that mention the actor, in project order.
+    pub documents: Vec<DocId>,
+}
+
+/// One annotation as the summary shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    /// The annotation.
+    pub id: AnnotationId,
+    /// Its covered text (fragments joined by one space).
+    pub quote: String,
+    /// Its layer.
+    pub annotator: String,
+}
+
+impl Mention {
+    fn of(a: &Annotation) -> Self {
+        Mention {
+            id: a.id.clone(),
+            quote: a.quote.clone(),
+            annotator: a.annotator.clone(),
+        }
+    }
+}
+
+/// An actor named as a claim's speaker by one relation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Speaker {
+    /// Index into [`Summary::actors`].
+    pub actor: usize,
+    /// The actor mention the relation links.
+    pub mention: Mention,
+    /// The relation.
+    pub relation: RelationId,
+    /// Its kind (`said_by` in the default schema).
+    pub kind: RelationKindId,
+}
+
+/// A condition attached to a claim by one relation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    /// The condition.
+    pub mention: Mention,
+    /// The relation.
+    pub relation: RelationId,
+    /// Its kind (`conditional_on` in the default schema).
+    pub kind: RelationKindId,
+}
+
+/// A claim with who says it and what it depends on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Claim {
+    /// The claim annotation.
+    pub mention: Mention,
+    /// Its speakers, by the position of the actor mention in the text, then relation id.
+    pub speakers: Vec<Speaker>,
+    /// Its conditions, by position in the text, then relation id.
+    pub conditions: Vec<Condition>,
+}
+
+/// An actor within one article.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocActor {
+    /// Index into [`Summary::actors`].
+    pub actor: usize,
+    /// Mentions in this article.
+    pub mentions: usize,
+    /// Claims of this article the actor is a speaker of.
+    pub claims: usize,
+}
+
+/// How many annotations carry a tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TagCount {
+    /// The tag id.
+    pub tag: TagId,
+    /// The schema's label (the id for a tag the schema lacks).
+    pub label: String,
+    /// The schema's colour ([`UNKNOWN_TAG_COLOR`] for a tag the schema lacks).
+    pub color: Rgb,
+    /// Annotations with this tag.
+    pub count: usize,
+}
+
+/// One article's summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocSummary {
+    /// The document.
+    pub id: DocId,
+    /// Its title.
+    pub title: String,
+    /// Its source, if known.
+    pub source: Option<String>,
+    /// Its publication date, if known.
+    pub published: Option<String>,
+    /// Its actors, in the order of their first mention in the text.
+    pub actors: Vec<DocActor>,
+    /// Its claims, in text order.
+    pub claims: Vec<Claim>,
+    /// Conditions attached to no claim, in text order.
+    pub unattached_conditions: Vec<Mention>,
+    /// Annotations per tag: the schema's tags in schema order (zero included), then others.
+    pub tags: Vec<TagCount>,
+    /// Annotations taken from this article.
+    pub annotations: usize,
+    /// Relations taken from this article.
+    pub relations: usize,
+}
+
+impl DocSummary {
+    /// The claims with no speaker.
+    pub fn claims_without_speaker(&self) -> impl Iterator<Item = &Claim> {
+        self.claims.iter().filter(|c| c.speakers.is_empty())
+    }
+
+    /// The actors who are the speaker of no claim in this article.
+    pub fn silent_actors(&self) -> impl Iterator<Item = &DocActor> {
+        self.actors.iter().filter(|a| a.claims == 0)
+    }
+
+    /// Whether `actor` (an index into [`Summary::actors`]) is a speaker of `claim` (an index
+    /// into [`DocSummary::claims`]): a cell of the article's actors × claims overview.
+    pub fn says(&self, actor: usize, claim: usize) -> bool {
+        self.claims
+            .get(claim)
+            .is_some_and(|c| c.speakers.iter().any(|s| s.actor == actor))
+    }
+}
+
+/// How far one annotator has got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// The annotator (layer).
+    pub annotator: String,
+    /// Taken documents per status (every status of [`STATUSES`] present, zero included); a
+    /// document without a status for this annotator counts as not started.
+    pub documents: BTreeMap<DocStatus, usize>,
+    /// Annotations of this layer taken.
+    pub annotations: usize,
+    /// Relations this annotator made, among those taken.
+    pub relations: usize,
+}
+
+/// The summary of a project, or of some of its layers and documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The project's name.
+    pub project: String,
+    /// The layers taken, sorted.
+    pub layers: Vec<String>,
+    /// The actors, most claims first, then most mentions, then by name.
+    pub actors: Vec<Actor>,
+    /// The articles taken, in project order.
+    pub documents: Vec<DocSummary>,
+    /// Annotations per tag over all articles taken (as [`DocSummary::tags`]).
+    pub tags: Vec<TagCount>,
+    /// One row per taken layer, plus any other annotator of a taken relation, sorted.
+    pub progress: Vec<Progress>,
+    /// Annotations taken.
+    pub annotations: usize,
+    /// Relations taken.
+    pub relations: usize,
+}
+
+impl Summary {
+    /// Summarises the annotations of `layers` in the documents `docs` (`None`: all), in
+    /// project order; ids that are not in the project are ignored. See the module docs for
+    /// the rules.
+    pub fn of(project: &Project, layers: &[String], docs: Option<&[DocId]>) -> Self {
+        build::summarise(project, layers, docs)
+    }
+
+    /// Claims `actor` (an index into [`Summary::actors`]) is a speaker of in the article
+    /// `doc` (an index into [`Summary::documents`]): a cell of the project's actors ×
+    /// documents overview.
+    pub fn claims_in(&self, actor: usize, doc: usize) -> usize {
+        self.documents
+            .get(doc)
+            .and_then(|d| d.actors.iter().find(|a| a.actor == actor))
+            .map_or(0, |a| a.claims)
+    }
+
+    /// The largest cell of the actors × documents overview (0 when no actor speaks).
+    pub fn max_claims_in(&self) -> usize {
+        self.documents
+            .iter()
+            .flat_map(|d| d.actors.iter().map(|a| a.claims))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Claims with no speaker, over all articles.
+    pub fn claims_without_speaker(&self) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.claims_without_speaker().count())
+            .sum()
+    }
+
+    /// Conditions attached to no claim, over all articles.
+    pub fn unattached_conditions(&self) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.unattached_conditions.len())
+            .sum()
+    }
+
+    /// Indices into [`Summary::actors`] of the actors who are the speaker of no claim.
+    pub fn silent_actors(&self) -> Vec<usize> {
+        (0..self.actors.len())
+            .filter(|&i| self.actors.get(i).is_some_and(|a| a.claims == 0))
+            .collect()
+    }
+
+    /// The colour of `tag` as the summary shows it.
+    pub fn color_of(&self, tag: &str) -> Rgb {
+        self.tags
+            .iter()
+            .find(|t| t.tag.as_str() == tag)
+            .map_or(UNKNOWN_TAG_COLOR, |t| t.color)
+    }
+
+    /// The summary as GitHub-flavoured Markdown.
+    pub fn to_markdown(&self) -> String {
+        markdown::render(self)
+    }
+
+    /// The summary as one self-contained HTML page (inline CSS, no scripts, nothing fetched).
+    pub fn to_html(&self) -> String {
+        html::render(self)
+    }
+}
