@@ -12,6 +12,8 @@
 #[cfg(test)]
 pub(crate) mod fixture;
 mod incoming;
+mod jsonpos;
+mod labelstudio;
 mod report;
 mod select;
 pub mod tokens;
@@ -274,6 +276,7 @@ pub fn export(
     let (files, report) = match format {
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -287,6 +290,7 @@ pub fn export(
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
     match format {
         // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
+        Format::Labelstudio => Ok(labelstudio::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))
