@@ -17,6 +17,7 @@ mod labelstudio;
 mod report;
 mod select;
 pub mod tokens;
+mod webanno;
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,7 @@ pub enum Format {
     Brat,
     /// Label Studio JSON tasks (UTF-16 offsets).
     Labelstudio,
-    /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets).
+    /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets), one file per document.
     Webanno,
     /// One CSV row per annotation, plus a relations file.
     Csv,
@@ -110,7 +111,9 @@ impl Format {
             Format::Conll => "CoNLL-2003 BIO, one token per line",
             Format::Brat => "brat standoff folder (.txt + .ann, annotation.conf, visual.conf)",
             Format::Labelstudio => "Label Studio JSON tasks (UTF-16 offsets)",
-            Format::Webanno => "WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets)",
+            Format::Webanno => {
+                "WebAnno TSV 3.3 for INCEpTION, one file per document (UTF-16 offsets)"
+            }
             Format::Csv => "CSV, one row per annotation, plus a relations file",
             Format::W3c => "W3C Web Annotation JSON-LD",
             Format::Graphml => "discourse network as GraphML (Gephi, igraph, networkx)",
@@ -135,7 +138,8 @@ impl Format {
     /// Whether `-o` is a file or a folder.
     pub fn output(self) -> Output {
         match self {
-            Format::Brat | Format::NetworkCsv => Output::Folder,
+            // A WebAnno TSV file holds one document: INCEpTION imports each file as one.
+            Format::Brat | Format::NetworkCsv | Format::Webanno => Output::Folder,
             _ => Output::File,
         }
     }
@@ -146,12 +150,11 @@ impl Format {
             Format::Jsonl | Format::Doccano => Some("jsonl"),
             Format::Conll => Some("conll"),
             Format::Labelstudio | Format::W3c => Some("json"),
-            Format::Webanno => Some("tsv"),
             Format::Csv => Some("csv"),
             Format::Graphml => Some("graphml"),
             Format::SummaryMd => Some("md"),
             Format::SummaryHtml => Some("html"),
-            Format::Brat | Format::NetworkCsv => None,
+            Format::Brat | Format::NetworkCsv | Format::Webanno => None,
         }
     }
 
@@ -277,6 +280,7 @@ pub fn export(
         // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
         Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
+        Format::Webanno => webanno::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));

@@ -73,6 +73,9 @@ pub enum LossKind {
     },
     /// Not written: it covers no whole token, and the format labels tokens.
     NoToken,
+    /// Written without the white space at its start or end: the format cannot address the
+    /// space between tokens.
+    Trimmed,
     /// A relation not written, with the reason.
     Relation {
         /// Why the relation is missing.
@@ -92,6 +95,7 @@ impl LossKind {
                 format!("discontinuous, written as {fragments} separate spans")
             }
             LossKind::NoToken => "covers no whole token, not written".to_owned(),
+            LossKind::Trimmed => "starts or ends in white space, written without it".to_owned(),
             LossKind::Relation { why } => format!("relation not written: {why}"),
         }
     }
@@ -103,6 +107,7 @@ impl LossKind {
             LossKind::Discontinuous { .. } => "discontinuous",
             LossKind::Split { .. } => "split",
             LossKind::NoToken => "no whole token",
+            LossKind::Trimmed => "trimmed",
             LossKind::Relation { .. } => "relations",
         }
     }
