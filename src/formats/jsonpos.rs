@@ -5,6 +5,12 @@
 //! children in order. Readers parse with `serde_json` first and call this only on text that
 //! parsed, then walk the outline beside the `Value` (array indices and object keys match).
 
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{ImportProblem, Place};
+
 /// One JSON value: where it starts and, for containers, its children.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Node {
@@ -49,6 +55,35 @@ pub(crate) fn outline(text: &str) -> Option<Node> {
     let node = p.value(0)?;
     p.space();
     (p.at == p.bytes.len()).then_some(node)
+}
+
+/// `text` parsed as JSON, or a problem naming the line and column where it stops being JSON
+/// and what was `expected` there.
+pub(crate) fn parse(
+    path: &Path,
+    text: &str,
+    expected: &str,
+    problems: &mut Vec<ImportProblem>,
+) -> Option<Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            // serde_json's message without its own " at line … column …".
+            let message = e.to_string();
+            let reason = message
+                .find(" at line ")
+                .and_then(|i| message.get(..i))
+                .unwrap_or(&message);
+            problems.push(ImportProblem::new(
+                Place::line(path, e.line().max(1)),
+                format!(
+                    "column {}: not valid JSON ({reason}); expected {expected}",
+                    e.column()
+                ),
+            ));
+            None
+        }
+    }
 }
 
 /// Line starts of a text, for turning byte offsets into 1-based line numbers.

@@ -17,6 +17,7 @@ mod labelstudio;
 mod report;
 mod select;
 pub mod tokens;
+mod w3c;
 mod webanno;
 
 use std::path::{Path, PathBuf};
@@ -281,6 +282,7 @@ pub fn export(
         // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
         Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
         Format::Webanno => webanno::export(&sel, &mut step)?,
+        Format::W3c => w3c::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -295,6 +297,7 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
     match format {
         // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
+        Format::W3c => Ok(w3c::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))

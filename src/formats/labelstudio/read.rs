@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{DocumentMeta, ReviewStatus};
 
-use super::super::jsonpos::{Lines, Node, outline};
+use super::super::jsonpos::{Lines, Node, outline, parse};
 use super::super::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files, read_text,
@@ -44,19 +44,13 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
-    let root: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            incoming.problems.push(ImportProblem::new(
-                Place::line(path, e.line().max(1)),
-                format!(
-                    "column {}: not valid JSON ({}); expected a JSON array of Label Studio tasks",
-                    e.column(),
-                    json_reason(&e)
-                ),
-            ));
-            return;
-        }
+    let Some(root) = parse(
+        path,
+        &text,
+        "a JSON array of Label Studio tasks",
+        &mut incoming.problems,
+    ) else {
+        return;
     };
     let tree = outline(&text);
     let mut reader = Reader {
@@ -85,15 +79,6 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
                 "expected a JSON array of Label Studio tasks, or one task object",
             );
         }
-    }
-}
-
-/// serde_json's message without its own " at line … column …" suffix.
-pub(crate) fn json_reason(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s.get(..i).unwrap_or(&s).to_owned(),
-        None => s,
     }
 }
 
