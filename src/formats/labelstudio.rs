@@ -23,7 +23,8 @@
 //! The reader ([`read`]) takes a JSON array of tasks or one task, in this shape or Label
 //! Studio's own export: `labels` regions, `relation`s, per-region `textarea` and `choices`
 //! results, and the annotator from `completed_by` when it is a name or e-mail (or an object
-//! with an `email`), else from `annotator`.
+//! with an `email`), else from `annotator`. `predictions` (a model's suggestions) are not read.
+//! Each problem names the line where its result (or task) starts.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
