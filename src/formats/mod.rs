@@ -18,10 +18,14 @@ pub(crate) mod fixture;
 mod incoming;
 mod jsonl;
 mod network;
+mod jsonpos;
+mod labelstudio;
 mod report;
 mod select;
 mod summary;
 pub mod tokens;
+mod w3c;
+mod webanno;
 
 use std::path::{Path, PathBuf};
 
@@ -47,7 +51,7 @@ pub enum Format {
     Brat,
     /// Label Studio JSON tasks (UTF-16 offsets).
     Labelstudio,
-    /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets).
+    /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets), one file per document.
     Webanno,
     /// One CSV row per annotation, plus a relations file.
     Csv,
@@ -115,7 +119,9 @@ impl Format {
             Format::Conll => "CoNLL-2003 BIO, one token per line",
             Format::Brat => "brat standoff folder (.txt + .ann, annotation.conf, visual.conf)",
             Format::Labelstudio => "Label Studio JSON tasks (UTF-16 offsets)",
-            Format::Webanno => "WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets)",
+            Format::Webanno => {
+                "WebAnno TSV 3.3 for INCEpTION, one file per document (UTF-16 offsets)"
+            }
             Format::Csv => "CSV, one row per annotation, plus a relations file",
             Format::W3c => "W3C Web Annotation JSON-LD",
             Format::Graphml => "discourse network as GraphML (Gephi, igraph, networkx)",
@@ -140,7 +146,8 @@ impl Format {
     /// Whether `-o` is a file or a folder.
     pub fn output(self) -> Output {
         match self {
-            Format::Brat | Format::NetworkCsv => Output::Folder,
+            // A WebAnno TSV file holds one document: INCEpTION imports each file as one.
+            Format::Brat | Format::NetworkCsv | Format::Webanno => Output::Folder,
             _ => Output::File,
         }
     }
@@ -151,12 +158,11 @@ impl Format {
             Format::Jsonl | Format::Doccano => Some("jsonl"),
             Format::Conll => Some("conll"),
             Format::Labelstudio | Format::W3c => Some("json"),
-            Format::Webanno => Some("tsv"),
             Format::Csv => Some("csv"),
             Format::Graphml => Some("graphml"),
             Format::SummaryMd => Some("md"),
             Format::SummaryHtml => Some("html"),
-            Format::Brat | Format::NetworkCsv => None,
+            Format::Brat | Format::NetworkCsv | Format::Webanno => None,
         }
     }
 
@@ -289,6 +295,9 @@ pub fn export(
         Format::SummaryMd | Format::SummaryHtml => summary::export(&sel, format, &mut step)?,
         Format::Graphml => network::export_graphml(&sel, &mut step)?,
         Format::NetworkCsv => network::export_csv(&sel, &mut step)?,
+        Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
+        Format::Webanno => webanno::export(&sel, &mut step)?,
+        Format::W3c => w3c::export(&sel, &mut step)?,
         other => {
             step(total);
             return Err(ExportError::NotImportable(other));
@@ -306,6 +315,8 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         Format::Doccano => Ok(doccano::read(inputs)),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
+        Format::Labelstudio => Ok(labelstudio::read(inputs)),
+        Format::W3c => Ok(w3c::read(inputs)),
         other => {
             let _ = inputs;
             Err(ExportError::NotImportable(other))

@@ -81,6 +81,9 @@ pub enum LossKind {
         /// How many fragments were written.
         fragments: usize,
     },
+    /// Written without the white space at its start or end: the format cannot address the
+    /// space between tokens.
+    Trimmed,
     /// A relation not written, with the reason.
     Relation {
         /// Why the relation is missing.
@@ -106,6 +109,7 @@ impl LossKind {
             LossKind::LineBreak { fragments } => {
                 format!("crosses a line break, written as {fragments} fragments around it")
             }
+            LossKind::Trimmed => "starts or ends in white space, written without it".to_owned(),
             LossKind::Relation { why } => format!("relation not written: {why}"),
         }
     }
@@ -118,6 +122,7 @@ impl LossKind {
             LossKind::Split { .. } => "split",
             LossKind::NoToken => "no whole token",
             LossKind::LineBreak { .. } => "line breaks",
+            LossKind::Trimmed => "trimmed",
             LossKind::Relation { .. } => "relations",
         }
     }

@@ -1,0 +1,380 @@
+//! Label Studio JSON tasks, with the labeling config beside them.
+//!
+//! The export is a JSON array with one task per document: `data.text` (the article),
+//! `data.title`, and the document's id and metadata in the task's `meta`. Each annotator layer
+//! is one entry of `annotations`, named by an `annotator` key (Label Studio's own
+//! `completed_by` must be the id or e-mail of a user of the receiving Label Studio, which
+//! would refuse our layer names, so it is left out and Label Studio gives the annotations to
+//! whoever imports them). Each fragment is a `labels` region whose `value.start`/`value.end`
+//! count UTF-16 code units, as Label Studio does (JavaScript string indices), `value.text` is
+//! the exact covered text and `value.labels` holds the tag id. A region's note, entity name
+//! and review status are per-region results sharing the region's id: `textarea` results named
+//! `note` and `entity`, and a `choices` result named `status`. Relations are `relation`
+//! results between the regions (direction `right`: from → to).
+//!
+//! A discontinuous annotation becomes one region per fragment (reported as split); relations
+//! attach to its first fragment. A relation whose ends are in another layer than the relation
+//! itself is not written: a Label Studio relation links regions of one annotation.
+//!
+//! `labelstudio.config.xml` (the `-o` name with `.config.xml`) is the labeling interface that
+//! reads these tasks: the tags with their colours and keys, the relation types, the text, and
+//! the per-region note, entity and status controls.
+//!
+//! The reader ([`read`]) takes a JSON array of tasks or one task, in this shape or Label
+//! Studio's own export: `labels` regions, `relation`s, per-region `textarea` and `choices`
+//! results, and the annotator from `completed_by` when it is a name or e-mail (or an object
+//! with an `email`), else from `annotator`. `predictions` (a model's suggestions) are not read.
+//! Each problem names the line where its result (or task) starts.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{AnnotationId, Project, ReviewStatus, TextIndex};
+
+use super::{ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets};
+
+mod read;
+pub(crate) use read::read;
+
+/// `from_name` of the labels control.
+const LABELS: &str = "label";
+/// `to_name` of every control: the text object.
+const TEXT: &str = "text";
+/// `from_name` of the per-region note.
+const NOTE: &str = "note";
+/// `from_name` of the per-region entity name.
+const ENTITY: &str = "entity";
+/// `from_name` of the per-region review status.
+const STATUS: &str = "status";
+
+#[derive(Serialize)]
+struct Task<'a> {
+    data: TaskData<'a>,
+    meta: TaskMeta<'a>,
+    annotations: Vec<TaskAnnotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaskData<'a> {
+    text: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct TaskMeta<'a> {
+    doc_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TaskAnnotation<'a> {
+    annotator: &'a str,
+    ground_truth: bool,
+    was_cancelled: bool,
+    result: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Region(Region<'a>),
+    Link(Link<'a>),
+}
+
+#[derive(Serialize)]
+struct Region<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    from_name: &'static str,
+    to_name: &'static str,
+    value: RegionValue<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RegionValue<'a> {
+    Labels {
+        start: usize,
+        end: usize,
+        text: &'a str,
+        labels: [&'a str; 1],
+    },
+    TextArea {
+        start: usize,
+        end: usize,
+        text: [&'a str; 1],
+    },
+    Choices {
+        start: usize,
+        end: usize,
+        choices: [&'static str; 1],
+    },
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    from_id: String,
+    to_id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    direction: &'static str,
+    labels: [&'a str; 1],
+}
+
+/// Writes the tasks and the labeling config.
+pub(crate) fn export(
+    sel: &Selection<'_>,
+    step: &mut dyn FnMut(usize),
+) -> Result<(Vec<OutFile>, Report), ExportError> {
+    let project = sel.project;
+    let mut report = Report::new("labelstudio", Some("UTF-16 code units"), sel.layers.clone());
+    let mut tasks = Vec::with_capacity(sel.docs.len());
+    for (done, part) in sel.docs.iter().enumerate() {
+        let doc = part.doc;
+        let index = TextIndex::new(&doc.text);
+        let mut layers: BTreeMap<&str, Vec<Item<'_>>> = BTreeMap::new();
+        let mut first_region: HashMap<&AnnotationId, String> = HashMap::new();
+        for a in &part.annotations {
+            let items = layers.entry(a.annotator.as_str()).or_default();
+            let entity = a.entity.as_ref().map(|e| project.entities.get(e));
+            if let Some(None) = entity {
+                report.field("entity");
+            }
+            let entity = entity.flatten().map(|e| e.name.as_str());
+            let many = a.fragments.len() > 1;
+            for (k, f) in a.fragments.iter().enumerate() {
+                let id = if many {
+                    format!("{}_{}", a.id, k + 1)
+                } else {
+                    a.id.to_string()
+                };
+                let (start, end) = offsets(&index, f, OffsetUnit::Utf16);
+                let region = |kind, from_name, value| {
+                    Item::Region(Region {
+                        id: id.clone(),
+                        kind,
+                        from_name,
+                        to_name: TEXT,
+                        value,
+                    })
+                };
+                items.push(region(
+                    "labels",
+                    LABELS,
+                    RegionValue::Labels {
+                        start,
+                        end,
+                        text: doc.text.get(f.bytes()).unwrap_or_default(),
+                        labels: [a.tag.as_str()],
+                    },
+                ));
+                if !a.note.is_empty() {
+                    let text = [a.note.as_str()];
+                    items.push(region(
+                        "textarea",
+                        NOTE,
+                        RegionValue::TextArea { start, end, text },
+                    ));
+                }
+                if let Some(name) = entity {
+                    let text = [name];
+                    items.push(region(
+                        "textarea",
+                        ENTITY,
+                        RegionValue::TextArea { start, end, text },
+                    ));
+                }
+                if let Some(status) = status_name(a.status) {
+                    let choices = [status];
+                    items.push(region(
+                        "choices",
+                        STATUS,
+                        RegionValue::Choices {
+                            start,
+                            end,
+                            choices,
+                        },
+                    ));
+                }
+                if k == 0 {
+                    first_region.insert(&a.id, id);
+                }
+            }
+            if many {
+                report.span(
+                    a,
+                    LossKind::Split {
+                        fragments: a.fragments.len(),
+                    },
+                );
+            } else {
+                report.annotations += 1;
+            }
+        }
+        for r in &part.relations {
+            let (Some(from), Some(to)) = (
+                project.annotations.get(&r.from),
+                project.annotations.get(&r.to),
+            ) else {
+                continue;
+            };
+            if from.annotator != r.annotator || to.annotator != r.annotator {
+                report.relation(
+                    r,
+                    from,
+                    to,
+                    "its ends are in another annotator layer than the relation, and a Label Studio relation links regions of one annotation",
+                );
+                continue;
+            }
+            let (Some(from_id), Some(to_id), Some(items)) = (
+                first_region.get(&r.from),
+                first_region.get(&r.to),
+                layers.get_mut(r.annotator.as_str()),
+            ) else {
+                continue;
+            };
+            items.push(Item::Link(Link {
+                from_id: from_id.clone(),
+                to_id: to_id.clone(),
+                kind: "relation",
+                direction: "right",
+                labels: [r.kind.as_str()],
+            }));
+            report.relations += 1;
+        }
+        let meta = &doc.meta;
+        tasks.push(Task {
+            data: TaskData {
+                text: &doc.text,
+                title: &meta.title,
+            },
+            meta: TaskMeta {
+                doc_id: doc.id.as_str(),
+                source: meta.source.as_deref(),
+                author: meta.author.as_deref(),
+                published: meta.published.as_deref(),
+                url: meta.url.as_deref(),
+            },
+            annotations: layers
+                .into_iter()
+                .map(|(annotator, result)| TaskAnnotation {
+                    annotator,
+                    ground_truth: false,
+                    was_cancelled: false,
+                    result,
+                })
+                .collect(),
+        });
+        report.documents += 1;
+        step(done + 1);
+    }
+    let mut json =
+        serde_json::to_string_pretty(&tasks).map_err(|e| ExportError::Encode(e.to_string()))?;
+    json.push('\n');
+    Ok((
+        vec![
+            OutFile {
+                place: OutPlace::Main,
+                text: json,
+            },
+            OutFile {
+                place: OutPlace::Sibling(".config.xml"),
+                text: config(project, sel),
+            },
+        ],
+        report,
+    ))
+}
+
+/// The status written for a review decision; nothing for a pending one.
+fn status_name(status: ReviewStatus) -> Option<&'static str> {
+    match status {
+        ReviewStatus::Pending => None,
+        ReviewStatus::Accepted => Some("accepted"),
+        ReviewStatus::Rejected => Some("rejected"),
+    }
+}
+
+/// The labeling config: every tag of the schema (and any other tag the selection uses) with
+/// its colour and key, every relation type, the text, and the per-region controls.
+fn config(project: &Project, sel: &Selection<'_>) -> String {
+    let schema = &project.schema;
+    let mut xml = String::from("<View>\n  <Header value=\"$title\"/>\n");
+    xml.push_str(&format!("  <Labels name=\"{LABELS}\" toName=\"{TEXT}\">\n"));
+    let used: BTreeSet<&str> = sel
+        .docs
+        .iter()
+        .flat_map(|d| d.annotations.iter().map(|a| a.tag.as_str()))
+        .filter(|t| schema.tags.iter().all(|s| s.id.as_str() != *t))
+        .collect();
+    for t in &schema.tags {
+        let key = t
+            .key
+            .as_deref()
+            .map(|k| format!(" hotkey=\"{}\"", attr(k)))
+            .unwrap_or_default();
+        xml.push_str(&format!(
+            "    <Label value=\"{}\" background=\"{}\"{key}/>\n",
+            attr(t.id.as_str()),
+            t.color.to_hex()
+        ));
+    }
+    for t in used {
+        xml.push_str(&format!("    <Label value=\"{}\"/>\n", attr(t)));
+    }
+    xml.push_str("  </Labels>\n  <Relations>\n");
+    let kinds: BTreeSet<&str> = sel
+        .docs
+        .iter()
+        .flat_map(|d| d.relations.iter().map(|r| r.kind.as_str()))
+        .filter(|k| schema.relations.iter().all(|s| s.id.as_str() != *k))
+        .collect();
+    for k in schema.relations.iter().map(|r| r.id.as_str()).chain(kinds) {
+        xml.push_str(&format!("    <Relation value=\"{}\"/>\n", attr(k)));
+    }
+    xml.push_str(&format!(
+        "  </Relations>\n  <Text name=\"{TEXT}\" value=\"$text\"/>\n\
+         \x20 <View visibleWhen=\"region-selected\">\n\
+         \x20   <Header value=\"Note\"/>\n\
+         \x20   <TextArea name=\"{NOTE}\" toName=\"{TEXT}\" perRegion=\"true\" editable=\"true\" maxSubmissions=\"1\" rows=\"3\"/>\n\
+         \x20   <Header value=\"Entity\"/>\n\
+         \x20   <TextArea name=\"{ENTITY}\" toName=\"{TEXT}\" perRegion=\"true\" editable=\"true\" maxSubmissions=\"1\"/>\n\
+         \x20   <Choices name=\"{STATUS}\" toName=\"{TEXT}\" perRegion=\"true\" choice=\"single\" showInline=\"true\">\n\
+         \x20     <Choice value=\"accepted\"/>\n\
+         \x20     <Choice value=\"rejected\"/>\n\
+         \x20   </Choices>\n\
+         \x20 </View>\n</View>\n"
+    ));
+    xml
+}
+
+/// `s` escaped for an XML attribute in double quotes.
+fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

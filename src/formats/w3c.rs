@@ -1,0 +1,332 @@
+//! W3C Web Annotation Data Model, as JSON-LD.
+//!
+//! The export is one `AnnotationCollection` (context `http://www.w3.org/ns/anno.jsonld`) with
+//! its single `AnnotationPage` embedded as `first`: the model's own container for many
+//! annotations in one document, which annotation servers (Web Annotation Protocol) and
+//! JSON-LD tools read as it is; a bare array is not a JSON-LD document of the model.
+//!
+//! Each annotation (`urn:marginalia:annotation:<id>`, motivation `tagging`) has a `creator`
+//! (a `Person` named by the annotator layer), `created`/`modified`, and textual bodies by
+//! purpose: `tagging` (the tag id), `identifying` (the entity's canonical name),
+//! `commenting` (the note) and `assessing` (the review status, `accepted` or `rejected`). Its
+//! target's `source` is the document as `urn:sha256:<hex of its UTF-8 text>` (type `Text`,
+//! with the title as `label`), and two equivalent selectors: a `TextPositionSelector` counting
+//! code points (as the model counts characters) and a `TextQuoteSelector` with the exact text
+//! and up to 32 characters of `prefix` and `suffix`, cut on grapheme boundaries. A
+//! discontinuous annotation has one target per fragment, so nothing is lost.
+//!
+//! A relation is an annotation with motivation `linking` (`urn:marginalia:relation:<id>`):
+//! its `target` is the id of the annotation it starts from (for `said_by`, the claim), and
+//! its bodies are a `tagging` body with the relation type and a `SpecificResource` with
+//! purpose `linking` whose `source` is the annotation it points to (the actor).
+//!
+//! The reader ([`read`]) takes that shape back, or a page, an array or a single annotation.
+//! The text is not in the file: each document is named by its hash, which the import planner
+//! finds in the project, and checks each quote selector against it.
+
+use serde::Serialize;
+use unicode_segmentation::GraphemeCursor;
+
+use crate::model::{Annotation, Relation, ReviewStatus, TextIndex, sha256_hex};
+
+use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets};
+
+mod read;
+pub(crate) use read::read;
+
+/// The JSON-LD context of the Web Annotation model.
+const CONTEXT: &str = "http://www.w3.org/ns/anno.jsonld";
+/// How many characters of context a quote selector keeps on each side, at most.
+const CONTEXT_CHARS: usize = 32;
+
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: &'a str,
+    total: usize,
+    first: Page<'a>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Item<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    creator: Agent<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified: Option<String>,
+    body: Vec<Body<'a>>,
+    target: Targets<'a>,
+}
+
+#[derive(Serialize)]
+struct Agent<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type")]
+enum Body<'a> {
+    TextualBody {
+        purpose: &'static str,
+        value: &'a str,
+    },
+    SpecificResource {
+        purpose: &'static str,
+        source: String,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Targets<'a> {
+    Iri(String),
+    One(Target<'a>),
+    Many(Vec<Target<'a>>),
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    source: Source<'a>,
+    selector: [Selector<'a>; 2],
+}
+
+#[derive(Serialize)]
+struct Source<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type")]
+enum Selector<'a> {
+    TextPositionSelector {
+        start: usize,
+        end: usize,
+    },
+    TextQuoteSelector {
+        exact: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        prefix: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        suffix: &'a str,
+    },
+}
+
+/// Writes the collection.
+pub(crate) fn export(
+    sel: &Selection<'_>,
+    step: &mut dyn FnMut(usize),
+) -> Result<(Vec<OutFile>, Report), ExportError> {
+    let project = sel.project;
+    let mut report = Report::new("w3c", Some("code points"), sel.layers.clone());
+    let mut items = Vec::new();
+    for (done, part) in sel.docs.iter().enumerate() {
+        let doc = part.doc;
+        let text = doc.text.as_str();
+        let index = TextIndex::new(text);
+        let source = format!("urn:sha256:{}", sha256_hex(text));
+        for a in &part.annotations {
+            let mut targets: Vec<Target<'_>> = a
+                .fragments
+                .iter()
+                .map(|f| {
+                    let (start, end) = offsets(&index, f, OffsetUnit::CodePoints);
+                    Target {
+                        source: Source {
+                            id: source.clone(),
+                            kind: "Text",
+                            label: &doc.meta.title,
+                        },
+                        selector: [
+                            Selector::TextPositionSelector { start, end },
+                            Selector::TextQuoteSelector {
+                                exact: text.get(f.bytes()).unwrap_or_default(),
+                                prefix: before(text, f.start.0),
+                                suffix: after(text, f.end.0),
+                            },
+                        ],
+                    }
+                })
+                .collect();
+            let target = if targets.len() == 1 {
+                targets
+                    .pop()
+                    .map_or(Targets::Many(Vec::new()), Targets::One)
+            } else {
+                Targets::Many(targets)
+            };
+            let entity = a.entity.as_ref().map(|e| project.entities.get(e));
+            if let Some(None) = entity {
+                report.field("entity");
+            }
+            items.push(annotation(
+                a,
+                entity.flatten().map(|e| e.name.as_str()),
+                target,
+            ));
+            report.annotations += 1;
+        }
+        for r in &part.relations {
+            items.push(relation(r));
+            report.relations += 1;
+        }
+        report.documents += 1;
+        step(done + 1);
+    }
+    let id = format!("urn:marginalia:collection:{}", iri_part(&project.name));
+    let collection = Collection {
+        context: CONTEXT,
+        id: id.clone(),
+        kind: "AnnotationCollection",
+        label: &project.name,
+        total: items.len(),
+        first: Page {
+            id: format!("{id}:page-1"),
+            kind: "AnnotationPage",
+            start_index: 0,
+            items,
+        },
+    };
+    let mut json = serde_json::to_string_pretty(&collection)
+        .map_err(|e| ExportError::Encode(e.to_string()))?;
+    json.push('\n');
+    Ok((
+        vec![OutFile {
+            place: OutPlace::Main,
+            text: json,
+        }],
+        report,
+    ))
+}
+
+/// The id of an annotation in the export.
+pub(crate) fn annotation_iri(id: &str) -> String {
+    format!("urn:marginalia:annotation:{}", iri_part(id))
+}
+
+fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a>) -> Item<'a> {
+    let text = |purpose, value| Body::TextualBody { purpose, value };
+    let mut body = vec![text("tagging", a.tag.as_str())];
+    if let Some(name) = entity {
+        body.push(text("identifying", name));
+    }
+    if !a.note.is_empty() {
+        body.push(text("commenting", &a.note));
+    }
+    match a.status {
+        ReviewStatus::Pending => {}
+        ReviewStatus::Accepted => body.push(text("assessing", "accepted")),
+        ReviewStatus::Rejected => body.push(text("assessing", "rejected")),
+    }
+    Item {
+        id: annotation_iri(a.id.as_str()),
+        kind: "Annotation",
+        motivation: "tagging",
+        creator: Agent {
+            kind: "Person",
+            name: &a.annotator,
+        },
+        created: Some(a.created.to_string()),
+        modified: Some(a.modified.to_string()),
+        body,
+        target,
+    }
+}
+
+fn relation(r: &Relation) -> Item<'_> {
+    Item {
+        id: format!("urn:marginalia:relation:{}", iri_part(r.id.as_str())),
+        kind: "Annotation",
+        motivation: "linking",
+        creator: Agent {
+            kind: "Person",
+            name: &r.annotator,
+        },
+        created: None,
+        modified: None,
+        body: vec![
+            Body::TextualBody {
+                purpose: "tagging",
+                value: r.kind.as_str(),
+            },
+            Body::SpecificResource {
+                purpose: "linking",
+                source: annotation_iri(r.to.as_str()),
+            },
+        ],
+        target: Targets::Iri(annotation_iri(r.from.as_str())),
+    }
+}
+
+/// `s` percent-encoded for the last part of a URN: letters, digits and `-._~` stay.
+fn iri_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Up to [`CONTEXT_CHARS`] characters of `text` just before byte `at` (a grapheme boundary),
+/// starting on a grapheme boundary.
+fn before(text: &str, at: usize) -> &str {
+    if !text.is_char_boundary(at) {
+        return "";
+    }
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let mut start = at;
+    while let Ok(Some(b)) = cursor.prev_boundary(text, 0) {
+        if text.get(b..at).map_or(usize::MAX, |s| s.chars().count()) > CONTEXT_CHARS {
+            break;
+        }
+        start = b;
+    }
+    text.get(start..at).unwrap_or_default()
+}
+
+/// Up to [`CONTEXT_CHARS`] characters of `text` just after byte `at` (a grapheme boundary),
+/// ending on a grapheme boundary.
+fn after(text: &str, at: usize) -> &str {
+    if !text.is_char_boundary(at) {
+        return "";
+    }
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let mut end = at;
+    while let Ok(Some(b)) = cursor.next_boundary(text, 0) {
+        if text.get(at..b).map_or(usize::MAX, |s| s.chars().count()) > CONTEXT_CHARS {
+            break;
+        }
+        end = b;
+    }
+    text.get(at..end).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

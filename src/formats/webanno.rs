@@ -1,0 +1,432 @@
+//! WebAnno TSV 3.3, the tab-separated format INCEpTION imports and exports.
+//!
+//! A TSV file is one document (one header, then the document's sentences; INCEpTION makes one
+//! document of each file it imports), so the export is a folder with one `<doc-id>.tsv` per
+//! document. Each file follows what INCEpTION's own writer produces:
+//!
+//! - the header `#FORMAT=WebAnno TSV 3.3`, one span layer `webanno.custom.Marginalia` with
+//!   the features `label` (the tag id), `entity` (the entity's name), `note` and `status`
+//!   (`accepted`/`rejected`), and one relation layer `webanno.custom.MarginaliaLink` with the
+//!   feature `label` (the relation type) between Marginalia spans, then two empty lines;
+//! - per sentence (from [`tokenize`], cut at every annotation edge so spans are whole tokens):
+//!   an empty line, its text as `#Text=` lines (split at line feeds), then one line per token:
+//!   `sentence-token`, the UTF-16 `begin-end` offsets, the token, and one column per feature,
+//!   each followed by a tab;
+//! - `_` for a token without an annotation of the layer, `*` for an empty feature; values
+//!   escaped with a backslash (`\ [ ] | _ -> ; * tab newline`), `#Text` lines with Java-style
+//!   escapes for control characters and backslashes;
+//! - a span over several tokens, and every span stacked on a token with another, carries a
+//!   disambiguation id `[n]` (numbered per file in the order INCEpTION would give them);
+//!   stacked values are joined with `|`;
+//! - a relation sits on the first token of its target and names the first token of its
+//!   source, with `[source_target]` disambiguation ids when either end has one (0 for none).
+//!
+//! The layers must exist in the INCEpTION project before import (Project settings → Layers:
+//! a span layer `Marginalia` with string features `label`, `entity`, `note`, `status`, and a
+//! relation layer `MarginaliaLink` over it with a string feature `label`).
+//!
+//! Losses, each reported: a discontinuous annotation becomes one span per fragment (relations
+//! attach to the first); a span that starts or ends in white space is written without it (the
+//! format cannot address the space between tokens); a span that covers no token is not written.
+//! Carriage returns in notes become line feeds (a raw one would end the line for INCEpTION).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{
+    Annotation, AnnotationId, ByteOffset, Document, Fragment, Project, ReviewStatus, TextIndex,
+};
+
+use super::tokens::{Token, aligned, covered, tokenize};
+use super::{
+    DocPart, ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets,
+};
+
+/// The span layer's type name.
+const SPAN_LAYER: &str = "webanno.custom.Marginalia";
+/// The relation layer's type name.
+const LINK_LAYER: &str = "webanno.custom.MarginaliaLink";
+
+/// Writes one TSV file per document.
+pub(crate) fn export(
+    sel: &Selection<'_>,
+    step: &mut dyn FnMut(usize),
+) -> Result<(Vec<OutFile>, Report), ExportError> {
+    let mut report = Report::new("webanno", Some("UTF-16 code units"), sel.layers.clone());
+    let mut files = Vec::with_capacity(sel.docs.len());
+    let mut names = HashSet::new();
+    for (done, part) in sel.docs.iter().enumerate() {
+        let name = file_name(part.doc, &mut names);
+        files.push(OutFile {
+            place: OutPlace::Inside(name),
+            text: document(sel.project, part, &mut report),
+        });
+        report.documents += 1;
+        step(done + 1);
+    }
+    Ok((files, report))
+}
+
+/// `<doc-id>.tsv`, with anything but letters, digits, `-`, `_` and `.` made `-`, unique among
+/// `taken`.
+fn file_name(doc: &Document, taken: &mut HashSet<String>) -> String {
+    let stem: String = doc
+        .id
+        .as_str()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_start_matches('.');
+    let stem = if stem.is_empty() { "document" } else { stem };
+    let mut name = format!("{stem}.tsv");
+    let mut n = 2;
+    while !taken.insert(name.to_lowercase()) {
+        name = format!("{stem}-{n}.tsv");
+        n += 1;
+    }
+    name
+}
+
+/// One fragment written as a span: which tokens it covers.
+struct Span<'a> {
+    annotation: &'a Annotation,
+    fragment: usize,
+    range: Fragment,
+    /// Index of its first and last token.
+    first: usize,
+    last: usize,
+}
+
+/// The TSV text of one document.
+fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> String {
+    let text = &part.doc.text;
+    let index = TextIndex::new(text);
+    let cuts: Vec<ByteOffset> = part
+        .annotations
+        .iter()
+        .flat_map(|a| a.fragments.iter().flat_map(|f| [f.start, f.end]))
+        .collect();
+    let tokens = tokenize(text, &cuts);
+
+    let mut spans = Vec::new();
+    for a in &part.annotations {
+        let mut trimmed = false;
+        let before = spans.len();
+        for (k, f) in a.fragments.iter().enumerate() {
+            let Some(run) = covered(&tokens, f.start..f.end) else {
+                continue;
+            };
+            trimmed |= !aligned(&tokens, f.start..f.end);
+            spans.push(Span {
+                annotation: a,
+                fragment: k,
+                range: *f,
+                first: run.start,
+                last: run.end - 1,
+            });
+        }
+        let fragments = a.fragments.len();
+        if spans.len() == before {
+            report.span(a, LossKind::NoToken);
+        } else if fragments > 1 {
+            report.span(a, LossKind::Split { fragments });
+        } else if trimmed {
+            report.span(a, LossKind::Trimmed);
+        } else {
+            report.annotations += 1;
+        }
+    }
+    // The order of UIMA's annotation index: by start, longest first.
+    spans.sort_by(|x, y| {
+        (
+            x.range.start,
+            std::cmp::Reverse(x.range.end),
+            &x.annotation.tag,
+            &x.annotation.id,
+            x.fragment,
+        )
+            .cmp(&(
+                y.range.start,
+                std::cmp::Reverse(y.range.end),
+                &y.annotation.tag,
+                &y.annotation.id,
+                y.fragment,
+            ))
+    });
+
+    // Spans on each token, and disambiguation ids, as INCEpTION assigns them: when a second
+    // span lands on a token, every span there gets an id; a span over several tokens gets one.
+    let mut on_token: Vec<Vec<usize>> = vec![Vec::new(); tokens.len()];
+    let mut ids: Vec<Option<usize>> = vec![None; spans.len()];
+    let mut next_id = 0;
+    let mut assign = |ids: &mut Vec<Option<usize>>, s: usize| {
+        if let Some(slot) = ids.get_mut(s)
+            && slot.is_none()
+        {
+            next_id += 1;
+            *slot = Some(next_id);
+        }
+    };
+    for (s, span) in spans.iter().enumerate() {
+        let mut order = vec![span.first];
+        if span.last != span.first {
+            order.push(span.last);
+            order.extend(span.first + 1..span.last);
+        }
+        for t in order {
+            let Some(list) = on_token.get_mut(t) else {
+                continue;
+            };
+            if list.contains(&s) {
+                continue;
+            }
+            list.push(s);
+            if list.len() > 1 {
+                for &x in list.iter() {
+                    assign(&mut ids, x);
+                }
+            }
+        }
+        if span.last != span.first {
+            assign(&mut ids, s);
+        }
+    }
+
+    let unit_ids = unit_ids(&tokens);
+    let unit = |t: usize| unit_ids.get(t).map_or("?", String::as_str);
+
+    // Relations, on the first token of their target's first span.
+    let mut first_span: HashMap<&AnnotationId, usize> = HashMap::new();
+    for (s, span) in spans.iter().enumerate() {
+        first_span.entry(&span.annotation.id).or_insert(s);
+    }
+    let mut links: Vec<Vec<(String, String)>> = vec![Vec::new(); tokens.len()];
+    for r in &part.relations {
+        let (Some(from), Some(to)) = (
+            project.annotations.get(&r.from),
+            project.annotations.get(&r.to),
+        ) else {
+            continue;
+        };
+        let (Some(&source), Some(&target)) = (first_span.get(&r.from), first_span.get(&r.to))
+        else {
+            report.relation(
+                r,
+                from,
+                to,
+                "one of its ends covers no token and was not written",
+            );
+            continue;
+        };
+        let (Some(src), Some(tgt)) = (spans.get(source), spans.get(target)) else {
+            continue;
+        };
+        let mut reference = unit(src.first).to_owned();
+        let (a, b) = (
+            ids.get(source).copied().flatten(),
+            ids.get(target).copied().flatten(),
+        );
+        if a.is_some() || b.is_some() {
+            reference.push_str(&format!("[{}_{}]", a.unwrap_or(0), b.unwrap_or(0)));
+        }
+        if let Some(list) = links.get_mut(tgt.first) {
+            list.push((escape_value(r.kind.as_str()), reference));
+            report.relations += 1;
+        }
+    }
+
+    let mut out = format!(
+        "#FORMAT=WebAnno TSV 3.3\n#T_SP={SPAN_LAYER}|label|entity|note|status\n#T_RL={LINK_LAYER}|label|BT_{SPAN_LAYER}\n\n"
+    );
+    for a in &part.annotations {
+        if a.entity
+            .as_ref()
+            .is_some_and(|e| !project.entities.contains_key(e))
+        {
+            report.field("entity");
+        }
+    }
+    for sentence in sentences(&tokens) {
+        let (Some(first), Some(last)) = (tokens.get(sentence.start), tokens.get(sentence.end - 1))
+        else {
+            continue;
+        };
+        out.push('\n');
+        for line in text
+            .get(first.start.0..last.end.0)
+            .unwrap_or_default()
+            .split('\n')
+        {
+            out.push_str("#Text=");
+            out.push_str(&escape_text(line));
+            out.push('\n');
+        }
+        for t in sentence {
+            let Some(token) = tokens.get(t) else {
+                continue;
+            };
+            let fragment = Fragment::new(token.start..token.end);
+            let (begin, end) = offsets(&index, &fragment, OffsetUnit::Utf16);
+            out.push_str(&format!(
+                "{}\t{begin}-{end}\t{}\t",
+                unit(t),
+                text.get(token.bytes()).unwrap_or_default()
+            ));
+            let here = on_token.get(t).map(Vec::as_slice).unwrap_or_default();
+            for feature in Feature::ALL {
+                if here.is_empty() {
+                    out.push('_');
+                }
+                for (i, &s) in here.iter().enumerate() {
+                    let Some(span) = spans.get(s) else {
+                        continue;
+                    };
+                    if i > 0 {
+                        out.push('|');
+                    }
+                    let value = feature.value(project, span.annotation);
+                    out.push_str(value.as_deref().unwrap_or("*"));
+                    if let Some(id) = ids.get(s).copied().flatten() {
+                        out.push_str(&format!("[{id}]"));
+                    }
+                }
+                out.push('\t');
+            }
+            let here = links.get(t).map(Vec::as_slice).unwrap_or_default();
+            if here.is_empty() {
+                out.push_str("_\t_\t");
+            } else {
+                let kinds: Vec<&str> = here.iter().map(|l| l.0.as_str()).collect();
+                let refs: Vec<&str> = here.iter().map(|l| l.1.as_str()).collect();
+                out.push_str(&format!("{}\t{}\t", kinds.join("|"), refs.join("|")));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The span layer's features, in column order.
+#[derive(Clone, Copy)]
+enum Feature {
+    Label,
+    Entity,
+    Note,
+    Status,
+}
+
+impl Feature {
+    const ALL: [Feature; 4] = [
+        Feature::Label,
+        Feature::Entity,
+        Feature::Note,
+        Feature::Status,
+    ];
+
+    /// The escaped value of this feature for `a`; `None` when it has none (written `*`).
+    fn value(self, project: &Project, a: &Annotation) -> Option<String> {
+        match self {
+            Feature::Label => Some(escape_value(a.tag.as_str())),
+            Feature::Entity => {
+                let e = a.entity.as_ref().and_then(|e| project.entities.get(e))?;
+                Some(escape_value(&e.name))
+            }
+            Feature::Note => (!a.note.is_empty())
+                .then(|| escape_value(&a.note.replace("\r\n", "\n").replace('\r', "\n"))),
+            Feature::Status => match a.status {
+                ReviewStatus::Pending => None,
+                ReviewStatus::Accepted => Some("accepted".to_owned()),
+                ReviewStatus::Rejected => Some("rejected".to_owned()),
+            },
+        }
+    }
+}
+
+/// Each token's `sentence-token` id, both counted from 1.
+fn unit_ids(tokens: &[Token]) -> Vec<String> {
+    let mut ids = Vec::with_capacity(tokens.len());
+    let mut position = 0;
+    let mut sentence = None;
+    for t in tokens {
+        if sentence != Some(t.sentence) {
+            sentence = Some(t.sentence);
+            position = 0;
+        }
+        position += 1;
+        ids.push(format!("{}-{position}", t.sentence + 1));
+    }
+    ids
+}
+
+/// The token index ranges of the sentences.
+fn sentences(tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=tokens.len() {
+        let boundary = match (tokens.get(i - 1), tokens.get(i)) {
+            (Some(a), Some(b)) => a.sentence != b.sentence,
+            _ => true,
+        };
+        if boundary {
+            out.push(start..i);
+            start = i;
+        }
+    }
+    out
+}
+
+/// A feature value escaped as INCEpTION's `Escaping.escapeValue` does.
+fn escape_value(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '|' => out.push_str("\\|"),
+            '_' => out.push_str("\\_"),
+            ';' => out.push_str("\\;"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '*' => out.push_str("\\*"),
+            '-' if chars.peek() == Some(&'>') => {
+                chars.next();
+                out.push_str("\\->");
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A `#Text=` line escaped as INCEpTION's `Escaping.escapeText` does: control characters
+/// other than U+0009–U+000D behind a backslash, the usual Java escapes for tab, line feed,
+/// form feed, carriage return and backspace, and doubled backslashes.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\u{c}' => out.push_str("\\f"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\\' => out.push_str("\\\\"),
+            '\u{0}'..='\u{7}' | '\u{e}'..='\u{1f}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
