@@ -237,10 +237,7 @@ pub fn golden(path: &str, actual: &str) {
             .lines()
             .zip(actual.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || expected.lines().count().min(actual.lines().count()),
-                |i| i,
-            );
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
         panic!(
             "{} differs from the export at line {} (run with UPDATE_GOLDEN=1 to accept)\nexpected: {:?}\nactual:   {:?}",
             file.display(),

@@ -17,9 +17,9 @@ mod doccano;
 pub(crate) mod fixture;
 mod incoming;
 mod jsonl;
-mod network;
 mod jsonpos;
 mod labelstudio;
+mod network;
 mod report;
 mod select;
 mod summary;
@@ -285,8 +285,7 @@ pub fn export(
     let total = sel.docs.len();
     let mut step = |done: usize| progress(done, total);
     let (files, report) = match format {
-        // Each format's writer is `fn export(&Selection, &mut dyn FnMut(usize)) ->
-        // Result<(Vec<OutFile>, Report), ExportError>`, called with the documents done so far.
+        // Each writer takes the selection and a callback told how many documents are done.
         Format::Jsonl => jsonl::export(&sel, &mut step)?,
         Format::Doccano => doccano::export(&sel, &mut step)?,
         Format::Conll => conll::export(&sel, &mut step)?,
@@ -298,10 +297,6 @@ pub fn export(
         Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
         Format::Webanno => webanno::export(&sel, &mut step)?,
         Format::W3c => w3c::export(&sel, &mut step)?,
-        other => {
-            step(total);
-            return Err(ExportError::NotImportable(other));
-        }
     };
     Ok(Export { files, report })
 }
@@ -310,17 +305,18 @@ pub fn export(
 /// in the input are in [`Incoming::problems`]; only a format that cannot be imported fails.
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
     match format {
-        // Each format's reader is `fn read(inputs: &[PathBuf]) -> Incoming`.
         Format::Jsonl => Ok(jsonl::read(inputs)),
         Format::Doccano => Ok(doccano::read(inputs)),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
         Format::W3c => Ok(w3c::read(inputs)),
-        other => {
-            let _ = inputs;
-            Err(ExportError::NotImportable(other))
-        }
+        Format::Webanno
+        | Format::Csv
+        | Format::Graphml
+        | Format::NetworkCsv
+        | Format::SummaryMd
+        | Format::SummaryHtml => Err(ExportError::NotImportable(format)),
     }
 }
 
