@@ -172,3 +172,50 @@ fn the_import_window_lists_problems_and_imports_the_rest_only_when_asked() {
         "the valid line came in"
     );
 }
+
+#[test]
+fn the_summary_panel_shows_who_claims_what_and_clicking_a_claim_selects_it() {
+    let marked = "[actor|Macron] said [claim|talks could start] [condition|if [actor|Xi] agreed]. \
+                  [claim|Nobody said this].";
+    let (mut project, ids) =
+        marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH).unwrap();
+    // ids follow the order the marks open: Macron, talks, condition, Xi, nobody.
+    let link = |p: &Project, kind: &str, from: usize, to: usize| {
+        marginalia::model::ops::add_relation(
+            p,
+            &marginalia::model::RelationKindId(kind.into()),
+            &ids[from],
+            &ids[to],
+            "ana",
+        )
+        .unwrap()
+    };
+    let e = link(&project, "said_by", 1, 0);
+    e.apply(&mut project).unwrap();
+    let e = link(&project, "conditional_on", 1, 2);
+    e.apply(&mut project).unwrap();
+    let app = MarginaliaApp::new(project, None).with_prefs(Prefs {
+        annotator: "tester".into(),
+        ..Prefs::default()
+    });
+    let mut h = harness(app);
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::M);
+    assert!(h.query_by_label("Summary").is_some());
+    assert!(h.query_by_label("“talks could start”").is_some());
+    assert!(
+        h.query_by_label("“if Xi agreed”").is_some(),
+        "the condition under its claim"
+    );
+    assert!(
+        h.query_by_label("(no speaker)").is_some(),
+        "the unlinked claim is flagged"
+    );
+    assert!(
+        h.query_by_label_contains("Actor who claims nothing here: Xi")
+            .is_some()
+    );
+
+    h.get_by_label("“talks could start”").click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&ids[1]));
+}

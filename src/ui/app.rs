@@ -90,6 +90,10 @@ pub struct MarginaliaApp {
     pub(super) export: Option<super::transfer::ExportDraft>,
     /// The Import window, while open.
     pub(super) import: Option<super::transfer::ImportDraft>,
+    /// What the summary panel summarises, and for which layer (`None`: every layer).
+    pub(super) summary_scope: super::summary_panel::SummaryScope,
+    pub(super) summary_layer: Option<String>,
+    pub(super) summary_cache: super::summary_panel::SummaryCache,
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -131,6 +135,9 @@ impl MarginaliaApp {
             schema_editor: None,
             export: None,
             import: None,
+            summary_scope: Default::default(),
+            summary_layer: None,
+            summary_cache: Default::default(),
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
@@ -405,6 +412,12 @@ impl MarginaliaApp {
                 .resizable(true)
                 .default_size(240.0)
                 .show(ui, |ui| self.documents_ui(ui));
+        }
+        if self.prefs.show_summary {
+            Panel::right("summary")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| self.summary_ui(ui));
         }
         if self.prefs.show_annotations {
             Panel::right("annotations")

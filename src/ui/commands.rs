@@ -56,6 +56,7 @@ pub enum Command {
     ToggleWordSnap,
     ToggleDocuments,
     ToggleAnnotations,
+    ToggleSummary,
     SchemaEditor,
     MergeEntities,
     Preferences,
@@ -74,7 +75,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 50] = [
+    pub const FIXED: [Command; 51] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -120,6 +121,7 @@ impl Command {
         Command::ToggleWordSnap,
         Command::ToggleDocuments,
         Command::ToggleAnnotations,
+        Command::ToggleSummary,
         Command::SchemaEditor,
         Command::MergeEntities,
         Command::Preferences,
@@ -176,6 +178,7 @@ impl Command {
             Command::ToggleWordSnap => "Snap selections to words (on/off)",
             Command::ToggleDocuments => "Show or hide the document list",
             Command::ToggleAnnotations => "Show or hide the annotation list",
+            Command::ToggleSummary => "Show or hide the summary (who claims what)",
             Command::SchemaEditor => "Edit tags and relations…",
             Command::MergeEntities => "Merge two entities…",
             Command::Preferences => "Preferences…",
@@ -232,6 +235,7 @@ impl Command {
             Command::ToggleWordSnap => sc(Modifiers::ALT, Key::W),
             Command::ToggleDocuments => sc(CTRL, Key::B),
             Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
+            Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
             Command::SchemaEditor => sc(CTRL_SHIFT, Key::K),
             Command::Preferences => sc(CTRL, Key::Comma),
             Command::Palette => sc(CTRL, Key::K),

@@ -12,6 +12,7 @@ mod prefs;
 mod run;
 mod schema_editor;
 mod search_ui;
+mod summary_panel;
 mod theme;
 mod transfer;
 mod widgets;

@@ -468,6 +468,7 @@ impl MarginaliaApp {
                 ui.checkbox(&mut self.prefs.view.word_snap, "Snap selections to words");
                 ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
                 ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");
+                ui.checkbox(&mut self.prefs.show_summary, "Show the summary panel");
             });
         if self.prefs.annotator.trim().is_empty() {
             self.prefs.annotator = super::prefs::login_name();

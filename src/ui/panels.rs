@@ -77,6 +77,7 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::ToggleWordSnap,
             Command::ToggleDocuments,
             Command::ToggleAnnotations,
+            Command::ToggleSummary,
             Command::Palette,
             Command::CheatSheet,
         ],

@@ -54,6 +54,8 @@ pub struct Prefs {
     pub show_documents: bool,
     /// Whether the annotation list shows.
     pub show_annotations: bool,
+    /// Whether the summary panel shows.
+    pub show_summary: bool,
 }
 
 impl Default for Prefs {
@@ -66,6 +68,7 @@ impl Default for Prefs {
             recent: Vec::new(),
             show_documents: true,
             show_annotations: true,
+            show_summary: false,
         }
     }
 }

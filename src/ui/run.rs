@@ -122,6 +122,9 @@ impl MarginaliaApp {
             Command::ToggleAnnotations => {
                 self.prefs.show_annotations = !self.prefs.show_annotations;
             }
+            Command::ToggleSummary => {
+                self.prefs.show_summary = !self.prefs.show_summary;
+            }
             Command::SchemaEditor => self.open_schema_editor(),
             Command::Export => self.open_export(),
             Command::Import => self.open_import(),
