@@ -808,6 +808,8 @@ impl<'p> Planner<'p> {
     }
 
     fn finish(mut self) -> Result<ImportPlan, ImportFailure> {
+        // Reading and checking find problems in two passes; report them in input order.
+        self.problems.sort_by(|a, b| a.place.cmp(&b.place));
         if !self.problems.is_empty() {
             if !self.options.skip_invalid {
                 return Err(ImportFailure {
@@ -1074,12 +1076,15 @@ mod tests {
         let err = plan_import(&p, incoming.clone(), &options()).expect_err("refused");
         let lines: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 6, "{lines:#?}");
-        assert_eq!(lines[0], "in.txt:7: not brat");
-        assert!(lines[1].starts_with("in.txt:1: T1: span 0–99: offset 99 is past the end"));
-        assert!(lines[2].starts_with("in.txt:2: T2: offset 1 falls inside"));
-        assert!(lines[3].starts_with("in.txt:3: T3: the text at its offsets is"));
-        assert!(lines[3].ends_with("but the file says \"wrong\""));
-        assert!(lines[4].starts_with("in.txt:4: T4: span 3–3 is empty"));
+        assert!(lines[0].starts_with("in.txt:1: T1: span 0–99: offset 99 is past the end"));
+        assert!(lines[1].starts_with("in.txt:2: T2: offset 1 falls inside"));
+        assert!(lines[2].starts_with("in.txt:3: T3: the text at its offsets is"));
+        assert!(lines[2].ends_with("but the file says \"wrong\""));
+        assert!(lines[3].starts_with("in.txt:4: T4: span 3–3 is empty"));
+        assert_eq!(
+            lines[4], "in.txt:7: not brat",
+            "reading and checking problems, in line order"
+        );
         assert!(lines[5].starts_with("in.txt:9: relation said_by refers to T9"));
         assert!(err.to_string().starts_with("nothing imported: 6 problems"));
 

@@ -458,7 +458,8 @@ fn bad_lines_are_problems_by_file_and_line_and_the_rest_is_read() {
     let failure = plan_import(&Project::new("x"), incoming, &options("ana")).expect_err("refused");
     assert_eq!(
         lines_of(&failure.problems, &ann),
-        [4, 5, 6, 7, 8, 9, 10, 12, 13, 2, 3]
+        [2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13],
+        "in line order"
     );
     let text = failure.to_string();
     assert!(

@@ -195,18 +195,18 @@ fn bad_offsets_and_shapes_are_reported_by_line_without_stopping() {
     let (_dir, problems) = problems_of("bad.json", json);
     let lines: Vec<usize> = at(&problems).into_iter().map(|(_, l)| l).collect();
     let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
-    // Reader problems first (wrong type, negative offset, no text), then the planner's.
-    assert_eq!(lines, [8, 9, 11, 4, 6, 7], "{messages:#?}");
-    assert!(messages[0].contains("rectanglelabels"));
-    assert!(messages[1].contains("whole numbers"));
-    assert!(messages[2].contains("data.text"));
+    // Reader and planner problems together, in line order.
+    assert_eq!(lines, [4, 6, 7, 8, 9, 11], "{messages:#?}");
     assert!(
-        messages[3].contains("inside a character"),
+        messages[0].contains("inside a character"),
         "{}",
-        messages[3]
+        messages[0]
     );
-    assert!(messages[4].contains("past the end"), "{}", messages[4]);
-    assert!(messages[5].contains("\"b\""), "{}", messages[5]);
+    assert!(messages[1].contains("past the end"), "{}", messages[1]);
+    assert!(messages[2].contains("\"b\""), "{}", messages[2]);
+    assert!(messages[3].contains("rectanglelabels"));
+    assert!(messages[4].contains("whole numbers"));
+    assert!(messages[5].contains("data.text"));
     assert!(problems.iter().all(|p| {
         p.to_string()
             .starts_with(&p.place.file.display().to_string())

@@ -206,12 +206,13 @@ fn unknown_texts_bad_positions_and_dangling_links_are_reported_by_line() {
     );
     let problems = problems_of(&json, &p);
     let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    // The reader's (a whole-resource target), then the planner's: the unknown text, the
-    // offset past the end, the wrong quote, the link to an annotation that is not there.
-    assert_eq!(lines(&problems), [8, 2, 4, 6, 12], "{messages:#?}");
-    assert!(messages[0].contains("whole resource"));
-    assert!(messages[1].contains("not in the project"));
-    assert!(messages[2].contains("past the end"));
-    assert!(messages[3].contains("\"Pudin\""));
+    // The reader's (a whole-resource target) and the planner's (the unknown text, the
+    // offset past the end, the wrong quote, the link to an annotation that is not there),
+    // in line order.
+    assert_eq!(lines(&problems), [2, 4, 6, 8, 12], "{messages:#?}");
+    assert!(messages[0].contains("not in the project"));
+    assert!(messages[1].contains("past the end"));
+    assert!(messages[2].contains("\"Pudin\""));
+    assert!(messages[3].contains("whole resource"));
     assert!(messages[4].contains("u9"));
 }
