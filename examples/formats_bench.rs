@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release --no-default-features --example formats_bench
 //! cargo run --release --no-default-features --example formats_bench -- --runs 9
+//! cargo run --release --no-default-features --example formats_bench -- --only brat
 //! ```
 //!
 //! Targets (from the issue): export ≤ 0.5 s per format, import ≤ 1 s. Timings are the best,
@@ -34,6 +35,10 @@ use marginalia::model::{ByteOffset, Project, TextIndex};
 #[path = "common/generated.rs"]
 mod generated;
 
+/// The allocator the `marginalia` binary uses (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TARGET_EXPORT_MS: f64 = 500.0;
 const TARGET_IMPORT_MS: f64 = 1000.0;
 
@@ -46,6 +51,13 @@ fn main() -> anyhow::Result<()> {
             .parse::<usize>()?,
         None => 5,
     };
+    // `--only NAME` measures one format (export and import), for a profiler.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let wanted = |f: Format| only.as_deref().is_none_or(|o| o == f.name());
     let project = generated::generate()?;
     let dir = tempfile::tempdir()?;
     let chars: usize = project.documents.iter().map(|d| d.text.len()).sum();
@@ -63,7 +75,7 @@ fn main() -> anyhow::Result<()> {
         "export", "best ms", "median", "worst", "size KiB", "not carried"
     );
     let mut missed = Vec::new();
-    for format in Format::ALL {
+    for format in Format::ALL.into_iter().filter(|&f| wanted(f)) {
         let out = dir.path().join(match format.output() {
             Output::Folder => format.name().to_owned(),
             Output::File => format!("out.{}", format.extension().unwrap_or("txt")),
@@ -109,7 +121,7 @@ fn main() -> anyhow::Result<()> {
     base.relations.clear();
     base.entities.clear();
     base.annotators.clear();
-    for format in Format::IMPORTABLE {
+    for format in Format::IMPORTABLE.into_iter().filter(|&f| wanted(f)) {
         let out = dir.path().join(format!("import-{}", format.name()));
         let out = match format.output() {
             Output::Folder => out,
@@ -150,7 +162,9 @@ fn main() -> anyhow::Result<()> {
     }
 
     println!();
-    compare_with_spacy(&project, dir.path(), runs)?;
+    if only.is_none() {
+        compare_with_spacy(&project, dir.path(), runs)?;
+    }
     ensure!(missed.is_empty(), "targets missed: {}", missed.join(", "));
     Ok(())
 }

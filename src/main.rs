@@ -5,6 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use marginalia::cli::{self, Cli};
 
+/// mimalloc instead of the system allocator: imports and exports allocate millions of small
+/// strings and JSON values, and the system allocator spent a third of their time (see
+/// BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
