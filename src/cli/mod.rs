@@ -231,7 +231,16 @@ fn import(
         .apply(&mut project)
         .map_err(|e| anyhow::anyhow!("{}: {e} (nothing was imported)", path.display()))?;
     if changed {
-        store::save(&project, path)?;
+        // The planner checks every item; this checks the whole, as the next load will, so an
+        // import can never leave a project that does not open.
+        let text = store::to_string(&project)?;
+        if let Err(e) = store::from_str(path, &text) {
+            bail!(
+                "the import would leave the project invalid, so nothing was imported (please report this):\n{e}\n{}: unchanged",
+                path.display()
+            );
+        }
+        store::write_atomically(path, &text)?;
     }
     if json {
         say!("{}", serde_json::to_string_pretty(&plan.report)?);

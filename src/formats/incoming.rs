@@ -343,7 +343,9 @@ struct Planner<'p> {
     kinds: HashMap<String, RelationKindId>,
     /// Document text hash → doc id, for the project and the documents added so far.
     by_hash: HashMap<String, DocId>,
-    doc_ids: HashSet<DocId>,
+    /// Every id in the project and planned so far: a project file's tags, relation types,
+    /// entities, documents, annotations and relations share one namespace.
+    taken: HashSet<String>,
     /// Entity name or alias (lower-cased) → id, for the registry and new entities.
     entities: HashMap<String, EntityId>,
     /// (doc, tag, fragments, annotator) of every annotation, existing or planned → its id.
@@ -419,7 +421,17 @@ impl<'p> Planner<'p> {
                 .iter()
                 .map(|d| (d.sha256(), d.id.clone()))
                 .collect(),
-            doc_ids: project.documents.iter().map(|d| d.id.clone()).collect(),
+            taken: project
+                .schema
+                .tags
+                .iter()
+                .map(|t| t.id.to_string())
+                .chain(project.schema.relations.iter().map(|r| r.id.to_string()))
+                .chain(project.entities.keys().map(ToString::to_string))
+                .chain(project.documents.iter().map(|d| d.id.to_string()))
+                .chain(project.annotations.keys().map(ToString::to_string))
+                .chain(project.relations.keys().map(ToString::to_string))
+                .collect(),
             entities,
             spans,
             links,
@@ -458,15 +470,31 @@ impl<'p> Planner<'p> {
         }
     }
 
+    /// `wanted`, or `wanted_2`, `wanted_3` …, whichever no id of the project or the plan has
+    /// taken; taken from now on.
+    fn claim(&mut self, wanted: &str) -> String {
+        let id = unique(wanted, |s| self.taken.contains(s));
+        self.taken.insert(id.clone());
+        id
+    }
+
+    /// A fresh random id with `prefix`, taken from now on.
+    fn fresh(&mut self, prefix: &str) -> String {
+        loop {
+            let id = fresh_id(prefix);
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
     /// The tag id for an incoming label, adding a tag type if the schema has none.
     fn tag(&mut self, label: &str) -> TagId {
         let key = label.trim().to_lowercase();
         if let Some(id) = self.tags.get(&key).or_else(|| self.tags.get(&slug(label))) {
             return id.clone();
         }
-        let id = TagId(unique(&slug(label), |s| {
-            self.schema.tag(&TagId(s.into())).is_some()
-        }));
+        let id = TagId(self.claim(&slug(label)));
         let color = PALETTE
             .get(self.schema.tags.len() % PALETTE.len())
             .copied()
@@ -490,9 +518,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.kinds.get(&key).or_else(|| self.kinds.get(&slug(name))) {
             return id.clone();
         }
-        let id = RelationKindId(unique(&slug(name), |s| {
-            self.schema.relation(&RelationKindId(s.into())).is_some()
-        }));
+        let id = RelationKindId(self.claim(&slug(name)));
         self.schema.relations.push(RelationType {
             id: id.clone(),
             label: name.trim().to_owned(),
@@ -527,7 +553,10 @@ impl<'p> Planner<'p> {
     fn annotator(&self, given: Option<&str>) -> String {
         self.options
             .annotator
-            .clone()
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
             .or_else(|| {
                 given
                     .map(str::trim)
@@ -578,7 +607,7 @@ impl<'p> Planner<'p> {
                 } else {
                     doc.meta.title.clone()
                 };
-                let id = unique_doc_id(&wanted, |s| self.doc_ids.contains(&DocId(s.into())));
+                let id = unique_doc_id(&wanted, |s| self.taken.contains(s));
                 let mut meta = doc.meta.clone();
                 if meta.title.trim().is_empty() {
                     meta.title = wanted;
@@ -596,7 +625,7 @@ impl<'p> Planner<'p> {
                     meta,
                     text: doc.text.clone(),
                 });
-                self.doc_ids.insert(id.clone());
+                self.taken.insert(id.to_string());
                 self.by_hash.insert(hash, id.clone());
                 self.report.documents_added.push(id.clone());
                 id
@@ -699,13 +728,13 @@ impl<'p> Planner<'p> {
             self.report.already_there += 1;
             return Some(id.clone());
         }
-        let entity = a.entity.as_ref().map(|e| self.entity(e));
-        let id = loop {
-            let id = AnnotationId(fresh_id("a"));
-            if !self.project.annotations.contains_key(&id) && !self.new_tags_of.contains_key(&id) {
-                break id;
-            }
-        };
+        // A mention of an entity without a name is a mention of none.
+        let entity = a
+            .entity
+            .as_ref()
+            .filter(|e| !e.name.trim().is_empty())
+            .map(|e| self.entity(e));
+        let id = AnnotationId(self.fresh("a"));
         self.spans.insert(span_key, id.clone());
         self.new_tags_of.insert(id.clone(), tag.clone());
         self.layers.insert(annotator.clone());
@@ -730,12 +759,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.entities.get(&key) {
             return id.clone();
         }
-        let id = loop {
-            let id = EntityId(fresh_id("e"));
-            if !self.project.entities.contains_key(&id) {
-                break id;
-            }
-        };
+        let id = EntityId(self.fresh("e"));
         self.new_entities.push(Entity {
             id: id.clone(),
             name: e.name.trim().to_owned(),
@@ -791,12 +815,7 @@ impl<'p> Planner<'p> {
             self.report.already_there += 1;
             return;
         }
-        let id = loop {
-            let id = RelationId(fresh_id("r"));
-            if !self.project.relations.contains_key(&id) {
-                break id;
-            }
-        };
+        let id = RelationId(self.fresh("r"));
         self.layers.insert(annotator.clone());
         self.relations.push(Relation {
             id,
@@ -1197,5 +1216,38 @@ mod tests {
         )
         .expect_err("unknown text");
         assert!(err.problems[0].message.contains("not in the project"));
+    }
+
+    #[test]
+    fn new_ids_never_clash_with_any_id_of_the_project_and_the_result_loads_again() {
+        let mut p = fixture::project();
+        let mut titled = doc(
+            "A text called Claim.",
+            vec![ann("T1", "Claim", &[(0, 1)], 1)],
+            vec![],
+        );
+        titled.meta.title = "Claim".into();
+        let mut nameless = ann("T2", "d1", &[(2, 6)], 2);
+        nameless.entity = Some(InEntity {
+            name: " ".into(),
+            kind: None,
+        });
+        titled.annotations.push(nameless);
+        let incoming = Incoming {
+            documents: vec![titled],
+            ..Incoming::default()
+        };
+        let blank_layer = ImportOptions {
+            annotator: Some("  ".into()),
+            ..options()
+        };
+        let report = apply(&mut p, incoming, &blank_layer);
+        // "claim" is a tag and "d1" a document: the new document and tag get other ids.
+        assert_eq!(report.documents_added, [DocId("claim-2".into())]);
+        assert_eq!(report.new_tags, [TagId("d1_2".into())]);
+        assert_eq!(report.layers, ["imported"], "a blank layer name falls back");
+        assert!(report.new_entities.is_empty(), "a nameless entity is none");
+        let text = crate::store::to_string(&p).expect("serialises");
+        crate::store::from_str(std::path::Path::new("p.ron"), &text).expect("loads again");
     }
 }

@@ -453,8 +453,7 @@ pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| io(parent, format!("cannot create the folder: {e}")))?;
         }
-        crate::store::write_derived(&path, &file.text)
-            .map_err(|e| io(&path, e.to_string()))?;
+        crate::store::write_derived(&path, &file.text).map_err(|e| io(&path, e.to_string()))?;
         written.push(path);
     }
     export.report.files = written;

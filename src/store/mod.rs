@@ -276,12 +276,7 @@ enum Backup {
     Skip,
 }
 
-fn replace_file(
-    path: &Path,
-    text: &str,
-    backup: Backup,
-    flush: Flush,
-) -> Result<(), StoreError> {
+fn replace_file(path: &Path, text: &str, backup: Backup, flush: Flush) -> Result<(), StoreError> {
     // Through a symbolic link, write the file it points to (and keep the link).
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = match target.parent() {
