@@ -446,6 +446,20 @@ pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
     } else if out.is_dir() {
         return Err(io(out, "is a folder; this format writes a file".into()));
     }
+    // Check every target before writing any, so that one that cannot be written does not
+    // leave the others half done.
+    for file in &export.files {
+        let path = out_path(out, &file.place);
+        if path.is_dir() {
+            return Err(io(&path, "is a folder; nothing was written".into()));
+        }
+        if let Some(blocker) = path.ancestors().skip(1).find(|a| a.is_file()) {
+            return Err(io(
+                blocker,
+                "is a file, not a folder; nothing was written".into(),
+            ));
+        }
+    }
     let mut written = Vec::with_capacity(export.files.len());
     for file in &export.files {
         let path = out_path(out, &file.place);
@@ -458,4 +472,51 @@ pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
     }
     export.report.files = written;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_that_cannot_be_written_stops_the_export_before_any_file_is_written() {
+        let p = fixture::project();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out.csv");
+        std::fs::create_dir(dir.path().join("out.relations.csv")).expect("a folder in the way");
+        let mut export =
+            export(&p, Format::Csv, &ExportOptions::default(), &mut |_, _| {}).expect("built");
+        let err = write(&out, &mut export).expect_err("refused");
+        assert!(
+            err.to_string().contains("out.relations.csv: is a folder"),
+            "{err}"
+        );
+        assert!(!out.exists(), "the main file was not written either");
+    }
+
+    #[test]
+    fn every_format_exports_the_fixture_and_progress_reaches_the_end() {
+        let p = fixture::project();
+        for format in Format::ALL {
+            let layer = if format.records_annotator() {
+                LayerChoice::Auto
+            } else {
+                LayerChoice::One("ana".into())
+            };
+            let options = ExportOptions {
+                layer,
+                documents: None,
+            };
+            let mut last = (0, 0);
+            let export = export(&p, format, &options, &mut |n, of| last = (n, of))
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+            assert_eq!(last, (2, 2), "{format}: progress");
+            assert!(!export.files.is_empty(), "{format}: no files");
+            assert!(
+                export.report.documents == 2,
+                "{format}: {:?}",
+                export.report
+            );
+        }
+    }
 }

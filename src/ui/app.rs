@@ -271,6 +271,15 @@ impl MarginaliaApp {
 
     /// Replaces the project (open, new, reload, recovery); forgets history and selection.
     pub(super) fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+        // A preview or a document choice belongs to the project it was made for.
+        self.import = None;
+        if !self
+            .export
+            .as_ref()
+            .is_some_and(super::transfer::ExportDraft::running)
+        {
+            self.export = None;
+        }
         self.project = project;
         self.path = path;
         self.history = History::new();

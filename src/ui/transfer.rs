@@ -107,10 +107,17 @@ impl MarginaliaApp {
         let Some(out) = self.dialogs.export_target(format, &suggested) else {
             return;
         };
+        // The documents ticked that are still in the project, in project order.
+        let chosen: Vec<DocId> = self
+            .project
+            .documents
+            .iter()
+            .filter(|d| draft.documents.contains(&d.id))
+            .map(|d| d.id.clone())
+            .collect();
         let options = ExportOptions {
             layer: draft.layer.clone(),
-            documents: (draft.documents.len() != self.project.documents.len())
-                .then(|| draft.documents.iter().cloned().collect()),
+            documents: Some(chosen),
         };
         let project = self.project.clone();
         let done = Arc::new(AtomicUsize::new(0));
@@ -263,11 +270,27 @@ impl MarginaliaApp {
         });
     }
 
-    /// Applies the checked import as one undo step.
+    /// Checks the import again against the project as it is now (it may have changed since the
+    /// preview), and applies it as one undo step if it still holds.
     pub fn confirm_import(&mut self) {
+        let shown = self.import.as_ref().and_then(|d| d.plan.clone());
+        self.check_import();
         let Some(Some(Ok(plan))) = self.import.as_mut().map(|d| d.plan.take()) else {
             return;
         };
+        if shown
+            .as_ref()
+            .and_then(|p| p.as_ref().ok())
+            .map(|p| &p.report)
+            != Some(&plan.report)
+        {
+            // The project changed under the preview: show the new one instead of applying.
+            if let Some(draft) = self.import.as_mut() {
+                draft.plan = Some(Ok(plan));
+            }
+            self.notify("The project changed since the preview: check the new preview.");
+            return;
+        }
         let report = plan.report.clone();
         if self.apply("Import", Ok(plan.edit)) {
             self.import = None;

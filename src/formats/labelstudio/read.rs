@@ -218,9 +218,15 @@ fn annotation(
                     continue;
                 }
                 let quote = value.and_then(|v| str_of(v, "text")).map(str::to_owned);
-                for label in labels {
+                // A region with several labels becomes one annotation per label; relations
+                // to the region attach to the first.
+                for (n, label) in labels.into_iter().enumerate() {
                     doc.annotations.push(InAnnotation {
-                        key: key(&id),
+                        key: if n == 0 {
+                            key(&id)
+                        } else {
+                            key(&format!("{id}\u{1f}{label}"))
+                        },
                         place: place.clone(),
                         label: label.to_owned(),
                         fragments: vec![(start, end)],

@@ -279,3 +279,18 @@ fn one_layer_can_be_chosen() {
     assert_eq!(tasks[1]["annotations"].as_array().map(Vec::len), Some(0));
     assert_eq!(out.report.relations, 1);
 }
+
+#[test]
+fn a_region_with_two_labels_keeps_its_relations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("two.json");
+    let json = r#"[{"data": {"text": "Paris said yes."}, "annotations": [{"result": [
+  {"id": "p", "type": "labels", "value": {"start": 0, "end": 5, "text": "Paris", "labels": ["actor", "place"]}},
+  {"id": "c", "type": "labels", "value": {"start": 11, "end": 14, "text": "yes", "labels": ["claim"]}},
+  {"type": "relation", "from_id": "c", "to_id": "p", "direction": "right", "labels": ["said_by"]}
+]}]}]"#;
+    std::fs::write(&file, json).expect("written");
+    let incoming = read(Format::Labelstudio, std::slice::from_ref(&file)).expect("readable");
+    let plan = plan_import(&Project::new("x"), incoming, &options()).expect("valid");
+    assert_eq!((plan.report.annotations, plan.report.relations), (3, 1));
+}
