@@ -11,6 +11,7 @@ pub mod formats;
 pub mod highlight;
 pub mod intake;
 pub mod model;
+mod par;
 pub mod sample;
 pub mod search;
 pub mod session;

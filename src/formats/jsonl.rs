@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::model::{Annotation, ByteOffset, EntityKind, Fragment, ReviewStatus, TextIndex};
 
-use super::tokens::{Token, covered, tokenize};
+use super::tokens::{Token, covered, tokenize_without_sentences};
 use super::{
     DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
     Selection, offsets,
@@ -121,6 +121,7 @@ struct Rel<'a> {
     id: &'a str,
     from: &'a str,
     to: &'a str,
+    annotator: &'a str,
 }
 
 /// A registry entry some span of the line mentions.
@@ -138,14 +139,22 @@ pub(crate) fn export(
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let mut report = Report::new("jsonl", Some(OFFSETS), sel.layers.clone());
-    let mut out = String::new();
-    for (done, part) in sel.docs.iter().enumerate() {
-        let line = line(sel, part, &mut report);
-        let json = serde_json::to_string(&line).map_err(|e| ExportError::Encode(e.to_string()))?;
-        out.push_str(&json);
+    let lines = super::per_document(sel, step, |part| {
+        let mut part_report = Report::default();
+        let json = serde_json::to_string(&line(sel, part, &mut part_report));
+        part_report.documents += 1;
+        (json, part_report)
+    });
+    let mut out = String::with_capacity(
+        lines
+            .iter()
+            .map(|(j, _)| j.as_ref().map_or(0, String::len) + 1)
+            .sum(),
+    );
+    for (json, part_report) in lines {
+        out.push_str(&json.map_err(|e| ExportError::Encode(e.to_string()))?);
         out.push('\n');
-        report.documents += 1;
-        step(done + 1);
+        report.absorb(part_report);
     }
     Ok((
         vec![OutFile {
@@ -173,7 +182,7 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
         .iter()
         .flat_map(|a| a.fragments.iter().flat_map(|f| [f.start, f.end]))
         .collect();
-    let tokens = tokenize(text, &cuts);
+    let tokens = tokenize_without_sentences(text, &cuts);
     let toks = tokens
         .iter()
         .enumerate()
@@ -268,6 +277,7 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             id: r.id.as_str(),
             from: r.from.as_str(),
             to: r.to.as_str(),
+            annotator: &r.annotator,
         });
         report.relations += 1;
     }
@@ -275,6 +285,11 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
     let entities = mentioned
         .into_iter()
         .filter_map(|id| sel.project.entities.get(id))
+        .inspect(|e| {
+            if !e.note.is_empty() {
+                report.field("entity note");
+            }
+        })
         .map(|e| Ent {
             id: e.id.as_str(),
             name: &e.name,
@@ -318,9 +333,9 @@ pub(crate) fn json_lines(path: &Path, problems: &mut Vec<ImportProblem>, each: &
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(serde_json::Value::Object(map)) => each(place, &map, problems),
-            Ok(_) => problems.push(ImportProblem::new(
+        match object_without_tokens(line) {
+            Ok(Some(map)) => each(place, &map, problems),
+            Ok(None) => problems.push(ImportProblem::new(
                 place,
                 "expected a JSON object ({\"text\": …}) on this line",
             )),
@@ -334,4 +349,28 @@ pub(crate) fn json_lines(path: &Path, problems: &mut Vec<ImportProblem>, each: &
             )),
         }
     }
+}
+
+/// The line as a JSON object, without its `tokens` (checked to be JSON, never built: no
+/// reader needs them, and a Prodigy line holds far more tokens than anything else); `None`
+/// when the line is JSON but not an object.
+fn object_without_tokens(
+    line: &str,
+) -> Result<Option<serde_json::Map<String, serde_json::Value>>, serde_json::Error> {
+    use serde_json::value::RawValue;
+    let raw: serde_json::Value =
+        match serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(line) {
+            Ok(members) => {
+                let mut map = serde_json::Map::new();
+                for (key, value) in members {
+                    if key != "tokens" {
+                        map.insert(key, serde_json::from_str(value.get())?);
+                    }
+                }
+                return Ok(Some(map));
+            }
+            // Not an object: say what it is, or where it stops being JSON.
+            Err(_) => serde_json::from_str(line)?,
+        };
+    Ok(raw.as_object().cloned())
 }

@@ -320,6 +320,23 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
     }
 }
 
+/// `f` applied to every document of the selection, spread over the cores in batches, with
+/// `step` told after each batch how many documents are done. Results in document order.
+pub(crate) fn per_document<'p, R: Send>(
+    sel: &Selection<'p>,
+    step: &mut dyn FnMut(usize),
+    f: impl Fn(&DocPart<'p>) -> R + Sync,
+) -> Vec<R> {
+    // Batches small enough that a progress bar moves, large enough to keep the cores busy.
+    const BATCH: usize = 16;
+    let mut out = Vec::with_capacity(sel.docs.len());
+    for batch in sel.docs.chunks(BATCH) {
+        out.extend(crate::par::par_map(batch, &f));
+        step(out.len());
+    }
+    out
+}
+
 /// A fragment's `(start, end)` in `unit`, for writers. Fragments of a valid project lie on
 /// character boundaries, so the conversion cannot fail; should it, the byte offsets are given.
 pub(crate) fn offsets(index: &TextIndex, fragment: &Fragment, unit: OffsetUnit) -> (usize, usize) {

@@ -190,6 +190,17 @@ impl Report {
         }
     }
 
+    /// Adds what another report of the same export (one document's, made in parallel) counted.
+    pub fn absorb(&mut self, other: Report) {
+        self.documents += other.documents;
+        self.annotations += other.annotations;
+        self.relations += other.relations;
+        self.not_carried.extend(other.not_carried);
+        for (field, n) in other.fields_not_carried {
+            *self.fields_not_carried.entry(field).or_default() += n;
+        }
+    }
+
     /// How many items were not carried, by [`LossKind::name`].
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();

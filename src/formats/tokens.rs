@@ -33,6 +33,16 @@ impl Token {
 /// The tokens of `text`, cut at every offset of `cuts` that falls inside one. `cuts` need not
 /// be sorted; offsets that are not `char` boundaries are ignored.
 pub fn tokenize(text: &str, cuts: &[ByteOffset]) -> Vec<Token> {
+    tokens_of(text, cuts, true)
+}
+
+/// The tokens of `text` as [`tokenize`] cuts them, all in sentence 0: for formats that do not
+/// need sentences (finding sentence breaks costs as much as finding the words).
+pub fn tokenize_without_sentences(text: &str, cuts: &[ByteOffset]) -> Vec<Token> {
+    tokens_of(text, cuts, false)
+}
+
+fn tokens_of(text: &str, cuts: &[ByteOffset], sentences: bool) -> Vec<Token> {
     let mut cuts: Vec<usize> = cuts
         .iter()
         .map(|c| c.0)
@@ -40,10 +50,13 @@ pub fn tokenize(text: &str, cuts: &[ByteOffset]) -> Vec<Token> {
         .collect();
     cuts.sort_unstable();
     cuts.dedup();
-    let sentence_starts: Vec<usize> = text
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
-        .collect();
+    let sentence_starts: Vec<usize> = if sentences {
+        text.split_sentence_bound_indices()
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let mut tokens = Vec::new();
     let mut sentence = 0;
@@ -162,6 +175,21 @@ mod tests {
         for tok in &t {
             assert!(text.is_char_boundary(tok.start.0) && text.is_char_boundary(tok.end.0));
         }
+    }
+
+    #[test]
+    fn without_sentences_the_tokens_are_the_same() {
+        let text = "One two. Three four.\nFive 🇫🇷";
+        let cuts = [ByteOffset(1)];
+        let with: Vec<_> = tokenize(text, &cuts)
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
+        let without: Vec<_> = tokenize_without_sentences(text, &cuts)
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
+        assert_eq!(with, without);
     }
 
     #[test]

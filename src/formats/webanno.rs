@@ -52,16 +52,20 @@ pub(crate) fn export(
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let mut report = Report::new("webanno", Some("UTF-16 code units"), sel.layers.clone());
+    let texts = super::per_document(sel, step, |part| {
+        let mut part_report = Report::default();
+        let text = document(sel.project, part, &mut part_report);
+        part_report.documents += 1;
+        (text, part_report)
+    });
     let mut files = Vec::with_capacity(sel.docs.len());
     let mut names = HashSet::new();
-    for (done, part) in sel.docs.iter().enumerate() {
-        let name = file_name(part.doc, &mut names);
+    for (part, (text, part_report)) in sel.docs.iter().zip(texts) {
         files.push(OutFile {
-            place: OutPlace::Inside(name),
-            text: document(sel.project, part, &mut report),
+            place: OutPlace::Inside(file_name(part.doc, &mut names)),
+            text,
         });
-        report.documents += 1;
-        step(done + 1);
+        report.absorb(part_report);
     }
     Ok((files, report))
 }
@@ -130,12 +134,18 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
                 last: run.end - 1,
             });
         }
-        let fragments = a.fragments.len();
-        if spans.len() == before {
+        if a.note.contains('\r') {
+            // A feature value is one line: a CR in a note is written as a line feed.
+            report.field("note line ends");
+        }
+        let written = spans.len() - before;
+        if written == 0 {
             report.span(a, LossKind::NoToken);
-        } else if fragments > 1 {
-            report.span(a, LossKind::Split { fragments });
-        } else if trimmed {
+        } else if written > 1 {
+            report.span(a, LossKind::Split { fragments: written });
+        } else if trimmed || a.fragments.len() > 1 {
+            // One span written: its edges cut at white space, or a fragment of white space
+            // alone left out.
             report.span(a, LossKind::Trimmed);
         } else {
             report.annotations += 1;

@@ -6,6 +6,7 @@ use crate::model::{CharOffset, TextIndex, is_grapheme_boundary, is_partial_iso_d
 
 use super::file::{AnnotationRecord, OFFSET_UNIT, ProjectFile};
 use super::problem::{Anchor, Problem, ProblemKind};
+use crate::par::par_map;
 
 /// What validation learned: the problems, and each document's offset index (reused to convert
 /// offsets when the file becomes a project).
@@ -39,28 +40,6 @@ impl<'f> Seen<'f> {
         *n += 1;
         (Place { id, nth: *n - 1 }, *n > 1)
     }
-}
-
-/// `f` over `items` on all cores (document hashes and offset indexes are independent).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    if threads < 2 || items.len() < 2 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        // A worker only panics if `f` does, and then so would the sequential loop.
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// Checks everything that can be wrong in `file`.

@@ -139,6 +139,7 @@ struct InRel {
     child: Option<usize>,
     head_span: Option<InRef>,
     child_span: Option<InRef>,
+    annotator: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -317,10 +318,13 @@ fn document(
                 continue;
             }
         };
-        let annotator = by_key
-            .get(&from)
-            .and_then(|&g| groups.get(g))
-            .and_then(|g| g.annotation.annotator.clone());
+        // Who made the relation; lines without it (spaCy's) take its source span's layer.
+        let annotator = r.annotator.clone().or_else(|| {
+            by_key
+                .get(&from)
+                .and_then(|&g| groups.get(g))
+                .and_then(|g| g.annotation.annotator.clone())
+        });
         relations.push(InRelation {
             place: place.clone(),
             kind: r.label,

@@ -64,7 +64,7 @@ fn the_report_lists_the_split_annotation_and_nothing_else() {
     })
     .expect("exports")
     .report;
-    assert_eq!(steps, [(1, 2), (2, 2)]);
+    assert_eq!(steps.last(), Some(&(2, 2)), "progress reaches the end");
     assert_eq!(report.format, "jsonl");
     assert_eq!(report.unit, Some("code points"));
     assert_eq!(report.layers, ["ana"]);

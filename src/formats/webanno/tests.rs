@@ -199,3 +199,30 @@ fn values_and_text_are_escaped_as_inception_does() {
     );
     assert_eq!(escape_text("a\tb\\c\r\u{1}é"), "a\\tb\\\\c\\r\\\u{1}é");
 }
+
+#[test]
+fn a_fragment_of_white_space_alone_is_reported_as_left_out_not_as_a_split() {
+    let mut p = fixture::project();
+    let id = AnnotationId("a-macron".into());
+    let text = p.documents[0].text.clone();
+    let a = p.annotations.get_mut(&id).expect("in the fixture");
+    // "Macron" plus the space after it as a second fragment.
+    a.fragments = vec![
+        Fragment::new(ByteOffset(0)..ByteOffset(6)),
+        Fragment::new(ByteOffset(6)..ByteOffset(7)),
+    ];
+    a.quote = quote_of(&text, &a.fragments).expect("fits");
+    a.note = "line one\r\nline two".into();
+    let out = export_ana(&p);
+    let loss = out
+        .report
+        .not_carried
+        .iter()
+        .find(|l| l.id == "a-macron")
+        .expect("reported");
+    assert_eq!(loss.kind, LossKind::Trimmed);
+    assert_eq!(
+        out.report.fields_not_carried.get("note line ends"),
+        Some(&1)
+    );
+}
