@@ -14,6 +14,7 @@
 //! Labels are `B-`/`I-` and the tag id (`B-actor`), `O` outside. The writer is in [`export`],
 //! the reader in [`read`].
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Annotation, ByteOffset};
@@ -30,8 +31,6 @@ const DOCSTART: &str = "-DOCSTART- -X- O O";
 const PLACEHOLDERS: &str = "-X- O";
 /// The field counted when a token's characters had to be replaced.
 const REPLACED: &str = "space or control character inside a token (written as U+FFFD)";
-/// The field counted when a span's edge falls in white space, which CoNLL cannot label.
-const TRIMMED: &str = "white space at a span's edge (the span is written without it)";
 
 /// Writes the selection as one CoNLL file.
 ///
@@ -40,17 +39,21 @@ const TRIMMED: &str = "white space at a span's edge (the span is written without
 /// unless it shares a character with one written before it (then it is reported as
 /// [`LossKind::Overlap`] with that one). Discontinuous spans are reported as
 /// [`LossKind::Discontinuous`], spans of nothing but white space as [`LossKind::NoToken`],
-/// every relation as not written (CoNLL has none), and notes, entities and status as fields
-/// not carried. A sentence boundary that falls inside a written span is not written, so the
-/// span stays one.
+/// spans written without the white space at their edges as [`LossKind::Trimmed`], every
+/// relation as not written (CoNLL has none), and notes, entities (with their details), status
+/// and the documents' metadata as fields not carried. A sentence boundary that falls inside a
+/// written span is not written, so the span stays one.
 pub(crate) fn export(
     sel: &Selection<'_>,
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let mut report = Report::new("conll", None, sel.layers.clone());
     let mut out = String::new();
+    let mut entities = BTreeSet::new();
     for (i, part) in sel.docs.iter().enumerate() {
-        write_document(part, &mut out, &mut report);
+        let written = write_document(part, &mut out, &mut report);
+        entities.extend(written.iter().flat_map(|a| &a.entity));
+        report.document_fields(part.doc, &[]);
         for r in &part.relations {
             let end = |id| sel.project.annotations.get(id);
             if let (Some(from), Some(to)) = (end(&r.from), end(&r.to)) {
@@ -59,6 +62,7 @@ pub(crate) fn export(
         }
         step(i + 1);
     }
+    report.entity_fields(sel.project, entities, &[]);
     report.documents = sel.docs.len();
     Ok((
         vec![OutFile {
@@ -117,12 +121,18 @@ enum Bio<'a> {
     Inside(&'a str),
 }
 
-fn write_document(part: &DocPart<'_>, out: &mut String, report: &mut Report) {
+/// Writes `part` to `out` and returns the spans written (in full or trimmed).
+fn write_document<'p>(
+    part: &DocPart<'p>,
+    out: &mut String,
+    report: &mut Report,
+) -> Vec<&'p Annotation> {
     let text = &part.doc.text;
     let written = choose(part, report);
     let cuts: Vec<ByteOffset> = written.iter().flat_map(|a| [a.start(), a.end()]).collect();
     let toks = tokens::tokenize(text, &cuts);
     let mut labels = vec![Bio::Out; toks.len()];
+    let mut labelled = Vec::with_capacity(written.len());
     for a in written {
         let Some(range) = tokens::covered(&toks, a.start()..a.end()) else {
             report.span(a, LossKind::NoToken);
@@ -130,9 +140,12 @@ fn write_document(part: &DocPart<'_>, out: &mut String, report: &mut Report) {
         };
         let exact = toks.get(range.start).is_some_and(|t| t.start == a.start())
             && toks.get(range.end - 1).is_some_and(|t| t.end == a.end());
-        if !exact {
-            report.field(TRIMMED);
+        if exact {
+            report.annotations += 1;
+        } else {
+            report.span(a, LossKind::Trimmed);
         }
+        labelled.push(a);
         for (i, label) in labels
             .iter_mut()
             .enumerate()
@@ -146,7 +159,6 @@ fn write_document(part: &DocPart<'_>, out: &mut String, report: &mut Report) {
             };
         }
         report.fields_of(a, &[]);
-        report.annotations += 1;
     }
     out.push_str(DOCSTART);
     out.push_str("\n\n");
@@ -183,6 +195,7 @@ fn write_document(part: &DocPart<'_>, out: &mut String, report: &mut Report) {
     if previous.is_some() {
         out.push('\n');
     }
+    labelled
 }
 
 /// Whether `c` could split a column or a line for some reader: Unicode white space (Rust's

@@ -81,7 +81,14 @@ fn the_report_lists_exactly_what_bio_cannot_hold() {
     );
     assert_eq!(
         report.fields_not_carried,
-        [("entity", 2), ("note", 1), ("status", 1)].into()
+        [
+            ("document title", 2),
+            ("entity", 2),
+            ("entity kind", 2),
+            ("note", 1),
+            ("status", 1)
+        ]
+        .into()
     );
     assert_eq!(
         (report.documents, report.annotations, report.relations),
@@ -269,7 +276,7 @@ fn a_span_across_sentences_stays_one() {
 }
 
 #[test]
-fn a_span_inside_a_word_cuts_it_and_edges_in_white_space_are_counted() {
+fn a_span_inside_a_word_cuts_it_and_one_with_white_space_at_its_edges_is_listed_as_trimmed() {
     let mut p = marked("[actor|Macron]'s plan and [claim| a deal ]");
     let export = export_layer(&p, "ana");
     let text = &export.files[0].text;
@@ -281,7 +288,19 @@ fn a_span_inside_a_word_cuts_it_and_edges_in_white_space_are_counted() {
         text.contains("a -X- O B-claim\ndeal -X- O I-claim\n"),
         "{text}"
     );
-    assert_eq!(export.report.fields_not_carried.get(TRIMMED), Some(&1));
+    // " a deal " is written as "a deal": listed as trimmed, not counted as written in full.
+    let trimmed: Vec<(&str, &LossKind)> = export
+        .report
+        .not_carried
+        .iter()
+        .map(|l| (l.quote.as_str(), &l.kind))
+        .collect();
+    assert_eq!(trimmed, [(" a deal ", &LossKind::Trimmed)]);
+    assert_eq!(export.report.annotations, 1);
+    assert_eq!(
+        export.report.fields_not_carried,
+        [("document title", 1)].into()
+    );
     // A span of white space alone labels no token.
     let mut blank = p.annotations.values().next().cloned().expect("one");
     blank.id = "a-blank".into();
@@ -289,6 +308,12 @@ fn a_span_inside_a_word_cuts_it_and_edges_in_white_space_are_counted() {
     blank.quote = " ".into();
     p.annotations.insert(blank.id.clone(), blank);
     let report = export_layer(&p, "ana").report;
-    assert_eq!(report.not_carried.len(), 1);
-    assert_eq!(report.not_carried[0].kind, LossKind::NoToken);
+    let lost: Vec<(&str, &LossKind)> = report
+        .not_carried
+        .iter()
+        .map(|l| (l.id.as_str(), &l.kind))
+        .collect();
+    assert_eq!(lost[0], ("a-blank", &LossKind::NoToken));
+    assert_eq!(lost[1].1, &LossKind::Trimmed);
+    assert_eq!(lost.len(), 2);
 }

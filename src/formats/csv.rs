@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{Annotation, AnnotationId, RelationKindId, ReviewStatus, TextIndex};
 
-use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets};
+use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets};
 
 /// The columns before the one-per-relation-type columns.
 const COLUMNS: [&str; 12] = [
@@ -57,8 +57,9 @@ const SEPARATOR: &str = " | ";
 /// `conditional_on` …, in schema order, then any type the schema lacks), listing the quotes of
 /// the annotations linked to the row's annotation by that type in either direction, in text
 /// order, joined by ` | `: a claim's `said_by` cell lists its speakers, and an actor's lists
-/// the claims it says. Everything is carried; the relations file has every relation with
-/// both ends, by annotation id.
+/// the claims it says. The relations file has every relation with both ends, by annotation
+/// id. Only the documents' metadata other than the title and the entities' details (kind,
+/// aliases, note) have no column; they are counted in the report.
 pub(crate) fn export(
     sel: &Selection<'_>,
     step: &mut dyn FnMut(usize),
@@ -83,7 +84,11 @@ pub(crate) fn export(
     let mut links = writer();
     links.write_record(RELATION_COLUMNS).map_err(encode)?;
 
+    let mut entities = BTreeSet::new();
     for (done, part) in sel.docs.iter().enumerate() {
+        // The `title` column holds the title; the rest of the metadata has no column.
+        report.document_fields(part.doc, &[field::DOCUMENT_TITLE]);
+        entities.extend(part.annotations.iter().flat_map(|a| &a.entity));
         let index = TextIndex::new(&part.doc.text);
         let by_id: HashMap<&AnnotationId, &Annotation> =
             part.annotations.iter().map(|a| (&a.id, *a)).collect();
@@ -159,6 +164,7 @@ pub(crate) fn export(
         report.documents += 1;
         step(done + 1);
     }
+    report.entity_fields(project, entities, &[]);
     Ok((
         vec![
             OutFile {

@@ -8,14 +8,16 @@
 //! fields of a line it does not know as the example's metadata, so each line also carries the
 //! document's `title` and `doc_id`.
 //!
-//! doccano has no discontinuous spans, notes, entities or review status: a discontinuous
-//! annotation is written as one span per fragment (reported as [`LossKind::Split`]), and a
-//! relation to or from it attaches to its *first* fragment; the other fields are counted in
-//! the report's `fields_not_carried`. The reader takes both shapes, `label` or `labels`, spans
+//! doccano has no discontinuous spans, notes, entities, review status, document metadata
+//! other than the title, or annotators: a discontinuous annotation is written as one span per
+//! fragment (reported as [`LossKind::Split`]), and a relation to or from it attaches to its
+//! *first* fragment; the other fields are counted in the report's `fields_not_carried` (a
+//! relation's annotator only when it is not its source annotation's, which the reader gives
+//! it back). The reader takes both shapes, `label` or `labels`, spans
 //! as `[start, end, "tag"]` or `{"start_offset", "end_offset", "label"}`, and lines with
 //! entities and no relations.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +28,7 @@ use crate::model::{AnnotationId, DocumentMeta, TextIndex};
 use super::jsonl::{json_lines, key_of, line_text, list, why};
 use super::{
     ExportError, ImportProblem, InAnnotation, InDoc, InRelation, Incoming, LossKind, OffsetUnit,
-    OutFile, OutPlace, Place, Report, Selection, input_files, offsets,
+    OutFile, OutPlace, Place, Report, Selection, field, input_files, offsets,
 };
 
 /// A sequence-labelling line.
@@ -78,6 +80,7 @@ pub(crate) fn export(
     let with_relations = sel.docs.iter().any(|d| !d.relations.is_empty());
     let (mut next_entity, mut next_relation) = (1, 1);
     let mut out = String::new();
+    let mut mentioned = BTreeSet::new();
     for (i, part) in sel.docs.iter().enumerate() {
         let doc = part.doc;
         let index = TextIndex::new(&doc.text);
@@ -108,6 +111,8 @@ pub(crate) fn export(
             }
             report.fields_of(a, &[]);
         }
+        mentioned.extend(part.annotations.iter().flat_map(|a| &a.entity));
+        report.document_fields(doc, &[field::DOCUMENT_TITLE]);
         let mut relations = Vec::new();
         for r in &part.relations {
             let (Some(&from_id), Some(&to_id)) = (first.get(&r.from), first.get(&r.to)) else {
@@ -121,6 +126,9 @@ pub(crate) fn export(
             });
             next_relation += 1;
             report.relations += 1;
+            if let Some(source) = sel.project.annotations.get(&r.from) {
+                report.relation_annotator(r, source);
+            }
         }
         let (id, text, title, doc_id) =
             (i + 1, doc.text.as_str(), &doc.meta.title, doc.id.as_str());
@@ -148,6 +156,7 @@ pub(crate) fn export(
         report.documents += 1;
         step(i + 1);
     }
+    report.entity_fields(sel.project, mentioned, &[]);
     Ok((
         vec![OutFile {
             place: OutPlace::Main,
@@ -368,7 +377,15 @@ mod tests {
             .iter()
             .map(|(k, n)| (*k, *n))
             .collect();
-        assert_eq!(fields, [("entity", 2), ("note", 1), ("status", 1)]);
+        assert_eq!(
+            fields,
+            [
+                ("entity", 2),
+                ("entity kind", 2),
+                ("note", 1),
+                ("status", 1)
+            ]
+        );
     }
 
     #[test]

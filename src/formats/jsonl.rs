@@ -287,7 +287,7 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
         .filter_map(|id| sel.project.entities.get(id))
         .inspect(|e| {
             if !e.note.is_empty() {
-                report.field("entity note");
+                report.field(super::report::field::ENTITY_NOTE);
             }
         })
         .map(|e| Ent {

@@ -14,7 +14,9 @@
 //!
 //! A discontinuous annotation becomes one region per fragment (reported as split); relations
 //! attach to its first fragment. A relation whose ends are in another layer than the relation
-//! itself is not written: a Label Studio relation links regions of one annotation.
+//! itself is not written: a Label Studio relation links regions of one annotation. A
+//! document's progress per annotator and an entity's kind, aliases and note have no place:
+//! the report counts them.
 //!
 //! `labelstudio.config.xml` (the `-o` name with `.config.xml`) is the labeling interface that
 //! reads these tasks: the tags with their colours and keys, the relation types, the text, and
@@ -32,7 +34,9 @@ use serde::Serialize;
 
 use crate::model::{AnnotationId, Project, ReviewStatus, TextIndex};
 
-use super::{ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets};
+use super::{
+    ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets,
+};
 
 mod read;
 pub(crate) use read::read;
@@ -138,8 +142,21 @@ pub(crate) fn export(
     let project = sel.project;
     let mut report = Report::new("labelstudio", Some("UTF-16 code units"), sel.layers.clone());
     let mut tasks = Vec::with_capacity(sel.docs.len());
+    let mut entities = BTreeSet::new();
     for (done, part) in sel.docs.iter().enumerate() {
         let doc = part.doc;
+        // The task's `data.title` and `meta` hold all but the progress per annotator.
+        report.document_fields(
+            doc,
+            &[
+                field::DOCUMENT_TITLE,
+                field::DOCUMENT_SOURCE,
+                field::DOCUMENT_AUTHOR,
+                field::DOCUMENT_DATE,
+                field::DOCUMENT_URL,
+            ],
+        );
+        entities.extend(part.annotations.iter().flat_map(|a| &a.entity));
         let index = TextIndex::new(&doc.text);
         let mut layers: BTreeMap<&str, Vec<Item<'_>>> = BTreeMap::new();
         let mut first_region: HashMap<&AnnotationId, String> = HashMap::new();
@@ -278,6 +295,7 @@ pub(crate) fn export(
         report.documents += 1;
         step(done + 1);
     }
+    report.entity_fields(project, entities, &[]);
     let mut json =
         serde_json::to_string_pretty(&tasks).map_err(|e| ExportError::Encode(e.to_string()))?;
     json.push('\n');

@@ -33,7 +33,7 @@ pub use incoming::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
 };
-pub use report::{Loss, LossKind, Report};
+pub use report::{Loss, LossKind, Report, field};
 pub use select::{DocPart, LayerChoice, Selection, layers, select};
 
 use crate::model::{ByteOffset, DocId, Fragment, Project, TextIndex};

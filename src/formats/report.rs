@@ -3,13 +3,38 @@
 //! Nothing is dropped silently: every span or relation a format cannot hold is listed with the
 //! reason, and fields it has no place for (notes, entities …) are counted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::model::{Annotation, DocId, Relation};
+use crate::model::{Annotation, DocId, Document, EntityId, EntityKind, Project, Relation};
+
+/// The names under which [`Report`] counts fields not carried that are shared by several
+/// formats, so that every format counts a value under the same name.
+pub mod field {
+    /// A document's title.
+    pub const DOCUMENT_TITLE: &str = "document title";
+    /// A document's source (publication or site).
+    pub const DOCUMENT_SOURCE: &str = "document source";
+    /// A document's author.
+    pub const DOCUMENT_AUTHOR: &str = "document author";
+    /// A document's publication date.
+    pub const DOCUMENT_DATE: &str = "document date";
+    /// A document's url.
+    pub const DOCUMENT_URL: &str = "document url";
+    /// A document's progress per annotator.
+    pub const DOCUMENT_STATUS: &str = "document status";
+    /// An entity's kind, when it is not the default.
+    pub const ENTITY_KIND: &str = "entity kind";
+    /// An entity's aliases.
+    pub const ENTITY_ALIASES: &str = "entity aliases";
+    /// An entity's note.
+    pub const ENTITY_NOTE: &str = "entity note";
+    /// A relation's annotator, when it differs from its source annotation's.
+    pub const RELATION_ANNOTATOR: &str = "relation annotator";
+}
 
 /// The outcome of an export.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -201,6 +226,59 @@ impl Report {
         }
     }
 
+    /// Counts the metadata of `doc` that is set (not blank) and that the format cannot carry:
+    /// the `document …` names of [`field`] not in `carried`, one count per value.
+    pub fn document_fields(&mut self, doc: &Document, carried: &[&str]) {
+        let meta = &doc.meta;
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        for (name, is_set) in [
+            (field::DOCUMENT_TITLE, !meta.title.trim().is_empty()),
+            (field::DOCUMENT_SOURCE, set(&meta.source)),
+            (field::DOCUMENT_AUTHOR, set(&meta.author)),
+            (field::DOCUMENT_DATE, set(&meta.published)),
+            (field::DOCUMENT_URL, set(&meta.url)),
+            (field::DOCUMENT_STATUS, !meta.status.is_empty()),
+        ] {
+            if is_set && !carried.contains(&name) {
+                self.field(name);
+            }
+        }
+    }
+
+    /// Counts the details of the entities `mentioned` (each entity once, however often it is
+    /// mentioned) that the format cannot carry: a kind other than the default, aliases and a
+    /// note, under the `entity …` names of [`field`] not in `carried`. Ids missing from the
+    /// registry are skipped: the caller counts them as `entity`.
+    pub fn entity_fields<'a>(
+        &mut self,
+        project: &Project,
+        mentioned: impl IntoIterator<Item = &'a EntityId>,
+        carried: &[&str],
+    ) {
+        let unique: BTreeSet<&EntityId> = mentioned.into_iter().collect();
+        for e in unique.into_iter().filter_map(|id| project.entities.get(id)) {
+            for (name, is_set) in [
+                (field::ENTITY_KIND, e.kind != EntityKind::default()),
+                (field::ENTITY_ALIASES, !e.aliases.is_empty()),
+                (field::ENTITY_NOTE, !e.note.is_empty()),
+            ] {
+                if is_set && !carried.contains(&name) {
+                    self.field(name);
+                }
+            }
+        }
+    }
+
+    /// For a format that writes relations without their annotator: counts `relation`'s
+    /// annotator as not carried when it differs from that of `from`, its source annotation.
+    /// When they are the same a reader loses nothing: it puts the relation in the layer of the
+    /// annotation it starts from.
+    pub fn relation_annotator(&mut self, relation: &Relation, from: &Annotation) {
+        if relation.annotator != from.annotator {
+            self.field(field::RELATION_ANNOTATOR);
+        }
+    }
+
     /// How many items were not carried, by [`LossKind::name`].
     pub fn counts(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();
@@ -278,3 +356,7 @@ impl Report {
         s
     }
 }
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

@@ -13,7 +13,8 @@
 //! with the title as `label`), and two equivalent selectors: a `TextPositionSelector` counting
 //! code points (as the model counts characters) and a `TextQuoteSelector` with the exact text
 //! and up to 32 characters of `prefix` and `suffix`, cut on grapheme boundaries. A
-//! discontinuous annotation has one target per fragment, so nothing is lost.
+//! discontinuous annotation has one target per fragment. The document's other metadata and
+//! an entity's kind, aliases and note have no place: the report counts them.
 //!
 //! A relation is an annotation with motivation `linking` (`urn:marginalia:relation:<id>`):
 //! its `target` is the id of the annotation it starts from (for `said_by`, the claim), and
@@ -24,12 +25,14 @@
 //! The text is not in the file: each document is named by its hash, which the import planner
 //! finds in the project, and checks each quote selector against it.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use unicode_segmentation::GraphemeCursor;
 
 use crate::model::{Annotation, Relation, ReviewStatus, TextIndex, sha256_hex};
 
-use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets};
+use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets};
 
 mod read;
 pub(crate) use read::read;
@@ -143,8 +146,12 @@ pub(crate) fn export(
     let project = sel.project;
     let mut report = Report::new("w3c", Some("code points"), sel.layers.clone());
     let mut items = Vec::new();
+    let mut entities = BTreeSet::new();
     for (done, part) in sel.docs.iter().enumerate() {
         let doc = part.doc;
+        // The title is the `label` of each target's source; the rest has no place.
+        report.document_fields(doc, &[field::DOCUMENT_TITLE]);
+        entities.extend(part.annotations.iter().flat_map(|a| &a.entity));
         let text = doc.text.as_str();
         let index = TextIndex::new(text);
         let source = format!("urn:sha256:{}", sha256_hex(text));
@@ -196,6 +203,7 @@ pub(crate) fn export(
         report.documents += 1;
         step(done + 1);
     }
+    report.entity_fields(project, entities, &[]);
     let id = format!("urn:marginalia:collection:{}", iri_part(&project.name));
     let collection = Collection {
         context: CONTEXT,

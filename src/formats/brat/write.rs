@@ -5,11 +5,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::formats::{
-    DocPart, ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, offsets,
+    DocPart, ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, field,
+    offsets,
 };
 use crate::model::{
-    AnnotationId, ByteOffset, Document, EntityId, EntityKind, Fragment, Project, RelationKindId,
-    ReviewStatus, TagId, TextIndex,
+    AnnotationId, ByteOffset, EntityId, Fragment, Project, RelationKindId, ReviewStatus, TagId,
+    TextIndex,
 };
 
 use super::{ENTITY_DB, NOTES, STATUS, is_line_break, storage_form};
@@ -27,7 +28,13 @@ pub(crate) fn export(
     for (done, part) in sel.docs.iter().enumerate() {
         let stem = file_stem(part.doc.id.as_str(), &mut stems);
         let ann = document(part, sel.project, &names, &mut report, &mut entities);
-        document_fields(part.doc, &stem, &mut report);
+        // The file name is the document's id; a title that is the same is carried by it.
+        let title: &[&str] = if part.doc.meta.title == stem {
+            &[field::DOCUMENT_TITLE]
+        } else {
+            &[]
+        };
+        report.document_fields(part.doc, title);
         files.push(OutFile {
             place: OutPlace::Inside(format!("{stem}.txt")),
             text: part.doc.text.clone(),
@@ -39,20 +46,7 @@ pub(crate) fn export(
         report.documents += 1;
         progress(done + 1);
     }
-    for e in entities
-        .iter()
-        .filter_map(|id| sel.project.entities.get(id))
-    {
-        if e.kind != EntityKind::default() {
-            report.field("entity kind");
-        }
-        if !e.aliases.is_empty() {
-            report.field("entity aliases");
-        }
-        if !e.note.is_empty() {
-            report.field("entity note");
-        }
-    }
+    report.entity_fields(sel.project, &entities, &[]);
     for (name, text) in [
         ("annotation.conf", annotation_conf(sel.project, &names)),
         ("visual.conf", visual_conf(sel.project, &names)),
@@ -157,6 +151,9 @@ fn document(
                     names.kind(&r.kind)
                 );
                 report.relations += 1;
+                if let Some(source) = project.annotations.get(&r.from) {
+                    report.relation_annotator(r, source);
+                }
             }
             _ => {
                 if let (Some(from), Some(to)) = (
@@ -266,28 +263,6 @@ fn file_stem(id: &str, taken: &mut HashSet<String>) -> String {
         stem = format!("{base}-{n}");
     }
     stem
-}
-
-/// Counts the document's metadata, which brat has no place for (the file name is its id).
-fn document_fields(doc: &Document, stem: &str, report: &mut Report) {
-    let meta = &doc.meta;
-    if !meta.title.trim().is_empty() && meta.title != stem {
-        report.field("document title");
-    }
-    let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-    for (field, value) in [
-        ("document source", &meta.source),
-        ("document author", &meta.author),
-        ("document date", &meta.published),
-        ("document url", &meta.url),
-    ] {
-        if set(value) {
-            report.field(field);
-        }
-    }
-    if !meta.status.is_empty() {
-        report.field("document status");
-    }
 }
 
 /// The brat type name of every tag and relation type: valid storage forms (ASCII letters,

@@ -37,11 +37,8 @@ fn the_fixture_exports_as_golden_tasks_and_config() {
     assert_eq!(r.not_carried.len(), 1);
     assert_eq!(r.not_carried[0].id, "a-talks");
     assert_eq!(r.not_carried[0].kind, LossKind::Split { fragments: 2 });
-    assert!(
-        r.fields_not_carried.is_empty(),
-        "{:?}",
-        r.fields_not_carried
-    );
+    // Both entities are persons; the entity text area holds only the name.
+    assert_eq!(r.fields_not_carried, [("entity kind", 2)].into());
     assert_eq!(r.unit, Some("UTF-16 code units"));
 }
 
