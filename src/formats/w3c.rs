@@ -215,11 +215,24 @@ pub(crate) fn export(
             id: format!("{id}:page-1"),
             kind: "AnnotationPage",
             start_index: 0,
-            items,
+            items: Vec::new(),
         },
     };
-    let mut json = serde_json::to_string_pretty(&collection)
-        .map_err(|e| ExportError::Encode(e.to_string()))?;
+    // The collection indented, each annotation compact on a line of its own: readable, easy
+    // to diff and grep, and half the size (and reading time) of indenting everything.
+    let encode = |e: serde_json::Error| ExportError::Encode(e.to_string());
+    let head = serde_json::to_string_pretty(&collection).map_err(encode)?;
+    let lines = items
+        .iter()
+        .map(|item| serde_json::to_string(item).map(|j| format!("      {j}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(encode)?;
+    let list = if lines.is_empty() {
+        "[]".to_owned()
+    } else {
+        format!("[\n{}\n    ]", lines.join(",\n"))
+    };
+    let mut json = head.replacen("\"items\": []", &format!("\"items\": {list}"), 1);
     json.push('\n');
     Ok((
         vec![OutFile {

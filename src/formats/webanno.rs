@@ -31,6 +31,7 @@
 //! Carriage returns in notes become line feeds (a raw one would end the line for INCEpTION).
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use crate::model::{
     Annotation, AnnotationId, ByteOffset, Document, Fragment, Project, ReviewStatus, TextIndex,
@@ -242,7 +243,7 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             ids.get(target).copied().flatten(),
         );
         if a.is_some() || b.is_some() {
-            reference.push_str(&format!("[{}_{}]", a.unwrap_or(0), b.unwrap_or(0)));
+            let _ = write!(reference, "[{}_{}]", a.unwrap_or(0), b.unwrap_or(0));
         }
         if let Some(list) = links.get_mut(tgt.first) {
             list.push((escape_value(r.kind.as_str()), reference));
@@ -261,6 +262,16 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             report.field("entity");
         }
     }
+    // Each span's feature values, escaped once rather than on every token it covers.
+    let values: Vec<Vec<Option<String>>> = spans
+        .iter()
+        .map(|span| {
+            Feature::ALL
+                .iter()
+                .map(|f| f.value(project, span.annotation))
+                .collect()
+        })
+        .collect();
     for sentence in sentences(&tokens) {
         let (Some(first), Some(last)) = (tokens.get(sentence.start), tokens.get(sentence.end - 1))
         else {
@@ -282,27 +293,28 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             };
             let fragment = Fragment::new(token.start..token.end);
             let (begin, end) = offsets(&index, &fragment, OffsetUnit::Utf16);
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "{}\t{begin}-{end}\t{}\t",
                 unit(t),
                 text.get(token.bytes()).unwrap_or_default()
-            ));
+            );
             let here = on_token.get(t).map(Vec::as_slice).unwrap_or_default();
-            for feature in Feature::ALL {
+            for column in 0..Feature::ALL.len() {
                 if here.is_empty() {
                     out.push('_');
                 }
                 for (i, &s) in here.iter().enumerate() {
-                    let Some(span) = spans.get(s) else {
-                        continue;
-                    };
                     if i > 0 {
                         out.push('|');
                     }
-                    let value = feature.value(project, span.annotation);
-                    out.push_str(value.as_deref().unwrap_or("*"));
+                    let value = values
+                        .get(s)
+                        .and_then(|v| v.get(column))
+                        .and_then(Option::as_deref);
+                    out.push_str(value.unwrap_or("*"));
                     if let Some(id) = ids.get(s).copied().flatten() {
-                        out.push_str(&format!("[{id}]"));
+                        let _ = write!(out, "[{id}]");
                     }
                 }
                 out.push('\t');
@@ -313,7 +325,7 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             } else {
                 let kinds: Vec<&str> = here.iter().map(|l| l.0.as_str()).collect();
                 let refs: Vec<&str> = here.iter().map(|l| l.1.as_str()).collect();
-                out.push_str(&format!("{}\t{}\t", kinds.join("|"), refs.join("|")));
+                let _ = write!(out, "{}\t{}\t", kinds.join("|"), refs.join("|"));
             }
             out.push('\n');
         }

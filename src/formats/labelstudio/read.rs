@@ -273,10 +273,20 @@ fn annotation(
             ),
         }
     }
+    // The regions of this annotation entry by key (a region with two labels is two), so each
+    // per-region result finds its regions without a scan.
+    let mut by_key: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, a) in doc.annotations.iter().enumerate().skip(first) {
+        let region = a.key.split('\u{1f}').next().unwrap_or(&a.key);
+        by_key.entry(region).or_default().push(i);
+    }
+    let mut notes = Vec::with_capacity(later.len());
     for (place, id, kind, item) in later {
-        let regions: Vec<usize> = (first..doc.annotations.len())
-            .filter(|&i| doc.annotations.get(i).is_some_and(|a| a.key == key(&id)))
-            .collect();
+        let regions = by_key.get(key(&id).as_str()).cloned().unwrap_or_default();
+        notes.push((place, id, kind, item, regions));
+    }
+    drop(by_key);
+    for (place, id, kind, item, regions) in notes {
         if regions.is_empty() {
             r.problem(
                 place,
