@@ -57,6 +57,23 @@ pub(crate) fn outline(text: &str) -> Option<Node> {
     (p.at == p.bytes.len()).then_some(node)
 }
 
+/// [`parse`] and [`outline`] of `text` at once, on two threads (they are independent passes
+/// over the same text): the value, and the outline when the text is JSON.
+pub(crate) fn parse_with_outline(
+    path: &Path,
+    text: &str,
+    expected: &str,
+    problems: &mut Vec<ImportProblem>,
+) -> Option<(Value, Option<Node>)> {
+    let (value, tree) = std::thread::scope(|scope| {
+        let tree = scope.spawn(|| outline(text));
+        let value = parse(path, text, expected, problems);
+        // The outline only panics if it has a bug; then read without line numbers.
+        (value, tree.join().ok().flatten())
+    });
+    value.map(|v| (v, tree))
+}
+
 /// `text` parsed as JSON, or a problem naming the line and column where it stops being JSON
 /// and what was `expected` there.
 pub(crate) fn parse(

@@ -296,9 +296,18 @@ pub(crate) fn export(
         step(done + 1);
     }
     report.entity_fields(project, entities, &[]);
-    let mut json =
-        serde_json::to_string_pretty(&tasks).map_err(|e| ExportError::Encode(e.to_string()))?;
-    json.push('\n');
+    // A JSON array with one compact task per line: what Label Studio reads, easy to diff,
+    // and half the size (and reading time) of indenting every result.
+    let lines = tasks
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ExportError::Encode(e.to_string()))?;
+    let json = if lines.is_empty() {
+        "[]\n".to_owned()
+    } else {
+        format!("[\n{}\n]\n", lines.join(",\n"))
+    };
     Ok((
         vec![
             OutFile {

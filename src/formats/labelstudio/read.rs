@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{DocumentMeta, ReviewStatus};
 
-use super::super::jsonpos::{Lines, Node, outline, parse};
+use super::super::jsonpos::{Lines, Node, parse_with_outline};
 use super::super::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files, read_text,
@@ -44,7 +44,7 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
-    let Some(root) = parse(
+    let Some((root, tree)) = parse_with_outline(
         path,
         &text,
         "a JSON array of Label Studio tasks",
@@ -52,7 +52,6 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
     ) else {
         return;
     };
-    let tree = outline(&text);
     let mut reader = Reader {
         path,
         lines: Lines::new(&text),

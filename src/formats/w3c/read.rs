@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::model::ReviewStatus;
 
-use super::super::jsonpos::{Lines, Node, outline, parse};
+use super::super::jsonpos::{Lines, Node, parse_with_outline};
 use super::super::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files, read_text,
@@ -51,10 +51,11 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
-    let Some(root) = parse(path, &text, "W3C Web Annotations", &mut incoming.problems) else {
+    let Some((root, tree)) =
+        parse_with_outline(path, &text, "W3C Web Annotations", &mut incoming.problems)
+    else {
         return;
     };
-    let tree = outline(&text);
     let mut r = Reader {
         path,
         lines: Lines::new(&text),
