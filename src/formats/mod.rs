@@ -477,17 +477,25 @@ pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
             ));
         }
     }
-    let mut written = Vec::with_capacity(export.files.len());
-    for file in &export.files {
-        let path = out_path(out, &file.place);
+    // Folders first, then the files on all cores (a folder export has hundreds).
+    let paths: Vec<PathBuf> = export
+        .files
+        .iter()
+        .map(|f| out_path(out, &f.place))
+        .collect();
+    for path in &paths {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| io(parent, format!("cannot create the folder: {e}")))?;
         }
-        crate::store::write_derived(&path, &file.text).map_err(|e| io(&path, e.to_string()))?;
-        written.push(path);
     }
-    export.report.files = written;
+    let jobs: Vec<(&PathBuf, &OutFile)> = paths.iter().zip(&export.files).collect();
+    crate::par::par_map(&jobs, |(path, file)| {
+        crate::store::write_derived(path, &file.text).map_err(|e| io(path, e.to_string()))
+    })
+    .into_iter()
+    .collect::<Result<Vec<()>, ExportError>>()?;
+    export.report.files = paths;
     Ok(())
 }
 
