@@ -1,0 +1,617 @@
+//! The planner: checks incoming items against the project and builds the import's one edit.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::model::{
+    Annotation, AnnotationId, CharOffset, DocId, Document, Edit, Entity, EntityId, Fragment,
+    PALETTE, Project, Relation, RelationId, RelationKindId, RelationType, Rgb, Schema, TagId,
+    TagType, TextIndex, Utf16Offset, fresh_id, is_grapheme_boundary, project_meta, quote_of,
+    sha256_hex, unique_doc_id,
+};
+
+use super::{
+    ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
+    InEntity, InRelation, InRelationKind, InTag, OffsetUnit,
+};
+
+/// The state of one import being planned.
+pub(super) struct Planner<'p> {
+    project: &'p Project,
+    options: &'p ImportOptions,
+    schema: Schema,
+    /// Incoming label (lower-cased) → tag id.
+    tags: HashMap<String, TagId>,
+    /// Incoming relation name (lower-cased) → relation type id.
+    kinds: HashMap<String, RelationKindId>,
+    /// Document text hash → doc id, for the project and the documents added so far.
+    by_hash: HashMap<String, DocId>,
+    /// Every id in the project and planned so far: a project file's tags, relation types,
+    /// entities, documents, annotations and relations share one namespace.
+    taken: HashSet<String>,
+    /// Entity name or alias (lower-cased) → id, for the registry and new entities.
+    entities: HashMap<String, EntityId>,
+    /// (doc, tag, fragments, annotator) of every annotation, existing or planned → its id.
+    spans: HashMap<(DocId, TagId, Vec<Fragment>, String), AnnotationId>,
+    /// (kind, from, to, annotator) of every relation, existing or planned.
+    links: HashSet<(RelationKindId, AnnotationId, AnnotationId, String)>,
+    /// Ids of the annotations planned so far, with their tags.
+    new_tags_of: HashMap<AnnotationId, TagId>,
+    new_docs: Vec<Document>,
+    new_entities: Vec<Entity>,
+    annotations: Vec<Annotation>,
+    relations: Vec<Relation>,
+    layers: BTreeSet<String>,
+    pub(super) problems: Vec<ImportProblem>,
+    report: ImportReport,
+}
+
+impl<'p> Planner<'p> {
+    pub(super) fn new(project: &'p Project, options: &'p ImportOptions) -> Self {
+        let mut tags = HashMap::new();
+        for t in &project.schema.tags {
+            tags.insert(t.label.to_lowercase(), t.id.clone());
+            tags.insert(t.id.as_str().to_lowercase(), t.id.clone());
+        }
+        let mut kinds = HashMap::new();
+        for r in &project.schema.relations {
+            kinds.insert(r.label.to_lowercase(), r.id.clone());
+            kinds.insert(r.id.as_str().to_lowercase(), r.id.clone());
+        }
+        let mut entities = HashMap::new();
+        for e in project.entities.values() {
+            for name in std::iter::once(&e.name).chain(&e.aliases) {
+                entities
+                    .entry(name.to_lowercase())
+                    .or_insert_with(|| e.id.clone());
+            }
+        }
+        let spans = project
+            .annotations
+            .values()
+            .map(|a| {
+                (
+                    (
+                        a.doc.clone(),
+                        a.tag.clone(),
+                        a.fragments.clone(),
+                        a.annotator.clone(),
+                    ),
+                    a.id.clone(),
+                )
+            })
+            .collect();
+        let links = project
+            .relations
+            .values()
+            .map(|r| {
+                (
+                    r.kind.clone(),
+                    r.from.clone(),
+                    r.to.clone(),
+                    r.annotator.clone(),
+                )
+            })
+            .collect();
+        Self {
+            project,
+            options,
+            schema: project.schema.clone(),
+            tags,
+            kinds,
+            by_hash: project
+                .documents
+                .iter()
+                .map(|d| (d.sha256(), d.id.clone()))
+                .collect(),
+            taken: project
+                .schema
+                .tags
+                .iter()
+                .map(|t| t.id.to_string())
+                .chain(project.schema.relations.iter().map(|r| r.id.to_string()))
+                .chain(project.entities.keys().map(ToString::to_string))
+                .chain(project.documents.iter().map(|d| d.id.to_string()))
+                .chain(project.annotations.keys().map(ToString::to_string))
+                .chain(project.relations.keys().map(ToString::to_string))
+                .collect(),
+            entities,
+            spans,
+            links,
+            new_tags_of: HashMap::new(),
+            new_docs: Vec::new(),
+            new_entities: Vec::new(),
+            annotations: Vec::new(),
+            relations: Vec::new(),
+            layers: BTreeSet::new(),
+            problems: Vec::new(),
+            report: ImportReport::default(),
+        }
+    }
+
+    /// Adds the declared tag and relation types the schema lacks.
+    pub(super) fn declare(&mut self, tags: &[InTag], kinds: &[InRelationKind]) {
+        for t in tags {
+            let id = self.tag(&t.name);
+            if let (Some(color), Some(tag)) = (
+                t.color,
+                self.schema
+                    .tags
+                    .iter_mut()
+                    .find(|x| x.id == id && self.report.new_tags.contains(&x.id)),
+            ) {
+                tag.color = color;
+            }
+        }
+        for k in kinds {
+            let from: Vec<TagId> = k.from.iter().map(|l| self.tag(l)).collect();
+            let to: Vec<TagId> = k.to.iter().map(|l| self.tag(l)).collect();
+            let id = self.kind(&k.name);
+            for (f, t) in from.iter().flat_map(|f| to.iter().map(move |t| (f, t))) {
+                self.allow(&id, f, t);
+            }
+        }
+    }
+
+    /// `wanted`, or `wanted_2`, `wanted_3` …, whichever no id of the project or the plan has
+    /// taken; taken from now on.
+    fn claim(&mut self, wanted: &str) -> String {
+        let id = unique(wanted, |s| self.taken.contains(s));
+        self.taken.insert(id.clone());
+        id
+    }
+
+    /// A fresh random id with `prefix`, taken from now on.
+    fn fresh(&mut self, prefix: &str) -> String {
+        loop {
+            let id = fresh_id(prefix);
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    /// The tag id for an incoming label, adding a tag type if the schema has none.
+    fn tag(&mut self, label: &str) -> TagId {
+        let key = label.trim().to_lowercase();
+        if let Some(id) = self.tags.get(&key).or_else(|| self.tags.get(&slug(label))) {
+            return id.clone();
+        }
+        let id = TagId(self.claim(&slug(label)));
+        let color = PALETTE
+            .get(self.schema.tags.len() % PALETTE.len())
+            .copied()
+            .unwrap_or(Rgb(128, 128, 128));
+        self.schema.tags.push(TagType {
+            id: id.clone(),
+            label: label.trim().to_owned(),
+            color,
+            key: None,
+            definition: String::new(),
+            guideline: String::new(),
+        });
+        self.tags.insert(key, id.clone());
+        self.report.new_tags.push(id.clone());
+        id
+    }
+
+    /// The relation type id for an incoming name, adding a type if the schema has none.
+    fn kind(&mut self, name: &str) -> RelationKindId {
+        let key = name.trim().to_lowercase();
+        if let Some(id) = self.kinds.get(&key).or_else(|| self.kinds.get(&slug(name))) {
+            return id.clone();
+        }
+        let id = RelationKindId(self.claim(&slug(name)));
+        self.schema.relations.push(RelationType {
+            id: id.clone(),
+            label: name.trim().to_owned(),
+            from: Vec::new(),
+            to: Vec::new(),
+            definition: String::new(),
+        });
+        self.kinds.insert(key, id.clone());
+        self.report.new_relation_kinds.push(id.clone());
+        id
+    }
+
+    /// Lets relation type `id` link `from` to `to`, widening it if needed.
+    fn allow(&mut self, id: &RelationKindId, from: &TagId, to: &TagId) {
+        let Some(r) = self.schema.relations.iter_mut().find(|r| &r.id == id) else {
+            return;
+        };
+        if r.allows(from, to) {
+            return;
+        }
+        if !r.from.contains(from) {
+            r.from.push(from.clone());
+        }
+        if !r.to.contains(to) {
+            r.to.push(to.clone());
+        }
+        if !self.report.new_relation_kinds.contains(id) {
+            self.report.new_relation_kinds.push(id.clone());
+        }
+    }
+
+    fn annotator(&self, given: Option<&str>) -> String {
+        self.options
+            .annotator
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .or_else(|| {
+                given
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| self.options.fallback_annotator.clone())
+    }
+
+    pub(super) fn document(&mut self, mut doc: InDoc) {
+        if doc.text.is_empty()
+            && let Some(hash) = doc.sha256.as_deref()
+        {
+            let known = self
+                .by_hash
+                .get(&hash.to_lowercase())
+                .and_then(|id| self.project.document(id));
+            match known {
+                Some(d) => doc.text = d.text.clone(),
+                None => {
+                    self.problems.push(ImportProblem::new(
+                        doc.place.clone(),
+                        format!(
+                            "the annotations point at a text (SHA-256 {hash}) that is not in the project; add the article first"
+                        ),
+                    ));
+                    return;
+                }
+            }
+        }
+        let hash = sha256_hex(&doc.text);
+        let id = match self.by_hash.get(&hash) {
+            Some(id) => {
+                if !self.report.documents_matched.contains(id)
+                    && !self.report.documents_added.contains(id)
+                {
+                    self.report.documents_matched.push(id.clone());
+                }
+                id.clone()
+            }
+            None => {
+                let wanted = if doc.meta.title.trim().is_empty() {
+                    doc.place
+                        .file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| "document".into())
+                } else {
+                    doc.meta.title.clone()
+                };
+                let id = unique_doc_id(&wanted, |s| self.taken.contains(s));
+                let mut meta = doc.meta.clone();
+                if meta.title.trim().is_empty() {
+                    meta.title = wanted;
+                }
+                meta.status.clear();
+                if meta
+                    .published
+                    .as_deref()
+                    .is_some_and(|d| !crate::model::is_partial_iso_date(d))
+                {
+                    meta.published = None;
+                }
+                self.new_docs.push(Document {
+                    id: id.clone(),
+                    meta,
+                    text: doc.text.clone(),
+                });
+                self.taken.insert(id.to_string());
+                self.by_hash.insert(hash, id.clone());
+                self.report.documents_added.push(id.clone());
+                id
+            }
+        };
+        let index = TextIndex::new(&doc.text);
+        let mut keys: HashMap<String, Option<AnnotationId>> = HashMap::new();
+        for a in doc.annotations {
+            let key = a.key.clone();
+            let placed = self.annotation(&id, &doc.text, &index, doc.unit, a);
+            if keys.insert(key.clone(), placed).is_some() {
+                // Two items with one key: relations to it would be ambiguous.
+                keys.insert(key, None);
+            }
+        }
+        for r in doc.relations {
+            self.relation(&keys, r);
+        }
+    }
+
+    /// Checks and plans one annotation; its id (new, or the one already there), or `None` if
+    /// it was refused.
+    fn annotation(
+        &mut self,
+        doc: &DocId,
+        text: &str,
+        index: &TextIndex,
+        unit: OffsetUnit,
+        a: InAnnotation,
+    ) -> Option<AnnotationId> {
+        let fail = |this: &mut Self, message: String| {
+            this.problems
+                .push(ImportProblem::new(a.place.clone(), message));
+            None
+        };
+        if a.label.trim().is_empty() {
+            return fail(self, format!("{} has no label", a.key));
+        }
+        if a.fragments.is_empty() {
+            return fail(self, format!("{} has no offsets", a.key));
+        }
+        let mut fragments = Vec::with_capacity(a.fragments.len());
+        for &(start, end) in &a.fragments {
+            let to_byte = |o: usize| match unit {
+                OffsetUnit::CodePoints => index.char_to_byte(CharOffset(o)),
+                OffsetUnit::Utf16 => index.utf16_to_byte(Utf16Offset(o)),
+            };
+            if start >= end {
+                return fail(
+                    self,
+                    format!("{}: span {start}–{end} is empty or reversed", a.key),
+                );
+            }
+            let (s, e) = match (to_byte(start), to_byte(end)) {
+                (Ok(s), Ok(e)) => (s, e),
+                (Err(err), _) | (_, Err(err)) => {
+                    return fail(self, format!("{}: span {start}–{end}: {err}", a.key));
+                }
+            };
+            for (o, b) in [(start, s), (end, e)] {
+                if !is_grapheme_boundary(text, b) {
+                    return fail(
+                        self,
+                        format!(
+                            "{}: offset {o} falls inside a character sequence shown as one (a grapheme cluster such as an emoji or an accented letter)",
+                            a.key
+                        ),
+                    );
+                }
+            }
+            fragments.push(Fragment::new(s..e));
+        }
+        fragments.sort_by_key(|f| f.start);
+        if fragments.windows(2).any(|w| w[0].end > w[1].start) {
+            return fail(self, format!("{}: its fragments overlap", a.key));
+        }
+        let Some(quote) = quote_of(text, &fragments) else {
+            return fail(self, format!("{}: offsets do not fit the text", a.key));
+        };
+        if let Some(given) = a.quote.as_deref()
+            && !quote_matches(given, text, &fragments)
+        {
+            return fail(
+                self,
+                format!(
+                    "{}: the text at its offsets is {quote:?}, but the file says {given:?}",
+                    a.key
+                ),
+            );
+        }
+        let tag = self.tag(&a.label);
+        let annotator = self.annotator(a.annotator.as_deref());
+        let span_key = (
+            doc.clone(),
+            tag.clone(),
+            fragments.clone(),
+            annotator.clone(),
+        );
+        if let Some(id) = self.spans.get(&span_key) {
+            self.report.already_there += 1;
+            return Some(id.clone());
+        }
+        // A mention of an entity without a name is a mention of none.
+        let entity = a
+            .entity
+            .as_ref()
+            .filter(|e| !e.name.trim().is_empty())
+            .map(|e| self.entity(e));
+        let id = AnnotationId(self.fresh("a"));
+        self.spans.insert(span_key, id.clone());
+        self.new_tags_of.insert(id.clone(), tag.clone());
+        self.layers.insert(annotator.clone());
+        self.annotations.push(Annotation {
+            id: id.clone(),
+            doc: doc.clone(),
+            tag,
+            fragments,
+            quote,
+            annotator,
+            entity,
+            note: a.note,
+            status: a.status.unwrap_or_default(),
+            created: self.options.now,
+            modified: self.options.now,
+        });
+        Some(id)
+    }
+
+    fn entity(&mut self, e: &InEntity) -> EntityId {
+        let key = e.name.trim().to_lowercase();
+        if let Some(id) = self.entities.get(&key) {
+            return id.clone();
+        }
+        let id = EntityId(self.fresh("e"));
+        self.new_entities.push(Entity {
+            id: id.clone(),
+            name: e.name.trim().to_owned(),
+            kind: e.kind.unwrap_or_default(),
+            aliases: Vec::new(),
+            note: String::new(),
+        });
+        self.report.new_entities.push(e.name.trim().to_owned());
+        self.entities.insert(key, id.clone());
+        id
+    }
+
+    fn relation(&mut self, keys: &HashMap<String, Option<AnnotationId>>, r: InRelation) {
+        let end = |key: &str| -> Result<AnnotationId, String> {
+            match keys.get(key) {
+                Some(Some(id)) => Ok(id.clone()),
+                Some(None) => Err(format!(
+                    "relation {} refers to {key}, which was not imported or is not unique",
+                    r.kind
+                )),
+                None => Err(format!(
+                    "relation {} refers to {key}, which is not an annotation of this document",
+                    r.kind
+                )),
+            }
+        };
+        let (from, to) = match (end(&r.from), end(&r.to)) {
+            (Ok(f), Ok(t)) => (f, t),
+            (Err(m), _) | (_, Err(m)) => {
+                self.problems.push(ImportProblem::new(r.place, m));
+                return;
+            }
+        };
+        if r.kind.trim().is_empty() {
+            self.problems
+                .push(ImportProblem::new(r.place, "relation without a type"));
+            return;
+        }
+        let kind = self.kind(&r.kind);
+        let tag_of = |id: &AnnotationId| {
+            self.project
+                .annotations
+                .get(id)
+                .map(|a| a.tag.clone())
+                .or_else(|| self.new_tags_of.get(id).cloned())
+        };
+        if let (Some(ft), Some(tt)) = (tag_of(&from), tag_of(&to)) {
+            self.allow(&kind, &ft, &tt);
+        }
+        let annotator = self.annotator(r.annotator.as_deref());
+        let link = (kind.clone(), from.clone(), to.clone(), annotator.clone());
+        if !self.links.insert(link) {
+            self.report.already_there += 1;
+            return;
+        }
+        let id = RelationId(self.fresh("r"));
+        self.layers.insert(annotator.clone());
+        self.relations.push(Relation {
+            id,
+            kind,
+            from,
+            to,
+            annotator,
+        });
+    }
+
+    pub(super) fn finish(mut self) -> Result<ImportPlan, ImportFailure> {
+        // Reading and checking find problems in two passes; report them in input order.
+        self.problems.sort_by(|a, b| a.place.cmp(&b.place));
+        if !self.problems.is_empty() {
+            if !self.options.skip_invalid {
+                return Err(ImportFailure {
+                    problems: self.problems,
+                });
+            }
+            self.report.skipped = std::mem::take(&mut self.problems);
+        }
+        let mut edits = Vec::new();
+        if self.schema != self.project.schema {
+            edits.push(Edit::Schema {
+                before: Box::new(self.project.schema.clone()),
+                after: Box::new(self.schema.clone()),
+            });
+        }
+        let first = self.project.documents.len();
+        for (i, doc) in self.new_docs.into_iter().enumerate() {
+            edits.push(Edit::Document {
+                index: first + i,
+                before: None,
+                after: Some(Box::new(doc)),
+            });
+        }
+        for e in self.new_entities {
+            edits.push(Edit::Entity {
+                id: e.id.clone(),
+                before: None,
+                after: Some(e),
+            });
+        }
+        self.report.annotations = self.annotations.len();
+        for a in self.annotations {
+            edits.push(Edit::Annotation {
+                id: a.id.clone(),
+                before: None,
+                after: Some(Box::new(a)),
+            });
+        }
+        self.report.relations = self.relations.len();
+        for r in self.relations {
+            edits.push(Edit::Relation {
+                id: r.id.clone(),
+                before: None,
+                after: Some(r),
+            });
+        }
+        let before = project_meta(self.project);
+        let mut after = before.clone();
+        after.annotators.extend(self.layers.iter().cloned());
+        if after != before {
+            edits.push(Edit::Project {
+                before: Box::new(before),
+                after: Box::new(after),
+            });
+        }
+        self.report.layers = self.layers.into_iter().collect();
+        Ok(ImportPlan {
+            edit: if edits.is_empty() {
+                Edit::none()
+            } else {
+                Edit::Batch(edits)
+            },
+            report: self.report,
+        })
+    }
+}
+
+/// Whether a quote recorded by another tool matches the text at `fragments`: exactly, or
+/// with the fragments joined by nothing or by any white space (tools join discontinuous
+/// spans differently), or with runs of white space collapsed (Label Studio collapses them).
+fn quote_matches(given: &str, text: &str, fragments: &[Fragment]) -> bool {
+    let parts: Vec<&str> = fragments
+        .iter()
+        .filter_map(|f| text.get(f.bytes()))
+        .collect();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    given == parts.join(" ") || given == parts.concat() || squash(given) == squash(&parts.join(" "))
+}
+
+/// A tag or relation id made from a label: lower case, runs of anything but letters and digits
+/// as one underscore.
+pub(crate) fn slug(label: &str) -> String {
+    let mut s = String::new();
+    for c in label.trim().chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.ends_with('_') {
+            s.push('_');
+        }
+    }
+    let s = s.trim_matches('_').to_owned();
+    if s.is_empty() { "tag".to_owned() } else { s }
+}
+
+/// `wanted`, or `wanted_2`, `wanted_3` … whichever is not taken.
+fn unique(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(wanted) {
+        return wanted.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{wanted}_{n}"))
+        .find(|s| !taken(s))
+        .unwrap_or_else(|| wanted.to_owned())
+}

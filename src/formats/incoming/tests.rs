@@ -1,0 +1,315 @@
+use super::*;
+use crate::formats::fixture;
+use crate::model::{Annotation, EntityId, sha256_hex};
+
+fn options() -> ImportOptions {
+    ImportOptions {
+        annotator: None,
+        fallback_annotator: "imported".into(),
+        skip_invalid: false,
+        now: Timestamp::UNIX_EPOCH,
+    }
+}
+
+fn ann(key: &str, label: &str, fragments: &[(usize, usize)], line: usize) -> InAnnotation {
+    InAnnotation {
+        key: key.into(),
+        place: Place::line("in.txt", line),
+        label: label.into(),
+        fragments: fragments.to_vec(),
+        ..InAnnotation::default()
+    }
+}
+
+fn doc(text: &str, annotations: Vec<InAnnotation>, relations: Vec<InRelation>) -> InDoc {
+    InDoc {
+        place: Place::file("in.txt"),
+        text: text.into(),
+        annotations,
+        relations,
+        ..InDoc::default()
+    }
+}
+
+fn rel(kind: &str, from: &str, to: &str) -> InRelation {
+    InRelation {
+        place: Place::line("in.txt", 9),
+        kind: kind.into(),
+        from: from.into(),
+        to: to.into(),
+        annotator: None,
+    }
+}
+
+fn apply(project: &mut Project, incoming: Incoming, options: &ImportOptions) -> ImportReport {
+    let plan = plan_import(project, incoming, options).expect("plan");
+    plan.edit.apply(project).expect("applies");
+    plan.report
+}
+
+#[test]
+fn documents_match_by_text_and_offsets_count_code_points_or_utf16() {
+    let mut p = fixture::project();
+    let before = p.annotations.len();
+    // "习近平" starts after the first line; count its code points and UTF-16 units.
+    let text = fixture::TEXT;
+    let byte = text.find("习近平").expect("in text");
+    let chars = text[..byte].chars().count();
+    let units = text[..byte].encode_utf16().count();
+    assert_ne!(
+        chars, units,
+        "the flag before it is two code points, four UTF-16 units"
+    );
+    let mut utf16 = doc(
+        text,
+        vec![ann("x", "Actor", &[(units, units + 3)], 1)],
+        vec![],
+    );
+    utf16.unit = OffsetUnit::Utf16;
+    let incoming = Incoming {
+        documents: vec![
+            doc(
+                text,
+                vec![ann("x", "actor", &[(chars, chars + 3)], 1)],
+                vec![],
+            ),
+            utf16,
+        ],
+        ..Incoming::default()
+    };
+    let report = apply(&mut p, incoming, &options());
+    assert_eq!(report.documents_matched, [DocId("d1".into())]);
+    assert!(report.documents_added.is_empty());
+    // The same span twice in one layer is added once.
+    assert_eq!((report.annotations, report.already_there), (1, 1));
+    assert_eq!(p.annotations.len(), before + 1);
+    let added = p
+        .annotations
+        .values()
+        .find(|a| a.annotator == "imported")
+        .expect("added");
+    assert_eq!(added.quote, "习近平");
+    assert_eq!(added.tag, TagId("actor".into()));
+}
+
+#[test]
+fn new_labels_become_tag_types_and_relations_widen_the_schema() {
+    let mut p = Project::new("x");
+    let incoming = Incoming {
+        documents: vec![doc(
+            "Paris said yes.",
+            vec![
+                ann("T1", "Location", &[(0, 5)], 1),
+                ann("T2", "claim", &[(11, 14)], 2),
+            ],
+            vec![rel("said_by", "T2", "T1"), rel("Origin", "T1", "T2")],
+        )],
+        tags: vec![InTag {
+            name: "Location".into(),
+            color: Some(Rgb(1, 2, 3)),
+        }],
+        ..Incoming::default()
+    };
+    let report = apply(&mut p, incoming, &options());
+    assert_eq!(report.new_tags, [TagId("location".into())]);
+    let location = p.schema.tag(&TagId("location".into())).expect("added");
+    assert_eq!(
+        (location.label.as_str(), location.color),
+        ("Location", Rgb(1, 2, 3))
+    );
+    assert_eq!(
+        report.new_relation_kinds,
+        [
+            RelationKindId("said_by".into()),
+            RelationKindId("origin".into())
+        ]
+    );
+    let said_by = p
+        .schema
+        .relation(&RelationKindId("said_by".into()))
+        .expect("kept");
+    assert!(said_by.allows(&TagId("claim".into()), &TagId("location".into())));
+    assert_eq!(p.relations.len(), 2);
+    assert_eq!(report.documents_added.len(), 1);
+    assert_eq!(p.documents.len(), 1);
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place_and_nothing_changes() {
+    let p = fixture::project();
+    let text = "e\u{301}t\u{e9} 👩‍👩‍👧";
+    let mut quoted = ann("T3", "actor", &[(0, 2)], 3);
+    quoted.quote = Some("wrong".into());
+    let incoming = Incoming {
+        documents: vec![doc(
+            text,
+            vec![
+                ann("T1", "actor", &[(0, 99)], 1),
+                ann("T2", "actor", &[(0, 1)], 2),
+                quoted,
+                ann("T4", "actor", &[(3, 3)], 4),
+                ann("T5", "actor", &[(5, 10)], 5),
+            ],
+            vec![rel("said_by", "T5", "T9")],
+        )],
+        problems: vec![ImportProblem::new(Place::line("in.txt", 7), "not brat")],
+        ..Incoming::default()
+    };
+    let err = plan_import(&p, incoming.clone(), &options()).expect_err("refused");
+    let lines: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert!(lines[0].starts_with("in.txt:1: T1: span 0–99: offset 99 is past the end"));
+    assert!(lines[1].starts_with("in.txt:2: T2: offset 1 falls inside"));
+    assert!(lines[2].starts_with("in.txt:3: T3: the text at its offsets is"));
+    assert!(lines[2].ends_with("but the file says \"wrong\""));
+    assert!(lines[3].starts_with("in.txt:4: T4: span 3–3 is empty"));
+    assert_eq!(
+        lines[4], "in.txt:7: not brat",
+        "reading and checking problems, in line order"
+    );
+    assert!(lines[5].starts_with("in.txt:9: relation said_by refers to T9"));
+    assert!(err.to_string().starts_with("nothing imported: 6 problems"));
+
+    let skip = ImportOptions {
+        skip_invalid: true,
+        ..options()
+    };
+    let plan = plan_import(&p, incoming, &skip).expect("the rest");
+    assert_eq!(plan.report.annotations, 1, "only T5 is valid");
+    assert_eq!(plan.report.skipped.len(), 6);
+}
+
+#[test]
+fn entities_are_found_by_name_or_created_and_the_layer_is_forced_by_the_option() {
+    let mut p = fixture::project();
+    let entity = |name: &str| {
+        Some(InEntity {
+            name: name.into(),
+            kind: None,
+        })
+    };
+    let mut macron = ann("a", "actor", &[(0, 6)], 1);
+    macron.entity = entity("emmanuel macron");
+    macron.annotator = Some("zoe".into());
+    let putin = fixture::TEXT2.find("Putin").expect("in text");
+    let mut vlad = ann("b", "actor", &[(putin, putin + 5)], 1);
+    vlad.entity = entity("Vladimir Putin");
+    let incoming = Incoming {
+        documents: vec![
+            doc(fixture::TEXT, vec![macron], vec![]),
+            doc(fixture::TEXT2, vec![vlad], vec![]),
+        ],
+        ..Incoming::default()
+    };
+    let forced = ImportOptions {
+        annotator: Some("cleo".into()),
+        ..options()
+    };
+    let report = apply(&mut p, incoming, &forced);
+    assert_eq!(report.layers, ["cleo"]);
+    assert_eq!(report.new_entities, ["Vladimir Putin"]);
+    let by_layer: Vec<&Annotation> = p
+        .annotations
+        .values()
+        .filter(|a| a.annotator == "cleo")
+        .collect();
+    assert_eq!(by_layer.len(), 2);
+    assert!(
+        by_layer
+            .iter()
+            .any(|a| a.entity == Some(EntityId("e-macron".into())))
+    );
+    assert!(p.annotators.contains("cleo"));
+}
+
+#[test]
+fn importing_the_same_input_twice_changes_nothing_the_second_time() {
+    let mut p = Project::new("x");
+    let incoming = Incoming {
+        documents: vec![doc(
+            "Paris said yes.",
+            vec![
+                ann("T1", "actor", &[(0, 5)], 1),
+                ann("T2", "claim", &[(11, 14)], 2),
+            ],
+            vec![rel("said_by", "T2", "T1")],
+        )],
+        ..Incoming::default()
+    };
+    apply(&mut p, incoming.clone(), &options());
+    let once = p.clone();
+    let report = apply(&mut p, incoming, &options());
+    assert_eq!(p, once);
+    assert_eq!(
+        (report.annotations, report.relations, report.already_there),
+        (0, 0, 3)
+    );
+}
+
+#[test]
+fn a_document_named_by_hash_takes_the_project_text() {
+    let p = fixture::project();
+    let named = InDoc {
+        place: Place::file("w3c.json"),
+        sha256: Some(sha256_hex(fixture::TEXT2)),
+        annotations: vec![ann("x", "actor", &[(16, 21)], 4)],
+        ..InDoc::default()
+    };
+    let unknown = InDoc {
+        sha256: Some("00".repeat(32)),
+        ..named.clone()
+    };
+    let plan = plan_import(
+        &p,
+        Incoming {
+            documents: vec![named.clone()],
+            ..Incoming::default()
+        },
+        &options(),
+    )
+    .expect("known");
+    assert_eq!(plan.report.documents_matched, [DocId("d2".into())]);
+    let err = plan_import(
+        &p,
+        Incoming {
+            documents: vec![unknown],
+            ..Incoming::default()
+        },
+        &options(),
+    )
+    .expect_err("unknown text");
+    assert!(err.problems[0].message.contains("not in the project"));
+}
+
+#[test]
+fn new_ids_never_clash_with_any_id_of_the_project_and_the_result_loads_again() {
+    let mut p = fixture::project();
+    let mut titled = doc(
+        "A text called Claim.",
+        vec![ann("T1", "Claim", &[(0, 1)], 1)],
+        vec![],
+    );
+    titled.meta.title = "Claim".into();
+    let mut nameless = ann("T2", "d1", &[(2, 6)], 2);
+    nameless.entity = Some(InEntity {
+        name: " ".into(),
+        kind: None,
+    });
+    titled.annotations.push(nameless);
+    let incoming = Incoming {
+        documents: vec![titled],
+        ..Incoming::default()
+    };
+    let blank_layer = ImportOptions {
+        annotator: Some("  ".into()),
+        ..options()
+    };
+    let report = apply(&mut p, incoming, &blank_layer);
+    // "claim" is a tag and "d1" a document: the new document and tag get other ids.
+    assert_eq!(report.documents_added, [DocId("claim-2".into())]);
+    assert_eq!(report.new_tags, [TagId("d1_2".into())]);
+    assert_eq!(report.layers, ["imported"], "a blank layer name falls back");
+    assert!(report.new_entities.is_empty(), "a nameless entity is none");
+    let text = crate::store::to_string(&p).expect("serialises");
+    crate::store::from_str(std::path::Path::new("p.ron"), &text).expect("loads again");
+}
