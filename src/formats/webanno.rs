@@ -209,7 +209,7 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
     }
 
     let unit_ids = unit_ids(&tokens);
-    let unit = |t: usize| unit_ids.get(t).map_or("?", String::as_str);
+    let unit = |t: usize| unit_ids.get(t).copied().unwrap_or_default();
 
     // Relations, on the first token of their target's first span.
     let mut first_span: HashMap<&AnnotationId, usize> = HashMap::new();
@@ -237,7 +237,7 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
         let (Some(src), Some(tgt)) = (spans.get(source), spans.get(target)) else {
             continue;
         };
-        let mut reference = unit(src.first).to_owned();
+        let mut reference = unit(src.first).to_string();
         let (a, b) = (
             ids.get(source).copied().flatten(),
             ids.get(target).copied().flatten(),
@@ -369,8 +369,21 @@ impl Feature {
     }
 }
 
-/// Each token's `sentence-token` id, both counted from 1.
-fn unit_ids(tokens: &[Token]) -> Vec<String> {
+/// A token's `sentence-token` id, both counted from 1.
+#[derive(Clone, Copy, Default)]
+struct Unit {
+    sentence: usize,
+    position: usize,
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.sentence, self.position)
+    }
+}
+
+/// Each token's `sentence-token` id.
+fn unit_ids(tokens: &[Token]) -> Vec<Unit> {
     let mut ids = Vec::with_capacity(tokens.len());
     let mut position = 0;
     let mut sentence = None;
@@ -380,7 +393,10 @@ fn unit_ids(tokens: &[Token]) -> Vec<String> {
             position = 0;
         }
         position += 1;
-        ids.push(format!("{}-{position}", t.sentence + 1));
+        ids.push(Unit {
+            sentence: t.sentence + 1,
+            position,
+        });
     }
     ids
 }
