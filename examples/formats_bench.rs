@@ -69,6 +69,15 @@ fn main() -> anyhow::Result<()> {
         project.relations.len(),
     );
     println!("machine: {}", cpu_model());
+    // A fixed piece of work timed before and after, to show how fast the (shared, virtual)
+    // host ran meanwhile: its speed varies by up to 2× on the machine of BENCHMARKS.md.
+    let all_text: String = project.documents.iter().map(|d| d.text.as_str()).collect();
+    let reference = || {
+        measure(runs, || {
+            Ok(marginalia::model::sha256_hex(&all_text)).map(|_| ())
+        })
+    };
+    let before = reference()?;
     println!();
     println!(
         "{:<14} {:>9} {:>9} {:>9} {:>10} {:>11}  target ≤ 500 ms",
@@ -165,6 +174,16 @@ fn main() -> anyhow::Result<()> {
     if only.is_none() {
         compare_with_spacy(&project, dir.path(), runs)?;
     }
+    let after = reference()?;
+    println!();
+    println!(
+        "host speed: SHA-256 of all the text took {:.1} ms (median) before and {:.1} ms after; \
+         best {:.1}, worst {:.1}",
+        median(&before),
+        median(&after),
+        best(&before).min(best(&after)),
+        worst(&before).max(worst(&after)),
+    );
     ensure!(missed.is_empty(), "targets missed: {}", missed.join(", "));
     Ok(())
 }
