@@ -169,7 +169,8 @@ impl Parser<'_> {
                         }
                         b',' => self.at += 1,
                         b'"' => {
-                            let key = self.string()?;
+                            let raw = self.string()?;
+                            let key = String::from_utf8_lossy(self.bytes.get(raw)?).into_owned();
                             self.space();
                             if self.peek()? != b':' {
                                 return None;
@@ -219,8 +220,9 @@ impl Parser<'_> {
         Some(Node { start, kids })
     }
 
-    /// A string starting at the current `"`; its raw contents.
-    fn string(&mut self) -> Option<String> {
+    /// Skips a string starting at the current `"`; where its raw contents are (only keys are
+    /// copied: values can be whole article texts).
+    fn string(&mut self) -> Option<std::ops::Range<usize>> {
         self.at += 1;
         let from = self.at;
         loop {
@@ -230,9 +232,9 @@ impl Parser<'_> {
                 _ => self.at += 1,
             }
         }
-        let raw = self.bytes.get(from..self.at)?;
+        let raw = from..self.at;
         self.at += 1;
-        Some(String::from_utf8_lossy(raw).into_owned())
+        Some(raw)
     }
 }
 
