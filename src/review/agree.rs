@@ -110,6 +110,21 @@ pub struct PairAgreement {
     pub per_tag: Vec<TagAgreement>,
 }
 
+/// Agreement within one document.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DocAgreement {
+    /// The document id.
+    pub id: String,
+    /// Tokens in the document.
+    pub tokens: usize,
+    /// The annotators for whom the document counts.
+    pub annotators: Vec<String>,
+    /// Krippendorff's α over this document's tokens.
+    pub krippendorff_alpha: Option<f64>,
+    /// Cohen's κ per pair, in the order of [`Agreement::pairs`].
+    pub cohen_kappa: Vec<Option<f64>>,
+}
+
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Agreement {
@@ -132,6 +147,8 @@ pub struct Agreement {
     pub fleiss_units: usize,
     /// One entry per pair, in annotator order.
     pub pairs: Vec<PairAgreement>,
+    /// One entry per document, in project order.
+    pub per_document: Vec<DocAgreement>,
     /// The bootstrap seed.
     pub seed: u64,
     /// Bootstrap resamples.
@@ -308,6 +325,23 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
         })
         .collect();
 
+    let per_document = units
+        .documents
+        .iter()
+        .zip(doc_pairs.iter().zip(&doc_alpha))
+        .map(|(doc, (tables, alpha))| DocAgreement {
+            id: doc.id.clone(),
+            tokens: doc.tokens.len(),
+            annotators: names
+                .iter()
+                .zip(&doc.counted)
+                .filter(|(_, c)| **c)
+                .map(|(n, _)| n.clone())
+                .collect(),
+            krippendorff_alpha: alpha.alpha(),
+            cohen_kappa: tables.iter().map(PairTable::kappa).collect(),
+        })
+        .collect();
     let fleiss_kappa = fleiss.kappa();
     Agreement {
         annotators: names.clone(),
@@ -319,6 +353,7 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
         fleiss_kappa,
         fleiss_units: if k >= 3 { fleiss.units as usize } else { 0 },
         pairs: pair_reports,
+        per_document,
         seed: SEED,
         resamples: RESAMPLES,
         confidence: 0.95,

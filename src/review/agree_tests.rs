@@ -79,6 +79,9 @@ fn a_document_nobody_else_labelled_is_missing_not_empty() {
     assert_eq!(r1.pairs[0].cohen_kappa, r2.pairs[0].cohen_kappa);
     assert_eq!(r1.krippendorff_alpha, r2.krippendorff_alpha);
     assert_eq!((r1.tokens, r1.units, r1.pairs[0].documents), (8, 6, 1));
+    assert_eq!(r1.per_document[1].annotators, ["ann"]);
+    assert_eq!(r1.per_document[1].cohen_kappa, [None]);
+    assert_eq!(r1.per_document[0].cohen_kappa, [r1.pairs[0].cohen_kappa]);
     assert_eq!(r1.pairs[0].span_exact.reference, 2);
     // Marked done, the same document counts with every token untagged for ben.
     let mut done = with.clone();

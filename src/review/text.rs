@@ -97,6 +97,22 @@ impl Agreement {
         }
         let _ = writeln!(
             out,
+            "\n{:<24} {:>7} {:>7}  kappa per pair",
+            "document", "tokens", "alpha"
+        );
+        for d in &self.per_document {
+            let kappas: Vec<String> = d.cohen_kappa.iter().map(|k| num(*k)).collect();
+            let _ = writeln!(
+                out,
+                "{:<24} {:>7} {:>7}  {}",
+                d.id,
+                d.tokens,
+                num(d.krippendorff_alpha),
+                kappas.join(" ")
+            );
+        }
+        let _ = writeln!(
+            out,
             "\nIntervals: {} bootstrap resamples of documents, seed {}.",
             self.resamples, self.seed
         );
