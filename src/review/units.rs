@@ -76,37 +76,34 @@ impl Units {
     /// The units of every document of `project` for `annotators`.
     pub fn of(project: &Project, annotators: &[String]) -> Units {
         let grouped = by_doc_and_layer(project);
-        let documents = project
-            .documents
-            .iter()
-            .map(|doc| {
-                let tokens = tokens(&doc.text);
-                let mut labels: Vec<Vec<Option<Label>>> =
-                    vec![Vec::with_capacity(annotators.len()); tokens.len()];
-                let mut counted = Vec::with_capacity(annotators.len());
-                for name in annotators {
-                    let anns = grouped
-                        .get(&(&doc.id, name.as_str()))
-                        .map_or(&[][..], Vec::as_slice);
-                    let done = matches!(
-                        doc.meta.status.get(name),
-                        Some(DocStatus::Done | DocStatus::Reviewed)
-                    );
-                    let counts = done || !anns.is_empty();
-                    counted.push(counts);
-                    let column = counts.then(|| token_labels(&tokens, anns));
-                    for (i, row) in labels.iter_mut().enumerate() {
-                        row.push(column.as_ref().and_then(|c| c.get(i).cloned()));
-                    }
+        // Documents are independent: spread them over the cores.
+        let documents = crate::par::par_map(&project.documents, |doc| {
+            let tokens = tokens(&doc.text);
+            let mut labels: Vec<Vec<Option<Label>>> =
+                vec![Vec::with_capacity(annotators.len()); tokens.len()];
+            let mut counted = Vec::with_capacity(annotators.len());
+            for name in annotators {
+                let anns = grouped
+                    .get(&(&doc.id, name.as_str()))
+                    .map_or(&[][..], Vec::as_slice);
+                let done = matches!(
+                    doc.meta.status.get(name),
+                    Some(DocStatus::Done | DocStatus::Reviewed)
+                );
+                let counts = done || !anns.is_empty();
+                counted.push(counts);
+                let column = counts.then(|| token_labels(&tokens, anns));
+                for (i, row) in labels.iter_mut().enumerate() {
+                    row.push(column.as_ref().and_then(|c| c.get(i).cloned()));
                 }
-                DocUnits {
-                    id: doc.id.as_str().to_owned(),
-                    tokens,
-                    counted,
-                    labels,
-                }
-            })
-            .collect();
+            }
+            DocUnits {
+                id: doc.id.as_str().to_owned(),
+                tokens,
+                counted,
+                labels,
+            }
+        });
         Units {
             annotators: annotators.to_vec(),
             documents,
