@@ -2,7 +2,7 @@
 //!
 //! The library holds every behaviour; the binary (`src/main.rs`) only parses arguments and
 //! hands over. Layers, lowest first: [`model`] (pure data and edits), [`store`] (project
-//! files), [`intake`] (reading articles), [`summary`] (who claims what, for analysts),
+//! files), [`intake`] (reading articles), [`review`] (agreement between annotators), [`summary`] (who claims what, for analysts),
 //! [`formats`] (import and export), [`cli`] (the headless commands), and `ui` (the window,
 //! behind the `gui` feature). A layer uses only those below it.
 
@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod intake;
 pub mod model;
 mod par;
+pub mod review;
 pub mod sample;
 pub mod search;
 pub mod session;

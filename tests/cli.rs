@@ -452,3 +452,75 @@ fn export_and_import_name_a_missing_input() {
         stderr(&out)
     );
 }
+
+#[test]
+fn agree_reports_pairs_alpha_and_writes_the_units() {
+    let dir = Dir::new();
+    assert_eq!(code(&dir.run(&["new", "p.ron"])), 0);
+    let text = "Macron said talks could start soon.";
+    let layers = [
+        (
+            "ann",
+            serde_json::json!([[0, 6, "actor"], [12, 29, "claim"]]),
+        ),
+        (
+            "ben",
+            serde_json::json!([[0, 11, "actor"], [12, 23, "claim"]]),
+        ),
+    ];
+    for (name, spans) in layers {
+        let spans: Vec<_> = spans
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| serde_json::json!({"start": s[0], "end": s[1], "label": s[2]}))
+            .collect();
+        let line = serde_json::json!({"text": text, "spans": spans});
+        dir.write(&format!("{name}.jsonl"), format!("{line}\n"));
+        let out = dir.run(&[
+            "import",
+            "p.ron",
+            "-f",
+            "jsonl",
+            &format!("{name}.jsonl"),
+            "--annotator",
+            name,
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+
+    let out = dir.run(&["agree", "p.ron", "--json", "--units", "units.json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["units"], 6);
+    assert!(report["fleiss_kappa"].is_null());
+    assert!(report["seed"].is_u64());
+    let pair = &report["pairs"][0];
+    assert_eq!(
+        (pair["a"].as_str(), pair["b"].as_str()),
+        (Some("ann"), Some("ben"))
+    );
+    // Labels ann: actor,-,claim,claim,claim,-; ben: actor,actor,claim,claim,-,-.
+    // p_o = 4/6, p_e = (1·2 + 2·2 + 3·2)/36 → κ = 0.5.
+    assert!((pair["cohen_kappa"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+    assert_eq!(pair["span_f1_exact"], 0.0);
+    assert_eq!(pair["span_f1_relaxed"], 1.0);
+    assert_eq!(pair["per_tag"].as_array().unwrap().len(), 2);
+    let units: serde_json::Value = serde_json::from_slice(&read(&dir.path("units.json"))).unwrap();
+    assert_eq!(
+        units["documents"][0]["labels"][1],
+        serde_json::json!(["", "actor"])
+    );
+
+    let out = dir.run(&["agree", "p.ron"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("ann / ben"), "{}", stdout(&out));
+
+    let out = dir.run(&["agree", "p.ron", "--annotators", "ann"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("at least two annotators"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use crate::formats::{self, ExportOptions, Format, ImportOptions, LayerChoice};
 use crate::intake;
 use crate::model::{DocId, Project};
+use crate::review;
 use crate::stats::Stats;
 use crate::store::{self, StoreError};
 
@@ -122,6 +123,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure agreement between annotators: Cohen's kappa and span F1 per pair, Krippendorff's
+    /// alpha and Fleiss' kappa over all, on word tokens, with bootstrap confidence intervals.
+    Agree {
+        /// The project file.
+        project: PathBuf,
+        /// The annotators to compare (comma-separated). Without it, every layer with
+        /// annotations.
+        #[arg(long, value_delimiter = ',')]
+        annotators: Vec<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Also write the per-token label matrix (documents × tokens × annotators, null where
+        /// missing) as JSON to this file, to recompute the numbers elsewhere.
+        #[arg(long, value_name = "FILE")]
+        units: Option<PathBuf>,
+    },
 }
 
 const FORMATS_HELP: &str = "Formats:
@@ -177,7 +195,37 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             skip_invalid,
             json,
         } => import(&project, format, &inputs, annotator, skip_invalid, json),
+        Command::Agree {
+            project,
+            annotators,
+            json,
+            units,
+        } => agree(&project, &annotators, json, units.as_deref()),
     }
+}
+
+fn agree(
+    path: &Path,
+    annotators: &[String],
+    json: bool,
+    units_out: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let project = store::load(path)?;
+    let names = review::choose_annotators(&project, annotators)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let units = review::Units::of(&project, &names);
+    if let Some(out) = units_out {
+        let text = serde_json::to_string(&units.to_json())?;
+        std::fs::write(out, text + "\n")
+            .map_err(|e| anyhow::anyhow!("{}: cannot write the units: {e}", out.display()))?;
+    }
+    let report = review::agreement(&project, &units);
+    if json {
+        say!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        say!("{}", report.to_text().trim_end());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn export(

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Checks `marginalia agree` against reference implementations.
+
+Usage: .ci/agreement.py BINARY
+
+Builds a small project with three annotators in a temporary folder (overlapping spans, spans
+that cut words, documents some annotators left out, one article nobody coded), runs
+`agree --json --units FILE`, and recomputes from the same per-token labels:
+Cohen's kappa (scikit-learn's cohen_kappa_score), overall and per tag; Krippendorff's alpha
+(the `krippendorff` package, nominal); Fleiss' kappa (statsmodels). Every number must agree
+to 1e-9. Needs: pip install scikit-learn krippendorff statsmodels
+"""
+
+import json
+import math
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
+
+ANNOTATORS = ["ann", "ben", "cy"]
+TAGS = ["actor", "claim", "condition"]
+WORDS = (
+    "Macron said talks could start soon if Kyiv agrees ; Xi replied that peace "
+    "needs a ceasefire first , while Scholz warned the café owners about élan "
+    "and 2023 budgets under the new rules"
+).split()
+TOLERANCE = 1e-9
+
+
+def run(binary, *args, cwd):
+    out = subprocess.run([binary, *args], cwd=cwd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{binary} {' '.join(args)} failed ({out.returncode}):\n{out.stderr}")
+    return out.stdout
+
+
+def make_texts(rng, n):
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 30))) + "." for _ in range(n)]
+
+
+def spans_for(rng, text, base=None):
+    """Random spans in code points; with `base`, a perturbed copy of another annotator's."""
+    spans = []
+    if base is not None:
+        for s in base:
+            r = rng.random()
+            if r < 0.15:
+                continue  # missed
+            start, end, label = s["start"], s["end"], s["label"]
+            if r < 0.35:
+                end = min(len(text), end + rng.randint(1, 6))  # boundary drawn wider
+            elif r < 0.5:
+                label = rng.choice(TAGS)  # read as another tag
+            spans.append({"start": start, "end": end, "label": label})
+    for _ in range(rng.randint(1, 4)):
+        start = rng.randrange(0, len(text) - 2)
+        end = min(len(text), start + rng.randint(1, 25))
+        spans.append({"start": start, "end": end, "label": rng.choice(TAGS)})
+    unique = {(s["start"], s["end"], s["label"]): s for s in spans if s["start"] < s["end"]}
+    return sorted(unique.values(), key=lambda s: (s["start"], s["end"], s["label"]))
+
+
+def build(binary, folder, rng):
+    run(binary, "new", "p.ron", cwd=folder)
+    (folder / "uncoded.txt").write_text("Nobody coded this article about talks.\n")
+    run(binary, "add", "p.ron", "uncoded.txt", cwd=folder)
+    texts = make_texts(rng, 8)
+    reference = [spans_for(rng, t) for t in texts]
+    coded = {}
+    for i, name in enumerate(ANNOTATORS):
+        lines = []
+        for n, text in enumerate(texts):
+            # ann codes everything (so every document exists); the others skip some.
+            if i > 0 and n % (i + 3) == 1:
+                continue
+            spans = reference[n] if i == 0 else spans_for(rng, text, reference[n])
+            coded[(n, name)] = spans
+            lines.append(json.dumps({"text": text, "spans": spans}))
+        (folder / f"{name}.jsonl").write_text("\n".join(lines) + "\n")
+        run(binary, "import", "p.ron", "-f", "jsonl", f"{name}.jsonl", "--annotator", name, cwd=folder)
+    return texts, coded
+
+
+def expected_labels(texts, coded, names):
+    """The label matrix recomputed from the imported spans, for the coded documents: these
+    texts are words between spaces and punctuation, so their UAX #29 words are the runs of
+    other characters; a span covers a token when they overlap (in code points here)."""
+    out = []
+    for n, text in enumerate(texts):
+        tokens = [(m.start(), m.end()) for m in re.finditer(r"[^\s;,.]+", text)]
+        rows = []
+        for start, end in tokens:
+            row = []
+            for name in names:
+                spans = coded.get((n, name))
+                if spans is None:
+                    row.append(None)
+                    continue
+                tags = sorted({s["label"] for s in spans if s["start"] < end and start < s["end"]})
+                row.append("+".join(tags))
+            rows.append(row)
+        out.append(rows)
+    return out
+
+
+def close(what, ours, theirs):
+    if ours is None or theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
+        if not (ours is None and (theirs is None or math.isnan(theirs))):
+            sys.exit(f"{what}: marginalia {ours}, reference {theirs}")
+        return
+    if abs(ours - theirs) >= TOLERANCE:
+        sys.exit(f"{what}: marginalia {ours!r}, reference {theirs!r}")
+    print(f"ok  {what}: {ours:.12f}")
+
+
+def check(report, units):
+    names = units["annotators"]
+    rows = [row for doc in units["documents"] for row in doc["labels"]]
+    categories = sorted({c for row in rows for c in row if c is not None})
+    code = {c: i for i, c in enumerate(categories)}
+
+    pairable = sum(1 for row in rows if sum(c is not None for c in row) >= 2)
+    if report["units"] != pairable:
+        sys.exit(f"units: marginalia {report['units']}, recount {pairable}")
+
+    for pair in report["pairs"]:
+        i, j = names.index(pair["a"]), names.index(pair["b"])
+        both = [(row[i], row[j]) for row in rows if row[i] is not None and row[j] is not None]
+        x, y = [a for a, _ in both], [b for _, b in both]
+        ref = cohen_kappa_score(x, y) if len(set(x) | set(y)) > 1 else None
+        close(f"cohen {pair['a']}/{pair['b']}", pair["cohen_kappa"], ref)
+        for tag in pair["per_tag"]:
+            has = lambda c: tag["tag"] in c.split("+")  # noqa: E731
+            xt, yt = [has(a) for a in x], [has(b) for b in y]
+            ref = cohen_kappa_score(xt, yt) if len(set(xt) | set(yt)) > 1 else None
+            close(f"cohen {pair['a']}/{pair['b']} {tag['tag']}", tag["cohen_kappa"], ref)
+
+    data = np.array(
+        [[np.nan if row[k] is None else code[row[k]] for row in rows] for k in range(len(names))],
+        dtype=float,
+    )
+    ref = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    close("krippendorff alpha", report["krippendorff_alpha"], float(ref))
+
+    full = [[code[c] for c in row] for row in rows if all(c is not None for c in row)]
+    if len(names) >= 3 and full:
+        table, _ = aggregate_raters(np.array(full))
+        close("fleiss kappa", report["fleiss_kappa"], float(fleiss_kappa(table, method="fleiss")))
+        if report["fleiss_units"] != len(full):
+            sys.exit(f"fleiss units: marginalia {report['fleiss_units']}, recount {len(full)}")
+    elif report["fleiss_kappa"] is not None:
+        sys.exit("fleiss kappa should be null")
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    binary = str(Path(sys.argv[1]).resolve())
+    for seed in (1, 2, 3):
+        rng = random.Random(seed)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            texts, coded = build(binary, folder, rng)
+            for chosen in (ANNOTATORS, ANNOTATORS[:2], [ANNOTATORS[2], ANNOTATORS[0]]):
+                print(f"# seed {seed}, annotators {','.join(chosen)}")
+                out = run(
+                    binary, "agree", "p.ron", "--json", "--units", "units.json",
+                    "--annotators", ",".join(chosen), cwd=folder,
+                )
+                report = json.loads(out)
+                units = json.loads((folder / "units.json").read_text())
+                if units["annotators"] != chosen or report["annotators"] != chosen:
+                    sys.exit(f"annotators: {units['annotators']} != {chosen}")
+                # The first document is the uncoded article: missing for everyone.
+                docs = units["documents"]
+                if any(c is not None for row in docs[0]["labels"] for c in row):
+                    sys.exit("the uncoded article should have no labels")
+                if [d["labels"] for d in docs[1:]] != expected_labels(texts, coded, chosen):
+                    sys.exit("the token labels differ from those recomputed from the spans")
+                check(report, units)
+    print("agreement numbers match the reference implementations")
+
+
+if __name__ == "__main__":
+    main()
