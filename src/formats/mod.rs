@@ -34,7 +34,7 @@ pub use incoming::{
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
 };
 pub use report::{Loss, LossKind, Report, field};
-pub use select::{DocPart, LayerChoice, Selection, layers, select};
+pub use select::{DocPart, LayerChoice, Selection, select};
 
 use crate::model::{ByteOffset, DocId, Fragment, Project, TextIndex};
 

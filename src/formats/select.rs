@@ -1,6 +1,6 @@
 //! Which annotator layers and documents an export takes.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Annotation, AnnotationId, DocId, Document, Project, REVIEWED_LAYER, Relation};
 
@@ -40,16 +40,6 @@ pub struct DocPart<'p> {
     pub relations: Vec<&'p Relation>,
 }
 
-/// The annotator layers that hold at least one annotation, sorted.
-pub fn layers(project: &Project) -> Vec<String> {
-    let set: BTreeSet<&str> = project
-        .annotations
-        .values()
-        .map(|a| a.annotator.as_str())
-        .collect();
-    set.into_iter().map(str::to_owned).collect()
-}
-
 /// Picks the layers and documents. `all_layers` is whether the format records who annotated,
 /// so that [`LayerChoice::Auto`] takes every layer; `docs` limits the documents (`None`: all).
 pub fn select<'p>(
@@ -58,7 +48,7 @@ pub fn select<'p>(
     all_layers: bool,
     docs: Option<&[DocId]>,
 ) -> Result<Selection<'p>, ExportError> {
-    let existing = layers(project);
+    let existing = project.layers();
     let chosen: Vec<String> = match choice {
         LayerChoice::One(name) => {
             if !existing.contains(name) && !project.annotators.contains(name) {

@@ -40,6 +40,16 @@ impl Project {
         }
     }
 
+    /// The annotator layers that hold at least one annotation, sorted.
+    pub fn layers(&self) -> Vec<String> {
+        let set: std::collections::BTreeSet<&str> = self
+            .annotations
+            .values()
+            .map(|a| a.annotator.as_str())
+            .collect();
+        set.into_iter().map(str::to_owned).collect()
+    }
+
     /// The document with this id.
     pub fn document(&self, id: &DocId) -> Option<&Document> {
         self.documents.iter().find(|d| &d.id == id)

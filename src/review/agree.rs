@@ -160,7 +160,7 @@ pub struct Agreement {
 /// The annotators to compare: `wanted` (each a layer, a known annotator or one who set a
 /// document status), or else every layer with annotations; at least two.
 pub fn choose_annotators(project: &Project, wanted: &[String]) -> Result<Vec<String>, AgreeError> {
-    let layers = units::annotated_layers(project);
+    let layers = project.layers();
     let chosen: Vec<String> = if wanted.is_empty() {
         layers.clone()
     } else {

@@ -51,16 +51,6 @@ pub fn tokens(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// The layers that have at least one annotation, sorted.
-pub fn annotated_layers(project: &Project) -> Vec<String> {
-    let layers: BTreeSet<&str> = project
-        .annotations
-        .values()
-        .map(|a| a.annotator.as_str())
-        .collect();
-    layers.into_iter().map(str::to_owned).collect()
-}
-
 /// The annotations grouped by document and annotator.
 pub(crate) fn by_doc_and_layer(project: &Project) -> BTreeMap<(&DocId, &str), Vec<&Annotation>> {
     let mut map: BTreeMap<(&DocId, &str), Vec<&Annotation>> = BTreeMap::new();

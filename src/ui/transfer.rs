@@ -186,7 +186,7 @@ impl MarginaliaApp {
         };
         let mut open = true;
         let mut start = false;
-        let layers = formats::layers(&self.project);
+        let layers = self.project.layers();
         egui::Window::new("Export")
             .open(&mut open)
             .default_width(560.0)
