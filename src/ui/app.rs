@@ -94,6 +94,8 @@ pub struct MarginaliaApp {
     pub(super) summary_scope: super::summary_panel::SummaryScope,
     pub(super) summary_layer: Option<String>,
     pub(super) summary_cache: super::summary_panel::SummaryCache,
+    /// The annotator layers with annotations and the version they were listed for.
+    layers_cache: Option<(u64, Vec<String>)>,
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -138,6 +140,7 @@ impl MarginaliaApp {
             summary_scope: Default::default(),
             summary_layer: None,
             summary_cache: Default::default(),
+            layers_cache: None,
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
@@ -241,6 +244,19 @@ impl MarginaliaApp {
     /// Shows a notice in the status bar.
     pub(super) fn notify(&mut self, message: impl Into<String>) {
         self.message = Some((message.into(), false));
+    }
+
+    /// The annotator layers with annotations, listed once per change of the project rather
+    /// than on every frame a window that offers them is open.
+    pub(super) fn layers(&mut self) -> Vec<String> {
+        match &self.layers_cache {
+            Some((version, layers)) if *version == self.version => layers.clone(),
+            _ => {
+                let layers = self.project.layers();
+                self.layers_cache = Some((self.version, layers.clone()));
+                layers
+            }
+        }
     }
 
     /// Shows an error in the status bar.

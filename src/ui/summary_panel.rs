@@ -35,7 +35,7 @@ impl MarginaliaApp {
         if self.summary_cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
                 Some(l) => vec![l.clone()],
-                None => self.project.layers(),
+                None => self.layers(),
             };
             let docs = match self.summary_scope {
                 SummaryScope::Article => self
@@ -67,7 +67,7 @@ impl MarginaliaApp {
                 "All articles",
             );
         });
-        let layers = self.project.layers();
+        let layers = self.layers();
         if layers.len() > 1 {
             let caption = ui.label("Layer");
             let shown = self

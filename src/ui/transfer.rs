@@ -186,7 +186,7 @@ impl MarginaliaApp {
         };
         let mut open = true;
         let mut start = false;
-        let layers = self.project.layers();
+        let layers = self.layers();
         egui::Window::new("Export")
             .open(&mut open)
             .default_width(560.0)
