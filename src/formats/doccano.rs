@@ -25,10 +25,10 @@ use serde_json::{Map, Value};
 
 use crate::model::{AnnotationId, DocumentMeta, TextIndex};
 
-use super::jsonl::{json_lines, key_of, line_text, list, why};
+use super::jsonl::{key_of, line_text, list, read_documents, why};
 use super::{
     ExportError, ImportProblem, InAnnotation, InDoc, InRelation, Incoming, LossKind, OffsetUnit,
-    OutFile, OutPlace, Place, Report, Selection, field, input_files, offsets,
+    OutFile, OutPlace, Place, Report, Selection, field, offsets,
 };
 
 /// A sequence-labelling line.
@@ -196,20 +196,7 @@ struct InRel {
 
 /// Reads every `.jsonl` file of `inputs`; every line is one document in either shape.
 pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
-    let mut incoming = Incoming::default();
-    let files = input_files(inputs, &["jsonl"], &mut incoming.problems);
-    let mut documents = Vec::new();
-    for file in files {
-        json_lines(
-            &file,
-            &mut incoming.problems,
-            &mut |place, obj, problems| {
-                documents.extend(document(place, obj, problems));
-            },
-        );
-    }
-    incoming.documents = documents;
-    incoming
+    read_documents(inputs, document)
 }
 
 fn document(

@@ -29,7 +29,7 @@ use super::{
     Selection, offsets,
 };
 
-pub(crate) use read::{key_of, line_text, list, read, why};
+pub(crate) use read::{key_of, line_text, list, read, read_documents, why};
 
 /// What `meta.offsets` says about the unit of every offset in the file.
 pub const OFFSETS: &str = "code points";

@@ -26,6 +26,15 @@ use super::json_lines;
 
 /// Reads every `.jsonl` file of `inputs`; every line is one document.
 pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
+    read_documents(inputs, document)
+}
+
+/// A format's reading of one line's object into a document.
+pub(crate) type ReadLine = fn(Place, &Map<String, Value>, &mut Vec<ImportProblem>) -> Option<InDoc>;
+
+/// Reads every `.jsonl` file of `inputs`, turning each line's object into a document with
+/// `document` (which reports its own problems), in file and line order.
+pub(crate) fn read_documents(inputs: &[PathBuf], document: ReadLine) -> Incoming {
     let mut incoming = Incoming::default();
     let files = input_files(inputs, &["jsonl"], &mut incoming.problems);
     let mut documents = Vec::new();
