@@ -259,7 +259,7 @@ fn save_as_and_open_go_through_the_scripted_dialogs() {
 fn an_unreadable_file_is_reported_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.ron");
-    std::fs::write(&bad, "(format_version: 2, oops").unwrap();
+    std::fs::write(&bad, "(format_version: 3, oops").unwrap();
     let dialogs = ScriptedDialogs::new();
     let app = MarginaliaApp::new(project("[actor|Macron] spoke."), None)
         .with_prefs(prefs())

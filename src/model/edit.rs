@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::annotation::{Annotation, Entity, Relation};
+use super::decision::Decision;
 use super::document::{Document, DocumentMeta};
-use super::ids::{AnnotationId, DocId, EntityId, RelationId};
+use super::ids::{AnnotationId, DecisionId, DocId, EntityId, RelationId};
 use super::project::Project;
 use super::schema::Schema;
 
@@ -53,6 +54,15 @@ pub enum Edit {
         before: Option<Entity>,
         /// Value left behind.
         after: Option<Entity>,
+    },
+    /// Adds, changes or removes a reviewer's decision.
+    Decision {
+        /// Which decision.
+        id: DecisionId,
+        /// Expected current value.
+        before: Option<Box<Decision>>,
+        /// Value left behind.
+        after: Option<Box<Decision>>,
     },
     /// Inserts a document at `index` (`before: None`) or removes it from there (`after: None`).
     Document {
@@ -178,6 +188,21 @@ impl Edit {
                     id,
                     before: after,
                     after: before,
+                }
+            }
+            Edit::Decision { id, before, after } => {
+                let (b, a) = (before.map(|b| *b), after.map(|a| *a));
+                if let Some(a) = a.as_ref().filter(|a| a.id != id) {
+                    return Err(EditError::Invalid(format!(
+                        "decision {} filed as {id}",
+                        a.id
+                    )));
+                }
+                swap_in_map(&mut project.decisions, &id, &b, a.clone(), "decision")?;
+                Edit::Decision {
+                    id,
+                    before: a.map(Box::new),
+                    after: b.map(Box::new),
                 }
             }
             Edit::Document {

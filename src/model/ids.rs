@@ -48,6 +48,10 @@ string_id!(
     EntityId
 );
 string_id!(
+    /// Identifies a reviewer's decision on a difference between layers.
+    DecisionId
+);
+string_id!(
     /// Identifies a tag type of the schema (`actor`, `claim`, `condition` …).
     TagId
 );

@@ -3,6 +3,7 @@
 //! Pure data: nothing here touches files, the clock (callers pass `now`) or a window.
 
 mod annotation;
+mod decision;
 mod document;
 mod edit;
 mod history;
@@ -19,11 +20,12 @@ pub mod ops;
 pub use annotation::{
     Annotation, Entity, EntityKind, Fragment, REVIEWED_LAYER, Relation, ReviewStatus, quote_of,
 };
+pub use decision::{Decision, DecisionReason, Verdict};
 pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
 pub use edit::{Edit, EditError, ProjectMeta, project_meta};
 pub use history::History;
 pub use ids::{
-    AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId, fresh as fresh_id,
+    AnnotationId, DecisionId, DocId, EntityId, RelationId, RelationKindId, TagId, fresh as fresh_id,
 };
 pub use marked::{parse_marked, project_from_marked};
 pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};

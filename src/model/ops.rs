@@ -488,7 +488,7 @@ pub fn add_document(project: &Project, doc: Document) -> Result<Edit, EditError>
     })
 }
 
-/// Removes a document with its annotations and their relations.
+/// Removes a document with its annotations, their relations and the decisions on it.
 pub fn remove_document(project: &Project, id: &DocId) -> Result<Edit, EditError> {
     let index = project
         .document_index(id)
@@ -500,6 +500,17 @@ pub fn remove_document(project: &Project, id: &DocId) -> Result<Edit, EditError>
         .map(|a| a.id.clone())
         .collect();
     let mut edits = vec![remove_annotations(project, &ids)?];
+    edits.extend(
+        project
+            .decisions
+            .values()
+            .filter(|d| &d.doc == id)
+            .map(|d| Edit::Decision {
+                id: d.id.clone(),
+                before: Some(Box::new(d.clone())),
+                after: None,
+            }),
+    );
     let doc = project.documents.get(index).cloned().map(Box::new);
     edits.push(Edit::Document {
         index,

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::annotation::{Annotation, Entity, Relation};
+use super::decision::Decision;
 use super::document::Document;
-use super::ids::{AnnotationId, DocId, EntityId, RelationId};
+use super::ids::{AnnotationId, DecisionId, DocId, EntityId, RelationId};
 use super::schema::Schema;
 
 /// A project: documents, the annotations on them, links, the actor registry and the schema.
@@ -29,6 +30,8 @@ pub struct Project {
     pub relations: BTreeMap<RelationId, Relation>,
     /// The actor registry by id.
     pub entities: BTreeMap<EntityId, Entity>,
+    /// Reviewers' decisions on differences between layers, by id.
+    pub decisions: BTreeMap<DecisionId, Decision>,
 }
 
 impl Project {

@@ -175,7 +175,7 @@ mod tests {
         // A recovery with the very bytes of the saved file is not even parsed: a problem in
         // them is the saved file's, reported when it is opened.
         for file in [&path, &recovery_path(&path)] {
-            std::fs::write(file, "(format_version: 2, name: ").unwrap();
+            std::fs::write(file, "(format_version: 3, name: ").unwrap();
         }
         assert!(find_recovery(&path).unwrap().is_none());
     }
@@ -187,7 +187,7 @@ mod tests {
         write_recovery(&recovery_path(&path), &project("only here")).unwrap();
         let found = find_recovery(&path).unwrap().unwrap();
         assert!(matches!(found.saved, Saved::Missing));
-        std::fs::write(&path, "(format_version: 2, name: ").unwrap();
+        std::fs::write(&path, "(format_version: 3, name: ").unwrap();
         let found = find_recovery(&path).unwrap().unwrap();
         assert_eq!(found.project.name, "only here");
         assert!(matches!(
@@ -202,7 +202,7 @@ mod tests {
         let path = dir.path().join("day.ron");
         store::save(&project("saved"), &path).unwrap();
         let recovery = recovery_path(&path);
-        std::fs::write(&recovery, "(format_version: 2, name: \"cut").unwrap();
+        std::fs::write(&recovery, "(format_version: 3, name: \"cut").unwrap();
         let err = find_recovery(&path).unwrap_err();
         assert!(
             err.to_string().starts_with(&recovery.display().to_string()),

@@ -74,6 +74,11 @@ pub fn file_to_project(
             .into_iter()
             .map(|e| (e.id.clone(), e))
             .collect(),
+        decisions: file
+            .decisions
+            .into_iter()
+            .map(|d| (d.id.clone(), d))
+            .collect(),
     })
 }
 
@@ -173,5 +178,6 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
             .collect(),
         annotations,
         relations,
+        decisions: project.decisions.values().cloned().collect(),
     }
 }

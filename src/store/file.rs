@@ -1,4 +1,4 @@
-//! The shape of a project file on disk (format version 2), apart from the in-memory model.
+//! The shape of a project file on disk (format version 3), apart from the in-memory model.
 //!
 //! Offsets here are [`CharOffset`](crate::model::CharOffset)s (code points), as the header says;
 //! the model works in bytes. [`super::convert`] translates between the two.
@@ -9,11 +9,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AnnotationId, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus, Schema, TagId,
+    AnnotationId, Decision, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus, Schema,
+    TagId,
 };
 
 /// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The only offset unit project files use.
 pub const OFFSET_UNIT: &str = "code_points";
@@ -57,6 +58,9 @@ pub struct ProjectFile {
     /// Relations, by the position of their source annotation.
     #[serde(default)]
     pub relations: Vec<Relation>,
+    /// Reviewers' decisions, by id. (New in version 3.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
 }
 
 fn default_unit() -> String {

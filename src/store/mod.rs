@@ -127,7 +127,7 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
         return Err(version_error(
             path,
             source,
-            "format_version 0 does not exist; expected 1 or 2".into(),
+            "format_version 0 does not exist; expected 1, 2 or 3".into(),
         ));
     }
     let mut file = match split::parse_parallel(source) {
@@ -151,6 +151,7 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
 
 /// Brings a file of an older format version to the current shape.
 ///
+/// Version 2 had no `decisions` (nothing to change: they default to none).
 /// Version 1 (before discontinuous spans) stored one `start`/`end` per annotation and had no
 /// `offset_unit` (it always counted code points).
 fn migrate(file: &mut ProjectFile, version: u32) {

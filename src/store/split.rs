@@ -130,8 +130,8 @@ fn find_lists(source: &str) -> Option<(List, List)> {
     Some((annotations?, relations?))
 }
 
-/// The top-level fields of a project file (format version 2).
-const FIELDS: [&str; 10] = [
+/// The top-level fields of a project file (format version 3).
+const FIELDS: [&str; 11] = [
     "format_version",
     "offset_unit",
     "name",
@@ -142,6 +142,7 @@ const FIELDS: [&str; 10] = [
     "documents",
     "annotations",
     "relations",
+    "decisions",
 ];
 
 /// The one inner attribute the writer emits.
@@ -370,7 +371,7 @@ mod tests {
 
     #[test]
     fn anything_the_parser_might_read_differently_is_left_to_it() {
-        let ok = "#![enable(implicit_some)]\n(format_version: 2, annotations: [(id: \"a\"),\n], relations: [])";
+        let ok = "#![enable(implicit_some)]\n(format_version: 3, annotations: [(id: \"a\"),\n], relations: [])";
         assert!(find_lists(ok).is_some());
         for bad in [
             "(annotations: [ , (id: \"a\")], relations: [])",

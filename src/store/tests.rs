@@ -64,6 +64,19 @@ fn sample() -> Project {
         .unwrap()
         .apply(&mut project)
         .unwrap();
+    let decision = crate::model::Decision {
+        id: "d-1".into(),
+        doc: "doc-1".into(),
+        verdict: crate::model::Verdict::Rejected,
+        sources: vec![ids[1].clone()],
+        taken: Vec::new(),
+        proposed_by: vec!["ana".into()],
+        decided_by: "rev «ü» 🇺🇦".into(),
+        decided: now(),
+        reason: Some(crate::model::DecisionReason::GuidelineGap),
+        comment: "not a \"claim\"\nsee §3".into(),
+    };
+    project.decisions.insert(decision.id.clone(), decision);
     project
 }
 
@@ -149,12 +162,32 @@ fn validation_lists_every_problem_with_its_line() {
 }
 
 #[test]
+fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() {
+    let mut project = sample();
+    project.decisions.clear();
+    let v2 = to_string(&project)
+        .unwrap()
+        .replace("format_version: 3", "format_version: 2");
+    assert_eq!(from_str(p(), &v2).unwrap(), project);
+
+    let text = to_string(&sample()).unwrap().replace(
+        "doc: \"doc-1\",\n            verdict",
+        "doc: \"gone\",\n            verdict",
+    );
+    let err = from_str(p(), &text).unwrap_err().to_string();
+    assert!(
+        err.contains("decision d-1: document gone is not in the project"),
+        "{err}"
+    );
+}
+
+#[test]
 fn newer_versions_are_refused_and_version_one_is_migrated() {
     let text = to_string(&sample()).unwrap();
-    let newer = text.replace("format_version: 2", "format_version: 3");
+    let newer = text.replace("format_version: 3", "format_version: 4");
     let err = from_str(p(), &newer).unwrap_err();
     assert!(
-        matches!(err, StoreError::NewerVersion { found: 3, .. }),
+        matches!(err, StoreError::NewerVersion { found: 4, .. }),
         "{err}"
     );
     assert!(err.to_string().contains("newer"));
@@ -168,7 +201,7 @@ fn newer_versions_are_refused_and_version_one_is_migrated() {
     let a = project.annotations.values().next().unwrap();
     assert_eq!(a.quote, "Macron");
     assert_eq!(a.fragments.len(), 1);
-    assert!(to_string(&project).unwrap().contains("format_version: 2"));
+    assert!(to_string(&project).unwrap().contains("format_version: 3"));
 }
 
 #[test]
@@ -425,7 +458,7 @@ fn re_anchoring_considers_overlapping_occurrences() {
 fn a_version_written_oddly_is_refused_not_half_read() {
     let text = to_string(&sample())
         .unwrap()
-        .replace("format_version: 2", "format_version: 2_0");
+        .replace("format_version: 3", "format_version: 3_0");
     let err = from_str(p(), &text).unwrap_err();
     assert!(
         matches!(

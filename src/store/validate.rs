@@ -64,7 +64,8 @@ pub fn check(file: &ProjectFile) -> Checked {
         + file.entities.len()
         + file.documents.len()
         + file.annotations.len()
-        + file.relations.len();
+        + file.relations.len()
+        + file.decisions.len();
     let mut seen = Seen(HashMap::with_capacity(ids));
     let tags: HashSet<&str> = file.schema.tags.iter().map(|t| t.id.as_str()).collect();
     for t in &file.schema.tags {
@@ -264,6 +265,35 @@ pub fn check(file: &ProjectFile) -> Checked {
                     ),
                 );
             }
+        }
+    }
+    // A decision's annotations are a record of what it settled, which a later update of a
+    // layer may remove; only its document must exist.
+    for d in &file.decisions {
+        let (anchor, dup) = seen.see(d.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                anchor.anchor(),
+                format!("decision {} appears twice", d.id),
+            );
+        }
+        if !texts.contains_key(d.doc.as_str()) {
+            push(
+                ProblemKind::DanglingReference,
+                anchor.anchor(),
+                format!(
+                    "decision {}: document {} is not in the project",
+                    d.id, d.doc
+                ),
+            );
+        }
+        if d.decided_by.trim().is_empty() {
+            push(
+                ProblemKind::BadValue,
+                anchor.anchor(),
+                format!("decision {} names no reviewer", d.id),
+            );
         }
     }
     Checked {

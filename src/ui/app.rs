@@ -589,7 +589,10 @@ impl MarginaliaApp {
 fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
     match edit {
         Edit::Annotation { id, .. } => Some(vec![id.clone()]),
-        Edit::Relation { .. } | Edit::Entity { .. } | Edit::DocumentMeta { .. } => Some(Vec::new()),
+        Edit::Relation { .. }
+        | Edit::Entity { .. }
+        | Edit::Decision { .. }
+        | Edit::DocumentMeta { .. } => Some(Vec::new()),
         Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut all, e| {
             all.extend(touched_annotations(e)?);
             Some(all)

@@ -1,0 +1,103 @@
+//! Adjudication: a reviewer's decision on one difference between annotators' layers, and what
+//! it put into the reviewed layer.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::ids::{AnnotationId, DecisionId, DocId};
+
+/// What the reviewer did with a difference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The annotators agreed; taken in the one-step "accept what they agree on".
+    Agreed,
+    /// One annotator's version taken.
+    Accepted,
+    /// Every annotator's version taken ("accept both").
+    AcceptedAll,
+    /// Nothing taken.
+    Rejected,
+    /// One version taken, then changed by the reviewer.
+    Edited,
+}
+
+impl Verdict {
+    /// Words for the analyst.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Agreed => "agreed",
+            Verdict::Accepted => "accepted",
+            Verdict::AcceptedAll => "accepted all",
+            Verdict::Rejected => "rejected",
+            Verdict::Edited => "edited",
+        }
+    }
+}
+
+/// Why the reviewer decided as they did (optional, for the codebook's next revision).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionReason {
+    /// The span's extent was drawn differently.
+    Boundary,
+    /// The tag was chosen differently.
+    Label,
+    /// An annotator missed the span.
+    Missed,
+    /// The guidelines do not settle the case.
+    GuidelineGap,
+}
+
+impl DecisionReason {
+    /// Every reason, in the order offered.
+    pub const ALL: [DecisionReason; 4] = [
+        DecisionReason::Boundary,
+        DecisionReason::Label,
+        DecisionReason::Missed,
+        DecisionReason::GuidelineGap,
+    ];
+
+    /// Words for the analyst.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionReason::Boundary => "boundary",
+            DecisionReason::Label => "label",
+            DecisionReason::Missed => "missed",
+            DecisionReason::GuidelineGap => "guideline gap",
+        }
+    }
+}
+
+/// A reviewer's decision on one difference: which annotations it settles, what it took into
+/// the reviewed layer, who proposed that, who decided, when and why.
+///
+/// The settled annotations are a record, not a reference: a colleague's later update may
+/// remove one, and the decision stays as history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Unique across independently made files.
+    pub id: DecisionId,
+    /// The document of the difference.
+    pub doc: DocId,
+    /// What was done.
+    pub verdict: Verdict,
+    /// The compared layers' annotations the decision settles.
+    pub sources: Vec<AnnotationId>,
+    /// What went into the reviewed layer: each source taken and its reviewed copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taken: Vec<(AnnotationId, AnnotationId)>,
+    /// The annotators whose annotations were taken (for a rejection: whose were rejected).
+    pub proposed_by: Vec<String>,
+    /// The reviewer.
+    pub decided_by: String,
+    /// When.
+    pub decided: Timestamp,
+    /// Why, if the reviewer said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DecisionReason>,
+    /// The reviewer's comment.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+}
