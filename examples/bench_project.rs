@@ -11,7 +11,8 @@
 //! cargo run --release --no-default-features --example bench_project -- generate /tmp/big.ron
 //! ```
 //!
-//! (`generate PATH` only writes the generated project, to look at or open in the window;
+//! (`generate PATH` only writes the generated project, to look at or open in the window, and
+//! `generate-two-layers PATH` the one with two coders' layers of 40 000 annotations each;
 //! `repeat load|save PATH N` loads, or loads once and saves, `N` times, for a profiler:
 //! `perf record -g target/release/examples/bench_project repeat load /tmp/big.ron 20`.)
 //!
@@ -57,6 +58,9 @@ fn main() -> anyhow::Result<()> {
         Some("load-save") => child_load_save(path_arg(&args, 1)?, path_arg(&args, 2)?),
         Some("json-load") => child_json_load(path_arg(&args, 1)?),
         Some("generate") => Ok(store::save(&generate()?, path_arg(&args, 1)?)?),
+        Some("generate-two-layers") => {
+            Ok(store::save(&generated::two_layers()?, path_arg(&args, 1)?)?)
+        }
         Some("repeat") => child_repeat(&args),
         _ => bench(&args),
     }

@@ -457,3 +457,104 @@ pub fn generate() -> anyhow::Result<Project> {
     }
     Ok(project)
 }
+
+/// The benchmark project for review: every generated annotation in the `analyst` layer
+/// (40 000), and a `colleague` layer of 40 000 made from it with the differences two coders
+/// have: 72 % the same, 10 % drawn from a word later, 10 % tagged otherwise, 8 % somewhere
+/// else (a span the analyst missed, for one the colleague missed). Relations follow the
+/// annotations both layers have.
+#[allow(
+    dead_code,
+    reason = "not every benchmark that includes this module uses it"
+)]
+pub fn two_layers() -> anyhow::Result<Project> {
+    let mut project = generate()?;
+    project.name = "Benchmark: 200 generated articles, two coders".into();
+    project.annotators = BTreeSet::from(["analyst".to_owned(), "colleague".to_owned()]);
+    for a in project.annotations.values_mut() {
+        a.annotator = "analyst".to_owned();
+    }
+    for r in project.relations.values_mut() {
+        r.annotator = "analyst".to_owned();
+    }
+    for d in &mut project.documents {
+        if let Some(status) = d.meta.status.get("analyst").copied() {
+            d.meta.status.insert("colleague".to_owned(), status);
+        }
+    }
+    let texts: BTreeMap<DocId, String> = project
+        .documents
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect();
+    let mut rng = Rng(SEED ^ 0xC011_EA6E);
+    let mut copies = BTreeMap::new();
+    let mut added = Vec::new();
+    for a in project.annotations.values() {
+        let text = &texts[&a.doc];
+        let mut b = a.clone();
+        b.id = AnnotationId(format!("b{}", &a.id.0[1..]));
+        b.annotator = "colleague".to_owned();
+        b.status = ReviewStatus::Pending;
+        let roll = rng.below(100);
+        let first = a.fragments[0];
+        let later_word = text[first.bytes()]
+            .find(' ')
+            .map(|i| first.start.0 + i + 1)
+            .filter(|&s| s < first.end.0);
+        let elsewhere = text[a.end().0..].find(' ').and_then(|i| {
+            let start = a.end().0 + i + 1;
+            let len = text[start..].find([' ', '\n'])?;
+            (len > 0).then(|| Fragment::new(ByteOffset(start)..ByteOffset(start + len)))
+        });
+        match roll {
+            72..82 if later_word.is_some() => {
+                b.fragments[0].start = ByteOffset(later_word.unwrap_or(first.start.0));
+            }
+            82..92 => {
+                b.tag = match a.tag.as_str() {
+                    "claim" => "condition",
+                    "condition" => "claim",
+                    _ => "claim",
+                }
+                .into();
+                b.entity = None;
+                // Its links would no longer fit the relation types.
+                b.quote = quote_of(text, &b.fragments).context("colleague's span")?;
+                added.push(b);
+                continue;
+            }
+            92.. if elsewhere.is_some() => {
+                b.fragments = elsewhere.into_iter().collect();
+                b.entity = None;
+                b.quote = quote_of(text, &b.fragments).context("span elsewhere")?;
+                added.push(b);
+                continue;
+            }
+            _ => {}
+        }
+        b.quote = quote_of(text, &b.fragments).context("colleague's span")?;
+        copies.insert(a.id.clone(), b.id.clone());
+        added.push(b);
+    }
+    let relations: Vec<Relation> = project
+        .relations
+        .values()
+        .filter_map(|r| {
+            Some(Relation {
+                id: RelationId(format!("s{}", &r.id.0[1..])),
+                kind: r.kind.clone(),
+                from: copies.get(&r.from)?.clone(),
+                to: copies.get(&r.to)?.clone(),
+                annotator: "colleague".to_owned(),
+            })
+        })
+        .collect();
+    for b in added {
+        project.annotations.insert(b.id.clone(), b);
+    }
+    for r in relations {
+        project.relations.insert(r.id.clone(), r);
+    }
+    Ok(project)
+}
