@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::coef::{AlphaTable, FleissTable, PairTable};
 use super::spans::{self, MatchCounts};
-use super::units::{self, Units, category};
+use super::units::{self, LabelId, Units};
 use crate::model::{Project, Relation};
 
 /// The bootstrap seed, stated in every report.
@@ -196,15 +196,20 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
     let names = &units.annotators;
     let k = names.len();
     let categories = units.categories();
-    let index: BTreeMap<&str, usize> = categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
     let tags = units.tags();
     let pairs: Vec<(usize, usize)> = (0..k)
         .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
         .collect();
+    // Per label: its category, and whether it carries each tag (0 or 1).
+    let label_category: Vec<usize> = (0..units.labels().len())
+        .map(|l| units.category_of(l as LabelId).unwrap_or_default())
+        .collect();
+    let has_tag: Vec<Vec<usize>> = units
+        .labels()
+        .iter()
+        .map(|l| tags.iter().map(|t| usize::from(l.contains(t))).collect())
+        .collect();
+    let no_tags = vec![0; tags.len()];
 
     // Per document: one table per pair, α, Fleiss; per tag and pair summed directly.
     let mut doc_pairs: Vec<Vec<PairTable>> = Vec::new();
@@ -213,35 +218,42 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
     let mut tag_tables = vec![vec![PairTable::new(2); tags.len()]; pairs.len()];
     let mut pair_docs = vec![0usize; pairs.len()];
     let mut alpha_units = 0;
+    let mut row: Vec<Option<usize>> = vec![None; k];
+    let mut cats: Vec<Option<usize>> = vec![None; k];
+    let mut present: Vec<usize> = Vec::with_capacity(k);
     for doc in &units.documents {
         let mut tables = vec![PairTable::new(categories.len()); pairs.len()];
         let mut alpha = AlphaTable::new(categories.len());
         for (p, &(i, j)) in pairs.iter().enumerate() {
-            if doc.counted.get(i) == Some(&true) && doc.counted.get(j) == Some(&true) {
+            if doc.counts(i) && doc.counts(j) {
                 pair_docs[p] += 1;
             }
         }
-        for row in &doc.labels {
-            let cats: Vec<Option<usize>> = row
-                .iter()
-                .map(|l| {
-                    l.as_ref()
-                        .and_then(|l| index.get(category(l).as_str()).copied())
-                })
-                .collect();
+        for t in 0..doc.tokens.len() {
+            for (a, (label, cat)) in row.iter_mut().zip(&mut cats).enumerate() {
+                *label = doc.label(t, a).map(|l| l as usize);
+                *cat = label.and_then(|l| label_category.get(l).copied());
+            }
             for (p, &(i, j)) in pairs.iter().enumerate() {
                 if let (Some(Some(x)), Some(Some(y))) = (cats.get(i), cats.get(j)) {
                     tables[p].record(*x, *y);
-                    let (la, lb) = (&row[i], &row[j]);
-                    for (t, tag) in tags.iter().enumerate() {
-                        let has = |l: &Option<Vec<String>>| {
-                            usize::from(l.as_ref().is_some_and(|l| l.contains(tag)))
-                        };
-                        tag_tables[p][t].record(has(la), has(lb));
+                    let tags_of = |a: usize| {
+                        row.get(a)
+                            .copied()
+                            .flatten()
+                            .and_then(|l| has_tag.get(l))
+                            .unwrap_or(&no_tags)
+                    };
+                    for (table, (x, y)) in tag_tables[p]
+                        .iter_mut()
+                        .zip(tags_of(i).iter().zip(tags_of(j)))
+                    {
+                        table.record(*x, *y);
                     }
                 }
             }
-            let present: Vec<usize> = cats.iter().flatten().copied().collect();
+            present.clear();
+            present.extend(cats.iter().flatten());
             if present.len() >= 2 {
                 alpha_units += 1;
             }
@@ -334,9 +346,9 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
             tokens: doc.tokens.len(),
             annotators: names
                 .iter()
-                .zip(&doc.counted)
-                .filter(|(_, c)| **c)
-                .map(|(n, _)| n.clone())
+                .enumerate()
+                .filter(|(a, _)| doc.counts(*a))
+                .map(|(_, n)| n.clone())
                 .collect(),
             krippendorff_alpha: alpha.alpha(),
             cohen_kappa: tables.iter().map(PairTable::kappa).collect(),
@@ -382,7 +394,7 @@ fn span_counts(project: &Project, units: &Units, pairs: &[(usize, usize)]) -> Ve
     let mut out: Vec<PairSpans> = vec![Default::default(); pairs.len()];
     for (doc, du) in project.documents.iter().zip(&units.documents) {
         for (p, &(i, j)) in pairs.iter().enumerate() {
-            if du.counted.get(i) != Some(&true) || du.counted.get(j) != Some(&true) {
+            if !du.counts(i) || !du.counts(j) {
                 continue;
             }
             let anns = |n: usize| {
