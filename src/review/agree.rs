@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::coef::{AlphaTable, FleissTable, PairTable};
-use super::spans::{self, MatchCounts};
-use super::units::{self, LabelId, Units};
-use crate::model::{Project, Relation};
+use super::spans::MatchCounts;
+use super::tally::{Counter, PairSpans};
+use super::units::{DocUnits, Units};
+use crate::model::{Document, Project};
 
 /// The bootstrap seed, stated in every report.
 pub const SEED: u64 = 0x5EED_1DEA_2026;
@@ -197,74 +198,47 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
     let k = names.len();
     let categories = units.categories();
     let tags = units.tags();
-    let pairs: Vec<(usize, usize)> = (0..k)
-        .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
-        .collect();
-    // Per label: its category, and whether it carries each tag (0 or 1).
-    let label_category: Vec<usize> = (0..units.labels().len())
-        .map(|l| units.category_of(l as LabelId).unwrap_or_default())
-        .collect();
-    let has_tag: Vec<Vec<usize>> = units
-        .labels()
-        .iter()
-        .map(|l| tags.iter().map(|t| usize::from(l.contains(t))).collect())
-        .collect();
-    let no_tags = vec![0; tags.len()];
+    let counter = Counter::new(project, units);
+    let pairs = &counter.pairs;
+    // Documents are counted on every core, then summed in document order (see `tally`).
+    let work: Vec<(&Document, &DocUnits)> =
+        project.documents.iter().zip(&units.documents).collect();
+    let tallies = crate::par::par_map(&work, |(doc, du)| counter.tally(doc, du));
 
-    // Per document: one table per pair, α, Fleiss; per tag and pair summed directly.
-    let mut doc_pairs: Vec<Vec<PairTable>> = Vec::new();
-    let mut doc_alpha: Vec<AlphaTable> = Vec::new();
     let mut fleiss = FleissTable::new(k, categories.len());
     let mut tag_tables = vec![vec![PairTable::new(2); tags.len()]; pairs.len()];
-    let mut pair_docs = vec![0usize; pairs.len()];
+    let mut spans: Vec<PairSpans> = vec![Default::default(); pairs.len()];
     let mut alpha_units = 0;
-    let mut row: Vec<Option<usize>> = vec![None; k];
-    let mut cats: Vec<Option<usize>> = vec![None; k];
-    let mut present: Vec<usize> = Vec::with_capacity(k);
-    for doc in &units.documents {
-        let mut tables = vec![PairTable::new(categories.len()); pairs.len()];
-        let mut alpha = AlphaTable::new(categories.len());
-        for (p, &(i, j)) in pairs.iter().enumerate() {
-            if doc.counts(i) && doc.counts(j) {
-                pair_docs[p] += 1;
+    for tally in &tallies {
+        fleiss.add(&tally.fleiss);
+        alpha_units += tally.alpha_units;
+        for (total, doc) in tag_tables.iter_mut().zip(&tally.tags) {
+            for (total, doc) in total.iter_mut().zip(doc) {
+                total.add(doc, 1.0);
             }
         }
-        for t in 0..doc.tokens.len() {
-            for (a, (label, cat)) in row.iter_mut().zip(&mut cats).enumerate() {
-                *label = doc.label(t, a).map(|l| l as usize);
-                *cat = label.and_then(|l| label_category.get(l).copied());
+        for ((exact, relaxed, rel), (e, r, l)) in spans.iter_mut().zip(&tally.spans) {
+            for (tag, c) in e {
+                exact.entry(tag.clone()).or_default().add(*c);
             }
-            for (p, &(i, j)) in pairs.iter().enumerate() {
-                if let (Some(Some(x)), Some(Some(y))) = (cats.get(i), cats.get(j)) {
-                    tables[p].record(*x, *y);
-                    let tags_of = |a: usize| {
-                        row.get(a)
-                            .copied()
-                            .flatten()
-                            .and_then(|l| has_tag.get(l))
-                            .unwrap_or(&no_tags)
-                    };
-                    for (table, (x, y)) in tag_tables[p]
-                        .iter_mut()
-                        .zip(tags_of(i).iter().zip(tags_of(j)))
-                    {
-                        table.record(*x, *y);
-                    }
-                }
+            for (tag, c) in r {
+                relaxed.entry(tag.clone()).or_default().add(*c);
             }
-            present.clear();
-            present.extend(cats.iter().flatten());
-            if present.len() >= 2 {
-                alpha_units += 1;
-            }
-            alpha.record(&present);
-            if k >= 3 && present.len() == k {
-                fleiss.record(&present);
-            }
+            rel.add(*l);
         }
-        doc_pairs.push(tables);
-        doc_alpha.push(alpha);
     }
+    let pair_docs: Vec<usize> = pairs
+        .iter()
+        .map(|&(i, j)| {
+            units
+                .documents
+                .iter()
+                .filter(|d| d.counts(i) && d.counts(j))
+                .count()
+        })
+        .collect();
+    let (doc_pairs, doc_alpha): (Vec<Vec<PairTable>>, Vec<AlphaTable>) =
+        tallies.into_iter().map(|t| (t.pairs, t.alpha)).unzip();
 
     let sum_pair = |p: usize, weights: &[f64]| {
         let mut total = PairTable::new(categories.len());
@@ -291,7 +265,6 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
         percentile_interval(values, RESAMPLES)
     };
 
-    let spans = span_counts(project, units, &pairs);
     let pair_reports = pairs
         .iter()
         .enumerate()
@@ -370,54 +343,6 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
         resamples: RESAMPLES,
         confidence: 0.95,
     }
-}
-
-type PairSpans = (
-    BTreeMap<String, MatchCounts>,
-    BTreeMap<String, MatchCounts>,
-    MatchCounts,
-);
-
-/// Span and relation matches per pair, over the documents both annotators labelled.
-fn span_counts(project: &Project, units: &Units, pairs: &[(usize, usize)]) -> Vec<PairSpans> {
-    let grouped = units::by_doc_and_layer(project);
-    let mut relations: BTreeMap<(&str, &str), Vec<&Relation>> = BTreeMap::new();
-    for r in project.relations.values() {
-        if let Some(from) = project.annotations.get(&r.from) {
-            relations
-                .entry((from.doc.as_str(), r.annotator.as_str()))
-                .or_default()
-                .push(r);
-        }
-    }
-    let names = &units.annotators;
-    let mut out: Vec<PairSpans> = vec![Default::default(); pairs.len()];
-    for (doc, du) in project.documents.iter().zip(&units.documents) {
-        for (p, &(i, j)) in pairs.iter().enumerate() {
-            if !du.counts(i) || !du.counts(j) {
-                continue;
-            }
-            let anns = |n: usize| {
-                grouped
-                    .get(&(&doc.id, names[n].as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            };
-            let rels = |n: usize| {
-                relations
-                    .get(&(doc.id.as_str(), names[n].as_str()))
-                    .map_or(&[][..], Vec::as_slice)
-            };
-            let (exact, relaxed, rel) = &mut out[p];
-            for (tag, c) in spans::exact(anns(i), anns(j)) {
-                exact.entry(tag).or_default().add(c);
-            }
-            for (tag, c) in spans::relaxed(anns(i), anns(j)) {
-                relaxed.entry(tag).or_default().add(c);
-            }
-            rel.add(spans::relations(project, rels(i), rels(j)));
-        }
-    }
-    out
 }
 
 /// A xorshift64 generator: small, fast and the same on every platform.

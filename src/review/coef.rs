@@ -165,6 +165,13 @@ impl FleissTable {
         add_scaled(&mut self.totals, &counts, 1.0);
     }
 
+    /// Adds the units of `other` (same raters and categories).
+    pub fn add(&mut self, other: &FleissTable) {
+        self.units += other.units;
+        self.squares += other.squares;
+        add_scaled(&mut self.totals, &other.totals, 1.0);
+    }
+
     /// κ = (P̄ − P̄_e) / (1 − P̄_e); `None` without units, with fewer than two raters, or when
     /// P̄_e = 1.
     pub fn kappa(&self) -> Option<f64> {

@@ -8,6 +8,7 @@
 pub mod agree;
 pub mod coef;
 pub mod spans;
+mod tally;
 mod text;
 pub mod units;
 
