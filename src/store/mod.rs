@@ -6,6 +6,7 @@
 //! flushed, then renamed over the old one, which is kept as `NAME.ron.bak`).
 
 mod convert;
+mod fast;
 mod file;
 mod problem;
 mod reanchor;

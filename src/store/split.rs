@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 
+use super::fast::{self, Record};
 use super::file::{AnnotationRecord, ProjectFile};
 use crate::model::Relation;
 
@@ -262,8 +263,9 @@ fn slice_as_list(source: &str, items: &[Range<usize>]) -> Option<String> {
     Some(text)
 }
 
-/// Parses `items` of `source` in `parts` slices on scoped threads.
-fn parse_slices<'s, T: DeserializeOwned + Send + 's>(
+/// Parses `items` of `source` in `parts` slices on scoped threads: each with the quick reader
+/// of canonical records, or else with RON.
+fn parse_slices<'s, T: DeserializeOwned + Record + Send + 's>(
     scope: &'s std::thread::Scope<'s, '_>,
     source: &'s str,
     items: &'s [Range<usize>],
@@ -274,6 +276,9 @@ fn parse_slices<'s, T: DeserializeOwned + Send + 's>(
         .chunks(per)
         .map(|chunk| {
             scope.spawn(move || {
+                if let Some(records) = fast::read_items(source, chunk) {
+                    return Some(records);
+                }
                 let text = slice_as_list(source, chunk)?;
                 // One level shallower than in the file, so one level less may nest.
                 super::ron_options()
