@@ -110,7 +110,7 @@ impl<'s> Cursor<'s> {
         self.blanks();
         let rest = self.s.get(self.at..)?;
         let (body, used) = if let Some(r) = rest.strip_prefix('"') {
-            let end = r.find(['"', '\\'])?;
+            let end = memchr::memchr2(b'"', b'\\', r.as_bytes())?;
             if r.as_bytes().get(end) != Some(&b'"') {
                 return None; // an escape: left to RON
             }

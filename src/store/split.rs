@@ -40,6 +40,15 @@ fn find_lists(source: &str) -> Option<(List, List)> {
     let mut pending: Option<bool> = None; // saw `annotations:` / `relations:` at depth 1
     let mut fields_seen = std::collections::HashSet::new();
     while let Some(&b) = bytes.get(i) {
+        // Inside the lists and deeper only brackets, commas, strings and comments matter:
+        // skip everything else in a tight loop (most of a large file is records).
+        if depth >= 2 && !SPECIAL[usize::from(b)] {
+            i += 1;
+            while bytes.get(i).is_some_and(|&b| !SPECIAL[usize::from(b)]) {
+                i += 1;
+            }
+            continue;
+        }
         match b {
             b'"' => i = skip_string(bytes, i + 1)?,
             b'r' | b'b' if !is_ident(bytes, i.wrapping_sub(1)) && starts_string(bytes, i) => {
@@ -131,6 +140,19 @@ fn find_lists(source: &str) -> Option<(List, List)> {
     Some((annotations?, relations?))
 }
 
+/// The bytes the scanner has to look at below the top level: quotes and the prefixes of raw
+/// and byte strings, comments, char literals, brackets and commas.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let special = b"\"rb/'([{)]},";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// The top-level fields of a project file (format version 3).
 const FIELDS: [&str; 11] = [
     "format_version",
@@ -198,6 +220,8 @@ fn starts_string(bytes: &[u8], i: usize) -> bool {
 /// Index after the closing quote of an escaped string whose content starts at `i`.
 fn skip_string(bytes: &[u8], mut i: usize) -> Option<usize> {
     loop {
+        // Jump to the next quote or backslash (most strings have no escape).
+        i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
         match bytes.get(i)? {
             b'\\' => i += 2,
             b'"' => return Some(i + 1),
@@ -291,9 +315,14 @@ fn parse_slices<'s, T: DeserializeOwned + Record + Send + 's>(
 }
 
 fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, Option<Vec<T>>>>) -> Option<Vec<T>> {
-    let mut all = Vec::new();
+    let mut parts = Vec::with_capacity(handles.len());
     for h in handles {
-        all.extend(h.join().ok()??);
+        parts.push(h.join().ok()??);
+    }
+    // One allocation of the final size instead of growing (and copying) it part by part.
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
     }
     Some(all)
 }
