@@ -18,6 +18,9 @@ use super::tally::{Counter, PairSpans};
 use super::units::{DocUnits, Units};
 use crate::model::{Document, Project};
 
+/// One value per pair of annotators, in report order.
+type PerPair = Vec<Option<f64>>;
+
 /// The bootstrap seed, stated in every report.
 pub const SEED: u64 = 0x5EED_1DEA_2026;
 /// Bootstrap resamples.
@@ -124,6 +127,11 @@ pub struct DocAgreement {
     pub krippendorff_alpha: Option<f64>,
     /// Cohen's κ per pair, in the order of [`Agreement::pairs`].
     pub cohen_kappa: Vec<Option<f64>>,
+    /// F1 of exact span matching per pair, all tags (`None` where the pair did not both
+    /// label the document, or neither marked a span).
+    pub span_f1_exact: Vec<Option<f64>>,
+    /// F1 of relaxed span matching per pair, all tags.
+    pub span_f1_relaxed: Vec<Option<f64>>,
 }
 
 /// The whole report.
@@ -237,6 +245,18 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
                 .count()
         })
         .collect();
+    // Per document and pair: span F1, exact and relaxed.
+    let doc_f1: Vec<(PerPair, PerPair)> = tallies
+        .iter()
+        .map(|t| {
+            let f1 = |m: &BTreeMap<String, MatchCounts>| {
+                let mut all = MatchCounts::default();
+                m.values().for_each(|c| all.add(*c));
+                all.f1()
+            };
+            t.spans.iter().map(|(e, r, _)| (f1(e), f1(r))).unzip()
+        })
+        .collect();
     let (doc_pairs, doc_alpha): (Vec<Vec<PairTable>>, Vec<AlphaTable>) =
         tallies.into_iter().map(|t| (t.pairs, t.alpha)).unzip();
 
@@ -313,8 +333,8 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
     let per_document = units
         .documents
         .iter()
-        .zip(doc_pairs.iter().zip(&doc_alpha))
-        .map(|(doc, (tables, alpha))| DocAgreement {
+        .zip(doc_pairs.iter().zip(&doc_alpha).zip(doc_f1))
+        .map(|(doc, ((tables, alpha), (exact, relaxed)))| DocAgreement {
             id: doc.id.clone(),
             tokens: doc.tokens.len(),
             annotators: names
@@ -325,6 +345,8 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
                 .collect(),
             krippendorff_alpha: alpha.alpha(),
             cohen_kappa: tables.iter().map(PairTable::kappa).collect(),
+            span_f1_exact: exact,
+            span_f1_relaxed: relaxed,
         })
         .collect();
     let fleiss_kappa = fleiss.kappa();

@@ -82,6 +82,13 @@ fn a_document_nobody_else_labelled_is_missing_not_empty() {
     assert_eq!(r1.per_document[1].annotators, ["ann"]);
     assert_eq!(r1.per_document[1].cohen_kappa, [None]);
     assert_eq!(r1.per_document[0].cohen_kappa, [r1.pairs[0].cohen_kappa]);
+    // Span F1 per document: the pair's own where it is the only shared document.
+    assert_eq!(r1.per_document[0].span_f1_exact, [Some(0.0)]);
+    assert_eq!(
+        r1.per_document[0].span_f1_relaxed,
+        [r1.pairs[0].span_f1_relaxed]
+    );
+    assert_eq!(r1.per_document[1].span_f1_relaxed, [None]);
     assert_eq!(r1.pairs[0].span_exact.reference, 2);
     // Marked done, the same document counts with every token untagged for ben.
     let mut done = with.clone();

@@ -19,7 +19,7 @@ use std::ops::Range;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::model::{Annotation, DocId, DocStatus, Project};
+use crate::model::{Annotation, DocId, DocStatus, Document, Project};
 
 /// A token's label for one annotator: its sorted tag ids (empty for none).
 pub type Label = Vec<String>;
@@ -77,6 +77,16 @@ pub fn tokens(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Whether `doc` counts for `annotator`: marked done (or reviewed) by them, or holding some
+/// of their annotations (`has_annotations`). Where it does not, their labels are missing.
+pub fn counts(doc: &Document, annotator: &str, has_annotations: bool) -> bool {
+    has_annotations
+        || matches!(
+            doc.meta.status.get(annotator),
+            Some(DocStatus::Done | DocStatus::Reviewed)
+        )
+}
+
 /// The annotations grouped by document and annotator.
 pub(crate) fn by_doc_and_layer(project: &Project) -> BTreeMap<(&DocId, &str), Vec<&Annotation>> {
     let mut map: BTreeMap<(&DocId, &str), Vec<&Annotation>> = BTreeMap::new();
@@ -109,11 +119,7 @@ impl Units {
                     let anns = grouped
                         .get(&(&doc.id, name.as_str()))
                         .map_or(&[][..], Vec::as_slice);
-                    let done = matches!(
-                        doc.meta.status.get(name),
-                        Some(DocStatus::Done | DocStatus::Reviewed)
-                    );
-                    (done || !anns.is_empty()).then_some(anns)
+                    counts(doc, name, !anns.is_empty()).then_some(anns)
                 })
                 .collect();
             // The document's tags in sorted order, so that sorted indices are sorted tags.
