@@ -94,6 +94,8 @@ pub struct MarginaliaApp {
     pub(super) summary_scope: super::summary_panel::SummaryScope,
     pub(super) summary_layer: Option<String>,
     pub(super) summary_cache: super::summary_panel::SummaryCache,
+    /// The agreement panel: annotators chosen, the report (computed off this thread).
+    pub(super) agree: super::agree_panel::AgreeState,
     /// The annotator layers with annotations and the version they were listed for.
     layers_cache: Option<(u64, Vec<String>)>,
     pub(super) files: super::files::FileState,
@@ -140,6 +142,7 @@ impl MarginaliaApp {
             summary_scope: Default::default(),
             summary_layer: None,
             summary_cache: Default::default(),
+            agree: Default::default(),
             layers_cache: None,
             files: super::files::FileState::default(),
             list_cache: None,
@@ -289,6 +292,7 @@ impl MarginaliaApp {
     pub(super) fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
         // A preview or a document choice belongs to the project it was made for.
         self.import = None;
+        self.agree = Default::default();
         if !self
             .export
             .as_ref()
@@ -443,6 +447,12 @@ impl MarginaliaApp {
                 .resizable(true)
                 .default_size(380.0)
                 .show(ui, |ui| self.summary_ui(ui));
+        }
+        if self.prefs.show_agreement {
+            Panel::right("agreement")
+                .resizable(true)
+                .default_size(480.0)
+                .show(ui, |ui| self.agreement_ui(ui));
         }
         if self.prefs.show_annotations {
             Panel::right("annotations")

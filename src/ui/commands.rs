@@ -57,6 +57,7 @@ pub enum Command {
     ToggleDocuments,
     ToggleAnnotations,
     ToggleSummary,
+    ToggleAgreement,
     SchemaEditor,
     MergeEntities,
     Preferences,
@@ -75,7 +76,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 51] = [
+    pub const FIXED: [Command; 52] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -122,6 +123,7 @@ impl Command {
         Command::ToggleDocuments,
         Command::ToggleAnnotations,
         Command::ToggleSummary,
+        Command::ToggleAgreement,
         Command::SchemaEditor,
         Command::MergeEntities,
         Command::Preferences,
@@ -179,6 +181,7 @@ impl Command {
             Command::ToggleDocuments => "Show or hide the document list",
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
+            Command::ToggleAgreement => "Show or hide the agreement between annotators",
             Command::SchemaEditor => "Edit tags and relations…",
             Command::MergeEntities => "Merge two entities…",
             Command::Preferences => "Preferences…",
@@ -236,6 +239,7 @@ impl Command {
             Command::ToggleDocuments => sc(CTRL, Key::B),
             Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
             Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
+            Command::ToggleAgreement => sc(CTRL_SHIFT, Key::G),
             Command::SchemaEditor => sc(CTRL_SHIFT, Key::K),
             Command::Preferences => sc(CTRL, Key::Comma),
             Command::Palette => sc(CTRL, Key::K),

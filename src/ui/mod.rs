@@ -1,5 +1,6 @@
 //! The window (feature `gui`). It reads the model and the store; nothing below it knows egui.
 
+mod agree_panel;
 mod app;
 mod article;
 mod commands;

@@ -469,6 +469,7 @@ impl MarginaliaApp {
                 ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
                 ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");
                 ui.checkbox(&mut self.prefs.show_summary, "Show the summary panel");
+                ui.checkbox(&mut self.prefs.show_agreement, "Show the agreement panel");
             });
         if self.prefs.annotator.trim().is_empty() {
             self.prefs.annotator = super::prefs::login_name();

@@ -78,6 +78,7 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::ToggleDocuments,
             Command::ToggleAnnotations,
             Command::ToggleSummary,
+            Command::ToggleAgreement,
             Command::Palette,
             Command::CheatSheet,
         ],

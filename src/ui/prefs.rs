@@ -56,6 +56,8 @@ pub struct Prefs {
     pub show_annotations: bool,
     /// Whether the summary panel shows.
     pub show_summary: bool,
+    /// Whether the agreement panel shows.
+    pub show_agreement: bool,
 }
 
 impl Default for Prefs {
@@ -69,6 +71,7 @@ impl Default for Prefs {
             show_documents: true,
             show_annotations: true,
             show_summary: false,
+            show_agreement: false,
         }
     }
 }

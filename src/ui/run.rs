@@ -125,6 +125,9 @@ impl MarginaliaApp {
             Command::ToggleSummary => {
                 self.prefs.show_summary = !self.prefs.show_summary;
             }
+            Command::ToggleAgreement => {
+                self.prefs.show_agreement = !self.prefs.show_agreement;
+            }
             Command::SchemaEditor => self.open_schema_editor(),
             Command::Export => self.open_export(),
             Command::Import => self.open_import(),

@@ -45,6 +45,18 @@ pub fn search_hit(visuals: &egui::Visuals, current: bool) -> Color32 {
     base.gamma_multiply(if current { 0.9 } else { 0.4 })
 }
 
+/// The colour of an agreement outcome in the span list: agreed spans in the ordinary text
+/// colour, boundary differences in the warning colour, spans one annotator alone has in the
+/// error colour.
+pub fn outcome(visuals: &egui::Visuals, outcome: crate::review::behind::Outcome) -> Color32 {
+    use crate::review::behind::Outcome;
+    match outcome {
+        Outcome::Same => visuals.text_color(),
+        Outcome::Overlap => visuals.warn_fg_color,
+        Outcome::OnlyFirst | Outcome::OnlySecond => visuals.error_fg_color,
+    }
+}
+
 /// The text selection's fill.
 pub fn selection(visuals: &egui::Visuals) -> Color32 {
     visuals.selection.bg_fill.gamma_multiply(0.6)

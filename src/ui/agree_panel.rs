@@ -1,0 +1,573 @@
+//! The agreement panel: how far the chosen annotators agree, from the same report
+//! `marginalia agree` prints, as tables per pair, per tag and per document; clicking a figure
+//! lists the spans behind it, and clicking a span shows it in its article.
+//!
+//! The report takes a while on a large project (the token units of every article and 1 000
+//! bootstrap resamples), so it is computed on a worker thread over a copy of the project,
+//! once per change of the project or of the annotators ticked; frames only poll the worker.
+//! While it runs, the last report stays on screen, marked as being brought up to date.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use egui::{Grid, RichText, Role, ScrollArea, Ui, WidgetInfo};
+
+use crate::model::{AnnotationId, Project};
+use crate::review::behind::{self, Matching, Outcome, SpanRow};
+use crate::review::{self, Agreement};
+
+use super::app::MarginaliaApp;
+use super::theme;
+
+/// What a report was computed for: the project's version and the annotators compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Key {
+    version: u64,
+    annotators: Vec<String>,
+}
+
+/// A figure clicked: the pair (index into [`Agreement::pairs`]), tag and document (index
+/// into the project's documents) its spans come from, and the matching it counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Focus {
+    pair: usize,
+    tag: Option<String>,
+    doc: Option<usize>,
+    matching: Matching,
+}
+
+/// The report being computed on the worker thread.
+struct Job {
+    key: Key,
+    handle: JoinHandle<Result<Agreement, String>>,
+}
+
+/// The panel's state: choices, the worker, the last report and the spans listed.
+#[derive(Default)]
+pub struct AgreeState {
+    /// Layers the analyst unticked; every other layer is compared (new ones too).
+    unticked: BTreeSet<String>,
+    /// The pair the per-tag and per-document tables show (index into the report's pairs).
+    pair: usize,
+    job: Option<Job>,
+    report: Option<(Key, Result<Arc<Agreement>, String>)>,
+    focus: Option<Focus>,
+    /// Show only rows with this outcome.
+    only: Option<Outcome>,
+    /// The rows listed for `focus`, and the project version they were listed at.
+    rows: Option<(u64, Focus, Arc<Vec<SpanRow>>)>,
+}
+
+/// A figure with three decimals, `–` when undefined.
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "–".to_owned(), |x| format!("{x:.3}"))
+}
+
+/// A clickable figure. Its accessible name is `label` and its value the figure as shown
+/// (numeric value: the figure itself), so screen readers and tests find it by what it means.
+fn figure_ui(ui: &mut Ui, value: Option<f64>, label: &str, hover: &str) -> bool {
+    let text = num(value);
+    let response = ui.link(&text).on_hover_text(hover);
+    response.widget_info(|| {
+        let mut info = WidgetInfo::labeled(Role::Link, true, label);
+        info.current_text_value = Some(text.clone());
+        info.value = value;
+        info
+    });
+    response.clicked()
+}
+
+/// Computes the report for `names` over `project`, as `marginalia agree` does.
+fn compute(project: &Project, names: &[String]) -> Result<Agreement, String> {
+    let names = review::choose_annotators(project, names).map_err(|e| e.to_string())?;
+    let units = review::Units::of(project, &names);
+    Ok(review::agreement(project, &units))
+}
+
+impl MarginaliaApp {
+    /// Whether the agreement panel's report is being computed on its worker thread.
+    pub fn agreement_computing(&self) -> bool {
+        self.agree.job.is_some()
+    }
+
+    /// Collects a finished report, and starts one when the project or the choice changed.
+    fn refresh_agreement(&mut self, ctx: &egui::Context, names: &[String]) {
+        let key = Key {
+            version: self.version,
+            annotators: names.to_vec(),
+        };
+        if let Some(job) = self.agree.job.take_if(|j| j.handle.is_finished()) {
+            let result = job
+                .handle
+                .join()
+                .unwrap_or_else(|_| Err("the computation stopped unexpectedly".into()));
+            self.agree.report = Some((job.key, result.map(Arc::new)));
+        }
+        let current = self.agree.report.as_ref().is_some_and(|(k, _)| *k == key);
+        if !current && self.agree.job.is_none() {
+            let project = self.project.clone();
+            let names = names.to_vec();
+            let handle = std::thread::spawn(move || compute(&project, &names));
+            self.agree.job = Some(Job { key, handle });
+        }
+        if self.agree.job.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// The agreement panel's contents.
+    pub(super) fn agreement_ui(&mut self, ui: &mut Ui) {
+        ui.set_max_width(ui.available_width());
+        ui.heading("Agreement");
+        let layers = self.layers();
+        let mut names = Vec::new();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Annotators:");
+            for layer in &layers {
+                let mut on = !self.agree.unticked.contains(layer);
+                let response = ui
+                    .checkbox(&mut on, layer)
+                    .on_hover_text(format!("Compare {layer}'s layer"));
+                response.widget_info(|| {
+                    WidgetInfo::selected(Role::CheckBox, true, on, format!("Compare {layer}"))
+                });
+                if on {
+                    self.agree.unticked.remove(layer);
+                    names.push(layer.clone());
+                } else {
+                    self.agree.unticked.insert(layer.clone());
+                }
+            }
+        });
+        if names.len() < 2 {
+            ui.label(
+                RichText::new(if layers.len() < 2 {
+                    "Agreement needs two or more annotators' layers: import or merge a \
+                     colleague's work first."
+                } else {
+                    "Tick two or more annotators to compare."
+                })
+                .color(theme::weak(ui.visuals())),
+            );
+            return;
+        }
+        self.refresh_agreement(ui.ctx(), &names);
+        let Some((key, result)) = &self.agree.report else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing agreement…");
+            });
+            return;
+        };
+        let stale = key.version != self.version || key.annotators != names;
+        let report = match result {
+            Ok(report) => report.clone(),
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e.clone());
+                return;
+            }
+        };
+        if stale {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(RichText::new("Updating…").color(theme::weak(ui.visuals())));
+            });
+        }
+        let mut clicked: Option<Focus> = None;
+        ScrollArea::vertical()
+            .id_salt("agreement")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                overall_ui(ui, &report);
+                pairs_ui(ui, &report, &mut clicked);
+                if report.pairs.len() > 1 {
+                    ui.horizontal(|ui| {
+                        let caption = ui.label("Pair");
+                        let shown = report
+                            .pairs
+                            .get(self.agree.pair)
+                            .map(|p| format!("{} / {}", p.a, p.b))
+                            .unwrap_or_default();
+                        egui::ComboBox::from_id_salt("agreement pair")
+                            .selected_text(shown)
+                            .show_ui(ui, |ui| {
+                                for (i, p) in report.pairs.iter().enumerate() {
+                                    ui.selectable_value(
+                                        &mut self.agree.pair,
+                                        i,
+                                        format!("{} / {}", p.a, p.b),
+                                    );
+                                }
+                            })
+                            .response
+                            .labelled_by(caption.id);
+                    });
+                }
+                let pair = self.agree.pair.min(report.pairs.len().saturating_sub(1));
+                tags_ui(ui, &report, pair, &mut clicked);
+                documents_ui(ui, &self.project, &report, pair, &mut clicked);
+                self.behind_ui(ui, &report);
+            });
+        if let Some(focus) = clicked {
+            self.agree.pair = focus.pair;
+            self.agree.only = None;
+            self.agree.focus = Some(focus);
+        }
+    }
+
+    /// The spans behind the figure clicked, each one a link to its article.
+    fn behind_ui(&mut self, ui: &mut Ui, report: &Agreement) {
+        let Some(focus) = self.agree.focus.clone() else {
+            ui.add_space(6.0);
+            ui.label(
+                RichText::new("Click a figure to list the spans behind it.")
+                    .color(theme::weak(ui.visuals())),
+            );
+            return;
+        };
+        let Some(pair) = report.pairs.get(focus.pair) else {
+            return;
+        };
+        let fresh =
+            matches!(&self.agree.rows, Some((v, f, _)) if *v == self.version && *f == focus);
+        if !fresh {
+            let doc = focus
+                .doc
+                .and_then(|d| self.project.documents.get(d))
+                .map(|d| d.id.clone());
+            let rows = behind::behind(
+                &self.project,
+                &pair.a,
+                &pair.b,
+                focus.tag.as_deref(),
+                doc.as_ref(),
+                focus.matching,
+            );
+            self.agree.rows = Some((self.version, focus.clone(), Arc::new(rows)));
+        }
+        let Some((_, _, rows)) = self.agree.rows.clone() else {
+            return;
+        };
+        ui.add_space(8.0);
+        ui.separator();
+        let scope = format!(
+            "{} matching · {} / {} · {} · {}",
+            match focus.matching {
+                Matching::Exact => "Exact",
+                Matching::Relaxed => "Relaxed",
+            },
+            pair.a,
+            pair.b,
+            focus
+                .tag
+                .as_deref()
+                .map_or("all tags".to_owned(), |t| format!("tag {t}")),
+            focus
+                .doc
+                .and_then(|d| self.project.documents.get(d))
+                .map_or("all documents".to_owned(), |d| d.meta.title.clone()),
+        );
+        ui.label(RichText::new(format!("Spans behind it: {scope}")).strong());
+        let outcomes = [
+            Outcome::Same,
+            Outcome::Overlap,
+            Outcome::OnlyFirst,
+            Outcome::OnlySecond,
+        ];
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .selectable_label(self.agree.only.is_none(), format!("all {}", rows.len()))
+                .clicked()
+            {
+                self.agree.only = None;
+            }
+            for o in outcomes {
+                let n = rows.iter().filter(|r| r.outcome == o).count();
+                let text = RichText::new(format!("{} {n}", o.describe(&pair.a, &pair.b)))
+                    .color(theme::outcome(ui.visuals(), o));
+                if ui
+                    .selectable_label(self.agree.only == Some(o), text)
+                    .clicked()
+                {
+                    self.agree.only = Some(o);
+                }
+            }
+        });
+        let shown: Vec<&SpanRow> = rows
+            .iter()
+            .filter(|r| self.agree.only.is_none_or(|o| r.outcome == o))
+            .collect();
+        let mut open: Option<AnnotationId> = None;
+        let height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+        ScrollArea::vertical()
+            .id_salt("agreement spans")
+            .max_height(320.0)
+            .auto_shrink([false, true])
+            .show_rows(ui, height, shown.len(), |ui, range| {
+                for row in shown.get(range).unwrap_or_default() {
+                    self.span_row_ui(ui, row, &pair.a, &pair.b, &mut open);
+                }
+            });
+        if let Some(id) = open {
+            self.select(Some(id));
+        }
+    }
+
+    /// One row of the span list: its outcome, then each side's quote as a link.
+    fn span_row_ui(
+        &self,
+        ui: &mut Ui,
+        row: &SpanRow,
+        first: &str,
+        second: &str,
+        open: &mut Option<AnnotationId>,
+    ) {
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(row.outcome.describe(first, second))
+                    .color(theme::outcome(ui.visuals(), row.outcome)),
+            );
+            ui.label(RichText::new(&row.tag).color(theme::weak(ui.visuals())));
+            for (who, id) in [(first, &row.first), (second, &row.second)] {
+                let Some(a) = id.as_ref().and_then(|id| self.project.annotations.get(id)) else {
+                    continue;
+                };
+                let quote = if a.quote.chars().count() > 60 {
+                    format!("“{}…”", a.quote.chars().take(59).collect::<String>())
+                } else {
+                    format!("“{}”", a.quote)
+                };
+                let label = format!("{who}: {quote}");
+                let response = ui
+                    .link(quote)
+                    .on_hover_text(format!("{who}'s span; click to show it in the article"));
+                response.widget_info(|| WidgetInfo::labeled(Role::Link, true, &label));
+                if response.clicked() {
+                    *open = Some(a.id.clone());
+                }
+            }
+        });
+    }
+}
+
+/// α and Fleiss' κ over all annotators, and what they count.
+fn overall_ui(ui: &mut Ui, r: &Agreement) {
+    ui.label(format!(
+        "{} tokens in {} documents; {} labelled by two or more annotators.",
+        r.tokens, r.documents, r.units
+    ));
+    Grid::new("agreement overall")
+        .num_columns(3)
+        .show(ui, |ui| {
+            ui.label("Krippendorff's α");
+            ui.label(RichText::new(num(r.krippendorff_alpha)).strong());
+            ui.label(
+                r.krippendorff_alpha_ci
+                    .map_or_else(String::new, |[lo, hi]| format!("95% CI [{lo:.3}, {hi:.3}]")),
+            );
+            ui.end_row();
+            ui.label("Fleiss' κ");
+            ui.label(RichText::new(num(r.fleiss_kappa)).strong())
+                .on_hover_text("Needs three or more annotators labelling the same documents");
+            ui.label(if r.fleiss_kappa.is_some() {
+                format!("over {} tokens all labelled", r.fleiss_units)
+            } else {
+                String::new()
+            });
+            ui.end_row();
+        });
+    ui.label(
+        RichText::new(format!(
+            "Intervals: {} bootstrap resamples of documents, seed {}.",
+            r.resamples, r.seed
+        ))
+        .color(theme::weak(ui.visuals())),
+    );
+}
+
+/// One row per pair: κ with its interval, span F1 exact and relaxed, relation F1.
+fn pairs_ui(ui: &mut Ui, r: &Agreement, clicked: &mut Option<Focus>) {
+    ui.add_space(6.0);
+    ui.label(RichText::new("Per pair").strong());
+    Grid::new("agreement pairs")
+        .striped(true)
+        .num_columns(8)
+        .show(ui, |ui| {
+            for h in [
+                "pair",
+                "docs",
+                "tokens",
+                "κ",
+                "95% CI",
+                "exact F1",
+                "relaxed F1",
+                "relation F1",
+            ] {
+                ui.label(RichText::new(h).color(theme::weak(ui.visuals())));
+            }
+            ui.end_row();
+            for (i, p) in r.pairs.iter().enumerate() {
+                let name = format!("{} / {}", p.a, p.b);
+                ui.label(&name);
+                ui.label(p.documents.to_string());
+                ui.label(p.units.to_string());
+                let focus = |matching| Focus {
+                    pair: i,
+                    tag: None,
+                    doc: None,
+                    matching,
+                };
+                if figure_ui(
+                    ui,
+                    p.cohen_kappa,
+                    &format!("Cohen's κ, {name}"),
+                    "Cohen's κ over the tokens both labelled; click for the spans",
+                ) {
+                    *clicked = Some(focus(Matching::Relaxed));
+                }
+                ui.label(
+                    p.cohen_kappa_ci
+                        .map_or("–".to_owned(), |[lo, hi]| format!("[{lo:.3}, {hi:.3}]")),
+                );
+                let prf = |s: &review::agree::Scores| {
+                    format!(
+                        "precision {}, recall {} ({} of {} matched); click for the spans",
+                        num(s.precision),
+                        num(s.recall),
+                        s.matched,
+                        s.reference
+                    )
+                };
+                if figure_ui(
+                    ui,
+                    p.span_f1_exact,
+                    &format!("exact F1, {name}"),
+                    &prf(&p.span_exact),
+                ) {
+                    *clicked = Some(focus(Matching::Exact));
+                }
+                if figure_ui(
+                    ui,
+                    p.span_f1_relaxed,
+                    &format!("relaxed F1, {name}"),
+                    &prf(&p.span_relaxed),
+                ) {
+                    *clicked = Some(focus(Matching::Relaxed));
+                }
+                ui.label(num(p.relation_f1)).on_hover_text(format!(
+                    "{} of {} relations match (kind and both ends)",
+                    p.relations.matched, p.relations.reference
+                ));
+                ui.end_row();
+            }
+        });
+}
+
+/// Per tag, for one pair: κ (carries the tag or not) and span F1.
+fn tags_ui(ui: &mut Ui, r: &Agreement, pair: usize, clicked: &mut Option<Focus>) {
+    let Some(p) = r.pairs.get(pair) else {
+        return;
+    };
+    let name = format!("{} / {}", p.a, p.b);
+    ui.add_space(6.0);
+    ui.label(RichText::new(format!("Per tag ({name})")).strong());
+    Grid::new("agreement tags")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for h in ["tag", "κ", "exact F1", "relaxed F1"] {
+                ui.label(RichText::new(h).color(theme::weak(ui.visuals())));
+            }
+            ui.end_row();
+            for t in &p.per_tag {
+                ui.label(&t.tag);
+                let focus = |matching| Focus {
+                    pair,
+                    tag: Some(t.tag.clone()),
+                    doc: None,
+                    matching,
+                };
+                let cells = [
+                    ("Cohen's κ", t.cohen_kappa, Matching::Relaxed),
+                    ("exact F1", t.span_exact.f1, Matching::Exact),
+                    ("relaxed F1", t.span_relaxed.f1, Matching::Relaxed),
+                ];
+                for (what, value, matching) in cells {
+                    let label = format!("{what}, {name}, tag {}", t.tag);
+                    if figure_ui(ui, value, &label, "Click for the spans") {
+                        *clicked = Some(focus(matching));
+                    }
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// Per document: α over all annotators, and κ and span F1 for one pair.
+fn documents_ui(
+    ui: &mut Ui,
+    project: &Project,
+    r: &Agreement,
+    pair: usize,
+    clicked: &mut Option<Focus>,
+) {
+    let Some(p) = r.pairs.get(pair) else {
+        return;
+    };
+    let name = format!("{} / {}", p.a, p.b);
+    ui.add_space(6.0);
+    egui::CollapsingHeader::new(RichText::new(format!("Per document ({name})")).strong())
+        .id_salt("agreement documents")
+        .default_open(r.per_document.len() <= 30)
+        .show(ui, |ui| {
+            Grid::new("agreement documents grid")
+                .striped(true)
+                .num_columns(6)
+                .show(ui, |ui| {
+                    for h in ["document", "tokens", "α", "κ", "exact F1", "relaxed F1"] {
+                        ui.label(RichText::new(h).color(theme::weak(ui.visuals())));
+                    }
+                    ui.end_row();
+                    for d in &r.per_document {
+                        let Some(index) = project.document_index(&d.id.as_str().into()) else {
+                            continue;
+                        };
+                        let title = project
+                            .documents
+                            .get(index)
+                            .map_or(d.id.clone(), |doc| doc.meta.title.clone());
+                        ui.label(&title).on_hover_text(format!(
+                            "{}; counted for {}",
+                            d.id,
+                            d.annotators.join(", ")
+                        ));
+                        ui.label(d.tokens.to_string());
+                        let focus = |matching| Focus {
+                            pair,
+                            tag: None,
+                            doc: Some(index),
+                            matching,
+                        };
+                        let at = |v: &[Option<f64>]| v.get(pair).copied().flatten();
+                        let cells = [
+                            ("Krippendorff's α", d.krippendorff_alpha, Matching::Relaxed),
+                            ("Cohen's κ", at(&d.cohen_kappa), Matching::Relaxed),
+                            ("exact F1", at(&d.span_f1_exact), Matching::Exact),
+                            ("relaxed F1", at(&d.span_f1_relaxed), Matching::Relaxed),
+                        ];
+                        for (what, value, matching) in cells {
+                            let label = if what.starts_with("Krippendorff") {
+                                format!("{what}, document {title}")
+                            } else {
+                                format!("{what}, {name}, document {title}")
+                            };
+                            if figure_ui(ui, value, &label, "Click for the spans") {
+                                *clicked = Some(focus(matching));
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}

@@ -1,0 +1,213 @@
+//! The agreement panel driven like an analyst would: open it, read figures by their labels,
+//! click a figure for the spans behind it, click a span to see it in its article.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use marginalia::model::{DocStatus, Document, Fragment, Project, ops, parse_marked};
+use marginalia::review::{Units, agreement, choose_annotators};
+use marginalia::ui::{MarginaliaApp, Prefs};
+
+/// The first article as three people coded it: ben draws the claim shorter and tags a
+/// condition inside it, cy only marks the actor.
+const FIRST: [(&str, &str); 3] = [
+    (
+        "ann",
+        "[actor|Zoe\u{301}] 👩‍👩‍👧 said [claim|東京 talks could start] [condition|if] 🇫🇷 agrees.",
+    ),
+    (
+        "ben",
+        "[actor|Zoe\u{301}] 👩‍👩‍👧 said [claim|東京 talks] could [condition|start] if 🇫🇷 agrees.",
+    ),
+    (
+        "cy",
+        "[actor|Zoe\u{301}] 👩‍👩‍👧 said 東京 talks could start if 🇫🇷 agrees.",
+    ),
+];
+
+/// The second article: ben alone marks a claim.
+const SECOND: [(&str, &str); 2] = [
+    ("ann", "[actor|Xi] replied 不 today."),
+    ("ben", "[actor|Xi] [claim|replied 不] today."),
+];
+
+fn add_layers(project: &mut Project, doc: &str, title: &str, layers: &[(&str, &str)]) {
+    let text = parse_marked(layers[0].1).unwrap().0;
+    project
+        .documents
+        .push(Document::new(doc, title, text.clone()));
+    for (who, marked) in layers {
+        let (plain, marks) = parse_marked(marked).unwrap();
+        assert_eq!(plain, text);
+        for (tag, range) in marks {
+            ops::add_annotation(
+                project,
+                &doc.into(),
+                &tag,
+                vec![Fragment::new(range)],
+                who,
+                jiff::Timestamp::UNIX_EPOCH,
+            )
+            .unwrap()
+            .apply(project)
+            .unwrap();
+        }
+    }
+}
+
+fn project() -> Project {
+    let mut p = Project::new("Two articles, three coders");
+    add_layers(&mut p, "d1", "Talks 東京", &FIRST);
+    add_layers(&mut p, "d2", "Xi replies", &SECOND);
+    p
+}
+
+fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
+    let app = MarginaliaApp::new(project, None).with_prefs(Prefs {
+        annotator: "tester".into(),
+        show_documents: false,
+        ..Prefs::default()
+    });
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1600.0, 1200.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+/// Runs frames until the agreement report is in and shows the figure `label`.
+fn wait_for(h: &mut Harness<'static, MarginaliaApp>, label: &str) {
+    for _ in 0..400 {
+        h.step();
+        if !h.state().agreement_computing() && h.query_by_label(label).is_some() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("no figure {label:?} appeared");
+}
+
+/// The figure `label` shows, as text and as its exact value.
+fn figure(h: &Harness<'static, MarginaliaApp>, label: &str) -> (String, Option<f64>) {
+    let node = h.get_by_label(label);
+    (
+        node.value().unwrap_or_default(),
+        node.accesskit_node().numeric_value(),
+    )
+}
+
+#[test]
+fn the_panel_shows_the_report_and_the_spans_behind_a_figure() {
+    let p = project();
+    let names = choose_annotators(&p, &[]).unwrap();
+    let expected = agreement(&p, &Units::of(&p, &names));
+    let mut h = harness(p.clone());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+
+    // The κ cell shows the library's figure, to three decimals, and carries it exactly.
+    let ann_ben = &expected.pairs[0];
+    assert_eq!((ann_ben.a.as_str(), ann_ben.b.as_str()), ("ann", "ben"));
+    let kappa = ann_ben.cohen_kappa.unwrap();
+    assert_eq!(
+        figure(&h, "Cohen's κ, ann / ben"),
+        (format!("{kappa:.3}"), Some(kappa))
+    );
+    assert_eq!(
+        figure(&h, "relaxed F1, ann / ben").1,
+        ann_ben.span_f1_relaxed
+    );
+    // Per tag, and per document with "–" where the figure is undefined: cy did not code
+    // the second article, so κ between ann and cy is undefined there.
+    let claim = ann_ben.per_tag.iter().find(|t| t.tag == "claim").unwrap();
+    assert_eq!(
+        figure(&h, "Cohen's κ, ann / ben, tag claim").1,
+        claim.cohen_kappa
+    );
+    // Clicking a pair's figure shows that pair in the per-tag and per-document tables.
+    h.get_by_label("Cohen's κ, ann / cy").click();
+    h.run();
+    assert_eq!(
+        figure(&h, "Cohen's κ, ann / cy, document Xi replies"),
+        ("–".to_owned(), None)
+    );
+
+    // Relaxed F1 between ann and ben: the spans behind it, then one shown in its article.
+    h.get_by_label("relaxed F1, ann / ben").click();
+    h.run();
+    h.get_by_label_contains("Spans behind it: Relaxed matching · ann / ben");
+    // ann's claim matched ben's shorter one; ben's condition "start" and claim in the
+    // second article are his alone.
+    h.get_by_label("ann: “東京 talks could start”");
+    h.get_by_label("ben: “東京 talks”");
+    h.get_by_label("ben: “start”");
+    assert_eq!(h.state().current_document(), 0);
+    h.get_by_label("ben: “replied 不”").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.current_document(), 1, "the span's article is shown");
+    let selected = app
+        .selected()
+        .and_then(|id| app.project().annotations.get(id));
+    let selected = selected.expect("the span is selected");
+    assert_eq!(
+        (selected.quote.as_str(), selected.annotator.as_str()),
+        ("replied 不", "ben")
+    );
+}
+
+#[test]
+fn unticking_an_annotator_recomputes_and_an_edit_updates_the_figures() {
+    let mut p = project();
+    // cy marks the second article done (nothing in it), so it counts for cy as all "none".
+    p.documents[1]
+        .meta
+        .status
+        .insert("cy".into(), DocStatus::Done);
+    let mut h = harness(p);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Cohen's κ, ben / cy");
+    h.get_by_label("Compare cy").click();
+    h.run();
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+    assert!(h.query_by_label("Cohen's κ, ben / cy").is_none());
+
+    // An edit (ben's claim in the second article deleted) changes the figures shown.
+    let before = figure(&h, "relaxed F1, ann / ben").1.unwrap();
+    let id = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.annotator == "ben" && a.quote == "replied 不")
+        .unwrap()
+        .id
+        .clone();
+    h.get_by_label("relaxed F1, ann / ben").click();
+    h.run();
+    h.get_by_label("ben: “replied 不”").click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&id));
+    h.key_press(Key::Delete);
+    h.run();
+    assert!(!h.state().project().annotations.contains_key(&id));
+    for _ in 0..400 {
+        h.step();
+        let now = figure(&h, "relaxed F1, ann / ben").1.unwrap();
+        if !h.state().agreement_computing() && now != before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let after = figure(&h, "relaxed F1, ann / ben").1.unwrap();
+    assert!(after > before, "F1 {before} -> {after}");
+    // The list behind the figure no longer offers the deleted span.
+    assert!(h.query_by_label("ben: “replied 不”").is_none());
+}
