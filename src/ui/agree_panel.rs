@@ -6,6 +6,9 @@
 //! bootstrap resamples), so it is computed on a worker thread over a copy of the project,
 //! once per change of the project or of the annotators ticked; frames only poll the worker.
 //! While it runs, the last report stays on screen, marked as being brought up to date.
+//! Copying a large project takes a few tens of milliseconds (28 ms for 80 000 annotations in
+//! a release build), so after an edit the copy waits until the project has been still for
+//! [`SETTLE`]: typing and tagging stay smooth, and the figures follow a moment later.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -19,6 +22,9 @@ use crate::review::{self, Agreement};
 
 use super::app::MarginaliaApp;
 use super::theme;
+
+/// How long the project must stay unchanged before the report is brought up to date.
+pub const SETTLE: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// What a report was computed for: the project's version and the annotators compared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +63,8 @@ pub struct AgreeState {
     only: Option<Outcome>,
     /// The rows listed for `focus`, and the project version they were listed at.
     rows: Option<(u64, Focus, Arc<Vec<SpanRow>>)>,
+    /// The project version last seen, and when it was first seen.
+    seen: Option<(u64, std::time::Instant)>,
 }
 
 /// A figure with three decimals, `–` when undefined.
@@ -104,14 +112,25 @@ impl MarginaliaApp {
                 .unwrap_or_else(|_| Err("the computation stopped unexpectedly".into()));
             self.agree.report = Some((job.key, result.map(Arc::new)));
         }
+        if self.agree.seen.is_none_or(|(v, _)| v != self.version) {
+            self.agree.seen = Some((self.version, std::time::Instant::now()));
+        }
         let current = self.agree.report.as_ref().is_some_and(|(k, _)| *k == key);
-        if !current && self.agree.job.is_none() {
+        // Right away for the first report or another choice of annotators; after an edit,
+        // once the project has settled.
+        let settled = match (&self.agree.report, self.agree.seen) {
+            (Some((k, _)), Some((_, since))) if k.annotators == key.annotators => {
+                since.elapsed() >= SETTLE
+            }
+            _ => true,
+        };
+        if !current && settled && self.agree.job.is_none() {
             let project = self.project.clone();
             let names = names.to_vec();
             let handle = std::thread::spawn(move || compute(&project, &names));
             self.agree.job = Some(Job { key, handle });
         }
-        if self.agree.job.is_some() {
+        if self.agree.job.is_some() || !current {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
