@@ -135,12 +135,24 @@ fn compared(wanted: &[String]) -> Vec<String> {
     out
 }
 
-/// The differences between `annotators`' layers in document `doc`.
+/// The differences between `annotators`' layers in document `doc`. Walks every annotation of
+/// the project to find the document's; [`compare_among`] skips that walk.
 pub fn compare(project: &Project, doc: &DocId, annotators: &[String]) -> Comparison {
+    compare_among(project, doc, annotators, project.annotations.values())
+}
+
+/// [`compare`] over `annotations` only: a caller that already holds the document's
+/// annotations (or a superset) saves the walk over the whole project. Annotations of other
+/// documents and other layers are left out.
+pub fn compare_among<'p>(
+    project: &'p Project,
+    doc: &DocId,
+    annotators: &[String],
+    annotations: impl IntoIterator<Item = &'p Annotation>,
+) -> Comparison {
     let annotators = compared(annotators);
-    let annotations: Vec<&Annotation> = project
-        .annotations
-        .values()
+    let annotations: Vec<&Annotation> = annotations
+        .into_iter()
         .filter(|a| &a.doc == doc && annotators.contains(&a.annotator))
         .collect();
     let decisions: Vec<&Decision> = project

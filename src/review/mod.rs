@@ -17,5 +17,5 @@ pub mod units;
 
 pub use adjudicate::{Action, Ruling, accept_agreed, decide, reopen};
 pub use agree::{AgreeError, Agreement, agreement, choose_annotators};
-pub use diff::{Comparison, DiffKind, Difference, compare, compare_all};
+pub use diff::{Comparison, DiffKind, Difference, compare, compare_all, compare_among};
 pub use units::Units;
