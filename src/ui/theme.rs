@@ -79,3 +79,33 @@ pub fn link_stroke(color: Color32) -> Stroke {
 pub fn thread(color: Color32) -> Stroke {
     Stroke::new(1.0, color.gamma_multiply(0.7))
 }
+
+/// The colour that marks a kind of difference in the compare view (legend, list and tint):
+/// Okabe–Ito colours, told apart with every common kind of colour blindness.
+pub fn diff_color(kind: crate::review::DiffKind) -> Color32 {
+    use crate::review::DiffKind;
+    match kind {
+        DiffKind::Agree => Color32::from_rgb(0, 158, 115),
+        DiffKind::Boundary => Color32::from_rgb(230, 159, 0),
+        DiffKind::Label => Color32::from_rgb(204, 121, 167),
+        DiffKind::Missing => Color32::from_rgb(86, 180, 233),
+    }
+}
+
+/// The soft tint behind a difference in the article; fainter once settled.
+pub fn diff_tint(kind: crate::review::DiffKind, settled: bool) -> Color32 {
+    diff_color(kind).gamma_multiply(if settled { 0.08 } else { 0.22 })
+}
+
+/// Width of a compared annotator's band above or below the text.
+pub const COMPARE_BAND: f32 = 2.0;
+
+/// The band that draws a compared annotator's annotation in its tag's colour.
+pub fn compare_band(rgb: Rgb) -> Stroke {
+    Stroke::new(COMPARE_BAND, color(rgb))
+}
+
+/// The outline around the current difference.
+pub fn current_difference(visuals: &egui::Visuals) -> Stroke {
+    Stroke::new(2.0, visuals.strong_text_color())
+}
