@@ -434,7 +434,7 @@ impl MarginaliaApp {
             if !decision.comment.is_empty() {
                 text.push_str(&format!(" — {}", decision.comment));
             }
-            ui.label(RichText::new(text).color(theme::diff_color(DiffKind::Agree)));
+            ui.label(RichText::new(text).strong());
             let id = decision.id.clone();
             if ui
                 .button("Reopen")
@@ -540,12 +540,7 @@ impl MarginaliaApp {
                     };
                     let text = self.difference_text(c, d);
                     ui.horizontal(|ui| {
-                        let (rect, _) = ui.allocate_exact_size(
-                            egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Body) * 0.7),
-                            egui::Sense::hover(),
-                        );
-                        ui.painter()
-                            .rect_filled(rect, 2.0, theme::diff_color(d.kind));
+                        kind_swatch_ui(ui, d.kind);
                         let response =
                             ui.add(egui::Button::selectable(current == Some(i), text).truncate());
                         if response.clicked() {
@@ -598,12 +593,7 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
     let counts = c.counts();
     ui.horizontal_wrapped(|ui| {
         for (kind, n) in DiffKind::ALL.iter().zip(counts) {
-            let (rect, _) = ui.allocate_exact_size(
-                egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Body) * 0.7),
-                egui::Sense::hover(),
-            );
-            ui.painter()
-                .rect_filled(rect, 2.0, theme::diff_color(*kind));
+            kind_swatch_ui(ui, *kind);
             ui.label(format!("{} {n}", kind.label()));
         }
     });
@@ -615,6 +605,13 @@ fn legend_ui(ui: &mut Ui, c: &Comparison) {
         ))
         .color(theme::weak(ui.visuals())),
     );
+}
+
+/// A small square in the colour of a kind of difference.
+fn kind_swatch_ui(ui: &mut Ui, kind: DiffKind) {
+    let size = egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Body) * 0.7);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, theme::diff_color(kind));
 }
 
 /// How many decisions an edit records.

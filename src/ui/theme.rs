@@ -80,21 +80,28 @@ pub fn thread(color: Color32) -> Stroke {
     Stroke::new(1.0, color.gamma_multiply(0.7))
 }
 
-/// The colour that marks a kind of difference in the compare view (legend, list and tint):
-/// Okabe–Ito colours, told apart with every common kind of colour blindness.
+/// The colour that marks a kind of difference in the compare view (legend, list and tint).
+/// Agreement, the common case, is a neutral grey so the eye goes to the differences; the
+/// others are Okabe–Ito colours (told apart with every common kind of colour blindness) that
+/// the default tags (blue, orange, green) do not use.
 pub fn diff_color(kind: crate::review::DiffKind) -> Color32 {
     use crate::review::DiffKind;
     match kind {
-        DiffKind::Agree => Color32::from_rgb(0, 158, 115),
-        DiffKind::Boundary => Color32::from_rgb(230, 159, 0),
-        DiffKind::Label => Color32::from_rgb(204, 121, 167),
-        DiffKind::Missing => Color32::from_rgb(86, 180, 233),
+        DiffKind::Agree => Color32::from_rgb(150, 150, 150),
+        DiffKind::Boundary => Color32::from_rgb(240, 228, 66),
+        DiffKind::Label => Color32::from_rgb(213, 94, 0),
+        DiffKind::Missing => Color32::from_rgb(204, 121, 167),
     }
 }
 
-/// The soft tint behind a difference in the article; fainter once settled.
+/// The soft tint behind a difference in the article; faint for agreement and once settled.
 pub fn diff_tint(kind: crate::review::DiffKind, settled: bool) -> Color32 {
-    diff_color(kind).gamma_multiply(if settled { 0.08 } else { 0.22 })
+    let strength = match (kind, settled) {
+        (_, true) => 0.06,
+        (crate::review::DiffKind::Agree, false) => 0.10,
+        _ => 0.30,
+    };
+    diff_color(kind).gamma_multiply(strength)
 }
 
 /// Width of a compared annotator's band above or below the text.
