@@ -4,6 +4,7 @@ mod app;
 mod article;
 mod commands;
 mod compare;
+mod compare_panel;
 mod dialogs;
 mod files;
 mod fonts;
