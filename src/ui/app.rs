@@ -94,6 +94,8 @@ pub struct MarginaliaApp {
     pub(super) summary_scope: super::summary_panel::SummaryScope,
     pub(super) summary_layer: Option<String>,
     pub(super) summary_cache: super::summary_panel::SummaryCache,
+    /// The compare view, while open (it takes the annotation list's place).
+    pub(super) compare: Option<super::compare::CompareState>,
     /// The annotator layers with annotations and the version they were listed for.
     layers_cache: Option<(u64, Vec<String>)>,
     pub(super) files: super::files::FileState,
@@ -140,6 +142,7 @@ impl MarginaliaApp {
             summary_scope: Default::default(),
             summary_layer: None,
             summary_cache: Default::default(),
+            compare: None,
             layers_cache: None,
             files: super::files::FileState::default(),
             list_cache: None,
@@ -444,7 +447,12 @@ impl MarginaliaApp {
                 .default_size(380.0)
                 .show(ui, |ui| self.summary_ui(ui));
         }
-        if self.prefs.show_annotations {
+        if self.compare.is_some() {
+            Panel::right("compare")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| self.compare_ui(ui));
+        } else if self.prefs.show_annotations {
             Panel::right("annotations")
                 .resizable(true)
                 .default_size(340.0)
@@ -466,7 +474,17 @@ impl MarginaliaApp {
         if copy && !typing {
             to_run.push(Command::Copy);
         }
+        let comparing = self.compare.is_some();
         ui.input_mut(|i| {
+            // In the compare view N and P step through the differences.
+            if comparing && !typing {
+                if commands::take_key(i, egui::Modifiers::NONE, egui::Key::N) {
+                    to_run.push(Command::NextDifference);
+                }
+                if commands::take_key(i, egui::Modifiers::NONE, egui::Key::P) {
+                    to_run.push(Command::PrevDifference);
+                }
+            }
             for c in fixed {
                 if let Some(s) = c.shortcut()
                     && commands::take_key(i, s.modifiers, s.logical_key)
@@ -497,6 +515,7 @@ impl MarginaliaApp {
             self.article_header_ui(ui);
             self.search_bar_ui(ui);
         }
+        let comparison = self.comparison();
         let Some(doc) = self.project.documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
@@ -512,7 +531,7 @@ impl MarginaliaApp {
             project: &self.project,
             doc,
             version: self.version,
-            layer: None,
+            layer: self.shown_layer(),
             selected: self.selected.as_ref(),
             linked: &linked,
             hits: &hits,
@@ -522,8 +541,18 @@ impl MarginaliaApp {
                 .and_then(|c| hits.iter().position(|h| *h == c)),
             settings: self.prefs.view,
             keyboard: self.modal.is_none(),
+            compare: comparison.as_deref().map(|c| super::article::CompareInput {
+                comparison: c,
+                current: self.current_difference(),
+                hide_settled: self.compare.as_ref().is_some_and(|s| s.hide_settled),
+            }),
         };
         let out = self.view.show(ui, &input, &mut self.sel);
+        if let Some(at) = out.clicked_at
+            && comparison.is_some()
+        {
+            self.compare_clicked(at);
+        }
         if let Some(clicked) = out.clicked {
             match (&self.linking, clicked) {
                 (Some(_), Some(target)) => self.finish_link(&target),

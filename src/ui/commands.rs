@@ -57,6 +57,11 @@ pub enum Command {
     ToggleDocuments,
     ToggleAnnotations,
     ToggleSummary,
+    ToggleCompare,
+    NextDifference,
+    PrevDifference,
+    AcceptAgreed,
+    AcceptAgreedEverywhere,
     SchemaEditor,
     MergeEntities,
     Preferences,
@@ -75,7 +80,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 51] = [
+    pub const FIXED: [Command; 56] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -122,6 +127,11 @@ impl Command {
         Command::ToggleDocuments,
         Command::ToggleAnnotations,
         Command::ToggleSummary,
+        Command::ToggleCompare,
+        Command::NextDifference,
+        Command::PrevDifference,
+        Command::AcceptAgreed,
+        Command::AcceptAgreedEverywhere,
         Command::SchemaEditor,
         Command::MergeEntities,
         Command::Preferences,
@@ -179,6 +189,11 @@ impl Command {
             Command::ToggleDocuments => "Show or hide the document list",
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
+            Command::ToggleCompare => "Compare annotators",
+            Command::NextDifference => "Next difference between annotators (N when comparing)",
+            Command::PrevDifference => "Previous difference between annotators (P when comparing)",
+            Command::AcceptAgreed => "Accept all agreed in this article",
+            Command::AcceptAgreedEverywhere => "Accept all agreed in every article",
             Command::SchemaEditor => "Edit tags and relations…",
             Command::MergeEntities => "Merge two entities…",
             Command::Preferences => "Preferences…",
@@ -236,11 +251,18 @@ impl Command {
             Command::ToggleDocuments => sc(CTRL, Key::B),
             Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
             Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
+            Command::ToggleCompare => sc(CTRL_SHIFT, Key::D),
+            Command::NextDifference => sc(NONE, Key::F8),
+            Command::PrevDifference => sc(Modifiers::SHIFT, Key::F8),
             Command::SchemaEditor => sc(CTRL_SHIFT, Key::K),
             Command::Preferences => sc(CTRL, Key::Comma),
             Command::Palette => sc(CTRL, Key::K),
             Command::CheatSheet => sc(NONE, Key::F1),
-            Command::AddFolder | Command::MergeEntities | Command::Tag(_) => None,
+            Command::AddFolder
+            | Command::MergeEntities
+            | Command::AcceptAgreed
+            | Command::AcceptAgreedEverywhere
+            | Command::Tag(_) => None,
         }
     }
 

@@ -3,6 +3,8 @@
 mod app;
 mod article;
 mod commands;
+mod compare;
+mod compare_panel;
 mod dialogs;
 mod files;
 mod fonts;
@@ -20,6 +22,7 @@ mod widgets;
 pub use app::{Linking, MarginaliaApp};
 pub use article::{ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSel, ViewSettings};
 pub use commands::Command;
+pub use compare::CompareState;
 pub use dialogs::{After, FileDialogs, Modal, NativeDialogs, ScriptedDialogs};
 pub use fonts::install_fonts;
 pub use prefs::{Prefs, ThemeChoice};

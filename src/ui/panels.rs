@@ -43,6 +43,8 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::MoveEndLeft,
             Command::MoveEndRight,
             Command::MergeEntities,
+            Command::AcceptAgreed,
+            Command::AcceptAgreedEverywhere,
             Command::SchemaEditor,
             Command::Preferences,
         ],
@@ -65,6 +67,8 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::PrevAnnotation,
             Command::NextDocument,
             Command::PrevDocument,
+            Command::NextDifference,
+            Command::PrevDifference,
             Command::GoTo,
         ],
     ),
@@ -78,6 +82,7 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::ToggleDocuments,
             Command::ToggleAnnotations,
             Command::ToggleSummary,
+            Command::ToggleCompare,
             Command::Palette,
             Command::CheatSheet,
         ],
@@ -252,11 +257,17 @@ impl MarginaliaApp {
                     continue;
                 }
                 let count = counts.get(i).copied().unwrap_or(0);
+                // Reviewed once a reviewer settled every difference, whoever looks.
+                let reviewed =
+                    m.status.get(crate::model::REVIEWED_LAYER) == Some(&DocStatus::Reviewed);
                 let status = m
                     .status
                     .get(&self.prefs.annotator)
                     .copied()
-                    .unwrap_or(if count > 0 {
+                    .filter(|_| !reviewed)
+                    .unwrap_or(if reviewed {
+                        DocStatus::Reviewed
+                    } else if count > 0 {
                         DocStatus::InProgress
                     } else {
                         DocStatus::NotStarted
@@ -438,8 +449,9 @@ impl MarginaliaApp {
     /// is the article view's (already sorted), so nothing is sorted here.
     pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
+        let layer = self.shown_layer();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, None);
+            self.view.sync(&self.project, doc, self.version, layer);
         }
         let key = (self.doc, self.version, self.tag_filter.clone());
         if let Some((k, list)) = &self.list_cache
@@ -520,7 +532,7 @@ impl MarginaliaApp {
     }
 
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
-    fn inspector_ui(&mut self, ui: &mut Ui) {
+    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
         let Some(a) = self
             .selected
             .as_ref()

@@ -83,6 +83,11 @@ impl MarginaliaApp {
                 }
             }
             Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
+            Command::ToggleCompare => self.toggle_compare(),
+            Command::NextDifference => self.step_difference(true),
+            Command::PrevDifference => self.step_difference(false),
+            Command::AcceptAgreed => self.accept_agreed(false),
+            Command::AcceptAgreedEverywhere => self.accept_agreed(true),
             Command::GoTo => self.modal = Some(Modal::GoTo(String::new())),
             Command::Find => {
                 self.search.open = true;
@@ -301,8 +306,9 @@ impl MarginaliaApp {
             .and_then(|id| self.project.annotations.get(id))
             .map_or(self.sel.head, |a| a.start());
         // The view's layers are this document's annotations, already sorted by position.
+        let layer = self.shown_layer();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, None);
+            self.view.sync(&self.project, doc, self.version, layer);
         }
         let layers = self.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.

@@ -95,10 +95,23 @@ pub struct Layers {
 impl Layers {
     /// The annotations of `doc` in `project`, optionally only those of one annotator layer.
     pub fn of(project: &Project, doc: &DocId, layer: Option<&str>) -> Self {
-        let mut items: Vec<Item> = project
-            .annotations
-            .values()
-            .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l))
+        Self::from_annotations(
+            project,
+            project
+                .annotations
+                .values()
+                .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l)),
+        )
+    }
+
+    /// The layers of exactly these annotations (of one document), without walking the
+    /// project's others.
+    pub fn from_annotations<'p>(
+        project: &Project,
+        annotations: impl IntoIterator<Item = &'p crate::model::Annotation>,
+    ) -> Self {
+        let mut items: Vec<Item> = annotations
+            .into_iter()
             .map(|a| item_of(project, a))
             .collect();
         items.sort_by(order);

@@ -11,11 +11,17 @@
 //! nested in or overlapping it as stacked bands under the text, so they stay apart instead of
 //! blending. The view also owns the mouse and caret keys of text selection; tagging and every
 //! other command belong to the app.
+//!
+//! In compare mode ([`ArticleInput::compare`]) the compared annotators' layers are drawn as
+//! bands above and below the text and the differences as tints ([`compare`]); the layer the
+//! app passes (the reviewed one) keeps the usual fills. Outside compare mode nothing changes.
 
 mod blocks;
+mod compare;
 mod layers;
 mod paint;
 
+pub use compare::CompareInput;
 pub use layers::{Item, Layers};
 
 use std::collections::HashMap;
@@ -127,6 +133,8 @@ pub struct ArticleInput<'a> {
     pub settings: ViewSettings,
     /// Whether the view may use the keyboard (no dialog or text field has it).
     pub keyboard: bool,
+    /// Compare mode: the differences between annotators to draw (`None`: the usual view).
+    pub compare: Option<CompareInput<'a>>,
 }
 
 /// What happened in the view this frame.
@@ -139,6 +147,8 @@ pub struct ArticleOutput {
     pub clicked: Option<Option<AnnotationId>>,
     /// An annotation's edge was dragged: its new fragments.
     pub resized: Option<(AnnotationId, Vec<Fragment>)>,
+    /// Where a click (without Shift) landed in the text, as a byte offset.
+    pub clicked_at: Option<ByteOffset>,
 }
 
 /// Which end of an annotation is being dragged.
@@ -175,6 +185,8 @@ pub struct ArticleView {
     galleys: HashMap<usize, Arc<Galley>>,
     layers: Layers,
     layers_key: Option<(String, u64, Option<String>)>,
+    /// The compared layers, in compare mode.
+    compare: compare::CompareLayers,
     /// Where a mouse selection started (unsnapped).
     drag_anchor: Option<ByteOffset>,
     edge_drag: Option<EdgeDrag>,
@@ -227,6 +239,10 @@ impl ArticleView {
             );
         }
         self.sync(input.project, input.doc, input.version, input.layer);
+        if let Some(c) = &input.compare {
+            self.compare
+                .sync(input.project, &input.doc.id, input.version, c.comparison);
+        }
     }
 
     /// Updates the layers in place after the annotations `ids` changed, if they were current
@@ -469,6 +485,7 @@ impl ArticleView {
                 return;
             }
             *sel = TextSel::caret(crate::model::floor_grapheme(text, at));
+            out.clicked_at = Some(at);
             let stack: Vec<AnnotationId> = self
                 .layers
                 .at(at)
@@ -635,6 +652,10 @@ impl ArticleView {
                     .collect()
             };
             let items: Vec<&Item> = self.layers.meeting(block.bytes.clone()).collect();
+            if let Some(c) = &input.compare {
+                self.compare
+                    .paint_tints(painter, c, block.bytes.clone(), &rects);
+            }
             // Fills first, under the text: the outermost annotation of each stack.
             for item in items.iter().filter(|it| it.lane == 0) {
                 let is_selected = input.selected == Some(&item.id);
@@ -661,6 +682,11 @@ impl ArticleView {
                 }
             }
             painter.galley(block_origin, galley.clone(), visuals.text_color());
+            if let Some(c) = &input.compare {
+                let outline = theme::current_difference(visuals);
+                self.compare
+                    .paint_bands(painter, c, block.bytes.clone(), &rects, outline);
+            }
             // Bands over the text's foot: everything nested or overlapping.
             for item in items.iter().filter(|it| it.lane > 0) {
                 let is_selected = input.selected == Some(&item.id);
@@ -764,9 +790,11 @@ impl ArticleView {
         ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
         let text = input.doc.text.as_str();
         let at = self.offset_at(ui, text, origin, pos);
-        let hovered: Vec<&Annotation> = self
-            .layers
-            .at(at)
+        let mut items = self.layers.at(at);
+        if input.compare.is_some() {
+            items.extend(self.compare.at(at));
+        }
+        let hovered: Vec<&Annotation> = items
             .into_iter()
             .filter_map(|i| input.project.annotations.get(&i.id))
             .collect();
