@@ -293,3 +293,43 @@ fn accepting_all_agreed_then_settling_the_rest_makes_the_document_reviewed() {
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(status(h.state().project(), 0), Some(DocStatus::InProgress));
 }
+
+#[test]
+fn every_ruling_has_a_key() {
+    let before = project();
+    let mut h = harness(before.clone());
+    open_at(&mut h, 1);
+    key(&mut h, Modifiers::ALT, Key::Num2);
+    key(&mut h, Modifiers::ALT, Key::R);
+    key(&mut h, Modifiers::ALT, Key::A);
+    key(&mut h, Modifiers::ALT, Key::E);
+    let p = h.state().project().clone();
+    let verdicts: Vec<(Verdict, Vec<String>)> = {
+        let mut list: Vec<_> = p.decisions.values().collect();
+        list.sort_by_key(|d| p.annotations[&d.sources[0]].start());
+        list.iter()
+            .map(|d| (d.verdict, d.proposed_by.clone()))
+            .collect()
+    };
+    let names = |n: &[&str]| n.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        verdicts,
+        vec![
+            (Verdict::Accepted, names(&["bo"])),
+            (Verdict::Rejected, names(&["ana"])),
+            (Verdict::AcceptedAll, names(&["ana", "bo"])),
+            (Verdict::Edited, names(&["ana"])),
+        ]
+    );
+    assert_eq!(
+        h.state()
+            .selected()
+            .map(|id| p.annotations[id].quote.as_str()),
+        Some("Zoe\u{301}"),
+        "the copy to edit is selected"
+    );
+    for _ in 0..4 {
+        key(&mut h, Modifiers::COMMAND, Key::Z);
+    }
+    assert_eq!(h.state().project(), &before);
+}

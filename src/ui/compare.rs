@@ -199,6 +199,7 @@ impl MarginaliaApp {
     /// to the next unsettled difference (after "Edit…": selects the reviewed copy instead).
     pub(super) fn adjudicate(&mut self, action: Action) {
         let Some(c) = self.comparison() else {
+            self.notify("Open the compare view (Ctrl+Shift+D) and choose two annotators first.");
             return;
         };
         let Some(index) = self.current_difference() else {
@@ -239,6 +240,16 @@ impl MarginaliaApp {
                 None => self.notify("Every difference in this document is settled."),
             }
         }
+    }
+
+    /// "Edit…": accepts the first annotator that has an annotation in the current difference,
+    /// with verdict edited, and selects the copy.
+    pub(super) fn adjudicate_edit(&mut self) {
+        let first = self.comparison().and_then(|c| {
+            let d = c.differences.get(self.current_difference()?)?;
+            d.sides.iter().position(Option::is_some)
+        });
+        self.adjudicate(Action::Edit(first.unwrap_or(0)));
     }
 
     /// Settles every difference the annotators agree on, in the document shown or in every

@@ -201,7 +201,13 @@ impl MarginaliaApp {
                 if matches!(d.sides.get(slot), Some(Some(_)))
                     && ui
                         .button(format!("Accept {who}"))
-                        .on_hover_text(format!("Take {who}'s annotation into the reviewed layer"))
+                        .on_hover_text(match slot {
+                            0 | 1 => format!(
+                                "Take {who}'s annotation into the reviewed layer (Alt+{})",
+                                slot + 1
+                            ),
+                            _ => format!("Take {who}'s annotation into the reviewed layer"),
+                        })
                         .clicked()
                 {
                     action = Some(Action::Accept(slot));
@@ -210,14 +216,14 @@ impl MarginaliaApp {
             if d.sides.iter().flatten().count() > 1
                 && ui
                     .button("Accept all")
-                    .on_hover_text("Take every annotator's annotation")
+                    .on_hover_text("Take every annotator's annotation (Alt+A)")
                     .clicked()
             {
                 action = Some(Action::AcceptAll);
             }
             if ui
                 .button("Reject")
-                .on_hover_text("Take nothing from here into the reviewed layer")
+                .on_hover_text("Take nothing from here into the reviewed layer (Alt+R)")
                 .clicked()
             {
                 action = Some(Action::Reject);
@@ -227,7 +233,8 @@ impl MarginaliaApp {
                 && ui
                     .button("Edit…")
                     .on_hover_text(
-                        "Take the first annotator's annotation and change it in the reviewed layer",
+                        "Take the first annotator's annotation and change it in the reviewed \
+                         layer (Alt+E)",
                     )
                     .clicked()
             {

@@ -11,7 +11,7 @@ use super::commands::Command;
 use super::theme;
 
 /// Which commands each menu lists.
-const MENUS: [(&str, &[Command]); 5] = [
+const MENUS: [(&str, &[Command]); 6] = [
     (
         "File",
         &[
@@ -43,8 +43,6 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::MoveEndLeft,
             Command::MoveEndRight,
             Command::MergeEntities,
-            Command::AcceptAgreed,
-            Command::AcceptAgreedEverywhere,
             Command::SchemaEditor,
             Command::Preferences,
         ],
@@ -67,8 +65,6 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::PrevAnnotation,
             Command::NextDocument,
             Command::PrevDocument,
-            Command::NextDifference,
-            Command::PrevDifference,
             Command::GoTo,
         ],
     ),
@@ -85,6 +81,21 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::ToggleCompare,
             Command::Palette,
             Command::CheatSheet,
+        ],
+    ),
+    (
+        "Review",
+        &[
+            Command::ToggleCompare,
+            Command::NextDifference,
+            Command::PrevDifference,
+            Command::AcceptFirst,
+            Command::AcceptSecond,
+            Command::AcceptBoth,
+            Command::RejectDifference,
+            Command::EditDifference,
+            Command::AcceptAgreed,
+            Command::AcceptAgreedEverywhere,
         ],
     ),
 ];

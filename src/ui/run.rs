@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
+use crate::review::Action;
 
 use super::app::{Linking, MarginaliaApp};
 use super::article::{TextSel, move_edge_of};
@@ -86,6 +87,11 @@ impl MarginaliaApp {
             Command::ToggleCompare => self.toggle_compare(),
             Command::NextDifference => self.step_difference(true),
             Command::PrevDifference => self.step_difference(false),
+            Command::AcceptFirst => self.adjudicate(Action::Accept(0)),
+            Command::AcceptSecond => self.adjudicate(Action::Accept(1)),
+            Command::AcceptBoth => self.adjudicate(Action::AcceptAll),
+            Command::RejectDifference => self.adjudicate(Action::Reject),
+            Command::EditDifference => self.adjudicate_edit(),
             Command::AcceptAgreed => self.accept_agreed(false),
             Command::AcceptAgreedEverywhere => self.accept_agreed(true),
             Command::GoTo => self.modal = Some(Modal::GoTo(String::new())),
