@@ -333,3 +333,21 @@ fn every_ruling_has_a_key() {
     }
     assert_eq!(h.state().project(), &before);
 }
+
+#[test]
+fn outside_the_compare_view_the_article_shows_one_layer_and_the_choice_shows_all() {
+    let mut h = harness(project());
+    // Ana's 5 annotations (her layer comes first); Bo's 3 would double the agreed span.
+    assert_eq!(h.state().shown_annotations(), 5);
+    h.get_by_label("Layer shown").click();
+    h.run();
+    click(&mut h, "all layers");
+    assert_eq!(h.state().shown_annotations(), 8);
+    h.get_by_label("Layer shown").click();
+    h.run();
+    click(&mut h, "bo");
+    assert_eq!(h.state().shown_annotations(), 3);
+    // The compare view shows the reviewed layer as its fills, whatever was chosen.
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    assert_eq!(h.state().shown_annotations(), 0);
+}

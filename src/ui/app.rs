@@ -98,6 +98,10 @@ pub struct MarginaliaApp {
     pub(super) compare: Option<super::compare::CompareState>,
     /// The annotator layers with annotations and the version they were listed for.
     layers_cache: Option<(u64, Vec<String>)>,
+    /// Which layer the article shows outside the compare view.
+    pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
+    /// The default choice and the version it was made for.
+    pub(super) shown_layer_default: (Option<u64>, Option<String>),
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -144,6 +148,8 @@ impl MarginaliaApp {
             summary_cache: Default::default(),
             compare: None,
             layers_cache: None,
+            shown_layer_choice: Default::default(),
+            shown_layer_default: (None, None),
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
@@ -300,6 +306,7 @@ impl MarginaliaApp {
             self.export = None;
         }
         self.project = project;
+        self.shown_layer_choice = Default::default();
         self.path = path;
         self.history = History::new();
         self.saved_generation = 0;
@@ -428,6 +435,7 @@ impl MarginaliaApp {
         self.now = Instant::now();
         ui.ctx().set_theme(self.prefs.theme.preference());
         self.files_frame(ui);
+        self.resolve_shown_layer();
         self.modal_ui(ui);
         if self.modal.is_none() {
             self.shortcuts(ui);
@@ -516,6 +524,7 @@ impl MarginaliaApp {
             self.search_bar_ui(ui);
         }
         let comparison = self.comparison();
+        let shown = self.shown_layers();
         let Some(doc) = self.project.documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
@@ -531,7 +540,7 @@ impl MarginaliaApp {
             project: &self.project,
             doc,
             version: self.version,
-            layer: self.shown_layer(),
+            layers: shown.as_deref(),
             selected: self.selected.as_ref(),
             linked: &linked,
             hits: &hits,

@@ -77,12 +77,6 @@ impl MarginaliaApp {
         }
     }
 
-    /// The layer the article and the annotation list show: the reviewed one in compare
-    /// mode, every layer otherwise.
-    pub(super) fn shown_layer(&self) -> Option<&'static str> {
-        self.compare.as_ref().map(|_| REVIEWED_LAYER)
-    }
-
     /// Whether the compare view is open (for tests).
     pub fn comparing(&self) -> bool {
         self.compare.is_some()

@@ -8,6 +8,7 @@ mod compare_panel;
 mod dialogs;
 mod files;
 mod fonts;
+mod layer_choice;
 mod overlays;
 mod panels;
 mod prefs;

@@ -166,6 +166,7 @@ impl MarginaliaApp {
             {
                 self.run(Command::StartLink, ui.ctx());
             }
+            self.layer_choice_ui(ui);
             let mut snap = self.prefs.view.word_snap;
             if ui
                 .checkbox(&mut snap, "Snap to words")
@@ -460,9 +461,10 @@ impl MarginaliaApp {
     /// is the article view's (already sorted), so nothing is sorted here.
     pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
-        let layer = self.shown_layer();
+        let shown = self.shown_layers();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, layer);
+            self.view
+                .sync(&self.project, doc, self.version, shown.as_deref());
         }
         let key = (self.doc, self.version, self.tag_filter.clone());
         if let Some((k, list)) = &self.list_cache

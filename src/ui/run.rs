@@ -312,9 +312,10 @@ impl MarginaliaApp {
             .and_then(|id| self.project.annotations.get(id))
             .map_or(self.sel.head, |a| a.start());
         // The view's layers are this document's annotations, already sorted by position.
-        let layer = self.shown_layer();
+        let shown = self.shown_layers();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, layer);
+            self.view
+                .sync(&self.project, doc, self.version, shown.as_deref());
         }
         let layers = self.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.

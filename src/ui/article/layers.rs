@@ -93,14 +93,14 @@ pub struct Layers {
 }
 
 impl Layers {
-    /// The annotations of `doc` in `project`, optionally only those of one annotator layer.
-    pub fn of(project: &Project, doc: &DocId, layer: Option<&str>) -> Self {
+    /// The annotations of `doc` in `project`, optionally only those of some annotator layers.
+    pub fn of(project: &Project, doc: &DocId, layers: Option<&[String]>) -> Self {
         Self::from_annotations(
             project,
             project
                 .annotations
                 .values()
-                .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l)),
+                .filter(|a| &a.doc == doc && layers.is_none_or(|ls| ls.contains(&a.annotator))),
         )
     }
 
@@ -131,7 +131,7 @@ impl Layers {
         &mut self,
         project: &Project,
         doc: &DocId,
-        layer: Option<&str>,
+        layers: Option<&[String]>,
         ids: &[AnnotationId],
     ) {
         for id in ids {
@@ -139,7 +139,7 @@ impl Layers {
             if let Some(a) = project
                 .annotations
                 .get(id)
-                .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l))
+                .filter(|a| &a.doc == doc && layers.is_none_or(|ls| ls.contains(&a.annotator)))
             {
                 let item = item_of(project, a);
                 let at = self

@@ -119,8 +119,8 @@ pub struct ArticleInput<'a> {
     pub doc: &'a Document,
     /// Changes whenever the project does, so cached annotation layers are rebuilt.
     pub version: u64,
-    /// Show only this annotator's layer (`None`: all).
-    pub layer: Option<&'a str>,
+    /// Show only these annotators' layers (`None`: all).
+    pub layers: Option<&'a [String]>,
     /// The selected annotation.
     pub selected: Option<&'a AnnotationId>,
     /// Annotations linked to the selected one (its speakers and conditions).
@@ -184,7 +184,7 @@ pub struct ArticleView {
     layout_key: Option<LayoutKey>,
     galleys: HashMap<usize, Arc<Galley>>,
     layers: Layers,
-    layers_key: Option<(String, u64, Option<String>)>,
+    layers_key: Option<(String, u64, Option<Vec<String>>)>,
     /// The compared layers, in compare mode.
     compare: compare::CompareLayers,
     /// Where a mouse selection started (unsnapped).
@@ -238,7 +238,7 @@ impl ArticleView {
                     .map(|b| ((b.chars as f32 / per_row).ceil().max(1.0)) * row),
             );
         }
-        self.sync(input.project, input.doc, input.version, input.layer);
+        self.sync(input.project, input.doc, input.version, input.layers);
         if let Some(c) = &input.compare {
             self.compare
                 .sync(input.project, &input.doc.id, input.version, c.comparison);
@@ -267,16 +267,22 @@ impl ArticleView {
 
     /// Rebuilds the annotation layers of `doc` if the project changed since (`version`).
     /// The app calls this before drawing the panels, so they read this frame's layers.
-    pub fn sync(&mut self, project: &Project, doc: &Document, version: u64, layer: Option<&str>) {
+    pub fn sync(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        version: u64,
+        layers: Option<&[String]>,
+    ) {
         let fresh = self.layers_key.as_ref().is_some_and(|(d, v, l)| {
-            d == doc.id.as_str() && *v == version && l.as_deref() == layer
+            d == doc.id.as_str() && *v == version && l.as_deref() == layers
         });
         if !fresh {
-            self.layers = Layers::of(project, &doc.id, layer);
+            self.layers = Layers::of(project, &doc.id, layers);
             self.layers_key = Some((
                 doc.id.as_str().to_owned(),
                 version,
-                layer.map(str::to_owned),
+                layers.map(<[String]>::to_vec),
             ));
         }
     }
