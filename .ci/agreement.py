@@ -1,27 +1,37 @@
 #!/usr/bin/env python3
 """Checks `marginalia agree` against reference implementations.
 
-Usage: .ci/agreement.py BINARY
+Usage: .ci/agreement.py BINARY [SAMPLE.ron]
 
 Builds a small project with three annotators in a temporary folder (overlapping spans, spans
 that cut words, documents some annotators left out, one article nobody coded), runs
 `agree --json --units FILE`, and recomputes from the same per-token labels:
 Cohen's kappa (scikit-learn's cohen_kappa_score), overall and per tag; Krippendorff's alpha
 (the `krippendorff` package, nominal); Fleiss' kappa (statsmodels). Every number must agree
-to 1e-9. Needs: pip install scikit-learn krippendorff statsmodels
+to 1e-9.
+
+Then does the same on the bundled sample project (SAMPLE.ron, by default
+sample_projects/macron-china-ukraine.ron beside this folder), two analysts' real coding of real
+articles: the token labels are recomputed from each layer's spans as `export --format jsonl`
+writes them, the coefficients also per document, and span and relation F1 from the exported
+spans (relaxed matching against scipy's optimal one-to-one assignment).
+Needs: pip install scikit-learn krippendorff statsmodels (scipy comes with scikit-learn)
 """
 
 import json
 import math
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import krippendorff
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
@@ -160,10 +170,147 @@ def check(report, units):
         sys.exit("fleiss kappa should be null")
 
 
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_projects" / "macron-china-ukraine.ron"
+
+
+def layer_records(binary, folder, name):
+    """Each document's record in the layer's jsonl export, by document id."""
+    out = f"{name}.jsonl"
+    run(binary, "export", "s.ron", "-f", "jsonl", "-o", out, "--annotator", name, cwd=folder)
+    lines = (folder / out).read_text(encoding="utf-8").splitlines()
+    return {r["meta"]["id"]: r for r in map(json.loads, lines)}
+
+
+def sample_labels(units, records):
+    """The token labels recomputed from the exported spans (code points), after checking that
+    the tokens are words: each holds a letter or digit, none is left outside them."""
+    names = units["annotators"]
+    out = []
+    for doc in units["documents"]:
+        text = records[names[0]][doc["id"]]["text"]
+        at = {}  # byte offset -> code point offset
+        b = 0
+        for i, ch in enumerate(text):
+            at[b] = i
+            b += len(ch.encode("utf-8"))
+        at[b] = len(text)
+        tokens = [(at[s], at[e]) for s, e in doc["tokens"]]
+        covered = [False] * len(text)
+        for start, end in tokens:
+            word = text[start:end]
+            if not any(c.isalnum() for c in word) or any(c.isspace() for c in word):
+                sys.exit(f"{doc['id']}: token {word!r} at {start} is not a word")
+            covered[start:end] = [True] * (end - start)
+        stray = [i for i, c in enumerate(text) if c.isalnum() and not covered[i]]
+        if stray:
+            sys.exit(f"{doc['id']}: {text[stray[0]]!r} at {stray[0]} is in no token")
+        rows = []
+        for start, end in tokens:
+            row = []
+            for name in names:
+                spans = records[name][doc["id"]]["spans"]
+                tags = {s["label"] for s in spans if s["start"] < end and start < s["end"]}
+                row.append("+".join(sorted(tags)))
+            rows.append(row)
+        out.append(rows)
+    return out
+
+
+def relaxed_matches(a, b):
+    """Most one-to-one pairs of overlapping spans with the same label (scipy's assignment)."""
+    if not a or not b:
+        return 0
+
+    def pairs(x, y):
+        return x["label"] == y["label"] and x["start"] < y["end"] and y["start"] < x["end"]
+
+    cost = np.array([[0 if pairs(x, y) else 1 for y in b] for x in a])
+    rows, cols = linear_sum_assignment(cost)
+    return int(sum(cost[r, c] == 0 for r, c in zip(rows, cols)))
+
+
+def f1(matched, reference, predicted):
+    return 2 * matched / (reference + predicted) if reference + predicted else None
+
+
+def check_spans(pair, ra, rb):
+    """Span F1 (exact and relaxed, overall and per tag) and relation F1 from the exports."""
+    key = lambda doc, s: (doc, s["start"], s["end"], s["label"])  # noqa: E731
+    tags = sorted({s["label"] for r in (ra, rb) for rec in r.values() for s in rec["spans"]})
+    for tag in [None, *tags]:
+        pick = lambda rec: [s for s in rec["spans"] if tag in (None, s["label"])]  # noqa: E731
+        a = Counter(key(d, s) for d, rec in ra.items() for s in pick(rec))
+        b = Counter(key(d, s) for d, rec in rb.items() for s in pick(rec))
+        n_a, n_b = sum(a.values()), sum(b.values())
+        exact = sum((a & b).values())
+        relaxed = sum(relaxed_matches(pick(ra[d]), pick(rb[d])) for d in ra if d in rb)
+        if tag is None:
+            ours_exact, ours_relaxed = pair["span_f1_exact"], pair["span_f1_relaxed"]
+        else:
+            row = next(t for t in pair["per_tag"] if t["tag"] == tag)
+            ours_exact, ours_relaxed = row["span_exact"]["f1"], row["span_relaxed"]["f1"]
+        what = f"{pair['a']}/{pair['b']} {tag or 'all tags'}"
+        close(f"span F1 exact {what}", ours_exact, f1(exact, n_a, n_b))
+        close(f"span F1 relaxed {what}", ours_relaxed, f1(relaxed, n_a, n_b))
+    end = lambda s: (s["start"], s["end"], s["label"])  # noqa: E731
+    rel = lambda r: Counter(  # noqa: E731
+        (d, x["label"], end(x["head_span"]), end(x["child_span"]))
+        for d, rec in r.items()
+        for x in rec["relations"]
+    )
+    a, b = rel(ra), rel(rb)
+    close(f"relation F1 {pair['a']}/{pair['b']}", pair["relation_f1"],
+          f1(sum((a & b).values()), sum(a.values()), sum(b.values())))
+
+
+def check_per_document(report, units):
+    names = units["annotators"]
+    for doc, ours in zip(units["documents"], report["per_document"]):
+        if ours["id"] != doc["id"]:
+            sys.exit(f"per_document: {ours['id']} where {doc['id']} was expected")
+        rows = doc["labels"]
+        categories = sorted({c for row in rows for c in row if c is not None})
+        data = np.array([[np.nan if row[k] is None else categories.index(row[k]) for row in rows]
+                         for k in range(len(names))], dtype=float)
+        ref = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        close(f"krippendorff alpha {doc['id']}", ours["krippendorff_alpha"], float(ref))
+        for pair, kappa in zip(report["pairs"], ours["cohen_kappa"]):
+            i, j = names.index(pair["a"]), names.index(pair["b"])
+            x, y = [r[i] for r in rows], [r[j] for r in rows]
+            ref = cohen_kappa_score(x, y) if len(set(x) | set(y)) > 1 else None
+            close(f"cohen {pair['a']}/{pair['b']} {doc['id']}", kappa, ref)
+
+
+def check_sample(binary, sample):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shutil.copyfile(sample, folder / "s.ron")
+        print(f"# the sample project {sample}")
+        out = run(binary, "agree", "s.ron", "--json", "--units", "units.json", cwd=folder)
+        report = json.loads(out)
+        units = json.loads((folder / "units.json").read_text())
+        names = units["annotators"]
+        if len(names) < 2 or report["annotators"] != names:
+            sys.exit(f"the sample should have two or more layers, not {names}")
+        rows = [row for doc in units["documents"] for row in doc["labels"]]
+        if not rows or any(c is None for row in rows for c in row):
+            sys.exit("every analyst of the sample coded every article: no label may be missing")
+        records = {name: layer_records(binary, folder, name) for name in names}
+        if [d["labels"] for d in units["documents"]] != sample_labels(units, records):
+            sys.exit("the sample's token labels differ from those recomputed from its spans")
+        check(report, units)
+        check_per_document(report, units)
+        for pair in report["pairs"]:
+            check_spans(pair, records[pair["a"]], records[pair["b"]])
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     binary = str(Path(sys.argv[1]).resolve())
+    sample = Path(sys.argv[2]).resolve() if len(sys.argv) == 3 else SAMPLE
+    if not sample.is_file():
+        sys.exit(f"{sample}: no such sample project")
     for seed in (1, 2, 3):
         rng = random.Random(seed)
         with tempfile.TemporaryDirectory() as tmp:
@@ -186,7 +333,8 @@ def main():
                 if [d["labels"] for d in docs[1:]] != expected_labels(texts, coded, chosen):
                     sys.exit("the token labels differ from those recomputed from the spans")
                 check(report, units)
-    print("agreement numbers match the reference implementations")
+    check_sample(binary, sample)
+    print("agreement numbers match the reference implementations (generated and sample)")
 
 
 if __name__ == "__main__":

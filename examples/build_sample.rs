@@ -1,10 +1,12 @@
 //! Builds `sample_projects/macron-china-ukraine.ron` from the two articles in
-//! `../shared/articles/` and the hand annotation in
-//! `sample_projects/macron-china-ukraine.annotations.json`.
+//! `../shared/articles/` and two analysts' independent hand annotation: the `analyst` layer in
+//! `sample_projects/macron-china-ukraine.annotations.json` (which also holds the documents and the
+//! entity registry) and the `noor` layer in `sample_projects/macron-china-ukraine.noor.json`, so
+//! the sample shows comparison and agreement at once.
 //!
 //! Run: `cargo run --example build_sample --no-default-features -- ../shared/articles`
 //!
-//! The annotation file names each span by its exact quote and which occurrence of it in the
+//! The annotation files name each span by its exact quote and which occurrence of it in the
 //! text (1-based, counting every match), so it can be read and reviewed without offsets.
 
 use std::collections::BTreeMap;
@@ -24,6 +26,16 @@ use serde::Deserialize;
 struct Spec {
     documents: Vec<DocSpec>,
     entities: Vec<EntitySpec>,
+    annotations: Vec<AnnotationSpec>,
+    relations: Vec<RelationSpec>,
+}
+
+/// A further analyst's layer: their spans and links over the same documents and entities.
+#[derive(Deserialize)]
+struct LayerSpec {
+    annotator: String,
+    /// When the layer was made (RFC 3339): every annotation's `created` and `modified`.
+    annotated: String,
     annotations: Vec<AnnotationSpec>,
     relations: Vec<RelationSpec>,
 }
@@ -67,6 +79,9 @@ struct RelationSpec {
 
 const ANNOTATOR: &str = "analyst";
 
+/// The further layers, in `sample_projects/`; their relation ids start with the annotator's name.
+const LAYERS: &[&str] = &["macron-china-ukraine.noor.json"];
+
 /// Byte offset of the `n`th (1-based) match of `quote` in `text`, counting every match.
 fn nth_match(text: &str, quote: &str, n: usize) -> Option<usize> {
     let mut from = 0;
@@ -79,49 +94,23 @@ fn nth_match(text: &str, quote: &str, n: usize) -> Option<usize> {
     found
 }
 
-fn main() -> anyhow::Result<()> {
-    let articles = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "../shared/articles".into()),
-    );
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects");
-    let spec_path = root.join("macron-china-ukraine.annotations.json");
-    let spec: Spec = serde_json::from_str(&std::fs::read_to_string(&spec_path)?)
-        .with_context(|| spec_path.display().to_string())?;
-    let when: Timestamp = "2026-11-21T12:00:00Z".parse()?;
-
-    let mut project = Project::new("Macron, China and the war in Ukraine (sample)");
-    project.notes = "Two news articles (2023, 2025) on French President Emmanuel Macron's attempts to enlist China in ending Russia's war against Ukraine, annotated by hand as an example: every actor mention linked to its entity, every claim to who makes it, every condition to the claim that depends on it.".into();
-    project.annotators.insert(ANNOTATOR.into());
-    for d in &spec.documents {
-        let article = intake::read_article(&articles.join(&d.file))?;
-        project.documents.push(Document {
-            id: d.id.as_str().into(),
-            meta: DocumentMeta {
-                title: d.title.clone(),
-                source: d.source.clone(),
-                author: d.author.clone(),
-                published: d.published.clone(),
-                url: d.url.clone(),
-                status: BTreeMap::from([(ANNOTATOR.to_owned(), DocStatus::Done)]),
-            },
-            text: article.text,
-        });
+/// Adds one annotator's spans and links, marks both documents done for them, and names the
+/// relations `{relation_prefix}r001`, `…r002` in the order given.
+fn add_layer(
+    project: &mut Project,
+    annotator: &str,
+    when: Timestamp,
+    annotations: Vec<AnnotationSpec>,
+    relations: Vec<RelationSpec>,
+    relation_prefix: &str,
+) -> anyhow::Result<()> {
+    project.annotators.insert(annotator.into());
+    for doc in &mut project.documents {
+        doc.meta
+            .status
+            .insert(annotator.to_owned(), DocStatus::Done);
     }
-    for e in spec.entities {
-        project.entities.insert(
-            e.id.as_str().into(),
-            Entity {
-                id: e.id.as_str().into(),
-                name: e.name,
-                kind: e.kind,
-                aliases: e.aliases,
-                note: String::new(),
-            },
-        );
-    }
-    for a in spec.annotations {
+    for a in annotations {
         let Some(doc) = project.document(&a.doc.as_str().into()) else {
             bail!("{}: no document {}", a.key, a.doc)
         };
@@ -143,19 +132,36 @@ fn main() -> anyhow::Result<()> {
             tag: a.tag.as_str().into(),
             fragments,
             quote,
-            annotator: ANNOTATOR.into(),
+            annotator: annotator.into(),
             entity: a.entity.map(|e| e.as_str().into()),
             note: a.note.unwrap_or_default(),
             status: ReviewStatus::Pending,
             created: when,
             modified: when,
         };
+        if project.annotations.contains_key(&annotation.id) {
+            bail!("{}: the key is used twice", a.key)
+        }
         project
             .annotations
             .insert(annotation.id.clone(), annotation);
     }
-    for (i, r) in spec.relations.into_iter().enumerate() {
-        let id = RelationId(format!("r{:03}", i + 1));
+    for (i, r) in relations.into_iter().enumerate() {
+        for end in [&r.from, &r.to] {
+            let theirs = project
+                .annotations
+                .get(&AnnotationId(end.clone()))
+                .is_some_and(|a| a.annotator == annotator);
+            if !theirs {
+                bail!(
+                    "{} {} → {}: {end} is not in {annotator}'s layer",
+                    r.kind,
+                    r.from,
+                    r.to
+                )
+            }
+        }
+        let id = RelationId(format!("{relation_prefix}r{:03}", i + 1));
         project.relations.insert(
             id.clone(),
             Relation {
@@ -163,9 +169,77 @@ fn main() -> anyhow::Result<()> {
                 kind: r.kind.as_str().into(),
                 from: r.from.as_str().into(),
                 to: r.to.as_str().into(),
-                annotator: ANNOTATOR.into(),
+                annotator: annotator.into(),
             },
         );
+    }
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let articles = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "../shared/articles".into()),
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects");
+    let spec_path = root.join("macron-china-ukraine.annotations.json");
+    let spec: Spec = serde_json::from_str(&std::fs::read_to_string(&spec_path)?)
+        .with_context(|| spec_path.display().to_string())?;
+    let when: Timestamp = "2026-11-21T12:00:00Z".parse()?;
+
+    let mut project = Project::new("Macron, China and the war in Ukraine (sample)");
+    project.notes = "Two news articles (2023, 2025) on French President Emmanuel Macron's attempts to enlist China in ending Russia's war against Ukraine, annotated by hand as an example: every actor mention linked to its entity, every claim to who makes it, every condition to the claim that depends on it. Two analysts, analyst and noor, coded both articles independently; they agree on most spans and differ where second coders do (a boundary drawn wider or narrower, an actor missed or added, a claim read as a condition), so Review shows comparison and agreement at once.".into();
+    for d in &spec.documents {
+        let article = intake::read_article(&articles.join(&d.file))?;
+        project.documents.push(Document {
+            id: d.id.as_str().into(),
+            meta: DocumentMeta {
+                title: d.title.clone(),
+                source: d.source.clone(),
+                author: d.author.clone(),
+                published: d.published.clone(),
+                url: d.url.clone(),
+                status: BTreeMap::new(),
+            },
+            text: article.text,
+        });
+    }
+    for e in spec.entities {
+        project.entities.insert(
+            e.id.as_str().into(),
+            Entity {
+                id: e.id.as_str().into(),
+                name: e.name,
+                kind: e.kind,
+                aliases: e.aliases,
+                note: String::new(),
+            },
+        );
+    }
+    add_layer(
+        &mut project,
+        ANNOTATOR,
+        when,
+        spec.annotations,
+        spec.relations,
+        "",
+    )?;
+    for file in LAYERS {
+        let path = root.join(file);
+        let layer: LayerSpec = serde_json::from_str(&std::fs::read_to_string(&path)?)
+            .with_context(|| path.display().to_string())?;
+        let when: Timestamp = layer.annotated.parse()?;
+        let prefix = format!("{}-", layer.annotator);
+        add_layer(
+            &mut project,
+            &layer.annotator,
+            when,
+            layer.annotations,
+            layer.relations,
+            &prefix,
+        )
+        .with_context(|| path.display().to_string())?;
     }
     let out = root.join("macron-china-ukraine.ron");
     let text = store::to_string(&project)?;

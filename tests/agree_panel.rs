@@ -161,6 +161,8 @@ fn the_panel_shows_the_report_and_the_spans_behind_a_figure() {
         (selected.quote.as_str(), selected.annotator.as_str()),
         ("replied 不", "ben")
     );
+    // The article showed ann's layer (the first); it now shows ben's, where the span is.
+    assert_eq!(app.message(), Some("Showing ben's layer."));
 }
 
 #[test]
@@ -175,7 +177,7 @@ fn unticking_an_annotator_recomputes_and_an_edit_updates_the_figures() {
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
     wait_for(&mut h, "Cohen's κ, ben / cy");
     h.get_by_label("Compare cy").click();
-    h.run();
+    h.step(); // the report is recomputed at once: the panel keeps repainting meanwhile
     wait_for(&mut h, "Cohen's κ, ann / ben");
     assert!(h.query_by_label("Cohen's κ, ben / cy").is_none());
 

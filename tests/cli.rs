@@ -283,7 +283,17 @@ fn usage_errors_exit_2() {
 fn export_writes_jsonl_and_says_what_it_wrote() {
     let dir = Dir::new();
     dir.write("p.ron", SAMPLE);
-    let out = dir.run(&["export", "p.ron", "--format", "jsonl", "-o", "out.jsonl"]);
+    // The sample has two analysts' layers; jsonl writes one.
+    let out = dir.run(&[
+        "export",
+        "p.ron",
+        "--format",
+        "jsonl",
+        "-o",
+        "out.jsonl",
+        "--annotator",
+        "analyst",
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let report = stdout(&out);
     assert!(
@@ -307,7 +317,15 @@ fn export_writes_jsonl_and_says_what_it_wrote() {
     }
     // JSON report on request.
     let out = dir.run(&[
-        "export", "p.ron", "-f", "doccano", "-o", "d.jsonl", "--json",
+        "export",
+        "p.ron",
+        "-f",
+        "doccano",
+        "-o",
+        "d.jsonl",
+        "--json",
+        "--annotator",
+        "analyst",
     ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(v["format"], "doccano");
@@ -333,7 +351,7 @@ fn export_with_several_layers_asks_which_and_writes_nothing() {
     let out = dir.run(&["export", "p.ron", "-f", "conll", "-o", "out.conll"]);
     assert_eq!(code(&out), 1);
     assert!(
-        stderr(&out).contains("several annotator layers (analyst, ben)"),
+        stderr(&out).contains("several annotator layers (analyst, ben, noor)"),
         "{}",
         stderr(&out)
     );

@@ -3,15 +3,22 @@
 //! Depends on [`crate::model`] only. [`units`] turns a project into word-token units with one
 //! label per annotator; [`coef`] holds the coefficients (Cohen's κ, Krippendorff's α, Fleiss'
 //! κ); [`spans`] matches annotations for span and relation F1; [`agree`] puts them together in
-//! one report with bootstrap confidence intervals; [`behind`] lists the spans behind a figure.
+//! one report with bootstrap confidence intervals, and [`behind`] lists the spans behind a
+//! figure. [`diff`] groups the layers' annotations into the differences the compare view
+//! shows, and [`adjudicate`] turns a reviewer's ruling on one into an edit that fills the
+//! reviewed layer.
 
+pub mod adjudicate;
 pub mod agree;
 pub mod behind;
 pub mod coef;
+pub mod diff;
 pub mod spans;
 mod tally;
 mod text;
 pub mod units;
 
+pub use adjudicate::{Action, Ruling, accept_agreed, decide, reopen};
 pub use agree::{AgreeError, Agreement, agreement, choose_annotators};
+pub use diff::{Comparison, DiffKind, Difference, compare, compare_all, compare_among};
 pub use units::Units;

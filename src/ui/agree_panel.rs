@@ -329,8 +329,30 @@ impl MarginaliaApp {
                 }
             });
         if let Some(id) = open {
-            self.select(Some(id));
+            self.open_span(id);
         }
+    }
+
+    /// Shows an annotation from the span list in its article, selected, switching the layer
+    /// shown to its annotator's when the article does not show that layer.
+    fn open_span(&mut self, id: AnnotationId) {
+        let Some(layer) = self
+            .project
+            .annotations
+            .get(&id)
+            .map(|a| a.annotator.clone())
+        else {
+            return;
+        };
+        let hidden = self
+            .shown_layers()
+            .is_some_and(|shown| !shown.contains(&layer));
+        if hidden && self.compare.is_none() {
+            self.shown_layer_choice = super::layer_choice::ShownLayer::One(layer.clone());
+            self.list_cache = None;
+            self.notify(format!("Showing {layer}'s layer."));
+        }
+        self.select(Some(id));
     }
 
     /// One row of the span list: its outcome, then each side's quote as a link.

@@ -96,8 +96,14 @@ pub struct MarginaliaApp {
     pub(super) summary_cache: super::summary_panel::SummaryCache,
     /// The agreement panel: annotators chosen, the report (computed off this thread).
     pub(super) agree: super::agree_panel::AgreeState,
+    /// The compare view, while open (it takes the annotation list's place).
+    pub(super) compare: Option<super::compare::CompareState>,
     /// The annotator layers with annotations and the version they were listed for.
     layers_cache: Option<(u64, Vec<String>)>,
+    /// Which layer the article shows outside the compare view.
+    pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
+    /// The default choice and the version it was made for.
+    pub(super) shown_layer_default: (Option<u64>, Option<String>),
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -143,7 +149,10 @@ impl MarginaliaApp {
             summary_layer: None,
             summary_cache: Default::default(),
             agree: Default::default(),
+            compare: None,
             layers_cache: None,
+            shown_layer_choice: Default::default(),
+            shown_layer_default: (None, None),
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
@@ -301,6 +310,7 @@ impl MarginaliaApp {
             self.export = None;
         }
         self.project = project;
+        self.shown_layer_choice = Default::default();
         self.path = path;
         self.history = History::new();
         self.saved_generation = 0;
@@ -429,6 +439,7 @@ impl MarginaliaApp {
         self.now = Instant::now();
         ui.ctx().set_theme(self.prefs.theme.preference());
         self.files_frame(ui);
+        self.resolve_shown_layer();
         self.modal_ui(ui);
         if self.modal.is_none() {
             self.shortcuts(ui);
@@ -454,7 +465,12 @@ impl MarginaliaApp {
                 .default_size(480.0)
                 .show(ui, |ui| self.agreement_ui(ui));
         }
-        if self.prefs.show_annotations {
+        if self.compare.is_some() {
+            Panel::right("compare")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| self.compare_ui(ui));
+        } else if self.prefs.show_annotations {
             Panel::right("annotations")
                 .resizable(true)
                 .default_size(340.0)
@@ -476,7 +492,17 @@ impl MarginaliaApp {
         if copy && !typing {
             to_run.push(Command::Copy);
         }
+        let comparing = self.compare.is_some();
         ui.input_mut(|i| {
+            // In the compare view N and P step through the differences.
+            if comparing && !typing {
+                if commands::take_key(i, egui::Modifiers::NONE, egui::Key::N) {
+                    to_run.push(Command::NextDifference);
+                }
+                if commands::take_key(i, egui::Modifiers::NONE, egui::Key::P) {
+                    to_run.push(Command::PrevDifference);
+                }
+            }
             for c in fixed {
                 if let Some(s) = c.shortcut()
                     && commands::take_key(i, s.modifiers, s.logical_key)
@@ -507,6 +533,8 @@ impl MarginaliaApp {
             self.article_header_ui(ui);
             self.search_bar_ui(ui);
         }
+        let comparison = self.comparison();
+        let shown = self.shown_layers();
         let Some(doc) = self.project.documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
@@ -522,7 +550,7 @@ impl MarginaliaApp {
             project: &self.project,
             doc,
             version: self.version,
-            layer: None,
+            layers: shown.as_deref(),
             selected: self.selected.as_ref(),
             linked: &linked,
             hits: &hits,
@@ -532,8 +560,18 @@ impl MarginaliaApp {
                 .and_then(|c| hits.iter().position(|h| *h == c)),
             settings: self.prefs.view,
             keyboard: self.modal.is_none(),
+            compare: comparison.as_deref().map(|c| super::article::CompareInput {
+                comparison: c,
+                current: self.current_difference(),
+                hide_settled: self.compare.as_ref().is_some_and(|s| s.hide_settled),
+            }),
         };
         let out = self.view.show(ui, &input, &mut self.sel);
+        if let Some(at) = out.clicked_at
+            && comparison.is_some()
+        {
+            self.compare_clicked(at);
+        }
         if let Some(clicked) = out.clicked {
             match (&self.linking, clicked) {
                 (Some(_), Some(target)) => self.finish_link(&target),

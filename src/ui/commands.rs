@@ -58,6 +58,16 @@ pub enum Command {
     ToggleAnnotations,
     ToggleSummary,
     ToggleAgreement,
+    ToggleCompare,
+    NextDifference,
+    PrevDifference,
+    AcceptFirst,
+    AcceptSecond,
+    AcceptBoth,
+    RejectDifference,
+    EditDifference,
+    AcceptAgreed,
+    AcceptAgreedEverywhere,
     SchemaEditor,
     MergeEntities,
     Preferences,
@@ -76,7 +86,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 52] = [
+    pub const FIXED: [Command; 62] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -124,6 +134,16 @@ impl Command {
         Command::ToggleAnnotations,
         Command::ToggleSummary,
         Command::ToggleAgreement,
+        Command::ToggleCompare,
+        Command::NextDifference,
+        Command::PrevDifference,
+        Command::AcceptFirst,
+        Command::AcceptSecond,
+        Command::AcceptBoth,
+        Command::RejectDifference,
+        Command::EditDifference,
+        Command::AcceptAgreed,
+        Command::AcceptAgreedEverywhere,
         Command::SchemaEditor,
         Command::MergeEntities,
         Command::Preferences,
@@ -182,6 +202,16 @@ impl Command {
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
             Command::ToggleAgreement => "Show or hide the agreement between annotators",
+            Command::ToggleCompare => "Compare annotators",
+            Command::NextDifference => "Next difference between annotators (N when comparing)",
+            Command::PrevDifference => "Previous difference between annotators (P when comparing)",
+            Command::AcceptFirst => "Accept the first annotator's version of the difference",
+            Command::AcceptSecond => "Accept the second annotator's version of the difference",
+            Command::AcceptBoth => "Accept every annotator's version of the difference",
+            Command::RejectDifference => "Reject the difference (take nothing)",
+            Command::EditDifference => "Accept the difference to edit it…",
+            Command::AcceptAgreed => "Accept all agreed in this article",
+            Command::AcceptAgreedEverywhere => "Accept all agreed in every article",
             Command::SchemaEditor => "Edit tags and relations…",
             Command::MergeEntities => "Merge two entities…",
             Command::Preferences => "Preferences…",
@@ -240,11 +270,23 @@ impl Command {
             Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
             Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
             Command::ToggleAgreement => sc(CTRL_SHIFT, Key::G),
+            Command::ToggleCompare => sc(CTRL_SHIFT, Key::D),
+            Command::NextDifference => sc(NONE, Key::F8),
+            Command::PrevDifference => sc(Modifiers::SHIFT, Key::F8),
+            Command::AcceptFirst => sc(Modifiers::ALT, Key::Num1),
+            Command::AcceptSecond => sc(Modifiers::ALT, Key::Num2),
+            Command::AcceptBoth => sc(Modifiers::ALT, Key::A),
+            Command::RejectDifference => sc(Modifiers::ALT, Key::R),
+            Command::EditDifference => sc(Modifiers::ALT, Key::E),
             Command::SchemaEditor => sc(CTRL_SHIFT, Key::K),
             Command::Preferences => sc(CTRL, Key::Comma),
             Command::Palette => sc(CTRL, Key::K),
             Command::CheatSheet => sc(NONE, Key::F1),
-            Command::AddFolder | Command::MergeEntities | Command::Tag(_) => None,
+            Command::AddFolder
+            | Command::MergeEntities
+            | Command::AcceptAgreed
+            | Command::AcceptAgreedEverywhere
+            | Command::Tag(_) => None,
         }
     }
 

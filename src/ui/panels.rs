@@ -11,7 +11,7 @@ use super::commands::Command;
 use super::theme;
 
 /// Which commands each menu lists.
-const MENUS: [(&str, &[Command]); 5] = [
+const MENUS: [(&str, &[Command]); 6] = [
     (
         "File",
         &[
@@ -79,8 +79,24 @@ const MENUS: [(&str, &[Command]); 5] = [
             Command::ToggleAnnotations,
             Command::ToggleSummary,
             Command::ToggleAgreement,
+            Command::ToggleCompare,
             Command::Palette,
             Command::CheatSheet,
+        ],
+    ),
+    (
+        "Review",
+        &[
+            Command::ToggleCompare,
+            Command::NextDifference,
+            Command::PrevDifference,
+            Command::AcceptFirst,
+            Command::AcceptSecond,
+            Command::AcceptBoth,
+            Command::RejectDifference,
+            Command::EditDifference,
+            Command::AcceptAgreed,
+            Command::AcceptAgreedEverywhere,
         ],
     ),
 ];
@@ -151,6 +167,7 @@ impl MarginaliaApp {
             {
                 self.run(Command::StartLink, ui.ctx());
             }
+            self.layer_choice_ui(ui);
             let mut snap = self.prefs.view.word_snap;
             if ui
                 .checkbox(&mut snap, "Snap to words")
@@ -253,11 +270,17 @@ impl MarginaliaApp {
                     continue;
                 }
                 let count = counts.get(i).copied().unwrap_or(0);
+                // Reviewed once a reviewer settled every difference, whoever looks.
+                let reviewed =
+                    m.status.get(crate::model::REVIEWED_LAYER) == Some(&DocStatus::Reviewed);
                 let status = m
                     .status
                     .get(&self.prefs.annotator)
                     .copied()
-                    .unwrap_or(if count > 0 {
+                    .filter(|_| !reviewed)
+                    .unwrap_or(if reviewed {
+                        DocStatus::Reviewed
+                    } else if count > 0 {
                         DocStatus::InProgress
                     } else {
                         DocStatus::NotStarted
@@ -439,8 +462,10 @@ impl MarginaliaApp {
     /// is the article view's (already sorted), so nothing is sorted here.
     pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
+        let shown = self.shown_layers();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, None);
+            self.view
+                .sync(&self.project, doc, self.version, shown.as_deref());
         }
         let key = (self.doc, self.version, self.tag_filter.clone());
         if let Some((k, list)) = &self.list_cache
@@ -521,7 +546,7 @@ impl MarginaliaApp {
     }
 
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
-    fn inspector_ui(&mut self, ui: &mut Ui) {
+    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
         let Some(a) = self
             .selected
             .as_ref()

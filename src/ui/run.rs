@@ -5,6 +5,7 @@ use jiff::Timestamp;
 
 use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
+use crate::review::Action;
 
 use super::app::{Linking, MarginaliaApp};
 use super::article::{TextSel, move_edge_of};
@@ -83,6 +84,16 @@ impl MarginaliaApp {
                 }
             }
             Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
+            Command::ToggleCompare => self.toggle_compare(),
+            Command::NextDifference => self.step_difference(true),
+            Command::PrevDifference => self.step_difference(false),
+            Command::AcceptFirst => self.adjudicate(Action::Accept(0)),
+            Command::AcceptSecond => self.adjudicate(Action::Accept(1)),
+            Command::AcceptBoth => self.adjudicate(Action::AcceptAll),
+            Command::RejectDifference => self.adjudicate(Action::Reject),
+            Command::EditDifference => self.adjudicate_edit(),
+            Command::AcceptAgreed => self.accept_agreed(false),
+            Command::AcceptAgreedEverywhere => self.accept_agreed(true),
             Command::GoTo => self.modal = Some(Modal::GoTo(String::new())),
             Command::Find => {
                 self.search.open = true;
@@ -304,8 +315,10 @@ impl MarginaliaApp {
             .and_then(|id| self.project.annotations.get(id))
             .map_or(self.sel.head, |a| a.start());
         // The view's layers are this document's annotations, already sorted by position.
+        let shown = self.shown_layers();
         if let Some(doc) = self.project.documents.get(self.doc) {
-            self.view.sync(&self.project, doc, self.version, None);
+            self.view
+                .sync(&self.project, doc, self.version, shown.as_deref());
         }
         let layers = self.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.

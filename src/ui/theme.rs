@@ -91,3 +91,40 @@ pub fn link_stroke(color: Color32) -> Stroke {
 pub fn thread(color: Color32) -> Stroke {
     Stroke::new(1.0, color.gamma_multiply(0.7))
 }
+
+/// The colour that marks a kind of difference in the compare view (legend, list and tint).
+/// Agreement, the common case, is a neutral grey so the eye goes to the differences; the
+/// others are Okabe–Ito colours (told apart with every common kind of colour blindness) that
+/// the default tags (blue, orange, green) do not use.
+pub fn diff_color(kind: crate::review::DiffKind) -> Color32 {
+    use crate::review::DiffKind;
+    match kind {
+        DiffKind::Agree => Color32::from_rgb(150, 150, 150),
+        DiffKind::Boundary => Color32::from_rgb(240, 228, 66),
+        DiffKind::Label => Color32::from_rgb(213, 94, 0),
+        DiffKind::Missing => Color32::from_rgb(204, 121, 167),
+    }
+}
+
+/// The soft tint behind a difference in the article; faint for agreement and once settled.
+pub fn diff_tint(kind: crate::review::DiffKind, settled: bool) -> Color32 {
+    let strength = match (kind, settled) {
+        (_, true) => 0.06,
+        (crate::review::DiffKind::Agree, false) => 0.10,
+        _ => 0.30,
+    };
+    diff_color(kind).gamma_multiply(strength)
+}
+
+/// Width of a compared annotator's band above or below the text.
+pub const COMPARE_BAND: f32 = 2.0;
+
+/// The band that draws a compared annotator's annotation in its tag's colour.
+pub fn compare_band(rgb: Rgb) -> Stroke {
+    Stroke::new(COMPARE_BAND, color(rgb))
+}
+
+/// The outline around the current difference.
+pub fn current_difference(visuals: &egui::Visuals) -> Stroke {
+    Stroke::new(2.0, visuals.strong_text_color())
+}

@@ -93,12 +93,25 @@ pub struct Layers {
 }
 
 impl Layers {
-    /// The annotations of `doc` in `project`, optionally only those of one annotator layer.
-    pub fn of(project: &Project, doc: &DocId, layer: Option<&str>) -> Self {
-        let mut items: Vec<Item> = project
-            .annotations
-            .values()
-            .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l))
+    /// The annotations of `doc` in `project`, optionally only those of some annotator layers.
+    pub fn of(project: &Project, doc: &DocId, layers: Option<&[String]>) -> Self {
+        Self::from_annotations(
+            project,
+            project
+                .annotations
+                .values()
+                .filter(|a| &a.doc == doc && layers.is_none_or(|ls| ls.contains(&a.annotator))),
+        )
+    }
+
+    /// The layers of exactly these annotations (of one document), without walking the
+    /// project's others.
+    pub fn from_annotations<'p>(
+        project: &Project,
+        annotations: impl IntoIterator<Item = &'p crate::model::Annotation>,
+    ) -> Self {
+        let mut items: Vec<Item> = annotations
+            .into_iter()
             .map(|a| item_of(project, a))
             .collect();
         items.sort_by(order);
@@ -118,7 +131,7 @@ impl Layers {
         &mut self,
         project: &Project,
         doc: &DocId,
-        layer: Option<&str>,
+        layers: Option<&[String]>,
         ids: &[AnnotationId],
     ) {
         for id in ids {
@@ -126,7 +139,7 @@ impl Layers {
             if let Some(a) = project
                 .annotations
                 .get(id)
-                .filter(|a| &a.doc == doc && layer.is_none_or(|l| a.annotator == l))
+                .filter(|a| &a.doc == doc && layers.is_none_or(|ls| ls.contains(&a.annotator)))
             {
                 let item = item_of(project, a);
                 let at = self

@@ -11,11 +11,17 @@
 //! nested in or overlapping it as stacked bands under the text, so they stay apart instead of
 //! blending. The view also owns the mouse and caret keys of text selection; tagging and every
 //! other command belong to the app.
+//!
+//! In compare mode ([`ArticleInput::compare`]) the compared annotators' layers are drawn as
+//! bands above and below the text and the differences as tints ([`compare`]); the layer the
+//! app passes (the reviewed one) keeps the usual fills. Outside compare mode nothing changes.
 
 mod blocks;
+mod compare;
 mod layers;
 mod paint;
 
+pub use compare::CompareInput;
 pub use layers::{Item, Layers};
 
 use std::collections::HashMap;
@@ -113,8 +119,8 @@ pub struct ArticleInput<'a> {
     pub doc: &'a Document,
     /// Changes whenever the project does, so cached annotation layers are rebuilt.
     pub version: u64,
-    /// Show only this annotator's layer (`None`: all).
-    pub layer: Option<&'a str>,
+    /// Show only these annotators' layers (`None`: all).
+    pub layers: Option<&'a [String]>,
     /// The selected annotation.
     pub selected: Option<&'a AnnotationId>,
     /// Annotations linked to the selected one (its speakers and conditions).
@@ -127,6 +133,8 @@ pub struct ArticleInput<'a> {
     pub settings: ViewSettings,
     /// Whether the view may use the keyboard (no dialog or text field has it).
     pub keyboard: bool,
+    /// Compare mode: the differences between annotators to draw (`None`: the usual view).
+    pub compare: Option<CompareInput<'a>>,
 }
 
 /// What happened in the view this frame.
@@ -139,6 +147,8 @@ pub struct ArticleOutput {
     pub clicked: Option<Option<AnnotationId>>,
     /// An annotation's edge was dragged: its new fragments.
     pub resized: Option<(AnnotationId, Vec<Fragment>)>,
+    /// Where a click (without Shift) landed in the text, as a byte offset.
+    pub clicked_at: Option<ByteOffset>,
 }
 
 /// Which end of an annotation is being dragged.
@@ -174,7 +184,9 @@ pub struct ArticleView {
     layout_key: Option<LayoutKey>,
     galleys: HashMap<usize, Arc<Galley>>,
     layers: Layers,
-    layers_key: Option<(String, u64, Option<String>)>,
+    layers_key: Option<(String, u64, Option<Vec<String>>)>,
+    /// The compared layers, in compare mode.
+    compare: compare::CompareLayers,
     /// Where a mouse selection started (unsnapped).
     drag_anchor: Option<ByteOffset>,
     edge_drag: Option<EdgeDrag>,
@@ -226,7 +238,11 @@ impl ArticleView {
                     .map(|b| ((b.chars as f32 / per_row).ceil().max(1.0)) * row),
             );
         }
-        self.sync(input.project, input.doc, input.version, input.layer);
+        self.sync(input.project, input.doc, input.version, input.layers);
+        if let Some(c) = &input.compare {
+            self.compare
+                .sync(input.project, &input.doc.id, input.version, c.comparison);
+        }
     }
 
     /// Updates the layers in place after the annotations `ids` changed, if they were current
@@ -251,16 +267,22 @@ impl ArticleView {
 
     /// Rebuilds the annotation layers of `doc` if the project changed since (`version`).
     /// The app calls this before drawing the panels, so they read this frame's layers.
-    pub fn sync(&mut self, project: &Project, doc: &Document, version: u64, layer: Option<&str>) {
+    pub fn sync(
+        &mut self,
+        project: &Project,
+        doc: &Document,
+        version: u64,
+        layers: Option<&[String]>,
+    ) {
         let fresh = self.layers_key.as_ref().is_some_and(|(d, v, l)| {
-            d == doc.id.as_str() && *v == version && l.as_deref() == layer
+            d == doc.id.as_str() && *v == version && l.as_deref() == layers
         });
         if !fresh {
-            self.layers = Layers::of(project, &doc.id, layer);
+            self.layers = Layers::of(project, &doc.id, layers);
             self.layers_key = Some((
                 doc.id.as_str().to_owned(),
                 version,
-                layer.map(str::to_owned),
+                layers.map(<[String]>::to_vec),
             ));
         }
     }
@@ -469,6 +491,7 @@ impl ArticleView {
                 return;
             }
             *sel = TextSel::caret(crate::model::floor_grapheme(text, at));
+            out.clicked_at = Some(at);
             let stack: Vec<AnnotationId> = self
                 .layers
                 .at(at)
@@ -635,6 +658,10 @@ impl ArticleView {
                     .collect()
             };
             let items: Vec<&Item> = self.layers.meeting(block.bytes.clone()).collect();
+            if let Some(c) = &input.compare {
+                self.compare
+                    .paint_tints(painter, c, block.bytes.clone(), &rects);
+            }
             // Fills first, under the text: the outermost annotation of each stack.
             for item in items.iter().filter(|it| it.lane == 0) {
                 let is_selected = input.selected == Some(&item.id);
@@ -661,6 +688,11 @@ impl ArticleView {
                 }
             }
             painter.galley(block_origin, galley.clone(), visuals.text_color());
+            if let Some(c) = &input.compare {
+                let outline = theme::current_difference(visuals);
+                self.compare
+                    .paint_bands(painter, c, block.bytes.clone(), &rects, outline);
+            }
             // Bands over the text's foot: everything nested or overlapping.
             for item in items.iter().filter(|it| it.lane > 0) {
                 let is_selected = input.selected == Some(&item.id);
@@ -764,9 +796,11 @@ impl ArticleView {
         ui.ctx().set_cursor_icon(egui::CursorIcon::Text);
         let text = input.doc.text.as_str();
         let at = self.offset_at(ui, text, origin, pos);
-        let hovered: Vec<&Annotation> = self
-            .layers
-            .at(at)
+        let mut items = self.layers.at(at);
+        if input.compare.is_some() {
+            items.extend(self.compare.at(at));
+        }
+        let hovered: Vec<&Annotation> = items
             .into_iter()
             .filter_map(|i| input.project.annotations.get(&i.id))
             .collect();

@@ -1,0 +1,454 @@
+//! Adjudication: a reviewer's ruling on a difference between layers, built as one [`Edit`]
+//! (one undo step) that copies what the reviewer accepts into [`REVIEWED_LAYER`] and records a
+//! [`Decision`].
+//!
+//! What one ruling does, all in the same batch:
+//! - copies the accepted annotations into the reviewed layer: fresh ids, status accepted,
+//!   same tag, fragments, quote, entity and note (identical annotations of several annotators,
+//!   accepted together, share one copy);
+//! - records the decision: verdict, every annotation of the difference as its sources, what
+//!   was taken and its copy, who proposed it, who decided, when, why and the comment;
+//! - copies the relations between sources whose two ends now both have reviewed copies (from
+//!   this decision or earlier ones), so a claim and its speaker accepted one after the other
+//!   stay linked in the reviewed layer;
+//! - adds the reviewed layer to the project's annotators;
+//! - sets the document's status for the reviewed layer: reviewed once every difference is
+//!   settled, in progress before.
+//!
+//! A settled difference is refused: reopen its decision ([`reopen`]) first.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use jiff::Timestamp;
+
+use crate::model::{
+    Annotation, AnnotationId, Decision, DecisionId, DecisionReason, DocId, DocStatus, Edit,
+    EditError, Project, REVIEWED_LAYER, Relation, RelationId, RelationKindId, ReviewStatus,
+    Verdict, fresh_id, ops,
+};
+
+use super::diff::{Comparison, DiffKind, Difference};
+
+/// What the reviewer does with one difference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Take the annotation of the annotator at this position of [`Comparison::annotators`].
+    Accept(usize),
+    /// Take every annotator's annotation ("accept both").
+    AcceptAll,
+    /// Take nothing.
+    Reject,
+    /// Take this annotator's annotation to change it in the reviewed layer (verdict edited).
+    Edit(usize),
+}
+
+/// Who rules, when and why: what every decision records besides the action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ruling {
+    /// The reviewer's name.
+    pub reviewer: String,
+    /// Why, if the reviewer said.
+    pub reason: Option<DecisionReason>,
+    /// The reviewer's comment (may be empty).
+    pub comment: String,
+    /// When the ruling is made.
+    pub now: Timestamp,
+}
+
+fn invalid(msg: impl Into<String>) -> EditError {
+    EditError::Invalid(msg.into())
+}
+
+/// The edit that settles difference `index` of `comparison` as `action` says.
+pub fn decide(
+    project: &Project,
+    comparison: &Comparison,
+    index: usize,
+    action: Action,
+    ruling: &Ruling,
+) -> Result<Edit, EditError> {
+    let diff = comparison
+        .differences
+        .get(index)
+        .ok_or_else(|| invalid(format!("there is no difference {}", index + 1)))?;
+    let present: Vec<usize> = (0..diff.sides.len())
+        .filter(|&i| matches!(diff.sides.get(i), Some(Some(_))))
+        .collect();
+    let (verdict, take) = match action {
+        Action::Accept(side) => (Verdict::Accepted, vec![side]),
+        Action::Edit(side) => (Verdict::Edited, vec![side]),
+        Action::AcceptAll => (Verdict::AcceptedAll, present),
+        Action::Reject => (Verdict::Rejected, Vec::new()),
+    };
+    let mut batch = Builder::new(project, ruling, std::slice::from_ref(&comparison.doc));
+    batch.settle(comparison, diff, verdict, &take)?;
+    let unsettled = comparison
+        .differences
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| *i != index && d.settled.is_none())
+        .count();
+    batch.status(&comparison.doc, unsettled == 0)?;
+    Ok(batch.finish())
+}
+
+/// The edit that settles every unsettled difference on which all compared annotators agree,
+/// in every comparison given (verdict agreed), as one step. Nothing to settle gives
+/// [`Edit::none`].
+pub fn accept_agreed(
+    project: &Project,
+    comparisons: &[Comparison],
+    ruling: &Ruling,
+) -> Result<Edit, EditError> {
+    let docs: Vec<DocId> = comparisons.iter().map(|c| c.doc.clone()).collect();
+    let mut batch = Builder::new(project, ruling, &docs);
+    let mut seen = HashSet::new();
+    // A document given twice is settled once.
+    for c in comparisons.iter().filter(|c| seen.insert(&c.doc)) {
+        let mut decided = false;
+        let mut unsettled = 0;
+        for d in c.differences.iter().filter(|d| d.settled.is_none()) {
+            if d.kind == DiffKind::Agree {
+                let all: Vec<usize> = (0..d.sides.len()).collect();
+                batch.settle(c, d, Verdict::Agreed, &all)?;
+                decided = true;
+            } else {
+                unsettled += 1;
+            }
+        }
+        if decided {
+            batch.status(&c.doc, unsettled == 0)?;
+        }
+    }
+    Ok(batch.finish())
+}
+
+/// The edit that takes back decision `id`: the decision goes, and so do its copies in the
+/// reviewed layer and their relations. The document's reviewed status falls back to in
+/// progress (or to none when no decision on it is left).
+pub fn reopen(project: &Project, id: &DecisionId) -> Result<Edit, EditError> {
+    let decision = project
+        .decisions
+        .get(id)
+        .ok_or_else(|| invalid(format!("there is no decision {id}")))?;
+    let mut copies: Vec<AnnotationId> = decision
+        .taken
+        .iter()
+        .map(|(_, copy)| copy.clone())
+        .filter(|c| {
+            // Only ever the reviewed layer: a damaged file must not make this delete a
+            // colleague's work.
+            project
+                .annotations
+                .get(c)
+                .is_some_and(|a| a.annotator == REVIEWED_LAYER)
+        })
+        .collect();
+    copies.sort();
+    copies.dedup();
+    let mut edits = vec![ops::remove_annotations(project, &copies)?];
+    edits.push(Edit::Decision {
+        id: id.clone(),
+        before: Some(Box::new(decision.clone())),
+        after: None,
+    });
+    if let Some(doc) = project.document(&decision.doc) {
+        let others = project
+            .decisions
+            .values()
+            .any(|d| d.doc == decision.doc && &d.id != id);
+        let mut meta = doc.meta.clone();
+        if others {
+            meta.status
+                .insert(REVIEWED_LAYER.to_owned(), DocStatus::InProgress);
+        } else {
+            meta.status.remove(REVIEWED_LAYER);
+        }
+        edits.push(ops::set_document_meta(project, &decision.doc, meta)?);
+    }
+    Ok(Edit::Batch(edits))
+}
+
+/// The decision an edit made by [`decide`] or [`accept_agreed`] records first (the window
+/// selects its copy after "Edit…").
+pub fn decision_in(edit: &Edit) -> Option<&Decision> {
+    match edit {
+        Edit::Decision {
+            before: None,
+            after: Some(d),
+            ..
+        } => Some(d),
+        Edit::Batch(edits) => edits.iter().find_map(decision_in),
+        _ => None,
+    }
+}
+
+/// A ruling's edits being collected, with the ids they take and the copies they make.
+struct Builder<'p> {
+    project: &'p Project,
+    ruling: &'p Ruling,
+    copies_made: Vec<Edit>,
+    decisions: Vec<Edit>,
+    /// Ids handed out in this batch (annotations, decisions and relations share the set;
+    /// their prefixes keep them apart).
+    fresh: HashSet<String>,
+    /// Source → its reviewed copy, from earlier decisions on these documents (copies still
+    /// there) and from this batch.
+    copy_of: HashMap<AnnotationId, AnnotationId>,
+    /// Sources taken in this batch.
+    taken_now: HashSet<AnnotationId>,
+    /// Decisions by the annotations they settle, to refuse settling twice.
+    settles: HashMap<&'p AnnotationId, Vec<&'p Decision>>,
+    /// Status changes per document: whether it ends up fully reviewed.
+    statuses: BTreeMap<DocId, bool>,
+}
+
+impl<'p> Builder<'p> {
+    fn new(project: &'p Project, ruling: &'p Ruling, docs: &[DocId]) -> Self {
+        let docs: HashSet<&DocId> = docs.iter().collect();
+        let mut copy_of = HashMap::new();
+        let mut settles: HashMap<&AnnotationId, Vec<&Decision>> = HashMap::new();
+        for d in project.decisions.values().filter(|d| docs.contains(&d.doc)) {
+            for s in &d.sources {
+                settles.entry(s).or_default().push(d);
+            }
+            for (source, copy) in &d.taken {
+                if project.annotations.contains_key(copy) {
+                    copy_of.insert(source.clone(), copy.clone());
+                }
+            }
+        }
+        Builder {
+            project,
+            ruling,
+            copies_made: Vec::new(),
+            decisions: Vec::new(),
+            fresh: HashSet::new(),
+            copy_of,
+            taken_now: HashSet::new(),
+            settles,
+            statuses: BTreeMap::new(),
+        }
+    }
+
+    /// A fresh id with `prefix`, unused by the project and by this batch.
+    fn fresh_id(&mut self, prefix: &str, used: impl Fn(&str) -> bool) -> String {
+        loop {
+            let id = fresh_id(prefix);
+            if !used(&id) && self.fresh.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+
+    /// Records a decision on `diff`, taking the annotations of the sides at `take`.
+    fn settle(
+        &mut self,
+        comparison: &Comparison,
+        diff: &Difference,
+        verdict: Verdict,
+        take: &[usize],
+    ) -> Result<(), EditError> {
+        let project = self.project;
+        let mut sources: Vec<&'p Annotation> = Vec::new();
+        for (slot, id) in diff.sides.iter().enumerate() {
+            let Some(id) = id else { continue };
+            let a = project
+                .annotations
+                .get(id)
+                .filter(|a| a.doc == comparison.doc)
+                .filter(|a| comparison.annotators.get(slot) == Some(&a.annotator))
+                .ok_or_else(|| EditError::Stale {
+                    what: format!("annotation {id}"),
+                })?;
+            sources.push(a);
+        }
+        let Some(first) = sources.first() else {
+            return Err(invalid("the difference holds no annotation"));
+        };
+        let already = diff.settled.clone().or_else(|| {
+            self.settles.get(&first.id).and_then(|ds| {
+                ds.iter()
+                    .find(|d| sources.iter().all(|a| d.sources.contains(&a.id)))
+                    .map(|d| d.id.clone())
+            })
+        });
+        if let Some(d) = already {
+            return Err(invalid(format!(
+                "this difference is already settled (decision {d}); reopen it to decide again"
+            )));
+        }
+        let mut taken: Vec<(AnnotationId, AnnotationId)> = Vec::new();
+        let mut proposed_by: Vec<String> = Vec::new();
+        let mut made: Vec<&Annotation> = Vec::new();
+        for &slot in take {
+            let who = comparison
+                .annotators
+                .get(slot)
+                .ok_or_else(|| invalid(format!("there is no annotator {}", slot + 1)))?;
+            let source = diff
+                .sides
+                .get(slot)
+                .and_then(Option::as_ref)
+                .and_then(|id| project.annotations.get(id))
+                .ok_or_else(|| invalid(format!("{who} has no annotation here to accept")))?;
+            // The same span with the same tag from two annotators becomes one copy.
+            let twin = made
+                .iter()
+                .find(|m| m.tag == source.tag && m.fragments == source.fragments)
+                .and_then(|m| self.copy_of.get(&m.id).cloned());
+            let copy = match twin {
+                Some(copy) => copy,
+                None => {
+                    made.push(source);
+                    self.copy(source)
+                }
+            };
+            self.copy_of.insert(source.id.clone(), copy.clone());
+            self.taken_now.insert(source.id.clone());
+            taken.push((source.id.clone(), copy));
+            proposed_by.push(who.clone());
+        }
+        if take.is_empty() {
+            proposed_by = sources.iter().map(|a| a.annotator.clone()).collect();
+        }
+        let id = DecisionId(self.fresh_id("d", |id| {
+            project.decisions.contains_key(&DecisionId(id.to_owned()))
+        }));
+        let decision = Decision {
+            id: id.clone(),
+            doc: comparison.doc.clone(),
+            verdict,
+            sources: sources.iter().map(|a| a.id.clone()).collect(),
+            taken,
+            proposed_by,
+            decided_by: self.ruling.reviewer.clone(),
+            decided: self.ruling.now,
+            reason: self.ruling.reason,
+            comment: self.ruling.comment.clone(),
+        };
+        self.decisions.push(Edit::Decision {
+            id,
+            before: None,
+            after: Some(Box::new(decision)),
+        });
+        Ok(())
+    }
+
+    /// A reviewed copy of `source`; returns its id.
+    fn copy(&mut self, source: &Annotation) -> AnnotationId {
+        let project = self.project;
+        let id = AnnotationId(self.fresh_id("a", |id| {
+            project
+                .annotations
+                .contains_key(&AnnotationId(id.to_owned()))
+        }));
+        let copy = Annotation {
+            id: id.clone(),
+            annotator: REVIEWED_LAYER.to_owned(),
+            status: ReviewStatus::Accepted,
+            created: self.ruling.now,
+            modified: self.ruling.now,
+            ..source.clone()
+        };
+        self.copies_made.push(Edit::Annotation {
+            id: id.clone(),
+            before: None,
+            after: Some(Box::new(copy)),
+        });
+        id
+    }
+
+    /// Notes the document's reviewed status after this batch.
+    fn status(&mut self, doc: &DocId, all_settled: bool) -> Result<(), EditError> {
+        if self.project.document(doc).is_none() {
+            return Err(invalid(format!("there is no document {doc}")));
+        }
+        self.statuses.insert(doc.clone(), all_settled);
+        Ok(())
+    }
+
+    /// The relations of the compared layers whose two ends now have reviewed copies, one of
+    /// them made in this batch, copied between the copies (once each).
+    fn relations(&mut self) -> Vec<Edit> {
+        let project = self.project;
+        if self.taken_now.is_empty() {
+            return Vec::new();
+        }
+        let copies: HashSet<&AnnotationId> = self.copy_of.values().collect();
+        let mut seen: HashSet<(RelationKindId, AnnotationId, AnnotationId)> = project
+            .relations
+            .values()
+            .filter(|r| copies.contains(&r.from))
+            .map(|r| (r.kind.clone(), r.from.clone(), r.to.clone()))
+            .collect();
+        let mut wanted = Vec::new();
+        for r in project.relations.values() {
+            if !(self.taken_now.contains(&r.from) || self.taken_now.contains(&r.to)) {
+                continue;
+            }
+            let (Some(from), Some(to)) = (self.copy_of.get(&r.from), self.copy_of.get(&r.to))
+            else {
+                continue;
+            };
+            if seen.insert((r.kind.clone(), from.clone(), to.clone())) {
+                wanted.push((r.kind.clone(), from.clone(), to.clone()));
+            }
+        }
+        let mut edits = Vec::with_capacity(wanted.len());
+        for (kind, from, to) in wanted {
+            let id = RelationId(self.fresh_id("r", |id| {
+                project.relations.contains_key(&RelationId(id.to_owned()))
+            }));
+            let relation = Relation {
+                id: id.clone(),
+                kind,
+                from,
+                to,
+                annotator: REVIEWED_LAYER.to_owned(),
+            };
+            edits.push(Edit::Relation {
+                id,
+                before: None,
+                after: Some(relation),
+            });
+        }
+        edits
+    }
+
+    /// The batch: copies, decisions, relations, the annotator list, document statuses.
+    fn finish(mut self) -> Edit {
+        if self.decisions.is_empty() {
+            return Edit::none();
+        }
+        let relations = self.relations();
+        let mut edits = std::mem::take(&mut self.copies_made);
+        edits.append(&mut self.decisions);
+        edits.extend(relations);
+        edits.extend(ops::ensure_annotator(self.project, REVIEWED_LAYER));
+        for (doc, all_settled) in &self.statuses {
+            let Some(d) = self.project.document(doc) else {
+                continue;
+            };
+            let status = if *all_settled {
+                DocStatus::Reviewed
+            } else {
+                DocStatus::InProgress
+            };
+            if d.meta.status.get(REVIEWED_LAYER) != Some(&status) {
+                let mut after = d.meta.clone();
+                after.status.insert(REVIEWED_LAYER.to_owned(), status);
+                edits.push(Edit::DocumentMeta {
+                    doc: doc.clone(),
+                    before: Box::new(d.meta.clone()),
+                    after: Box::new(after),
+                });
+            }
+        }
+        Edit::Batch(edits)
+    }
+}
+
+#[cfg(test)]
+#[path = "adjudicate_tests.rs"]
+mod tests;

@@ -1,0 +1,324 @@
+use super::*;
+use crate::model::ops;
+use crate::review::diff::tests::{add_layer, layered};
+use crate::review::diff::{DiffKind, compare};
+
+const ANA: &str = "[actor|Macron 🇫🇷] said [claim|talks could start] in [actor|北京] \
+                   [condition|if Xi agreed], said [actor|Zoe\u{301}].";
+const BO: &str = "[actor|Macron 🇫🇷] said [claim|talks could start in 北京] \
+                  [claim|if Xi agreed], said Zoe\u{301}.";
+
+fn who(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn ruling() -> Ruling {
+    Ruling {
+        reviewer: "rev".into(),
+        reason: Some(DecisionReason::Boundary),
+        comment: "per guideline §2 — 见第二条".into(),
+        now: Timestamp::from_second(1_700_000_000).unwrap(),
+    }
+}
+
+fn two() -> (Project, Comparison) {
+    let p = layered(&[("ana", ANA), ("bo", BO)]);
+    let c = compare(&p, &"d".into(), &who(&["ana", "bo"]));
+    (p, c)
+}
+
+/// Applies `edit`, checks that its inverse gives back the project before, applies it again
+/// and returns the project after.
+fn apply_undoably(before: &Project, edit: Edit) -> Project {
+    let mut after = before.clone();
+    let inverse = edit.clone().apply(&mut after).unwrap();
+    let mut undone = after.clone();
+    inverse.apply(&mut undone).unwrap();
+    assert_eq!(&undone, before, "undo gives back the project before");
+    after
+}
+
+fn reviewed(p: &Project) -> Vec<&Annotation> {
+    p.annotations
+        .values()
+        .filter(|a| a.annotator == REVIEWED_LAYER)
+        .collect()
+}
+
+fn only_decision(p: &Project) -> &Decision {
+    assert_eq!(p.decisions.len(), 1);
+    p.decisions.values().next().unwrap()
+}
+
+fn status(p: &Project) -> Option<DocStatus> {
+    p.documents[0].meta.status.get(REVIEWED_LAYER).copied()
+}
+
+#[test]
+fn accepting_one_side_copies_it_and_records_the_decision() {
+    let (p, c) = two();
+    assert_eq!(c.differences[1].kind, DiffKind::Boundary);
+    let edit = decide(&p, &c, 1, Action::Accept(1), &ruling()).unwrap();
+    let after = apply_undoably(&p, edit);
+    let copies = reviewed(&after);
+    assert_eq!(copies.len(), 1);
+    let bo = &p.annotations[c.differences[1].sides[1].as_ref().unwrap()];
+    let copy = copies[0];
+    assert_eq!(copy.quote, "talks could start in 北京");
+    assert_eq!(
+        (&copy.tag, &copy.fragments, &copy.entity, &copy.note),
+        (&bo.tag, &bo.fragments, &bo.entity, &bo.note)
+    );
+    assert_eq!(copy.status, ReviewStatus::Accepted);
+    assert_ne!(copy.id, bo.id);
+    assert!(copy.id.as_str().starts_with("a-"));
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::Accepted);
+    assert_eq!(d.doc.as_str(), "d");
+    assert_eq!(
+        d.sources,
+        c.differences[1].annotations().cloned().collect::<Vec<_>>()
+    );
+    assert_eq!(d.taken, vec![(bo.id.clone(), copy.id.clone())]);
+    assert_eq!(d.proposed_by, who(&["bo"]));
+    assert_eq!(d.decided_by, "rev");
+    assert_eq!(d.decided, ruling().now);
+    assert_eq!(d.reason, Some(DecisionReason::Boundary));
+    assert_eq!(d.comment, ruling().comment);
+    assert!(after.annotators.contains(REVIEWED_LAYER));
+    assert_eq!(status(&after), Some(DocStatus::InProgress));
+    // The difference is settled now, and cannot be decided again.
+    let again = compare(&after, &"d".into(), &who(&["ana", "bo"]));
+    assert_eq!(again.differences[1].settled, Some(d.id.clone()));
+    assert!(matches!(
+        decide(&after, &again, 1, Action::Reject, &ruling()),
+        Err(EditError::Invalid(_))
+    ));
+    // Nor through the stale comparison made before the decision.
+    assert!(matches!(
+        decide(&after, &c, 1, Action::Reject, &ruling()),
+        Err(EditError::Invalid(_))
+    ));
+}
+
+#[test]
+fn accepting_all_takes_every_side_and_identical_sides_share_one_copy() {
+    let (p, c) = two();
+    // The label difference: two tags, two copies.
+    let after = apply_undoably(&p, decide(&p, &c, 3, Action::AcceptAll, &ruling()).unwrap());
+    let mut tags: Vec<&str> = reviewed(&after).iter().map(|a| a.tag.as_str()).collect();
+    tags.sort();
+    assert_eq!(tags, vec!["claim", "condition"]);
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::AcceptedAll);
+    assert_eq!(d.proposed_by, who(&["ana", "bo"]));
+    assert_eq!(d.taken.len(), 2);
+    // The agreed difference: one copy for both.
+    let after = apply_undoably(&p, decide(&p, &c, 0, Action::AcceptAll, &ruling()).unwrap());
+    let copies = reviewed(&after);
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0].quote, "Macron 🇫🇷");
+    let d = only_decision(&after);
+    assert_eq!(d.taken.len(), 2);
+    assert!(d.taken.iter().all(|(_, copy)| copy == &copies[0].id));
+}
+
+#[test]
+fn rejecting_takes_nothing_and_names_whose_work_was_rejected() {
+    let (p, c) = two();
+    assert_eq!(c.differences[2].kind, DiffKind::Missing);
+    let after = apply_undoably(&p, decide(&p, &c, 2, Action::Reject, &ruling()).unwrap());
+    assert!(reviewed(&after).is_empty());
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::Rejected);
+    assert!(d.taken.is_empty());
+    assert_eq!(d.proposed_by, who(&["ana"]));
+    assert_eq!(d.sources.len(), 1);
+}
+
+#[test]
+fn editing_accepts_the_side_with_verdict_edited_and_names_the_copy() {
+    let (p, c) = two();
+    let edit = decide(&p, &c, 1, Action::Edit(0), &ruling()).unwrap();
+    let d = decision_in(&edit).unwrap().clone();
+    assert_eq!(d.verdict, Verdict::Edited);
+    let after = apply_undoably(&p, edit);
+    let copy = &after.annotations[&d.taken[0].1];
+    assert_eq!(copy.quote, "talks could start");
+    assert_eq!(copy.annotator, REVIEWED_LAYER);
+    assert_eq!(d.proposed_by, who(&["ana"]));
+}
+
+#[test]
+fn a_side_without_an_annotation_or_a_stale_comparison_is_refused() {
+    let (p, c) = two();
+    assert!(matches!(
+        decide(&p, &c, 2, Action::Accept(1), &ruling()),
+        Err(EditError::Invalid(_))
+    ));
+    assert!(decide(&p, &c, 99, Action::Reject, &ruling()).is_err());
+    assert!(decide(&p, &c, 0, Action::Accept(5), &ruling()).is_err());
+    let mut changed = p.clone();
+    let gone = c.differences[0].sides[0].clone().unwrap();
+    ops::remove_annotation(&changed, &gone)
+        .unwrap()
+        .apply(&mut changed)
+        .unwrap();
+    assert!(matches!(
+        decide(&changed, &c, 0, Action::Accept(0), &ruling()),
+        Err(EditError::Stale { .. })
+    ));
+}
+
+#[test]
+fn the_document_is_reviewed_when_its_last_difference_is_settled() {
+    let (mut p, c) = two();
+    let who = who(&["ana", "bo"]);
+    let n = c.differences.len();
+    for i in 0..n {
+        let c = compare(&p, &"d".into(), &who);
+        let edit = decide(&p, &c, i, Action::AcceptAll, &ruling()).unwrap();
+        p = apply_undoably(&p, edit);
+        let expected = if i + 1 == n {
+            DocStatus::Reviewed
+        } else {
+            DocStatus::InProgress
+        };
+        assert_eq!(status(&p), Some(expected), "after decision {}", i + 1);
+    }
+    assert!(compare(&p, &"d".into(), &who).all_settled());
+    // Reopening one takes the document back to in progress, and the difference is open again.
+    let first = compare(&p, &"d".into(), &who).differences[0]
+        .settled
+        .clone()
+        .unwrap();
+    let after = apply_undoably(&p, reopen(&p, &first).unwrap());
+    assert_eq!(status(&after), Some(DocStatus::InProgress));
+    assert_eq!(compare(&after, &"d".into(), &who).settled(), n - 1);
+    assert!(!after.decisions.contains_key(&first));
+}
+
+#[test]
+fn accepting_what_is_agreed_settles_only_agreements_in_one_step() {
+    let (p, c) = two();
+    let edit = accept_agreed(&p, std::slice::from_ref(&c), &ruling()).unwrap();
+    let after = apply_undoably(&p, edit);
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::Agreed);
+    assert_eq!(d.proposed_by, who(&["ana", "bo"]));
+    assert_eq!(reviewed(&after).len(), 1);
+    assert_eq!(status(&after), Some(DocStatus::InProgress));
+    let again = compare(&after, &"d".into(), &who(&["ana", "bo"]));
+    assert!(again.differences[0].settled.is_some());
+    assert_eq!(again.settled(), 1);
+    // Nothing left to agree on: nothing to do.
+    assert!(
+        accept_agreed(&after, std::slice::from_ref(&again), &ruling())
+            .unwrap()
+            .is_empty()
+    );
+    // A document where everything is agreed ends reviewed.
+    let same = layered(&[
+        ("ana", "[actor|Zoe\u{301}] 🙂"),
+        ("bo", "[actor|Zoe\u{301}] 🙂"),
+    ]);
+    let c = compare(&same, &"d".into(), &who(&["ana", "bo"]));
+    let after = apply_undoably(
+        &same,
+        accept_agreed(&same, &[c.clone(), c], &ruling()).unwrap(),
+    );
+    assert_eq!(status(&after), Some(DocStatus::Reviewed));
+    assert_eq!(
+        after.decisions.len(),
+        1,
+        "a document given twice is settled once"
+    );
+}
+
+/// Links every claim of `annotator` to every actor of theirs with `said_by`.
+fn link_claims(p: &mut Project, annotator: &str) {
+    let of = |tag: &str| -> Vec<AnnotationId> {
+        p.annotations
+            .values()
+            .filter(|a| a.annotator == annotator && a.tag.as_str() == tag)
+            .map(|a| a.id.clone())
+            .collect()
+    };
+    let (claims, actors) = (of("claim"), of("actor"));
+    for claim in &claims {
+        for actor in &actors {
+            ops::add_relation(p, &"said_by".into(), claim, actor, annotator)
+                .unwrap()
+                .apply(p)
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn relations_follow_once_both_ends_are_reviewed() {
+    let mut p = layered(&[
+        ("ana", "[actor|Xi 习近平] said [claim|talks] now"),
+        ("bo", "[actor|Xi 习近平] said [claim|talks now]"),
+    ]);
+    link_claims(&mut p, "ana");
+    link_claims(&mut p, "bo");
+    let who = who(&["ana", "bo"]);
+    let c = compare(&p, &"d".into(), &who);
+    // The claim first: its speaker has no reviewed copy yet, so no link.
+    let p = apply_undoably(&p, decide(&p, &c, 1, Action::Accept(1), &ruling()).unwrap());
+    let reviewed_links = |p: &Project| -> Vec<Relation> {
+        p.relations
+            .values()
+            .filter(|r| r.annotator == REVIEWED_LAYER)
+            .cloned()
+            .collect()
+    };
+    assert!(reviewed_links(&p).is_empty());
+    // Then the agreed speaker: both annotators' links map to the same pair of copies, once.
+    let c = compare(&p, &"d".into(), &who);
+    let p = apply_undoably(&p, accept_agreed(&p, &[c], &ruling()).unwrap());
+    let links = reviewed_links(&p);
+    assert_eq!(links.len(), 1);
+    let (from, to) = (&p.annotations[&links[0].from], &p.annotations[&links[0].to]);
+    assert_eq!(
+        (from.quote.as_str(), to.quote.as_str()),
+        ("talks now", "Xi 习近平")
+    );
+    assert!(from.annotator == REVIEWED_LAYER && to.annotator == REVIEWED_LAYER);
+    assert_eq!(status(&p), Some(DocStatus::Reviewed));
+    // Reopening the claim's decision takes its copy and the link with it.
+    let claim = p
+        .decisions
+        .values()
+        .find(|d| d.verdict == Verdict::Accepted)
+        .unwrap()
+        .id
+        .clone();
+    let p = apply_undoably(&p, reopen(&p, &claim).unwrap());
+    assert!(reviewed_links(&p).is_empty());
+    assert_eq!(reviewed(&p).len(), 1);
+}
+
+#[test]
+fn three_annotators_accept_all_with_one_copy_per_distinct_span() {
+    let mut p = layered(&[
+        ("ana", "[actor|Xi] on talks 🤝🏽"),
+        ("bo", "[actor|Xi on] talks 🤝🏽"),
+    ]);
+    add_layer(&mut p, "cy", "[actor|Xi] on talks 🤝🏽");
+    let c = compare(&p, &"d".into(), &who(&["ana", "bo", "cy"]));
+    assert_eq!(c.differences.len(), 1);
+    assert_eq!(c.differences[0].kind, DiffKind::Boundary);
+    let after = apply_undoably(&p, decide(&p, &c, 0, Action::AcceptAll, &ruling()).unwrap());
+    let mut quotes: Vec<&str> = reviewed(&after).iter().map(|a| a.quote.as_str()).collect();
+    quotes.sort();
+    assert_eq!(quotes, vec!["Xi", "Xi on"]);
+    let d = only_decision(&after);
+    assert_eq!(d.proposed_by, who(&["ana", "bo", "cy"]));
+    assert_eq!(d.sources.len(), 3);
+    assert_eq!(status(&after), Some(DocStatus::Reviewed));
+    // Accepting the third annotator alone.
+    let after = apply_undoably(&p, decide(&p, &c, 0, Action::Accept(2), &ruling()).unwrap());
+    assert_eq!(only_decision(&after).proposed_by, who(&["cy"]));
+}

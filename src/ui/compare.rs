@@ -1,0 +1,285 @@
+//! The compare view's state and actions: which annotators are compared, the current difference,
+//! stepping through the differences, and the reviewer's rulings (accept a side, accept all,
+//! reject, edit, accept everything agreed). While it is open the article draws the compared
+//! layers as bands and the differences as tints, and shows the reviewed layer as its
+//! annotations; the panel's widgets are in [`super::compare_panel`].
+//!
+//! The differences come from [`crate::review::compare`], computed once per change of the
+//! project, the document or the annotators chosen; every ruling is one edit from
+//! [`crate::review::adjudicate`] applied through [`MarginaliaApp::apply`], so Ctrl+Z undoes it.
+
+use std::sync::Arc;
+
+use crate::model::{ByteOffset, DecisionReason, REVIEWED_LAYER};
+use crate::review::adjudicate::decision_in;
+use crate::review::{Action, Comparison, Ruling, compare, compare_all};
+
+use super::app::MarginaliaApp;
+use super::article::TextSel;
+
+/// The compare view's state while it is open.
+#[derive(Default)]
+pub struct CompareState {
+    /// The annotators compared, in the order chosen (the first is drawn above the text).
+    pub annotators: Vec<String>,
+    /// Leave settled differences out of the list, the stepping and the article.
+    pub hide_settled: bool,
+    /// The current difference: an index into the comparison of document `doc`.
+    pub(super) current: Option<usize>,
+    /// The document `current` belongs to.
+    doc: usize,
+    /// The reason offered with the next ruling.
+    pub reason: Option<DecisionReason>,
+    /// The comment offered with the next ruling.
+    pub comment: String,
+    /// The comparison and what it was made for: (project version, document, annotators).
+    cache: Option<(CompareKey, Arc<Comparison>)>,
+}
+
+/// What a comparison was made for: (project version, document, annotators).
+type CompareKey = (u64, usize, Vec<String>);
+
+/// The positions of the differences listed, in order (all, or the unsettled ones).
+pub(super) fn listed(c: &Comparison, hide_settled: bool) -> Vec<usize> {
+    c.differences
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !hide_settled || d.settled.is_none())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+impl MarginaliaApp {
+    /// Opens the compare view on the first two annotator layers, or closes it.
+    pub(super) fn toggle_compare(&mut self) {
+        if self.compare.take().is_none() {
+            self.open_compare();
+        }
+        // The view's layers and the annotation list change with the mode.
+        self.list_cache = None;
+    }
+
+    /// Opens the compare view if it is closed.
+    pub(super) fn open_compare(&mut self) {
+        if self.compare.is_none() {
+            let annotators: Vec<String> = self
+                .layers()
+                .into_iter()
+                .filter(|l| l != REVIEWED_LAYER)
+                .take(2)
+                .collect();
+            self.compare = Some(CompareState {
+                annotators,
+                doc: self.doc,
+                ..CompareState::default()
+            });
+            self.list_cache = None;
+        }
+    }
+
+    /// Whether the compare view is open (for tests).
+    pub fn comparing(&self) -> bool {
+        self.compare.is_some()
+    }
+
+    /// The current difference of the compare view: its position in the document's list of
+    /// differences (for tests).
+    pub fn current_difference(&self) -> Option<usize> {
+        let state = self.compare.as_ref()?;
+        (state.doc == self.doc).then_some(state.current).flatten()
+    }
+
+    /// The differences of the document shown, computed once per change. `None` when the
+    /// view is closed, there is no document or fewer than two annotators are chosen.
+    pub(super) fn comparison(&mut self) -> Option<Arc<Comparison>> {
+        let doc = self.project.documents.get(self.doc)?;
+        let state = self.compare.as_mut()?;
+        if state.doc != self.doc {
+            state.doc = self.doc;
+            state.current = None;
+        }
+        if state.annotators.len() < 2 {
+            return None;
+        }
+        let key = (self.version, self.doc, state.annotators.clone());
+        if let Some((k, c)) = &state.cache
+            && *k == key
+        {
+            return Some(c.clone());
+        }
+        let c = Arc::new(compare(&self.project, &doc.id, &state.annotators));
+        if state.current.is_some_and(|i| i >= c.differences.len()) {
+            state.current = None;
+        }
+        state.cache = Some((key, c.clone()));
+        Some(c)
+    }
+
+    /// Moves to the next (or previous) difference listed and scrolls the article to it.
+    /// Opens the view if it is closed.
+    pub(super) fn step_difference(&mut self, forward: bool) {
+        self.open_compare();
+        let Some(c) = self.comparison() else {
+            self.notify("Choose two or more annotators to compare.");
+            return;
+        };
+        let Some(state) = self.compare.as_mut() else {
+            return;
+        };
+        let list = listed(&c, state.hide_settled);
+        let next = match state.current {
+            None if forward => list.first(),
+            None => list.last(),
+            Some(at) if forward => list.iter().find(|&&i| i > at),
+            Some(at) => list.iter().rev().find(|&&i| i < at),
+        }
+        .copied();
+        match next {
+            Some(i) => self.go_to_difference(&c, i),
+            None if list.is_empty() => self.notify("No differences to review here."),
+            None => self.notify(if forward {
+                "That was the last difference."
+            } else {
+                "That was the first difference."
+            }),
+        }
+    }
+
+    /// Makes difference `i` current and scrolls the article to it.
+    pub(super) fn go_to_difference(&mut self, c: &Comparison, i: usize) {
+        let Some(d) = c.differences.get(i) else {
+            return;
+        };
+        if let Some(state) = self.compare.as_mut() {
+            state.current = Some(i);
+        }
+        self.view.reveal(d.hull.start, true);
+        self.sel = TextSel::caret(d.hull.start);
+    }
+
+    /// A click in the article at `at` makes the innermost difference there current.
+    pub(super) fn compare_clicked(&mut self, at: ByteOffset) {
+        let Some(c) = self.comparison() else {
+            return;
+        };
+        let hit = c
+            .differences
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.hull.start <= at && at < d.hull.end)
+            .min_by_key(|(_, d)| d.hull.end.0 - d.hull.start.0)
+            .map(|(i, _)| i);
+        if let (Some(i), Some(state)) = (hit, self.compare.as_mut()) {
+            state.current = Some(i);
+        }
+    }
+
+    /// The ruling the reviewer is about to make: who, when, the reason and comment given.
+    fn ruling(&self) -> Ruling {
+        let (reason, comment) = self
+            .compare
+            .as_ref()
+            .map(|s| (s.reason, s.comment.trim().to_owned()))
+            .unwrap_or_default();
+        Ruling {
+            reviewer: self.prefs.annotator.clone(),
+            reason,
+            comment,
+            now: jiff::Timestamp::now(),
+        }
+    }
+
+    /// Settles the current difference as `action` says, as one undoable step; then moves on
+    /// to the next unsettled difference (after "Edit…": selects the reviewed copy instead).
+    pub(super) fn adjudicate(&mut self, action: Action) {
+        let Some(c) = self.comparison() else {
+            self.notify("Open the compare view (Ctrl+Shift+D) and choose two annotators first.");
+            return;
+        };
+        let Some(index) = self.current_difference() else {
+            self.notify("Choose a difference first (F8 or N steps to the next one).");
+            return;
+        };
+        let edit = crate::review::decide(&self.project, &c, index, action, &self.ruling());
+        let copy = edit
+            .as_ref()
+            .ok()
+            .and_then(decision_in)
+            .and_then(|d| d.taken.first())
+            .map(|(_, copy)| copy.clone());
+        let label = match action {
+            Action::Accept(_) => "Accept",
+            Action::AcceptAll => "Accept all",
+            Action::Reject => "Reject",
+            Action::Edit(_) => "Accept to edit",
+        };
+        if !self.apply(label, edit) {
+            return;
+        }
+        if let Some(state) = self.compare.as_mut() {
+            state.comment.clear();
+            state.reason = None;
+        }
+        if let (Action::Edit(_), Some(copy)) = (action, copy) {
+            self.select(Some(copy));
+            self.notify("Accepted into the reviewed layer: change it with the tag keys, Alt+arrows or by dragging its ends.");
+            return;
+        }
+        // On to the next unsettled difference, if there is one.
+        if let Some(c) = self.comparison() {
+            let open: Vec<usize> = listed(&c, true);
+            let next = open.iter().find(|&&i| i > index).or(open.first()).copied();
+            match next {
+                Some(i) => self.go_to_difference(&c, i),
+                None => self.notify("Every difference in this document is settled."),
+            }
+        }
+    }
+
+    /// "Edit…": accepts the first annotator that has an annotation in the current difference,
+    /// with verdict edited, and selects the copy.
+    pub(super) fn adjudicate_edit(&mut self) {
+        let first = self.comparison().and_then(|c| {
+            let d = c.differences.get(self.current_difference()?)?;
+            d.sides.iter().position(Option::is_some)
+        });
+        self.adjudicate(Action::Edit(first.unwrap_or(0)));
+    }
+
+    /// Settles every difference the annotators agree on, in the document shown or in every
+    /// document, as one undoable step.
+    pub(super) fn accept_agreed(&mut self, every_document: bool) {
+        self.open_compare();
+        let Some(c) = self.comparison() else {
+            self.notify("Choose two or more annotators to compare.");
+            return;
+        };
+        let comparisons: Vec<Comparison> = if every_document {
+            compare_all(&self.project, &c.annotators)
+        } else {
+            vec![(*c).clone()]
+        };
+        let edit = crate::review::accept_agreed(&self.project, &comparisons, &self.ruling());
+        if edit.as_ref().is_ok_and(|e| e.is_empty()) {
+            self.notify("Nothing agreed is left to accept.");
+            return;
+        }
+        let decided = edit.as_ref().map(count_decisions).unwrap_or_default();
+        if self.apply("Accept all agreed", edit) {
+            self.notify(format!("Settled {decided} agreed differences."));
+        }
+    }
+}
+
+/// How many decisions an edit records.
+fn count_decisions(edit: &crate::model::Edit) -> usize {
+    match edit {
+        crate::model::Edit::Decision {
+            before: None,
+            after: Some(_),
+            ..
+        } => 1,
+        crate::model::Edit::Batch(edits) => edits.iter().map(count_decisions).sum(),
+        _ => 0,
+    }
+}

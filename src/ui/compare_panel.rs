@@ -1,0 +1,366 @@
+//! The compare panel's widgets: the annotators chosen, the counts per kind with their colours,
+//! the current difference with the reviewer's actions (reason and comment included) and the
+//! list of differences. What the actions do lives in [`super::compare`].
+
+use egui::{RichText, ScrollArea, Ui};
+
+use crate::model::{DecisionReason, REVIEWED_LAYER};
+use crate::review::{Action, Comparison, DiffKind, Difference};
+
+use super::app::MarginaliaApp;
+use super::compare::listed;
+use super::theme;
+
+impl MarginaliaApp {
+    /// The compare panel.
+    pub(super) fn compare_ui(&mut self, ui: &mut Ui) {
+        ui.set_max_width(ui.available_width());
+        ui.heading("Compare annotators");
+        self.annotators_ui(ui);
+        let Some(c) = self.comparison() else {
+            ui.label(
+                RichText::new(
+                    "Choose two or more annotators. A colleague's layer comes in with \
+                     File › Import.",
+                )
+                .color(theme::weak(ui.visuals())),
+            );
+            return;
+        };
+        legend_ui(ui, &c);
+        if let Some(state) = self.compare.as_mut() {
+            ui.checkbox(&mut state.hide_settled, "Hide settled")
+                .on_hover_text("Leave settled differences out of the list, the steps and the text");
+        }
+        ui.separator();
+        self.current_ui(ui, &c);
+        ui.separator();
+        if self.selected.is_some() {
+            // The reviewed annotation being edited ("Edit…", or clicked in the text).
+            self.inspector_ui(ui);
+        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Accept all agreed")
+                .on_hover_text("Take every span the annotators agree on in this article into the reviewed layer")
+                .clicked()
+            {
+                self.accept_agreed(false);
+            }
+            if ui
+                .button("Accept all agreed in every document")
+                .on_hover_text("The same for every article of the project, as one step")
+                .clicked()
+            {
+                self.accept_agreed(true);
+            }
+        });
+        ui.separator();
+        self.differences_ui(ui, &c);
+    }
+
+    /// One checkbox per annotator layer.
+    fn annotators_ui(&mut self, ui: &mut Ui) {
+        let layers: Vec<String> = self
+            .layers()
+            .into_iter()
+            .filter(|l| l != REVIEWED_LAYER)
+            .collect();
+        let Some(state) = self.compare.as_mut() else {
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Annotators:");
+            for l in &layers {
+                let mut on = state.annotators.contains(l);
+                if ui
+                    .checkbox(&mut on, l)
+                    .on_hover_text("The first chosen is drawn above the text, the others below")
+                    .changed()
+                {
+                    if on {
+                        state.annotators.push(l.clone());
+                    } else {
+                        state.annotators.retain(|a| a != l);
+                    }
+                    state.current = None;
+                }
+            }
+        });
+        if let [first, rest @ ..] = state.annotators.as_slice()
+            && !rest.is_empty()
+        {
+            ui.label(
+                RichText::new(format!(
+                    "above the line: {first} · below: {}",
+                    rest.join(", ")
+                ))
+                .small()
+                .color(theme::weak(ui.visuals())),
+            );
+        }
+    }
+
+    /// The current difference: what each annotator has, the actions, reason and comment.
+    fn current_ui(&mut self, ui: &mut Ui, c: &Comparison) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("◀ Previous")
+                .on_hover_text("Previous difference (Shift+F8, P)")
+                .clicked()
+            {
+                self.step_difference(false);
+            }
+            if ui
+                .button("Next ▶")
+                .on_hover_text("Next difference (F8, N)")
+                .clicked()
+            {
+                self.step_difference(true);
+            }
+        });
+        let Some((index, d)) = self
+            .current_difference()
+            .and_then(|i| Some((i, c.differences.get(i)?)))
+        else {
+            ui.label(
+                RichText::new("Press F8 (or N) to go to the first difference, or click one below.")
+                    .color(theme::weak(ui.visuals())),
+            );
+            return;
+        };
+        ui.label(
+            RichText::new(format!(
+                "Difference {} of {} · {}",
+                index + 1,
+                c.differences.len(),
+                d.kind.label()
+            ))
+            .strong()
+            .color(theme::diff_color(d.kind)),
+        );
+        for (slot, who) in c.annotators.iter().enumerate() {
+            let held = d
+                .sides
+                .get(slot)
+                .and_then(Option::as_ref)
+                .and_then(|id| self.project.annotations.get(id));
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{who}:")).strong());
+                match held {
+                    Some(a) => {
+                        let tag = self.project.schema.tag(&a.tag);
+                        if let Some(t) = tag {
+                            theme::swatch_ui(ui, t.color);
+                        }
+                        ui.label(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
+                        ui.label(format!("“{}”", a.quote));
+                    }
+                    None => {
+                        ui.weak("nothing here");
+                    }
+                }
+            });
+        }
+        if let Some(decision) = d
+            .settled
+            .as_ref()
+            .and_then(|id| self.project.decisions.get(id))
+        {
+            let mut text = format!(
+                "Settled: {} by {}",
+                decision.verdict.label(),
+                decision.decided_by
+            );
+            if let Some(r) = decision.reason {
+                text.push_str(&format!(" ({})", r.label()));
+            }
+            if !decision.comment.is_empty() {
+                text.push_str(&format!(" — {}", decision.comment));
+            }
+            ui.label(RichText::new(text).strong());
+            let id = decision.id.clone();
+            if ui
+                .button("Reopen")
+                .on_hover_text("Take this decision back: its reviewed annotations go too")
+                .clicked()
+            {
+                let edit = crate::review::reopen(&self.project, &id);
+                self.apply("Reopen", edit);
+            }
+            return;
+        }
+        self.actions_ui(ui, c, d);
+    }
+
+    /// The buttons, the reason and the comment for an unsettled difference.
+    fn actions_ui(&mut self, ui: &mut Ui, c: &Comparison, d: &Difference) {
+        let mut action = None;
+        ui.horizontal_wrapped(|ui| {
+            for (slot, who) in c.annotators.iter().enumerate() {
+                if matches!(d.sides.get(slot), Some(Some(_)))
+                    && ui
+                        .button(format!("Accept {who}"))
+                        .on_hover_text(match slot {
+                            0 | 1 => format!(
+                                "Take {who}'s annotation into the reviewed layer (Alt+{})",
+                                slot + 1
+                            ),
+                            _ => format!("Take {who}'s annotation into the reviewed layer"),
+                        })
+                        .clicked()
+                {
+                    action = Some(Action::Accept(slot));
+                }
+            }
+            if d.sides.iter().flatten().count() > 1
+                && ui
+                    .button("Accept all")
+                    .on_hover_text("Take every annotator's annotation (Alt+A)")
+                    .clicked()
+            {
+                action = Some(Action::AcceptAll);
+            }
+            if ui
+                .button("Reject")
+                .on_hover_text("Take nothing from here into the reviewed layer (Alt+R)")
+                .clicked()
+            {
+                action = Some(Action::Reject);
+            }
+            let first = d.sides.iter().position(Option::is_some);
+            if let Some(first) = first
+                && ui
+                    .button("Edit…")
+                    .on_hover_text(
+                        "Take the first annotator's annotation and change it in the reviewed \
+                         layer (Alt+E)",
+                    )
+                    .clicked()
+            {
+                action = Some(Action::Edit(first));
+            }
+        });
+        if let Some(state) = self.compare.as_mut() {
+            ui.horizontal(|ui| {
+                let caption = ui.label("Reason");
+                let shown = state.reason.map_or("none", DecisionReason::label);
+                egui::ComboBox::from_id_salt("decision reason")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut state.reason, None, "none");
+                        for r in DecisionReason::ALL {
+                            ui.selectable_value(&mut state.reason, Some(r), r.label());
+                        }
+                    })
+                    .response
+                    .labelled_by(caption.id);
+            });
+            super::widgets::labelled(
+                ui,
+                "Comment",
+                egui::TextEdit::singleline(&mut state.comment)
+                    .hint_text("Why (optional)")
+                    .desired_width(ui.available_width()),
+            );
+        }
+        if let Some(action) = action {
+            self.adjudicate(action);
+        }
+    }
+
+    /// The list of differences, the current one highlighted; a click makes one current.
+    fn differences_ui(&mut self, ui: &mut Ui, c: &Comparison) {
+        let hide = self.compare.as_ref().is_some_and(|s| s.hide_settled);
+        let rows = listed(c, hide);
+        let current = self.current_difference();
+        let row_height = ui
+            .spacing()
+            .interact_size
+            .y
+            .max(ui.text_style_height(&egui::TextStyle::Body))
+            + ui.spacing().item_spacing.y;
+        let mut clicked = None;
+        ScrollArea::vertical()
+            .id_salt("differences")
+            .auto_shrink(false)
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for &i in rows.get(range).unwrap_or_default() {
+                    let Some(d) = c.differences.get(i) else {
+                        continue;
+                    };
+                    let text = self.difference_text(c, d);
+                    ui.horizontal(|ui| {
+                        kind_swatch_ui(ui, d.kind);
+                        let response =
+                            ui.add(egui::Button::selectable(current == Some(i), text).truncate());
+                        if response.clicked() {
+                            clicked = Some(i);
+                        }
+                    });
+                }
+            });
+        if let Some(i) = clicked {
+            self.go_to_difference(c, i);
+        }
+    }
+
+    /// One line for a difference: settled mark, kind, tags, quote and who.
+    fn difference_text(&self, c: &Comparison, d: &Difference) -> String {
+        let mut tags: Vec<&str> = Vec::new();
+        let mut who: Vec<&str> = Vec::new();
+        let mut quote = "";
+        for (slot, id) in d.sides.iter().enumerate() {
+            let Some(a) = id.as_ref().and_then(|id| self.project.annotations.get(id)) else {
+                continue;
+            };
+            let tag = self
+                .project
+                .schema
+                .tag(&a.tag)
+                .map_or(a.tag.as_str(), |t| t.label.as_str());
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+            if quote.is_empty() {
+                quote = a.quote.as_str();
+            }
+            if let Some(name) = c.annotators.get(slot) {
+                who.push(name);
+            }
+        }
+        let mark = if d.settled.is_some() { "✔ " } else { "" };
+        format!(
+            "{mark}{} · {} · “{quote}” · {}",
+            d.kind.label(),
+            tags.join("/"),
+            who.join(", ")
+        )
+    }
+}
+
+/// The counts of each kind with its colour, and how many are settled.
+fn legend_ui(ui: &mut Ui, c: &Comparison) {
+    let counts = c.counts();
+    ui.horizontal_wrapped(|ui| {
+        for (kind, n) in DiffKind::ALL.iter().zip(counts) {
+            kind_swatch_ui(ui, *kind);
+            ui.label(format!("{} {n}", kind.label()));
+        }
+    });
+    ui.label(
+        RichText::new(format!(
+            "{} of {} settled",
+            c.settled(),
+            c.differences.len()
+        ))
+        .color(theme::weak(ui.visuals())),
+    );
+}
+
+/// A small square in the colour of a kind of difference.
+fn kind_swatch_ui(ui: &mut Ui, kind: DiffKind) {
+    let size = egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Body) * 0.7);
+    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, theme::diff_color(kind));
+}
