@@ -351,3 +351,12 @@ fn outside_the_compare_view_the_article_shows_one_layer_and_the_choice_shows_all
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
     assert_eq!(h.state().shown_annotations(), 0);
 }
+
+#[test]
+fn a_new_project_closes_the_comparison_of_the_old_one() {
+    let mut h = harness(project());
+    open_at(&mut h, 0);
+    key(&mut h, Modifiers::COMMAND, Key::N);
+    assert!(!h.state().comparing());
+    assert!(h.state().project().annotations.is_empty());
+}

@@ -30,7 +30,7 @@ pub struct Linking {
 
 /// The cached annotation list: what it was built for, and the ids in order.
 pub(super) type ListKey = (
-    (usize, u64, Option<crate::model::TagId>),
+    (usize, u64, Option<crate::model::TagId>, Option<Vec<String>>),
     std::sync::Arc<AnnotationList>,
 );
 
@@ -102,8 +102,8 @@ pub struct MarginaliaApp {
     layers_cache: Option<(u64, Vec<String>)>,
     /// Which layer the article shows outside the compare view.
     pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
-    /// The default choice and the version it was made for.
-    pub(super) shown_layer_default: (Option<u64>, Option<String>),
+    /// The default choice and the (version, annotator name) it was made for.
+    pub(super) shown_layer_default: (Option<(u64, String)>, Option<String>),
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -311,6 +311,8 @@ impl MarginaliaApp {
         }
         self.project = project;
         self.shown_layer_choice = Default::default();
+        // A comparison's annotators and current difference belong to the old project.
+        self.compare = None;
         self.path = path;
         self.history = History::new();
         self.saved_generation = 0;

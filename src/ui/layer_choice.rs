@@ -40,8 +40,9 @@ impl MarginaliaApp {
     /// Brings the default choice up to date with the project's layers; once per frame, before
     /// anything draws (the layer list is cached per change of the project).
     pub(super) fn resolve_shown_layer(&mut self) {
+        let key = (self.version, self.prefs.annotator.clone());
         if self.shown_layer_choice != ShownLayer::Default
-            || self.shown_layer_default.0 == Some(self.version)
+            || self.shown_layer_default.0.as_ref() == Some(&key)
         {
             return;
         }
@@ -50,7 +51,7 @@ impl MarginaliaApp {
         if chosen != self.shown_layer_default.1 {
             self.list_cache = None;
         }
-        self.shown_layer_default = (Some(self.version), chosen);
+        self.shown_layer_default = (Some(key), chosen);
     }
 
     /// The layers the article and the annotation list show (`None`: every layer): the

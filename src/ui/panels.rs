@@ -467,7 +467,8 @@ impl MarginaliaApp {
             self.view
                 .sync(&self.project, doc, self.version, shown.as_deref());
         }
-        let key = (self.doc, self.version, self.tag_filter.clone());
+        // Keyed by the layers shown too: the annotator's name or the layer choice may change.
+        let key = (self.doc, self.version, self.tag_filter.clone(), shown);
         if let Some((k, list)) = &self.list_cache
             && *k == key
         {
@@ -475,7 +476,7 @@ impl MarginaliaApp {
         }
         // Per-document counts only change with the project, not with the filter.
         let per_doc = match &self.list_cache {
-            Some(((_, version, _), list)) if *version == self.version => list.per_doc.clone(),
+            Some(((_, version, _, _), list)) if *version == self.version => list.per_doc.clone(),
             _ => {
                 // Ordered map: a few string comparisons per annotation, no hashing.
                 let mut by_id: std::collections::BTreeMap<&crate::model::DocId, usize> =
