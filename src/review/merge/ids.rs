@@ -1,0 +1,82 @@
+//! Ids for incoming items: their own where free, else a derived one that is the same on
+//! every merge.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Project, unique_doc_id};
+
+/// What holds an id in my project.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner<'p> {
+    Annotation(&'p str),
+    Relation(&'p str),
+    Other,
+}
+
+/// Every id in use, so incoming items get ids that collide with nothing (project files keep
+/// one id space across every kind of item).
+pub(super) struct IdSpace<'p> {
+    mine: HashMap<&'p str, Owner<'p>>,
+    theirs: HashSet<&'p str>,
+    given: HashSet<String>,
+}
+
+impl<'p> IdSpace<'p> {
+    pub(super) fn new(mine: &'p Project, theirs: &'p Project) -> Self {
+        let mut ids = HashMap::with_capacity(mine.annotations.len() + mine.relations.len());
+        for a in mine.annotations.values() {
+            ids.insert(a.id.as_str(), Owner::Annotation(a.annotator.as_str()));
+        }
+        for r in mine.relations.values() {
+            ids.insert(r.id.as_str(), Owner::Relation(r.annotator.as_str()));
+        }
+        let others = mine.documents.iter().map(|d| d.id.as_str());
+        let others = others
+            .chain(mine.schema.tags.iter().map(|t| t.id.as_str()))
+            .chain(mine.schema.relations.iter().map(|r| r.id.as_str()))
+            .chain(mine.entities.keys().map(|e| e.as_str()))
+            .chain(mine.decisions.keys().map(|d| d.as_str()));
+        for id in others {
+            ids.entry(id).or_insert(Owner::Other);
+        }
+        let theirs_ids = theirs
+            .annotations
+            .keys()
+            .map(|a| a.as_str())
+            .chain(theirs.relations.keys().map(|r| r.as_str()))
+            .chain(theirs.documents.iter().map(|d| d.id.as_str()))
+            .collect();
+        IdSpace {
+            mine: ids,
+            theirs: theirs_ids,
+            given: HashSet::new(),
+        }
+    }
+
+    /// Whether an incoming item `wanted` (owned as `owner`) may take `candidate`.
+    fn free(&self, candidate: &str, wanted: &str, owner: Owner<'_>) -> bool {
+        (candidate == wanted || !self.theirs.contains(candidate))
+            && !self.given.contains(candidate)
+            && self.mine.get(candidate).is_none_or(|o| {
+                *o == owner && owner != Owner::Other // a layer's own item of that id
+            })
+    }
+
+    /// The id an incoming item takes: `wanted` if free, else `wanted-layer`, `wanted-layer-2` ….
+    pub(super) fn claim(&mut self, wanted: &str, owner: Owner<'_>) -> String {
+        let id = if self.free(wanted, wanted, owner) {
+            wanted.to_owned()
+        } else {
+            let layer = match owner {
+                Owner::Annotation(l) | Owner::Relation(l) => l,
+                Owner::Other => "",
+            };
+            unique_doc_id(&format!("{wanted}-{layer}"), |c| {
+                !self.free(c, wanted, owner)
+            })
+            .0
+        };
+        self.given.insert(id.clone());
+        id
+    }
+}
