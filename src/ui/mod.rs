@@ -6,6 +6,7 @@ mod commands;
 mod dialogs;
 mod files;
 mod fonts;
+mod merge_window;
 mod overlays;
 mod panels;
 mod prefs;
@@ -22,6 +23,7 @@ pub use article::{ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSe
 pub use commands::Command;
 pub use dialogs::{After, FileDialogs, Modal, NativeDialogs, ScriptedDialogs};
 pub use fonts::install_fonts;
+pub use merge_window::MergeDraft;
 pub use prefs::{Prefs, ThemeChoice};
 pub use run::parse_position;
 pub use schema_editor::{SchemaDraft, TagRow};
