@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release --no-default-features --example merge_bench
 //! cargo run --release --no-default-features --example merge_bench -- --runs 9
+//! cargo run --release --no-default-features --example merge_bench -- --write DIR   # the two files, for perf
 //! ```
 //!
 //! The project of `generated::two_layers()` is split into two files as two analysts would
@@ -46,6 +47,13 @@ fn main() -> anyhow::Result<()> {
     let both = generated::two_layers()?;
     let mine = only(&both, "analyst");
     let theirs = only(&both, "colleague");
+    if let Some(i) = args.iter().position(|a| a == "--write") {
+        let dir = std::path::PathBuf::from(args.get(i + 1).context("--write needs a folder")?);
+        store::save(&mine, &dir.join("mine.ron"))?;
+        store::save(&theirs, &dir.join("theirs.ron"))?;
+        println!("wrote mine.ron and theirs.ron in {}", dir.display());
+        return Ok(());
+    }
     let dir = tempfile::tempdir()?;
     let (mine_path, theirs_path, out) = (
         dir.path().join("mine.ron"),
@@ -99,6 +107,10 @@ fn main() -> anyhow::Result<()> {
     ensure!(problems.list.is_empty(), "{problems}");
     let (text_ms, text) = timed(|| Ok(store::file_to_string(&file)?))?;
     let (write_ms, _) = timed(|| Ok(store::write_atomically(&out, &text)?))?;
+    let (drop_ms, _) = timed(|| {
+        drop((project, other, file, text));
+        Ok(())
+    })?;
 
     let merged = store::load(&out)?;
     ensure!(
@@ -123,6 +135,7 @@ fn main() -> anyhow::Result<()> {
     println!("store::check (validation)                 {check_ms:>8.1}   (beside the next)");
     println!("store::file_to_string                     {text_ms:>8.1}");
     println!("store::write_atomically (fsync, backup)   {write_ms:>8.1}");
+    println!("dropping it all                           {drop_ms:>8.1}");
     println!();
     println!("reference (SHA-256 of all text): {ref_before:.1} ms before, {ref_after:.1} ms after");
     let median = median(&times);

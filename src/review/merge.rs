@@ -156,7 +156,7 @@ pub fn plan_merge(
     let layers = layer_edits(
         mine,
         &mine_layers,
-        &translated.layers,
+        translated.layers,
         &coming,
         &mut schema.schema,
     );

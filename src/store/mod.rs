@@ -7,6 +7,7 @@
 
 mod convert;
 mod file;
+mod join;
 mod problem;
 mod reanchor;
 mod split;
@@ -223,8 +224,11 @@ pub fn file_to_string(file: &ProjectFile) -> Result<String, StoreError> {
         .new_line("\n")
         .escape_strings(false)
         .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let body = ron::ser::to_string_pretty(file, config)
-        .map_err(|e| StoreError::Serialize(e.to_string()))?;
+    let body = match join::to_string_parallel(file, &config) {
+        Some(body) => body,
+        None => ron::ser::to_string_pretty(file, config)
+            .map_err(|e| StoreError::Serialize(e.to_string()))?,
+    };
     let mut out = String::with_capacity(HEADER.len() + body.len() + 1);
     out.push_str(HEADER);
     out.push_str(&body);

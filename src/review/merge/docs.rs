@@ -44,7 +44,9 @@ pub(super) fn match_documents(mine: &Project, theirs: &Project, ids: &mut IdSpac
             docs.doc_of.insert(d.id.clone(), my.1.clone());
             continue;
         }
-        let id = DocId(ids.claim(d.id.as_str(), Owner::Other));
+        let id = ids
+            .claim(d.id.as_str(), Owner::Other)
+            .map_or_else(|| d.id.clone(), DocId);
         if id != d.id {
             docs.renamed.push(Renamed {
                 kind: RenamedKind::Document,

@@ -62,21 +62,22 @@ impl<'p> IdSpace<'p> {
             })
     }
 
-    /// The id an incoming item takes: `wanted` if free, else `wanted-layer`, `wanted-layer-2` ….
-    pub(super) fn claim(&mut self, wanted: &str, owner: Owner<'_>) -> String {
-        let id = if self.free(wanted, wanted, owner) {
-            wanted.to_owned()
-        } else {
-            let layer = match owner {
-                Owner::Annotation(l) | Owner::Relation(l) => l,
-                Owner::Other => "",
-            };
-            unique_doc_id(&format!("{wanted}-{layer}"), |c| {
-                !self.free(c, wanted, owner)
-            })
-            .0
+    /// The id an incoming item takes: `None` to keep `wanted` (free), else `wanted-layer`,
+    /// `wanted-layer-2` …. Only new ids need remembering: an item keeping its own id cannot
+    /// meet another, since a new id is never one of their ids.
+    pub(super) fn claim(&mut self, wanted: &str, owner: Owner<'_>) -> Option<String> {
+        if self.free(wanted, wanted, owner) {
+            return None;
+        }
+        let layer = match owner {
+            Owner::Annotation(l) | Owner::Relation(l) => l,
+            Owner::Other => "",
         };
+        let id = unique_doc_id(&format!("{wanted}-{layer}"), |c| {
+            !self.free(c, wanted, owner)
+        })
+        .0;
         self.given.insert(id.clone());
-        id
+        Some(id)
     }
 }

@@ -75,7 +75,6 @@ pub(super) fn incoming_layers(
             renamed: Vec::new(),
         };
         for a in &l.annotations {
-            let id = AnnotationId(ids.claim(a.id.as_str(), Owner::Annotation(layer)));
             let (Some(doc), Some(tag)) = (docs.doc_of.get(&a.doc), tag_of.get(&a.tag)) else {
                 return Err(MergeError::Inconsistent(format!(
                     "annotation {} names document {} or tag {}, which it does not hold",
@@ -83,7 +82,8 @@ pub(super) fn incoming_layers(
                 )));
             };
             let mut a2 = (*a).clone();
-            if id != a.id {
+            if let Some(id) = ids.claim(a.id.as_str(), Owner::Annotation(layer)) {
+                let id = AnnotationId(id);
                 incoming.renamed.push(Renamed {
                     kind: RenamedKind::Annotation,
                     layer: layer.to_owned(),
@@ -91,11 +91,15 @@ pub(super) fn incoming_layers(
                     to: id.0.clone(),
                 });
                 renames.insert(a.id.clone(), id.clone());
-                a2.id = id.clone();
+                a2.id = id;
             }
-            a2.doc = doc.clone();
-            a2.tag = tag.clone();
-            incoming.annotations.insert(id, a2);
+            if a2.doc != *doc {
+                a2.doc = doc.clone();
+            }
+            if a2.tag != *tag {
+                a2.tag = tag.clone();
+            }
+            incoming.annotations.insert(a2.id.clone(), a2);
         }
         out.insert(layer.to_owned(), incoming);
     }
@@ -104,23 +108,23 @@ pub(super) fn incoming_layers(
             continue;
         };
         for r in &l.relations {
-            let id = RelationId(ids.claim(r.id.as_str(), Owner::Relation(layer)));
             let mut r2 = (*r).clone();
-            if id != r.id {
+            if let Some(id) = ids.claim(r.id.as_str(), Owner::Relation(layer)) {
+                let id = RelationId(id);
                 incoming.renamed.push(Renamed {
                     kind: RenamedKind::Relation,
                     layer: layer.to_owned(),
                     from: r.id.0.clone(),
                     to: id.0.clone(),
                 });
-                r2.id = id.clone();
+                r2.id = id;
             }
             for end in [&mut r2.from, &mut r2.to] {
                 if let Some(new) = renames.get(end) {
                     *end = new.clone();
                 }
             }
-            incoming.relations.insert(id, r2);
+            incoming.relations.insert(r2.id.clone(), r2);
         }
     }
     Ok(Translated {
@@ -213,11 +217,11 @@ pub(super) struct LayerEdits {
 
 /// Brings in the layers that come in (new or updated): their annotations and relations in,
 /// my copy of an updated layer out, relation types widened for their links, and my links to
-/// annotations an update removes taken away with them.
+/// annotations an update removes taken away with them. Their annotations move into the edits.
 pub(super) fn layer_edits(
     mine: &Project,
     mine_layers: &BTreeMap<&str, Layer<'_>>,
-    incoming: &BTreeMap<String, Incoming>,
+    mut incoming: BTreeMap<String, Incoming>,
     coming: &[&LayerReport],
     schema: &mut Schema,
 ) -> LayerEdits {
@@ -227,8 +231,7 @@ pub(super) fn layer_edits(
         .filter(|l| l.status == LayerStatus::Updated)
         .map(|l| l.name.as_str())
         .collect();
-    let mut removed: HashSet<&AnnotationId> = HashSet::new();
-    // Every annotation that comes in, to find relation ends.
+    // Relations first, while the annotations that come in can be looked up for their ends.
     let mut arriving: HashMap<&AnnotationId, &Annotation> = HashMap::new();
     for l in coming {
         if let Some(inc) = incoming.get(&l.name) {
@@ -246,20 +249,8 @@ pub(super) fn layer_edits(
         let Some(inc) = incoming.get(&l.name) else {
             continue;
         };
-        out.renamed.extend(inc.renamed.iter().cloned());
-        for (id, a) in &inc.annotations {
-            let before = mine.annotations.get(id).filter(|m| m.annotator == l.name);
-            if before != Some(a) {
-                out.annotations.push(Edit::Annotation {
-                    id: id.clone(),
-                    before: before.cloned().map(Box::new),
-                    after: Some(Box::new(a.clone())),
-                });
-            }
-        }
         for (id, r) in &inc.relations {
-            let ends = (end(&r.from), end(&r.to));
-            let (Some(from), Some(to)) = ends else {
+            let (Some(from), Some(to)) = (end(&r.from), end(&r.to)) else {
                 out.left_out.push(id.clone());
                 continue;
             };
@@ -292,18 +283,6 @@ pub(super) fn layer_edits(
         let Some(m) = mine_layers.get(l.name.as_str()) else {
             continue;
         };
-        for a in m
-            .annotations
-            .iter()
-            .filter(|a| !inc.annotations.contains_key(&a.id))
-        {
-            removed.insert(&a.id);
-            out.annotations.push(Edit::Annotation {
-                id: a.id.clone(),
-                before: Some(Box::new((*a).clone())),
-                after: None,
-            });
-        }
         for r in m
             .relations
             .iter()
@@ -314,6 +293,36 @@ pub(super) fn layer_edits(
                 before: Some((*r).clone()),
                 after: None,
             });
+        }
+    }
+    drop(arriving);
+    let mut removed: HashSet<&AnnotationId> = HashSet::new();
+    for l in coming {
+        let Some(inc) = incoming.remove(&l.name) else {
+            continue;
+        };
+        if let Some(m) = mine_layers.get(l.name.as_str()) {
+            for a in &m.annotations {
+                if !inc.annotations.contains_key(&a.id) {
+                    removed.insert(&a.id);
+                    out.annotations.push(Edit::Annotation {
+                        id: a.id.clone(),
+                        before: Some(Box::new((*a).clone())),
+                        after: None,
+                    });
+                }
+            }
+        }
+        out.renamed.extend(inc.renamed);
+        for (id, a) in inc.annotations {
+            let before = mine.annotations.get(&id).filter(|m| m.annotator == l.name);
+            if before != Some(&a) {
+                out.annotations.push(Edit::Annotation {
+                    id,
+                    before: before.cloned().map(Box::new),
+                    after: Some(Box::new(a)),
+                });
+            }
         }
     }
     if !removed.is_empty() {
