@@ -25,20 +25,24 @@ struct Part<'a> {
 const PART_HEAD: &str = "(\n    annotations: [\n";
 const PART_TAIL: &str = "    ],\n)";
 
-/// The records of `part` as they appear in the file, or `None` if the text does not have the
-/// expected shape.
-fn records_text(part: &[AnnotationRecord], config: &ron::ser::PrettyConfig) -> Option<String> {
-    let text = ron::ser::to_string_pretty(&Part { annotations: part }, config.clone()).ok()?;
+/// Bytes a record takes in the file, about: to size the buffers once.
+const RECORD_BYTES: usize = 512;
+
+/// The records of `part` as they appear in the file: a text and the range of it they fill,
+/// or `None` if the text does not have the expected shape.
+fn records_text(
+    part: &[AnnotationRecord],
+    config: &ron::ser::PrettyConfig,
+) -> Option<(String, std::ops::Range<usize>)> {
+    let mut text = String::with_capacity(part.len() * RECORD_BYTES + 64);
+    ron::ser::to_writer_pretty(&mut text, &Part { annotations: part }, config.clone()).ok()?;
     // Past the extension attributes (`#![enable(implicit_some)]`) the serialiser starts with.
-    let start = text.find(PART_HEAD)?;
-    if !text.get(..start)?.lines().all(|l| l.starts_with("#![")) {
+    let head = text.find(PART_HEAD)?;
+    if !text.get(..head)?.lines().all(|l| l.starts_with("#![")) || !text.ends_with(PART_TAIL) {
         return None;
     }
-    let inner = text
-        .get(start..)?
-        .strip_prefix(PART_HEAD)?
-        .strip_suffix(PART_TAIL)?;
-    Some(inner.to_owned())
+    let range = head + PART_HEAD.len()..text.len() - PART_TAIL.len();
+    Some((text, range))
 }
 
 /// The RON text of `file` (without the header), its annotation records serialised on
@@ -88,20 +92,21 @@ fn in_slices(
             .map(|part| scope.spawn(move || records_text(part, config)))
             .collect();
         let shell_text = ron::ser::to_string_pretty(&shell, config.clone()).ok()?;
-        let marker_text = records_text(std::slice::from_ref(&marker), config)?;
-        let at = shell_text.find(&marker_text)?;
-        if shell_text.get(at + 1..)?.contains(&marker_text) {
+        let (marker_text, range) = records_text(std::slice::from_ref(&marker), config)?;
+        let marker_text = marker_text.get(range)?;
+        let at = shell_text.find(marker_text)?;
+        if shell_text.get(at + 1..)?.contains(marker_text) {
             return None;
         }
         let mut records = Vec::with_capacity(parts.len());
         for p in parts {
             records.push(p.join().ok()??);
         }
-        let size = shell_text.len() + records.iter().map(String::len).sum::<usize>();
+        let size = shell_text.len() + records.iter().map(|(_, r)| r.len()).sum::<usize>();
         let mut out = String::with_capacity(size);
         out.push_str(shell_text.get(..at)?);
-        for r in &records {
-            out.push_str(r);
+        for (text, range) in &records {
+            out.push_str(text.get(range.clone())?);
         }
         out.push_str(shell_text.get(at + marker_text.len()..)?);
         Some(out)
