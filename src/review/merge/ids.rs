@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Project, unique_doc_id};
+use crate::model::{AnnotationId, Project, RelationId, unique_doc_id};
 
 /// What holds an id in my project.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub(super) enum Owner<'p> {
 /// one id space across every kind of item).
 pub(super) struct IdSpace<'p> {
     mine: HashMap<&'p str, Owner<'p>>,
-    theirs: HashSet<&'p str>,
+    theirs: &'p Project,
     given: HashSet<String>,
 }
 
@@ -39,23 +39,28 @@ impl<'p> IdSpace<'p> {
         for id in others {
             ids.entry(id).or_insert(Owner::Other);
         }
-        let theirs_ids = theirs
-            .annotations
-            .keys()
-            .map(|a| a.as_str())
-            .chain(theirs.relations.keys().map(|r| r.as_str()))
-            .chain(theirs.documents.iter().map(|d| d.id.as_str()))
-            .collect();
         IdSpace {
             mine: ids,
-            theirs: theirs_ids,
+            theirs,
             given: HashSet::new(),
         }
     }
 
+    /// Whether their project uses `id` for an annotation, a relation or a document.
+    fn theirs_use(&self, id: &str) -> bool {
+        self.theirs
+            .annotations
+            .contains_key(&AnnotationId(id.to_owned()))
+            || self
+                .theirs
+                .relations
+                .contains_key(&RelationId(id.to_owned()))
+            || self.theirs.documents.iter().any(|d| d.id.as_str() == id)
+    }
+
     /// Whether an incoming item `wanted` (owned as `owner`) may take `candidate`.
     fn free(&self, candidate: &str, wanted: &str, owner: Owner<'_>) -> bool {
-        (candidate == wanted || !self.theirs.contains(candidate))
+        (candidate == wanted || !self.theirs_use(candidate))
             && !self.given.contains(candidate)
             && self.mine.get(candidate).is_none_or(|o| {
                 *o == owner && owner != Owner::Other // a layer's own item of that id

@@ -160,6 +160,12 @@ pub(super) fn compare(
         relations_removed: 0,
         statuses: 0,
     };
+    let Some(l) = mine_layer else {
+        // A layer I lack: everything of it is new (ids my other layers use were renamed).
+        report.added = incoming.annotations.len();
+        report.relations_added = incoming.relations.len();
+        return report;
+    };
     for (id, a) in &incoming.annotations {
         match mine.annotations.get(id).filter(|m| m.annotator == name) {
             None => report.added += 1,
@@ -174,9 +180,6 @@ pub(super) fn compare(
             Some(_) => {}
         }
     }
-    let Some(l) = mine_layer else {
-        return report;
-    };
     report.removed = l
         .annotations
         .iter()
@@ -314,8 +317,12 @@ pub(super) fn layer_edits(
             }
         }
         out.renamed.extend(inc.renamed);
+        let new_layer = l.status == LayerStatus::New;
         for (id, a) in inc.annotations {
-            let before = mine.annotations.get(&id).filter(|m| m.annotator == l.name);
+            let before = match new_layer {
+                true => None,
+                false => mine.annotations.get(&id).filter(|m| m.annotator == l.name),
+            };
             if before != Some(&a) {
                 out.annotations.push(Edit::Annotation {
                     id,
