@@ -48,9 +48,65 @@ pub(super) fn layers_of(project: &Project) -> BTreeMap<&str, Layer<'_>> {
 
 /// One of their layers as it would come in: final ids, my document ids, merged tag ids.
 pub(super) struct Incoming {
-    pub annotations: BTreeMap<AnnotationId, Annotation>,
-    pub relations: BTreeMap<RelationId, Relation>,
+    pub annotations: ById<Annotation>,
+    pub relations: ById<Relation>,
     pub renamed: Vec<Renamed>,
+}
+
+/// Something with an id.
+pub(super) trait HasId {
+    /// The kind of id.
+    type Id: Ord;
+    /// Its id.
+    fn id(&self) -> &Self::Id;
+}
+
+impl HasId for Annotation {
+    type Id = AnnotationId;
+    fn id(&self) -> &AnnotationId {
+        &self.id
+    }
+}
+
+impl HasId for Relation {
+    type Id = RelationId;
+    fn id(&self) -> &RelationId {
+        &self.id
+    }
+}
+
+/// Items sorted by id and found by binary search: cheaper to build than a map for the tens
+/// of thousands of annotations a layer brings, which arrive already in id order.
+pub(super) struct ById<T>(Vec<T>);
+
+impl<T: HasId> ById<T> {
+    fn new(mut items: Vec<T>) -> Self {
+        if !items.is_sorted_by(|a, b| a.id() <= b.id()) {
+            items.sort_by(|a, b| a.id().cmp(b.id()));
+        }
+        ById(items)
+    }
+
+    pub fn get(&self, id: &T::Id) -> Option<&T> {
+        let i = self.0.binary_search_by(|x| x.id().cmp(id)).ok()?;
+        self.0.get(i)
+    }
+
+    pub fn contains(&self, id: &T::Id) -> bool {
+        self.get(id).is_some()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
 }
 
 /// Their layers translated, and the annotations that got new ids (their id → new id).
@@ -69,11 +125,8 @@ pub(super) fn incoming_layers(
     let mut renames: HashMap<AnnotationId, AnnotationId> = HashMap::new();
     let mut out = BTreeMap::new();
     for (&layer, l) in their_layers {
-        let mut incoming = Incoming {
-            annotations: BTreeMap::new(),
-            relations: BTreeMap::new(),
-            renamed: Vec::new(),
-        };
+        let mut annotations = Vec::with_capacity(l.annotations.len());
+        let mut renamed = Vec::new();
         for a in &l.annotations {
             let (Some(doc), Some(tag)) = (docs.doc_of.get(&a.doc), tag_of.get(&a.tag)) else {
                 return Err(MergeError::Inconsistent(format!(
@@ -84,7 +137,7 @@ pub(super) fn incoming_layers(
             let mut a2 = (*a).clone();
             if let Some(id) = ids.claim(a.id.as_str(), Owner::Annotation(layer)) {
                 let id = AnnotationId(id);
-                incoming.renamed.push(Renamed {
+                renamed.push(Renamed {
                     kind: RenamedKind::Annotation,
                     layer: layer.to_owned(),
                     from: a.id.0.clone(),
@@ -99,14 +152,20 @@ pub(super) fn incoming_layers(
             if a2.tag != *tag {
                 a2.tag = tag.clone();
             }
-            incoming.annotations.insert(a2.id.clone(), a2);
+            annotations.push(a2);
         }
+        let incoming = Incoming {
+            annotations: ById::new(annotations),
+            relations: ById(Vec::new()),
+            renamed,
+        };
         out.insert(layer.to_owned(), incoming);
     }
     for (&layer, l) in their_layers {
         let Some(incoming) = out.get_mut(layer) else {
             continue;
         };
+        let mut relations = Vec::with_capacity(l.relations.len());
         for r in &l.relations {
             let mut r2 = (*r).clone();
             if let Some(id) = ids.claim(r.id.as_str(), Owner::Relation(layer)) {
@@ -124,8 +183,9 @@ pub(super) fn incoming_layers(
                     *end = new.clone();
                 }
             }
-            incoming.relations.insert(r2.id.clone(), r2);
+            relations.push(r2);
         }
+        incoming.relations = ById::new(relations);
     }
     Ok(Translated {
         layers: out,
@@ -166,15 +226,15 @@ pub(super) fn compare(
         report.relations_added = incoming.relations.len();
         return report;
     };
-    for (id, a) in &incoming.annotations {
-        match mine.annotations.get(id).filter(|m| m.annotator == name) {
+    for a in incoming.annotations.iter() {
+        match mine.annotations.get(&a.id).filter(|m| m.annotator == name) {
             None => report.added += 1,
             Some(m) if m != a => report.changed += 1,
             Some(_) => {}
         }
     }
-    for (id, r) in &incoming.relations {
-        match mine.relations.get(id).filter(|m| m.annotator == name) {
+    for r in incoming.relations.iter() {
+        match mine.relations.get(&r.id).filter(|m| m.annotator == name) {
             None => report.relations_added += 1,
             Some(m) if m != r => report.relations_changed += 1,
             Some(_) => {}
@@ -183,12 +243,12 @@ pub(super) fn compare(
     report.removed = l
         .annotations
         .iter()
-        .filter(|a| !incoming.annotations.contains_key(&a.id))
+        .filter(|a| !incoming.annotations.contains(&a.id))
         .count();
     report.relations_removed = l
         .relations
         .iter()
-        .filter(|r| !incoming.relations.contains_key(&r.id))
+        .filter(|r| !incoming.relations.contains(&r.id))
         .count();
     let differs = report.added
         + report.changed
@@ -199,7 +259,7 @@ pub(super) fn compare(
         > 0;
     report.status = if !differs {
         LayerStatus::Unchanged
-    } else if latest(incoming.annotations.values()) > latest(l.annotations.iter().copied()) {
+    } else if latest(incoming.annotations.iter()) > latest(l.annotations.iter().copied()) {
         LayerStatus::Updated
     } else {
         LayerStatus::KeptYours
@@ -235,14 +295,12 @@ pub(super) fn layer_edits(
         .map(|l| l.name.as_str())
         .collect();
     // Relations first, while the annotations that come in can be looked up for their ends.
-    let mut arriving: HashMap<&AnnotationId, &Annotation> = HashMap::new();
-    for l in coming {
-        if let Some(inc) = incoming.get(&l.name) {
-            arriving.extend(inc.annotations.iter());
-        }
-    }
+    let arriving: Vec<&ById<Annotation>> = coming
+        .iter()
+        .filter_map(|l| incoming.get(&l.name).map(|inc| &inc.annotations))
+        .collect();
     let end = |id: &AnnotationId| {
-        arriving.get(id).copied().or_else(|| {
+        arriving.iter().find_map(|l| l.get(id)).or_else(|| {
             mine.annotations
                 .get(id)
                 .filter(|m| !replaced.contains(m.annotator.as_str()))
@@ -252,7 +310,8 @@ pub(super) fn layer_edits(
         let Some(inc) = incoming.get(&l.name) else {
             continue;
         };
-        for (id, r) in &inc.relations {
+        for r in inc.relations.iter() {
+            let id = &r.id;
             let (Some(from), Some(to)) = (end(&r.from), end(&r.to)) else {
                 out.left_out.push(id.clone());
                 continue;
@@ -289,7 +348,7 @@ pub(super) fn layer_edits(
         for r in m
             .relations
             .iter()
-            .filter(|r| !inc.relations.contains_key(&r.id) || out.left_out.contains(&r.id))
+            .filter(|r| !inc.relations.contains(&r.id) || out.left_out.contains(&r.id))
         {
             out.relations.push(Edit::Relation {
                 id: r.id.clone(),
@@ -306,7 +365,7 @@ pub(super) fn layer_edits(
         };
         if let Some(m) = mine_layers.get(l.name.as_str()) {
             for a in &m.annotations {
-                if !inc.annotations.contains_key(&a.id) {
+                if !inc.annotations.contains(&a.id) {
                     removed.insert(&a.id);
                     out.annotations.push(Edit::Annotation {
                         id: a.id.clone(),
@@ -318,14 +377,17 @@ pub(super) fn layer_edits(
         }
         out.renamed.extend(inc.renamed);
         let new_layer = l.status == LayerStatus::New;
-        for (id, a) in inc.annotations {
+        for a in inc.annotations.into_vec() {
             let before = match new_layer {
                 true => None,
-                false => mine.annotations.get(&id).filter(|m| m.annotator == l.name),
+                false => mine
+                    .annotations
+                    .get(&a.id)
+                    .filter(|m| m.annotator == l.name),
             };
             if before != Some(&a) {
                 out.annotations.push(Edit::Annotation {
-                    id,
+                    id: a.id.clone(),
                     before: before.cloned().map(Box::new),
                     after: Some(Box::new(a)),
                 });
