@@ -52,8 +52,23 @@ pub fn merge_files(
         .apply(&mut project)
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", mine.display()))?;
     let file = store::project_to_file(&project);
-    let text = checked_text(&file, out)?;
-    store::write_atomically(out, &text)?;
+    let text = store::file_to_string(&file)?;
+    // The checks a load makes run on the data the text was made from, while the text goes to
+    // the disk beside OUT; it takes OUT's place only if they pass.
+    let (problems, staged) = std::thread::scope(|scope| {
+        let staged = scope.spawn(|| store::stage(out, &text));
+        let problems = store::check(out, "", &file);
+        let staged = staged
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (problems, staged)
+    });
+    if !problems.list.is_empty() {
+        bail!(
+            "the merge would leave the project invalid, so nothing was written (please report this):\n{problems}"
+        );
+    }
+    staged?.commit()?;
     // Freeing all this takes tens of milliseconds, and the command line exits next: a
     // background thread does it.
     std::thread::spawn(move || drop((project, their_project, inverse, file, text)));
@@ -61,24 +76,6 @@ pub fn merge_files(
         report: plan.report,
         written: true,
     })
-}
-
-/// The text of `file`, after the checks a load makes (offsets, quotes, hashes, references,
-/// ids, schema) have passed on the data it is written from. The checks and the serialisation
-/// run side by side.
-fn checked_text(file: &store::ProjectFile, out: &Path) -> anyhow::Result<String> {
-    let (problems, text) = std::thread::scope(|scope| {
-        let text = scope.spawn(|| store::file_to_string(file));
-        let problems = store::check(out, "", file);
-        let text = text.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (problems, text)
-    });
-    if !problems.list.is_empty() {
-        bail!(
-            "the merge would leave the project invalid, so nothing was written (please report this):\n{problems}"
-        );
-    }
-    Ok(text?)
 }
 
 /// Whether two paths name one file (OUT may be MINE, spelt differently).
