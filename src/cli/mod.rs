@@ -1,4 +1,5 @@
-//! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`, `export`, `import`.
+//! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`, `export`, `import`,
+//! `agree`, `merge`.
 //!
 //! Exit codes: 0 success; 1 the input has problems (validation findings, a `--check` that
 //! fails, an unreadable input); 2 usage errors (clap reports those itself).
@@ -140,6 +141,28 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         units: Option<PathBuf>,
     },
+    /// Join a colleague's project into yours: documents matched by text, their layers added or
+    /// updated (a layer both have comes from the copy changed last), tags, entities and
+    /// decisions united. Nothing is written if anything is wrong.
+    Merge {
+        /// Your project file.
+        mine: PathBuf,
+        /// The colleague's project file.
+        theirs: PathBuf,
+        /// Where to write the result; may be MINE (its previous version is kept as MINE.bak).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Their layers to bring in (comma-separated). Without it, all of them.
+        #[arg(long, value_delimiter = ',')]
+        layers: Option<Vec<String>>,
+        /// Give their tag THEIRS_TAG your tag MY_TAG (repeat for several; THEIRS_TAG=THEIRS_TAG
+        /// adds it as a new tag even when its label matches one of yours).
+        #[arg(long = "map", value_name = "THEIRS_TAG=MY_TAG", value_parser = merge::parse_mapping)]
+        maps: Vec<(crate::model::TagId, crate::model::TagId)>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 const FORMATS_HELP: &str = "Formats:
@@ -158,6 +181,8 @@ macro_rules! say {
         let _ = writeln!(std::io::stdout().lock(), $($arg)*);
     }};
 }
+
+pub mod merge;
 
 /// Runs a headless command; `Err` is an input problem (exit code 1) with its message.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -201,6 +226,14 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             json,
             units,
         } => agree(&project, &annotators, json, units.as_deref()),
+        Command::Merge {
+            mine,
+            theirs,
+            out,
+            layers,
+            maps,
+            json,
+        } => merge::run(&mine, &theirs, &out, layers, maps, json),
     }
 }
 

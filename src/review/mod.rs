@@ -6,13 +6,15 @@
 //! one report with bootstrap confidence intervals, and [`behind`] lists the spans behind a
 //! figure. [`diff`] groups the layers' annotations into the differences the compare view
 //! shows, and [`adjudicate`] turns a reviewer's ruling on one into an edit that fills the
-//! reviewed layer.
+//! reviewed layer. [`merge`] joins a colleague's project into mine, layer by layer, as one
+//! edit.
 
 pub mod adjudicate;
 pub mod agree;
 pub mod behind;
 pub mod coef;
 pub mod diff;
+pub mod merge;
 pub mod spans;
 mod tally;
 mod text;
@@ -21,4 +23,5 @@ pub mod units;
 pub use adjudicate::{Action, Ruling, accept_agreed, decide, reopen};
 pub use agree::{AgreeError, Agreement, agreement, choose_annotators};
 pub use diff::{Comparison, DiffKind, Difference, compare, compare_all, compare_among};
+pub use merge::{MergeError, MergeOptions, MergePlan, MergeReport, plan_merge, tag_proposals};
 pub use units::Units;

@@ -91,11 +91,16 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
         .enumerate()
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
-    let indexes: HashMap<&str, TextIndex> = project
-        .documents
-        .iter()
-        .map(|d| (d.id.as_str(), TextIndex::new(&d.text)))
-        .collect();
+    // Each document's offset index and hash, on every core.
+    let prepared = crate::par::par_map(&project.documents, |d| {
+        (TextIndex::new(&d.text), d.sha256())
+    });
+    let mut hashes = Vec::with_capacity(prepared.len());
+    let mut indexes: HashMap<&str, TextIndex> = HashMap::with_capacity(prepared.len());
+    for (d, (index, hash)) in project.documents.iter().zip(prepared) {
+        indexes.insert(d.id.as_str(), index);
+        hashes.push(hash);
+    }
 
     let mut sorted: Vec<&Annotation> = project.annotations.values().collect();
     sorted.sort_by_cached_key(|a| {
@@ -117,31 +122,28 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
             .and_then(|i| i.byte_to_char(b).ok())
             .map_or(b.0, |c| c.0)
     };
-    let annotations = sorted
-        .into_iter()
-        .map(|a| {
-            let index = indexes.get(a.doc.as_str());
-            AnnotationRecord {
-                id: a.id.clone(),
-                doc: a.doc.clone(),
-                tag: a.tag.clone(),
-                fragments: a
-                    .fragments
-                    .iter()
-                    .map(|f| (to_chars(index, f.start), to_chars(index, f.end)))
-                    .collect(),
-                start: None,
-                end: None,
-                quote: a.quote.clone(),
-                annotator: a.annotator.clone(),
-                entity: a.entity.clone(),
-                note: a.note.clone(),
-                status: a.status,
-                created: a.created,
-                modified: (a.modified != a.created).then_some(a.modified),
-            }
-        })
-        .collect();
+    let annotations = crate::par::par_map(&sorted, |a| {
+        let index = indexes.get(a.doc.as_str());
+        AnnotationRecord {
+            id: a.id.clone(),
+            doc: a.doc.clone(),
+            tag: a.tag.clone(),
+            fragments: a
+                .fragments
+                .iter()
+                .map(|f| (to_chars(index, f.start), to_chars(index, f.end)))
+                .collect(),
+            start: None,
+            end: None,
+            quote: a.quote.clone(),
+            annotator: a.annotator.clone(),
+            entity: a.entity.clone(),
+            note: a.note.clone(),
+            status: a.status,
+            created: a.created,
+            modified: (a.modified != a.created).then_some(a.modified),
+        }
+    });
 
     let mut relations: Vec<_> = project.relations.values().cloned().collect();
     relations.sort_by_cached_key(|r| {
@@ -164,7 +166,8 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
         documents: project
             .documents
             .iter()
-            .map(|d| DocumentRecord {
+            .zip(hashes)
+            .map(|(d, sha256)| DocumentRecord {
                 id: d.id.clone(),
                 title: d.meta.title.clone(),
                 source: d.meta.source.clone(),
@@ -172,7 +175,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
                 published: d.meta.published.clone(),
                 url: d.meta.url.clone(),
                 status: d.meta.status.clone(),
-                sha256: d.sha256(),
+                sha256,
                 text: d.text.clone(),
             })
             .collect(),

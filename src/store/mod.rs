@@ -8,6 +8,7 @@
 mod convert;
 mod fast;
 mod file;
+mod join;
 mod problem;
 mod reanchor;
 mod split;
@@ -224,8 +225,11 @@ pub fn file_to_string(file: &ProjectFile) -> Result<String, StoreError> {
         .new_line("\n")
         .escape_strings(false)
         .extensions(ron::extensions::Extensions::IMPLICIT_SOME);
-    let body = ron::ser::to_string_pretty(file, config)
-        .map_err(|e| StoreError::Serialize(e.to_string()))?;
+    let body = match join::to_string_parallel(file, &config) {
+        Some(body) => body,
+        None => ron::ser::to_string_pretty(file, config)
+            .map_err(|e| StoreError::Serialize(e.to_string()))?,
+    };
     let mut out = String::with_capacity(HEADER.len() + body.len() + 1);
     out.push_str(HEADER);
     out.push_str(&body);
@@ -279,6 +283,31 @@ enum Backup {
 }
 
 fn replace_file(path: &Path, text: &str, backup: Backup, flush: Flush) -> Result<(), StoreError> {
+    stage_file(path, text, flush)?.commit_with(backup)
+}
+
+/// A file written (and, when asked, flushed) to a temporary file beside its target, not yet
+/// in place. [`StagedWrite::commit`] puts it in place atomically; dropping it instead removes
+/// the temporary file and leaves the target as it was. Staging lets slow disk writes overlap
+/// other work that may still decide not to write.
+pub struct StagedWrite {
+    tmp: tempfile::NamedTempFile,
+    /// The file written to (through a symbolic link, the file it points to).
+    target: PathBuf,
+    /// The path as the caller named it, for messages.
+    path: PathBuf,
+    /// The folder of `target`.
+    dir: PathBuf,
+    flush: Flush,
+}
+
+/// Writes `text` beside `path` and flushes it to the disk, without touching `path` yet; see
+/// [`StagedWrite`]. [`StagedWrite::commit`] then does what [`write_atomically`] does.
+pub fn stage(path: &Path, text: &str) -> Result<StagedWrite, StoreError> {
+    stage_file(path, text, Flush::Yes)
+}
+
+fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, StoreError> {
     // Through a symbolic link, write the file it points to (and keep the link).
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = match target.parent() {
@@ -304,23 +333,47 @@ fn replace_file(path: &Path, text: &str, backup: Backup, flush: Flush) -> Result
             }
         })
         .map_err(|e| StoreError::io(path, "cannot write", e))?;
-    if backup == Backup::Keep && target.exists() {
-        keep_backup(&target)?;
+    Ok(StagedWrite {
+        tmp,
+        target,
+        path: path.to_owned(),
+        dir,
+        flush,
+    })
+}
+
+impl StagedWrite {
+    /// Renames the staged file over its target, keeping the previous file as `NAME.ron.bak`.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.commit_with(Backup::Keep)
     }
-    if flush == Flush::No && target.is_file() {
-        // Renaming over an existing file makes ext4 flush the new data first (its
-        // `auto_da_alloc`), which is the wait this write means to skip. Removing the old file
-        // first leaves a moment with no file, never a half-written one.
-        let _ = std::fs::remove_file(&target);
+
+    fn commit_with(self, backup: Backup) -> Result<(), StoreError> {
+        let StagedWrite {
+            tmp,
+            target,
+            path,
+            dir,
+            flush,
+        } = self;
+        if backup == Backup::Keep && target.exists() {
+            keep_backup(&target)?;
+        }
+        if flush == Flush::No && target.is_file() {
+            // Renaming over an existing file makes ext4 flush the new data first (its
+            // `auto_da_alloc`), which is the wait this write means to skip. Removing the old
+            // file first leaves a moment with no file, never a half-written one.
+            let _ = std::fs::remove_file(&target);
+        }
+        tmp.persist(&target)
+            .map_err(|e| StoreError::io(&path, "cannot replace the file", e.error))?;
+        if flush == Flush::Yes
+            && let Ok(d) = std::fs::File::open(&dir)
+        {
+            let _ = d.sync_all(); // makes the rename durable where the platform allows it
+        }
+        Ok(())
     }
-    tmp.persist(&target)
-        .map_err(|e| StoreError::io(path, "cannot replace the file", e.error))?;
-    if flush == Flush::Yes
-        && let Ok(d) = std::fs::File::open(&dir)
-    {
-        let _ = d.sync_all(); // makes the rename durable where the platform allows it
-    }
-    Ok(())
 }
 
 /// The permissions the written file gets: those of the file it replaces, else (on Unix) the

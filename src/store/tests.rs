@@ -301,6 +301,30 @@ fn saving_is_atomic_and_keeps_a_backup() {
 }
 
 #[test]
+fn a_staged_write_changes_nothing_until_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    let (first, second) = (sample(), Project::new("second 📝"));
+    save(&first, &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let staged = stage(&path, &to_string(&second).unwrap()).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not in place yet");
+    drop(staged);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    stage(&path, &to_string(&second).unwrap())
+        .unwrap()
+        .commit()
+        .unwrap();
+    assert_eq!(load(&path).unwrap(), second);
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), before);
+}
+
+#[test]
 fn writing_without_backup_replaces_the_file_and_keeps_no_bak() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.ron.recovery");

@@ -18,6 +18,7 @@ pub enum Command {
     EditMetadata,
     Export,
     Import,
+    ImportColleague,
     Quit,
     Undo,
     Redo,
@@ -86,7 +87,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 62] = [
+    pub const FIXED: [Command; 63] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -97,6 +98,7 @@ impl Command {
         Command::EditMetadata,
         Command::Export,
         Command::Import,
+        Command::ImportColleague,
         Command::Quit,
         Command::Undo,
         Command::Redo,
@@ -164,6 +166,7 @@ impl Command {
             Command::EditMetadata => "Edit article details…",
             Command::Export => "Export dataset or summary…",
             Command::Import => "Import annotations…",
+            Command::ImportColleague => "Import a colleague's project…",
             Command::Quit => "Quit",
             Command::Undo => "Undo",
             Command::Redo => "Redo",
@@ -233,6 +236,7 @@ impl Command {
             Command::EditMetadata => sc(CTRL, Key::I),
             Command::Export => sc(CTRL, Key::E),
             Command::Import => sc(CTRL_SHIFT, Key::I),
+            Command::ImportColleague => sc(CTRL_SHIFT, Key::O),
             Command::Quit => sc(CTRL, Key::Q),
             Command::Undo => sc(CTRL, Key::Z),
             Command::Redo => sc(CTRL_SHIFT, Key::Z),
@@ -287,6 +291,18 @@ impl Command {
             | Command::AcceptAgreed
             | Command::AcceptAgreedEverywhere
             | Command::Tag(_) => None,
+        }
+    }
+
+    /// A longer explanation shown when the pointer rests on the command in a menu (empty where
+    /// the label says it all).
+    pub fn tooltip(self) -> &'static str {
+        match self {
+            Command::ImportColleague => {
+                "Merge a colleague's project file into this one: their layers, new articles, \
+                 tags, entities and decisions, with a preview first; one undo step"
+            }
+            _ => "",
         }
     }
 

@@ -24,6 +24,8 @@ pub trait FileDialogs {
     fn export_target(&mut self, format: Format, suggested: &str) -> Option<PathBuf>;
     /// Files (or, for brat, a folder) to import in `format`.
     fn import_inputs(&mut self, format: Format) -> Vec<PathBuf>;
+    /// A colleague's project file to merge into this one.
+    fn colleague_project(&mut self) -> Option<PathBuf>;
 }
 
 /// The system's dialogs, through `rfd`.
@@ -85,6 +87,13 @@ impl FileDialogs for NativeDialogs {
                 .unwrap_or_default(),
         }
     }
+
+    fn colleague_project(&mut self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("A colleague's project to merge into yours")
+            .add_filter("Marginalia project", &["ron"])
+            .pick_file()
+    }
 }
 
 /// Dialogs that answer from a script: each call takes the next answer (an empty list is a
@@ -138,6 +147,10 @@ impl FileDialogs for ScriptedDialogs {
 
     fn import_inputs(&mut self, _format: Format) -> Vec<PathBuf> {
         self.next()
+    }
+
+    fn colleague_project(&mut self) -> Option<PathBuf> {
+        self.next().into_iter().next()
     }
 }
 

@@ -312,6 +312,7 @@ impl MarginaliaApp {
         self.tag_all_ui(&ctx);
         self.export_ui(&ctx);
         self.import_ui(&ctx);
+        self.merge_ui(&ctx);
     }
 
     /// Every command with its shortcut, tags included.

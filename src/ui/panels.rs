@@ -24,6 +24,7 @@ const MENUS: [(&str, &[Command]); 6] = [
             Command::PasteArticle,
             Command::EditMetadata,
             Command::Import,
+            Command::ImportColleague,
             Command::Export,
             Command::Quit,
         ],
@@ -111,7 +112,11 @@ impl MarginaliaApp {
                         if let Some(s) = c.shortcut() {
                             button = button.shortcut_text(ui.ctx().format_shortcut(&s));
                         }
-                        if ui.add(button).clicked() {
+                        let mut response = ui.add(button);
+                        if !c.tooltip().is_empty() {
+                            response = response.on_hover_text(c.tooltip());
+                        }
+                        if response.clicked() {
                             self.run(c, ui.ctx());
                             ui.close();
                         }

@@ -142,6 +142,7 @@ impl MarginaliaApp {
             Command::SchemaEditor => self.open_schema_editor(),
             Command::Export => self.open_export(),
             Command::Import => self.open_import(),
+            Command::ImportColleague => self.open_merge(),
             Command::MergeEntities => {
                 self.modal = Some(Modal::MergeEntities {
                     keep: None,

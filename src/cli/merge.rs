@@ -1,0 +1,126 @@
+//! `marginalia merge MINE THEIRS -o OUT`: a colleague's project joined into mine, checked as a
+//! load would check it, then written atomically (OUT may be MINE; its backup is kept).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use crate::model::TagId;
+use crate::review::{MergeOptions, MergeReport, plan_merge};
+use crate::store;
+
+/// What [`merge_files`] did.
+#[derive(Clone, Debug)]
+pub struct MergeOutcome {
+    /// What came in.
+    pub report: MergeReport,
+    /// Whether OUT was written (not when OUT is MINE and nothing changed).
+    pub written: bool,
+}
+
+/// Loads both projects (on two threads), plans the merge, applies it, validates the result as
+/// a load would, and writes it to `out`. On any error nothing is written; the message names
+/// the file at fault.
+pub fn merge_files(
+    mine: &Path,
+    theirs: &Path,
+    out: &Path,
+    options: &MergeOptions,
+) -> anyhow::Result<MergeOutcome> {
+    let (my_project, their_project) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| store::load(theirs));
+        let mine = store::load(mine);
+        let theirs = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (mine, theirs)
+    });
+    let mut project = my_project?;
+    let their_project = their_project?;
+    let plan = plan_merge(&project, &their_project, options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", theirs.display()))?;
+    let changed = !plan.edit.is_empty();
+    if !changed && same_file(mine, out) {
+        return Ok(MergeOutcome {
+            report: plan.report,
+            written: false,
+        });
+    }
+    let inverse = plan
+        .edit
+        .apply(&mut project)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", mine.display()))?;
+    let file = store::project_to_file(&project);
+    let text = store::file_to_string(&file)?;
+    // The checks a load makes run on the data the text was made from, while the text goes to
+    // the disk beside OUT; it takes OUT's place only if they pass.
+    let (problems, staged) = std::thread::scope(|scope| {
+        let staged = scope.spawn(|| store::stage(out, &text));
+        let problems = store::check(out, "", &file);
+        let staged = staged
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (problems, staged)
+    });
+    if !problems.list.is_empty() {
+        bail!(
+            "the merge would leave the project invalid, so nothing was written (please report this):\n{problems}"
+        );
+    }
+    staged?.commit()?;
+    // Freeing all this takes tens of milliseconds, and the command line exits next: a
+    // background thread does it.
+    std::thread::spawn(move || drop((project, their_project, inverse, file, text)));
+    Ok(MergeOutcome {
+        report: plan.report,
+        written: true,
+    })
+}
+
+/// Whether two paths name one file (OUT may be MINE, spelt differently).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Parses `THEIRS_TAG=MY_TAG` for `--map`.
+pub fn parse_mapping(s: &str) -> Result<(TagId, TagId), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().into(), to.trim().into()))
+        }
+        _ => Err(format!(
+            "expected THEIRS_TAG=MY_TAG (e.g. akteur=actor), found {s:?}"
+        )),
+    }
+}
+
+/// Runs `marginalia merge`.
+pub(super) fn run(
+    mine: &Path,
+    theirs: &Path,
+    out: &Path,
+    layers: Option<Vec<String>>,
+    maps: Vec<(TagId, TagId)>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let options = MergeOptions {
+        layers,
+        tag_map: maps.into_iter().collect(),
+    };
+    let outcome = merge_files(mine, theirs, out, &options)?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&outcome.report)?);
+    } else {
+        say!("{}", outcome.report.to_text().trim_end());
+        if outcome.written {
+            say!("wrote {}", out.display());
+        } else {
+            say!("{}: unchanged", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
