@@ -13,22 +13,22 @@
 //! - **Layers**: an annotator's annotations and relations. `MergeOptions::layers` chooses
 //!   which of their layers come in (`None`: all their layers: every annotator with an
 //!   annotation, a relation or a progress status on a document).
-//!   A layer I lack comes in whole (`new`). A layer we both have is compared as a whole: the
-//!   same → nothing (`unchanged`); otherwise the copy whose latest annotation `modified` time
-//!   is later wins as a whole. Theirs later → my copy is replaced by theirs, additions,
-//!   changes and removals alike, relations included (`updated`): this is how merging an
-//!   updated file from the same colleague updates their layer instead of duplicating it.
-//!   Mine later or equal → mine stays (`kept_yours`): a file that started from my project
-//!   carries a stale copy of my own layer, and it must not overwrite my newer work. A removal
-//!   leaves no time behind, so an update that only removes annotations loses against mine.
-//! - **Progress**: for each layer that comes in (new or updated), their status of that layer on
-//!   each of their documents replaces mine; for an unchanged layer the further-along status of
-//!   the two is kept; a layer kept as mine keeps my statuses.
+//!   A layer I lack comes in whole (`new`). A layer we both have is joined item by item,
+//!   never replaced: their annotations I lack come in; where both have an annotation, their
+//!   version replaces mine only if its `modified` time is later; what only I have stays
+//!   (`updated` when anything of theirs comes in, `kept_yours` when nothing does, `unchanged`
+//!   when the copies are the same). So merging an updated file from the same colleague brings
+//!   their additions and changes without duplicating anything, and a stale copy of my own
+//!   layer, or of the shared `reviewed` layer, in their file never takes my work away. Without
+//!   a common ancestor a removal of theirs cannot be told from an addition of mine, so it is
+//!   not carried over: it stays, counted in the report as "only in yours".
+//! - **Progress**: for a new layer, their status of it on each of their documents is taken;
+//!   for a layer we both have, the further-along status of the two is kept.
 //! - **Relations** belong to their annotator's layer and follow it. One whose end is not in the
 //!   result (it lies in a layer left out or kept as mine) is left out and reported. When my
 //!   relation type of the same id does not allow the tags one of theirs links, the type is
-//!   widened to allow them (reported). My relations linking an annotation that an update
-//!   removes are removed with it (reported).
+//!   widened to allow them (reported). A relation carries no time: where both copies have
+//!   one id, mine stays.
 //! - **Ids**: an incoming annotation or relation keeps its id unless my project uses that id for
 //!   something other than the same layer's item; then it takes `id-layer` (or `id-layer-2` …),
 //!   the same on every merge, and is reported. Nothing of mine is ever overwritten by a
@@ -153,13 +153,7 @@ pub fn plan_merge(
             .push(compare(name, is_chosen, inc, mine_layer, mine));
     }
     let coming: Vec<&LayerReport> = report.layers.iter().filter(|l| l.comes_in()).collect();
-    let layers = layer_edits(
-        mine,
-        &mine_layers,
-        translated.layers,
-        &coming,
-        &mut schema.schema,
-    );
+    let layers = layer_edits(mine, translated.layers, &coming, &mut schema.schema);
     let (doc_edits, statuses) = document_edits(mine, theirs, &docs, &report.layers);
     for l in &mut report.layers {
         l.statuses = statuses.get(l.name.as_str()).copied().unwrap_or(0);
@@ -196,7 +190,6 @@ pub fn plan_merge(
     report.relation_types_added = schema.relation_types_added;
     report.relation_types_widened = layers.widened;
     report.relations_left_out = layers.left_out;
-    report.links_removed = layers.links_removed;
     let edit = Edit::Batch(edits);
     report.changed = !edit.is_empty();
     Ok(MergePlan { edit, report })

@@ -149,7 +149,7 @@ fn the_whole_merge_is_one_edit_whose_inverse_restores_my_project() {
 }
 
 #[test]
-fn an_updated_file_from_the_same_colleague_replaces_their_layer() {
+fn an_updated_file_from_the_same_colleague_updates_their_layer_and_keeps_what_only_i_have() {
     let (mine, theirs) = alice_and_bob();
     let (once, _) = merged(&mine, &theirs, &MergeOptions::default());
     // Bob removes his condition on UA, retags the CJK claim, adds an actor, later.
@@ -185,7 +185,8 @@ fn an_updated_file_from_the_same_colleague_replaces_their_layer() {
     let bob = layer(&report, "bob");
     assert_eq!(bob.status, LayerStatus::Updated);
     assert_eq!((bob.added, bob.changed, bob.removed), (1, 1, 1));
-    assert!(!twice.annotations.contains_key(&gone));
+    // Without a common ancestor a removal cannot be told from an addition of mine: kept.
+    assert!(twice.annotations.contains_key(&gone));
     assert_eq!(twice.annotations[&claim].tag.as_str(), "condition");
     assert_eq!(twice.annotations[&added[0]].quote, "👩‍👩‍👧");
     let layer_of = |p: &Project, who: &str| -> BTreeMap<AnnotationId, Annotation> {
@@ -196,6 +197,7 @@ fn an_updated_file_from_the_same_colleague_replaces_their_layer() {
             .collect()
     };
     let mut expected = layer_of(&updated, "bob");
+    expected.insert(gone.clone(), once.annotations[&gone].clone());
     for a in expected.values_mut() {
         if a.doc.as_str() == "kyiv" {
             a.doc = "ua".into();
@@ -234,7 +236,11 @@ fn a_stale_copy_of_my_own_layer_does_not_overwrite_my_newer_work() {
     let plan = plan_merge(&mine, &theirs, &MergeOptions::default()).unwrap();
     let alice = layer(&plan.report, "alice");
     assert_eq!((alice.status, alice.removed), (LayerStatus::KeptYours, 1));
-    assert!(plan.report.to_text().contains("yours is newer, kept"));
+    assert!(
+        plan.report
+            .to_text()
+            .contains("nothing newer in theirs, yours kept")
+    );
     let mut out = mine.clone();
     plan.edit.apply(&mut out).unwrap();
     assert_eq!(
@@ -482,7 +488,7 @@ fn my_relation_types_widen_for_their_links_and_theirs_are_added() {
 }
 
 #[test]
-fn my_links_to_annotations_an_update_removes_go_with_them() {
+fn a_colleagues_removal_never_takes_my_annotations_or_links() {
     let (mine, theirs) = alice_and_bob();
     let (mut once, _) = merged(&mine, &theirs, &MergeOptions::default());
     let bob_actor = theirs
@@ -512,9 +518,9 @@ fn my_links_to_annotations_an_update_removes_go_with_them() {
         "bob",
         t(40),
     );
-    let (out, report) = merged(&once, &updated, &MergeOptions::default());
-    assert_eq!(report.links_removed.len(), 1);
-    assert!(out.relations.is_empty());
+    let (out, _) = merged(&once, &updated, &MergeOptions::default());
+    assert!(out.annotations.contains_key(&bob_actor));
+    assert_eq!(out.relations.len(), 2, "bob's link and mine");
     assert_valid(&out);
 }
 
@@ -590,4 +596,42 @@ fn a_new_document_whose_id_i_use_for_another_text_gets_a_fresh_id() {
             .edit
             .is_empty()
     );
+}
+
+/// The reviewer's case: a stale copy of my layer in their file, where one of my annotations
+/// was touched later (an entity merge, a review status), must not take my newer work away.
+#[test]
+fn a_stale_copy_of_my_layer_with_one_newer_annotation_takes_nothing_of_mine() {
+    let (mine, _) = alice_and_bob();
+    let mut theirs = mine.clone();
+    let mut current = mine.clone();
+    let mine_new = tag(
+        &mut current,
+        "ua",
+        "Zelensky 🇺🇦 said talks [claim|could start] if the cafe\u{301} reopens",
+        "alice",
+        t(50),
+    );
+    let touched = theirs.annotations.keys().next().unwrap().clone();
+    ops::set_review_status(
+        &theirs,
+        &touched,
+        crate::model::ReviewStatus::Accepted,
+        t(60),
+    )
+    .unwrap()
+    .apply(&mut theirs)
+    .unwrap();
+    let (out, _) = merged(&current, &theirs, &MergeOptions::default());
+    assert!(
+        out.annotations.contains_key(&mine_new[0]),
+        "my newer annotation stays"
+    );
+    assert_eq!(
+        out.annotations[&touched].status,
+        crate::model::ReviewStatus::Accepted,
+        "their newer version of one annotation comes in"
+    );
+    assert_eq!(out.annotations.len(), current.annotations.len());
+    assert_valid(&out);
 }

@@ -267,12 +267,12 @@ fn layer_summary(l: &LayerReport) -> String {
             l.annotations, l.relations
         ),
         LayerStatus::Updated => format!(
-            "theirs is newer: {} added, {} changed, {} removed",
+            "updated: {} added, {} newer, {} only in yours (kept)",
             l.added, l.changed, l.removed
         ),
         LayerStatus::Unchanged => "unchanged".to_owned(),
         LayerStatus::KeptYours => format!(
-            "yours is newer, kept (theirs differs: {} added, {} changed, {} removed)",
+            "nothing newer in theirs, yours kept ({} added, {} newer, {} only in yours)",
             l.added, l.changed, l.removed
         ),
     }

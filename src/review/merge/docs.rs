@@ -74,7 +74,7 @@ pub(super) fn document_edits(
     let rule: HashMap<&str, bool> = layers
         .iter()
         .filter(|l| l.chosen && l.status != LayerStatus::KeptYours)
-        .map(|l| (l.name.as_str(), l.status != LayerStatus::Unchanged))
+        .map(|l| (l.name.as_str(), l.status == LayerStatus::New))
         .collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut edits = Vec::new();

@@ -1,9 +1,7 @@
 //! Layers: each annotator's annotations and relations, translated into the result's ids and
 //! compared with mine.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use jiff::Timestamp;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
     Annotation, AnnotationId, Edit, Project, Relation, RelationId, RelationKindId, Schema, TagId,
@@ -193,11 +191,6 @@ pub(super) fn incoming_layers(
     })
 }
 
-/// The latest `modified` time among annotations.
-fn latest<'a>(annotations: impl Iterator<Item = &'a Annotation>) -> Option<Timestamp> {
-    annotations.map(|a| a.modified).max()
-}
-
 /// Compares their copy of a layer with mine and decides its status.
 pub(super) fn compare(
     name: &str,
@@ -226,10 +219,12 @@ pub(super) fn compare(
         report.relations_added = incoming.relations.len();
         return report;
     };
+    let mut older = 0;
     for a in incoming.annotations.iter() {
         match mine.annotations.get(&a.id).filter(|m| m.annotator == name) {
             None => report.added += 1,
-            Some(m) if m != a => report.changed += 1,
+            Some(m) if m != a && a.modified > m.modified => report.changed += 1,
+            Some(m) if m != a => older += 1,
             Some(_) => {}
         }
     }
@@ -252,6 +247,7 @@ pub(super) fn compare(
         .count();
     let differs = report.added
         + report.changed
+        + older
         + report.removed
         + report.relations_added
         + report.relations_changed
@@ -259,7 +255,7 @@ pub(super) fn compare(
         > 0;
     report.status = if !differs {
         LayerStatus::Unchanged
-    } else if latest(incoming.annotations.iter()) > latest(l.annotations.iter().copied()) {
+    } else if report.added + report.changed + report.relations_added > 0 {
         LayerStatus::Updated
     } else {
         LayerStatus::KeptYours
@@ -275,7 +271,6 @@ pub(super) struct LayerEdits {
     pub renamed: Vec<Renamed>,
     pub widened: Vec<RelationKindId>,
     pub left_out: Vec<RelationId>,
-    pub links_removed: Vec<RelationId>,
 }
 
 /// Brings in the layers that come in (new or updated): their annotations and relations in,
@@ -283,28 +278,21 @@ pub(super) struct LayerEdits {
 /// annotations an update removes taken away with them. Their annotations move into the edits.
 pub(super) fn layer_edits(
     mine: &Project,
-    mine_layers: &BTreeMap<&str, Layer<'_>>,
     mut incoming: BTreeMap<String, Incoming>,
     coming: &[&LayerReport],
     schema: &mut Schema,
 ) -> LayerEdits {
     let mut out = LayerEdits::default();
-    let replaced: HashSet<&str> = coming
-        .iter()
-        .filter(|l| l.status == LayerStatus::Updated)
-        .map(|l| l.name.as_str())
-        .collect();
     // Relations first, while the annotations that come in can be looked up for their ends.
     let arriving: Vec<&ById<Annotation>> = coming
         .iter()
         .filter_map(|l| incoming.get(&l.name).map(|inc| &inc.annotations))
         .collect();
     let end = |id: &AnnotationId| {
-        arriving.iter().find_map(|l| l.get(id)).or_else(|| {
-            mine.annotations
-                .get(id)
-                .filter(|m| !replaced.contains(m.annotator.as_str()))
-        })
+        arriving
+            .iter()
+            .find_map(|l| l.get(id))
+            .or_else(|| mine.annotations.get(id))
     };
     for l in coming {
         let Some(inc) = incoming.get(&l.name) else {
@@ -333,48 +321,21 @@ pub(super) fn layer_edits(
                     out.widened.push(kind.id.clone());
                 }
             }
-            let before = mine.relations.get(id).filter(|m| m.annotator == l.name);
-            if before != Some(r) {
+            // A relation carries no time: where both copies have one, mine stays.
+            if !mine.relations.contains_key(id) {
                 out.relations.push(Edit::Relation {
                     id: id.clone(),
-                    before: before.cloned(),
+                    before: None,
                     after: Some(r.clone()),
                 });
             }
         }
-        let Some(m) = mine_layers.get(l.name.as_str()) else {
-            continue;
-        };
-        for r in m
-            .relations
-            .iter()
-            .filter(|r| !inc.relations.contains(&r.id) || out.left_out.contains(&r.id))
-        {
-            out.relations.push(Edit::Relation {
-                id: r.id.clone(),
-                before: Some((*r).clone()),
-                after: None,
-            });
-        }
     }
     drop(arriving);
-    let mut removed: HashSet<&AnnotationId> = HashSet::new();
     for l in coming {
         let Some(inc) = incoming.remove(&l.name) else {
             continue;
         };
-        if let Some(m) = mine_layers.get(l.name.as_str()) {
-            for a in &m.annotations {
-                if !inc.annotations.contains(&a.id) {
-                    removed.insert(&a.id);
-                    out.annotations.push(Edit::Annotation {
-                        id: a.id.clone(),
-                        before: Some(Box::new((*a).clone())),
-                        after: None,
-                    });
-                }
-            }
-        }
         out.renamed.extend(inc.renamed);
         let new_layer = l.status == LayerStatus::New;
         for a in inc.annotations.into_vec() {
@@ -385,25 +346,12 @@ pub(super) fn layer_edits(
                     .get(&a.id)
                     .filter(|m| m.annotator == l.name),
             };
-            if before != Some(&a) {
+            // Only a newer version replaces mine; mine newer or the same time stays.
+            if before.is_none_or(|m| m != &a && a.modified > m.modified) {
                 out.annotations.push(Edit::Annotation {
                     id: a.id.clone(),
                     before: before.cloned().map(Box::new),
                     after: Some(Box::new(a)),
-                });
-            }
-        }
-    }
-    if !removed.is_empty() {
-        for r in mine.relations.values() {
-            if !replaced.contains(r.annotator.as_str())
-                && (removed.contains(&r.from) || removed.contains(&r.to))
-            {
-                out.links_removed.push(r.id.clone());
-                out.relations.push(Edit::Relation {
-                    id: r.id.clone(),
-                    before: Some(r.clone()),
-                    after: None,
                 });
             }
         }

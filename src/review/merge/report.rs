@@ -14,11 +14,11 @@ use super::schema::TagMapped;
 pub enum LayerStatus {
     /// I have no such layer: it comes in whole.
     New,
-    /// Both have it, theirs was changed last: theirs replaces mine.
+    /// Both have it, and theirs brings annotations or relations I lack, or newer versions.
     Updated,
     /// Both have it, the same.
     Unchanged,
-    /// Both have it, mine was changed last (or at the same time): mine stays.
+    /// Both have it and differ, but theirs brings nothing new or newer: mine stays.
     KeptYours,
 }
 
@@ -27,9 +27,9 @@ impl LayerStatus {
     pub fn label(self) -> &'static str {
         match self {
             LayerStatus::New => "new",
-            LayerStatus::Updated => "updated (theirs is newer)",
+            LayerStatus::Updated => "updated",
             LayerStatus::Unchanged => "unchanged",
-            LayerStatus::KeptYours => "yours is newer, kept",
+            LayerStatus::KeptYours => "nothing newer in theirs, yours kept",
         }
     }
 }
@@ -52,15 +52,15 @@ pub struct LayerReport {
     pub relations: usize,
     /// Annotations theirs has and mine lacks.
     pub added: usize,
-    /// Annotations both have (same id) that differ.
+    /// Annotations both have (same id) where theirs is the newer version.
     pub changed: usize,
-    /// Annotations mine has and theirs lacks.
+    /// Annotations mine has and theirs lacks: they stay (a merge never removes).
     pub removed: usize,
     /// Relations theirs has and mine lacks.
     pub relations_added: usize,
-    /// Relations both have that differ.
+    /// Relations both have that differ (mine stays).
     pub relations_changed: usize,
-    /// Relations mine has and theirs lacks.
+    /// Relations mine has and theirs lacks (they stay).
     pub relations_removed: usize,
     /// Documents whose progress status for this layer changes.
     pub statuses: usize,
@@ -141,8 +141,6 @@ pub struct MergeReport {
     /// Their relations not brought in because an end is not in the result (it is in a layer
     /// left out or kept as mine).
     pub relations_left_out: Vec<RelationId>,
-    /// My relations removed because an update removed the annotation they link.
-    pub links_removed: Vec<RelationId>,
     /// Annotations the merge adds, changes or removes, in all (for the status line).
     pub annotations_touched: usize,
 }
@@ -184,7 +182,7 @@ impl MergeReport {
         for l in &self.layers {
             let _ = write!(out, "layer {}: ", l.name);
             let differs = format!(
-                "{} added, {} changed, {} removed; relations {} added, {} changed, {} removed",
+                "{} added, {} newer, {} only in yours; relations {} added, {} differ, {} only in yours",
                 l.added,
                 l.changed,
                 l.removed,
@@ -204,11 +202,11 @@ impl MergeReport {
                     );
                 }
                 (true, LayerStatus::Updated) => {
-                    let _ = write!(out, "updated (theirs is newer): {differs}");
+                    let _ = write!(out, "updated: {differs}");
                 }
                 (true, LayerStatus::Unchanged) => out.push_str("unchanged"),
                 (true, LayerStatus::KeptYours) => {
-                    let _ = write!(out, "yours is newer, kept (theirs: {differs})");
+                    let _ = write!(out, "nothing newer in theirs, yours kept ({differs})");
                 }
             }
             if l.chosen && l.statuses > 0 {
@@ -268,10 +266,6 @@ impl MergeReport {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
-        );
-        line(
-            "your links removed with the annotations the update removed",
-            self.links_removed.iter().map(ToString::to_string).collect(),
         );
         if !self.changed {
             out.push_str("nothing changed: everything in their file is already here\n");
