@@ -369,7 +369,8 @@ impl<'p> Builder<'p> {
     }
 
     /// The relations of the compared layers whose two ends now have reviewed copies, one of
-    /// them made in this batch, copied between the copies (once each).
+    /// them made in this batch, copied between the copies (once each) when the schema allows
+    /// the copies' current tags and both are in one document.
     fn relations(&mut self) -> Vec<Edit> {
         let project = self.project;
         if self.taken_now.is_empty() {
@@ -391,7 +392,18 @@ impl<'p> Builder<'p> {
             else {
                 continue;
             };
-            if seen.insert((r.kind.clone(), from.clone(), to.clone())) {
+            // A copy may have been retagged since ("Edit…"): link only what the schema allows.
+            let fits = match (self.copy_annotation(from), self.copy_annotation(to)) {
+                (Some(a), Some(b)) => {
+                    a.doc == b.doc
+                        && project
+                            .schema
+                            .relation(&r.kind)
+                            .is_some_and(|kind| kind.allows(&a.tag, &b.tag))
+                }
+                _ => false,
+            };
+            if fits && seen.insert((r.kind.clone(), from.clone(), to.clone())) {
                 wanted.push((r.kind.clone(), from.clone(), to.clone()));
             }
         }
@@ -414,6 +426,20 @@ impl<'p> Builder<'p> {
             });
         }
         edits
+    }
+
+    /// Reviewed copy `id` as it stands: in the project, or made in this batch.
+    fn copy_annotation(&self, id: &AnnotationId) -> Option<&Annotation> {
+        self.project.annotations.get(id).or_else(|| {
+            self.copies_made.iter().find_map(|e| match e {
+                Edit::Annotation {
+                    id: made,
+                    after: Some(a),
+                    ..
+                } if made == id => Some(a.as_ref()),
+                _ => None,
+            })
+        })
     }
 
     /// The batch: copies, decisions, relations, the annotator list, document statuses.
