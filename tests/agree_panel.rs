@@ -214,3 +214,24 @@ fn unticking_an_annotator_recomputes_and_an_edit_updates_the_figures() {
     // The list behind the figure no longer offers the deleted span.
     assert!(h.query_by_label("ben: “replied 不”").is_none());
 }
+
+#[test]
+fn the_reviewed_layer_is_offered_unticked() {
+    let mut p = project();
+    add_layers(
+        &mut p,
+        "d3",
+        "Reviewed 🇫🇷",
+        &[
+            ("ann", "[actor|Zoe\u{301}] 🇫🇷 北京"),
+            ("reviewed", "[actor|Zoe\u{301}] 🇫🇷 北京"),
+        ],
+    );
+    let mut h = harness(p);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+    assert!(h.query_by_label("Cohen's κ, ann / reviewed").is_none());
+    h.get_by_label("Compare reviewed").click();
+    h.step();
+    wait_for(&mut h, "Cohen's κ, ann / reviewed");
+}

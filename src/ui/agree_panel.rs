@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 
 use egui::{Grid, RichText, Role, ScrollArea, Ui, WidgetInfo};
 
-use crate::model::{AnnotationId, Project};
+use crate::model::{AnnotationId, Project, REVIEWED_LAYER};
 use crate::review::behind::{self, Matching, Outcome, SpanRow};
 use crate::review::{self, Agreement};
 
@@ -52,8 +52,12 @@ struct Job {
 /// The panel's state: choices, the worker, the last report and the spans listed.
 #[derive(Default)]
 pub struct AgreeState {
-    /// Layers the analyst unticked; every other layer is compared (new ones too).
+    /// Layers the analyst unticked; every other layer is compared (new ones too), but the
+    /// reviewed layer.
     unticked: BTreeSet<String>,
+    /// Whether the analyst ticked the reviewed layer ([`REVIEWED_LAYER`]; unticked at first:
+    /// colleagues are compared with each other, not with the adjudicated result).
+    reviewed_ticked: bool,
     /// The pair the per-tag and per-document tables show (index into the report's pairs).
     pair: usize,
     job: Option<Job>,
@@ -144,18 +148,27 @@ impl MarginaliaApp {
         ui.horizontal_wrapped(|ui| {
             ui.label("Annotators:");
             for layer in &layers {
-                let mut on = !self.agree.unticked.contains(layer);
+                let reviewed = layer == REVIEWED_LAYER;
+                let mut on = if reviewed {
+                    self.agree.reviewed_ticked
+                } else {
+                    !self.agree.unticked.contains(layer)
+                };
                 let response = ui
                     .checkbox(&mut on, layer)
                     .on_hover_text(format!("Compare {layer}'s layer"));
                 response.widget_info(|| {
                     WidgetInfo::selected(Role::CheckBox, true, on, format!("Compare {layer}"))
                 });
-                if on {
+                if reviewed {
+                    self.agree.reviewed_ticked = on;
+                } else if on {
                     self.agree.unticked.remove(layer);
-                    names.push(layer.clone());
                 } else {
                     self.agree.unticked.insert(layer.clone());
+                }
+                if on {
+                    names.push(layer.clone());
                 }
             }
         });
