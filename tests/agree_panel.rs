@@ -214,3 +214,62 @@ fn unticking_an_annotator_recomputes_and_an_edit_updates_the_figures() {
     // The list behind the figure no longer offers the deleted span.
     assert!(h.query_by_label("ben: “replied 不”").is_none());
 }
+
+#[test]
+fn the_reviewed_layer_is_offered_unticked() {
+    let mut p = project();
+    add_layers(
+        &mut p,
+        "d3",
+        "Reviewed 🇫🇷",
+        &[
+            ("ann", "[actor|Zoe\u{301}] 🇫🇷 北京"),
+            ("reviewed", "[actor|Zoe\u{301}] 🇫🇷 北京"),
+        ],
+    );
+    let mut h = harness(p);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+    assert!(h.query_by_label("Cohen's κ, ann / reviewed").is_none());
+    h.get_by_label("Compare reviewed").click();
+    h.step();
+    wait_for(&mut h, "Cohen's κ, ann / reviewed");
+}
+
+#[test]
+fn the_spans_listed_follow_the_pair_clicked_not_its_position() {
+    let mut h = harness(project());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+    h.get_by_label("relaxed F1, ann / ben").click();
+    h.run();
+    h.get_by_label("ben: “東京 talks”");
+    // Without ben, ann / cy comes first: ann / ben's spans must not be listed under it.
+    h.get_by_label("Compare ben").click();
+    h.step();
+    wait_for(&mut h, "Cohen's κ, ann / cy");
+    assert!(h.query_by_label("Cohen's κ, ann / ben").is_none());
+    assert!(h.query_by_label("ben: “東京 talks”").is_none());
+    assert!(
+        h.query_by_label("cy: “東京 talks”").is_none(),
+        "ben's span under cy's name"
+    );
+    assert!(
+        h.query_by_label_contains("Spans behind it: Relaxed matching · ann / cy")
+            .is_none()
+    );
+    // ben back: the figure's spans are listed again.
+    h.get_by_label("Compare ben").click();
+    h.step();
+    wait_for(&mut h, "Cohen's κ, ann / ben");
+    h.get_by_label("ben: “東京 talks”");
+    // A document's figure lists that document's spans only.
+    h.get_by_label("relaxed F1, ann / ben, document Xi replies")
+        .click();
+    h.run();
+    h.get_by_label_contains(
+        "Spans behind it: Relaxed matching · ann / ben · all tags · Xi replies",
+    );
+    assert!(h.query_by_label("ben: “東京 talks”").is_none());
+    h.get_by_label("ben: “replied 不”");
+}

@@ -5,7 +5,7 @@
 //! What one ruling does, all in the same batch:
 //! - copies the accepted annotations into the reviewed layer: fresh ids, status accepted,
 //!   same tag, fragments, quote, entity and note (identical annotations of several annotators,
-//!   accepted together, share one copy);
+//!   accepted together, share one copy; a source an earlier decision took keeps its copy);
 //! - records the decision: verdict, every annotation of the difference as its sources, what
 //!   was taken and its copy, who proposed it, who decided, when, why and the comment;
 //! - copies the relations between sources whose two ends now both have reviewed copies (from
@@ -124,7 +124,7 @@ pub fn accept_agreed(
 }
 
 /// The edit that takes back decision `id`: the decision goes, and so do its copies in the
-/// reviewed layer and their relations. The document's reviewed status falls back to in
+/// reviewed layer (but those another decision also took) and their relations. The document's reviewed status falls back to in
 /// progress (or to none when no decision on it is left).
 pub fn reopen(project: &Project, id: &DecisionId) -> Result<Edit, EditError> {
     let decision = project
@@ -144,6 +144,13 @@ pub fn reopen(project: &Project, id: &DecisionId) -> Result<Edit, EditError> {
                 .is_some_and(|a| a.annotator == REVIEWED_LAYER)
         })
         .collect();
+    // A copy another decision also took (a source accepted before its group changed) stays.
+    copies.retain(|c| {
+        !project
+            .decisions
+            .values()
+            .any(|d| &d.id != id && d.taken.iter().any(|(_, other)| other == c))
+    });
     copies.sort();
     copies.dedup();
     let mut edits = vec![ops::remove_annotations(project, &copies)?];
@@ -292,18 +299,19 @@ impl<'p> Builder<'p> {
                 .and_then(Option::as_ref)
                 .and_then(|id| project.annotations.get(id))
                 .ok_or_else(|| invalid(format!("{who} has no annotation here to accept")))?;
-            // The same span with the same tag from two annotators becomes one copy.
-            let twin = made
-                .iter()
-                .find(|m| m.tag == source.tag && m.fragments == source.fragments)
-                .and_then(|m| self.copy_of.get(&m.id).cloned());
-            let copy = match twin {
-                Some(copy) => copy,
-                None => {
-                    made.push(source);
-                    self.copy(source)
-                }
+            // A source an earlier decision already took keeps its live copy; the same span
+            // with the same tag from two annotators becomes one copy.
+            let earlier = self.copy_of.get(&source.id).cloned();
+            let twin = || {
+                made.iter()
+                    .find(|m| m.tag == source.tag && m.fragments == source.fragments)
+                    .and_then(|m| self.copy_of.get(&m.id).cloned())
             };
+            let copy = match earlier.or_else(twin) {
+                Some(copy) => copy,
+                None => self.copy(source),
+            };
+            made.push(source);
             self.copy_of.insert(source.id.clone(), copy.clone());
             self.taken_now.insert(source.id.clone());
             taken.push((source.id.clone(), copy));
@@ -369,7 +377,8 @@ impl<'p> Builder<'p> {
     }
 
     /// The relations of the compared layers whose two ends now have reviewed copies, one of
-    /// them made in this batch, copied between the copies (once each).
+    /// them made in this batch, copied between the copies (once each) when the schema allows
+    /// the copies' current tags and both are in one document.
     fn relations(&mut self) -> Vec<Edit> {
         let project = self.project;
         if self.taken_now.is_empty() {
@@ -391,7 +400,18 @@ impl<'p> Builder<'p> {
             else {
                 continue;
             };
-            if seen.insert((r.kind.clone(), from.clone(), to.clone())) {
+            // A copy may have been retagged since ("Edit…"): link only what the schema allows.
+            let fits = match (self.copy_annotation(from), self.copy_annotation(to)) {
+                (Some(a), Some(b)) => {
+                    a.doc == b.doc
+                        && project
+                            .schema
+                            .relation(&r.kind)
+                            .is_some_and(|kind| kind.allows(&a.tag, &b.tag))
+                }
+                _ => false,
+            };
+            if fits && seen.insert((r.kind.clone(), from.clone(), to.clone())) {
                 wanted.push((r.kind.clone(), from.clone(), to.clone()));
             }
         }
@@ -414,6 +434,20 @@ impl<'p> Builder<'p> {
             });
         }
         edits
+    }
+
+    /// Reviewed copy `id` as it stands: in the project, or made in this batch.
+    fn copy_annotation(&self, id: &AnnotationId) -> Option<&Annotation> {
+        self.project.annotations.get(id).or_else(|| {
+            self.copies_made.iter().find_map(|e| match e {
+                Edit::Annotation {
+                    id: made,
+                    after: Some(a),
+                    ..
+                } if made == id => Some(a.as_ref()),
+                _ => None,
+            })
+        })
     }
 
     /// The batch: copies, decisions, relations, the annotator list, document statuses.

@@ -322,3 +322,65 @@ fn three_annotators_accept_all_with_one_copy_per_distinct_span() {
     let after = apply_undoably(&p, decide(&p, &c, 0, Action::Accept(2), &ruling()).unwrap());
     assert_eq!(only_decision(&after).proposed_by, who(&["cy"]));
 }
+
+#[test]
+fn a_relation_is_not_copied_onto_a_retagged_copy_the_schema_refuses() {
+    let mut p = layered(&[
+        ("ana", "[actor|Zoe\u{301} 🙂] said [claim|talks 北京] now"),
+        ("bo", "[actor|Zoe\u{301}] 🙂 said [claim|talks 北京 now]"),
+    ]);
+    link_claims(&mut p, "ana");
+    let who = who(&["ana", "bo"]);
+    let c = compare(&p, &"d".into(), &who);
+    assert_eq!(c.differences.len(), 2);
+    // Edit… the actor, then retag its reviewed copy to a condition.
+    let p = apply_undoably(&p, decide(&p, &c, 0, Action::Edit(0), &ruling()).unwrap());
+    let copy = reviewed(&p)[0].id.clone();
+    let retag = ops::retag(&p, &copy, &"condition".into(), ruling().now).unwrap();
+    let p = apply_undoably(&p, retag);
+    // Accepting ana's claim must not link it to the condition with `said_by`.
+    let c = compare(&p, &"d".into(), &who);
+    let p = apply_undoably(&p, decide(&p, &c, 1, Action::Accept(0), &ruling()).unwrap());
+    assert_eq!(reviewed(&p).len(), 2);
+    assert!(
+        p.relations.values().all(|r| r.annotator != REVIEWED_LAYER),
+        "no said_by from a claim to a condition"
+    );
+    let text = crate::store::to_string(&p).unwrap();
+    crate::store::from_str(std::path::Path::new("p.ron"), &text).expect("the saved project loads");
+}
+
+#[test]
+fn a_source_taken_earlier_keeps_its_copy_when_a_colleague_joins_it() {
+    let p = layered(&[
+        ("ana", "[actor|Zoe\u{301} 北京] 🙂 said"),
+        ("bo", "Zoe\u{301} 北京 🙂 said"),
+    ]);
+    let who = who(&["ana", "bo"]);
+    let c = compare(&p, &"d".into(), &who);
+    assert_eq!(c.differences.len(), 1);
+    let mut p = apply_undoably(&p, decide(&p, &c, 0, Action::Accept(0), &ruling()).unwrap());
+    let first = reviewed(&p)[0].id.clone();
+    // bo marks the same span later: the group {ana, bo} is new and unsettled.
+    add_layer(&mut p, "bo", "[actor|Zoe\u{301} 北京] 🙂 said");
+    let c = compare(&p, &"d".into(), &who);
+    assert_eq!(c.differences[0].kind, DiffKind::Agree);
+    assert!(c.differences[0].settled.is_none());
+    let after = apply_undoably(&p, accept_agreed(&p, &[c], &ruling()).unwrap());
+    let copies: Vec<&AnnotationId> = reviewed(&after).iter().map(|a| &a.id).collect();
+    assert_eq!(
+        copies,
+        vec![&first],
+        "one reviewed annotation, the earlier copy"
+    );
+    let agreed = after
+        .decisions
+        .values()
+        .find(|d| d.verdict == Verdict::Agreed)
+        .unwrap();
+    assert_eq!(agreed.taken.len(), 2);
+    assert!(agreed.taken.iter().all(|(_, copy)| copy == &first));
+    // Reopening the agreement leaves the copy the first decision still stands on.
+    let reopened = apply_undoably(&after, reopen(&after, &agreed.id).unwrap());
+    assert_eq!(reviewed(&reopened).len(), 1);
+}

@@ -16,7 +16,7 @@ use super::coef::{AlphaTable, FleissTable, PairTable};
 use super::spans::MatchCounts;
 use super::tally::{Counter, PairSpans};
 use super::units::{DocUnits, Units};
-use crate::model::{Document, Project};
+use crate::model::{Document, Project, REVIEWED_LAYER};
 
 /// One value per pair of annotators, in report order.
 type PerPair = Vec<Option<f64>>;
@@ -167,11 +167,16 @@ pub struct Agreement {
 }
 
 /// The annotators to compare: `wanted` (each a layer, a known annotator or one who set a
-/// document status), or else every layer with annotations; at least two.
+/// document status), or else every layer with annotations but the reviewed layer
+/// ([`REVIEWED_LAYER`], compared only when named); at least two.
 pub fn choose_annotators(project: &Project, wanted: &[String]) -> Result<Vec<String>, AgreeError> {
     let layers = project.layers();
     let chosen: Vec<String> = if wanted.is_empty() {
-        layers.clone()
+        layers
+            .iter()
+            .filter(|l| l.as_str() != REVIEWED_LAYER)
+            .cloned()
+            .collect()
     } else {
         let mut chosen: Vec<String> = Vec::new();
         for name in wanted {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{DocStatus, Document, Fragment, ops, parse_marked};
+use crate::model::{DocStatus, Document, Fragment, REVIEWED_LAYER, ops, parse_marked};
 
 /// A project from documents, each given as `(annotator, marked text)` layers over one text.
 fn project(docs: &[&[(&str, &str)]]) -> Project {
@@ -166,4 +166,33 @@ fn percentiles_interpolate_like_numpy() {
     let values: Vec<f64> = (0..=100).map(f64::from).collect();
     assert_eq!(percentile_interval(values, 101), Some([2.5, 97.5]));
     assert_eq!(percentile_interval(vec![1.0], 10), None);
+}
+
+#[test]
+fn the_reviewed_layer_is_compared_only_when_named() {
+    let p = project(&[&[
+        ("ann", "[actor|Zoe\u{301}] said [claim|北京 talks 🙂]"),
+        ("ben", "[actor|Zoe\u{301}] said [claim|北京 talks] 🙂"),
+        (
+            REVIEWED_LAYER,
+            "[actor|Zoe\u{301}] said [claim|北京 talks 🙂]",
+        ),
+    ]]);
+    assert_eq!(
+        choose_annotators(&p, &[]).unwrap(),
+        vec!["ann".to_owned(), "ben".to_owned()]
+    );
+    assert_eq!(
+        choose_annotators(&p, &["ann".into(), REVIEWED_LAYER.into()]).unwrap(),
+        vec!["ann".to_owned(), REVIEWED_LAYER.to_owned()]
+    );
+    // Only one colleague besides the reviewed layer: too few.
+    let p = project(&[&[
+        ("ann", "[actor|Zoe\u{301}]"),
+        (REVIEWED_LAYER, "[actor|Zoe\u{301}]"),
+    ]]);
+    assert_eq!(
+        choose_annotators(&p, &[]),
+        Err(AgreeError::TooFewAnnotators(vec!["ann".into()]))
+    );
 }

@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 
 use egui::{Grid, RichText, Role, ScrollArea, Ui, WidgetInfo};
 
-use crate::model::{AnnotationId, Project};
+use crate::model::{AnnotationId, DocId, Project, REVIEWED_LAYER};
 use crate::review::behind::{self, Matching, Outcome, SpanRow};
 use crate::review::{self, Agreement};
 
@@ -33,13 +33,15 @@ struct Key {
     annotators: Vec<String>,
 }
 
-/// A figure clicked: the pair (index into [`Agreement::pairs`]), tag and document (index
-/// into the project's documents) its spans come from, and the matching it counts.
+/// A figure clicked: the pair (by the annotators' names), tag and document (by id) its spans
+/// come from, and the matching it counts. Names, not positions: another choice of
+/// annotators reorders the pairs, and the spans listed must stay those of the figure.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Focus {
-    pair: usize,
+    a: String,
+    b: String,
     tag: Option<String>,
-    doc: Option<usize>,
+    doc: Option<DocId>,
     matching: Matching,
 }
 
@@ -52,8 +54,12 @@ struct Job {
 /// The panel's state: choices, the worker, the last report and the spans listed.
 #[derive(Default)]
 pub struct AgreeState {
-    /// Layers the analyst unticked; every other layer is compared (new ones too).
+    /// Layers the analyst unticked; every other layer is compared (new ones too), but the
+    /// reviewed layer.
     unticked: BTreeSet<String>,
+    /// Whether the analyst ticked the reviewed layer ([`REVIEWED_LAYER`]; unticked at first:
+    /// colleagues are compared with each other, not with the adjudicated result).
+    reviewed_ticked: bool,
     /// The pair the per-tag and per-document tables show (index into the report's pairs).
     pair: usize,
     job: Option<Job>,
@@ -144,18 +150,27 @@ impl MarginaliaApp {
         ui.horizontal_wrapped(|ui| {
             ui.label("Annotators:");
             for layer in &layers {
-                let mut on = !self.agree.unticked.contains(layer);
+                let reviewed = layer == REVIEWED_LAYER;
+                let mut on = if reviewed {
+                    self.agree.reviewed_ticked
+                } else {
+                    !self.agree.unticked.contains(layer)
+                };
                 let response = ui
                     .checkbox(&mut on, layer)
                     .on_hover_text(format!("Compare {layer}'s layer"));
                 response.widget_info(|| {
                     WidgetInfo::selected(Role::CheckBox, true, on, format!("Compare {layer}"))
                 });
-                if on {
+                if reviewed {
+                    self.agree.reviewed_ticked = on;
+                } else if on {
                     self.agree.unticked.remove(layer);
-                    names.push(layer.clone());
                 } else {
                     self.agree.unticked.insert(layer.clone());
+                }
+                if on {
+                    names.push(layer.clone());
                 }
             }
         });
@@ -229,7 +244,13 @@ impl MarginaliaApp {
                 self.behind_ui(ui, &report);
             });
         if let Some(focus) = clicked {
-            self.agree.pair = focus.pair;
+            if let Some(i) = report
+                .pairs
+                .iter()
+                .position(|p| p.a == focus.a && p.b == focus.b)
+            {
+                self.agree.pair = i;
+            }
             self.agree.only = None;
             self.agree.focus = Some(focus);
         }
@@ -245,22 +266,23 @@ impl MarginaliaApp {
             );
             return;
         };
-        let Some(pair) = report.pairs.get(focus.pair) else {
+        // The figure's pair left with an annotator unticked: nothing to list.
+        let Some(pair) = report
+            .pairs
+            .iter()
+            .find(|p| p.a == focus.a && p.b == focus.b)
+        else {
             return;
         };
         let fresh =
             matches!(&self.agree.rows, Some((v, f, _)) if *v == self.version && *f == focus);
         if !fresh {
-            let doc = focus
-                .doc
-                .and_then(|d| self.project.documents.get(d))
-                .map(|d| d.id.clone());
             let rows = behind::behind(
                 &self.project,
                 &pair.a,
                 &pair.b,
                 focus.tag.as_deref(),
-                doc.as_ref(),
+                focus.doc.as_ref(),
                 focus.matching,
             );
             self.agree.rows = Some((self.version, focus.clone(), Arc::new(rows)));
@@ -284,7 +306,8 @@ impl MarginaliaApp {
                 .map_or("all tags".to_owned(), |t| format!("tag {t}")),
             focus
                 .doc
-                .and_then(|d| self.project.documents.get(d))
+                .as_ref()
+                .and_then(|d| self.project.document(d))
                 .map_or("all documents".to_owned(), |d| d.meta.title.clone()),
         );
         ui.label(RichText::new(format!("Spans behind it: {scope}")).strong());
@@ -448,13 +471,14 @@ fn pairs_ui(ui: &mut Ui, r: &Agreement, clicked: &mut Option<Focus>) {
                 ui.label(RichText::new(h).color(theme::weak(ui.visuals())));
             }
             ui.end_row();
-            for (i, p) in r.pairs.iter().enumerate() {
+            for p in &r.pairs {
                 let name = format!("{} / {}", p.a, p.b);
                 ui.label(&name);
                 ui.label(p.documents.to_string());
                 ui.label(p.units.to_string());
                 let focus = |matching| Focus {
-                    pair: i,
+                    a: p.a.clone(),
+                    b: p.b.clone(),
                     tag: None,
                     doc: None,
                     matching,
@@ -524,7 +548,8 @@ fn tags_ui(ui: &mut Ui, r: &Agreement, pair: usize, clicked: &mut Option<Focus>)
             for t in &p.per_tag {
                 ui.label(&t.tag);
                 let focus = |matching| Focus {
-                    pair,
+                    a: p.a.clone(),
+                    b: p.b.clone(),
                     tag: Some(t.tag.clone()),
                     doc: None,
                     matching,
@@ -585,9 +610,10 @@ fn documents_ui(
                         ));
                         ui.label(d.tokens.to_string());
                         let focus = |matching| Focus {
-                            pair,
+                            a: p.a.clone(),
+                            b: p.b.clone(),
                             tag: None,
-                            doc: Some(index),
+                            doc: Some(d.id.as_str().into()),
                             matching,
                         };
                         let at = |v: &[Option<f64>]| v.get(pair).copied().flatten();
