@@ -15,9 +15,13 @@
 //! - sets the document's status for the reviewed layer: reviewed once every difference is
 //!   settled, in progress before.
 //!
-//! A settled difference is refused: reopen its decision ([`reopen`]) first.
+//! A settled difference is refused: reopen its decision ([`reopen`]) first. A difference is
+//! settled only while its annotations are as the decision saw them (see
+//! [`super::diff::settles_it`]): a colleague's later change, merged in, reopens it, and the
+//! next ruling on it replaces the reviewed copy the earlier decision made of the changed
+//! annotation. The earlier decision stays as history.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use jiff::Timestamp;
 
@@ -27,7 +31,7 @@ use crate::model::{
     Verdict, fresh_id, ops,
 };
 
-use super::diff::{Comparison, DiffKind, Difference};
+use super::diff::{Comparison, DiffKind, Difference, settles_it};
 
 /// What the reviewer does with one difference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -208,6 +212,10 @@ struct Builder<'p> {
     settles: HashMap<&'p AnnotationId, Vec<&'p Decision>>,
     /// Status changes per document: whether it ends up fully reviewed.
     statuses: BTreeMap<DocId, bool>,
+    /// Source → reviewed copies an earlier decision made of it before it changed.
+    outdated: HashMap<AnnotationId, Vec<AnnotationId>>,
+    /// Outdated copies this batch removes.
+    retired: BTreeSet<AnnotationId>,
 }
 
 impl<'p> Builder<'p> {
@@ -215,12 +223,27 @@ impl<'p> Builder<'p> {
         let docs: HashSet<&DocId> = docs.iter().collect();
         let mut copy_of = HashMap::new();
         let mut settles: HashMap<&AnnotationId, Vec<&Decision>> = HashMap::new();
+        let mut outdated: HashMap<AnnotationId, Vec<AnnotationId>> = HashMap::new();
         for d in project.decisions.values().filter(|d| docs.contains(&d.doc)) {
             for s in &d.sources {
                 settles.entry(s).or_default().push(d);
             }
             for (source, copy) in &d.taken {
-                if project.annotations.contains_key(copy) {
+                if !project.annotations.contains_key(copy) {
+                    continue;
+                }
+                // A source changed since the decision: its copy is out of date, and goes
+                // when the difference is decided again.
+                let changed = project
+                    .annotations
+                    .get(source)
+                    .is_some_and(|s| s.modified > d.decided);
+                if changed {
+                    outdated
+                        .entry(source.clone())
+                        .or_default()
+                        .push(copy.clone());
+                } else {
                     copy_of.insert(source.clone(), copy.clone());
                 }
             }
@@ -235,6 +258,8 @@ impl<'p> Builder<'p> {
             taken_now: HashSet::new(),
             settles,
             statuses: BTreeMap::new(),
+            outdated,
+            retired: BTreeSet::new(),
         }
     }
 
@@ -276,7 +301,7 @@ impl<'p> Builder<'p> {
         let already = diff.settled.clone().or_else(|| {
             self.settles.get(&first.id).and_then(|ds| {
                 ds.iter()
-                    .find(|d| sources.iter().all(|a| d.sources.contains(&a.id)))
+                    .find(|d| sources.iter().all(|a| settles_it(d, a)))
                     .map(|d| d.id.clone())
             })
         });
@@ -284,6 +309,15 @@ impl<'p> Builder<'p> {
             return Err(invalid(format!(
                 "this difference is already settled (decision {d}); reopen it to decide again"
             )));
+        }
+        // Deciding again on a source that changed since an earlier decision replaces the
+        // copy that decision made (unless a current decision holds it too).
+        for a in &sources {
+            for copy in self.outdated.remove(&a.id).unwrap_or_default() {
+                if !self.copy_of.values().any(|c| c == &copy) {
+                    self.retired.insert(copy);
+                }
+            }
         }
         let mut taken: Vec<(AnnotationId, AnnotationId)> = Vec::new();
         let mut proposed_by: Vec<String> = Vec::new();
@@ -456,7 +490,13 @@ impl<'p> Builder<'p> {
             return Edit::none();
         }
         let relations = self.relations();
-        let mut edits = std::mem::take(&mut self.copies_made);
+        let mut edits = Vec::new();
+        if !self.retired.is_empty() {
+            let retired: Vec<AnnotationId> = self.retired.iter().cloned().collect();
+            // The copies were looked up in this project when the batch began.
+            edits.extend(ops::remove_annotations(self.project, &retired).ok());
+        }
+        edits.append(&mut self.copies_made);
         edits.append(&mut self.decisions);
         edits.extend(relations);
         edits.extend(ops::ensure_annotator(self.project, REVIEWED_LAYER));

@@ -384,3 +384,62 @@ fn a_source_taken_earlier_keeps_its_copy_when_a_colleague_joins_it() {
     let reopened = apply_undoably(&after, reopen(&after, &agreed.id).unwrap());
     assert_eq!(reviewed(&reopened).len(), 1);
 }
+
+/// A colleague changes an annotation after it was decided on (their update merged in): the
+/// difference is open again, and deciding it again replaces the copy made of the old version.
+#[test]
+fn a_source_changed_after_the_decision_reopens_it_and_the_new_ruling_replaces_its_copy() {
+    let (p, c) = two();
+    let bo_id = c.differences[1].sides[1].clone().unwrap();
+    let decided = apply_undoably(&p, decide(&p, &c, 1, Action::Accept(1), &ruling()).unwrap());
+    let first = only_decision(&decided).clone();
+    let old_copy = first.taken[0].1.clone();
+
+    // A change made at the very time of the ruling was seen by it.
+    let same_time = ruling().now;
+    let bo = &decided.annotations[&bo_id];
+    let end = crate::model::ByteOffset(bo.end().0 - " 北京".len());
+    let narrower = vec![crate::model::Fragment::new(bo.start()..end)];
+    let seen = ops::set_note(&decided, &bo_id, "seen", same_time).unwrap();
+    let mut still = decided.clone();
+    seen.apply(&mut still).unwrap();
+    let cs = compare(&still, &"d".into(), &who(&["ana", "bo"]));
+    assert_eq!(cs.differences[1].settled, Some(first.id.clone()));
+
+    // A later one was not: the difference is open again.
+    let later = Timestamp::from_second(1_700_000_100).unwrap();
+    let mut changed = decided.clone();
+    ops::resize(&decided, &bo_id, narrower.clone(), later)
+        .unwrap()
+        .apply(&mut changed)
+        .unwrap();
+    let again = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
+    let k = again
+        .differences
+        .iter()
+        .position(|d| d.sides[1].as_ref() == Some(&bo_id))
+        .unwrap();
+    assert_eq!(again.differences[k].settled, None);
+
+    let mut r = ruling();
+    r.now = Timestamp::from_second(1_700_000_200).unwrap();
+    let after = apply_undoably(
+        &changed,
+        decide(&changed, &again, k, Action::Accept(1), &r).unwrap(),
+    );
+    let copies = reviewed(&after);
+    assert_eq!(copies.len(), 1, "the old copy is replaced, not kept beside");
+    assert_ne!(copies[0].id, old_copy);
+    assert_eq!(copies[0].fragments, narrower);
+    assert_eq!(copies[0].quote, "talks could start in");
+    assert_eq!(
+        after.decisions.len(),
+        2,
+        "the first decision stays as history"
+    );
+    let now = compare(&after, &"d".into(), &who(&["ana", "bo"]));
+    assert!(now.differences[k].settled.is_some());
+    // Reopening the first decision now takes nothing else away.
+    let reopened = apply_undoably(&after, reopen(&after, &first.id).unwrap());
+    assert_eq!(reviewed(&reopened).len(), 1);
+}

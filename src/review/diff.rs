@@ -70,7 +70,8 @@ pub struct Difference {
     /// One slot per compared annotator, in the order of [`Comparison::annotators`]: that
     /// annotator's annotation in the group, or `None`. At least one slot is filled.
     pub sides: Vec<Option<AnnotationId>>,
-    /// The decision that settled it: one whose sources contain every annotation of the group.
+    /// The decision that settled it: one whose sources contain every annotation of the group,
+    /// none changed since (see [`settles_it`]).
     pub settled: Option<DecisionId>,
 }
 
@@ -359,7 +360,7 @@ fn compare_annotations(
             let settled = held.first().and_then(|first| {
                 settles.get(&first.id).and_then(|ds| {
                     ds.iter()
-                        .filter(|d| held.iter().all(|a| d.sources.contains(&a.id)))
+                        .filter(|d| held.iter().all(|a| settles_it(d, a)))
                         .map(|d| d.id.clone())
                         .min()
                 })
@@ -391,6 +392,12 @@ fn compare_annotations(
         annotators,
         differences,
     }
+}
+
+/// Whether `decision` settles `annotation`: it is among the decision's sources and has not
+/// changed since (a colleague's later update, merged in, reopens the difference).
+pub fn settles_it(decision: &Decision, annotation: &Annotation) -> bool {
+    annotation.modified <= decision.decided && decision.sources.contains(&annotation.id)
 }
 
 /// The kind of a group holding `held` (at most one annotation per annotator) out of

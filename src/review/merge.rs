@@ -40,6 +40,9 @@
 //! - **Entities** and **decisions**: the union by id; the same id with different content keeps
 //!   mine and is reported. Their decisions name my document ids and the incoming ids.
 //! - **Annotators**: the layers that come in join the project's annotators.
+//! - **Reviews**: a document marked reviewed goes back to in progress when the merge brings
+//!   it an annotation, in a layer its review compared, that no decision has seen as it is
+//!   now (see [`stale`]); the report lists these documents.
 //!
 //! Merging the same file twice changes nothing the second time: every rule above is a function
 //! of the two projects, and the second time everything of theirs is found in mine.
@@ -49,6 +52,7 @@ mod ids;
 mod layers;
 mod report;
 mod schema;
+mod stale;
 
 pub use report::{LayerReport, LayerStatus, MergeReport, Renamed, RenamedKind};
 pub use schema::{TagMapped, TagProposal, tag_proposals};
@@ -154,11 +158,14 @@ pub fn plan_merge(
     }
     let coming: Vec<&LayerReport> = report.layers.iter().filter(|l| l.comes_in()).collect();
     let layers = layer_edits(mine, translated.layers, &coming, &mut schema.schema);
-    let (doc_edits, statuses) = document_edits(mine, theirs, &docs, &report.layers);
-    for l in &mut report.layers {
-        l.statuses = statuses.get(l.name.as_str()).copied().unwrap_or(0);
-    }
     let registry = registry_edits(mine, theirs, &docs, &translated.renames, &mut report);
+    let seen = stale::Seen::new(mine, &layers.annotations, &registry);
+    let documents = document_edits(mine, theirs, &docs, &report.layers, &seen);
+    drop(seen);
+    for l in &mut report.layers {
+        l.statuses = documents.counts.get(l.name.as_str()).copied().unwrap_or(0);
+    }
+    report.reviews_reopened = documents.reopened;
 
     let mut edits = Vec::new();
     if schema.schema != mine.schema {
@@ -179,7 +186,7 @@ pub fn plan_merge(
         });
     }
     report.annotations_touched = layers.annotations.len();
-    edits.extend(doc_edits);
+    edits.extend(documents.edits);
     edits.extend(registry);
     edits.extend(layers.annotations);
     edits.extend(layers.relations);

@@ -1,11 +1,12 @@
 //! Documents: theirs matched to mine by text, the new ones appended, and progress statuses.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
-use crate::model::{DocId, DocStatus, Document, DocumentMeta, Edit, Project};
+use crate::model::{DocId, DocStatus, Document, DocumentMeta, Edit, Project, REVIEWED_LAYER};
 
 use super::ids::{IdSpace, Owner};
 use super::report::{LayerReport, LayerStatus, Renamed, RenamedKind};
+use super::stale::Seen;
 
 /// Their documents against mine.
 pub(super) struct Docs {
@@ -62,28 +63,29 @@ pub(super) fn match_documents(mine: &Project, theirs: &Project, ids: &mut IdSpac
 }
 
 /// The document edits: their new documents appended, and the progress statuses of the layers
-/// that come in (or are unchanged) on matched documents. Also counts, per layer, the
-/// documents whose status changes.
+/// that come in (or are unchanged) on matched documents, with the reviews the merge makes
+/// stale reopened (see [`super::stale`]). Also counts, per layer, the documents whose status
+/// changes, and lists the reviews reopened.
 pub(super) fn document_edits(
     mine: &Project,
     theirs: &Project,
     docs: &Docs,
     layers: &[LayerReport],
-) -> (Vec<Edit>, HashMap<String, usize>) {
+    seen: &Seen<'_>,
+) -> DocEdits {
     // Layer → whether their status replaces mine (else the further along is kept).
     let rule: HashMap<&str, bool> = layers
         .iter()
         .filter(|l| l.chosen && l.status != LayerStatus::KeptYours)
         .map(|l| (l.name.as_str(), l.status == LayerStatus::New))
         .collect();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut edits = Vec::new();
-    let mut metas: BTreeMap<usize, DocumentMeta> = BTreeMap::new();
+    let touched = seen.touched();
+    let mut out = DocEdits::default();
     for &(t, m) in &docs.matched {
         let (Some(their), Some(my)) = (theirs.documents.get(t), mine.documents.get(m)) else {
             continue;
         };
-        let meta = metas.entry(m).or_insert_with(|| my.meta.clone());
+        let mut meta = my.meta.clone();
         for (&layer, &replace) in &rule {
             let theirs_status = their.meta.status.get(layer).copied();
             let current = meta.status.get(layer).copied();
@@ -92,20 +94,19 @@ pub(super) fn document_edits(
             } else {
                 current.max(theirs_status)
             };
-            if wanted != current {
-                match wanted {
-                    Some(s) => meta.status.insert(layer.to_owned(), s),
-                    None => meta.status.remove(layer),
-                };
-                *counts.entry(layer.to_owned()).or_default() += 1;
+            set_status(&mut meta, layer, wanted);
+        }
+        out.reopen_if_stale(&my.id, &my.meta, &mut meta, seen, &touched);
+        let mut layers: Vec<&str> = rule.keys().copied().chain([REVIEWED_LAYER]).collect();
+        layers.sort_unstable();
+        layers.dedup();
+        for layer in layers {
+            if meta.status.get(layer) != my.meta.status.get(layer) {
+                *out.counts.entry(layer.to_owned()).or_default() += 1;
             }
         }
-    }
-    for (m, meta) in metas {
-        if let Some(my) = mine.documents.get(m)
-            && my.meta != meta
-        {
-            edits.push(Edit::DocumentMeta {
+        if my.meta != meta {
+            out.edits.push(Edit::DocumentMeta {
                 doc: my.id.clone(),
                 before: Box::new(my.meta.clone()),
                 after: Box::new(meta),
@@ -121,14 +122,62 @@ pub(super) fn document_edits(
         doc.meta
             .status
             .retain(|layer, _| rule.contains_key(layer.as_str()));
+        let before = DocumentMeta {
+            status: Default::default(),
+            ..doc.meta.clone()
+        };
+        out.reopen_if_stale(id, &before, &mut doc.meta, seen, &touched);
         for layer in doc.meta.status.keys() {
-            *counts.entry(layer.clone()).or_default() += 1;
+            *out.counts.entry(layer.clone()).or_default() += 1;
         }
-        edits.push(Edit::Document {
+        out.edits.push(Edit::Document {
             index: mine.documents.len() + k,
             before: None,
             after: Some(Box::new(doc)),
         });
     }
-    (edits, counts)
+    out
+}
+
+/// What [`document_edits`] plans.
+#[derive(Default)]
+pub(super) struct DocEdits {
+    pub edits: Vec<Edit>,
+    /// Layer → how many documents' status of it changes.
+    pub counts: HashMap<String, usize>,
+    /// Documents whose review the merge reopened.
+    pub reopened: Vec<DocId>,
+}
+
+impl DocEdits {
+    /// Sets the reviewed status of `doc` back to in progress when the merge would leave it
+    /// reviewed over an annotation its review has not seen: one the merge brings, or any when
+    /// the merge is what raises it to reviewed.
+    fn reopen_if_stale(
+        &mut self,
+        doc: &DocId,
+        before: &DocumentMeta,
+        meta: &mut DocumentMeta,
+        seen: &Seen<'_>,
+        touched: &HashSet<DocId>,
+    ) {
+        let reviewed = Some(&DocStatus::Reviewed);
+        if meta.status.get(REVIEWED_LAYER) != reviewed {
+            return;
+        }
+        let raised = before.status.get(REVIEWED_LAYER) != reviewed;
+        if touched.contains(doc) || (raised && seen.holds_unseen(doc)) {
+            set_status(meta, REVIEWED_LAYER, Some(DocStatus::InProgress));
+            if !raised {
+                self.reopened.push(doc.clone());
+            }
+        }
+    }
+}
+
+fn set_status(meta: &mut DocumentMeta, layer: &str, status: Option<DocStatus>) {
+    match status {
+        Some(s) => meta.status.insert(layer.to_owned(), s),
+        None => meta.status.remove(layer),
+    };
 }

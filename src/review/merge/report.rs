@@ -143,6 +143,9 @@ pub struct MergeReport {
     pub relations_left_out: Vec<RelationId>,
     /// Annotations the merge adds, changes or removes, in all (for the status line).
     pub annotations_touched: usize,
+    /// Documents marked reviewed that go back to in progress: the merge brings an annotation
+    /// their review has not seen.
+    pub reviews_reopened: Vec<DocId>,
 }
 
 impl MergeReport {
@@ -263,6 +266,13 @@ impl MergeReport {
         line(
             "relations left out (an end is not in the result)",
             self.relations_left_out
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        );
+        line(
+            "reviews reopened (new or changed annotations to review)",
+            self.reviews_reopened
                 .iter()
                 .map(ToString::to_string)
                 .collect(),

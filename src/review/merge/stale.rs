@@ -1,0 +1,112 @@
+//! Reviews a merge makes stale: a document marked reviewed goes back to in progress when the
+//! merge brings it an annotation its review has not seen.
+//!
+//! A document's review rests on its decisions. The layers it compared are those of the
+//! decisions' sources; an annotation of such a layer is *seen* when a decision lists it and
+//! was made after its last change. A merge reopens a reviewed document when it adds or changes
+//! an unseen annotation there, or when it would raise the document to reviewed from their file
+//! while the result holds an unseen one (so the reopened status stays on a second merge). A
+//! document without decisions (its status set by hand) is left as it is, and so is a layer the
+//! review did not compare.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::Timestamp;
+
+use crate::model::{Annotation, AnnotationId, Decision, DocId, Edit, Project, REVIEWED_LAYER};
+
+/// What the decisions of the result have seen, per annotation and per document.
+pub(super) struct Seen<'p> {
+    mine: &'p Project,
+    /// The incoming annotations, by id (their version replaces mine).
+    incoming: HashMap<&'p AnnotationId, &'p Annotation>,
+    /// Annotation → when the latest decision listing it was made.
+    decided: HashMap<&'p AnnotationId, Timestamp>,
+    /// Document → the layers its decisions compared.
+    compared: HashMap<&'p DocId, HashSet<&'p str>>,
+}
+
+impl<'p> Seen<'p> {
+    /// `annotations` and `registry` are the merge's annotation and registry edits.
+    pub fn new(mine: &'p Project, annotations: &'p [Edit], registry: &'p [Edit]) -> Self {
+        let incoming: HashMap<&AnnotationId, &Annotation> = annotations
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Annotation {
+                    id, after: Some(a), ..
+                } => Some((id, a.as_ref())),
+                _ => None,
+            })
+            .collect();
+        let theirs = registry.iter().filter_map(|e| match e {
+            Edit::Decision { after: Some(d), .. } => Some(d.as_ref()),
+            _ => None,
+        });
+        let mut seen = Seen {
+            mine,
+            incoming,
+            decided: HashMap::new(),
+            compared: HashMap::new(),
+        };
+        for d in mine.decisions.values().chain(theirs) {
+            seen.note(d);
+        }
+        seen
+    }
+
+    fn note(&mut self, d: &'p Decision) {
+        let layers = self.compared.entry(&d.doc).or_default();
+        for s in &d.sources {
+            let at = self.decided.entry(s).or_insert(d.decided);
+            *at = (*at).max(d.decided);
+            let annotation = self
+                .incoming
+                .get(s)
+                .copied()
+                .or_else(|| self.mine.annotations.get(s));
+            if let Some(a) = annotation {
+                layers.insert(a.annotator.as_str());
+            }
+        }
+    }
+
+    /// Whether `a` lies in a layer its document's review compared and no decision has seen
+    /// it as it is now.
+    pub fn unseen(&self, a: &Annotation) -> bool {
+        a.annotator != REVIEWED_LAYER
+            && self
+                .compared
+                .get(&a.doc)
+                .is_some_and(|layers| layers.contains(a.annotator.as_str()))
+            && self.decided.get(&a.id).is_none_or(|t| a.modified > *t)
+    }
+
+    /// The documents where the merge adds or changes an unseen annotation.
+    pub fn touched(&self) -> HashSet<DocId> {
+        self.incoming
+            .values()
+            .filter(|a| self.unseen(a))
+            .map(|a| a.doc.clone())
+            .collect()
+    }
+
+    /// Whether `doc` holds an unseen annotation once the merge is applied.
+    pub fn holds_unseen(&self, doc: &DocId) -> bool {
+        if !self.compared.contains_key(doc) {
+            return false;
+        }
+        let result = self
+            .mine
+            .annotations
+            .values()
+            .filter(|a| &a.doc == doc)
+            .map(|a| self.incoming.get(&a.id).copied().unwrap_or(a))
+            .chain(
+                self.incoming
+                    .values()
+                    .copied()
+                    .filter(|a| &a.doc == doc && !self.mine.annotations.contains_key(&a.id)),
+            );
+        result.into_iter().any(|a| self.unseen(a))
+    }
+}
