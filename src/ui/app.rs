@@ -90,8 +90,8 @@ pub struct MarginaliaApp {
     pub(super) export: Option<super::transfer::ExportDraft>,
     /// The Import window, while open.
     pub(super) import: Option<super::transfer::ImportDraft>,
-    /// The window merging a colleague's project, while open.
-    pub(super) merge: Option<super::merge_window::MergeDraft>,
+    /// The window merging a colleague's project: the file being read, then the preview.
+    pub(super) merge: super::merge_window::MergeState,
     /// What the summary panel summarises, and for which layer (`None`: every layer).
     pub(super) summary_scope: super::summary_panel::SummaryScope,
     pub(super) summary_layer: Option<String>,
@@ -147,7 +147,7 @@ impl MarginaliaApp {
             schema_editor: None,
             export: None,
             import: None,
-            merge: None,
+            merge: Default::default(),
             summary_scope: Default::default(),
             summary_layer: None,
             summary_cache: Default::default(),
@@ -305,7 +305,7 @@ impl MarginaliaApp {
         // A preview or a document choice belongs to the project it was made for.
         self.import = None;
         self.agree = Default::default();
-        self.merge = None;
+        self.merge = Default::default();
         if !self
             .export
             .as_ref()

@@ -1,10 +1,11 @@
 //! The window that merges a colleague's project into this one (File › Import a colleague's
-//! project…): a preview of what would come in, with a checkbox per layer and the mapping of
+//! project…): the file is read on a worker thread (with a spinner and Cancel), then a preview of what would come in, with a checkbox per layer and the mapping of
 //! their tags that this schema lacks; nothing changes until "Merge", and then the merge is
 //! planned again against the project as it is at that moment and applied as one undo step.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::thread::JoinHandle;
 
 use egui::{RichText, ScrollArea, Ui};
 
@@ -14,6 +15,19 @@ use crate::review::{MergeOptions, MergePlan, plan_merge, tag_proposals};
 use crate::store;
 
 use super::app::MarginaliaApp;
+
+/// The merge window: the colleague's file being read on a worker thread, then the preview.
+#[derive(Default)]
+pub struct MergeState {
+    loading: Option<MergeLoad>,
+    draft: Option<MergeDraft>,
+}
+
+/// A colleague's project being read (a 35 MB file takes about 0.3 s).
+struct MergeLoad {
+    path: PathBuf,
+    handle: JoinHandle<Result<Project, String>>,
+}
 
 /// The merge window's state: their project, the analyst's choices and the preview.
 pub struct MergeDraft {
@@ -65,16 +79,42 @@ impl MarginaliaApp {
         self.open_merge_from(path);
     }
 
-    /// Loads `path` as a colleague's project and opens the preview with every layer chosen and
-    /// the default tag mapping.
+    /// Reads `path` as a colleague's project on a worker thread; the preview opens when it is
+    /// read (see [`Self::merge_loading`]).
     pub fn open_merge_from(&mut self, path: PathBuf) {
-        let theirs = match store::load(&path) {
-            Ok(p) => p,
-            Err(e) => {
-                self.error(format!("Cannot merge: {e}"));
-                return;
-            }
+        let file = path.clone();
+        let handle = std::thread::spawn(move || store::load(&file).map_err(|e| e.to_string()));
+        self.merge = MergeState {
+            loading: Some(MergeLoad { path, handle }),
+            draft: None,
         };
+    }
+
+    /// Whether a colleague's project is being read for the merge window.
+    pub fn merge_loading(&self) -> bool {
+        self.merge.loading.is_some()
+    }
+
+    /// Opens the preview once the colleague's project is read, or says why it could not be.
+    fn poll_merge_load(&mut self, ctx: &egui::Context) {
+        let Some(load) = self.merge.loading.take_if(|l| l.handle.is_finished()) else {
+            if self.merge.loading.is_some() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            }
+            return;
+        };
+        let loaded = load
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err("reading it stopped unexpectedly".into()));
+        match loaded {
+            Ok(theirs) => self.merge.draft = Some(self.preview(load.path, theirs)),
+            Err(e) => self.error(format!("Cannot merge: {e}")),
+        }
+    }
+
+    /// The preview of merging `theirs`, with every layer chosen and the default tag mapping.
+    fn preview(&self, path: PathBuf, theirs: Project) -> MergeDraft {
         let proposals = tag_proposals(&self.project, &theirs);
         let mut draft = MergeDraft {
             path,
@@ -105,17 +145,40 @@ impl MarginaliaApp {
                 .collect();
         }
         draft.plan = Some(all.map_err(|e| e.to_string()));
-        self.merge = Some(draft);
+        draft
+    }
+
+    /// The window while the colleague's project is read: its name, a spinner and Cancel.
+    fn merge_loading_ui(&mut self, ctx: &egui::Context) {
+        let Some(load) = &self.merge.loading else {
+            return;
+        };
+        let mut open = true;
+        let mut cancel = false;
+        egui::Window::new("Import a colleague's project")
+            .open(&mut open)
+            .default_width(600.0)
+            .show(ctx, |ui| {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(format!("Reading {}…", load.path.display()));
+                });
+                cancel = ui.button("Cancel").clicked();
+            });
+        if !open || cancel {
+            // The reading thread finishes on its own; what it read is dropped.
+            self.merge.loading = None;
+        }
     }
 
     /// Plans the merge again against the project as it is now and applies it as one step.
     pub fn confirm_merge(&mut self) {
-        let Some(mut draft) = self.merge.take() else {
+        let Some(mut draft) = self.merge.draft.take() else {
             return;
         };
         draft.replan(&self.project);
         let Some(Ok(plan)) = draft.plan.take() else {
-            self.merge = Some(draft);
+            self.merge.draft = Some(draft);
             return;
         };
         let report = plan.report.clone();
@@ -146,13 +209,15 @@ impl MarginaliaApp {
                 report.documents_added.len()
             ));
         } else {
-            self.merge = Some(draft);
+            self.merge.draft = Some(draft);
         }
     }
 
     /// The merge window.
     pub(super) fn merge_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.merge.take() else {
+        self.poll_merge_load(ctx);
+        self.merge_loading_ui(ctx);
+        let Some(mut draft) = self.merge.draft.take() else {
             return;
         };
         let mut open = true;
@@ -252,7 +317,7 @@ impl MarginaliaApp {
         if changed {
             draft.replan(&self.project);
         }
-        self.merge = Some(draft);
+        self.merge.draft = Some(draft);
         if confirm {
             self.confirm_merge();
         }
