@@ -167,7 +167,7 @@ fn damaged_files_give_exit_1_a_position_and_stay_untouched() {
         (
             "newer.ron",
             SAMPLE
-                .replacen("format_version: 3", "format_version: 9", 1)
+                .replacen("format_version: 4", "format_version: 9", 1)
                 .into_bytes(),
         ),
     ];

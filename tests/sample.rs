@@ -318,3 +318,30 @@ fn agreement_on_the_sample_is_that_of_two_careful_coders() {
     let relations = pair.relations.f1.unwrap();
     assert!((0.3..0.9).contains(&relations), "relation F1 {relations}");
 }
+
+/// The first step of a review of the sample, with the reviewer's clock earlier than every
+/// annotation's time (a colleague's clock may run ahead): accepting what the two analysts
+/// agree on settles every agreement, and only the real differences stay open.
+#[test]
+fn accepting_the_agreements_of_the_sample_settles_them_whatever_the_clocks() {
+    let mut project = sample_project().unwrap();
+    let who = vec![FIRST.to_owned(), SECOND.to_owned()];
+    let before = marginalia::review::compare_all(&project, &who);
+    let agreed: usize = before.iter().map(|c| c.counts()[0]).sum();
+    let differ: usize = before.iter().map(|c| c.differences.len()).sum::<usize>() - agreed;
+    assert!(agreed > 50 && differ > 10, "{agreed} agreed, {differ} differ");
+    let ruling = marginalia::review::Ruling {
+        reviewer: "reviewer".into(),
+        reason: None,
+        comment: String::new(),
+        now: "2000-01-01T00:00:00Z".parse().unwrap(),
+    };
+    marginalia::review::accept_agreed(&project, &before, &ruling)
+        .unwrap()
+        .apply(&mut project)
+        .unwrap();
+    let after = marginalia::review::compare_all(&project, &who);
+    let settled: usize = after.iter().map(|c| c.settled()).sum();
+    let open: usize = after.iter().map(|c| c.differences.len() - c.settled()).sum();
+    assert_eq!((settled, open), (agreed, differ));
+}

@@ -85,6 +85,13 @@ pub struct Decision {
     pub verdict: Verdict,
     /// The compared layers' annotations the decision settles.
     pub sources: Vec<AnnotationId>,
+    /// The `modified` time of each source as the reviewer saw it, in the order of `sources`.
+    /// A source whose time differs now has changed since, and the decision no longer settles
+    /// it. Comparing the two times of one annotation, never a time against the clock of
+    /// another machine, keeps this right when colleagues' clocks disagree. (New in format
+    /// version 4; empty in older files: then only the ids count.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<Timestamp>,
     /// What went into the reviewed layer: each source taken and its reviewed copy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<(AnnotationId, AnnotationId)>,
@@ -100,4 +107,15 @@ pub struct Decision {
     /// The reviewer's comment.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
+}
+
+impl Decision {
+    /// Whether the decision settles `annotation` as it is now: it is among the sources and
+    /// has not changed since the reviewer saw it.
+    pub fn settles(&self, annotation: &crate::model::Annotation) -> bool {
+        let Some(k) = self.sources.iter().position(|s| s == &annotation.id) else {
+            return false;
+        };
+        self.seen.get(k).is_none_or(|t| *t == annotation.modified)
+    }
 }

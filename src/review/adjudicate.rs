@@ -17,7 +17,7 @@
 //!
 //! A settled difference is refused: reopen its decision ([`reopen`]) first. A difference is
 //! settled only while its annotations are as the decision saw them (see
-//! [`super::diff::settles_it`]): a colleague's later change, merged in, reopens it, and the
+//! [`Decision::settles`]): a colleague's later change, merged in, reopens it, and the
 //! next ruling on it replaces the reviewed copy the earlier decision made of the changed
 //! annotation. The earlier decision stays as history.
 
@@ -31,7 +31,7 @@ use crate::model::{
     Verdict, fresh_id, ops,
 };
 
-use super::diff::{Comparison, DiffKind, Difference, settles_it};
+use super::diff::{Comparison, DiffKind, Difference};
 
 /// What the reviewer does with one difference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -237,7 +237,7 @@ impl<'p> Builder<'p> {
                 let changed = project
                     .annotations
                     .get(source)
-                    .is_some_and(|s| s.modified > d.decided);
+                    .is_some_and(|s| !d.settles(s));
                 if changed {
                     outdated
                         .entry(source.clone())
@@ -301,7 +301,7 @@ impl<'p> Builder<'p> {
         let already = diff.settled.clone().or_else(|| {
             self.settles.get(&first.id).and_then(|ds| {
                 ds.iter()
-                    .find(|d| sources.iter().all(|a| settles_it(d, a)))
+                    .find(|d| sources.iter().all(|a| d.settles(a)))
                     .map(|d| d.id.clone())
             })
         });
@@ -362,6 +362,7 @@ impl<'p> Builder<'p> {
             doc: comparison.doc.clone(),
             verdict,
             sources: sources.iter().map(|a| a.id.clone()).collect(),
+            seen: sources.iter().map(|a| a.modified).collect(),
             taken,
             proposed_by,
             decided_by: self.ruling.reviewer.clone(),

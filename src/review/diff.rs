@@ -71,7 +71,7 @@ pub struct Difference {
     /// annotator's annotation in the group, or `None`. At least one slot is filled.
     pub sides: Vec<Option<AnnotationId>>,
     /// The decision that settled it: one whose sources contain every annotation of the group,
-    /// none changed since (see [`settles_it`]).
+    /// none changed since (see [`Decision::settles`]).
     pub settled: Option<DecisionId>,
 }
 
@@ -360,7 +360,7 @@ fn compare_annotations(
             let settled = held.first().and_then(|first| {
                 settles.get(&first.id).and_then(|ds| {
                     ds.iter()
-                        .filter(|d| held.iter().all(|a| settles_it(d, a)))
+                        .filter(|d| held.iter().all(|a| d.settles(a)))
                         .map(|d| d.id.clone())
                         .min()
                 })
@@ -392,12 +392,6 @@ fn compare_annotations(
         annotators,
         differences,
     }
-}
-
-/// Whether `decision` settles `annotation`: it is among the decision's sources and has not
-/// changed since (a colleague's later update, merged in, reopens the difference).
-pub fn settles_it(decision: &Decision, annotation: &Annotation) -> bool {
-    annotation.modified <= decision.decided && decision.sources.contains(&annotation.id)
 }
 
 /// The kind of a group holding `held` (at most one annotation per annotator) out of

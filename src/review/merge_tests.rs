@@ -554,6 +554,7 @@ fn entities_and_decisions_are_united_by_id_and_mine_win_a_clash() {
         doc: "kyiv".into(),
         verdict: Verdict::Rejected,
         sources: vec![source],
+        seen: Vec::new(),
         taken: Vec::new(),
         proposed_by: vec!["bob".into()],
         decided_by: "carol".into(),

@@ -1,4 +1,4 @@
-//! The shape of a project file on disk (format version 3), apart from the in-memory model.
+//! The shape of a project file on disk (format version 4), apart from the in-memory model.
 //!
 //! Offsets here are [`CharOffset`](crate::model::CharOffset)s (code points), as the header says;
 //! the model works in bytes. [`super::convert`] translates between the two.
@@ -14,7 +14,7 @@ use crate::model::{
 };
 
 /// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The only offset unit project files use.
 pub const OFFSET_UNIT: &str = "code_points";
@@ -58,7 +58,7 @@ pub struct ProjectFile {
     /// Relations, by the position of their source annotation.
     #[serde(default)]
     pub relations: Vec<Relation>,
-    /// Reviewers' decisions, by id. (New in version 3.)
+    /// Reviewers' decisions, by id. (New in version 3; their `seen` times in version 4.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<Decision>,
 }

@@ -153,7 +153,7 @@ const SPECIAL: [bool; 256] = {
     table
 };
 
-/// The top-level fields of a project file (format version 3).
+/// The top-level fields of a project file (format version 4).
 const FIELDS: [&str; 11] = [
     "format_version",
     "offset_unit",

@@ -69,6 +69,7 @@ fn sample() -> Project {
         doc: "doc-1".into(),
         verdict: crate::model::Verdict::Rejected,
         sources: vec![ids[1].clone()],
+        seen: vec![now()],
         taken: Vec::new(),
         proposed_by: vec!["ana".into()],
         decided_by: "rev «ü» 🇺🇦".into(),
@@ -167,7 +168,7 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
     project.decisions.clear();
     let v2 = to_string(&project)
         .unwrap()
-        .replace("format_version: 3", "format_version: 2");
+        .replace("format_version: 4", "format_version: 2");
     assert_eq!(from_str(p(), &v2).unwrap(), project);
 
     let text = to_string(&sample()).unwrap().replace(
@@ -179,15 +180,25 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
         err.contains("decision d-1: document gone is not in the project"),
         "{err}"
     );
+
+    // Version 4 records when each source was seen: one time per source.
+    let written = to_string(&sample()).unwrap();
+    assert!(written.contains("seen: ["), "{written}");
+    let text = written.replace("seen: [", "seen: [\"2020-01-01T00:00:00Z\", ");
+    let err = from_str(p(), &text).unwrap_err().to_string();
+    assert!(
+        err.contains("decision d-1: 2 seen times for 1 sources (expected one per source)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn newer_versions_are_refused_and_version_one_is_migrated() {
     let text = to_string(&sample()).unwrap();
-    let newer = text.replace("format_version: 3", "format_version: 4");
+    let newer = text.replace("format_version: 4", "format_version: 5");
     let err = from_str(p(), &newer).unwrap_err();
     assert!(
-        matches!(err, StoreError::NewerVersion { found: 4, .. }),
+        matches!(err, StoreError::NewerVersion { found: 5, .. }),
         "{err}"
     );
     assert!(err.to_string().contains("newer"));
@@ -201,7 +212,7 @@ fn newer_versions_are_refused_and_version_one_is_migrated() {
     let a = project.annotations.values().next().unwrap();
     assert_eq!(a.quote, "Macron");
     assert_eq!(a.fragments.len(), 1);
-    assert!(to_string(&project).unwrap().contains("format_version: 3"));
+    assert!(to_string(&project).unwrap().contains("format_version: 4"));
 }
 
 #[test]
@@ -482,7 +493,7 @@ fn re_anchoring_considers_overlapping_occurrences() {
 fn a_version_written_oddly_is_refused_not_half_read() {
     let text = to_string(&sample())
         .unwrap()
-        .replace("format_version: 3", "format_version: 3_0");
+        .replace("format_version: 4", "format_version: 4_0");
     let err = from_str(p(), &text).unwrap_err();
     assert!(
         matches!(

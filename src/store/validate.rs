@@ -288,6 +288,18 @@ pub fn check(file: &ProjectFile) -> Checked {
                 ),
             );
         }
+        if !d.seen.is_empty() && d.seen.len() != d.sources.len() {
+            push(
+                ProblemKind::BadValue,
+                anchor.anchor(),
+                format!(
+                    "decision {}: {} seen times for {} sources (expected one per source)",
+                    d.id,
+                    d.seen.len(),
+                    d.sources.len()
+                ),
+            );
+        }
         if d.decided_by.trim().is_empty() {
             push(
                 ProblemKind::BadValue,

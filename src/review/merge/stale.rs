@@ -2,16 +2,14 @@
 //! merge brings it an annotation its review has not seen.
 //!
 //! A document's review rests on its decisions. The layers it compared are those of the
-//! decisions' sources; an annotation of such a layer is *seen* when a decision lists it and
-//! was made after its last change. A merge reopens a reviewed document when it adds or changes
+//! decisions' sources; an annotation of such a layer is *seen* when a decision settles it as it
+//! is now ([`Decision::settles`]: listed, and unchanged since). A merge reopens a reviewed document when it adds or changes
 //! an unseen annotation there, or when it would raise the document to reviewed from their file
 //! while the result holds an unseen one (so the reopened status stays on a second merge). A
 //! document without decisions (its status set by hand) is left as it is, and so is a layer the
 //! review did not compare.
 
 use std::collections::{HashMap, HashSet};
-
-use jiff::Timestamp;
 
 use crate::model::{Annotation, AnnotationId, Decision, DocId, Edit, Project, REVIEWED_LAYER};
 
@@ -20,8 +18,8 @@ pub(super) struct Seen<'p> {
     mine: &'p Project,
     /// The incoming annotations, by id (their version replaces mine).
     incoming: HashMap<&'p AnnotationId, &'p Annotation>,
-    /// Annotation → when the latest decision listing it was made.
-    decided: HashMap<&'p AnnotationId, Timestamp>,
+    /// Annotation → the decisions that list it.
+    decided: HashMap<&'p AnnotationId, Vec<&'p Decision>>,
     /// Document → the layers its decisions compared.
     compared: HashMap<&'p DocId, HashSet<&'p str>>,
 }
@@ -57,8 +55,7 @@ impl<'p> Seen<'p> {
     fn note(&mut self, d: &'p Decision) {
         let layers = self.compared.entry(&d.doc).or_default();
         for s in &d.sources {
-            let at = self.decided.entry(s).or_insert(d.decided);
-            *at = (*at).max(d.decided);
+            self.decided.entry(s).or_default().push(d);
             let annotation = self
                 .incoming
                 .get(s)
@@ -78,7 +75,10 @@ impl<'p> Seen<'p> {
                 .compared
                 .get(&a.doc)
                 .is_some_and(|layers| layers.contains(a.annotator.as_str()))
-            && self.decided.get(&a.id).is_none_or(|t| a.modified > *t)
+            && !self
+                .decided
+                .get(&a.id)
+                .is_some_and(|ds| ds.iter().any(|d| d.settles(a)))
     }
 
     /// The documents where the merge adds or changes an unseen annotation.
