@@ -1,9 +1,12 @@
-//! Geometry on a laid-out block: the rectangles a char range covers on each row, and the
-//! shapes for highlights, stacked underline bands, search hits, the selection and the caret.
+//! Painting the blocks on screen ([`ArticleView::paint`]), and the geometry it rests on: the
+//! rectangles a char range covers on each row, and the shapes for highlights, stacked underline
+//! bands, search hits, the selection and the caret.
 
 use std::ops::Range;
 
 use egui::{Galley, Painter, Pos2, Rect, Stroke, pos2};
+
+use super::*;
 
 /// The rectangles (relative to the galley) covering chars `range` of the galley, one per row.
 pub fn row_rects(galley: &Galley, range: Range<usize>) -> Vec<Rect> {
@@ -52,4 +55,164 @@ pub fn band(painter: &Painter, rect: Rect, lane: usize, stroke: Stroke) {
 /// Moves a galley-relative rect to the screen.
 pub fn place(rect: Rect, origin: Pos2) -> Rect {
     rect.translate(origin.to_vec2())
+}
+
+impl ArticleView {
+    pub(super) fn paint(
+        &mut self,
+        ui: &Ui,
+        input: &ArticleInput<'_>,
+        sel: &TextSel,
+        origin: Pos2,
+        viewport: Rect,
+    ) {
+        let text = input.doc.text.as_str();
+        let first = self.heights.index_at(viewport.min.y);
+        let mut i = first;
+        let painter = ui.painter();
+        let visuals = ui.visuals();
+        let selection = sel.range();
+        let mut selected_rects = Vec::new();
+        let mut linked_rects: Vec<(Rect, Color32)> = Vec::new();
+        while i < self.blocks.len() {
+            let top = self.heights.top(i);
+            if top > viewport.max.y {
+                break;
+            }
+            let Some((galley, delta)) = self.galley(ui, text, i) else {
+                break;
+            };
+            if top < viewport.min.y {
+                // Keep what is on screen still while heights above it become exact.
+                self.scroll_fix += delta;
+            }
+            let Some(block) = self.blocks.get(i).cloned() else {
+                break;
+            };
+            let block_origin = origin + vec2(0.0, top);
+            let rects = |range: Range<usize>| -> Vec<Rect> {
+                let from = range.start.max(block.bytes.start);
+                let to = range.end.min(block.bytes.end);
+                if from > to || (from == to && !range.is_empty()) {
+                    return Vec::new();
+                }
+                let c0 = char_of(text, &block, from);
+                let c1 = char_of(text, &block, to);
+                row_rects(&galley, c0..c1)
+                    .into_iter()
+                    .map(|r| place(r, block_origin))
+                    .collect()
+            };
+            let items: Vec<&Item> = self.layers.meeting(block.bytes.clone()).collect();
+            if let Some(c) = &input.compare {
+                self.compare
+                    .paint_tints(painter, c, block.bytes.clone(), &rects);
+            }
+            // Fills first, under the text: the outermost annotation of each stack.
+            for item in items.iter().filter(|it| it.lane == 0) {
+                let is_selected = input.selected == Some(&item.id);
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
+                        painter.rect_filled(r, 2.0, theme::fill(item.color, is_selected));
+                    }
+                }
+            }
+            // Hits are in text order: skip to the first that can reach this block.
+            let first_hit = input.hits.partition_point(|h| h.end.0 < block.bytes.start);
+            for (h, hit) in input.hits.iter().enumerate().skip(first_hit) {
+                if hit.start.0 > block.bytes.end {
+                    break;
+                }
+                let current = input.current_hit == Some(h);
+                for r in rects(hit.start.0..hit.end.0) {
+                    painter.rect_filled(r, 2.0, theme::search_hit(visuals, current));
+                }
+            }
+            if !sel.is_empty() {
+                for r in rects(selection.start.0..selection.end.0) {
+                    painter.rect_filled(r, 0.0, theme::selection(visuals));
+                }
+            }
+            painter.galley(block_origin, galley.clone(), visuals.text_color());
+            if let Some(c) = &input.compare {
+                let outline = theme::current_difference(visuals);
+                self.compare
+                    .paint_bands(painter, c, block.bytes.clone(), &rects, outline);
+            }
+            // Bands over the text's foot: everything nested or overlapping.
+            for item in items.iter().filter(|it| it.lane > 0) {
+                let is_selected = input.selected == Some(&item.id);
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
+                        band(painter, r, item.lane, theme::band(item.color, is_selected));
+                    }
+                }
+            }
+            for item in &items {
+                let is_selected = input.selected == Some(&item.id);
+                let linked = input.linked.contains(&item.id);
+                if !is_selected && !linked {
+                    continue;
+                }
+                for f in item.fragments.iter() {
+                    for r in rects(f) {
+                        if linked {
+                            linked_rects.push((r, theme::color(item.color)));
+                        }
+                        if is_selected {
+                            selected_rects.push(r);
+                        }
+                    }
+                }
+            }
+            // The edge being dragged: its preview.
+            if let Some(edge) = &self.edge_drag {
+                for f in &edge.fragments {
+                    for r in rects(f.bytes()) {
+                        painter.rect_stroke(
+                            r,
+                            2.0,
+                            theme::preview_stroke(visuals),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+            if sel.is_empty() && input.keyboard {
+                let head = sel.head.0;
+                if block.bytes.start <= head && head <= block.bytes.end {
+                    let r = caret_rect(&galley, char_of(text, &block, head));
+                    let r = place(r, block_origin);
+                    painter.line_segment(
+                        [r.center_top(), r.center_bottom()],
+                        visuals.text_cursor.stroke,
+                    );
+                }
+            }
+            i += 1;
+        }
+        self.visible = first..i;
+        for r in &selected_rects {
+            painter.rect_stroke(
+                r.expand(1.0),
+                2.0,
+                theme::selected_stroke(visuals),
+                egui::StrokeKind::Outside,
+            );
+        }
+        // The selected claim's links: each linked span outlined, a thread from the claim.
+        let anchor = selected_rects.first().map(|r| r.left_top());
+        for (r, color) in &linked_rects {
+            painter.rect_stroke(
+                *r,
+                2.0,
+                theme::link_stroke(*color),
+                egui::StrokeKind::Outside,
+            );
+            if let Some(a) = anchor {
+                painter.line_segment([a, r.left_top()], theme::thread(*color));
+            }
+        }
+        self.evict();
+    }
 }
