@@ -321,3 +321,59 @@ fn their_tags_are_mapped_by_label_or_as_told() {
     ]);
     assert_eq!(code(&usage), 2, "{}", stderr(&usage));
 }
+
+/// A reviewer settled `ua` between alice and bob; bob then narrowed his claim in his copy.
+/// Merging his copy reopens the review, says so, and a second merge changes nothing.
+#[test]
+fn a_colleague_s_change_after_the_review_reopens_it_and_the_report_says_so() {
+    let mut reviewed = base();
+    tag(&mut reviewed, "ua", UA, "alice", t(0));
+    tag(&mut reviewed, "ua", UA, "bob", t(0));
+    let who = ["alice".to_owned(), "bob".to_owned()];
+    let ruling = marginalia::review::Ruling {
+        reviewer: "rev".into(),
+        reason: None,
+        comment: String::new(),
+        now: t(20),
+    };
+    let comparisons = vec![marginalia::review::compare(&reviewed, &"ua".into(), &who)];
+    marginalia::review::accept_agreed(&reviewed, &comparisons, &ruling)
+        .unwrap()
+        .apply(&mut reviewed)
+        .unwrap();
+    let status = |p: &Project| p.documents[0].meta.status.get("reviewed").copied();
+    assert_eq!(status(&reviewed), Some(DocStatus::Reviewed));
+
+    let mut bobs = reviewed.clone();
+    let claim = bobs
+        .annotations
+        .values()
+        .find(|a| a.annotator == "bob" && a.tag.as_str() == "claim")
+        .unwrap()
+        .clone();
+    let narrower = Fragment::new(claim.start()..marginalia::model::ByteOffset(claim.end().0 - 6));
+    ops::resize(&bobs, &claim.id, vec![narrower], t(30))
+        .unwrap()
+        .apply(&mut bobs)
+        .unwrap();
+
+    let dir = Dir::new();
+    dir.save("mine.ron", &reviewed);
+    dir.save("bob.ron", &bobs);
+    let out = dir.run(&["merge", "mine.ron", "bob.ron", "-o", "mine.ron", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["reviews_reopened"], serde_json::json!(["ua"]));
+    let merged = load(&dir.path("mine.ron"));
+    assert_eq!(status(&merged), Some(DocStatus::InProgress));
+    let open = marginalia::review::compare(&merged, &"ua".into(), &who);
+    assert_eq!(open.differences.len() - open.settled(), 1);
+
+    let again = dir.run(&["merge", "mine.ron", "bob.ron", "-o", "mine.ron"]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("nothing changed"),
+        "{}",
+        stdout(&again)
+    );
+}

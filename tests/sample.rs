@@ -329,7 +329,10 @@ fn accepting_the_agreements_of_the_sample_settles_them_whatever_the_clocks() {
     let before = marginalia::review::compare_all(&project, &who);
     let agreed: usize = before.iter().map(|c| c.counts()[0]).sum();
     let differ: usize = before.iter().map(|c| c.differences.len()).sum::<usize>() - agreed;
-    assert!(agreed > 50 && differ > 10, "{agreed} agreed, {differ} differ");
+    assert!(
+        agreed > 50 && differ > 10,
+        "{agreed} agreed, {differ} differ"
+    );
     let ruling = marginalia::review::Ruling {
         reviewer: "reviewer".into(),
         reason: None,
@@ -342,6 +345,9 @@ fn accepting_the_agreements_of_the_sample_settles_them_whatever_the_clocks() {
         .unwrap();
     let after = marginalia::review::compare_all(&project, &who);
     let settled: usize = after.iter().map(|c| c.settled()).sum();
-    let open: usize = after.iter().map(|c| c.differences.len() - c.settled()).sum();
+    let open: usize = after
+        .iter()
+        .map(|c| c.differences.len() - c.settled())
+        .sum();
     assert_eq!((settled, open), (agreed, differ));
 }

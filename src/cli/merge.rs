@@ -11,12 +11,34 @@ use crate::review::{MergeOptions, MergeReport, plan_merge};
 use crate::store;
 
 /// What [`merge_files`] did.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct MergeOutcome {
     /// What came in.
     pub report: MergeReport,
     /// Whether OUT was written (not when OUT is MINE and nothing changed).
     pub written: bool,
+    /// The merge's working data, handed back for the caller to free when it suits.
+    pub scrap: Scrap,
+}
+
+/// Both projects, the file and its text: hundreds of megabytes for a large project, whose
+/// freeing takes tens of milliseconds. The command line exits without freeing them piece by
+/// piece ([`Scrap::leave`]); a long-running caller simply drops them.
+pub struct Scrap {
+    _held: Box<dyn std::any::Any + Send>,
+}
+
+impl Scrap {
+    /// Leaves the memory to the process's exit, which returns it at once.
+    pub fn leave(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl std::fmt::Debug for Scrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scrap(..)")
+    }
 }
 
 /// Loads both projects (on two threads), plans the merge, applies it, validates the result as
@@ -45,6 +67,9 @@ pub fn merge_files(
         return Ok(MergeOutcome {
             report: plan.report,
             written: false,
+            scrap: Scrap {
+                _held: Box::new((project, their_project)),
+            },
         });
     }
     let inverse = plan
@@ -69,12 +94,12 @@ pub fn merge_files(
         );
     }
     staged?.commit()?;
-    // Freeing all this takes tens of milliseconds, and the command line exits next: a
-    // background thread does it.
-    std::thread::spawn(move || drop((project, their_project, inverse, file, text)));
     Ok(MergeOutcome {
         report: plan.report,
         written: true,
+        scrap: Scrap {
+            _held: Box::new((project, their_project, inverse, file, text)),
+        },
     })
 }
 
@@ -122,5 +147,6 @@ pub(super) fn run(
             say!("{}: unchanged", out.display());
         }
     }
+    outcome.scrap.leave();
     Ok(ExitCode::SUCCESS)
 }

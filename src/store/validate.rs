@@ -166,6 +166,15 @@ pub fn check(file: &ProjectFile) -> Checked {
         texts.insert(d.id.as_str(), d.text.as_str());
     }
 
+    // Each annotation against its text (the costly part), on every core; `None`: no such
+    // document.
+    let mut spans = par_map(&file.annotations, |a| {
+        match (texts.get(a.doc.as_str()), indexes.get(a.doc.as_str())) {
+            (Some(text), Some(index)) => Some(check_annotation(a, text, index)),
+            _ => None,
+        }
+    })
+    .into_iter();
     let mut annotation_docs: HashMap<&str, (&str, &str)> =
         HashMap::with_capacity(file.annotations.len()); // id → (doc, tag)
     for a in &file.annotations {
@@ -200,13 +209,13 @@ pub fn check(file: &ProjectFile) -> Checked {
                 format!("annotation {} has no annotator", a.id),
             );
         }
-        match (texts.get(a.doc.as_str()), indexes.get(a.doc.as_str())) {
-            (Some(text), Some(index)) => {
-                for (kind, message) in check_annotation(a, text, index) {
+        match spans.next().flatten() {
+            Some(problems) => {
+                for (kind, message) in problems {
                     push(kind, anchor.anchor(), message);
                 }
             }
-            _ => push(
+            None => push(
                 ProblemKind::DanglingReference,
                 anchor.anchor(),
                 format!(
