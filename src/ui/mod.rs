@@ -3,6 +3,7 @@
 mod agree_panel;
 mod app;
 mod article;
+mod article_panel;
 mod commands;
 mod compare;
 mod compare_panel;

@@ -1,0 +1,115 @@
+//! The centre of the window: the article view with its header and search bar, what a click,
+//! an edge drag or the context menu on the text does.
+
+use egui::Ui;
+
+use crate::model::{ByteOffset, ops};
+
+use super::app::MarginaliaApp;
+use super::article::ArticleInput;
+use super::commands::Command;
+
+impl MarginaliaApp {
+    pub(super) fn article_panel_ui(&mut self, ui: &mut Ui) {
+        if self.doc < self.project.documents.len() {
+            self.article_header_ui(ui);
+            self.search_bar_ui(ui);
+        }
+        let comparison = self.comparison();
+        let shown = self.shown_layers();
+        let Some(doc) = self.project.documents.get(self.doc) else {
+            ui.centered_and_justified(|ui| {
+                ui.label(
+                    "This project has no articles yet: File › Add articles…, drop files on \
+                     the window, or paste text (Ctrl+Shift+V).",
+                )
+            });
+            return;
+        };
+        let linked = self.linked();
+        let hits: Vec<std::ops::Range<ByteOffset>> = self.search.hits_in(doc);
+        let input = ArticleInput {
+            project: &self.project,
+            doc,
+            version: self.version,
+            layers: shown.as_deref(),
+            selected: self.selected.as_ref(),
+            linked: &linked,
+            hits: &hits,
+            current_hit: self
+                .search
+                .current_in(doc)
+                .and_then(|c| hits.iter().position(|h| *h == c)),
+            settings: self.prefs.view,
+            keyboard: self.modal.is_none(),
+            compare: comparison.as_deref().map(|c| super::article::CompareInput {
+                comparison: c,
+                current: self.current_difference(),
+                hide_settled: self.compare.as_ref().is_some_and(|s| s.hide_settled),
+            }),
+        };
+        let out = self.view.show(ui, &input, &mut self.sel);
+        if let Some(at) = out.clicked_at
+            && comparison.is_some()
+        {
+            self.compare_clicked(at);
+        }
+        if let Some(clicked) = out.clicked {
+            match (&self.linking, clicked) {
+                (Some(_), Some(target)) => self.finish_link(&target),
+                (Some(_), None) => {}
+                (None, id) => {
+                    self.commit_note_draft();
+                    self.entity_query.clear();
+                    self.note_draft = None;
+                    self.selected = id;
+                }
+            }
+        }
+        if let Some((id, fragments)) = out.resized {
+            let edit = ops::resize(&self.project, &id, fragments, jiff::Timestamp::now());
+            self.apply("Resize", edit);
+        }
+        if let Some(response) = out.response {
+            response.context_menu(|ui| self.context_menu_ui(ui));
+        }
+    }
+
+    fn context_menu_ui(&mut self, ui: &mut Ui) {
+        let tags: Vec<(usize, String, String)> = self
+            .project
+            .schema
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, t.label.clone(), t.definition.clone()))
+            .collect();
+        let verb = if self.sel.is_empty() {
+            "Retag as"
+        } else {
+            "Tag as"
+        };
+        for (i, label, definition) in tags {
+            if ui
+                .button(format!("{verb} {label}"))
+                .on_hover_text(definition)
+                .clicked()
+            {
+                self.run(Command::Tag(i), ui.ctx());
+                ui.close();
+            }
+        }
+        ui.separator();
+        for c in [
+            Command::StartLink,
+            Command::Delete,
+            Command::Copy,
+            Command::ExtendToSentence,
+        ] {
+            if ui.button(c.label()).clicked() {
+                self.run(c, ui.ctx());
+                ui.close();
+            }
+        }
+    }
+}
