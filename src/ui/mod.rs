@@ -10,6 +10,7 @@ mod compare_panel;
 mod dialogs;
 mod files;
 mod fonts;
+mod inspector;
 mod layer_choice;
 mod merge_window;
 mod overlays;

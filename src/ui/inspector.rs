@@ -1,0 +1,244 @@
+//! The selected annotation's details below the annotation list: its tag, its entity (with a
+//! type-ahead that finds or creates one), its links and its note.
+
+use egui::{RichText, Ui};
+use jiff::Timestamp;
+
+use crate::model::{AnnotationId, Entity, EntityId, EntityKind, ops};
+
+use super::app::MarginaliaApp;
+use super::commands::Command;
+use super::theme;
+
+impl MarginaliaApp {
+    /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
+    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
+        let Some(a) = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+            .cloned()
+        else {
+            ui.label(
+                RichText::new("Select text and press a tag's key; click an annotation to edit it.")
+                    .color(theme::weak(ui.visuals())),
+            );
+            ui.separator();
+            return;
+        };
+        let now = Timestamp::now();
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(format!("“{}”", a.quote)).strong());
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Tag:");
+                for t in self.project.schema.tags.clone().iter() {
+                    if ui
+                        .selectable_label(
+                            t.id == a.tag,
+                            RichText::new(&t.label).color(theme::color(t.color)),
+                        )
+                        .on_hover_text(&t.definition)
+                        .clicked()
+                        && t.id != a.tag
+                    {
+                        let edit = ops::retag(&self.project, &a.id, &t.id, now);
+                        self.apply("Retag", edit);
+                    }
+                }
+            });
+            ui.label(
+                RichText::new(format!(
+                    "by {} · {}",
+                    a.annotator,
+                    format!("{:?}", a.status).to_lowercase()
+                ))
+                .small(),
+            );
+            self.entity_ui(ui, &a.id, a.entity.as_ref(), &a.quote, now);
+            self.links_ui(ui, &a.id);
+            self.note_ui(ui, &a.id, &a.note, now);
+            if ui.button("Delete annotation (Del)").clicked() {
+                self.run(Command::Delete, ui.ctx());
+            }
+        });
+        ui.separator();
+    }
+
+    fn entity_ui(
+        &mut self,
+        ui: &mut Ui,
+        id: &AnnotationId,
+        current: Option<&EntityId>,
+        quote: &str,
+        now: Timestamp,
+    ) {
+        ui.horizontal(|ui| {
+            ui.label("Entity:");
+            match current.and_then(|e| self.project.entities.get(e)) {
+                Some(e) => {
+                    ui.strong(&e.name);
+                    if ui.small_button("Unlink").clicked() {
+                        let edit = ops::set_entity(&self.project, id, None, now);
+                        self.apply("Unlink entity", edit);
+                    }
+                }
+                None => {
+                    ui.weak("none");
+                }
+            }
+        });
+        let field = egui::TextEdit::singleline(&mut self.entity_query)
+            .hint_text("Type to find or create an entity (E)")
+            .desired_width(ui.available_width());
+        let response = super::widgets::labelled(ui, "Find entity", field);
+        if self.focus == Some("entity") {
+            response.request_focus();
+            self.focus = None;
+        }
+        let query = self.entity_query.trim().to_lowercase();
+        if query.is_empty() {
+            return;
+        }
+        let matches: Vec<(EntityId, String)> = self
+            .project
+            .entities
+            .values()
+            .filter(|e| {
+                e.name.to_lowercase().contains(&query)
+                    || e.aliases.iter().any(|a| a.to_lowercase().contains(&query))
+            })
+            .take(8)
+            .map(|e| (e.id.clone(), e.name.clone()))
+            .collect();
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let mut chosen = None;
+        for (n, (eid, name)) in matches.iter().enumerate() {
+            if ui.button(format!("→ {name}")).clicked() || (enter && n == 0) {
+                chosen = Some(eid.clone());
+            }
+        }
+        let typed = self.entity_query.trim().to_owned();
+        let exact = matches.iter().any(|(_, n)| n.eq_ignore_ascii_case(&typed));
+        let create = (!exact && ui.button(format!("New entity “{typed}”")).clicked())
+            || (enter && matches.is_empty());
+        if create {
+            let entity = Entity {
+                id: EntityId(crate::model::fresh_id("e")),
+                name: typed.clone(),
+                kind: EntityKind::default(),
+                aliases: if quote == typed {
+                    Vec::new()
+                } else {
+                    vec![quote.to_owned()]
+                },
+                note: String::new(),
+            };
+            let eid = entity.id.clone();
+            // Creating and linking is one undo step.
+            self.history.begin_group("New entity");
+            if self.apply("New entity", ops::put_entity(&self.project, entity)) {
+                let edit = ops::set_entity(&self.project, id, Some(&eid), now);
+                self.apply("Set entity", edit);
+            }
+            self.history.end_group();
+            self.entity_query.clear();
+            return;
+        }
+        if let Some(e) = chosen {
+            let edit = ops::set_entity(&self.project, id, Some(&e), now);
+            self.apply("Set entity", edit);
+            self.entity_query.clear();
+        }
+    }
+
+    fn links_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
+        let relations: Vec<_> = self.project.relations_of(id).cloned().collect();
+        let mut remove = None;
+        for r in &relations {
+            let text = self.link_text(r, id).unwrap_or_default();
+            ui.horizontal(|ui| {
+                // The button first: the truncated label then takes what width is left.
+                if ui
+                    .small_button("Remove link")
+                    .on_hover_text(format!("Remove the link “{text}”"))
+                    .clicked()
+                {
+                    remove = Some(r.id.clone());
+                }
+                ui.add(egui::Label::new(text).truncate());
+            });
+        }
+        if let Some(rid) = remove {
+            let edit = ops::remove_relation(&self.project, &rid);
+            self.apply("Remove link", edit);
+        }
+        if self.linking.as_ref().is_some_and(|l| &l.from == id) {
+            self.link_picker_ui(ui, id);
+        }
+    }
+
+    /// Type-ahead over the annotations the selected one may link to.
+    fn link_picker_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
+        let Some(linking) = &mut self.linking else {
+            return;
+        };
+        ui.label(RichText::new("Link to… (click it in the text, or type)").strong());
+        let response = super::widgets::labelled(
+            ui,
+            "Find link target",
+            egui::TextEdit::singleline(&mut linking.filter)
+                .hint_text("actor or condition")
+                .desired_width(ui.available_width()),
+        );
+        if self.focus == Some("link") {
+            response.request_focus();
+            self.focus = None;
+        }
+        let filter = linking.filter.to_lowercase();
+        let Some(doc) = self.project.annotations.get(id).map(|a| a.doc.clone()) else {
+            return;
+        };
+        let candidates: Vec<(AnnotationId, String)> = self
+            .project
+            .annotations_of(&doc)
+            .into_iter()
+            .filter(|a| &a.id != id && self.relation_kind(id, &a.id).is_some())
+            .filter(|a| filter.is_empty() || a.quote.to_lowercase().contains(&filter))
+            .take(10)
+            .map(|a| (a.id.clone(), a.quote.clone()))
+            .collect();
+        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        for (n, (cid, quote)) in candidates.iter().enumerate() {
+            if ui.button(format!("→ {quote}")).clicked() || (enter && n == 0) {
+                self.finish_link(cid);
+                break;
+            }
+        }
+    }
+
+    fn note_ui(&mut self, ui: &mut Ui, id: &AnnotationId, note: &str, now: Timestamp) {
+        if self.note_draft.as_ref().is_none_or(|(d, _)| d != id) {
+            self.note_draft = Some((id.clone(), note.to_owned()));
+        }
+        let Some((_, draft)) = &mut self.note_draft else {
+            return;
+        };
+        let label = ui.label("Note (F2):");
+        let response = ui
+            .add(
+                egui::TextEdit::multiline(draft)
+                    .desired_rows(2)
+                    .desired_width(ui.available_width()),
+            )
+            .labelled_by(label.id);
+        if self.focus == Some("note") {
+            response.request_focus();
+            self.focus = None;
+        }
+        if response.lost_focus() && draft != note {
+            let text = draft.clone();
+            let edit = ops::set_note(&self.project, id, &text, now);
+            self.apply("Note", edit);
+        }
+    }
+}
