@@ -285,3 +285,7 @@ mod tests;
 #[cfg(test)]
 #[path = "merge_lossless_tests.rs"]
 mod lossless_tests;
+
+#[cfg(test)]
+#[path = "merge_stale_tests.rs"]
+mod stale_tests;
