@@ -85,13 +85,17 @@ pub struct Decision {
     pub verdict: Verdict,
     /// The compared layers' annotations the decision settles.
     pub sources: Vec<AnnotationId>,
-    /// The `modified` time of each source as the reviewer saw it, in the order of `sources`.
-    /// A source whose time differs now has changed since, and the decision no longer settles
-    /// it. Comparing the two times of one annotation, never a time against the clock of
-    /// another machine, keeps this right when colleagues' clocks disagree. (New in format
-    /// version 4; empty in older files: then only the ids count.)
+    /// What the reviewer saw of each source, in the order of `sources`: a fingerprint of its
+    /// tag and span ([`fingerprint`]). A source whose tag or span differs now has changed
+    /// since, and the decision no longer settles it; a new note, entity or review status does
+    /// not reopen anything. (New in format version 4; empty in older files: then only the ids
+    /// count.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub seen: Vec<Timestamp>,
+    pub seen: Vec<String>,
+    /// The annotators whose layers were compared. (New in format version 4; empty in older
+    /// files: then the annotators of the sources.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compared: Vec<String>,
     /// What went into the reviewed layer: each source taken and its reviewed copy.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taken: Vec<(AnnotationId, AnnotationId)>,
@@ -116,6 +120,27 @@ impl Decision {
         let Some(k) = self.sources.iter().position(|s| s == &annotation.id) else {
             return false;
         };
-        self.seen.get(k).is_none_or(|t| *t == annotation.modified)
+        self.seen
+            .get(k)
+            .is_none_or(|f| *f == fingerprint(annotation))
     }
+}
+
+/// What a decision remembers of an annotation: the tag and the byte ranges of its fragments,
+/// hashed (64-bit FNV-1a, 16 hex digits; stable across builds and machines).
+pub fn fingerprint(annotation: &crate::model::Annotation) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(annotation.tag.as_str().as_bytes());
+    for f in &annotation.fragments {
+        eat(b"\0");
+        eat(&(f.start.0 as u64).to_le_bytes());
+        eat(&(f.end.0 as u64).to_le_bytes());
+    }
+    format!("{hash:016x}")
 }

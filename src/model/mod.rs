@@ -20,7 +20,7 @@ pub mod ops;
 pub use annotation::{
     Annotation, Entity, EntityKind, Fragment, REVIEWED_LAYER, Relation, ReviewStatus, quote_of,
 };
-pub use decision::{Decision, DecisionReason, Verdict};
+pub use decision::{Decision, DecisionReason, Verdict, fingerprint};
 pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
 pub use edit::{Edit, EditError, ProjectMeta, project_meta};
 pub use history::History;

@@ -28,7 +28,7 @@ use jiff::Timestamp;
 use crate::model::{
     Annotation, AnnotationId, Decision, DecisionId, DecisionReason, DocId, DocStatus, Edit,
     EditError, Project, REVIEWED_LAYER, Relation, RelationId, RelationKindId, ReviewStatus,
-    Verdict, fresh_id, ops,
+    Verdict, fingerprint, fresh_id, ops,
 };
 
 use super::diff::{Comparison, DiffKind, Difference};
@@ -93,7 +93,7 @@ pub fn decide(
         .filter(|(i, d)| *i != index && d.settled.is_none())
         .count();
     batch.status(&comparison.doc, unsettled == 0)?;
-    Ok(batch.finish())
+    batch.finish()
 }
 
 /// The edit that settles every unsettled difference on which all compared annotators agree,
@@ -124,7 +124,7 @@ pub fn accept_agreed(
             batch.status(&c.doc, unsettled == 0)?;
         }
     }
-    Ok(batch.finish())
+    batch.finish()
 }
 
 /// The edit that takes back decision `id`: the decision goes, and so do its copies in the
@@ -311,11 +311,18 @@ impl<'p> Builder<'p> {
             )));
         }
         // Deciding again on a source that changed since an earlier decision replaces the
-        // copy that decision made (unless a current decision holds it too).
+        // copy that decision made, unless this ruling takes it again (an unchanged twin's
+        // copy) or a source outside this difference still holds it.
+        let here: HashSet<&AnnotationId> = sources.iter().map(|a| &a.id).collect();
+        let mut outdated: Vec<AnnotationId> = Vec::new();
         for a in &sources {
             for copy in self.outdated.remove(&a.id).unwrap_or_default() {
-                if !self.copy_of.values().any(|c| c == &copy) {
-                    self.retired.insert(copy);
+                let held_elsewhere = self
+                    .copy_of
+                    .iter()
+                    .any(|(s, c)| c == &copy && !here.contains(s));
+                if !held_elsewhere {
+                    outdated.push(copy);
                 }
             }
         }
@@ -354,6 +361,12 @@ impl<'p> Builder<'p> {
         if take.is_empty() {
             proposed_by = sources.iter().map(|a| a.annotator.clone()).collect();
         }
+        for copy in outdated {
+            if !taken.iter().any(|(_, c)| c == &copy) {
+                self.copy_of.retain(|_, c| c != &copy);
+                self.retired.insert(copy);
+            }
+        }
         let id = DecisionId(self.fresh_id("d", |id| {
             project.decisions.contains_key(&DecisionId(id.to_owned()))
         }));
@@ -362,7 +375,8 @@ impl<'p> Builder<'p> {
             doc: comparison.doc.clone(),
             verdict,
             sources: sources.iter().map(|a| a.id.clone()).collect(),
-            seen: sources.iter().map(|a| a.modified).collect(),
+            seen: sources.iter().map(|a| fingerprint(a)).collect(),
+            compared: comparison.annotators.clone(),
             taken,
             proposed_by,
             decided_by: self.ruling.reviewer.clone(),
@@ -486,16 +500,15 @@ impl<'p> Builder<'p> {
     }
 
     /// The batch: copies, decisions, relations, the annotator list, document statuses.
-    fn finish(mut self) -> Edit {
+    fn finish(mut self) -> Result<Edit, EditError> {
         if self.decisions.is_empty() {
-            return Edit::none();
+            return Ok(Edit::none());
         }
         let relations = self.relations();
         let mut edits = Vec::new();
         if !self.retired.is_empty() {
             let retired: Vec<AnnotationId> = self.retired.iter().cloned().collect();
-            // The copies were looked up in this project when the batch began.
-            edits.extend(ops::remove_annotations(self.project, &retired).ok());
+            edits.push(ops::remove_annotations(self.project, &retired)?);
         }
         edits.append(&mut self.copies_made);
         edits.append(&mut self.decisions);
@@ -520,7 +533,7 @@ impl<'p> Builder<'p> {
                 });
             }
         }
-        Edit::Batch(edits)
+        Ok(Edit::Batch(edits))
     }
 }
 

@@ -27,8 +27,8 @@ fn two() -> (Project, Comparison) {
     (p, c)
 }
 
-/// Applies `edit`, checks that its inverse gives back the project before, applies it again
-/// and returns the project after.
+/// Applies `edit`, checks that its inverse gives back the project before, and returns the
+/// project after.
 fn apply_undoably(before: &Project, edit: Edit) -> Project {
     let mut after = before.clone();
     let inverse = edit.clone().apply(&mut after).unwrap();
@@ -389,31 +389,35 @@ fn a_source_taken_earlier_keeps_its_copy_when_a_colleague_joins_it() {
 /// difference is open again, and deciding it again replaces the copy made of the old version.
 #[test]
 fn a_source_changed_after_the_decision_reopens_it_and_the_new_ruling_replaces_its_copy() {
-    let (mut p, _) = two();
-    // Bo's clock runs a day ahead of the reviewer's: his annotation was "modified" after the
-    // ruling by the reviewer's clock. It is still settled: only its own times are compared.
-    let ahead = Timestamp::from_second(1_700_086_400).unwrap();
-    let c = compare(&p, &"d".into(), &who(&["ana", "bo"]));
+    let (p, c) = two();
     let bo_id = c.differences[1].sides[1].clone().unwrap();
-    ops::set_note(&p, &bo_id, "Bo's note", ahead)
-        .unwrap()
-        .apply(&mut p)
-        .unwrap();
     let decided = apply_undoably(&p, decide(&p, &c, 1, Action::Accept(1), &ruling()).unwrap());
     let first = only_decision(&decided).clone();
-    assert_eq!(
-        first.seen,
-        vec![decided.annotations[&first.sources[0]].modified, ahead]
-    );
+    let seen: Vec<String> = first
+        .sources
+        .iter()
+        .map(|id| fingerprint(&decided.annotations[id]))
+        .collect();
+    assert_eq!(first.seen, seen);
+    assert_eq!(first.compared, who(&["ana", "bo"]));
     let old_copy = first.taken[0].1.clone();
-    let cs = compare(&decided, &"d".into(), &who(&["ana", "bo"]));
+
+    // A note added later (by a colleague whose clock runs a day ahead) changes neither tag
+    // nor span: still settled.
+    let ahead = Timestamp::from_second(1_700_086_400).unwrap();
+    let mut noted = decided.clone();
+    ops::set_note(&decided, &bo_id, "Bo's note", ahead)
+        .unwrap()
+        .apply(&mut noted)
+        .unwrap();
+    let cs = compare(&noted, &"d".into(), &who(&["ana", "bo"]));
     assert_eq!(cs.differences[1].settled, Some(first.id.clone()));
     let bo = &decided.annotations[&bo_id];
     let end = crate::model::ByteOffset(bo.end().0 - " 北京".len());
     let narrower = vec![crate::model::Fragment::new(bo.start()..end)];
 
-    // Bo changes it after the ruling (his clock now reads earlier than before, which does
-    // not matter): the difference is open again.
+    // Bo narrows it after the ruling (whatever his clock reads): the difference is open
+    // again.
     let later = Timestamp::from_second(1_700_000_100).unwrap();
     let mut changed = decided.clone();
     ops::resize(&decided, &bo_id, narrower.clone(), later)
@@ -449,4 +453,67 @@ fn a_source_changed_after_the_decision_reopens_it_and_the_new_ruling_replaces_it
     // Reopening the first decision now takes nothing else away.
     let reopened = apply_undoably(&after, reopen(&after, &first.id).unwrap());
     assert_eq!(reviewed(&reopened).len(), 1);
+}
+
+/// An agreement accepted with one copy for both annotators; then Bo narrows his span. The
+/// shared copy goes with a rejection or with Bo's new version, and stays with Ana's.
+#[test]
+fn a_shared_copy_of_an_agreement_follows_the_new_ruling_after_one_side_changes() {
+    let (p, c) = two();
+    let agreed = apply_undoably(
+        &p,
+        accept_agreed(&p, std::slice::from_ref(&c), &ruling()).unwrap(),
+    );
+    let k = c
+        .differences
+        .iter()
+        .position(|d| d.kind == DiffKind::Agree)
+        .unwrap();
+    let ana_id = c.differences[k].sides[0].clone().unwrap();
+    let bo_id = c.differences[k].sides[1].clone().unwrap();
+    let shared = reviewed(&agreed)
+        .into_iter()
+        .find(|r| r.fragments == agreed.annotations[&ana_id].fragments)
+        .unwrap()
+        .id
+        .clone();
+    let copies = reviewed(&agreed).len();
+
+    let bo = &agreed.annotations[&bo_id];
+    let first_char = bo.quote.chars().next().unwrap().len_utf8();
+    let narrower = vec![crate::model::Fragment::new(
+        crate::model::ByteOffset(bo.start().0 + first_char)..bo.end(),
+    )];
+    let mut changed = agreed.clone();
+    ops::resize(&agreed, &bo_id, narrower.clone(), ruling().now)
+        .unwrap()
+        .apply(&mut changed)
+        .unwrap();
+    let again = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
+    let k = again
+        .differences
+        .iter()
+        .position(|d| d.sides[1].as_ref() == Some(&bo_id))
+        .unwrap();
+    assert_eq!(again.differences[k].settled, None, "open again");
+
+    let rule = |action| {
+        let edit = decide(&changed, &again, k, action, &ruling()).unwrap();
+        apply_undoably(&changed, edit)
+    };
+    let rejected = rule(Action::Reject);
+    assert!(!rejected.annotations.contains_key(&shared));
+    assert_eq!(reviewed(&rejected).len(), copies - 1);
+
+    let bos = rule(Action::Accept(1));
+    assert!(!bos.annotations.contains_key(&shared));
+    assert_eq!(reviewed(&bos).len(), copies);
+    assert!(reviewed(&bos).iter().any(|r| r.fragments == narrower));
+
+    let anas = rule(Action::Accept(0));
+    assert!(
+        anas.annotations.contains_key(&shared),
+        "Ana's version is the copy"
+    );
+    assert_eq!(reviewed(&anas).len(), copies);
 }

@@ -183,6 +183,7 @@ fn a_difference_is_settled_by_a_decision_over_all_its_annotations() {
         verdict: Verdict::Accepted,
         sources,
         seen: Vec::new(),
+        compared: Vec::new(),
         taken: Vec::new(),
         proposed_by: Vec::new(),
         decided_by: "rev".into(),

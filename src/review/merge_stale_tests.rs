@@ -112,3 +112,34 @@ fn a_change_their_own_review_settled_or_a_layer_never_compared_keeps_it_reviewed
     assert_eq!(reviewed_status(&out), Some(DocStatus::Reviewed));
     assert!(report.reviews_reopened.is_empty());
 }
+
+/// The reviewer compared Alice with Bob while Bob had not started: every span was Alice's
+/// alone, and accepted. Bob's layer arriving later reopens the review.
+#[test]
+fn a_layer_compared_while_still_empty_reopens_the_review_when_it_arrives() {
+    let mut mine = with_docs(&[("ua", UA)]);
+    tag(&mut mine, "ua", UA, "alice", t(0));
+    let who = vec!["alice".to_owned(), "bob".to_owned()];
+    let ruling = crate::review::Ruling {
+        reviewer: "rev".into(),
+        reason: None,
+        comment: String::new(),
+        now: t(20),
+    };
+    loop {
+        let c = crate::review::compare(&mine, &"ua".into(), &who);
+        let Some(k) = c.differences.iter().position(|d| d.settled.is_none()) else {
+            break;
+        };
+        crate::review::decide(&mine, &c, k, crate::review::Action::Accept(0), &ruling)
+            .unwrap()
+            .apply(&mut mine)
+            .unwrap();
+    }
+    assert_eq!(reviewed_status(&mine), Some(DocStatus::Reviewed));
+    let mut bob = with_docs(&[("ua", UA)]);
+    tag(&mut bob, "ua", UA, "bob", t(30));
+    let (out, report) = merged(&mine, &bob, &MergeOptions::default());
+    assert_eq!(report.reviews_reopened, vec![DocId::from("ua")]);
+    assert_eq!(reviewed_status(&out), Some(DocStatus::InProgress));
+}

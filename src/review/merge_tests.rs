@@ -555,6 +555,7 @@ fn entities_and_decisions_are_united_by_id_and_mine_win_a_clash() {
         verdict: Verdict::Rejected,
         sources: vec![source],
         seen: Vec::new(),
+        compared: Vec::new(),
         taken: Vec::new(),
         proposed_by: vec!["bob".into()],
         decided_by: "carol".into(),

@@ -69,7 +69,8 @@ fn sample() -> Project {
         doc: "doc-1".into(),
         verdict: crate::model::Verdict::Rejected,
         sources: vec![ids[1].clone()],
-        seen: vec![now()],
+        seen: vec!["00ff00ff00ff00ff".into()],
+        compared: vec!["ana".into(), "bo".into()],
         taken: Vec::new(),
         proposed_by: vec!["ana".into()],
         decided_by: "rev «ü» 🇺🇦".into(),
@@ -181,13 +182,27 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
         "{err}"
     );
 
-    // Version 4 records when each source was seen: one time per source.
+    // A version 3 file's decisions have no fingerprints: they load, and settle by id.
+    let mut v3 = sample();
+    for d in v3.decisions.values_mut() {
+        d.seen.clear();
+        d.compared.clear();
+    }
+    let text = to_string(&v3)
+        .unwrap()
+        .replace("format_version: 4", "format_version: 3");
+    let loaded = from_str(p(), &text).unwrap();
+    assert_eq!(loaded, v3);
+    let d = loaded.decisions.values().next().unwrap();
+    assert!(d.settles(&loaded.annotations[&d.sources[0]]));
+
+    // Version 4 records what the reviewer saw of each source: one fingerprint per source.
     let written = to_string(&sample()).unwrap();
     assert!(written.contains("seen: ["), "{written}");
-    let text = written.replace("seen: [", "seen: [\"2020-01-01T00:00:00Z\", ");
+    let text = written.replace("seen: [", "seen: [\"0123456789abcdef\", ");
     let err = from_str(p(), &text).unwrap_err().to_string();
     assert!(
-        err.contains("decision d-1: 2 seen times for 1 sources (expected one per source)"),
+        err.contains("decision d-1: 2 fingerprints for 1 sources (expected one per source)"),
         "{err}"
     );
 }

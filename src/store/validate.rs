@@ -168,16 +168,15 @@ pub fn check(file: &ProjectFile) -> Checked {
 
     // Each annotation against its text (the costly part), on every core; `None`: no such
     // document.
-    let mut spans = par_map(&file.annotations, |a| {
+    let spans = par_map(&file.annotations, |a| {
         match (texts.get(a.doc.as_str()), indexes.get(a.doc.as_str())) {
             (Some(text), Some(index)) => Some(check_annotation(a, text, index)),
             _ => None,
         }
-    })
-    .into_iter();
+    });
     let mut annotation_docs: HashMap<&str, (&str, &str)> =
         HashMap::with_capacity(file.annotations.len()); // id → (doc, tag)
-    for a in &file.annotations {
+    for (a, span_problems) in file.annotations.iter().zip(spans) {
         let (anchor, dup) = seen.see(a.id.as_str());
         if dup {
             push(
@@ -209,7 +208,7 @@ pub fn check(file: &ProjectFile) -> Checked {
                 format!("annotation {} has no annotator", a.id),
             );
         }
-        match spans.next().flatten() {
+        match span_problems {
             Some(problems) => {
                 for (kind, message) in problems {
                     push(kind, anchor.anchor(), message);
@@ -302,7 +301,7 @@ pub fn check(file: &ProjectFile) -> Checked {
                 ProblemKind::BadValue,
                 anchor.anchor(),
                 format!(
-                    "decision {}: {} seen times for {} sources (expected one per source)",
+                    "decision {}: {} fingerprints for {} sources (expected one per source)",
                     d.id,
                     d.seen.len(),
                     d.sources.len()

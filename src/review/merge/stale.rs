@@ -1,14 +1,15 @@
 //! Reviews a merge makes stale: a document marked reviewed goes back to in progress when the
 //! merge brings it an annotation its review has not seen.
 //!
-//! A document's review rests on its decisions. The layers it compared are those of the
-//! decisions' sources; an annotation of such a layer is *seen* when a decision settles it as it
+//! A document's review rests on its decisions. The layers it compared are those the decisions
+//! name (or, in files of format version 3, their sources' layers); an annotation of such a layer is *seen* when a decision settles it as it
 //! is now ([`Decision::settles`]: listed, and unchanged since). A merge reopens a reviewed document when it adds or changes
 //! an unseen annotation there, or when it would raise the document to reviewed from their file
 //! while the result holds an unseen one (so the reopened status stays on a second merge). A
 //! document without decisions (its status set by hand) is left as it is, and so is a layer the
 //! review did not compare.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Annotation, AnnotationId, Decision, DocId, Edit, Project, REVIEWED_LAYER};
@@ -22,6 +23,9 @@ pub(super) struct Seen<'p> {
     decided: HashMap<&'p AnnotationId, Vec<&'p Decision>>,
     /// Document → the layers its decisions compared.
     compared: HashMap<&'p DocId, HashSet<&'p str>>,
+    /// The result's annotations of the reviewed documents, by document (made when first
+    /// needed).
+    by_doc: OnceCell<HashMap<&'p DocId, Vec<&'p Annotation>>>,
 }
 
 impl<'p> Seen<'p> {
@@ -45,6 +49,7 @@ impl<'p> Seen<'p> {
             incoming,
             decided: HashMap::new(),
             compared: HashMap::new(),
+            by_doc: OnceCell::new(),
         };
         for d in mine.decisions.values().chain(theirs) {
             seen.note(d);
@@ -54,6 +59,7 @@ impl<'p> Seen<'p> {
 
     fn note(&mut self, d: &'p Decision) {
         let layers = self.compared.entry(&d.doc).or_default();
+        layers.extend(d.compared.iter().map(String::as_str));
         for s in &d.sources {
             self.decided.entry(s).or_default().push(d);
             let annotation = self
@@ -61,7 +67,7 @@ impl<'p> Seen<'p> {
                 .get(s)
                 .copied()
                 .or_else(|| self.mine.annotations.get(s));
-            if let Some(a) = annotation {
+            if let (Some(a), true) = (annotation, d.compared.is_empty()) {
                 layers.insert(a.annotator.as_str());
             }
         }
@@ -95,18 +101,22 @@ impl<'p> Seen<'p> {
         if !self.compared.contains_key(doc) {
             return false;
         }
-        let result = self
-            .mine
-            .annotations
-            .values()
-            .filter(|a| &a.doc == doc)
-            .map(|a| self.incoming.get(&a.id).copied().unwrap_or(a))
-            .chain(
-                self.incoming
-                    .values()
-                    .copied()
-                    .filter(|a| &a.doc == doc && !self.mine.annotations.contains_key(&a.id)),
-            );
-        result.into_iter().any(|a| self.unseen(a))
+        let by_doc = self.by_doc.get_or_init(|| {
+            let mut by_doc: HashMap<&DocId, Vec<&Annotation>> = HashMap::new();
+            let mine = self.mine.annotations.values();
+            let theirs = self.incoming.values().copied();
+            let result = mine
+                .map(|a| self.incoming.get(&a.id).copied().unwrap_or(a))
+                .chain(theirs.filter(|a| !self.mine.annotations.contains_key(&a.id)));
+            for a in result {
+                if let Some((d, _)) = self.compared.get_key_value(&a.doc) {
+                    by_doc.entry(*d).or_default().push(a);
+                }
+            }
+            by_doc
+        });
+        by_doc
+            .get(doc)
+            .is_some_and(|list| list.iter().any(|a| self.unseen(a)))
     }
 }
