@@ -20,15 +20,13 @@ use marginalia::review::{Ruling, accept_agreed, compare, compare_all, compare_am
 
 #[path = "common/generated.rs"]
 mod generated;
+#[path = "common/stats.rs"]
+mod stats;
+use stats::median;
 
 /// The binary's allocator, so the timings are what the window and the command line see.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
 
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
@@ -78,7 +76,7 @@ fn main() -> anyhow::Result<()> {
     }
     println!(
         "group one document's 2 x ~200 annotations (compare_among): median {:.3} ms, max {:.3} ms",
-        median(grouping.clone()),
+        median(&grouping),
         grouping.iter().copied().fold(0.0, f64::max)
     );
     per_doc.sort_by(f64::total_cmp);
@@ -88,7 +86,7 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(f64::NAN);
     println!(
         "compare one document (walking all 80 000 annotations): median {:.3} ms, p95 {:.3} ms, max {:.3} ms ({} differences per run)",
-        median(per_doc.clone()),
+        median(&per_doc),
         p95,
         per_doc.last().copied().unwrap_or(f64::NAN),
         differences / runs.max(1)
@@ -121,12 +119,12 @@ fn main() -> anyhow::Result<()> {
             copy.relations.len() - project.relations.len(),
         );
     }
-    println!("compare every document: median {:.1} ms", median(all));
+    println!("compare every document: median {:.1} ms", median(&all));
     println!(
         "accept all agreed in every document: build {:.1} ms, apply {:.1} ms (medians); \
          {} decisions, {} reviewed copies, {} relations",
-        median(agreed),
-        median(applied),
+        median(&agreed),
+        median(&applied),
         settled.0,
         settled.1,
         settled.2

@@ -34,6 +34,9 @@ use marginalia::model::{ByteOffset, Project, TextIndex};
 
 #[path = "common/generated.rs"]
 mod generated;
+#[path = "common/stats.rs"]
+mod stats;
+use stats::{best, cpu_model, median, worst};
 
 /// The allocator the `marginalia` binary uses (see `src/main.rs`).
 #[global_allocator]
@@ -319,36 +322,6 @@ impl Timed for Duration {
     }
 }
 
-fn sorted(t: &[f64]) -> Vec<f64> {
-    let mut v = t.to_vec();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-fn best(t: &[f64]) -> f64 {
-    sorted(t).first().copied().unwrap_or(f64::NAN)
-}
-
-fn worst(t: &[f64]) -> f64 {
-    sorted(t).last().copied().unwrap_or(f64::NAN)
-}
-
-fn median(t: &[f64]) -> f64 {
-    let v = sorted(t);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
-}
-
-fn cpu_model() -> String {
-    let cpus = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpus
-        .lines()
-        .find_map(|l| l.strip_prefix("model name"))
-        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned())
-        .unwrap_or_else(|| "unknown CPU".into());
-    let n = cpus.lines().filter(|l| l.starts_with("processor")).count();
-    format!("{model}, {n} cores")
 }
