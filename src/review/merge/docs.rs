@@ -1,6 +1,6 @@
 //! Documents: theirs matched to mine by text, the new ones appended, and progress statuses.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{DocId, DocStatus, Document, DocumentMeta, Edit, Project, REVIEWED_LAYER};
 
@@ -96,10 +96,8 @@ pub(super) fn document_edits(
             };
             set_status(&mut meta, layer, wanted);
         }
-        out.reopen_if_stale(&my.id, &my.meta, &mut meta, seen, &touched);
-        let mut layers: Vec<&str> = rule.keys().copied().chain([REVIEWED_LAYER]).collect();
-        layers.sort_unstable();
-        layers.dedup();
+        out.reopen_if_stale(&my.id, is_reviewed(&my.meta), &mut meta, seen, &touched);
+        let layers: BTreeSet<&str> = rule.keys().copied().chain([REVIEWED_LAYER]).collect();
         for layer in layers {
             if meta.status.get(layer) != my.meta.status.get(layer) {
                 *out.counts.entry(layer.to_owned()).or_default() += 1;
@@ -122,11 +120,7 @@ pub(super) fn document_edits(
         doc.meta
             .status
             .retain(|layer, _| rule.contains_key(layer.as_str()));
-        let before = DocumentMeta {
-            status: Default::default(),
-            ..doc.meta.clone()
-        };
-        out.reopen_if_stale(id, &before, &mut doc.meta, seen, &touched);
+        out.reopen_if_stale(id, false, &mut doc.meta, seen, &touched);
         for layer in doc.meta.status.keys() {
             *out.counts.entry(layer.clone()).or_default() += 1;
         }
@@ -156,16 +150,15 @@ impl DocEdits {
     fn reopen_if_stale(
         &mut self,
         doc: &DocId,
-        before: &DocumentMeta,
+        was_reviewed: bool,
         meta: &mut DocumentMeta,
         seen: &Seen<'_>,
         touched: &HashSet<DocId>,
     ) {
-        let reviewed = Some(&DocStatus::Reviewed);
-        if meta.status.get(REVIEWED_LAYER) != reviewed {
+        if !is_reviewed(meta) {
             return;
         }
-        let raised = before.status.get(REVIEWED_LAYER) != reviewed;
+        let raised = !was_reviewed;
         if touched.contains(doc) || (raised && seen.holds_unseen(doc)) {
             set_status(meta, REVIEWED_LAYER, Some(DocStatus::InProgress));
             if !raised {
@@ -173,6 +166,10 @@ impl DocEdits {
             }
         }
     }
+}
+
+fn is_reviewed(meta: &DocumentMeta) -> bool {
+    meta.status.get(REVIEWED_LAYER) == Some(&DocStatus::Reviewed)
 }
 
 fn set_status(meta: &mut DocumentMeta, layer: &str, status: Option<DocStatus>) {
