@@ -385,6 +385,28 @@ fn a_source_taken_earlier_keeps_its_copy_when_a_colleague_joins_it() {
     assert_eq!(reviewed(&reopened).len(), 1);
 }
 
+/// `p` with Bo's annotation `bo_id` resized to `fragments` at `at`, compared again, and the
+/// position of the difference that holds it.
+fn resized(
+    p: &Project,
+    bo_id: &AnnotationId,
+    fragments: &[crate::model::Fragment],
+    at: Timestamp,
+) -> (Project, Comparison, usize) {
+    let mut changed = p.clone();
+    ops::resize(p, bo_id, fragments.to_vec(), at)
+        .unwrap()
+        .apply(&mut changed)
+        .unwrap();
+    let again = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
+    let k = again
+        .differences
+        .iter()
+        .position(|d| d.sides[1].as_ref() == Some(bo_id))
+        .unwrap();
+    (changed, again, k)
+}
+
 /// A colleague changes an annotation after it was decided on (their update merged in): the
 /// difference is open again, and deciding it again replaces the copy made of the old version.
 #[test]
@@ -419,17 +441,7 @@ fn a_source_changed_after_the_decision_reopens_it_and_the_new_ruling_replaces_it
     // Bo narrows it after the ruling (whatever his clock reads): the difference is open
     // again.
     let later = Timestamp::from_second(1_700_000_100).unwrap();
-    let mut changed = decided.clone();
-    ops::resize(&decided, &bo_id, narrower.clone(), later)
-        .unwrap()
-        .apply(&mut changed)
-        .unwrap();
-    let again = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
-    let k = again
-        .differences
-        .iter()
-        .position(|d| d.sides[1].as_ref() == Some(&bo_id))
-        .unwrap();
+    let (changed, again, k) = resized(&decided, &bo_id, &narrower, later);
     assert_eq!(again.differences[k].settled, None);
 
     let mut r = ruling();
@@ -484,17 +496,7 @@ fn a_shared_copy_of_an_agreement_follows_the_new_ruling_after_one_side_changes()
     let narrower = vec![crate::model::Fragment::new(
         crate::model::ByteOffset(bo.start().0 + first_char)..bo.end(),
     )];
-    let mut changed = agreed.clone();
-    ops::resize(&agreed, &bo_id, narrower.clone(), ruling().now)
-        .unwrap()
-        .apply(&mut changed)
-        .unwrap();
-    let again = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
-    let k = again
-        .differences
-        .iter()
-        .position(|d| d.sides[1].as_ref() == Some(&bo_id))
-        .unwrap();
+    let (changed, again, k) = resized(&agreed, &bo_id, &narrower, ruling().now);
     assert_eq!(again.differences[k].settled, None, "open again");
 
     let rule = |action| {

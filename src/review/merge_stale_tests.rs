@@ -7,6 +7,16 @@ use super::*;
 use crate::model::{DocId, DocStatus, Fragment, ops};
 use jiff::Timestamp;
 
+/// A ruling by `reviewer` at `now`, without reason or comment.
+fn ruling(reviewer: &str, now: Timestamp) -> crate::review::Ruling {
+    crate::review::Ruling {
+        reviewer: reviewer.into(),
+        reason: None,
+        comment: String::new(),
+        now,
+    }
+}
+
 /// Alice and Bob coded UA alike, and a reviewer settled it: reviewed, with decisions.
 fn reviewed_project() -> Project {
     let mut p = with_docs(&[("ua", UA)]);
@@ -14,12 +24,7 @@ fn reviewed_project() -> Project {
     tag(&mut p, "ua", UA, "bob", t(0));
     let who = vec!["alice".to_owned(), "bob".to_owned()];
     let comparisons = crate::review::compare_all(&p, &who);
-    let ruling = crate::review::Ruling {
-        reviewer: "rev".into(),
-        reason: None,
-        comment: String::new(),
-        now: t(20),
-    };
+    let ruling = ruling("rev", t(20));
     crate::review::accept_agreed(&p, &comparisons, &ruling)
         .unwrap()
         .apply(&mut p)
@@ -89,12 +94,7 @@ fn a_change_their_own_review_settled_or_a_layer_never_compared_keeps_it_reviewed
         .iter()
         .position(|d| d.settled.is_none())
         .unwrap();
-    let ruling = crate::review::Ruling {
-        reviewer: "rev2".into(),
-        reason: None,
-        comment: String::new(),
-        now: t(40),
-    };
+    let ruling = ruling("rev2", t(40));
     crate::review::decide(&theirs, &c, k, crate::review::Action::Accept(1), &ruling)
         .unwrap()
         .apply(&mut theirs)
@@ -120,12 +120,7 @@ fn a_layer_compared_while_still_empty_reopens_the_review_when_it_arrives() {
     let mut mine = with_docs(&[("ua", UA)]);
     tag(&mut mine, "ua", UA, "alice", t(0));
     let who = vec!["alice".to_owned(), "bob".to_owned()];
-    let ruling = crate::review::Ruling {
-        reviewer: "rev".into(),
-        reason: None,
-        comment: String::new(),
-        now: t(20),
-    };
+    let ruling = ruling("rev", t(20));
     loop {
         let c = crate::review::compare(&mine, &"ua".into(), &who);
         let Some(k) = c.differences.iter().position(|d| d.settled.is_none()) else {
