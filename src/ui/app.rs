@@ -444,8 +444,11 @@ impl MarginaliaApp {
         ui.ctx().set_theme(self.prefs.theme.preference());
         self.files_frame(ui);
         self.resolve_shown_layer();
+        // Keys typed into a question's field are that field's, also in the frame the
+        // question is answered (Enter and the last digit typed can arrive together).
+        let asking = self.modal.is_some();
         self.modal_ui(ui);
-        if self.modal.is_none() {
+        if !asking && self.modal.is_none() {
             self.shortcuts(ui);
         }
         Panel::top("menu").show(ui, |ui| self.menu_ui(ui));

@@ -196,6 +196,9 @@ pub enum Modal {
         title: String,
         /// Text.
         text: String,
+        /// Whether the system clipboard's text was asked for and has not arrived yet: it
+        /// goes into the article text, whichever field has the focus.
+        awaiting_clipboard: bool,
     },
     /// Go to a position: "line" or "line:column" or "#offset".
     GoTo(String),

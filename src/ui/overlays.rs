@@ -10,6 +10,17 @@ use super::commands::Command;
 use super::dialogs::{After, Modal};
 use super::prefs::ThemeChoice;
 
+/// Takes the first paste out of this frame's events.
+fn take_paste(events: &mut Vec<egui::Event>) -> Option<String> {
+    let at = events
+        .iter()
+        .position(|e| matches!(e, egui::Event::Paste(_)))?;
+    match events.remove(at) {
+        egui::Event::Paste(text) => Some(text),
+        _ => None,
+    }
+}
+
 /// One answer button of a modal; its label is also its accessible name.
 fn answer(ui: &mut Ui, label: &str) -> bool {
     ui.button(label).clicked()
@@ -133,8 +144,11 @@ impl MarginaliaApp {
                     ui.heading("Who is annotating?");
                     ui.label("Your annotations are kept in a layer under this name.");
                     let r = super::widgets::labelled(ui, "Annotator name", egui::TextEdit::singleline(&mut name));
-                    r.request_focus();
-                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    super::widgets::focus_when_shown(ui, &r);
+                    let enter = super::widgets::submitted(ui, &r);
+                    if enter && name.trim().is_empty() {
+                        r.request_focus();
+                    }
                     if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
                         self.prefs.annotator = name.trim().to_owned();
                         next = Some(None);
@@ -147,9 +161,25 @@ impl MarginaliaApp {
                         next = Some(Some(Modal::Annotator(name)));
                     }
                 }
-                Modal::Paste { mut title, mut text } => {
+                Modal::Paste {
+                    mut title,
+                    mut text,
+                    mut awaiting_clipboard,
+                } => {
                     ui.heading("New article from pasted text");
-                    super::widgets::labelled(ui, "Article title", egui::TextEdit::singleline(&mut title).hint_text("Title"));
+                    // The clipboard's text, asked for when the dialog opened, is the article
+                    // (taken before the fields see it, so it never lands in the title);
+                    // once the analyst typed some, pastes go where the focus is.
+                    awaiting_clipboard &= text.is_empty();
+                    if awaiting_clipboard
+                        && let Some(pasted) = ui.input_mut(|i| take_paste(&mut i.events))
+                    {
+                        awaiting_clipboard = false;
+                        text = pasted;
+                    }
+                    let r = super::widgets::labelled(ui, "Article title", egui::TextEdit::singleline(&mut title).hint_text("Title"));
+                    super::widgets::focus_when_shown(ui, &r);
+                    let enter = super::widgets::submitted(ui, &r);
                     let label = ui.label("Article text");
                     egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
                         ui.add(
@@ -162,9 +192,10 @@ impl MarginaliaApp {
                     next = Some(Some(Modal::Paste {
                         title: title.clone(),
                         text: text.clone(),
+                        awaiting_clipboard,
                     }));
                     ui.horizontal(|ui| {
-                        if answer(ui, "Add article") && self.add_pasted(&title, &text) {
+                        if (answer(ui, "Add article") || enter) && self.add_pasted(&title, &text) {
                             next = Some(None);
                         }
                         if answer(ui, "Cancel") || escape {
@@ -179,14 +210,17 @@ impl MarginaliaApp {
                         "Line, line:column or #offset",
                         egui::TextEdit::singleline(&mut target).hint_text("12, 12:5 or #340"),
                     );
-                    r.request_focus();
+                    super::widgets::focus_when_shown(ui, &r);
                     next = Some(Some(Modal::GoTo(target.clone())));
-                    let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    let enter = super::widgets::submitted(ui, &r);
                     ui.horizontal(|ui| {
                         if answer(ui, "Go") || enter {
                             match self.go_to(&target) {
                                 Ok(()) => next = Some(None),
-                                Err(e) => self.error(e),
+                                Err(e) => {
+                                    self.error(e);
+                                    r.request_focus();
+                                }
                             }
                         }
                         if answer(ui, "Cancel") || escape {
@@ -364,7 +398,7 @@ impl MarginaliaApp {
                 "Command",
                 egui::TextEdit::singleline(&mut query).hint_text("Type a command…"),
             );
-            r.request_focus();
+            super::widgets::focus_when_shown(ui, &r);
             ui.input_mut(|i| {
                 if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
                     chosen = (chosen + 1).min(matches.len().saturating_sub(1));

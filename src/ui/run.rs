@@ -34,9 +34,13 @@ impl MarginaliaApp {
                 }
             }
             Command::PasteArticle => {
+                // The integration answers with an `Event::Paste` of the clipboard's text
+                // next frame; the dialog takes it as the article.
+                ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
                 self.modal = Some(Modal::Paste {
                     title: String::new(),
                     text: String::new(),
+                    awaiting_clipboard: true,
                 });
             }
             Command::EditMetadata => {
@@ -242,7 +246,18 @@ impl MarginaliaApp {
         };
         let now = Timestamp::now();
         if !self.sel.is_empty() {
-            let range = self.sel.range();
+            // A keyboard selection is extended word by word and may start or end on the
+            // space before a word: the span keeps the words only, as a mouse selection does.
+            let trim = crate::model::SnapOptions {
+                words: false,
+                trim: true,
+            };
+            let Some(range) =
+                crate::model::snap_selection(self.current_text(), self.sel.range(), trim)
+            else {
+                self.notify("Only white space is selected: there is nothing to tag.");
+                return;
+            };
             let edit = ops::add_annotation(
                 &self.project,
                 &doc,

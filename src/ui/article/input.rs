@@ -146,11 +146,21 @@ impl ArticleView {
         None
     }
 
-    /// Caret keys: arrows (Shift extends, Ctrl by word), Home/End (Ctrl: the whole text).
-    pub(super) fn keys(&mut self, ui: &mut Ui, text: &str, sel: &mut TextSel, origin: Pos2) {
+    /// Caret keys: arrows (Shift extends, Ctrl by word), Home/End (Ctrl: the whole text),
+    /// Page Down/Up (Shift extends) and Space/Shift+Space, which scroll by a page.
+    /// `viewport` is the part of the content on screen.
+    pub(super) fn keys(
+        &mut self,
+        ui: &mut Ui,
+        text: &str,
+        sel: &mut TextSel,
+        origin: Pos2,
+        viewport: Rect,
+    ) {
         if ui.ctx().text_edit_focused() {
             return;
         }
+        self.page_keys(ui, text, sel, origin, viewport);
         let keys = [
             Key::ArrowLeft,
             Key::ArrowRight,
@@ -194,6 +204,69 @@ impl ArticleView {
                 sel.anchor = to;
             }
             self.reveal = Some((to, false));
+        }
+    }
+
+    /// Page Down and Page Up (Shift extends the selection), Space and Shift+Space (the
+    /// caret follows, nothing is selected): the view scrolls by its height less one row, so
+    /// the last line read stays in sight, and the caret keeps its place on the screen.
+    fn page_keys(
+        &mut self,
+        ui: &mut Ui,
+        text: &str,
+        sel: &mut TextSel,
+        origin: Pos2,
+        viewport: Rect,
+    ) {
+        let mut pages = Vec::new();
+        ui.input_mut(|i| {
+            for (mods, key, down, extend) in [
+                (Modifiers::NONE, Key::PageDown, true, false),
+                (Modifiers::SHIFT, Key::PageDown, true, true),
+                (Modifiers::NONE, Key::PageUp, false, false),
+                (Modifiers::SHIFT, Key::PageUp, false, true),
+                (Modifiers::NONE, Key::Space, true, false),
+                (Modifiers::SHIFT, Key::Space, false, false),
+            ] {
+                while crate::ui::commands::take_key(i, mods, key) {
+                    pages.push((down, extend));
+                }
+            }
+        });
+        for (down, extend) in pages {
+            let Some(caret) = self.caret_rect(ui, text, origin, sel.head) else {
+                return;
+            };
+            let row = caret.height().max(1.0);
+            let page = (viewport.height() - row).max(row);
+            let total = self.heights.total();
+            // How far the view can actually go, so the caret moves as much as the text.
+            let moved = if down {
+                page.min((total - viewport.max.y).max(0.0))
+            } else {
+                page.min(viewport.min.y.max(0.0))
+            };
+            let y = (caret.center().y - origin.y).clamp(viewport.min.y, viewport.max.y - row);
+            let target_y = if down { y + page } else { y - page };
+            let to = if target_y >= total {
+                ByteOffset(text.len())
+            } else if target_y < 0.0 {
+                ByteOffset(0)
+            } else {
+                let at = self.offset_at(
+                    ui,
+                    text,
+                    origin,
+                    Pos2::new(caret.center().x, origin.y + target_y),
+                );
+                crate::model::floor_grapheme(text, at)
+            };
+            sel.head = to;
+            if !extend {
+                sel.anchor = to;
+            }
+            let delta = if down { -moved } else { moved };
+            ui.scroll_with_delta(vec2(0.0, delta));
         }
     }
 

@@ -163,6 +163,31 @@ struct LayoutKey {
     pixels_per_point: f32,
 }
 
+/// Tells when egui starts its font atlas over, which leaves every galley laid out before
+/// pointing at glyphs that are no longer there (the text turns into fragments of other
+/// glyphs). egui does so when its text options change, as they do with the theme (light and
+/// dark text are rasterised differently), and when the atlas fills up; it clears its own
+/// galley cache then, and the view must clear its cache too.
+#[derive(Default)]
+struct AtlasWatch {
+    /// The text options and the atlas's fill ratio seen last frame.
+    seen: Option<(egui::epaint::text::TextOptions, f32)>,
+}
+
+impl AtlasWatch {
+    /// Whether the atlas was started over since the last call.
+    fn restarted(&mut self, ctx: &egui::Context) -> bool {
+        let now = ctx.fonts(|f| (*f.options(), f.font_atlas_fill_ratio()));
+        // Between restarts the atlas only fills: a lower ratio means it was emptied.
+        let restarted = self
+            .seen
+            .as_ref()
+            .is_some_and(|(options, ratio)| *options != now.0 || now.1 < *ratio);
+        self.seen = Some(now);
+        restarted
+    }
+}
+
 /// The view's state between frames: blocks, heights, cached layouts and the drag under way.
 #[derive(Default)]
 pub struct ArticleView {
@@ -172,6 +197,8 @@ pub struct ArticleView {
     heights: Heights,
     layout_key: Option<LayoutKey>,
     galleys: HashMap<usize, Arc<Galley>>,
+    /// The font atlas the cached galleys point into (see [`AtlasWatch`]).
+    atlas: AtlasWatch,
     layers: Layers,
     layers_key: Option<(String, u64, Option<Vec<String>>)>,
     /// The compared layers, in compare mode.
@@ -283,8 +310,18 @@ impl ArticleView {
             return Some((g.clone(), 0.0));
         }
         let key = self.layout_key?;
-        let block = self.blocks.get(i)?;
-        let piece = text.get(block.bytes.clone())?;
+        let job = self.job(text, i)?;
+        let galley = ui.painter().layout_job(job);
+        let height = galley.size().y.max(key.font_size * key.line_spacing);
+        let delta = self.heights.set_exact(i, height);
+        self.galleys.insert(i, galley.clone());
+        Some((galley, delta))
+    }
+
+    /// What block `i` is laid out from.
+    fn job(&self, text: &str, i: usize) -> Option<LayoutJob> {
+        let key = self.layout_key?;
+        let piece = text.get(self.blocks.get(i)?.bytes.clone())?;
         let format = TextFormat {
             font_id: egui::FontId::proportional(key.font_size),
             color: Color32::PLACEHOLDER,
@@ -293,11 +330,32 @@ impl ArticleView {
         };
         let mut job = LayoutJob::single_section(piece.to_owned(), format);
         job.wrap.max_width = key.width;
-        let galley = ui.painter().layout_job(job);
-        let height = galley.size().y.max(key.font_size * key.line_spacing);
-        let delta = self.heights.set_exact(i, height);
-        self.galleys.insert(i, galley.clone());
-        Some((galley, delta))
+        Some(job)
+    }
+
+    /// How many cached layouts of `text` (the document shown) place a glyph elsewhere in the
+    /// font atlas than a fresh layout does: what a restarted atlas leaves behind. For tests.
+    pub fn stale_galleys(&self, ctx: &egui::Context, text: &str) -> usize {
+        let uvs = |g: &Galley| -> Vec<_> {
+            g.rows
+                .iter()
+                .flat_map(|r| r.row.glyphs.iter().map(|g| g.uv_rect))
+                .collect()
+        };
+        self.galleys
+            .iter()
+            .filter(|(i, cached)| {
+                self.job(text, **i).is_some_and(|job| {
+                    let fresh = ctx.fonts_mut(|f| f.layout_job(job));
+                    uvs(&fresh) != uvs(cached)
+                })
+            })
+            .count()
+    }
+
+    /// How many blocks have a cached layout.
+    pub fn cached_galleys(&self) -> usize {
+        self.galleys.len()
     }
 
     /// The byte offset under `pos` (screen space), given the content's top-left `origin`.
@@ -346,6 +404,10 @@ impl ArticleView {
             pixels_per_point: ui.ctx().pixels_per_point(),
         };
         self.prepare(input, key);
+        if self.atlas.restarted(ui.ctx()) {
+            // Heights stay exact: only the glyphs' places in the atlas changed.
+            self.galleys.clear();
+        }
         if sel.head.0 > text.len() || sel.anchor.0 > text.len() {
             *sel = TextSel::default();
         }
@@ -378,7 +440,7 @@ impl ArticleView {
             }
             self.mouse(ui, input, sel, origin, &response, viewport, &mut out);
             if input.keyboard {
-                self.keys(ui, text, sel, origin);
+                self.keys(ui, text, sel, origin, viewport);
             }
             if let Some((at, center)) = self.reveal.take()
                 && let Some(r) = self.caret_rect(ui, text, origin, at)

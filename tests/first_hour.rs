@@ -1,0 +1,313 @@
+//! What a newcomer meets in the first hour: the first-start question, single-field dialogs
+//! answered with Enter, pasting an article, and a window that is idle once nothing happens.
+//! What only the real window shows (winit's X11 input, the system clipboard) is checked by
+//! `.ci/window-check` under Xvfb.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::{ByteOffset, Project};
+use marginalia::ui::{MarginaliaApp, Modal, Prefs};
+
+const TEXT: &str = "Macron said that talks could start if Xi agreed.\n\nA second paragraph.";
+
+fn project() -> Project {
+    marginalia::model::project_from_marked(TEXT, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0
+}
+
+fn harness_with(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn named(name: &str) -> Prefs {
+    Prefs {
+        annotator: name.into(),
+        ..Prefs::default()
+    }
+}
+
+fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+/// Replaces the focused field's text with `text`.
+fn retype(h: &mut Harness<'static, MarginaliaApp>, text: &str) {
+    key(h, Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text(text.into()));
+    h.run();
+}
+
+/// Steps one frame more once settled and says whether it asked the platform to interrupt
+/// the input method: on X11 each interruption recreates the input context, so a window that
+/// asks every frame repaints nonstop and loses clicks and Enter.
+fn interrupts_input_method(h: &mut Harness<'static, MarginaliaApp>) -> bool {
+    h.step();
+    h.output()
+        .platform_output
+        .ime
+        .is_some_and(|ime| ime.should_interrupt_composition)
+}
+
+#[test]
+fn first_start_asks_for_a_name_that_enter_keeps() {
+    let app = MarginaliaApp::new(project(), None).with_prefs(Prefs::default());
+    let mut h = harness_with(app);
+    assert!(matches!(h.state().modal(), Some(Modal::Annotator(_))));
+    assert!(
+        h.get_by_label("Annotator name").is_focused(),
+        "the name field has the keyboard at once"
+    );
+    // Settled: the field keeps the focus without asking for it again every frame.
+    assert!(!interrupts_input_method(&mut h));
+    h.run();
+    retype(&mut h, "Maya");
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().modal().is_none(), "Enter answered the question");
+    assert_eq!(h.state().prefs().annotator, "Maya");
+}
+
+#[test]
+fn first_start_also_takes_a_click_and_refuses_a_blank_name() {
+    let app = MarginaliaApp::new(project(), None).with_prefs(Prefs::default());
+    let mut h = harness_with(app);
+    retype(&mut h, "   ");
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(
+        matches!(h.state().modal(), Some(Modal::Annotator(_))),
+        "a blank name is no answer"
+    );
+    assert!(
+        h.get_by_label("Annotator name").is_focused(),
+        "focus is back"
+    );
+    retype(&mut h, "Noor");
+    h.get_by_label("Start annotating").click();
+    h.run();
+    assert!(h.state().modal().is_none());
+    assert_eq!(h.state().prefs().annotator, "Noor");
+}
+
+#[test]
+fn go_to_answers_enter_and_its_digits_never_reach_the_tag_keys() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND, Key::G);
+    assert!(matches!(h.state().modal(), Some(Modal::GoTo(_))));
+    assert!(!interrupts_input_method(&mut h));
+    // The last digit and Enter in one frame, as xdotool's typing on X11 delivers them.
+    h.event(egui::Event::Text("#1".into()));
+    h.event(egui::Event::Key {
+        key: Key::Num2,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::Text("2".into()));
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().modal().is_none(), "Enter went to position #12");
+    assert_eq!(h.state().text_selection().head, ByteOffset(12));
+    assert!(
+        h.state().project().annotations.is_empty(),
+        "the 2 typed into the field did not tag anything as a claim"
+    );
+}
+
+#[test]
+fn a_wrong_position_keeps_the_dialog_with_its_field_focused() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND, Key::G);
+    h.event(egui::Event::Text("line forty".into()));
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(matches!(h.state().modal(), Some(Modal::GoTo(_))));
+    assert!(
+        h.state().message().is_some(),
+        "the error says what was wrong"
+    );
+    assert!(h.get_by_label("Line, line:column or #offset").is_focused());
+}
+
+#[test]
+fn paste_as_article_asks_for_the_clipboard_and_fills_the_text_with_it() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    // Pressed in a step of its own, so the output checked is that step's.
+    h.event(egui::Event::Key {
+        key: Key::V,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND | Modifiers::SHIFT,
+    });
+    h.step();
+    let asked = h
+        .output()
+        .viewport_output
+        .values()
+        .any(|v| v.commands.contains(&egui::ViewportCommand::RequestPaste));
+    assert!(asked, "the dialog asks the integration for the clipboard");
+    h.run();
+    // What eframe answers with: the clipboard's text as a paste event.
+    let pasted = "Le président 🇫🇷 a dit\u{301} 你好.\nSecond line.";
+    h.event(egui::Event::Paste(pasted.into()));
+    h.run();
+    match h.state().modal() {
+        Some(Modal::Paste { title, text, .. }) => {
+            assert_eq!(text, pasted, "the clipboard is the article");
+            assert!(
+                title.is_empty(),
+                "and not the title, though it has the focus"
+            );
+        }
+        other => panic!("expected the paste dialog, got {other:?}"),
+    }
+    // Enter in the title adds the article, titled by its first line.
+    key(&mut h, Modifiers::NONE, Key::Enter);
+    assert!(h.state().modal().is_none());
+    let doc = h.state().project().documents.last().unwrap();
+    assert_eq!(doc.text, pasted);
+    assert_eq!(doc.meta.title, "Le président 🇫🇷 a dit\u{301} 你好.");
+}
+
+#[test]
+fn a_later_paste_goes_where_the_focus_is() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    h.event(egui::Event::Paste("The article.".into()));
+    h.run();
+    h.event(egui::Event::Paste("A title".into()));
+    h.run();
+    match h.state().modal() {
+        Some(Modal::Paste { title, text, .. }) => {
+            assert_eq!(text, "The article.");
+            assert_eq!(title, "A title");
+        }
+        other => panic!("expected the paste dialog, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_palette_keeps_its_focus_without_interrupting_the_input_method() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND, Key::K);
+    assert!(h.get_by_label("Command").is_focused());
+    assert!(!interrupts_input_method(&mut h));
+}
+
+/// A project whose one article is `lines` numbered lines long.
+fn long_article(lines: usize) -> Project {
+    let text: String = (1..=lines)
+        .map(|n| format!("Line {n} of a long report that the analyst reads by keyboard.\n"))
+        .collect();
+    marginalia::model::project_from_marked(&text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0
+}
+
+#[test]
+fn page_down_page_up_and_space_scroll_the_article_by_a_page() {
+    let mut h = harness_with(MarginaliaApp::new(long_article(400), None).with_prefs(named("ana")));
+    let first = h.state().article_view().visible_blocks();
+    assert_eq!(first.start, 0);
+    let shown = first.end - first.start;
+    key(&mut h, Modifiers::NONE, Key::PageDown);
+    let paged = h.state().article_view().visible_blocks();
+    // A page on, less the one line kept in sight (blocks are lines here).
+    assert!(
+        paged.start + 3 >= shown && paged.start < shown,
+        "a page down from {first:?} shows {paged:?}"
+    );
+    let caret = h.state().text_selection();
+    assert!(
+        caret.is_empty(),
+        "Page Down moves the caret, selecting nothing"
+    );
+    let text = h.state().project().documents[0].text.clone();
+    let caret_line = text[..caret.head.0].matches('\n').count();
+    assert!(
+        paged.contains(&caret_line),
+        "the caret (line {caret_line}) is on the page shown ({paged:?})"
+    );
+    key(&mut h, Modifiers::NONE, Key::Space);
+    let spaced = h.state().article_view().visible_blocks();
+    assert!(spaced.start > paged.start + shown / 2, "Space pages on too");
+    key(&mut h, Modifiers::SHIFT, Key::Space);
+    key(&mut h, Modifiers::NONE, Key::PageUp);
+    assert_eq!(h.state().article_view().visible_blocks().start, 0);
+    // Shift+Page Down extends the selection by a page.
+    key(&mut h, Modifiers::SHIFT, Key::PageDown);
+    let sel = h.state().text_selection();
+    assert!(!sel.is_empty());
+    assert!(sel.head.0 > sel.anchor.0);
+    // At the end there is no further to go.
+    key(&mut h, Modifiers::COMMAND, Key::End);
+    let end = h.state().article_view().visible_blocks();
+    key(&mut h, Modifiers::NONE, Key::PageDown);
+    assert_eq!(h.state().article_view().visible_blocks(), end);
+    assert_eq!(h.state().text_selection().head.0, text.len());
+}
+
+#[test]
+fn a_theme_switch_leaves_no_layout_pointing_into_the_old_font_atlas() {
+    let mut prefs = named("ana");
+    prefs.theme = marginalia::ui::ThemeChoice::Dark;
+    let mut h = harness_with(MarginaliaApp::new(long_article(60), None).with_prefs(prefs));
+    let text = h.state().project().documents[0].text.clone();
+    assert!(h.state().article_view().cached_galleys() > 10);
+    assert_eq!(h.state().article_view().stale_galleys(&h.ctx, &text), 0);
+    key(&mut h, Modifiers::COMMAND, Key::Comma);
+    h.get_by_label("Light").click();
+    h.run();
+    assert_eq!(h.state().prefs().theme, marginalia::ui::ThemeChoice::Light);
+    assert!(h.state().article_view().cached_galleys() > 10);
+    assert_eq!(
+        h.state().article_view().stale_galleys(&h.ctx, &text),
+        0,
+        "every cached line was laid out again for the new atlas"
+    );
+    h.get_by_label("Dark").click();
+    h.run();
+    assert_eq!(h.state().article_view().stale_galleys(&h.ctx, &text), 0);
+}
+
+#[test]
+fn a_keyboard_selection_is_tagged_without_the_space_before_it() {
+    let text = "He tasked his adviser Emmanuel Bonne with it.";
+    let p = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    for _ in 0..4 {
+        key(&mut h, Modifiers::COMMAND, Key::ArrowRight);
+    }
+    for _ in 0..2 {
+        key(
+            &mut h,
+            Modifiers::COMMAND | Modifiers::SHIFT,
+            Key::ArrowRight,
+        );
+    }
+    let sel = h.state().text_selection().range();
+    assert_eq!(&text[sel.start.0..sel.end.0], " Emmanuel Bonne");
+    key(&mut h, Modifiers::NONE, Key::Num1);
+    let quotes: Vec<_> = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .map(|a| a.quote.clone())
+        .collect();
+    assert_eq!(quotes, ["Emmanuel Bonne"]);
+}
