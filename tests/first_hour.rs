@@ -311,3 +311,79 @@ fn a_keyboard_selection_is_tagged_without_the_space_before_it() {
         .collect();
     assert_eq!(quotes, ["Emmanuel Bonne"]);
 }
+
+fn sample_at(size: Vec2, prefs: Prefs) -> Harness<'static, MarginaliaApp> {
+    let project = marginalia::sample::sample_project().unwrap();
+    let mut h = Harness::builder()
+        .with_size(size)
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(
+            |ui, app: &mut MarginaliaApp| app.ui(ui),
+            MarginaliaApp::new(project, None).with_prefs(prefs),
+        );
+    h.run();
+    h
+}
+
+fn on_screen(h: &Harness<'static, MarginaliaApp>, label: &str, width: f32) -> egui::Rect {
+    let rect = h.get_by_label(label).rect();
+    assert!(
+        rect.min.x >= 0.0 && rect.max.x <= width + 0.5,
+        "{label} is off screen at {rect:?}"
+    );
+    rect
+}
+
+#[test]
+fn agreement_beside_compare_leaves_the_article_its_share_of_the_window() {
+    let mut prefs = named("analyst");
+    prefs.show_agreement = true;
+    let mut h = sample_at(Vec2::new(1280.0, 800.0), prefs);
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    h.run();
+    let article = h.get_by_label_contains("Article text:").rect();
+    assert!(
+        article.width() >= 0.4 * 1280.0 - 40.0,
+        "the article is {} points wide",
+        article.width()
+    );
+    // Every panel is still on screen, none pushed past the edge.
+    let agreement = on_screen(&h, "Agreement", 1280.0);
+    let compare = on_screen(&h, "Compare annotators", 1280.0);
+    on_screen(&h, "Documents", 1280.0);
+    assert!(compare.max.x <= agreement.min.x, "side by side");
+}
+
+#[test]
+fn a_small_window_keeps_the_article_readable_and_a_wide_one_keeps_lines_short() {
+    let mut h = sample_at(Vec2::new(700.0, 500.0), named("analyst"));
+    let small = h.get_by_label_contains("Article text:").rect();
+    assert!(
+        small.width() >= 240.0,
+        "{} points at 700 × 500",
+        small.width()
+    );
+    on_screen(&h, "Annotations", 700.0);
+    // Wide: the text column stops at about 80 average characters (a row of narrow letters
+    // holds a few more).
+    h.set_size(Vec2::new(1600.0, 1000.0));
+    h.run();
+    let text = &h.state().project().documents[0].text;
+    let first_line = text.lines().next().unwrap();
+    let layers = h.state().article_view().layers().items().len();
+    assert!(layers > 0);
+    let longest = h.state().article_view().longest_row_chars();
+    assert!(
+        (60..=90).contains(&longest),
+        "rows of up to {longest} characters at 1600 points (first line {} long)",
+        first_line.chars().count()
+    );
+    // Back to a smaller window: the panels come back to their widths.
+    h.set_size(Vec2::new(1280.0, 800.0));
+    h.run();
+    let annotations = on_screen(&h, "Annotations", 1280.0);
+    assert!(annotations.min.x < 1280.0 - 300.0, "{annotations:?}");
+}

@@ -93,16 +93,19 @@ fn clicking_an_annotation_in_the_list_selects_it() {
 fn clicking_highlighted_text_selects_the_annotation_and_plain_text_clears_it() {
     let mut harness = harness();
     harness.run();
-    // Click along the first two lines: "French President Emmanuel Macron is looking to reverse …"
-    // opens with an actor, then plain text, then (further on) a claim.
+    // Click along the first lines: "French President Emmanuel Macron is looking to reverse …"
+    // opens with an actor, then plain text, then (further on, on the second or third line
+    // as the column's width wraps it) a claim.
     let rect = harness.get_by_label_contains("Article text:").rect();
     let mut seen = Vec::new();
     let line = 16.0 * 1.45;
-    let points = [10.0, 10.0 + line].into_iter().flat_map(|y| {
-        (6..rect.width() as i32)
-            .step_by(24)
-            .map(move |x| Vec2::new(x as f32, y))
-    });
+    let points = [10.0, 10.0 + line, 10.0 + 2.0 * line]
+        .into_iter()
+        .flat_map(|y| {
+            (6..rect.width() as i32)
+                .step_by(24)
+                .map(move |x| Vec2::new(x as f32, y))
+        });
     for offset in points {
         let pos = rect.min + offset;
         harness.hover_at(pos);

@@ -111,6 +111,8 @@ pub struct MarginaliaApp {
     pub(super) position_cache: Option<((u64, usize, TextSel), String)>,
     /// The last frame's time, for autosave.
     pub(super) now: Instant,
+    /// The side panels' widths as the analyst set them.
+    panel_widths: super::sizing::PanelWidths,
 }
 
 impl MarginaliaApp {
@@ -158,6 +160,7 @@ impl MarginaliaApp {
             list_cache: None,
             position_cache: None,
             now: Instant::now(),
+            panel_widths: Default::default(),
         };
         app.prefs.annotator = super::prefs::login_name();
         app.files.track(app.path.as_deref());
@@ -454,34 +457,54 @@ impl MarginaliaApp {
         Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
         Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
         Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        if self.prefs.show_documents {
-            Panel::left("documents")
+        // The side panels open, with their preferred widths; they yield to the article
+        // when the window cannot hold them all beside it.
+        let comparing = self.compare.is_some();
+        let open = [
+            (SidePanel::Documents, self.prefs.show_documents, 240.0),
+            (SidePanel::Summary, self.prefs.show_summary, 380.0),
+            (SidePanel::Agreement, self.prefs.show_agreement, 480.0),
+            (SidePanel::Compare, comparing, 380.0),
+            (
+                SidePanel::Annotations,
+                !comparing && self.prefs.show_annotations,
+                340.0,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, shown, _)| *shown)
+        .map(|(panel, _, width)| (panel, width))
+        .collect::<Vec<_>>();
+        let preferred: Vec<f32> = open.iter().map(|(_, w)| *w).collect();
+        let widths = super::sizing::panel_max(ui.available_width(), &preferred);
+        for ((panel, preferred), max) in open.into_iter().zip(widths) {
+            let (id, left) = match panel {
+                SidePanel::Documents => ("documents", true),
+                SidePanel::Summary => ("summary", false),
+                SidePanel::Agreement => ("agreement", false),
+                SidePanel::Compare => ("compare", false),
+                SidePanel::Annotations => ("annotations", false),
+            };
+            self.panel_widths.before(ui, id, preferred, max);
+            let side = if left {
+                Panel::left(id)
+            } else {
+                Panel::right(id)
+            };
+            let shown = side
                 .resizable(true)
-                .default_size(240.0)
-                .show(ui, |ui| self.documents_ui(ui));
-        }
-        if self.prefs.show_summary {
-            Panel::right("summary")
-                .resizable(true)
-                .default_size(380.0)
-                .show(ui, |ui| self.summary_ui(ui));
-        }
-        if self.prefs.show_agreement {
-            Panel::right("agreement")
-                .resizable(true)
-                .default_size(480.0)
-                .show(ui, |ui| self.agreement_ui(ui));
-        }
-        if self.compare.is_some() {
-            Panel::right("compare")
-                .resizable(true)
-                .default_size(380.0)
-                .show(ui, |ui| self.compare_ui(ui));
-        } else if self.prefs.show_annotations {
-            Panel::right("annotations")
-                .resizable(true)
-                .default_size(340.0)
-                .show(ui, |ui| self.annotations_ui(ui));
+                .default_size(preferred.min(max))
+                .min_size(super::sizing::PANEL_MIN.min(max))
+                .max_size(max)
+                .show(ui, |ui| match panel {
+                    SidePanel::Documents => self.documents_ui(ui),
+                    SidePanel::Summary => self.summary_ui(ui),
+                    SidePanel::Agreement => self.agreement_ui(ui),
+                    SidePanel::Compare => self.compare_ui(ui),
+                    SidePanel::Annotations => self.annotations_ui(ui),
+                });
+            self.panel_widths
+                .after(ui, id, shown.response.rect.width(), max);
         }
         egui::CentralPanel::default_margins().show(ui, |ui| self.article_panel_ui(ui));
         self.overlays_ui(ui);
@@ -534,6 +557,16 @@ impl MarginaliaApp {
             self.run(c, ui.ctx());
         }
     }
+}
+
+/// The panels beside the article, in the order they are laid out.
+#[derive(Clone, Copy)]
+enum SidePanel {
+    Documents,
+    Summary,
+    Agreement,
+    Compare,
+    Annotations,
 }
 
 /// The annotations an edit changes, when it changes nothing else the article view draws

@@ -12,8 +12,16 @@ use super::commands::Command;
 impl MarginaliaApp {
     pub(super) fn article_panel_ui(&mut self, ui: &mut Ui) {
         if self.doc < self.project.documents.len() {
-            self.article_header_ui(ui);
-            self.search_bar_ui(ui);
+            // Header and search bar line up with the text column below them.
+            let (margin, width) = self.prefs.view.column(ui.ctx(), ui.available_width());
+            ui.horizontal(|ui| {
+                ui.add_space(margin);
+                ui.vertical(|ui| {
+                    ui.set_max_width(width);
+                    self.article_header_ui(ui);
+                    self.search_bar_ui(ui);
+                });
+            });
         }
         let comparison = self.comparison();
         let shown = self.shown_layers();

@@ -19,6 +19,7 @@ mod prefs;
 mod run;
 mod schema_editor;
 mod search_ui;
+mod sizing;
 mod summary_panel;
 mod theme;
 mod transfer;

@@ -500,6 +500,10 @@ impl MarginaliaApp {
                     egui::Slider::new(&mut self.prefs.view.line_spacing, 1.0..=2.5)
                         .text("Line spacing"),
                 );
+                ui.add(
+                    egui::Slider::new(&mut self.prefs.view.line_length, 0..=200)
+                        .text("Longest line (characters; 0: the full width)"),
+                );
                 ui.checkbox(&mut self.prefs.view.word_snap, "Snap selections to words");
                 ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
                 ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");

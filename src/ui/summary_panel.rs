@@ -92,7 +92,7 @@ impl MarginaliaApp {
             return;
         };
         let mut clicked: Option<AnnotationId> = None;
-        ScrollArea::vertical()
+        ScrollArea::both()
             .id_salt("summary")
             .auto_shrink([false, false])
             .show(ui, |ui| {

@@ -8,6 +8,9 @@ use crate::model::Rgb;
 pub const ARTICLE_FONT_SIZE: f32 = 16.0;
 /// Extra space between article lines, as a factor of the font size.
 pub const ARTICLE_LINE_HEIGHT: f32 = 1.45;
+/// The longest article line, in average characters: about what print and WCAG's 1.4.8 (80
+/// at most) call comfortable.
+pub const ARTICLE_LINE_LENGTH: u32 = 80;
 /// Width of the underline that marks an inner (nested or overlapping) annotation.
 pub const NESTED_UNDERLINE: f32 = 2.5;
 

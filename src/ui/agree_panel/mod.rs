@@ -193,7 +193,7 @@ impl MarginaliaApp {
             });
         }
         let mut clicked: Option<Focus> = None;
-        ScrollArea::vertical()
+        ScrollArea::both()
             .id_salt("agreement")
             .auto_shrink([false, false])
             .show(ui, |ui| {

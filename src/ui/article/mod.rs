@@ -42,8 +42,9 @@ use super::theme;
 use blocks::{Block, Heights};
 use input::EdgeDrag;
 
-/// How the article is set: type size, line spacing and how selections snap.
+/// How the article is set: type size, line spacing, line length and how selections snap.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ViewSettings {
     /// Font size in points.
     pub font_size: f32,
@@ -51,6 +52,8 @@ pub struct ViewSettings {
     pub line_spacing: f32,
     /// Whether mouse selections snap to whole words (Alt while dragging overrides).
     pub word_snap: bool,
+    /// The longest line, in average characters, centred in wider windows (0: the full width).
+    pub line_length: u32,
 }
 
 impl Default for ViewSettings {
@@ -59,8 +62,31 @@ impl Default for ViewSettings {
             font_size: theme::ARTICLE_FONT_SIZE,
             line_spacing: theme::ARTICLE_LINE_HEIGHT,
             word_snap: true,
+            line_length: theme::ARTICLE_LINE_LENGTH,
         }
     }
+}
+
+impl ViewSettings {
+    /// The article's text column within `available` points: its left margin and width.
+    pub fn column(&self, ctx: &egui::Context, available: f32) -> (f32, f32) {
+        let width = super::sizing::measure(
+            available,
+            self.line_length,
+            average_char_width(ctx, self.font_size),
+        );
+        (((available - width) / 2.0).max(0.0), width)
+    }
+}
+
+/// The average advance of a character of running English text in the article's type: what a
+/// line length in characters is counted in.
+fn average_char_width(ctx: &egui::Context, font_size: f32) -> f32 {
+    const SAMPLE: &str =
+        "The French strategy envisions talks between Russia and Ukraine, said the people.";
+    let font = egui::FontId::proportional(font_size);
+    let width: f32 = ctx.fonts_mut(|f| SAMPLE.chars().map(|c| f.glyph_width(&font, c)).sum());
+    width / SAMPLE.chars().count() as f32
 }
 
 /// The text selection: where it started and where the caret is. Both are byte offsets into
@@ -353,6 +379,16 @@ impl ArticleView {
             .count()
     }
 
+    /// The most characters in one laid-out row among the cached layouts: how long the
+    /// article's lines run at the current width. For tests.
+    pub fn longest_row_chars(&self) -> usize {
+        self.galleys
+            .values()
+            .flat_map(|g| g.rows.iter().map(|r| r.row.glyphs.len()))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// How many blocks have a cached layout.
     pub fn cached_galleys(&self) -> usize {
         self.galleys.len()
@@ -396,7 +432,9 @@ impl ArticleView {
         sel: &mut TextSel,
     ) -> ArticleOutput {
         let text = input.doc.text.as_str();
-        let width = ui.available_width().max(50.0);
+        let full = ui.available_width().max(50.0);
+        let (margin, width) = input.settings.column(ui.ctx(), full);
+        let width = width.max(50.0);
         let key = LayoutKey {
             width,
             font_size: input.settings.font_size,
@@ -422,9 +460,16 @@ impl ArticleView {
         let mut out = ArticleOutput::default();
         let scrolled = area.show_viewport(ui, |ui, viewport| {
             let total = self.heights.total();
-            let (rect, response) =
-                ui.allocate_exact_size(vec2(width, total), Sense::click_and_drag());
-            let origin = rect.min;
+            // The whole width scrolls with the wheel; the text column takes the clicks and
+            // drags, and is what screen readers see as the article.
+            let (space, _) = ui.allocate_exact_size(vec2(full, total), Sense::hover());
+            let column = Rect::from_min_size(space.min + vec2(margin, 0.0), vec2(width, total));
+            let response = ui.interact(
+                column,
+                ui.scope_id().with("article text"),
+                Sense::click_and_drag(),
+            );
+            let origin = column.min;
             // Arrow keys move the caret, not the keyboard focus to a neighbouring widget.
             if response.has_focus() {
                 ui.memory_mut(|m| {
