@@ -7,7 +7,7 @@
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::model::{ByteOffset, Project};
 use marginalia::ui::{MarginaliaApp, Modal, Prefs};
 
@@ -386,4 +386,120 @@ fn a_small_window_keeps_the_article_readable_and_a_wide_one_keeps_lines_short() 
     h.run();
     let annotations = on_screen(&h, "Annotations", 1280.0);
     assert!(annotations.min.x < 1280.0 - 300.0, "{annotations:?}");
+}
+
+#[test]
+fn stacked_annotations_are_drawn_under_the_text_never_across_it() {
+    // Four deep on "talks": a claim, a condition in it, an actor in that, and one more.
+    let marked = "[claim|Macron said [condition|the [actor|[claim|talks]] could start]] if Xi agreed.\n\nPlain.";
+    let p = marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    h.step();
+    let article = h.get_by_label_contains("Article text:").rect();
+    let shapes = &h.output().shapes;
+    // Each row's body: from its baseline up to its tallest letters.
+    let mut bodies = Vec::new();
+    let mut bands = Vec::new();
+    fn walk<'s>(shape: &'s egui::Shape, out: &mut Vec<&'s egui::Shape>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            s => out.push(s),
+        }
+    }
+    let mut flat = Vec::new();
+    for clipped in shapes {
+        walk(&clipped.shape, &mut flat);
+    }
+    for shape in flat {
+        match shape {
+            egui::Shape::Text(t) if article.contains(t.pos) => {
+                for row in &t.galley.rows {
+                    let Some(g) = row.row.glyphs.first() else {
+                        continue;
+                    };
+                    let baseline = t.pos.y + row.pos.y + g.pos.y;
+                    let x = t.pos.x + row.pos.x..=t.pos.x + row.pos.x + row.row.size.x;
+                    bodies.push((x, baseline - 0.6 * g.font_ascent..=baseline));
+                }
+            }
+            egui::Shape::LineSegment { points, stroke }
+                if points[0].y == points[1].y
+                    && stroke.width >= 2.0
+                    && article.contains(points[0]) =>
+            {
+                bands.push((points[0].x..=points[1].x, points[0].y));
+            }
+            _ => {}
+        }
+    }
+    assert!(bands.len() >= 3, "the stack is drawn as bands: {bands:?}");
+    for (xs, y) in &bands {
+        for (row_x, body) in &bodies {
+            let beside = xs.start() < row_x.end() && row_x.start() < xs.end();
+            assert!(
+                !(beside && body.contains(y)),
+                "a band at y {y} crosses the letters of a row (body {body:?})"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_document_list_counts_what_the_annotation_list_shows() {
+    let h = sample_at(Vec2::new(1280.0, 800.0), named("analyst"));
+    let in_article = h
+        .query_all_by_label_contains(" in this article")
+        .next()
+        .and_then(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .unwrap();
+    let n: usize = in_article
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The sample's two analysts each coded the article: one layer is shown, and counted.
+    let listed = format!("· {n} annotations ·");
+    assert_eq!(
+        h.query_all_by_label_contains(&listed).count(),
+        1,
+        "the first document's line says {listed}"
+    );
+    let doc = &h.state().project().documents[0].id;
+    let all = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .filter(|a| &a.doc == doc)
+        .count();
+    assert!(all > n, "not every layer's {all}");
+}
+
+#[test]
+fn the_schema_editor_fields_are_wide_enough_to_read() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    for (field, min) in [
+        ("Name of tag 1", 120.0),
+        ("Id of tag 1", 100.0),
+        ("Definition of tag 1", 250.0),
+    ] {
+        let w = h.get_by_label(field).rect().width();
+        assert!(w >= min, "{field} is {w} points wide");
+    }
+}
+
+#[test]
+fn the_go_menu_names_the_bracket_keys_by_their_characters() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    h.get_by_label("Go").click();
+    h.run();
+    assert!(h.query_all_by_label_contains("Bracket").next().is_none());
+    assert!(h.query_all_by_label_contains("]").next().is_some());
 }

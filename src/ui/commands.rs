@@ -326,6 +326,21 @@ impl Command {
     }
 }
 
+/// A shortcut as the menus, the palette and the cheat sheet show it: egui's wording of the
+/// modifiers, with a punctuation key as its character (`]`, not `CloseBracket`).
+pub fn shortcut_text(ctx: &egui::Context, shortcut: &egui::KeyboardShortcut) -> String {
+    let text = ctx.format_shortcut(shortcut);
+    let key = shortcut.logical_key;
+    let arrow = matches!(
+        key,
+        Key::ArrowDown | Key::ArrowLeft | Key::ArrowRight | Key::ArrowUp
+    );
+    match text.strip_suffix(key.name()) {
+        Some(modifiers) if !arrow => format!("{modifiers}{}", key.symbol_or_name()),
+        _ => text,
+    }
+}
+
 /// The key for a tag's `key` string ("1" … "9", "0" or a letter).
 pub fn key_of(name: &str) -> Option<Key> {
     Key::from_name(name.trim()).or_else(|| Key::from_name(&name.trim().to_uppercase()))
@@ -390,6 +405,23 @@ mod tests {
                 !seen.contains(&(NONE, d)),
                 "a tag key is taken by a command"
             );
+        }
+    }
+
+    #[test]
+    fn punctuation_keys_show_as_their_characters() {
+        let ctx = egui::Context::default();
+        let text = |m, k| shortcut_text(&ctx, &egui::KeyboardShortcut::new(m, k));
+        assert_eq!(text(NONE, Key::CloseBracket), "]");
+        assert_eq!(text(NONE, Key::OpenBracket), "[");
+        assert_eq!(text(Modifiers::CTRL, Key::Comma), "Ctrl+,");
+        assert_eq!(text(Modifiers::CTRL, Key::S), "Ctrl+S");
+        assert_eq!(text(Modifiers::ALT, Key::ArrowLeft), "Alt+Left");
+        for c in Command::FIXED {
+            if let Some(s) = c.shortcut() {
+                let shown = text(s.modifiers, s.logical_key);
+                assert!(!shown.contains("Bracket"), "{c:?} shows as {shown}");
+            }
         }
     }
 

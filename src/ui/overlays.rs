@@ -368,7 +368,7 @@ impl MarginaliaApp {
         list.extend(Command::FIXED.iter().map(|&c| {
             let keys = c
                 .shortcut()
-                .map(|s| ctx.format_shortcut(&s))
+                .map(|s| super::commands::shortcut_text(ctx, &s))
                 .unwrap_or_default();
             (c, c.label(), keys)
         }));

@@ -109,7 +109,8 @@ impl MarginaliaApp {
                     for &c in list {
                         let mut button = egui::Button::new(c.label());
                         if let Some(s) = c.shortcut() {
-                            button = button.shortcut_text(ui.ctx().format_shortcut(&s));
+                            button =
+                                button.shortcut_text(super::commands::shortcut_text(ui.ctx(), &s));
                         }
                         let mut response = ui.add(button);
                         if !c.tooltip().is_empty() {
@@ -478,15 +479,23 @@ impl MarginaliaApp {
         {
             return list.clone();
         }
-        // Per-document counts only change with the project, not with the filter.
+        // Per-document counts change with the project and the layers shown (the list and
+        // the document list count the same annotations), not with the tag filter.
         let per_doc = match &self.list_cache {
-            Some(((_, version, _, _), list)) if *version == self.version => list.per_doc.clone(),
+            Some(((_, version, _, layers), list))
+                if *version == self.version && *layers == key.3 =>
+            {
+                list.per_doc.clone()
+            }
             _ => {
                 // Ordered map: a few string comparisons per annotation, no hashing.
                 let mut by_id: std::collections::BTreeMap<&crate::model::DocId, usize> =
                     std::collections::BTreeMap::new();
+                let shown = key.3.as_deref();
                 for a in self.project.annotations.values() {
-                    *by_id.entry(&a.doc).or_default() += 1;
+                    if shown.is_none_or(|layers| layers.contains(&a.annotator)) {
+                        *by_id.entry(&a.doc).or_default() += 1;
+                    }
                 }
                 self.project
                     .documents

@@ -169,7 +169,7 @@ impl MarginaliaApp {
         let mut ask_delete = None;
         egui::Window::new("Tags and relations")
             .open(&mut open)
-            .default_width(640.0)
+            .default_width(820.0)
             .show(ctx, |ui| {
                 ui.label(
                     RichText::new(
@@ -247,16 +247,16 @@ fn tags_ui(
                 }
             });
             let name = format!("tag {}", i + 1);
-            text_cell(ui, &mut row.label, &format!("Name of {name}"), 110.0);
-            text_cell(ui, &mut row.id, &format!("Id of {name}"), 90.0);
-            text_cell(ui, &mut row.key, &format!("Key of {name}"), 30.0);
+            text_cell(ui, &mut row.label, &format!("Name of {name}"), 140.0);
+            text_cell(ui, &mut row.id, &format!("Id of {name}"), 110.0);
+            text_cell(ui, &mut row.key, &format!("Key of {name}"), 36.0);
             ui.color_edit_button_srgb(&mut row.color)
                 .on_hover_text(format!("Colour of {name}"));
             text_cell(
                 ui,
                 &mut row.definition,
                 &format!("Definition of {name}"),
-                220.0,
+                300.0,
             );
             if ui
                 .button("Delete")
@@ -369,7 +369,10 @@ fn relations_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
     }
 }
 
+/// A text field `width` points wide. `add_sized`, because a grid cell gives a field only
+/// the width its column had last frame, which for a new grid is next to nothing.
 fn text_cell(ui: &mut Ui, value: &mut String, label: &str, width: f32) {
-    let response = ui.add(egui::TextEdit::singleline(value).desired_width(width));
+    let height = ui.spacing().interact_size.y;
+    let response = ui.add_sized([width, height], egui::TextEdit::singleline(value));
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label));
 }

@@ -14,6 +14,7 @@ use crate::model::{ByteOffset, DocId, Project};
 use crate::review::{Comparison, Difference};
 
 use super::layers::{Item, Layers};
+use super::rows::BAND_STEP;
 use crate::ui::theme;
 
 /// What the app gives the view to draw in compare mode.
@@ -101,13 +102,20 @@ pub struct CompareLayers {
 }
 
 impl CompareLayers {
-    /// Brings the layers up to date for `comparison` of `doc` at project `version`.
-    pub fn sync(&mut self, project: &Project, doc: &DocId, version: u64, comparison: &Comparison) {
+    /// Brings the layers up to date for `comparison` of `doc` at project `version`; says
+    /// whether they were rebuilt.
+    pub fn sync(
+        &mut self,
+        project: &Project,
+        doc: &DocId,
+        version: u64,
+        comparison: &Comparison,
+    ) -> bool {
         let fresh = self.key.as_ref().is_some_and(|(d, v, who)| {
             d == doc.as_str() && *v == version && *who == comparison.annotators
         });
         if fresh {
-            return;
+            return false;
         }
         // The comparison holds every compared annotation: no walk over the project.
         self.layers = (0..comparison.annotators.len())
@@ -129,6 +137,25 @@ impl CompareLayers {
             version,
             comparison.annotators.clone(),
         ));
+        true
+    }
+
+    /// How many band levels the compared annotations meeting `range` take above the line
+    /// (the first annotator) and below it (the others), counting level 0.
+    pub fn levels(&self, range: Range<usize>) -> (usize, usize) {
+        let mut above = 0;
+        let mut below = 0;
+        for (slot, layer) in self.layers.iter().enumerate() {
+            for item in layer.meeting(range.clone()) {
+                let place = band_place(slot, item.lane, &self.depths);
+                if place.above {
+                    above = above.max(place.level + 1);
+                } else {
+                    below = below.max(place.level + 1);
+                }
+            }
+        }
+        (above, below)
     }
 
     /// The compared annotations with a fragment covering byte `at`.
@@ -157,7 +184,8 @@ impl CompareLayers {
     }
 
     /// Draws every compared annotation meeting `block` as a band above or below its text,
-    /// then outlines the current difference.
+    /// then outlines the current difference. The bands below start after `below_from` slots,
+    /// which the shown layer's own bands take.
     pub fn paint_bands(
         &self,
         painter: &Painter,
@@ -165,6 +193,7 @@ impl CompareLayers {
         block: Range<usize>,
         rects: &dyn Fn(Range<usize>) -> Vec<Rect>,
         outline: Stroke,
+        below_from: usize,
     ) {
         for (slot, layer) in self.layers.iter().enumerate() {
             for item in layer.meeting(block.clone()) {
@@ -172,7 +201,7 @@ impl CompareLayers {
                 let stroke = theme::compare_band(item.color);
                 for f in item.fragments.iter() {
                     for r in rects(f) {
-                        band(painter, r, place, stroke);
+                        band(painter, r, place, stroke, below_from);
                     }
                 }
             }
@@ -190,14 +219,15 @@ impl CompareLayers {
     }
 }
 
-/// Paints one band on a row rect (screen space).
-fn band(painter: &Painter, rect: Rect, place: BandPlace, stroke: Stroke) {
-    let step = stroke.width + 1.0;
-    let offset = step * place.level as f32 + stroke.width / 2.0 + 0.5;
+/// Paints one band on a row rect (screen space): level 0 just inside the row's top (above)
+/// or foot (below, after `below_from` slots), further levels a step out each, into the room
+/// the view made over and under the row, so no band crosses the text.
+fn band(painter: &Painter, rect: Rect, place: BandPlace, stroke: Stroke, below_from: usize) {
+    let edge = stroke.width / 2.0 + 0.5;
     let y = if place.above {
-        rect.min.y + offset
+        rect.min.y + edge - place.level as f32 * BAND_STEP
     } else {
-        rect.max.y - offset
+        rect.max.y - edge + (below_from + place.level) as f32 * BAND_STEP
     };
     painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], stroke);
 }

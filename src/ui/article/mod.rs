@@ -21,6 +21,7 @@ mod compare;
 mod input;
 mod layers;
 mod paint;
+mod rows;
 
 pub use compare::CompareInput;
 pub use input::move_edge_of;
@@ -214,6 +215,16 @@ impl AtlasWatch {
     }
 }
 
+/// One block as laid out: egui's galley, and the same rows moved apart to make room for
+/// stacked bands (see [`rows`]).
+struct Laid {
+    base: Arc<Galley>,
+    shown: Arc<Galley>,
+    rooms: Vec<rows::Room>,
+    /// The lanes generation the rooms were made for.
+    generation: u64,
+}
+
 /// The view's state between frames: blocks, heights, cached layouts and the drag under way.
 #[derive(Default)]
 pub struct ArticleView {
@@ -222,7 +233,12 @@ pub struct ArticleView {
     blocks: Vec<Block>,
     heights: Heights,
     layout_key: Option<LayoutKey>,
-    galleys: HashMap<usize, Arc<Galley>>,
+    galleys: HashMap<usize, Laid>,
+    /// Bumped whenever the lanes drawn may have changed (layers rebuilt or patched, compare
+    /// mode on or off), so a block's rows are given room again.
+    lanes_generation: u64,
+    /// Whether compare mode was on in the last frame.
+    comparing: bool,
     /// The font atlas the cached galleys point into (see [`AtlasWatch`]).
     atlas: AtlasWatch,
     layers: Layers,
@@ -281,9 +297,16 @@ impl ArticleView {
             );
         }
         self.sync(input.project, input.doc, input.version, input.layers);
-        if let Some(c) = &input.compare {
-            self.compare
-                .sync(input.project, &input.doc.id, input.version, c.comparison);
+        if let Some(c) = &input.compare
+            && self
+                .compare
+                .sync(input.project, &input.doc.id, input.version, c.comparison)
+        {
+            self.lanes_generation += 1;
+        }
+        if self.comparing != input.compare.is_some() {
+            self.comparing = input.compare.is_some();
+            self.lanes_generation += 1;
         }
     }
 
@@ -304,6 +327,7 @@ impl ArticleView {
         {
             self.layers.patch(project, &doc.id, layer.as_deref(), ids);
             *v = version;
+            self.lanes_generation += 1;
         }
     }
 
@@ -320,6 +344,7 @@ impl ArticleView {
             d == doc.id.as_str() && *v == version && l.as_deref() == layers
         });
         if !fresh {
+            self.lanes_generation += 1;
             self.layers = Layers::of(project, &doc.id, layers);
             self.layers_key = Some((
                 doc.id.as_str().to_owned(),
@@ -332,16 +357,71 @@ impl ArticleView {
     /// The galley of block `i`, laid out now if it is not cached; records its exact height
     /// and returns how much that height changed.
     fn galley(&mut self, ui: &Ui, text: &str, i: usize) -> Option<(Arc<Galley>, f32)> {
-        if let Some(g) = self.galleys.get(&i) {
-            return Some((g.clone(), 0.0));
+        let cached = self.galleys.get(&i);
+        if let Some(laid) = cached
+            && laid.generation == self.lanes_generation
+        {
+            return Some((laid.shown.clone(), 0.0));
         }
         let key = self.layout_key?;
-        let job = self.job(text, i)?;
-        let galley = ui.painter().layout_job(job);
-        let height = galley.size().y.max(key.font_size * key.line_spacing);
+        let base = match cached {
+            Some(laid) => laid.base.clone(),
+            None => ui.painter().layout_job(self.job(text, i)?),
+        };
+        let rooms = self.rooms(text, i, &base);
+        let shown = match cached {
+            Some(laid) if laid.rooms == rooms => laid.shown.clone(),
+            _ if rooms.iter().all(|r| *r == rows::Room::default()) => base.clone(),
+            _ => Arc::new(rows::spread(&base, &rooms, key.pixels_per_point)),
+        };
+        let height = shown.size().y.max(key.font_size * key.line_spacing);
         let delta = self.heights.set_exact(i, height);
-        self.galleys.insert(i, galley.clone());
-        Some((galley, delta))
+        self.galleys.insert(
+            i,
+            Laid {
+                base,
+                shown: shown.clone(),
+                rooms,
+                generation: self.lanes_generation,
+            },
+        );
+        Some((shown, delta))
+    }
+
+    /// The room each row of block `i` needs for the bands stacked on it: below, one slot
+    /// per lane past the fill (and in compare mode, after those of the block, the compared
+    /// annotators' bands below the line); above, the first compared annotator's levels.
+    fn rooms(&self, text: &str, i: usize, base: &Galley) -> Vec<rows::Room> {
+        let Some(block) = self.blocks.get(i) else {
+            return Vec::new();
+        };
+        let piece = text.get(block.bytes.clone()).unwrap_or_default();
+        let block_lanes = self.deepest_lane(block.bytes.clone());
+        rows::row_bytes(piece, block.bytes.start, base)
+            .into_iter()
+            .map(|r| {
+                if self.comparing {
+                    let (above, below) = self.compare.levels(r);
+                    rows::Room::for_bands(block_lanes + below, above)
+                } else {
+                    rows::Room::for_bands(self.deepest_lane(r), 0)
+                }
+            })
+            .collect()
+    }
+
+    /// The deepest lane of the annotations with a fragment in `range` (0: fills only).
+    fn deepest_lane(&self, range: Range<usize>) -> usize {
+        self.layers
+            .meeting(range.clone())
+            .filter(|it| {
+                it.fragments
+                    .iter()
+                    .any(|f| f.start < range.end && f.end > range.start)
+            })
+            .map(|it| it.lane)
+            .max()
+            .unwrap_or(0)
     }
 
     /// What block `i` is laid out from.
@@ -373,7 +453,7 @@ impl ArticleView {
             .filter(|(i, cached)| {
                 self.job(text, **i).is_some_and(|job| {
                     let fresh = ctx.fonts_mut(|f| f.layout_job(job));
-                    uvs(&fresh) != uvs(cached)
+                    uvs(&fresh) != uvs(&cached.shown)
                 })
             })
             .count()
@@ -384,7 +464,7 @@ impl ArticleView {
     pub fn longest_row_chars(&self) -> usize {
         self.galleys
             .values()
-            .flat_map(|g| g.rows.iter().map(|r| r.row.glyphs.len()))
+            .flat_map(|g| g.base.rows.iter().map(|r| r.row.glyphs.len()))
             .max()
             .unwrap_or(0)
     }

@@ -43,12 +43,13 @@ pub fn caret_rect(galley: &Galley, at: usize) -> Rect {
     galley.pos_from_cursor(egui::text::CCursor::new(egui::text::CharIndex(at)))
 }
 
-/// Paints `rect` (already in screen space) as one stacked band for `lane` (1, 2 …) at the
-/// foot of its row: lane 1 lowest, each further lane a band higher, so nested and overlapping
-/// annotations stay apart instead of blending.
+/// Paints `rect` (already in screen space) as one stacked band for `lane` (1, 2 …): lane 1
+/// at the foot of its row, each further lane a step lower, in the room the view made under
+/// the row ([`super::rows`]), so nested and overlapping annotations stay apart instead of
+/// blending and no band crosses the glyphs.
 pub fn band(painter: &Painter, rect: Rect, lane: usize, stroke: Stroke) {
-    let step = stroke.width + 1.0;
-    let y = rect.max.y - 1.0 - step * (lane.saturating_sub(1)) as f32 - stroke.width / 2.0;
+    let y = rect.max.y - 1.0 - stroke.width / 2.0
+        + super::rows::BAND_STEP * (lane.saturating_sub(1)) as f32;
     painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], stroke);
 }
 
@@ -136,8 +137,15 @@ impl ArticleView {
             painter.galley(block_origin, galley.clone(), visuals.text_color());
             if let Some(c) = &input.compare {
                 let outline = theme::current_difference(visuals);
-                self.compare
-                    .paint_bands(painter, c, block.bytes.clone(), &rects, outline);
+                let below_from = self.deepest_lane(block.bytes.clone());
+                self.compare.paint_bands(
+                    painter,
+                    c,
+                    block.bytes.clone(),
+                    &rects,
+                    outline,
+                    below_from,
+                );
             }
             // Bands over the text's foot: everything nested or overlapping.
             for item in items.iter().filter(|it| it.lane > 0) {
