@@ -71,11 +71,15 @@ fn click(h: &mut Harness<'static, MarginaliaApp>, label: &str) {
     h.run();
 }
 
-/// Opens the compare view and steps to difference `n` (0-based) with F8.
+/// Opens the compare view and steps to difference `n` (0-based, in the list of all) with
+/// F8, which passes over the agreements.
 fn open_at(h: &mut Harness<'static, MarginaliaApp>, n: usize) {
     key(h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
     assert!(h.state().comparing());
     for _ in 0..=n {
+        if h.state().current_difference() == Some(n) {
+            break;
+        }
         key(h, Modifiers::NONE, Key::F8);
     }
     assert_eq!(h.state().current_difference(), Some(n));
@@ -117,18 +121,28 @@ fn the_compare_view_lists_the_differences_and_steps_with_the_keys() {
     h.get_by_label_contains("boundary · Claim · “talks could start” · ana, bo");
     h.get_by_label_contains("only in one layer · Actor · “北京” · ana");
     assert_eq!(h.state().current_difference(), None);
-    key(&mut h, Modifiers::NONE, Key::F8);
-    assert_eq!(h.state().current_difference(), Some(0));
+    // F8 goes to where the annotators differ: past the agreement (Macron), to the boundary.
     key(&mut h, Modifiers::NONE, Key::F8);
     assert_eq!(h.state().current_difference(), Some(1));
-    h.get_by_label("Difference 2 of 5 · boundary");
+    h.get_by_label("Difference 1 of 4 · boundary");
     h.get_by_label("“talks could start in 北京”");
     key(&mut h, Modifiers::NONE, Key::N);
     assert_eq!(h.state().current_difference(), Some(2));
+    h.get_by_label("Difference 2 of 4 · only in one layer");
     h.get_by_label("nothing here");
     key(&mut h, Modifiers::SHIFT, Key::F8);
     key(&mut h, Modifiers::NONE, Key::P);
+    assert_eq!(
+        h.state().current_difference(),
+        Some(1),
+        "the first difference; the agreement before it is not stepped on"
+    );
+    // With "Step through agreements", the agreement is a step too.
+    click(&mut h, "Step through agreements");
+    key(&mut h, Modifiers::NONE, Key::P);
     assert_eq!(h.state().current_difference(), Some(0));
+    h.get_by_label("Difference 1 of 5 · agree");
+    click(&mut h, "Step through agreements");
     // The caret follows, so the article scrolls to the difference.
     key(&mut h, Modifiers::NONE, Key::N);
     let text = &h.state().project().documents[0].text;
@@ -179,7 +193,7 @@ fn accepting_all_takes_both_annotators_versions() {
     let before = project();
     let mut h = harness(before.clone());
     open_at(&mut h, 3);
-    h.get_by_label("Difference 4 of 5 · label");
+    h.get_by_label("Difference 3 of 4 · label");
     click(&mut h, "Accept all");
     let p = h.state().project();
     let mut tags: Vec<&str> = reviewed(p).iter().map(|a| a.tag.as_str()).collect();
@@ -355,8 +369,39 @@ fn outside_the_compare_view_the_article_shows_one_layer_and_the_choice_shows_all
 #[test]
 fn a_new_project_closes_the_comparison_of_the_old_one() {
     let mut h = harness(project());
-    open_at(&mut h, 0);
+    open_at(&mut h, 1);
     key(&mut h, Modifiers::COMMAND, Key::N);
     assert!(!h.state().comparing());
     assert!(h.state().project().annotations.is_empty());
+}
+
+#[test]
+fn the_reviewed_result_can_be_shown_alone_and_going_to_a_difference_comes_back() {
+    let mut h = harness(project());
+    open_at(&mut h, 1);
+    click(&mut h, "Accept bo");
+    assert!(h.state().article_view().drawing_comparison());
+    // Ctrl+Shift+R: the reviewed layer alone, as exports take it.
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
+    assert!(h.state().showing_result());
+    assert!(!h.state().article_view().drawing_comparison());
+    let shown: Vec<String> = h
+        .state()
+        .article_view()
+        .layers()
+        .items()
+        .iter()
+        .filter_map(|it| h.state().project().annotations.get(&it.id))
+        .map(|a| format!("{}:{}", a.annotator, a.quote))
+        .collect();
+    assert_eq!(shown, ["reviewed:talks could start in 北京"]);
+    // The panel's choice says so, and stepping goes back to the differences.
+    h.get_by_label("Reviewed result");
+    key(&mut h, Modifiers::NONE, Key::F8);
+    assert!(!h.state().showing_result());
+    assert!(h.state().article_view().drawing_comparison());
+    click(&mut h, "Reviewed result");
+    assert!(h.state().showing_result());
+    click(&mut h, "Differences");
+    assert!(!h.state().showing_result());
 }

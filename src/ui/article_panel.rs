@@ -23,7 +23,8 @@ impl MarginaliaApp {
                 });
             });
         }
-        let comparison = self.comparison();
+        // Showing the reviewed result: the reviewed layer alone, as outside compare mode.
+        let comparison = self.comparison().filter(|_| !self.showing_result());
         let shown = self.shown_layers();
         let Some(doc) = self.project.documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {

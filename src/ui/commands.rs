@@ -60,6 +60,7 @@ pub enum Command {
     ToggleSummary,
     ToggleAgreement,
     ToggleCompare,
+    ToggleResult,
     NextDifference,
     PrevDifference,
     AcceptFirst,
@@ -87,7 +88,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 63] = [
+    pub const FIXED: [Command; 64] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -137,6 +138,7 @@ impl Command {
         Command::ToggleSummary,
         Command::ToggleAgreement,
         Command::ToggleCompare,
+        Command::ToggleResult,
         Command::NextDifference,
         Command::PrevDifference,
         Command::AcceptFirst,
@@ -206,6 +208,7 @@ impl Command {
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
             Command::ToggleAgreement => "Show or hide the agreement between annotators",
             Command::ToggleCompare => "Compare annotators",
+            Command::ToggleResult => "Show the reviewed result or the differences",
             Command::NextDifference => "Next difference between annotators (N when comparing)",
             Command::PrevDifference => "Previous difference between annotators (P when comparing)",
             Command::AcceptFirst => "Accept the first annotator's version of the difference",
@@ -275,6 +278,7 @@ impl Command {
             Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
             Command::ToggleAgreement => sc(CTRL_SHIFT, Key::G),
             Command::ToggleCompare => sc(CTRL_SHIFT, Key::D),
+            Command::ToggleResult => sc(CTRL_SHIFT, Key::R),
             Command::NextDifference => sc(NONE, Key::F8),
             Command::PrevDifference => sc(Modifiers::SHIFT, Key::F8),
             Command::AcceptFirst => sc(Modifiers::ALT, Key::Num1),

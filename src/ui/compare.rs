@@ -24,6 +24,12 @@ pub struct CompareState {
     pub annotators: Vec<String>,
     /// Leave settled differences out of the list, the stepping and the article.
     pub hide_settled: bool,
+    /// Step through agreements too. Off by default: what needs a reviewer's eye is where
+    /// the annotators differ; "Accept all agreed" takes the agreements at once.
+    pub step_agreements: bool,
+    /// Show the reviewed result alone (the reviewed layer's annotations, no bands or tints)
+    /// instead of the differences.
+    pub show_result: bool,
     /// The current difference: an index into the comparison of document `doc`.
     pub(super) current: Option<usize>,
     /// The document `current` belongs to.
@@ -39,14 +45,23 @@ pub struct CompareState {
 /// What a comparison was made for: (project version, document, annotators).
 type CompareKey = (u64, usize, Vec<String>);
 
-/// The positions of the differences listed, in order (all, or the unsettled ones).
-pub(super) fn listed(c: &Comparison, hide_settled: bool) -> Vec<usize> {
+/// The positions of the differences listed, in order: all, or the unsettled ones; with the
+/// agreements or without them.
+pub(super) fn listed(c: &Comparison, hide_settled: bool, agreements: bool) -> Vec<usize> {
     c.differences
         .iter()
         .enumerate()
         .filter(|(_, d)| !hide_settled || d.settled.is_none())
+        .filter(|(_, d)| agreements || d.kind != crate::review::DiffKind::Agree)
         .map(|(i, _)| i)
         .collect()
+}
+
+impl CompareState {
+    /// The differences F8 and N step through, and the counter counts.
+    pub(super) fn steps(&self, c: &Comparison) -> Vec<usize> {
+        listed(c, self.hide_settled, self.step_agreements)
+    }
 }
 
 impl MarginaliaApp {
@@ -80,6 +95,20 @@ impl MarginaliaApp {
     /// Whether the compare view is open (for tests).
     pub fn comparing(&self) -> bool {
         self.compare.is_some()
+    }
+
+    /// Whether the compare view shows the reviewed result instead of the differences.
+    pub fn showing_result(&self) -> bool {
+        self.compare.as_ref().is_some_and(|s| s.show_result)
+    }
+
+    /// Switches the compare view between the differences and the reviewed result (opening
+    /// it if it is closed).
+    pub(super) fn toggle_result(&mut self) {
+        self.open_compare();
+        if let Some(state) = self.compare.as_mut() {
+            state.show_result = !state.show_result;
+        }
     }
 
     /// The current difference of the compare view: its position in the document's list of
@@ -126,7 +155,7 @@ impl MarginaliaApp {
         let Some(state) = self.compare.as_mut() else {
             return;
         };
-        let list = listed(&c, state.hide_settled);
+        let list = state.steps(&c);
         let next = match state.current {
             None if forward => list.first(),
             None => list.last(),
@@ -152,6 +181,8 @@ impl MarginaliaApp {
         };
         if let Some(state) = self.compare.as_mut() {
             state.current = Some(i);
+            // Going to a difference is going back to the differences.
+            state.show_result = false;
         }
         self.view.reveal(d.hull.start, true);
         self.sel = TextSel::caret(d.hull.start);
@@ -227,7 +258,8 @@ impl MarginaliaApp {
         }
         // On to the next unsettled difference, if there is one.
         if let Some(c) = self.comparison() {
-            let open: Vec<usize> = listed(&c, true);
+            let agreements = self.compare.as_ref().is_some_and(|s| s.step_agreements);
+            let open: Vec<usize> = listed(&c, true, agreements);
             let next = open.iter().find(|&&i| i > index).or(open.first()).copied();
             match next {
                 Some(i) => self.go_to_difference(&c, i),

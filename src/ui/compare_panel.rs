@@ -29,8 +29,37 @@ impl MarginaliaApp {
         };
         legend_ui(ui, &c);
         if let Some(state) = self.compare.as_mut() {
-            ui.checkbox(&mut state.hide_settled, "Hide settled")
-                .on_hover_text("Leave settled differences out of the list, the steps and the text");
+            ui.horizontal_wrapped(|ui| {
+                ui.checkbox(&mut state.hide_settled, "Hide settled")
+                    .on_hover_text(
+                        "Leave settled differences out of the list, the steps and the text",
+                    );
+                ui.checkbox(&mut state.step_agreements, "Step through agreements")
+                    .on_hover_text(
+                        "F8 and N visit the spans the annotators agree on too (Accept all \
+                         agreed takes them at once)",
+                    );
+            });
+            let result = super::commands::Command::ToggleResult;
+            ui.horizontal(|ui| {
+                ui.label("Show:");
+                let differences = ui.selectable_label(!state.show_result, "Differences");
+                let reviewed = ui
+                    .selectable_label(state.show_result, "Reviewed result")
+                    .on_hover_text(format!(
+                        "The reviewed layer alone, as exports take it ({})",
+                        result
+                            .shortcut()
+                            .map(|s| super::commands::shortcut_text(ui.ctx(), &s))
+                            .unwrap_or_default()
+                    ));
+                if differences.clicked() {
+                    state.show_result = false;
+                }
+                if reviewed.clicked() {
+                    state.show_result = true;
+                }
+            });
         }
         ui.separator();
         self.current_ui(ui, &c);
@@ -129,15 +158,30 @@ impl MarginaliaApp {
             );
             return;
         };
-        ui.label(
-            RichText::new(format!(
+        // Counted among the differences stepped through; an agreement clicked in the list
+        // while agreements are not stepped through is named as one.
+        let steps = self
+            .compare
+            .as_ref()
+            .map(|s| s.steps(c))
+            .unwrap_or_default();
+        let heading = match steps.iter().position(|&i| i == index) {
+            Some(k) => format!(
                 "Difference {} of {} · {}",
-                index + 1,
-                c.differences.len(),
+                k + 1,
+                steps.len(),
                 d.kind.label()
-            ))
-            .strong()
-            .color(theme::diff_color(d.kind)),
+            ),
+            None => format!(
+                "{} (not counted among the {} differences)",
+                d.kind.label(),
+                steps.len()
+            ),
+        };
+        ui.label(
+            RichText::new(heading)
+                .strong()
+                .color(theme::diff_color(d.kind)),
         );
         for (slot, who) in c.annotators.iter().enumerate() {
             let held = d
@@ -271,8 +315,9 @@ impl MarginaliaApp {
 
     /// The list of differences, the current one highlighted; a click makes one current.
     fn differences_ui(&mut self, ui: &mut Ui, c: &Comparison) {
+        // Every difference is listed, agreements too (greyed): clicking one reviews it.
         let hide = self.compare.as_ref().is_some_and(|s| s.hide_settled);
-        let rows = listed(c, hide);
+        let rows = listed(c, hide, true);
         let current = self.current_difference();
         let row_height = ui
             .spacing()

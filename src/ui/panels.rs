@@ -88,6 +88,7 @@ const MENUS: [(&str, &[Command]); 6] = [
         "Review",
         &[
             Command::ToggleCompare,
+            Command::ToggleResult,
             Command::NextDifference,
             Command::PrevDifference,
             Command::AcceptFirst,

@@ -89,6 +89,7 @@ impl MarginaliaApp {
             }
             Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
             Command::ToggleCompare => self.toggle_compare(),
+            Command::ToggleResult => self.toggle_result(),
             Command::NextDifference => self.step_difference(true),
             Command::PrevDifference => self.step_difference(false),
             Command::AcceptFirst => self.adjudicate(Action::Accept(0)),

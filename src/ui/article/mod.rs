@@ -469,6 +469,11 @@ impl ArticleView {
             .unwrap_or(0)
     }
 
+    /// Whether the last frame drew a comparison (bands and tints) over the text.
+    pub fn drawing_comparison(&self) -> bool {
+        self.comparing
+    }
+
     /// How many blocks have a cached layout.
     pub fn cached_galleys(&self) -> usize {
         self.galleys.len()
