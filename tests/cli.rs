@@ -542,3 +542,44 @@ fn agree_reports_pairs_alpha_and_writes_the_units() {
         stderr(&out)
     );
 }
+
+#[test]
+fn commands_that_write_refuse_a_project_open_in_a_window_unless_forced() {
+    let dir = Dir::new();
+    let project = dir.write("day.ron", SAMPLE);
+    dir.write("more.txt", "A new article about the talks.\n");
+    // This test process plays the window: it holds the project's lock while it runs.
+    let window = marginalia::session::LockOwner::current();
+    let lock = marginalia::session::Lock::acquire(&project, &window).unwrap();
+    let before = read(&project);
+    for args in [
+        vec!["add", "day.ron", "more.txt"],
+        vec!["fmt", "day.ron"],
+        vec!["merge", "day.ron", "day.ron", "-o", "day.ron"],
+    ] {
+        let out = dir.run(&args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("day.ron: the project is open elsewhere")
+                && err.contains(&format!("process {}", std::process::id()))
+                && err.contains("--force")
+                && err.contains("Nothing was changed"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(read(&project), before, "{args:?} left the file as it was");
+    }
+    // Checking writes nothing, so it needs no lock.
+    assert_eq!(code(&dir.run(&["fmt", "day.ron", "--check"])), 0);
+    // Forced, the command writes, and the window's lock stays where it was.
+    let out = dir.run(&["add", "day.ron", "more.txt", "--force"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_ne!(read(&project), before);
+    assert!(marginalia::session::lock_path(&project).exists());
+    lock.release().unwrap();
+    // Once the window is closed, no force is needed, and the command leaves no lock behind.
+    dir.write("third.txt", "A third article.\n");
+    let out = dir.run(&["add", "day.ron", "third.txt"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!marginalia::session::lock_path(&project).exists());
+}

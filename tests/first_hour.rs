@@ -503,3 +503,80 @@ fn the_go_menu_names_the_bracket_keys_by_their_characters() {
     assert!(h.query_all_by_label_contains("Bracket").next().is_none());
     assert!(h.query_all_by_label_contains("]").next().is_some());
 }
+
+fn wait_loaded(h: &mut Harness<'static, MarginaliaApp>) {
+    for _ in 0..400 {
+        h.step();
+        if !h.state().merge_loading() {
+            h.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the file on disk was never read");
+}
+
+#[test]
+fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    let text = "Macron said talks could start.";
+    let base = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    marginalia::store::save(&base, &path).unwrap();
+    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
+        .with_prefs(named("ana"));
+    app.start(Some(&path));
+    let mut h = harness_with(app);
+    // A colleague's copy, synced over the file: their claim in their layer.
+    let mut theirs = base.clone();
+    let doc = theirs.documents[0].id.clone();
+    marginalia::model::ops::add_annotation(
+        &theirs,
+        &doc,
+        &"claim".into(),
+        vec![marginalia::model::Fragment::new(
+            ByteOffset(12)..ByteOffset(29),
+        )],
+        "noor",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .unwrap()
+    .apply(&mut theirs)
+    .unwrap();
+    marginalia::store::save(&theirs, &path).unwrap();
+    // Meanwhile, my actor.
+    h.state_mut()
+        .set_text_selection(marginalia::ui::TextSel::over(ByteOffset(0)..ByteOffset(6)));
+    key(&mut h, Modifiers::NONE, Key::Num1);
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(matches!(h.state().modal(), Some(Modal::ChangedOnDisk)));
+    // It says what Reload would drop: my actor.
+    h.get_by_label_contains("Reload drops it");
+    h.get_by_label_contains("1 annotation added");
+    h.get_by_label("Merge theirs into mine…").click();
+    h.run();
+    wait_loaded(&mut h);
+    h.get_by_label("Merge").click();
+    h.run();
+    let layers: Vec<String> = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .map(|a| format!("{}:{}", a.annotator, a.quote))
+        .collect();
+    assert_eq!(layers.len(), 2, "{layers:?}");
+    // Saving now writes both, without asking again: the version on disk was taken in.
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(h.state().modal().is_none(), "{:?}", h.state().modal());
+    let saved = marginalia::store::load(&path).unwrap();
+    let mut quotes: Vec<String> = saved
+        .annotations
+        .values()
+        .map(|a| format!("{}:{}", a.annotator, a.quote))
+        .collect();
+    quotes.sort();
+    assert_eq!(quotes, ["ana:Macron", "noor:talks could start"]);
+}

@@ -14,6 +14,7 @@ use crate::formats::{self, ExportOptions, Format, ImportOptions, LayerChoice};
 use crate::intake;
 use crate::model::{DocId, Project};
 use crate::review;
+use crate::session;
 use crate::stats::Stats;
 use crate::store::{self, StoreError};
 
@@ -51,6 +52,9 @@ pub enum Command {
         /// Article files or folders.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Write even though a window or another command has the project open.
+        #[arg(long)]
+        force: bool,
     },
     /// Check offsets, quotes, hashes and references; list every problem.
     Validate {
@@ -71,6 +75,9 @@ pub enum Command {
         /// occurrence of the quote (writes nothing if any annotation cannot be placed).
         #[arg(long, conflicts_with = "check")]
         reanchor: bool,
+        /// Write even though a window or another command has the project open.
+        #[arg(long)]
+        force: bool,
     },
     /// Count documents, annotations per tag and annotator, relations and entities.
     Stats {
@@ -123,6 +130,9 @@ pub enum Command {
         /// Print the report as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// Write even though a window or another command has the project open.
+        #[arg(long)]
+        force: bool,
     },
     /// Measure agreement between annotators: Cohen's kappa and span F1 per pair, Krippendorff's
     /// alpha and Fleiss' kappa over all, on word tokens, with bootstrap confidence intervals.
@@ -162,6 +172,9 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Write OUT even though a window or another command has it open.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -188,13 +201,28 @@ pub mod merge;
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::New { project, name } => new(&project, name),
-        Command::Add { project, files } => add(&project, &files),
+        Command::Add {
+            project,
+            files,
+            force,
+        } => {
+            let _lock = lock_for_writing(&project, force)?;
+            add(&project, &files)
+        }
         Command::Validate { project, json } => validate(&project, json),
         Command::Fmt {
             project,
             check,
             reanchor,
-        } => fmt(&project, check, reanchor),
+            force,
+        } => {
+            let _lock = if check {
+                None
+            } else {
+                lock_for_writing(&project, force)?
+            };
+            fmt(&project, check, reanchor)
+        }
         Command::Stats { project, json } => {
             let stats = Stats::of(&store::load(&project)?);
             if json {
@@ -219,7 +247,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             annotator,
             skip_invalid,
             json,
-        } => import(&project, format, &inputs, annotator, skip_invalid, json),
+            force,
+        } => {
+            let _lock = lock_for_writing(&project, force)?;
+            import(&project, format, &inputs, annotator, skip_invalid, json)
+        }
         Command::Agree {
             project,
             annotators,
@@ -233,7 +265,30 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             layers,
             maps,
             json,
-        } => merge::run(&mine, &theirs, &out, layers, maps, json),
+            force,
+        } => {
+            let _lock = lock_for_writing(&out, force)?;
+            merge::run(&mine, &theirs, &out, layers, maps, json)
+        }
+    }
+}
+
+/// Takes the project's lock (the one the window takes) for a command's read, change and
+/// write, so that a window or another command with the project open is never written over
+/// behind its back. Held by another process, it stops the command before anything is read,
+/// unless `force`: then the command writes without it (the window sees the change on disk
+/// when it next saves). Where no lock file can be made (a read-only folder), the command
+/// goes on without one; writing there then fails on its own terms.
+fn lock_for_writing(path: &Path, force: bool) -> anyhow::Result<Option<session::Lock>> {
+    match session::Lock::acquire(path, &session::LockOwner::current()) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(session::LockError::Held(holder)) if !force => bail!(
+            "{}: the project is open elsewhere ({holder}), in a Marginalia window or another \
+             command; close it there first, or pass --force to write anyway (the window then \
+             finds the file changed on disk when it saves). Nothing was changed.",
+            path.display()
+        ),
+        Err(_) => Ok(None),
     }
 }
 

@@ -33,6 +33,9 @@ pub struct FileState {
     pub untitled_dir: Option<PathBuf>,
     /// Close the window once the current question is answered.
     quit: bool,
+    /// When the file changed on disk: what the window's work has that the file on disk
+    /// does not (what Reload would drop), one line each.
+    pub disk_diff: Vec<String>,
     /// The window may close: unsaved work was saved or discarded.
     pub allow_close: bool,
 }
@@ -41,6 +44,12 @@ impl FileState {
     /// Remembers the fingerprint of the project file just loaded from `path`.
     pub fn track(&mut self, path: Option<&Path>) {
         self.fingerprint = path.and_then(|p| Fingerprint::of(p).ok());
+    }
+
+    /// Takes `fingerprint` as the file's state the window's work already includes (after
+    /// merging the version on disk into it).
+    pub fn trust(&mut self, fingerprint: Fingerprint) {
+        self.fingerprint = Some(fingerprint);
     }
 
     /// Starts the autosave timing afresh, for a project just opened or created.
@@ -194,6 +203,10 @@ impl MarginaliaApp {
             .as_ref()
             .is_some_and(|fp| session::changed_on_disk(&path, fp).unwrap_or(true));
         if changed {
+            self.files.disk_diff = match store::load(&path) {
+                Ok(disk) => session::ProjectDiff::between(&disk, &self.project).lines(),
+                Err(e) => vec![format!("The file on disk cannot be read: {e}")],
+            };
             self.modal = Some(Modal::ChangedOnDisk);
             return;
         }

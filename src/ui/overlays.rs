@@ -85,11 +85,30 @@ impl MarginaliaApp {
                 Modal::ChangedOnDisk => {
                     ui.heading("The file changed on disk");
                     ui.label(
-                        "Another program or instance changed the project file since it was \
-                         opened. Saving now would overwrite those changes.",
+                        "Another program, instance or colleague changed the project file since \
+                         it was opened. Saving now would overwrite those changes.",
                     );
-                    ui.horizontal(|ui| {
-                        if answer(ui, "Reload from disk") {
+                    let drops = &self.files.disk_diff;
+                    if drops.is_empty() {
+                        ui.label("Your work and the file on disk hold the same annotations.");
+                    } else {
+                        ui.label("Compared with the file on disk, your work has (Reload drops it):");
+                        for l in drops.iter().take(12) {
+                            ui.label(format!("• {l}"));
+                        }
+                        if drops.len() > 12 {
+                            ui.label(format!("• … and {} more", drops.len() - 12));
+                        }
+                    }
+                    ui.horizontal_wrapped(|ui| {
+                        if answer(ui, "Merge theirs into mine…") {
+                            // The merge preview of the file on disk; Save then writes both.
+                            if let Some(p) = self.path.clone() {
+                                self.open_merge_from(p);
+                            }
+                            next = Some(None);
+                        }
+                        if answer(ui, "Reload from disk (drop my changes)") {
                             self.reload();
                             next = Some(None);
                         }
