@@ -138,6 +138,7 @@ fn add_layer(
             status: ReviewStatus::Pending,
             created: when,
             modified: when,
+            changed_by: None,
         };
         if project.annotations.contains_key(&annotation.id) {
             bail!("{}: the key is used twice", a.key)

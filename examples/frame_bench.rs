@@ -146,6 +146,7 @@ fn project(bytes: usize, count: usize) -> Project {
                 status: ReviewStatus::Pending,
                 created: now,
                 modified: now,
+                changed_by: None,
             },
         );
     }

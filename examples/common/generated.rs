@@ -430,6 +430,7 @@ pub fn generate() -> anyhow::Result<Project> {
                 } else {
                     created
                 },
+                changed_by: None,
             };
             match tag {
                 "actor" => actors.push(id.clone()),

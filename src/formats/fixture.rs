@@ -48,6 +48,7 @@ fn add(p: &mut Project, doc: &str, id: &str, tag: &str, layer: &str, parts: &[&s
             status: ReviewStatus::Pending,
             created: jiff::Timestamp::UNIX_EPOCH,
             modified: jiff::Timestamp::UNIX_EPOCH,
+            changed_by: None,
         },
     );
 }

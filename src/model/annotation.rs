@@ -77,6 +77,10 @@ pub struct Annotation {
     pub created: Timestamp,
     /// When it was last changed.
     pub modified: Timestamp,
+    /// Who last changed it, when that was not its annotator: an analyst who, with the
+    /// window's confirmation, edited another's layer outside review. `None` when only its
+    /// annotator changed it. (New in format version 5.)
+    pub changed_by: Option<String>,
 }
 
 impl Annotation {

@@ -161,6 +161,7 @@ pub fn add_annotations(
             status: ReviewStatus::Pending,
             created: now,
             modified: now,
+            changed_by: None,
         };
         edits.push(Edit::Annotation {
             id,

@@ -340,6 +340,7 @@ mod tests {
                     status: ReviewStatus::Pending,
                     created: jiff::Timestamp::UNIX_EPOCH,
                     modified: jiff::Timestamp::UNIX_EPOCH,
+                    changed_by: None,
                 }
             })
             .collect()

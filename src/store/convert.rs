@@ -6,7 +6,7 @@ use crate::model::{
     Annotation, ByteOffset, CharOffset, Document, DocumentMeta, Fragment, Project, TextIndex,
 };
 
-use super::file::{AnnotationRecord, DocumentRecord, FORMAT_VERSION, OFFSET_UNIT, ProjectFile};
+use super::file::{AnnotationRecord, DocumentRecord, OFFSET_UNIT, ProjectFile};
 
 /// Builds the project from a file that validated without problems. Offsets that do not convert
 /// (which validation would have reported) are an error naming the annotation.
@@ -38,6 +38,7 @@ pub fn file_to_project(
             status: a.status,
             created: a.created,
             modified: a.modified.unwrap_or(a.created),
+            changed_by: a.changed_by,
         };
         annotations.insert(annotation.id.clone(), annotation);
     }
@@ -142,6 +143,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
             status: a.status,
             created: a.created,
             modified: (a.modified != a.created).then_some(a.modified),
+            changed_by: a.changed_by.clone(),
         }
     });
 
@@ -156,7 +158,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
     });
 
     ProjectFile {
-        format_version: FORMAT_VERSION,
+        format_version: super::file::version_needed(&annotations),
         offset_unit: OFFSET_UNIT.to_owned(),
         name: project.name.clone(),
         notes: project.notes.clone(),

@@ -245,6 +245,7 @@ impl Record for AnnotationRecord {
             Some(m) => Some(Cursor::timestamp(m)?),
             None => None,
         };
+        let changed_by = c.optional_string("changed_by")?;
         c.close()?;
         Some(AnnotationRecord {
             id: id.into(),
@@ -260,6 +261,7 @@ impl Record for AnnotationRecord {
             status,
             created,
             modified,
+            changed_by: changed_by.map(str::to_owned),
         })
     }
 }
@@ -346,6 +348,7 @@ mod tests {
         if let (Some(a), Some(b)) = (ids.first(), ids.get(1)) {
             if let Some(x) = p.annotations.get_mut(a) {
                 x.status = ReviewStatus::Accepted;
+                x.changed_by = Some("rev".into());
                 x.fragments.push(Fragment::new(
                     crate::model::ByteOffset(x.end().0 + 1)
                         ..crate::model::ByteOffset(x.end().0 + 2),

@@ -1,4 +1,5 @@
-//! The shape of a project file on disk (format version 4), apart from the in-memory model.
+//! The shape of a project file on disk (format version 5, or 4 when nothing needs 5), apart
+//! from the in-memory model.
 //!
 //! Offsets here are [`CharOffset`](crate::model::CharOffset)s (code points), as the header says;
 //! the model works in bytes. [`super::convert`] translates between the two.
@@ -13,8 +14,9 @@ use crate::model::{
     TagId,
 };
 
-/// The format version this build writes.
-pub const FORMAT_VERSION: u32 = 4;
+/// The newest format version this build reads and writes (files are written at the lowest
+/// version that holds them, see [`version_needed`]).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The only offset unit project files use.
 pub const OFFSET_UNIT: &str = "code_points";
@@ -133,6 +135,20 @@ pub struct AnnotationRecord {
     /// Last change; absent when it is the creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<Timestamp>,
+    /// Who last changed it when not its annotator (version 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+}
+
+/// The version a file holding `annotations` is written at: the lowest that holds all it
+/// has, so that a colleague on the previous release still opens every file that uses
+/// nothing newer. Version 5 is needed only for `changed_by`.
+pub fn version_needed(annotations: &[AnnotationRecord]) -> u32 {
+    if annotations.iter().any(|a| a.changed_by.is_some()) {
+        5
+    } else {
+        4
+    }
 }
 
 fn is_pending(s: &ReviewStatus) -> bool {

@@ -134,6 +134,7 @@ fn marker_record() -> AnnotationRecord {
         status: Default::default(),
         created: jiff::Timestamp::UNIX_EPOCH,
         modified: None,
+        changed_by: None,
     }
 }
 

@@ -129,7 +129,7 @@ pub fn parse(path: &Path, source: &str) -> Result<ProjectFile, StoreError> {
         return Err(version_error(
             path,
             source,
-            "format_version 0 does not exist; expected 1, 2 or 3".into(),
+            format!("format_version 0 does not exist; expected 1 to {FORMAT_VERSION}"),
         ));
     }
     let mut file = match split::parse_parallel(source) {
@@ -165,7 +165,7 @@ fn migrate(file: &mut ProjectFile, version: u32) {
             }
         }
     }
-    file.format_version = FORMAT_VERSION;
+    file.format_version = file::version_needed(&file.annotations);
 }
 
 /// Validates a parsed file; problems carry line and column found in `source`.

@@ -210,10 +210,11 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
 #[test]
 fn newer_versions_are_refused_and_version_one_is_migrated() {
     let text = to_string(&sample()).unwrap();
-    let newer = text.replace("format_version: 4", "format_version: 5");
+    let beyond = FORMAT_VERSION + 1;
+    let newer = text.replace("format_version: 4", &format!("format_version: {beyond}"));
     let err = from_str(p(), &newer).unwrap_err();
     assert!(
-        matches!(err, StoreError::NewerVersion { found: 5, .. }),
+        matches!(err, StoreError::NewerVersion { found, .. } if found == beyond),
         "{err}"
     );
     assert!(err.to_string().contains("newer"));
@@ -566,4 +567,26 @@ fn saving_through_a_link_keeps_the_link_and_the_permissions() {
         0o664
     );
     assert!(backup_path(&real).exists());
+}
+
+#[test]
+fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
+    let project = sample();
+    let text = to_string(&project).unwrap();
+    assert!(
+        text.contains("format_version: 4"),
+        "nothing of version 5: written as 4, for colleagues on the previous release"
+    );
+    let mut changed = project.clone();
+    let a = changed.annotations.values_mut().next().unwrap();
+    a.changed_by = Some("noor \"the reviewer\"".into());
+    let id = a.id.clone();
+    let text = to_string(&changed).unwrap();
+    assert!(text.contains("format_version: 5"));
+    let line = text.lines().find(|l| l.contains("changed_by")).unwrap();
+    // RON writes a string holding quotes as a raw string.
+    assert_eq!(line.trim(), r##"changed_by: r#"noor "the reviewer""#,"##);
+    let back = from_str(p(), &text).unwrap();
+    assert_eq!(back, changed);
+    assert_eq!(back.annotations[&id].changed_by.as_deref(), Some("noor \"the reviewer\""));
 }

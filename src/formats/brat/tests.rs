@@ -345,6 +345,7 @@ fn line_break_project() -> (Project, String) {
                 status: ReviewStatus::Pending,
                 created: jiff::Timestamp::UNIX_EPOCH,
                 modified: jiff::Timestamp::UNIX_EPOCH,
+                changed_by: None,
             },
         );
     }

@@ -432,6 +432,7 @@ impl<'p> Planner<'p> {
             status: a.status.unwrap_or_default(),
             created: self.options.now,
             modified: self.options.now,
+            changed_by: None,
         });
         Some(id)
     }
