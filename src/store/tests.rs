@@ -588,5 +588,8 @@ fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
     assert_eq!(line.trim(), r##"changed_by: r#"noor "the reviewer""#,"##);
     let back = from_str(p(), &text).unwrap();
     assert_eq!(back, changed);
-    assert_eq!(back.annotations[&id].changed_by.as_deref(), Some("noor \"the reviewer\""));
+    assert_eq!(
+        back.annotations[&id].changed_by.as_deref(),
+        Some("noor \"the reviewer\"")
+    );
 }
