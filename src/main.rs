@@ -18,13 +18,21 @@ fn main() -> ExitCode {
             cli::report_error(&e);
             ExitCode::from(1)
         }),
-        None => open_window(args.project, args.annotator),
+        None => open_window(args.project, args.annotator, args.blind),
     }
 }
 
 #[cfg(feature = "gui")]
-fn open_window(project: Option<std::path::PathBuf>, annotator: Option<String>) -> ExitCode {
-    match marginalia::ui::run(marginalia::ui::Launch { project, annotator }) {
+fn open_window(
+    project: Option<std::path::PathBuf>,
+    annotator: Option<String>,
+    blind: bool,
+) -> ExitCode {
+    match marginalia::ui::run(marginalia::ui::Launch {
+        project,
+        annotator,
+        blind,
+    }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot open the window: {e}");
@@ -34,7 +42,11 @@ fn open_window(project: Option<std::path::PathBuf>, annotator: Option<String>) -
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_project: Option<std::path::PathBuf>, _annotator: Option<String>) -> ExitCode {
+fn open_window(
+    _project: Option<std::path::PathBuf>,
+    _annotator: Option<String>,
+    _blind: bool,
+) -> ExitCode {
     eprintln!(
         "error: this marginalia was built without the window (feature `gui`); use a command, see `marginalia --help`"
     );

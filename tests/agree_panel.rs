@@ -197,6 +197,11 @@ fn unticking_an_annotator_recomputes_and_an_edit_updates_the_figures() {
     h.get_by_label("ben: “replied 不”").click();
     h.run();
     assert_eq!(h.state().selected(), Some(&id));
+    // ben's layer is ben's: changing it takes saying so first.
+    h.get_by_label("Edit ben's layer…").click();
+    h.run();
+    h.get_by_label("Edit ben's layer").click();
+    h.run();
     h.key_press(Key::Delete);
     // The panel waits for the project to settle before recomputing: step, do not run.
     h.step();

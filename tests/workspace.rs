@@ -15,8 +15,9 @@ use marginalia::ui::{MarginaliaApp, Modal, Prefs, ScriptedDialogs, TextSel};
 const TEXT: &str = "Macron 🇫🇷 café\u{301} 👩\u{200d}👩\u{200d}👧 你好 said that talks could start \
                     if Xi agreed.\n\nA second paragraph mentions Macron again.";
 
+/// The analyst's own marked work (their layer, `tester`, is theirs to change).
 fn project(marked: &str) -> Project {
-    marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH)
+    marginalia::model::project_from_marked(marked, "tester", jiff::Timestamp::UNIX_EPOCH)
         .unwrap()
         .0
 }

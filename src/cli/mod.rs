@@ -29,6 +29,9 @@ pub struct Cli {
     /// Annotator name for this session of the window (skips the first-start question).
     #[arg(long, global = false)]
     pub annotator: Option<String>,
+    /// Blind coding for this session of the window: only your own layer is shown.
+    #[arg(long, global = false)]
+    pub blind: bool,
     /// A headless command; none opens the window.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -17,12 +17,14 @@ use crate::model::{ByteOffset, is_grapheme_boundary};
 mod alias;
 mod fold;
 mod hits;
+mod kwic;
 mod tag_all;
 #[cfg(test)]
 mod testing;
 
 pub use alias::{Suggestion, accept_suggestion_edit, alias_suggestions};
 pub use hits::{Hit, search_project};
+pub use kwic::{Kwic, kwic};
 pub use tag_all::{Proposal, ProposalStatus, TagAllPreview, preview_tag_all, tag_all_edit};
 
 /// How a query matches text.

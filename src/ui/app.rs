@@ -103,7 +103,7 @@ pub struct MarginaliaApp {
     /// Which layer the article shows outside the compare view.
     pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
     /// The default choice and the (version, annotator name) it was made for.
-    pub(super) shown_layer_default: (Option<(u64, String)>, Option<String>),
+    pub(super) shown_layer_default: super::layer_choice::DefaultLayer,
     pub(super) files: super::files::FileState,
     /// The annotation list of the document shown: (document, version, filter) and the ids.
     pub(super) list_cache: Option<ListKey>,
@@ -113,6 +113,8 @@ pub struct MarginaliaApp {
     pub(super) now: Instant,
     /// The side panels' widths as the analyst set them.
     panel_widths: super::sizing::PanelWidths,
+    /// Other layers opened for editing, and blind coding for this run.
+    pub(super) protection: super::protect::Protection,
 }
 
 impl MarginaliaApp {
@@ -155,12 +157,13 @@ impl MarginaliaApp {
             compare: None,
             layers_cache: None,
             shown_layer_choice: Default::default(),
-            shown_layer_default: (None, None),
+            shown_layer_default: Default::default(),
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
             now: Instant::now(),
             panel_widths: Default::default(),
+            protection: Default::default(),
         };
         app.prefs.annotator = super::prefs::login_name();
         app.files.track(app.path.as_deref());
@@ -348,7 +351,7 @@ impl MarginaliaApp {
             .is_some_and(|a| a.note != draft);
         if changed {
             let edit = ops::set_note(&self.project, &id, &draft, jiff::Timestamp::now());
-            self.apply("Note", edit);
+            self.change_annotation("Note", &id, edit);
         }
     }
 
@@ -382,6 +385,11 @@ impl MarginaliaApp {
         self.entity_query.clear();
         self.note_draft = None;
         self.selected = id;
+    }
+
+    /// Selects an annotation (`None`: none), showing its document (tests and scripted use).
+    pub fn select_annotation(&mut self, id: Option<AnnotationId>) {
+        self.select(id);
     }
 
     /// The annotations linked to the selected one.
@@ -429,13 +437,13 @@ impl MarginaliaApp {
             self.linking = Some(linking);
             return;
         };
-        let edit = ops::add_relation(
-            &self.project,
-            &kind,
-            &linking.from,
-            to,
-            &self.prefs.annotator,
-        );
+        // The link is in its claim's layer (the analyst's own, or one opened for editing).
+        let layer = self
+            .project
+            .annotations
+            .get(&linking.from)
+            .map_or(self.prefs.annotator.clone(), |a| a.annotator.clone());
+        let edit = ops::add_relation(&self.project, &kind, &linking.from, to, &layer);
         if self.apply("Link", edit) {
             self.notify("Linked.");
         }

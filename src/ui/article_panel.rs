@@ -77,7 +77,7 @@ impl MarginaliaApp {
         }
         if let Some((id, fragments)) = out.resized {
             let edit = ops::resize(&self.project, &id, fragments, jiff::Timestamp::now());
-            self.apply("Resize", edit);
+            self.change_annotation("Resize", &id, edit);
         }
         if let Some(response) = out.response {
             response.context_menu(|ui| self.context_menu_ui(ui));

@@ -72,6 +72,8 @@ pub enum Command {
     AcceptAgreedEverywhere,
     SchemaEditor,
     MergeEntities,
+    EditTheirLayer,
+    ToggleBlind,
     Preferences,
     Palette,
     CheatSheet,
@@ -88,7 +90,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 64] = [
+    pub const FIXED: [Command; 66] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -150,6 +152,8 @@ impl Command {
         Command::AcceptAgreedEverywhere,
         Command::SchemaEditor,
         Command::MergeEntities,
+        Command::EditTheirLayer,
+        Command::ToggleBlind,
         Command::Preferences,
         Command::Palette,
         Command::CheatSheet,
@@ -220,6 +224,8 @@ impl Command {
             Command::AcceptAgreedEverywhere => "Accept all agreed in every article",
             Command::SchemaEditor => "Edit tags and relations…",
             Command::MergeEntities => "Merge two entities…",
+            Command::EditTheirLayer => "Edit this annotator's layer…",
+            Command::ToggleBlind => "Blind coding: show only my layer (on/off)",
             Command::Preferences => "Preferences…",
             Command::Palette => "Command palette…",
             Command::CheatSheet => "Keyboard cheat sheet",
@@ -292,6 +298,8 @@ impl Command {
             Command::CheatSheet => sc(NONE, Key::F1),
             Command::AddFolder
             | Command::MergeEntities
+            | Command::EditTheirLayer
+            | Command::ToggleBlind
             | Command::AcceptAgreed
             | Command::AcceptAgreedEverywhere
             | Command::Tag(_) => None,
@@ -305,6 +313,15 @@ impl Command {
             Command::ImportColleague => {
                 "Merge a colleague's project file into this one: their layers, new articles, \
                  tags, entities and decisions, with a preview first; one undo step"
+            }
+            Command::EditTheirLayer => {
+                "A colleague's annotations are read-only: this lets you change those of the \
+                 selected annotation's layer, after a confirmation; each change records that \
+                 you made it"
+            }
+            Command::ToggleBlind => {
+                "For independent double coding: hide every layer but your own (highlights, \
+                 link targets, the comparison and the agreement) in this project"
             }
             _ => "",
         }

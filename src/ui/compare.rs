@@ -74,8 +74,15 @@ impl MarginaliaApp {
         self.list_cache = None;
     }
 
-    /// Opens the compare view if it is closed.
+    /// Opens the compare view if it is closed (not while coding blind).
     pub(super) fn open_compare(&mut self) {
+        if self.blind() {
+            self.notify(
+                "Blind coding is on: comparing would show your colleagues' layers. Turn it off \
+                 first (View › Blind coding).",
+            );
+            return;
+        }
         if self.compare.is_none() {
             let annotators: Vec<String> = self
                 .layers()

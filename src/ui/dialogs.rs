@@ -211,6 +211,9 @@ pub enum Modal {
         /// The entity merged away.
         gone: Option<crate::model::EntityId>,
     },
+    /// Open another annotator's layer for editing (their annotations are read-only until
+    /// then).
+    EditLayer(String),
     /// Delete a tag that is in use.
     DeleteTag {
         /// The tag.

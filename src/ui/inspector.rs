@@ -10,6 +10,15 @@ use super::app::MarginaliaApp;
 use super::commands::Command;
 use super::theme;
 
+/// Who made an annotation (and who changed it, if not they) and its review status.
+fn byline(a: &crate::model::Annotation) -> String {
+    let status = format!("{:?}", a.status).to_lowercase();
+    match &a.changed_by {
+        Some(by) => format!("by {}, changed by {by} · {status}", a.annotator),
+        None => format!("by {} · {status}", a.annotator),
+    }
+}
+
 impl MarginaliaApp {
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
     pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
@@ -27,6 +36,10 @@ impl MarginaliaApp {
             return;
         };
         let now = Timestamp::now();
+        if let Some(why) = self.protected(&a.id) {
+            self.read_only_ui(ui, &a, &why);
+            return;
+        }
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(format!("“{}”", a.quote)).strong());
             ui.horizontal_wrapped(|ui| {
@@ -42,23 +55,55 @@ impl MarginaliaApp {
                         && t.id != a.tag
                     {
                         let edit = ops::retag(&self.project, &a.id, &t.id, now);
-                        self.apply("Retag", edit);
+                        self.change_annotation("Retag", &a.id, edit);
                     }
                 }
             });
-            ui.label(
-                RichText::new(format!(
-                    "by {} · {}",
-                    a.annotator,
-                    format!("{:?}", a.status).to_lowercase()
-                ))
-                .small(),
-            );
+            ui.label(RichText::new(byline(&a)).small());
             self.entity_ui(ui, &a.id, a.entity.as_ref(), &a.quote, now);
             self.links_ui(ui, &a.id);
             self.note_ui(ui, &a.id, &a.note, now);
             if ui.button("Delete annotation (Del)").clicked() {
                 self.run(Command::Delete, ui.ctx());
+            }
+        });
+        ui.separator();
+    }
+
+    /// Another annotator's annotation: what it is, and the way to change it.
+    fn read_only_ui(&mut self, ui: &mut Ui, a: &crate::model::Annotation, why: &str) {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new(format!("“{}”", a.quote)).strong());
+            let tag = self.project.schema.tag(&a.tag);
+            ui.horizontal(|ui| {
+                if let Some(t) = tag {
+                    theme::swatch_ui(ui, t.color);
+                }
+                ui.label(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
+                if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
+                    ui.label(format!("→ {}", e.name));
+                }
+            });
+            ui.label(RichText::new(byline(a)).small());
+            for r in self.project.relations_of(&a.id) {
+                if let Some(text) = self.link_text(r, &a.id) {
+                    ui.add(egui::Label::new(text).truncate());
+                }
+            }
+            if !a.note.is_empty() {
+                ui.label(format!("Note: {}", a.note));
+            }
+            ui.label(
+                RichText::new(format!("Read-only: {}'s layer.", a.annotator))
+                    .color(theme::weak(ui.visuals())),
+            )
+            .on_hover_text(why);
+            if ui
+                .button(format!("Edit {}'s layer…", a.annotator))
+                .on_hover_text(Command::EditTheirLayer.tooltip())
+                .clicked()
+            {
+                self.run(Command::EditTheirLayer, ui.ctx());
             }
         });
         ui.separator();
@@ -79,7 +124,7 @@ impl MarginaliaApp {
                     ui.strong(&e.name);
                     if ui.small_button("Unlink").clicked() {
                         let edit = ops::set_entity(&self.project, id, None, now);
-                        self.apply("Unlink entity", edit);
+                        self.change_annotation("Unlink entity", id, edit);
                     }
                 }
                 None => {
@@ -138,7 +183,7 @@ impl MarginaliaApp {
             self.history.begin_group("New entity");
             if self.apply("New entity", ops::put_entity(&self.project, entity)) {
                 let edit = ops::set_entity(&self.project, id, Some(&eid), now);
-                self.apply("Set entity", edit);
+                self.change_annotation("Set entity", id, edit);
             }
             self.history.end_group();
             self.entity_query.clear();
@@ -146,7 +191,7 @@ impl MarginaliaApp {
         }
         if let Some(e) = chosen {
             let edit = ops::set_entity(&self.project, id, Some(&e), now);
-            self.apply("Set entity", edit);
+            self.change_annotation("Set entity", id, edit);
             self.entity_query.clear();
         }
     }
@@ -170,7 +215,7 @@ impl MarginaliaApp {
         }
         if let Some(rid) = remove {
             let edit = ops::remove_relation(&self.project, &rid);
-            self.apply("Remove link", edit);
+            self.change_relation("Remove link", &rid, edit);
         }
         if self.linking.as_ref().is_some_and(|l| &l.from == id) {
             self.link_picker_ui(ui, id);
@@ -195,24 +240,52 @@ impl MarginaliaApp {
             self.focus = None;
         }
         let filter = linking.filter.to_lowercase();
-        let Some(doc) = self.project.annotations.get(id).map(|a| a.doc.clone()) else {
+        let Some((doc, layer)) = self
+            .project
+            .annotations
+            .get(id)
+            .map(|a| (a.doc.clone(), a.annotator.clone()))
+        else {
             return;
         };
-        let candidates: Vec<(AnnotationId, String)> = self
+        let Some(text) = self.project.document(&doc).map(|d| d.text.clone()) else {
+            return;
+        };
+        // Targets in the claim's own layer: a link joins one analyst's reading of the text,
+        // and the others' spans are theirs (in blind coding, not even shown).
+        let candidates: Vec<(AnnotationId, String, String)> = self
             .project
             .annotations_of(&doc)
             .into_iter()
-            .filter(|a| &a.id != id && self.relation_kind(id, &a.id).is_some())
+            .filter(|a| &a.id != id && a.annotator == layer)
+            .filter(|a| self.relation_kind(id, &a.id).is_some())
             .filter(|a| filter.is_empty() || a.quote.to_lowercase().contains(&filter))
             .take(10)
-            .map(|a| (a.id.clone(), a.quote.clone()))
+            .map(|a| {
+                let tag = self
+                    .project
+                    .schema
+                    .tag(&a.tag)
+                    .map_or(a.tag.as_str(), |t| t.label.as_str());
+                let context = crate::search::kwic(&text, a.start()..a.end(), 5).line();
+                (
+                    a.id.clone(),
+                    format!("→ {tag} “{}” · {layer}", a.quote),
+                    context,
+                )
+            })
             .collect();
         let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        for (n, (cid, quote)) in candidates.iter().enumerate() {
-            if ui.button(format!("→ {quote}")).clicked() || (enter && n == 0) {
+        for (n, (cid, label, context)) in candidates.iter().enumerate() {
+            if ui.button(label).on_hover_text(context).clicked() || (enter && n == 0) {
                 self.finish_link(cid);
                 break;
             }
+            ui.label(
+                RichText::new(context)
+                    .small()
+                    .color(theme::weak(ui.visuals())),
+            );
         }
     }
 
@@ -238,7 +311,7 @@ impl MarginaliaApp {
         if response.lost_focus() && draft != note {
             let text = draft.clone();
             let edit = ops::set_note(&self.project, id, &text, now);
-            self.apply("Note", edit);
+            self.change_annotation("Note", id, edit);
         }
     }
 }

@@ -4,7 +4,10 @@
 //! otherwise draw every span twice where the analysts agree. The article shows one chosen
 //! layer plus the analyst's own, so what they tag never disappears from view. By default the
 //! chosen layer is the reviewed one if there is one, else the analyst's own if it has work,
-//! else the first; a project with one layer shows everything.
+//! else the first; a project with one layer shows everything. Once made, the default stays
+//! as long as its layer exists: the view never switches by itself (tagging a first span of
+//! one's own in a colleague's project used to hide the colleague's layer). In blind coding
+//! the article shows the analyst's own layer only.
 
 use egui::Ui;
 
@@ -22,6 +25,37 @@ pub enum ShownLayer {
     All,
     /// This layer (and the analyst's own).
     One(String),
+}
+
+/// The default choice and what it was made for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DefaultLayer {
+    /// The project version and annotator name it is up to date with.
+    key: Option<(u64, String)>,
+    /// The layer chosen (`None`: every layer, for a project of one layer).
+    pub chosen: Option<String>,
+    /// The project's only layer when it had one: what "every layer" showed.
+    sole: Option<String>,
+}
+
+/// The default choice now that the project's layers are `layers` (sorted), for analyst `me`,
+/// given the one made before: kept while its layer exists; where every layer was shown
+/// because there was one, that layer (as it was what showed); else the rule of
+/// [`default_layer`].
+pub fn next_default(before: &DefaultLayer, layers: &[String], me: &str) -> Option<String> {
+    if layers.len() <= 1 {
+        return None;
+    }
+    let exists = |l: &Option<String>| l.as_ref().filter(|l| layers.contains(l)).cloned();
+    exists(&before.chosen)
+        .or_else(|| {
+            before
+                .chosen
+                .is_none()
+                .then(|| exists(&before.sole))
+                .flatten()
+        })
+        .or_else(|| default_layer(layers, me))
 }
 
 /// The layer the default rule picks among `layers` (sorted) for analyst `me`; `None`: all.
@@ -42,16 +76,22 @@ impl MarginaliaApp {
     pub(super) fn resolve_shown_layer(&mut self) {
         let key = (self.version, self.prefs.annotator.clone());
         if self.shown_layer_choice != ShownLayer::Default
-            || self.shown_layer_default.0.as_ref() == Some(&key)
+            || self.shown_layer_default.key.as_ref() == Some(&key)
         {
             return;
         }
         let layers = self.layers();
-        let chosen = default_layer(&layers, &self.prefs.annotator);
-        if chosen != self.shown_layer_default.1 {
+        let chosen = next_default(&self.shown_layer_default, &layers, &self.prefs.annotator);
+        if chosen != self.shown_layer_default.chosen {
             self.list_cache = None;
         }
-        self.shown_layer_default = (Some(key), chosen);
+        self.shown_layer_default = DefaultLayer {
+            key: Some(key),
+            chosen,
+            sole: (layers.len() == 1)
+                .then(|| layers.first().cloned())
+                .flatten(),
+        };
     }
 
     /// The layers the article and the annotation list show (`None`: every layer): the
@@ -60,10 +100,13 @@ impl MarginaliaApp {
         if self.compare.is_some() {
             return Some(vec![REVIEWED_LAYER.to_owned()]);
         }
+        if self.blind() {
+            return Some(vec![self.prefs.annotator.clone()]);
+        }
         let chosen = match &self.shown_layer_choice {
             ShownLayer::All => None,
             ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer_default.1.clone(),
+            ShownLayer::Default => self.shown_layer_default.chosen.clone(),
         }?;
         Some(vec![chosen, self.prefs.annotator.clone()])
     }
@@ -74,10 +117,17 @@ impl MarginaliaApp {
         if layers.len() < 2 || self.compare.is_some() {
             return;
         }
+        if self.blind() {
+            ui.label("Blind coding: only your layer").on_hover_text(
+                "The other layers are hidden so that your coding stays independent \
+                 (View › Blind coding)",
+            );
+            return;
+        }
         let current = match &self.shown_layer_choice {
             ShownLayer::All => None,
             ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer_default.1.clone(),
+            ShownLayer::Default => self.shown_layer_default.chosen.clone(),
         };
         let text = current.clone().unwrap_or_else(|| "all layers".to_owned());
         let mut picked = None;
@@ -122,6 +172,49 @@ impl MarginaliaApp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_default_stays_while_its_layer_exists() {
+        // Viewing noor's layer (the first), then tagging a first span of one's own.
+        let before = DefaultLayer {
+            key: None,
+            chosen: Some("noor".into()),
+            sole: None,
+        };
+        assert_eq!(
+            next_default(&before, &names(&["me", "noor"]), "me").as_deref(),
+            Some("noor")
+        );
+        // A reviewed layer arriving does not take over either.
+        assert_eq!(
+            next_default(&before, &names(&["me", "noor", "reviewed"]), "me").as_deref(),
+            Some("noor")
+        );
+        // Gone: the rule chooses again.
+        assert_eq!(
+            next_default(&before, &names(&["ana", "me"]), "me").as_deref(),
+            Some("me")
+        );
+    }
+
+    #[test]
+    fn a_project_of_one_layer_keeps_showing_it_when_a_second_arrives() {
+        // Everything shown: noor's layer alone. The analyst tags: their layer appears.
+        let before = DefaultLayer {
+            key: None,
+            chosen: None,
+            sole: Some("noor".into()),
+        };
+        assert_eq!(
+            next_default(&before, &names(&["me", "noor"]), "me").as_deref(),
+            Some("noor")
+        );
+        assert_eq!(next_default(&before, &names(&["noor"]), "me"), None);
+    }
 
     #[test]
     fn the_default_prefers_the_reviewed_layer_then_ones_own_then_the_first() {

@@ -16,6 +16,7 @@ mod merge_window;
 mod overlays;
 mod panels;
 mod prefs;
+mod protect;
 mod run;
 mod schema_editor;
 mod search_ui;
@@ -49,6 +50,8 @@ pub struct Launch {
     pub project: Option<PathBuf>,
     /// The annotator name, overriding preferences (and not asking on first start).
     pub annotator: Option<String>,
+    /// Blind coding for this run, whatever the preferences say.
+    pub blind: bool,
 }
 
 /// Opens the window. A project named on the command line that cannot be loaded is an error
@@ -79,6 +82,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
                 None => last_project(&prefs).unwrap_or_else(|| (bundled_sample(), None)),
             };
             let mut app = MarginaliaApp::new(project, path.clone()).with_prefs(prefs);
+            app.set_blind_run(launch.blind);
             app.set_untitled_dir(eframe::storage_dir("Marginalia"));
             app.start(path.as_deref());
             Ok(Box::new(app))

@@ -315,6 +315,24 @@ impl MarginaliaApp {
                         }
                     });
                 }
+                Modal::EditLayer(layer) => {
+                    ui.heading(format!("Change {layer}'s annotations?"));
+                    ui.label(format!(
+                        "{layer}'s layer is their work. What you change stays in their layer, \
+                         marked as changed by you, and shows as theirs in comparisons and \
+                         agreement. To settle differences, review them in the compare view \
+                         (Ctrl+Shift+D) instead."
+                    ));
+                    ui.horizontal(|ui| {
+                        if answer(ui, &format!("Edit {layer}'s layer")) {
+                            self.open_layer(&layer);
+                            next = Some(None);
+                        }
+                        if answer(ui, "Cancel") || escape {
+                            next = Some(None);
+                        }
+                    });
+                }
                 Modal::DeleteTag { tag, uses } => {
                     ui.heading("Delete a tag in use?");
                     ui.label(format!(

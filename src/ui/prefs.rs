@@ -58,6 +58,8 @@ pub struct Prefs {
     pub show_summary: bool,
     /// Whether the agreement panel shows.
     pub show_agreement: bool,
+    /// Projects coded blind: only the analyst's own layer is shown in them.
+    pub blind_projects: Vec<PathBuf>,
 }
 
 impl Default for Prefs {
@@ -72,6 +74,7 @@ impl Default for Prefs {
             show_annotations: true,
             show_summary: false,
             show_agreement: false,
+            blind_projects: Vec::new(),
         }
     }
 }

@@ -89,6 +89,8 @@ impl MarginaliaApp {
             }
             Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
             Command::ToggleCompare => self.toggle_compare(),
+            Command::EditTheirLayer => self.ask_edit_layer(),
+            Command::ToggleBlind => self.toggle_blind(),
             Command::ToggleResult => self.toggle_result(),
             Command::NextDifference => self.step_difference(true),
             Command::PrevDifference => self.step_difference(false),
@@ -232,7 +234,7 @@ impl MarginaliaApp {
             return;
         };
         let edit = ops::remove_annotation(&self.project, &id);
-        if self.apply("Delete annotation", edit) {
+        if self.change_annotation("Delete annotation", &id, edit) {
             self.selected = None;
         }
     }
@@ -275,7 +277,7 @@ impl MarginaliaApp {
             }
         } else if let Some(id) = self.selected.clone() {
             let edit = ops::retag(&self.project, &id, &tag, now);
-            self.apply("Retag", edit);
+            self.change_annotation("Retag", &id, edit);
         } else {
             self.notify("Select some text first (drag, double-click, or Shift+arrows).");
         }
@@ -286,6 +288,11 @@ impl MarginaliaApp {
             self.notify("Select a claim first, then press L to link it.");
             return;
         };
+        // A link belongs to its claim's layer: another annotator's only when opened.
+        if let Some(why) = self.protected(&from) {
+            self.error(why);
+            return;
+        }
         self.linking = Some(Linking {
             from,
             filter: String::new(),
@@ -322,7 +329,7 @@ impl MarginaliaApp {
         }
         let id = a.id.clone();
         let edit = ops::resize(&self.project, &id, fragments, Timestamp::now());
-        self.apply("Resize", edit);
+        self.change_annotation("Resize", &id, edit);
     }
 
     fn step_annotation(&mut self, forward: bool) {

@@ -30,7 +30,12 @@ pub struct SummaryCache {
 impl MarginaliaApp {
     /// Computes the summary for the panel's scope and layer, once per change.
     fn refresh_summary(&mut self) {
-        let layer = self.summary_layer.clone();
+        // Blind coding: the analyst's own layer only.
+        let layer = if self.blind() {
+            Some(self.prefs.annotator.clone())
+        } else {
+            self.summary_layer.clone()
+        };
         let key = (self.version, self.summary_scope, layer.clone(), self.doc);
         if self.summary_cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
@@ -68,7 +73,7 @@ impl MarginaliaApp {
             );
         });
         let layers = self.layers();
-        if layers.len() > 1 {
+        if layers.len() > 1 && !self.blind() {
             let caption = ui.label("Layer");
             let shown = self
                 .summary_layer

@@ -129,6 +129,16 @@ impl MarginaliaApp {
     pub(super) fn agreement_ui(&mut self, ui: &mut Ui) {
         ui.set_max_width(ui.available_width());
         ui.heading("Agreement");
+        if self.blind() {
+            ui.label(
+                RichText::new(
+                    "Blind coding is on: agreement figures would tell you about your \
+                     colleagues' coding. Turn it off first (View › Blind coding).",
+                )
+                .color(theme::weak(ui.visuals())),
+            );
+            return;
+        }
         let layers = self.layers();
         let mut names = Vec::new();
         ui.horizontal_wrapped(|ui| {

@@ -1,0 +1,203 @@
+//! Whose work the analyst may change, and blind coding.
+//!
+//! An analyst changes their own layer freely, and the reviewed layer while reviewing (the
+//! compare view open). Another annotator's layer is read-only: changing it takes an explicit
+//! Edit › Edit this annotator's layer…, confirmed, for the rest of the session, and every
+//! annotation so changed records who changed it (`changed_by`), so the colleague and any
+//! comparison can tell their work from the edit. The interactive changes (retag, resize,
+//! delete, note, entity, links) go through [`MarginaliaApp::change_annotation`] and
+//! [`MarginaliaApp::change_relation`]; merges, imports and rulings, which bring or settle
+//! other layers' work by design, do not.
+//!
+//! Blind coding shows a coder only their own layer, so double coding stays independent: no
+//! colleague's highlights, link targets, comparison or agreement figures until it is turned
+//! off. It is kept per project in the preferences, or set for one run (`--blind`).
+
+use std::collections::BTreeSet;
+
+use crate::model::{AnnotationId, Edit, EditError, REVIEWED_LAYER, RelationId};
+
+use super::app::MarginaliaApp;
+use super::dialogs::Modal;
+
+/// The session's permissions: the other layers the analyst chose to edit, and whether the
+/// blind mode is on.
+#[derive(Clone, Debug, Default)]
+pub struct Protection {
+    /// Layers of other annotators opened for editing, with the confirmation, this session.
+    pub editing: BTreeSet<String>,
+    /// Blind coding for this run of the window, whatever the preferences say (`--blind`).
+    pub blind_run: bool,
+}
+
+impl MarginaliaApp {
+    /// Whether blind coding is on for the project shown.
+    pub fn blind(&self) -> bool {
+        self.protection.blind_run
+            || self
+                .path
+                .as_ref()
+                .is_some_and(|p| self.prefs.blind_projects.contains(p))
+    }
+
+    /// Turns blind coding on for this run, whatever the project (`marginalia --blind`).
+    pub fn set_blind_run(&mut self, on: bool) {
+        self.protection.blind_run = on;
+    }
+
+    /// Turns blind coding on or off for the project shown; remembered for its file.
+    pub(super) fn toggle_blind(&mut self) {
+        let on = !self.blind();
+        if !on && self.protection.blind_run {
+            self.protection.blind_run = false;
+        }
+        match self.path.clone() {
+            Some(p) if on => {
+                if !self.prefs.blind_projects.contains(&p) {
+                    self.prefs.blind_projects.push(p);
+                }
+            }
+            Some(p) => self.prefs.blind_projects.retain(|x| x != &p),
+            // A project never saved: for this run only.
+            None => self.protection.blind_run = on,
+        }
+        if on {
+            self.compare = None;
+            self.prefs.show_agreement = false;
+            self.linking = None;
+            if self.selected.as_ref().is_some_and(|id| !self.is_mine(id)) {
+                self.selected = None;
+            }
+        }
+        self.list_cache = None;
+        self.notify(if on {
+            "Blind coding is on: only your own layer is shown."
+        } else {
+            "Blind coding is off: the layer shown is back."
+        });
+    }
+
+    /// Whether annotation `id` is in the analyst's own layer.
+    fn is_mine(&self, id: &AnnotationId) -> bool {
+        self.project
+            .annotations
+            .get(id)
+            .is_some_and(|a| a.annotator == self.prefs.annotator)
+    }
+
+    /// Whether the analyst may change work in `layer` now.
+    pub(super) fn may_edit_layer(&self, layer: &str) -> bool {
+        layer == self.prefs.annotator
+            || (layer == REVIEWED_LAYER && self.compare.is_some())
+            || self.protection.editing.contains(layer)
+    }
+
+    /// Why annotation `id` may not be changed now (`None`: it may).
+    pub fn protected(&self, id: &AnnotationId) -> Option<String> {
+        let a = self.project.annotations.get(id)?;
+        (!self.may_edit_layer(&a.annotator)).then(|| refusal(&a.annotator))
+    }
+
+    /// Applies an interactive change of annotation `id` as one undo step, if the analyst may
+    /// change it; a change in another annotator's layer records who made it. Refused, it
+    /// says why and changes nothing.
+    pub(super) fn change_annotation(
+        &mut self,
+        label: &str,
+        id: &AnnotationId,
+        edit: Result<Edit, EditError>,
+    ) -> bool {
+        if let Some(why) = self.protected(id) {
+            self.error(why);
+            return false;
+        }
+        let me = self.prefs.annotator.clone();
+        let others = self.protection.editing.clone();
+        self.apply(label, edit.map(|e| stamped(e, &others, &me)))
+    }
+
+    /// Applies an interactive change of relation `id` (removing a link), if the analyst may
+    /// change its layer.
+    pub(super) fn change_relation(
+        &mut self,
+        label: &str,
+        id: &RelationId,
+        edit: Result<Edit, EditError>,
+    ) -> bool {
+        if let Some(r) = self.project.relations.get(id)
+            && !self.may_edit_layer(&r.annotator)
+        {
+            self.error(refusal(&r.annotator));
+            return false;
+        }
+        self.apply(label, edit)
+    }
+
+    /// The layer "Edit this annotator's layer…" is about: the selected annotation's, else
+    /// the one the article shows besides the analyst's own.
+    fn layer_to_open(&self) -> Option<String> {
+        let selected = self
+            .selected
+            .as_ref()
+            .and_then(|id| self.project.annotations.get(id))
+            .map(|a| a.annotator.clone());
+        selected
+            .or_else(|| {
+                self.shown_layers()?
+                    .into_iter()
+                    .find(|l| *l != self.prefs.annotator)
+            })
+            .filter(|l| !self.may_edit_layer(l))
+    }
+
+    /// Edit › Edit this annotator's layer…: asks for the confirmation.
+    pub(super) fn ask_edit_layer(&mut self) {
+        match self.layer_to_open() {
+            Some(layer) => self.modal = Some(Modal::EditLayer(layer)),
+            None => self.notify(
+                "Select an annotation of a colleague's layer first: your own layer is yours \
+                 to change already.",
+            ),
+        }
+    }
+
+    /// The confirmation was given: `layer` may be changed for the rest of the session.
+    pub(super) fn open_layer(&mut self, layer: &str) {
+        self.protection.editing.insert(layer.to_owned());
+        self.notify(format!(
+            "You may now change {layer}'s annotations; each one you change records that you did."
+        ));
+    }
+}
+
+/// What the analyst is told when a change of `layer` is refused.
+fn refusal(layer: &str) -> String {
+    format!(
+        "This is {layer}'s annotation, which only {layer} changes: review it in the compare \
+         view (Ctrl+Shift+D), or choose Edit › Edit this annotator's layer… to change it as \
+         theirs."
+    )
+}
+
+/// `edit` with every annotation it leaves in one of `layers` (other annotators' layers
+/// opened for editing) marked as changed by `me`.
+fn stamped(edit: Edit, layers: &BTreeSet<String>, me: &str) -> Edit {
+    match edit {
+        Edit::Annotation {
+            id,
+            before,
+            after: Some(mut a),
+        } if a.annotator != me && layers.contains(&a.annotator) => {
+            a.changed_by = Some(me.to_owned());
+            Edit::Annotation {
+                id,
+                before,
+                after: Some(a),
+            }
+        }
+        Edit::Batch(edits) => {
+            Edit::Batch(edits.into_iter().map(|e| stamped(e, layers, me)).collect())
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,224 @@
+//! Colleagues' layers are theirs: read-only outside review unless opened for editing (and
+//! then every change is recorded as made by the one who made it), never hidden or swapped
+//! by the view on its own, and out of sight altogether in blind coding.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use marginalia::model::{AnnotationId, ByteOffset, Fragment, Project, ops, project_from_marked};
+use marginalia::ui::{MarginaliaApp, Modal, Prefs, TextSel};
+
+/// noor's layer: a claim and its speaker, linkable.
+const NOOR: &str = "[actor|Macron] said that [claim|talks could start] if Xi agreed.";
+
+fn project() -> Project {
+    project_from_marked(NOOR, "noor", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0
+}
+
+fn harness_as(
+    me: &str,
+    project: Project,
+    path: Option<std::path::PathBuf>,
+) -> Harness<'static, MarginaliaApp> {
+    let app = MarginaliaApp::new(project, path).with_prefs(Prefs {
+        annotator: me.into(),
+        ..Prefs::default()
+    });
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
+    h.run();
+    h
+}
+
+fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    h.run();
+}
+
+fn id_of(h: &Harness<'static, MarginaliaApp>, quote: &str) -> AnnotationId {
+    h.state()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.quote == quote)
+        .unwrap()
+        .id
+        .clone()
+}
+
+/// Selects the annotation with `quote` by clicking it in the annotation list.
+fn select(h: &mut Harness<'static, MarginaliaApp>, quote: &str) {
+    h.get_by_label_contains(quote).click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&id_of(h, quote)));
+}
+
+fn shown_quotes(h: &Harness<'static, MarginaliaApp>) -> Vec<String> {
+    h.state()
+        .article_view()
+        .layers()
+        .items()
+        .iter()
+        .filter_map(|it| h.state().project().annotations.get(&it.id))
+        .map(|a| format!("{}:{}", a.annotator, a.quote))
+        .collect()
+}
+
+#[test]
+fn a_colleagues_annotation_is_read_only_outside_review() {
+    let before = project();
+    let mut h = harness_as("maya", before.clone(), None);
+    select(&mut h, "talks could start");
+    h.get_by_label_contains("Read-only: noor's layer.");
+    // Delete, a tag key, Alt+arrows: each refused, saying why, and nothing changes.
+    for (mods, k) in [
+        (Modifiers::NONE, Key::Delete),
+        (Modifiers::NONE, Key::Num1),
+        (Modifiers::ALT, Key::ArrowRight),
+        (Modifiers::NONE, Key::L),
+    ] {
+        key(&mut h, mods, k);
+        assert_eq!(h.state().project(), &before, "{k:?} changed noor's work");
+        let said = h.state().message().unwrap_or_default();
+        assert!(said.contains("noor's annotation"), "{k:?}: {said}");
+    }
+    // The inspector offers no editing of it, only the way to open the layer.
+    assert!(h.query_by_label("Delete annotation (Del)").is_none());
+    assert!(h.query_by_label("Find entity").is_none());
+}
+
+#[test]
+fn opening_a_colleagues_layer_asks_first_and_records_each_change_as_mine() {
+    let before = project();
+    let mut h = harness_as("maya", before.clone(), None);
+    select(&mut h, "talks could start");
+    h.get_by_label("Edit noor's layer…").click();
+    h.run();
+    assert!(matches!(h.state().modal(), Some(Modal::EditLayer(l)) if l == "noor"));
+    h.get_by_label("Cancel").click();
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Num3);
+    assert_eq!(h.state().project(), &before, "cancelled: still read-only");
+    h.get_by_label("Edit noor's layer…").click();
+    h.run();
+    h.get_by_label("Edit noor's layer").click();
+    h.run();
+    // Retagged as a condition: still noor's, changed by maya.
+    key(&mut h, Modifiers::NONE, Key::Num3);
+    let id = id_of(&h, "talks could start");
+    let a = &h.state().project().annotations[&id];
+    assert_eq!(a.tag.as_str(), "condition");
+    assert_eq!(a.annotator, "noor");
+    assert_eq!(a.changed_by.as_deref(), Some("maya"));
+    h.get_by_label_contains("by noor, changed by maya");
+    // Undone, it is noor's as it was.
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().project(), &before);
+    // Deleting is allowed too, now.
+    key(&mut h, Modifiers::NONE, Key::Delete);
+    assert!(!h.state().project().annotations.contains_key(&id));
+}
+
+#[test]
+fn tagging_in_a_colleagues_project_keeps_their_layer_in_view() {
+    let mut h = harness_as("maya", project(), None);
+    assert_eq!(shown_quotes(&h), ["noor:Macron", "noor:talks could start"]);
+    // maya's first span: her layer appears, noor's stays.
+    h.state_mut()
+        .set_text_selection(TextSel::over(ByteOffset(38)..ByteOffset(40)));
+    key(&mut h, Modifiers::NONE, Key::Num1);
+    let shown = shown_quotes(&h);
+    assert!(shown.contains(&"maya:Xi".to_owned()), "{shown:?}");
+    assert!(shown.contains(&"noor:Macron".to_owned()), "{shown:?}");
+    assert_eq!(shown.len(), 3);
+}
+
+/// View › Blind coding, as the analyst would.
+fn blind_toggle(h: &mut Harness<'static, MarginaliaApp>) {
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_label("Blind coding: show only my layer (on/off)")
+        .click();
+    h.run();
+}
+
+#[test]
+fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
+    let mut p = project();
+    let doc = p.documents[0].id.clone();
+    // maya's own claim and actor, overlapping noor's.
+    for (tag, range) in [("claim", 17..34), ("actor", 0..6)] {
+        ops::add_annotation(
+            &p,
+            &doc,
+            &tag.into(),
+            vec![Fragment::new(
+                ByteOffset(range.start)..ByteOffset(range.end),
+            )],
+            "maya",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    marginalia::store::save(&p, &path).unwrap();
+    let mut h = harness_as("maya", p, Some(path.clone()));
+    // noor's layer shown beside maya's own.
+    h.get_by_label("Layer shown").click();
+    h.run();
+    h.get_by_label("noor").click();
+    h.run();
+    assert_eq!(shown_quotes(&h).len(), 4, "noor's and maya's");
+    blind_toggle(&mut h);
+    assert!(h.state().blind());
+    assert_eq!(shown_quotes(&h), ["maya:Macron", "maya:talks could start"]);
+    assert!(
+        h.state().prefs().blind_projects.contains(&path),
+        "kept for the project"
+    );
+    // Linking my claim: the candidates are my spans only, with their layer and context.
+    let claim = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.annotator == "maya" && a.tag.as_str() == "claim")
+        .unwrap()
+        .id
+        .clone();
+    h.state_mut().select_annotation(Some(claim));
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::L);
+    let targets: Vec<String> = h
+        .query_all_by_label_contains("→ Actor")
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    assert_eq!(targets, ["→ Actor “Macron” · maya"], "{targets:?}");
+    h.get_by_label_contains("«Macron» said that talks");
+    key(&mut h, Modifiers::NONE, Key::Escape);
+    // No comparison, no agreement figures while blind.
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
+    assert!(!h.state().comparing());
+    assert!(
+        h.state()
+            .message()
+            .unwrap_or_default()
+            .contains("Blind coding is on")
+    );
+    // Off again: noor's layer is back.
+    blind_toggle(&mut h);
+    assert!(!h.state().blind());
+    assert_eq!(shown_quotes(&h).len(), 4, "the layer chosen is back");
+}
