@@ -580,3 +580,158 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     quotes.sort();
     assert_eq!(quotes, ["ana:Macron", "noor:talks could start"]);
 }
+
+/// The texts painted in the article, with their positions.
+fn painted_texts(h: &Harness<'static, MarginaliaApp>) -> Vec<(String, egui::Pos2)> {
+    let article = h.get_by_label_contains("Article text:").rect();
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, egui::Pos2)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => out.push((t.galley.text().to_owned(), t.pos)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out.retain(|(_, pos)| article.expand(30.0).contains(*pos));
+    out
+}
+
+#[test]
+fn tag_names_can_be_written_on_the_spans_so_colour_is_not_the_only_cue() {
+    let marked = "[actor|Macron] said that [claim|talks could start] [condition|if Xi agreed].";
+    let p = marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut prefs = named("ana");
+    let mut h = harness_with(MarginaliaApp::new(p.clone(), None).with_prefs(prefs.clone()));
+    h.step();
+    let names = |h: &Harness<'static, MarginaliaApp>| -> Vec<String> {
+        painted_texts(h)
+            .into_iter()
+            .map(|(t, _)| t)
+            .filter(|t| ["Actor", "Claim", "Condition"].contains(&t.as_str()))
+            .collect()
+    };
+    assert!(names(&h).is_empty(), "off by default");
+    prefs.view.show_labels = true;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs));
+    h.step();
+    assert_eq!(names(&h), ["Actor", "Claim", "Condition"]);
+    // Above the text, not over it.
+    let texts = painted_texts(&h);
+    let line = texts
+        .iter()
+        .find(|(t, _)| t.starts_with("Macron said"))
+        .unwrap()
+        .1;
+    for (t, pos) in &texts {
+        if t == "Actor" || t == "Claim" {
+            assert!(pos.y < line.y, "{t} at {pos:?}, the text at {line:?}");
+        }
+    }
+}
+
+#[test]
+fn tag_all_rows_carry_their_context_and_new_actors_their_entity() {
+    let marked = "[actor|Emmanuel Macron] arrived. Later Macron said that talks could start.\n\n\
+                  The French president left; Macron stayed.";
+    let mut p = marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let first = p.annotations.keys().next().unwrap().clone();
+    let entity = marginalia::model::Entity {
+        id: "e-macron".into(),
+        name: "Emmanuel Macron".into(),
+        kind: Default::default(),
+        aliases: vec!["Macron".into()],
+        note: String::new(),
+    };
+    marginalia::model::ops::put_entity(&p, entity)
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    marginalia::model::ops::set_entity(
+        &p,
+        &first,
+        Some(&"e-macron".into()),
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .unwrap()
+    .apply(&mut p)
+    .unwrap();
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find")
+        .type_text("Macron");
+    h.run();
+    // Every hit listed with the words around it, not the title alone.
+    h.get_by_label_contains("Later Macron said that talks could");
+    h.get_by_label_contains("left; Macron stayed.");
+    h.get_by_label("Tag all…").click();
+    h.run();
+    // The preview's rows: article, context, and the entity each would be linked to.
+    h.get_by_label_contains("Later Macron said that talks could start. → Emmanuel Macron");
+    h.get_by_label_contains("left; Macron stayed. → Emmanuel Macron");
+    h.get_by_label("Tag 2 matches").click();
+    h.run();
+    let linked: Vec<(String, Option<String>)> = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .filter(|a| a.id != first)
+        .map(|a| {
+            (
+                a.quote.clone(),
+                a.entity.as_ref().map(|e| e.as_str().to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            ("Macron".to_owned(), Some("e-macron".to_owned())),
+            ("Macron".to_owned(), Some("e-macron".to_owned()))
+        ]
+    );
+    assert!(h.state().message().unwrap_or_default().contains("2 linked"));
+}
+
+#[test]
+fn tag_all_can_take_each_hits_sentence() {
+    let text = "Macron spoke. Xi and Macron met; Macron left.\n\nNothing here.";
+    let p = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND, Key::F);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find")
+        .type_text("Macron");
+    h.run();
+    h.get_by_label("Tag all…").click();
+    h.run();
+    h.get_by_label("its sentence").click();
+    h.run();
+    h.get_by_label("Claim").click();
+    h.run();
+    h.get_by_label("Tag 2 matches").click();
+    h.run();
+    let mut quotes: Vec<String> = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .map(|a| format!("{}:{}", a.tag.as_str(), a.quote))
+        .collect();
+    quotes.sort();
+    assert_eq!(
+        quotes,
+        [
+            "claim:Macron spoke.",
+            "claim:Xi and Macron met; Macron left."
+        ]
+    );
+}

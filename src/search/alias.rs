@@ -113,14 +113,14 @@ pub fn accept_suggestion_edit(
 }
 
 /// An entity with the tag its mentions get and the names it is known by.
-struct Known<'p> {
-    entity: &'p EntityId,
-    tag: TagId,
-    aliases: BTreeSet<String>,
+pub(super) struct Known<'p> {
+    pub(super) entity: &'p EntityId,
+    pub(super) tag: TagId,
+    pub(super) aliases: BTreeSet<String>,
 }
 
 /// Every entity of the registry that has a tag to give, in id order.
-fn known_entities(project: &Project) -> Vec<Known<'_>> {
+pub(super) fn known_entities(project: &Project) -> Vec<Known<'_>> {
     let mut quotes: BTreeMap<&EntityId, BTreeSet<&str>> = BTreeMap::new();
     let mut tags: BTreeMap<&EntityId, BTreeMap<&TagId, usize>> = BTreeMap::new();
     let mut linked_tags: BTreeMap<&TagId, usize> = BTreeMap::new();

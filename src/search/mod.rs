@@ -25,7 +25,10 @@ mod testing;
 pub use alias::{Suggestion, accept_suggestion_edit, alias_suggestions};
 pub use hits::{Hit, search_project};
 pub use kwic::{Kwic, kwic};
-pub use tag_all::{Proposal, ProposalStatus, TagAllPreview, preview_tag_all, tag_all_edit};
+pub use tag_all::{
+    Extent, Proposal, ProposalStatus, TagAllPreview, preview_tag_all, preview_tag_all_around,
+    tag_all_edit,
+};
 
 /// How a query matches text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,10 @@
 //! "Tag all matches": what tagging every hit would do, then the one edit that does it.
 //!
 //! Only the annotator's own layer counts: another annotator's annotations are their own
-//! coding, and tagging alongside them is what comparing layers needs.
+//! coding, and tagging alongside them is what comparing layers needs. Each hit can be tagged
+//! as it is, or widened to its sentence or paragraph ([`Extent`]); a hit that is a known
+//! entity's name or alias, tagged with the tag that entity's mentions have, is linked to it
+//! (the way accepting an alias suggestion links it).
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -10,8 +13,8 @@ use jiff::Timestamp;
 
 use crate::model::ops::{self, NewAnnotation};
 use crate::model::{
-    Annotation, AnnotationId, ByteOffset, DocId, Edit, EditError, Fragment, Project, TagId,
-    is_grapheme_boundary,
+    Annotation, AnnotationId, ByteOffset, DocId, Edit, EditError, EntityId, Fragment, Project,
+    TagId, is_grapheme_boundary,
 };
 
 use super::Hit;
@@ -49,10 +52,54 @@ pub struct Proposal {
     pub doc: DocId,
     /// Byte range into the document's text, on grapheme boundaries.
     pub range: Range<ByteOffset>,
+    /// The hit it was made from (within `range`).
+    pub hit: Range<ByteOffset>,
     /// The text of the range.
     pub quote: String,
     /// What tagging it would do.
     pub status: ProposalStatus,
+    /// The known entity the span names, which the new annotation is linked to.
+    pub entity: Option<EntityId>,
+}
+
+/// How much of the text around each hit is tagged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Extent {
+    /// The hit itself.
+    #[default]
+    Hit,
+    /// The sentences the hit is in.
+    Sentence,
+    /// The paragraph (line) the hit is in.
+    Paragraph,
+}
+
+impl Extent {
+    /// Every extent, in the order the preview offers them.
+    pub const ALL: [Extent; 3] = [Extent::Hit, Extent::Sentence, Extent::Paragraph];
+
+    /// How the preview names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Extent::Hit => "the match",
+            Extent::Sentence => "its sentence",
+            Extent::Paragraph => "its paragraph",
+        }
+    }
+
+    /// The range tagged for a hit at `hit` in `text`.
+    fn around(self, text: &str, hit: Range<ByteOffset>) -> Range<ByteOffset> {
+        use crate::model::motion;
+        match self {
+            Extent::Hit => hit,
+            Extent::Sentence => motion::extend_to_sentences(text, hit),
+            Extent::Paragraph => {
+                let first = motion::paragraph_at(text, hit.start);
+                let last = motion::paragraph_at(text, hit.end);
+                first.start.min(hit.start)..last.end.max(hit.end)
+            }
+        }
+    }
 }
 
 /// What tagging all hits would do, for the analyst to review before anything changes.
@@ -71,30 +118,82 @@ pub fn preview_tag_all(
     tag: &TagId,
     annotator: &str,
 ) -> TagAllPreview {
+    preview_tag_all_around(project, hits, tag, annotator, Extent::Hit)
+}
+
+/// [`preview_tag_all`], each hit widened to `extent`; hits in one sentence (or paragraph)
+/// make one proposal.
+pub fn preview_tag_all_around(
+    project: &Project,
+    hits: &[Hit],
+    tag: &TagId,
+    annotator: &str,
+    extent: Extent,
+) -> TagAllPreview {
     let layer = Layer::new(project, tag, annotator);
+    let names = Names::new(project, tag);
     let mut seen = HashSet::new();
     let mut items = Vec::new();
     for hit in hits {
         let Some(doc) = project.document(&hit.doc) else {
             continue;
         };
-        let Some(quote) = doc.text.get(hit.range.start.0..hit.range.end.0) else {
-            continue;
-        };
         let fits = hit.range.start < hit.range.end
+            && hit.range.end.0 <= doc.text.len()
             && is_grapheme_boundary(&doc.text, hit.range.start)
             && is_grapheme_boundary(&doc.text, hit.range.end);
-        if !fits || !seen.insert((&hit.doc, hit.range.start, hit.range.end)) {
+        if !fits {
+            continue;
+        }
+        let range = extent.around(&doc.text, hit.range.clone());
+        let Some(quote) = doc.text.get(range.start.0..range.end.0) else {
+            continue;
+        };
+        if range.start >= range.end || !seen.insert((&hit.doc, range.start, range.end)) {
             continue;
         }
         items.push(Proposal {
             doc: hit.doc.clone(),
-            range: hit.range.clone(),
+            status: layer.status(&hit.doc, &range),
+            entity: names.entity(quote),
             quote: quote.to_owned(),
-            status: layer.status(&hit.doc, &hit.range),
+            hit: hit.range.clone(),
+            range,
         });
     }
     TagAllPreview { items }
+}
+
+/// The names and aliases of the entities whose mentions have a tag, to link a span tagged
+/// so to the one entity it names.
+struct Names {
+    by_name: BTreeMap<String, Vec<EntityId>>,
+}
+
+impl Names {
+    fn new(project: &Project, tag: &TagId) -> Self {
+        let mut by_name: BTreeMap<String, Vec<EntityId>> = BTreeMap::new();
+        for known in super::alias::known_entities(project) {
+            if &known.tag != tag {
+                continue;
+            }
+            for alias in &known.aliases {
+                let ids = by_name.entry(alias.to_lowercase()).or_default();
+                if !ids.contains(known.entity) {
+                    ids.push(known.entity.clone());
+                }
+            }
+        }
+        Names { by_name }
+    }
+
+    /// The entity `quote` names, if exactly one does (ignoring case).
+    fn entity(&self, quote: &str) -> Option<EntityId> {
+        match self.by_name.get(&quote.trim().to_lowercase())?.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// One edit (one undo step) that tags the accepted proposals (by index into
@@ -124,7 +223,7 @@ pub fn tag_all_edit(
             doc: p.doc.clone(),
             tag: tag.clone(),
             fragments: vec![Fragment::new(p.range.clone())],
-            entity: None,
+            entity: p.entity.clone(),
         })
         .collect();
     ops::add_annotations(project, items, annotator, now)
@@ -307,5 +406,101 @@ mod tests {
         assert!(again.is_empty());
         let unknown = tag_all_edit(&project, &preview, |_| true, &"nope".into(), "ana", t(6));
         assert!(matches!(unknown, Err(EditError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_hit_can_take_its_sentence_or_its_paragraph_and_one_sentence_is_one_proposal() {
+        let mut project = Project::new("t");
+        add_marked_doc(
+            &mut project,
+            "d",
+            "Macron spoke. Xi and Macron met; Macron left.\nA second paragraph on Macron.",
+            "ana",
+        );
+        let hits = search_project(&project, "macron", &SearchOptions::default());
+        assert_eq!(hits.len(), 4);
+        let quotes = |extent| {
+            preview_tag_all_around(&project, &hits, &"claim".into(), "ana", extent)
+                .items
+                .into_iter()
+                .map(|p| p.quote)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(quotes(Extent::Hit), ["Macron"; 4]);
+        assert_eq!(
+            quotes(Extent::Sentence),
+            [
+                "Macron spoke.",
+                "Xi and Macron met; Macron left.",
+                "A second paragraph on Macron."
+            ]
+        );
+        assert_eq!(
+            quotes(Extent::Paragraph),
+            [
+                "Macron spoke. Xi and Macron met; Macron left.",
+                "A second paragraph on Macron."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hit_naming_one_known_entity_is_linked_to_it() {
+        let mut project = Project::new("t");
+        let ids = add_marked_doc(
+            &mut project,
+            "d",
+            "[actor|Emmanuel Macron] spoke; the French president and Macron left. Xi too.",
+            "ana",
+        );
+        let entity = crate::model::Entity {
+            id: "e-macron".into(),
+            name: "Emmanuel Macron".into(),
+            kind: Default::default(),
+            aliases: vec!["the French president".into(), "Macron".into()],
+            note: String::new(),
+        };
+        ops::put_entity(&project, entity)
+            .unwrap()
+            .apply(&mut project)
+            .unwrap();
+        ops::set_entity(&project, &ids[0], Some(&"e-macron".into()), t(1))
+            .unwrap()
+            .apply(&mut project)
+            .unwrap();
+        let opts = SearchOptions {
+            whole_word: true,
+            ..SearchOptions::default()
+        };
+        let mut hits = search_project(&project, "macron", &opts);
+        hits.extend(search_project(&project, "the french president", &opts));
+        hits.extend(search_project(&project, "xi", &opts));
+        let preview = preview_tag_all(&project, &hits, &"actor".into(), "cy");
+        let linked: Vec<(&str, Option<&str>)> = preview
+            .items
+            .iter()
+            .map(|p| (p.quote.as_str(), p.entity.as_ref().map(|e| e.as_str())))
+            .collect();
+        assert_eq!(
+            linked,
+            [
+                ("Macron", Some("e-macron")),
+                ("Macron", Some("e-macron")),
+                ("the French president", Some("e-macron")),
+                ("Xi", None),
+            ]
+        );
+        let edit = tag_all_edit(&project, &preview, |_| true, &"actor".into(), "cy", t(2)).unwrap();
+        edit.apply(&mut project).unwrap();
+        let cy: Vec<_> = project
+            .annotations
+            .values()
+            .filter(|a| a.annotator == "cy")
+            .map(|a| (a.quote.as_str(), a.entity.as_ref().map(|e| e.as_str())))
+            .collect();
+        assert_eq!(cy.iter().filter(|(_, e)| e.is_some()).count(), 3);
+        // Tagged as claims, the names are not the actor's mentions: nothing is linked.
+        let claims = preview_tag_all(&project, &hits, &"claim".into(), "cy");
+        assert!(claims.items.iter().all(|p| p.entity.is_none()));
     }
 }

@@ -55,6 +55,7 @@ pub enum Command {
     ZoomOut,
     ZoomReset,
     ToggleWordSnap,
+    ToggleLabels,
     ToggleDocuments,
     ToggleAnnotations,
     ToggleSummary,
@@ -90,7 +91,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 66] = [
+    pub const FIXED: [Command; 67] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -135,6 +136,7 @@ impl Command {
         Command::ZoomOut,
         Command::ZoomReset,
         Command::ToggleWordSnap,
+        Command::ToggleLabels,
         Command::ToggleDocuments,
         Command::ToggleAnnotations,
         Command::ToggleSummary,
@@ -207,6 +209,7 @@ impl Command {
             Command::ZoomOut => "Smaller text",
             Command::ZoomReset => "Default text size",
             Command::ToggleWordSnap => "Snap selections to words (on/off)",
+            Command::ToggleLabels => "Show tag names on the spans (on/off)",
             Command::ToggleDocuments => "Show or hide the document list",
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
@@ -297,6 +300,7 @@ impl Command {
             Command::Palette => sc(CTRL, Key::K),
             Command::CheatSheet => sc(NONE, Key::F1),
             Command::AddFolder
+            | Command::ToggleLabels
             | Command::MergeEntities
             | Command::EditTheirLayer
             | Command::ToggleBlind
@@ -339,6 +343,8 @@ impl Command {
                 | Command::Quit
                 | Command::Palette
                 | Command::CheatSheet
+                | Command::NextHit
+                | Command::PrevHit
                 | Command::Find
                 | Command::FindInProject
                 | Command::NextDocument

@@ -542,6 +542,10 @@ impl MarginaliaApp {
                         .text("Longest line (characters; 0: the full width)"),
                 );
                 ui.checkbox(&mut self.prefs.view.word_snap, "Snap selections to words");
+                ui.checkbox(
+                    &mut self.prefs.view.show_labels,
+                    "Show tag names on the spans (so colour is not the only cue)",
+                );
                 ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
                 ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");
                 ui.checkbox(&mut self.prefs.show_summary, "Show the summary panel");

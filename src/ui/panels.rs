@@ -76,6 +76,7 @@ const MENUS: [(&str, &[Command]); 6] = [
             Command::ZoomOut,
             Command::ZoomReset,
             Command::ToggleWordSnap,
+            Command::ToggleLabels,
             Command::ToggleDocuments,
             Command::ToggleAnnotations,
             Command::ToggleSummary,

@@ -134,6 +134,9 @@ impl MarginaliaApp {
                 };
                 self.notify(format!("Snapping to words is {state}."));
             }
+            Command::ToggleLabels => {
+                self.prefs.view.show_labels = !self.prefs.view.show_labels;
+            }
             Command::ToggleDocuments => {
                 self.prefs.show_documents = !self.prefs.show_documents;
             }

@@ -32,6 +32,8 @@ pub struct SearchState {
     searched: Option<(String, bool, SearchOptions, usize)>,
     /// Tag all matches: the preview, the tag, and which proposals are ticked.
     pub preview: Option<(TagAllPreview, TagId, Vec<bool>)>,
+    /// How much around each hit "tag all" tags.
+    pub extent: search::Extent,
     /// Suggested mentions of known actors in the document shown.
     pub suggestions: Vec<Suggestion>,
 }
@@ -146,16 +148,17 @@ impl MarginaliaApp {
     }
 
     fn set_preview_tag(&mut self, tag: TagId) {
-        let preview = search::preview_tag_all(
+        let preview = search::preview_tag_all_around(
             &self.project,
             &self.search.hits,
             &tag,
             &self.prefs.annotator,
+            self.search.extent,
         );
         let ticked = preview
             .items
             .iter()
-            .map(|p| !matches!(p.status, ProposalStatus::AlreadyTagged(_)))
+            .map(|p| p.status.accepted_by_default())
             .collect();
         self.search.preview = Some((preview, tag, ticked));
     }
@@ -165,6 +168,12 @@ impl MarginaliaApp {
             return;
         };
         let count = ticked.iter().filter(|t| **t).count();
+        let linked = preview
+            .items
+            .iter()
+            .zip(&ticked)
+            .filter(|(p, t)| **t && p.entity.is_some())
+            .count();
         let edit = search::tag_all_edit(
             &self.project,
             &preview,
@@ -174,7 +183,11 @@ impl MarginaliaApp {
             Timestamp::now(),
         );
         if self.apply("Tag all matches", edit) {
-            self.notify(format!("Tagged {count} matches."));
+            self.notify(if linked > 0 {
+                format!("Tagged {count} matches, {linked} linked to the entity they name.")
+            } else {
+                format!("Tagged {count} matches.")
+            });
         }
     }
 
@@ -299,18 +312,21 @@ impl MarginaliaApp {
                 }
             });
         }
-        if self.search.project_wide && !self.search.hits.is_empty() {
+        // Every hit with the words around it (and its article, across the project).
+        if !self.search.hits.is_empty() {
+            let project_wide = self.search.project_wide;
             let mut go = None;
             egui::ScrollArea::vertical()
                 .id_salt("project hits")
                 .max_height(140.0)
                 .show(ui, |ui| {
                     for (i, hit) in self.search.hits.iter().enumerate() {
-                        let title = self
-                            .project
-                            .document(&hit.doc)
-                            .map_or(hit.doc.as_str(), |d| d.meta.title.as_str());
-                        let text = format!("{title}: …{}…", hit.context);
+                        let Some(doc) = self.project.document(&hit.doc) else {
+                            continue;
+                        };
+                        let kwic = search::kwic(&doc.text, hit.range.clone(), 6);
+                        let title = project_wide.then_some(doc.meta.title.as_str());
+                        let text = kwic_text(ui, &kwic, title);
                         if ui
                             .add(
                                 egui::Button::selectable(i == self.search.current, text).truncate(),
@@ -339,9 +355,10 @@ impl MarginaliaApp {
         let mut open = true;
         let mut commit = false;
         let mut new_tag = None;
+        let mut new_extent = None;
         egui::Window::new("Tag all matches")
             .open(&mut open)
-            .default_width(520.0)
+            .default_width(640.0)
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     ui.label("Tag as");
@@ -355,34 +372,55 @@ impl MarginaliaApp {
                         }
                     }
                 });
+                ui.horizontal(|ui| {
+                    ui.label("Take");
+                    for e in search::Extent::ALL {
+                        if ui
+                            .selectable_label(self.search.extent == e, e.label())
+                            .clicked()
+                            && self.search.extent != e
+                        {
+                            new_extent = Some(e);
+                        }
+                    }
+                });
                 let Some((_, _, ticked)) = &mut self.search.preview else {
                     return;
                 };
                 let n = ticked.iter().filter(|t| **t).count();
                 ui.label(format!("{n} of {} matches will be tagged.", items.len()));
                 egui::ScrollArea::vertical()
-                    .max_height(300.0)
+                    .max_height(360.0)
                     .show(ui, |ui| {
                         for (i, item) in items.iter().enumerate() {
-                            let title = self
-                                .project
-                                .document(&item.doc)
-                                .map_or(item.doc.as_str(), |d| d.meta.title.as_str());
+                            let Some(doc) = self.project.document(&item.doc) else {
+                                continue;
+                            };
                             let note = match &item.status {
                                 ProposalStatus::New => "",
-                                ProposalStatus::AlreadyTagged(_) => " (already tagged: skipped)",
-                                ProposalStatus::Overlaps(_) => " (overlaps an annotation)",
+                                ProposalStatus::AlreadyTagged(_) => " · already tagged: skipped",
+                                ProposalStatus::Overlaps(_) => " · overlaps an annotation",
                             };
+                            let entity = item
+                                .entity
+                                .as_ref()
+                                .and_then(|e| self.project.entities.get(e))
+                                .map(|e| format!(" → {}", e.name))
+                                .unwrap_or_default();
+                            // The words around the span: around the hit, or the sentence's
+                            // own context when it was widened.
+                            let kwic = search::kwic(&doc.text, item.range.clone(), 6);
+                            let mut job = kwic_text(ui, &kwic, None);
+                            let weak = theme::weak(ui.visuals());
+                            job.append(
+                                &format!("{entity}{note} · {}", doc.meta.title),
+                                0.0,
+                                egui::TextFormat::simple(egui::FontId::default(), weak),
+                            );
                             if let Some(t) = ticked.get_mut(i) {
                                 let enabled =
                                     !matches!(item.status, ProposalStatus::AlreadyTagged(_));
-                                ui.add_enabled(
-                                    enabled,
-                                    egui::Checkbox::new(
-                                        t,
-                                        format!("{title}: “{}”{note}", item.quote),
-                                    ),
-                                );
+                                ui.add_enabled(enabled, egui::Checkbox::new(t, job));
                             }
                         }
                     });
@@ -396,7 +434,10 @@ impl MarginaliaApp {
                     );
                 });
             });
-        if let Some(t) = new_tag {
+        if let Some(e) = new_extent {
+            self.search.extent = e;
+            self.set_preview_tag(tag);
+        } else if let Some(t) = new_tag {
             self.set_preview_tag(t);
         } else if commit {
             self.commit_tag_all();
@@ -404,4 +445,28 @@ impl MarginaliaApp {
             self.search.preview = None;
         }
     }
+}
+
+/// A keyword-in-context line: the words before, the span in bold and the words after, then
+/// the article's title (`None`: leave it out) where the line may be cut.
+fn kwic_text(ui: &Ui, kwic: &search::Kwic, title: Option<&str>) -> egui::text::LayoutJob {
+    use egui::text::{LayoutJob, TextFormat};
+    let font = egui::FontId::default();
+    let (normal, weak, strong) = (
+        ui.visuals().text_color(),
+        theme::weak(ui.visuals()),
+        ui.visuals().strong_text_color(),
+    );
+    let mut job = LayoutJob::default();
+    let before = format!("{}{}", if kwic.cut_before { "… " } else { "" }, kwic.before);
+    job.append(&before, 0.0, TextFormat::simple(font.clone(), normal));
+    let mut hit = TextFormat::simple(font.clone(), strong);
+    hit.underline = egui::Stroke::new(1.0, strong);
+    job.append(&kwic.hit, 0.0, hit);
+    let after = format!("{}{}", kwic.after, if kwic.cut_after { " …" } else { "" });
+    job.append(&after, 0.0, TextFormat::simple(font.clone(), normal));
+    if let Some(title) = title {
+        job.append(&format!(" · {title}"), 0.0, TextFormat::simple(font, weak));
+    }
+    job
 }

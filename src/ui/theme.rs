@@ -19,10 +19,78 @@ pub fn color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(rgb.0, rgb.1, rgb.2)
 }
 
-/// The translucent fill behind text tagged with `rgb`; stronger when selected.
-pub fn fill(rgb: Rgb, selected: bool) -> Color32 {
-    let alpha = if selected { 150 } else { 70 };
-    Color32::from_rgba_unmultiplied(rgb.0, rgb.1, rgb.2, alpha)
+/// The least contrast the article's text keeps on anything behind it: WCAG 2's 4.5:1 for
+/// body text (success criterion 1.4.3, level AA).
+pub const MIN_CONTRAST: f32 = 4.5;
+
+/// The article's text colour: stronger than egui's body text, whose grey 140 on the dark
+/// panel (5.1:1) falls under 4.5:1 on every tag's fill.
+pub fn article_text(visuals: &egui::Visuals) -> Color32 {
+    if visuals.dark_mode {
+        Color32::from_gray(225)
+    } else {
+        Color32::from_gray(25)
+    }
+}
+
+/// The background the article is painted on.
+pub fn article_background(visuals: &egui::Visuals) -> Color32 {
+    visuals.panel_fill
+}
+
+/// WCAG 2 relative luminance of an opaque colour.
+fn luminance(c: Color32) -> f32 {
+    let lin = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+}
+
+/// WCAG 2 contrast ratio of two opaque colours (1 to 21).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// `tint` (premultiplied, as egui keeps colours) laid over the opaque `bg`, blended as the
+/// painter blends: in gamma space.
+pub fn over(tint: Color32, bg: Color32) -> Color32 {
+    let keep = 1.0 - f32::from(tint.a()) / 255.0;
+    let mix = |t: u8, b: u8| (f32::from(t) + f32::from(b) * keep).round().min(255.0) as u8;
+    Color32::from_rgb(
+        mix(tint.r(), bg.r()),
+        mix(tint.g(), bg.g()),
+        mix(tint.b(), bg.b()),
+    )
+}
+
+/// `rgb` at the largest alpha up to `want` that keeps the article's text readable on it
+/// (at least [`MIN_CONTRAST`]), so any colour an analyst gives a tag stays legible.
+fn readable(visuals: &egui::Visuals, rgb: Rgb, want: u8) -> Color32 {
+    let (text, bg) = (article_text(visuals), article_background(visuals));
+    let tint = |a: u8| Color32::from_rgba_unmultiplied(rgb.0, rgb.1, rgb.2, a);
+    let ok = |a: u8| contrast(text, over(tint(a), bg)) >= MIN_CONTRAST;
+    if ok(want) {
+        return tint(want);
+    }
+    // The contrast only falls as the tint gets stronger: the largest alpha that passes.
+    let (mut lo, mut hi) = (0u8, want);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) { lo = mid } else { hi = mid }
+    }
+    tint(lo)
+}
+
+/// The translucent fill behind text tagged with `rgb`; stronger when selected, never so
+/// strong that the text on it falls under [`MIN_CONTRAST`].
+pub fn fill(visuals: &egui::Visuals, rgb: Rgb, selected: bool) -> Color32 {
+    readable(visuals, rgb, if selected { 150 } else { 70 })
 }
 
 /// Muted colour for secondary text (metadata, counts).
@@ -38,14 +106,28 @@ pub fn swatch_ui(ui: &mut egui::Ui, rgb: Rgb) -> egui::Response {
     response
 }
 
-/// Search hits behind the text; the current one stronger.
-pub fn search_hit(visuals: &egui::Visuals, current: bool) -> Color32 {
-    let base = if visuals.dark_mode {
-        Color32::from_rgb(200, 170, 40)
+/// A neutral tint (no hue, so no tag's colour) of `strength` (0–1): lighter than the panel
+/// in the dark theme, darker in the light one.
+fn neutral(visuals: &egui::Visuals, strength: f32) -> Color32 {
+    let alpha = (strength * 255.0).round() as u8;
+    if visuals.dark_mode {
+        Color32::from_rgba_unmultiplied(255, 255, 255, alpha)
     } else {
-        Color32::from_rgb(255, 214, 0)
-    };
-    base.gamma_multiply(if current { 0.9 } else { 0.4 })
+        Color32::from_rgba_unmultiplied(0, 0, 0, alpha)
+    }
+}
+
+/// A search hit: an outline in the text's colour, which no tag's fill or band looks like.
+pub fn search_hit(visuals: &egui::Visuals) -> Stroke {
+    Stroke::new(1.5, article_text(visuals).gamma_multiply(0.8))
+}
+
+/// The current search hit: a neutral fill and a stronger outline.
+pub fn current_hit(visuals: &egui::Visuals) -> (Color32, Stroke) {
+    (
+        neutral(visuals, 0.22),
+        Stroke::new(2.5, article_text(visuals)),
+    )
 }
 
 /// The colour of an agreement outcome in the span list: agreed spans in the ordinary text
@@ -60,9 +142,9 @@ pub fn outcome(visuals: &egui::Visuals, outcome: crate::review::behind::Outcome)
     }
 }
 
-/// The text selection's fill.
+/// The text selection's fill: neutral, since egui's blue selection looked like an actor.
 pub fn selection(visuals: &egui::Visuals) -> Color32 {
-    visuals.selection.bg_fill.gamma_multiply(0.6)
+    neutral(visuals, if visuals.dark_mode { 0.24 } else { 0.16 })
 }
 
 /// The band under the text for a nested or overlapping annotation; thicker when selected.
@@ -130,4 +212,83 @@ pub fn compare_band(rgb: Rgb) -> Stroke {
 /// The outline around the current difference.
 pub fn current_difference(visuals: &egui::Visuals) -> Stroke {
     Stroke::new(2.0, visuals.strong_text_color())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PALETTE;
+    use crate::review::DiffKind;
+
+    fn themes() -> [egui::Visuals; 2] {
+        [egui::Visuals::dark(), egui::Visuals::light()]
+    }
+
+    #[test]
+    fn the_article_text_keeps_aa_contrast_on_every_tint_in_both_themes() {
+        for v in themes() {
+            let (text, bg) = (article_text(&v), article_background(&v));
+            let mut tints: Vec<(String, Color32)> = vec![
+                ("panel".into(), Color32::TRANSPARENT),
+                ("selection".into(), selection(&v)),
+                ("current hit".into(), current_hit(&v).0),
+            ];
+            for rgb in PALETTE
+                .iter()
+                .chain(&[Rgb(255, 255, 255), Rgb(0, 0, 0), Rgb(255, 0, 0)])
+            {
+                for selected in [false, true] {
+                    tints.push((
+                        format!("{rgb:?} selected {selected}"),
+                        fill(&v, *rgb, selected),
+                    ));
+                }
+            }
+            for kind in DiffKind::ALL {
+                for settled in [false, true] {
+                    tints.push((
+                        format!("{kind:?} settled {settled}"),
+                        diff_tint(kind, settled),
+                    ));
+                }
+            }
+            for (name, tint) in tints {
+                let on = over(tint, bg);
+                let ratio = contrast(text, on);
+                assert!(
+                    ratio >= MIN_CONTRAST,
+                    "{} theme: text on {name} is {ratio:.2}:1",
+                    if v.dark_mode { "dark" } else { "light" }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_selection_and_search_hits_have_no_hue_a_tag_could_have() {
+        for v in themes() {
+            for c in [selection(&v), current_hit(&v).0] {
+                assert!(c.r() == c.g() && c.g() == c.b(), "{c:?} is grey");
+            }
+            let hit = search_hit(&v).color;
+            assert!(hit.r() == hit.g() && hit.g() == hit.b());
+            // The selection is told apart from the current hit by the outline the hit has.
+            assert!(current_hit(&v).1.width > 0.0);
+        }
+    }
+
+    #[test]
+    fn contrast_matches_wcag_examples() {
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color32::from_gray(118), Color32::WHITE) - 4.54).abs() < 0.02);
+        // Half-transparent white over black is grey 128 in gamma space.
+        assert_eq!(
+            over(
+                Color32::from_rgba_unmultiplied(255, 255, 255, 128),
+                Color32::BLACK
+            )
+            .r(),
+            128
+        );
+    }
 }

@@ -55,6 +55,8 @@ pub struct ViewSettings {
     pub word_snap: bool,
     /// The longest line, in average characters, centred in wider windows (0: the full width).
     pub line_length: u32,
+    /// Write each annotation's tag name above its start, so colour is never the only cue.
+    pub show_labels: bool,
 }
 
 impl Default for ViewSettings {
@@ -64,6 +66,7 @@ impl Default for ViewSettings {
             line_spacing: theme::ARTICLE_LINE_HEIGHT,
             word_snap: true,
             line_length: theme::ARTICLE_LINE_LENGTH,
+            show_labels: false,
         }
     }
 }
@@ -239,6 +242,8 @@ pub struct ArticleView {
     lanes_generation: u64,
     /// Whether compare mode was on in the last frame.
     comparing: bool,
+    /// Whether tag names are written above the spans (outside compare mode).
+    labels: bool,
     /// The font atlas the cached galleys point into (see [`AtlasWatch`]).
     atlas: AtlasWatch,
     layers: Layers,
@@ -306,6 +311,11 @@ impl ArticleView {
         }
         if self.comparing != input.compare.is_some() {
             self.comparing = input.compare.is_some();
+            self.lanes_generation += 1;
+        }
+        let labels = input.settings.show_labels && input.compare.is_none();
+        if self.labels != labels {
+            self.labels = labels;
             self.lanes_generation += 1;
         }
     }
@@ -404,10 +414,27 @@ impl ArticleView {
                     let (above, below) = self.compare.levels(r);
                     rows::Room::for_bands(block_lanes + below, above)
                 } else {
-                    rows::Room::for_bands(self.deepest_lane(r), 0)
+                    let mut room = rows::Room::for_bands(self.deepest_lane(r.clone()), 0);
+                    if self.labels && self.starts_in(r) {
+                        room.above += rows::label_height(self.font_size());
+                    }
+                    room
                 }
             })
             .collect()
+    }
+
+    /// Whether an annotation starts in `range` (its tag name goes above that row).
+    fn starts_in(&self, range: Range<usize>) -> bool {
+        self.layers
+            .meeting(range.clone())
+            .any(|it| range.contains(&it.hull.start))
+    }
+
+    /// The article's type size now.
+    fn font_size(&self) -> f32 {
+        self.layout_key
+            .map_or(theme::ARTICLE_FONT_SIZE, |k| k.font_size)
     }
 
     /// The deepest lane of the annotations with a fragment in `range` (0: fills only).

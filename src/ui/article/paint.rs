@@ -59,6 +59,46 @@ pub fn place(rect: Rect, origin: Pos2) -> Rect {
 }
 
 impl ArticleView {
+    /// Writes each annotation's tag name in the room over the row where it starts, pushed
+    /// right where it would run into the name before it on that row.
+    fn paint_labels(
+        &self,
+        painter: &Painter,
+        input: &ArticleInput<'_>,
+        items: &[&Item],
+        block: Range<usize>,
+        rects: &dyn Fn(Range<usize>) -> Vec<Rect>,
+        visuals: &egui::Visuals,
+    ) {
+        let size = super::rows::label_size(self.font_size());
+        let font = egui::FontId::proportional(size);
+        let color = theme::article_text(visuals).gamma_multiply(0.75);
+        let mut row_end: Vec<(f32, f32)> = Vec::new();
+        for item in items.iter().filter(|it| block.contains(&it.hull.start)) {
+            let Some(first) = item.fragments.iter().next() else {
+                continue;
+            };
+            let Some(r) = rects(first).into_iter().next() else {
+                continue;
+            };
+            let name = input
+                .project
+                .schema
+                .tags
+                .get(item.tag)
+                .map_or("?", |t| t.label.as_str());
+            let galley = painter.layout_no_wrap(name.to_owned(), font.clone(), color);
+            let top = r.min.y - super::rows::label_height(self.font_size());
+            let mut x = r.min.x;
+            if let Some((_, end)) = row_end.iter().find(|(y, _)| (*y - top).abs() < 0.5) {
+                x = x.max(end + 4.0);
+            }
+            row_end.retain(|(y, _)| (*y - top).abs() >= 0.5);
+            row_end.push((top, x + galley.size().x));
+            painter.galley(pos2(x, top), galley, color);
+        }
+    }
+
     pub(super) fn paint(
         &mut self,
         ui: &Ui,
@@ -114,7 +154,7 @@ impl ArticleView {
                 let is_selected = input.selected == Some(&item.id);
                 for f in item.fragments.iter() {
                     for r in rects(f) {
-                        painter.rect_filled(r, 2.0, theme::fill(item.color, is_selected));
+                        painter.rect_filled(r, 2.0, theme::fill(visuals, item.color, is_selected));
                     }
                 }
             }
@@ -126,7 +166,18 @@ impl ArticleView {
                 }
                 let current = input.current_hit == Some(h);
                 for r in rects(hit.start.0..hit.end.0) {
-                    painter.rect_filled(r, 2.0, theme::search_hit(visuals, current));
+                    if current {
+                        let (fill, stroke) = theme::current_hit(visuals);
+                        painter.rect_filled(r, 2.0, fill);
+                        painter.rect_stroke(r, 2.0, stroke, egui::StrokeKind::Outside);
+                    } else {
+                        painter.rect_stroke(
+                            r,
+                            2.0,
+                            theme::search_hit(visuals),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
                 }
             }
             if !sel.is_empty() {
@@ -134,7 +185,10 @@ impl ArticleView {
                     painter.rect_filled(r, 0.0, theme::selection(visuals));
                 }
             }
-            painter.galley(block_origin, galley.clone(), visuals.text_color());
+            painter.galley(block_origin, galley.clone(), theme::article_text(visuals));
+            if self.labels {
+                self.paint_labels(painter, input, &items, block.bytes.clone(), &rects, visuals);
+            }
             if let Some(c) = &input.compare {
                 let outline = theme::current_difference(visuals);
                 let below_from = self.deepest_lane(block.bytes.clone());

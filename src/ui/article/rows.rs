@@ -14,6 +14,16 @@ use crate::ui::theme;
 /// The distance between two stacked bands: a band's width and a gap.
 pub const BAND_STEP: f32 = theme::NESTED_UNDERLINE + 1.0;
 
+/// The size of the tag names written above spans, for article type of `font_size`.
+pub fn label_size(font_size: f32) -> f32 {
+    (font_size * 0.62).max(8.0)
+}
+
+/// The room a row needs over it for tag names.
+pub fn label_height(font_size: f32) -> f32 {
+    label_size(font_size) * 1.25
+}
+
 /// Extra space one row needs, in points.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Room {
