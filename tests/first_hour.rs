@@ -735,3 +735,81 @@ fn tag_all_can_take_each_hits_sentence() {
         ]
     );
 }
+
+/// A claim with its speaker and a condition, linked; another claim without links.
+fn linked_project() -> Project {
+    let marked = "[actor|Macron] said that [claim|talks could start] [condition|if Xi agreed]. \
+                  [claim|Nothing else] was said.";
+    let (mut p, ids) =
+        marginalia::model::project_from_marked(marked, "ana", jiff::Timestamp::UNIX_EPOCH).unwrap();
+    for (kind, to) in [("said_by", &ids[0]), ("conditional_on", &ids[2])] {
+        marginalia::model::ops::add_relation(&p, &kind.into(), &ids[1], to, "ana")
+            .unwrap()
+            .apply(&mut p)
+            .unwrap();
+    }
+    p
+}
+
+#[test]
+fn the_relations_list_shows_every_link_and_edits_it() {
+    let mut h = harness_with(MarginaliaApp::new(linked_project(), None).with_prefs(named("ana")));
+    h.get_by_label("Links").click();
+    h.run();
+    h.get_by_label("2 links in this article");
+    h.get_by_label("Remove the link talks could start → said by → Macron");
+    h.get_by_label("Remove the link talks could start → conditional on → if Xi agreed");
+    // Either end goes to its span.
+    h.get_by_label("“if Xi agreed”").click();
+    h.run();
+    let condition = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.quote == "if Xi agreed")
+        .unwrap()
+        .id
+        .clone();
+    assert_eq!(h.state().selected(), Some(&condition));
+    // Removing one is one undo step.
+    h.get_by_label("Remove the link talks could start → said by → Macron")
+        .click();
+    h.run();
+    assert_eq!(h.state().project().relations.len(), 1);
+    h.get_by_label("1 links in this article");
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(h.state().project().relations.len(), 2);
+}
+
+#[test]
+fn every_relation_can_be_drawn_as_a_labelled_arc() {
+    let count_arcs = |h: &Harness<'static, MarginaliaApp>| {
+        fn walk(shape: &egui::Shape, n: &mut usize) {
+            match shape {
+                egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, n)),
+                egui::Shape::CubicBezier(_) => *n += 1,
+                _ => {}
+            }
+        }
+        let mut n = 0;
+        for c in &h.output().shapes {
+            walk(&c.shape, &mut n);
+        }
+        n
+    };
+    let mut prefs = named("ana");
+    let mut h = harness_with(MarginaliaApp::new(linked_project(), None).with_prefs(prefs.clone()));
+    h.step();
+    assert_eq!(count_arcs(&h), 0, "off by default");
+    prefs.view.show_relations = true;
+    let mut h = harness_with(MarginaliaApp::new(linked_project(), None).with_prefs(prefs));
+    h.step();
+    assert_eq!(count_arcs(&h), 2);
+    let names: Vec<String> = painted_texts(&h)
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t == "said by" || t == "conditional on")
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

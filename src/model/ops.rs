@@ -398,6 +398,51 @@ pub fn remove_relation(project: &Project, id: &RelationId) -> Result<Edit, EditE
     Ok(remove_relation_edit(r))
 }
 
+/// Gives a relation another type, which the schema must allow between its two ends; the
+/// same type again changes nothing. A relation of that type between the same ends already
+/// there makes this one a duplicate, and it is refused.
+pub fn set_relation_kind(
+    project: &Project,
+    id: &RelationId,
+    kind: &RelationKindId,
+) -> Result<Edit, EditError> {
+    let r = project
+        .relations
+        .get(id)
+        .ok_or_else(|| invalid(format!("no relation {id}")))?;
+    if &r.kind == kind {
+        return Ok(Edit::none());
+    }
+    let (a, b) = (annotation(project, &r.from)?, annotation(project, &r.to)?);
+    let rel = project
+        .schema
+        .relation(kind)
+        .ok_or_else(|| invalid(format!("the schema has no relation {kind}")))?;
+    if !rel.allows(&a.tag, &b.tag) {
+        return Err(invalid(format!(
+            "{} cannot link a {} to a {}",
+            rel.label, a.tag, b.tag
+        )));
+    }
+    if project
+        .relations
+        .values()
+        .any(|o| &o.kind == kind && o.from == r.from && o.to == r.to)
+    {
+        return Err(invalid(format!(
+            "these two are already linked as {}",
+            rel.label
+        )));
+    }
+    let mut after = r.clone();
+    after.kind = kind.clone();
+    Ok(Edit::Relation {
+        id: id.clone(),
+        before: Some(r.clone()),
+        after: Some(after),
+    })
+}
+
 /// Adds an entity to the registry, or replaces the one with the same id.
 pub fn put_entity(project: &Project, entity: Entity) -> Result<Edit, EditError> {
     if entity.name.trim().is_empty() {

@@ -66,6 +66,53 @@ fn relations_must_fit_the_schema() {
 }
 
 #[test]
+fn a_relation_changes_type_only_to_one_the_schema_allows_and_undoes() {
+    let (mut project, ids) =
+        project_from("[claim|talks could start] [condition|if Xi agrees] [actor|Macron]");
+    let link =
+        ops::add_relation(&project, &"conditional_on".into(), &ids[0], &ids[1], "ana").unwrap();
+    let mut history = History::new();
+    history.apply(&mut project, "link", link).unwrap();
+    let rid = project.relations.keys().next().unwrap().clone();
+    let before = project.clone();
+    // A condition cannot be a claim's speaker.
+    let wrong = ops::set_relation_kind(&project, &rid, &"said_by".into());
+    assert!(matches!(wrong, Err(EditError::Invalid(_))));
+    let same = ops::set_relation_kind(&project, &rid, &"conditional_on".into()).unwrap();
+    assert!(same.is_empty());
+    // The condition retagged as an actor: now it can be the speaker.
+    let retag = ops::retag(&project, &ids[1], &"actor".into(), t(1)).unwrap();
+    history.apply(&mut project, "retag", retag).unwrap();
+    assert!(
+        project.relations.is_empty(),
+        "the retag dropped the conditional link"
+    );
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, before);
+    let unknown = ops::set_relation_kind(&project, &rid, &"nope".into());
+    assert!(matches!(unknown, Err(EditError::Invalid(_))));
+    // A second type between claims and conditions: the link can become one.
+    project.schema.relations.push(RelationType {
+        id: "undermined_by".into(),
+        label: "undermined by".into(),
+        from: vec!["claim".into()],
+        to: vec!["condition".into()],
+        definition: String::new(),
+    });
+    let with_type = project.clone();
+    let change = ops::set_relation_kind(&project, &rid, &"undermined_by".into()).unwrap();
+    history.apply(&mut project, "change", change).unwrap();
+    assert_eq!(project.relations[&rid].kind.as_str(), "undermined_by");
+    assert_eq!(
+        project.relations.len(),
+        1,
+        "the same link, not a second one"
+    );
+    history.undo(&mut project).unwrap();
+    assert_eq!(project, with_type);
+}
+
+#[test]
 fn retagging_drops_links_the_new_tag_cannot_have() {
     let (mut project, ids) = project_from("[actor|Macron] said [claim|talks could start]");
     ops::add_relation(&project, &"said_by".into(), &ids[1], &ids[0], "ana")

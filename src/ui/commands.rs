@@ -56,6 +56,7 @@ pub enum Command {
     ZoomReset,
     ToggleWordSnap,
     ToggleLabels,
+    ToggleArcs,
     ToggleDocuments,
     ToggleAnnotations,
     ToggleSummary,
@@ -91,7 +92,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 67] = [
+    pub const FIXED: [Command; 68] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -137,6 +138,7 @@ impl Command {
         Command::ZoomReset,
         Command::ToggleWordSnap,
         Command::ToggleLabels,
+        Command::ToggleArcs,
         Command::ToggleDocuments,
         Command::ToggleAnnotations,
         Command::ToggleSummary,
@@ -210,6 +212,7 @@ impl Command {
             Command::ZoomReset => "Default text size",
             Command::ToggleWordSnap => "Snap selections to words (on/off)",
             Command::ToggleLabels => "Show tag names on the spans (on/off)",
+            Command::ToggleArcs => "Show every relation as an arc (on/off)",
             Command::ToggleDocuments => "Show or hide the document list",
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
@@ -301,6 +304,7 @@ impl Command {
             Command::CheatSheet => sc(NONE, Key::F1),
             Command::AddFolder
             | Command::ToggleLabels
+            | Command::ToggleArcs
             | Command::MergeEntities
             | Command::EditTheirLayer
             | Command::ToggleBlind

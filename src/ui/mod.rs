@@ -17,6 +17,7 @@ mod overlays;
 mod panels;
 mod prefs;
 mod protect;
+mod relations_list;
 mod run;
 mod schema_editor;
 mod search_ui;

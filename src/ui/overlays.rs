@@ -546,6 +546,10 @@ impl MarginaliaApp {
                     &mut self.prefs.view.show_labels,
                     "Show tag names on the spans (so colour is not the only cue)",
                 );
+                ui.checkbox(
+                    &mut self.prefs.view.show_relations,
+                    "Show every relation as a labelled arc",
+                );
                 ui.checkbox(&mut self.prefs.show_documents, "Show the document list");
                 ui.checkbox(&mut self.prefs.show_annotations, "Show the annotation list");
                 ui.checkbox(&mut self.prefs.show_summary, "Show the summary panel");

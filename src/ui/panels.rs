@@ -77,6 +77,7 @@ const MENUS: [(&str, &[Command]); 6] = [
             Command::ZoomReset,
             Command::ToggleWordSnap,
             Command::ToggleLabels,
+            Command::ToggleArcs,
             Command::ToggleDocuments,
             Command::ToggleAnnotations,
             Command::ToggleSummary,
@@ -373,6 +374,27 @@ impl MarginaliaApp {
         ui.heading("Annotations");
         self.inspector_ui(ui);
         if self.doc >= self.project.documents.len() {
+            return;
+        }
+        ui.horizontal(|ui| {
+            ui.label("List:");
+            if ui
+                .selectable_label(!self.prefs.list_relations, "Spans")
+                .on_hover_text("Every annotation in this article, in text order")
+                .clicked()
+            {
+                self.prefs.list_relations = false;
+            }
+            if ui
+                .selectable_label(self.prefs.list_relations, "Links")
+                .on_hover_text("Every relation in this article: from → type → to")
+                .clicked()
+            {
+                self.prefs.list_relations = true;
+            }
+        });
+        if self.prefs.list_relations {
+            self.relations_list_ui(ui);
             return;
         }
         let list = self.annotation_list();

@@ -60,6 +60,8 @@ pub struct Prefs {
     pub show_agreement: bool,
     /// Projects coded blind: only the analyst's own layer is shown in them.
     pub blind_projects: Vec<PathBuf>,
+    /// The panel beside the article lists the relations instead of the annotations.
+    pub list_relations: bool,
 }
 
 impl Default for Prefs {
@@ -75,6 +77,7 @@ impl Default for Prefs {
             show_summary: false,
             show_agreement: false,
             blind_projects: Vec::new(),
+            list_relations: false,
         }
     }
 }

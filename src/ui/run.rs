@@ -137,6 +137,9 @@ impl MarginaliaApp {
             Command::ToggleLabels => {
                 self.prefs.view.show_labels = !self.prefs.view.show_labels;
             }
+            Command::ToggleArcs => {
+                self.prefs.view.show_relations = !self.prefs.view.show_relations;
+            }
             Command::ToggleDocuments => {
                 self.prefs.show_documents = !self.prefs.show_documents;
             }

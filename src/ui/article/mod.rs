@@ -16,6 +16,7 @@
 //! bands above and below the text and the differences as tints ([`compare`]); the layer the
 //! app passes (the reviewed one) keeps the usual fills. Outside compare mode nothing changes.
 
+mod arcs;
 mod blocks;
 mod compare;
 mod input;
@@ -23,6 +24,7 @@ mod layers;
 mod paint;
 mod rows;
 
+pub use arcs::Link;
 pub use compare::CompareInput;
 pub use input::move_edge_of;
 pub use layers::{Item, Layers};
@@ -57,6 +59,9 @@ pub struct ViewSettings {
     pub line_length: u32,
     /// Write each annotation's tag name above its start, so colour is never the only cue.
     pub show_labels: bool,
+    /// Draw every relation of the article as a labelled arc (else only the selected
+    /// annotation's links, as threads).
+    pub show_relations: bool,
 }
 
 impl Default for ViewSettings {
@@ -67,6 +72,7 @@ impl Default for ViewSettings {
             word_snap: true,
             line_length: theme::ARTICLE_LINE_LENGTH,
             show_labels: false,
+            show_relations: false,
         }
     }
 }
@@ -218,6 +224,9 @@ impl AtlasWatch {
     }
 }
 
+/// What the layers were built for: the document, the project version, the annotators shown.
+type LayersKey = (String, u64, Option<Vec<String>>);
+
 /// One block as laid out: egui's galley, and the same rows moved apart to make room for
 /// stacked bands (see [`rows`]).
 struct Laid {
@@ -244,10 +253,14 @@ pub struct ArticleView {
     comparing: bool,
     /// Whether tag names are written above the spans (outside compare mode).
     labels: bool,
+    /// Whether relations are drawn as arcs (outside compare mode).
+    arcs: bool,
+    /// The relations between the annotations shown, for the layers they were listed for.
+    links: Option<(LayersKey, Arc<Vec<Link>>)>,
     /// The font atlas the cached galleys point into (see [`AtlasWatch`]).
     atlas: AtlasWatch,
     layers: Layers,
-    layers_key: Option<(String, u64, Option<Vec<String>>)>,
+    layers_key: Option<LayersKey>,
     /// The compared layers, in compare mode.
     compare: compare::CompareLayers,
     /// Where a mouse selection started (unsnapped).
@@ -314,9 +327,18 @@ impl ArticleView {
             self.lanes_generation += 1;
         }
         let labels = input.settings.show_labels && input.compare.is_none();
-        if self.labels != labels {
+        let arcs = input.settings.show_relations && input.compare.is_none();
+        if self.labels != labels || self.arcs != arcs {
             self.labels = labels;
+            self.arcs = arcs;
             self.lanes_generation += 1;
+        }
+        if self.arcs {
+            let before = self.links.as_ref().map(|(k, _)| k.clone());
+            self.links(input.project);
+            if before != self.links.as_ref().map(|(k, _)| k.clone()) {
+                self.lanes_generation += 1;
+            }
         }
     }
 
@@ -415,13 +437,41 @@ impl ArticleView {
                     rows::Room::for_bands(block_lanes + below, above)
                 } else {
                     let mut room = rows::Room::for_bands(self.deepest_lane(r.clone()), 0);
-                    if self.labels && self.starts_in(r) {
+                    if self.labels && self.starts_in(r.clone()) {
                         room.above += rows::label_height(self.font_size());
+                    }
+                    if self.arcs && self.link_ends_in(r) {
+                        room.above += rows::link_height(self.font_size());
                     }
                     room
                 }
             })
             .collect()
+    }
+
+    /// The relations between the annotations shown (as of the last [`ArticleView::sync`]),
+    /// listed once per change.
+    pub fn links(&mut self, project: &Project) -> Arc<Vec<Link>> {
+        let Some(key) = self.layers_key.clone() else {
+            return Arc::default();
+        };
+        match &self.links {
+            Some((k, links)) if *k == key => links.clone(),
+            _ => {
+                let links = Arc::new(arcs::links(project, &self.layers));
+                self.links = Some((key, links.clone()));
+                links
+            }
+        }
+    }
+
+    /// Whether a link drawn as an arc starts or ends in `range`.
+    fn link_ends_in(&self, range: Range<usize>) -> bool {
+        self.links.as_ref().is_some_and(|(_, links)| {
+            links
+                .iter()
+                .any(|l| range.contains(&l.from_start) || range.contains(&l.to_start))
+        })
     }
 
     /// Whether an annotation starts in `range` (its tag name goes above that row).

@@ -115,6 +115,8 @@ impl ArticleView {
         let selection = sel.range();
         let mut selected_rects = Vec::new();
         let mut linked_rects: Vec<(Rect, Color32)> = Vec::new();
+        // The first row of each span on screen, where its arcs begin and end.
+        let mut anchors: std::collections::HashMap<AnnotationId, Rect> = Default::default();
         while i < self.blocks.len() {
             let top = self.heights.top(i);
             if top > viewport.max.y {
@@ -210,6 +212,21 @@ impl ArticleView {
                     }
                 }
             }
+            if self.arcs {
+                for item in items
+                    .iter()
+                    .filter(|it| block.bytes.contains(&it.hull.start))
+                {
+                    if let Some(r) = item
+                        .fragments
+                        .iter()
+                        .next()
+                        .and_then(|f| rects(f).into_iter().next())
+                    {
+                        anchors.insert(item.id.clone(), r);
+                    }
+                }
+            }
             for item in &items {
                 let is_selected = input.selected == Some(&item.id);
                 let linked = input.linked.contains(&item.id);
@@ -260,6 +277,25 @@ impl ArticleView {
                 2.0,
                 theme::selected_stroke(visuals),
                 egui::StrokeKind::Outside,
+            );
+        }
+        if self.arcs
+            && let Some((_, links)) = &self.links
+        {
+            let size = self.font_size();
+            let base = if self.labels {
+                super::rows::label_height(size)
+            } else {
+                0.0
+            };
+            let view = viewport.translate(origin.to_vec2());
+            super::arcs::paint(
+                painter,
+                links,
+                &anchors,
+                view,
+                visuals,
+                (size, base, super::rows::link_height(size) - 2.0),
             );
         }
         // The selected claim's links: each linked span outlined, a thread from the claim.

@@ -24,6 +24,11 @@ pub fn label_height(font_size: f32) -> f32 {
     label_size(font_size) * 1.25
 }
 
+/// The room a row needs over it for the arcs of its relations and their names.
+pub fn link_height(font_size: f32) -> f32 {
+    label_height(font_size) + 6.0
+}
+
 /// Extra space one row needs, in points.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Room {
