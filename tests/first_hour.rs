@@ -813,3 +813,117 @@ fn every_relation_can_be_drawn_as_a_labelled_arc() {
         .collect();
     assert_eq!(names.len(), 2, "{names:?}");
 }
+
+/// The grey rectangles painted in the article: the text selection.
+fn selection_rects(h: &Harness<'static, MarginaliaApp>) -> Vec<egui::Rect> {
+    let article = h.get_by_label_contains("Article text:").rect();
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::Rect>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Rect(r) => {
+                let c = r.fill;
+                if c.a() > 0 && c.r() == c.g() && c.g() == c.b() {
+                    out.push(r.rect);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, &mut out);
+    }
+    // Row-high rectangles only: not the panels behind.
+    out.retain(|r| article.intersects(*r) && r.width() > 1.0 && r.height() < 40.0);
+    out
+}
+
+#[test]
+fn a_right_to_left_phrase_is_drawn_right_to_left_and_selected_by_logical_offsets() {
+    let text = "Macron قال الرئيس said that talks could start.";
+    let p = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    let range = |word: &str| {
+        let i = text.find(word).unwrap();
+        ByteOffset(i)..ByteOffset(i + word.len())
+    };
+    let painted = |h: &mut Harness<'static, MarginaliaApp>, word: &str| {
+        h.state_mut()
+            .set_text_selection(marginalia::ui::TextSel::over(range(word)));
+        h.step();
+        let rects = selection_rects(h);
+        assert_eq!(rects.len(), 1, "{word}: {rects:?}");
+        rects[0]
+    };
+    let (macron, first, second, said) = (
+        painted(&mut h, "Macron"),
+        painted(&mut h, "قال"),
+        painted(&mut h, "الرئيس"),
+        painted(&mut h, "said"),
+    );
+    // Read right to left: the phrase's first word on the right of its second, and the
+    // phrase between the English words around it.
+    assert!(first.min.x > second.max.x - 1.0, "{first:?} {second:?}");
+    assert!(macron.max.x < second.min.x && first.max.x < said.min.x);
+    // A click on the phrase's first word puts the caret in it, by its logical offsets:
+    // near the word's right edge is near its start.
+    let word = range("قال");
+    for (x, near) in [
+        (first.max.x - 2.0, word.start),
+        (first.min.x + 2.0, word.end),
+    ] {
+        let at = egui::pos2(x, first.center().y);
+        h.hover_at(at);
+        h.drag_at(at);
+        h.drop_at(at);
+        h.run();
+        let head = h.state().text_selection().head;
+        assert!(
+            word.start <= head && head <= word.end && head.0.abs_diff(near.0) <= 2,
+            "clicked at {x}: caret at {head:?}, the word is {word:?}"
+        );
+    }
+}
+
+#[test]
+fn a_combining_mark_the_text_font_lacks_is_still_drawn_in_the_article() {
+    let text = "Iq\u{306}bal and Ca\u{306}sa.";
+    let p = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(named("ana")));
+    h.step();
+    // Every character that is not a space has ink, marks included (or, composed with its
+    // letter, a glyph of its own).
+    fn walk(shape: &egui::Shape, out: &mut Vec<(char, bool)>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => out.extend(
+                t.galley
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.row.glyphs.iter())
+                    .map(|g| (g.chr, !g.uv_rect.is_nothing())),
+            ),
+            _ => {}
+        }
+    }
+    let mut glyphs = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, &mut glyphs);
+    }
+    let start = glyphs.iter().position(|(c, _)| *c == 'I').unwrap();
+    let line = &glyphs[start..start + text.chars().count()];
+    let inked = line.iter().filter(|(_, ink)| *ink).count();
+    let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+    // q̆ needs two glyphs (no precomposed form); ă may be composed into one.
+    assert!(inked >= visible - 1, "{inked} of {visible} inked: {line:?}");
+    let q = line.iter().position(|(c, _)| *c == 'q').unwrap();
+    assert!(
+        line[q].1 && line[q + 1].1,
+        "q and its breve: {:?}",
+        &line[q..q + 2]
+    );
+}

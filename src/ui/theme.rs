@@ -88,9 +88,26 @@ fn readable(visuals: &egui::Visuals, rgb: Rgb, want: u8) -> Color32 {
 }
 
 /// The translucent fill behind text tagged with `rgb`; stronger when selected, never so
-/// strong that the text on it falls under [`MIN_CONTRAST`].
+/// strong that the text on it falls under [`MIN_CONTRAST`]. Remembered per colour and theme,
+/// as the article asks for it for every span it paints, every frame.
 pub fn fill(visuals: &egui::Visuals, rgb: Rgb, selected: bool) -> Color32 {
-    readable(visuals, rgb, if selected { 150 } else { 70 })
+    type Key = ([u8; 3], bool, Color32, Color32);
+    thread_local! {
+        static FILLS: std::cell::RefCell<std::collections::HashMap<Key, Color32>> =
+            std::cell::RefCell::default();
+    }
+    let key = (
+        [rgb.0, rgb.1, rgb.2],
+        selected,
+        article_text(visuals),
+        article_background(visuals),
+    );
+    FILLS.with(|cache| {
+        *cache
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| readable(visuals, rgb, if selected { 150 } else { 70 }))
+    })
 }
 
 /// Muted colour for secondary text (metadata, counts).

@@ -17,6 +17,7 @@
 //! app passes (the reviewed one) keeps the usual fills. Outside compare mode nothing changes.
 
 mod arcs;
+mod bidi;
 mod blocks;
 mod compare;
 mod input;
@@ -232,6 +233,8 @@ type LayersKey = (String, u64, Option<Vec<String>>);
 struct Laid {
     base: Arc<Galley>,
     shown: Arc<Galley>,
+    /// For a block with right-to-left text: where its characters are (see [`bidi`]).
+    bidi: Option<Arc<bidi::BidiBlock>>,
     rooms: Vec<rows::Room>,
     /// The lanes generation the rooms were made for.
     generation: u64,
@@ -396,11 +399,11 @@ impl ArticleView {
             return Some((laid.shown.clone(), 0.0));
         }
         let key = self.layout_key?;
-        let base = match cached {
-            Some(laid) => laid.base.clone(),
-            None => ui.painter().layout_job(self.job(text, i)?),
+        let (base, bidi) = match cached {
+            Some(laid) => (laid.base.clone(), laid.bidi.clone()),
+            None => self.lay_out(ui, text, i)?,
         };
-        let rooms = self.rooms(text, i, &base);
+        let rooms = self.rooms(text, i, &base, bidi.as_deref());
         let shown = match cached {
             Some(laid) if laid.rooms == rooms => laid.shown.clone(),
             _ if rooms.iter().all(|r| *r == rows::Room::default()) => base.clone(),
@@ -413,6 +416,7 @@ impl ArticleView {
             Laid {
                 base,
                 shown: shown.clone(),
+                bidi,
                 rooms,
                 generation: self.lanes_generation,
             },
@@ -423,13 +427,33 @@ impl ArticleView {
     /// The room each row of block `i` needs for the bands stacked on it: below, one slot
     /// per lane past the fill (and in compare mode, after those of the block, the compared
     /// annotators' bands below the line); above, the first compared annotator's levels.
-    fn rooms(&self, text: &str, i: usize, base: &Galley) -> Vec<rows::Room> {
+    fn rooms(
+        &self,
+        text: &str,
+        i: usize,
+        base: &Galley,
+        bidi: Option<&bidi::BidiBlock>,
+    ) -> Vec<rows::Room> {
         let Some(block) = self.blocks.get(i) else {
             return Vec::new();
         };
         let piece = text.get(block.bytes.clone()).unwrap_or_default();
         let block_lanes = self.deepest_lane(block.bytes.clone());
-        rows::row_bytes(piece, block.bytes.start, base)
+        let row_bytes = match bidi {
+            // Reordered rows hold the chars the reordering put there.
+            Some(b) => {
+                let offsets: Vec<usize> = piece
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain(std::iter::once(piece.len()))
+                    .collect();
+                let at =
+                    |c: usize| block.bytes.start + offsets.get(c).copied().unwrap_or(piece.len());
+                b.row_chars().map(|r| at(r.start)..at(r.end)).collect()
+            }
+            None => rows::row_bytes(piece, block.bytes.start, base),
+        };
+        row_bytes
             .into_iter()
             .map(|r| {
                 if self.comparing {
@@ -501,8 +525,32 @@ impl ArticleView {
             .unwrap_or(0)
     }
 
+    /// Block `i` laid out by egui, and reordered when it holds right-to-left text.
+    fn lay_out(
+        &self,
+        ui: &Ui,
+        text: &str,
+        i: usize,
+    ) -> Option<(Arc<Galley>, Option<Arc<bidi::BidiBlock>>)> {
+        let job = self.job(ui.ctx(), text, i)?;
+        let format = job.sections.first()?.format.clone();
+        let width = job.wrap.max_width;
+        let logical = ui.painter().layout_job(job);
+        let piece = text.get(self.blocks.get(i)?.bytes.clone())?;
+        if !bidi::needs_bidi(piece) {
+            return Some((logical, None));
+        }
+        let (galley, block) = bidi::layout(ui, piece, &logical, &format, width);
+        Some((galley, Some(Arc::new(block))))
+    }
+
+    /// The reordering of block `i`, if it holds right-to-left text (as of its last layout).
+    fn bidi_of(&self, i: usize) -> Option<Arc<bidi::BidiBlock>> {
+        self.galleys.get(&i)?.bidi.clone()
+    }
+
     /// What block `i` is laid out from.
-    fn job(&self, text: &str, i: usize) -> Option<LayoutJob> {
+    fn job(&self, ctx: &egui::Context, text: &str, i: usize) -> Option<LayoutJob> {
         let key = self.layout_key?;
         let piece = text.get(self.blocks.get(i)?.bytes.clone())?;
         let format = TextFormat {
@@ -511,7 +559,11 @@ impl ArticleView {
             line_height: Some(key.font_size * key.line_spacing),
             ..TextFormat::default()
         };
-        let mut job = LayoutJob::single_section(piece.to_owned(), format);
+        let mut job = if piece.chars().any(crate::ui::fonts::is_combining_mark) {
+            with_marks(ctx, piece, format)
+        } else {
+            LayoutJob::single_section(piece.to_owned(), format)
+        };
         job.wrap.max_width = key.width;
         Some(job)
     }
@@ -528,7 +580,7 @@ impl ArticleView {
         self.galleys
             .iter()
             .filter(|(i, cached)| {
-                self.job(text, **i).is_some_and(|job| {
+                self.job(ctx, text, **i).is_some_and(|job| {
                     let fresh = ctx.fonts_mut(|f| f.layout_job(job));
                     uvs(&fresh) != uvs(&cached.shown)
                 })
@@ -563,10 +615,20 @@ impl ArticleView {
         let Some((galley, _)) = self.galley(ui, text, i) else {
             return ByteOffset(0);
         };
-        let local = galley
-            .cursor_from_pos(pos - origin - vec2(0.0, top))
-            .index
-            .0;
+        let local = pos - origin - vec2(0.0, top);
+        let local = match self.bidi_of(i) {
+            // Reordered: the row under the point, then the character on screen there.
+            Some(b) => {
+                let row = galley
+                    .rows
+                    .iter()
+                    .position(|r| local.y < r.max_y())
+                    .unwrap_or(galley.rows.len().saturating_sub(1));
+                let x = local.x - galley.rows.get(row).map_or(0.0, |r| r.pos.x);
+                b.char_at(row, x).unwrap_or(0)
+            }
+            None => galley.cursor_from_pos(local).index.0,
+        };
         self.blocks
             .get(i)
             .map_or(ByteOffset(0), |b| byte_of(text, b, local))
@@ -579,10 +641,11 @@ impl ArticleView {
         let block = self.blocks.get(i)?;
         let local = char_of(text, block, at.0);
         let top = self.heights.top(i);
-        Some(paint::place(
-            paint::caret_rect(&galley, local),
-            origin + vec2(0.0, top),
-        ))
+        let rect = match self.bidi_of(i).and_then(|b| b.caret(local)) {
+            Some((row, x)) => bidi::caret_rect(&galley, row, x),
+            None => paint::caret_rect(&galley, local),
+        };
+        Some(paint::place(rect, origin + vec2(0.0, top)))
     }
 
     /// Shows the article and handles the mouse and the caret keys. `sel` is the text
@@ -725,6 +788,48 @@ impl ArticleView {
         });
         response
     }
+}
+
+/// `piece` as sections: the letters carrying combining marks the text font lacks in the
+/// family that has them ([`crate::ui::fonts::MARKS`]), everything else in `format`.
+fn with_marks(ctx: &egui::Context, piece: &str, format: TextFormat) -> LayoutJob {
+    use crate::ui::fonts::{MARKS, TEXT_ONLY, is_combining_mark};
+    use unicode_segmentation::UnicodeSegmentation;
+    let text_only = egui::FontId::new(
+        format.font_id.size,
+        egui::FontFamily::Name(TEXT_ONLY.into()),
+    );
+    let mut marked = format.clone();
+    marked.font_id.family = egui::FontFamily::Name(MARKS.into());
+    let mut job = LayoutJob::default();
+    let mut run: Option<(Range<usize>, bool)> = None;
+    for (at, cluster) in piece.grapheme_indices(true) {
+        let needs = cluster
+            .chars()
+            .skip(1)
+            .any(|c| is_combining_mark(c) && !ctx.fonts_mut(|f| f.has_glyph(&text_only, c)));
+        match &mut run {
+            Some((r, n)) if *n == needs => r.end = at + cluster.len(),
+            _ => {
+                if let Some((r, n)) = run.take() {
+                    job.append(
+                        piece.get(r).unwrap_or_default(),
+                        0.0,
+                        if n { marked.clone() } else { format.clone() },
+                    );
+                }
+                run = Some((at..at + cluster.len(), needs));
+            }
+        }
+    }
+    if let Some((r, n)) = run {
+        job.append(
+            piece.get(r).unwrap_or_default(),
+            0.0,
+            if n { marked } else { format },
+        );
+    }
+    job
 }
 
 /// The byte offset of char `local` of `block`.

@@ -38,6 +38,34 @@ pub fn row_rects(galley: &Galley, range: Range<usize>) -> Vec<Rect> {
     out
 }
 
+/// The rectangles (relative to the galley) covering chars `range` of a reordered block: on
+/// each row, one per stretch of them that is together on screen.
+pub fn bidi_rects(
+    galley: &Galley,
+    block: &super::bidi::BidiBlock,
+    range: Range<usize>,
+) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for (i, row) in galley.rows.iter().enumerate().take(block.rows()) {
+        let spans = if range.is_empty() {
+            block
+                .caret(range.start)
+                .filter(|(r, _)| *r == i)
+                .map(|(_, x)| vec![(x, x)])
+                .unwrap_or_default()
+        } else {
+            block.spans(i, range.clone())
+        };
+        for (l, r) in spans {
+            out.push(Rect::from_min_max(
+                pos2(row.pos.x + l, row.min_y()),
+                pos2(row.pos.x + r, row.max_y()),
+            ));
+        }
+    }
+    out
+}
+
 /// Where the caret before char `at` is drawn: a zero-width rect as high as its row.
 pub fn caret_rect(galley: &Galley, at: usize) -> Rect {
     galley.pos_from_cursor(egui::text::CCursor::new(egui::text::CharIndex(at)))
@@ -133,6 +161,7 @@ impl ArticleView {
                 break;
             };
             let block_origin = origin + vec2(0.0, top);
+            let reordered = self.bidi_of(i);
             let rects = |range: Range<usize>| -> Vec<Rect> {
                 let from = range.start.max(block.bytes.start);
                 let to = range.end.min(block.bytes.end);
@@ -141,10 +170,11 @@ impl ArticleView {
                 }
                 let c0 = char_of(text, &block, from);
                 let c1 = char_of(text, &block, to);
-                row_rects(&galley, c0..c1)
-                    .into_iter()
-                    .map(|r| place(r, block_origin))
-                    .collect()
+                let local = match &reordered {
+                    Some(b) => bidi_rects(&galley, b, c0..c1),
+                    None => row_rects(&galley, c0..c1),
+                };
+                local.into_iter().map(|r| place(r, block_origin)).collect()
             };
             let items: Vec<&Item> = self.layers.meeting(block.bytes.clone()).collect();
             if let Some(c) = &input.compare {
@@ -260,7 +290,11 @@ impl ArticleView {
             if sel.is_empty() && input.keyboard {
                 let head = sel.head.0;
                 if block.bytes.start <= head && head <= block.bytes.end {
-                    let r = caret_rect(&galley, char_of(text, &block, head));
+                    let at = char_of(text, &block, head);
+                    let r = match reordered.as_ref().and_then(|b| b.caret(at)) {
+                        Some((row, x)) => super::bidi::caret_rect(&galley, row, x),
+                        None => caret_rect(&galley, at),
+                    };
                     let r = place(r, block_origin);
                     painter.line_segment(
                         [r.center_top(), r.center_bottom()],
