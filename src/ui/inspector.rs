@@ -45,11 +45,17 @@ impl MarginaliaApp {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Tag:");
                 for t in self.project.schema.tags.clone().iter() {
+                    // The tag chosen in the selection's own colours: a tag's colour on the
+                    // selection's blue would not read.
+                    let chosen = t.id == a.tag;
+                    let label = if chosen {
+                        RichText::new(&t.label).strong()
+                    } else {
+                        RichText::new(&t.label).color(theme::color(t.color))
+                    };
+                    theme::swatch_ui(ui, t.color);
                     if ui
-                        .selectable_label(
-                            t.id == a.tag,
-                            RichText::new(&t.label).color(theme::color(t.color)),
-                        )
+                        .selectable_label(chosen, label)
                         .on_hover_text(&t.definition)
                         .clicked()
                         && t.id != a.tag
