@@ -552,9 +552,11 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     key(&mut h, Modifiers::NONE, Key::Num1);
     key(&mut h, Modifiers::COMMAND, Key::S);
     assert!(matches!(h.state().modal(), Some(Modal::ChangedOnDisk)));
-    // It says what Reload would drop: my actor.
-    h.get_by_label_contains("Reload drops it");
-    h.get_by_label_contains("1 annotation added");
+    // It says what each way out would drop: their claim (and noor), my actor.
+    h.get_by_label_contains("keeping yours drops it");
+    h.get_by_label_contains("annotators noor");
+    h.get_by_label_contains("reloading drops it");
+    assert!(h.query_all_by_label_contains(": 1 annotation").count() >= 1);
     h.get_by_label("Merge theirs into mine…").click();
     h.run();
     wait_loaded(&mut h);
@@ -925,5 +927,47 @@ fn a_combining_mark_the_text_font_lacks_is_still_drawn_in_the_article() {
         line[q].1 && line[q + 1].1,
         "q and its breve: {:?}",
         &line[q..q + 2]
+    );
+}
+
+#[test]
+fn a_file_changed_on_disk_that_the_work_already_holds_is_saved_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    let text = "Macron said talks could start.";
+    let base = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    marginalia::store::save(&base, &path).unwrap();
+    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
+        .with_prefs(named("ana"));
+    app.start(Some(&path));
+    let mut h = harness_with(app);
+    // The same project written again (a sync touching it, `fmt`): other bytes, same content.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut touched = marginalia::store::to_string(&base).unwrap();
+    touched.push('\n');
+    std::fs::write(&path, touched).unwrap();
+    h.state_mut()
+        .set_text_selection(marginalia::ui::TextSel::over(ByteOffset(0)..ByteOffset(6)));
+    key(&mut h, Modifiers::NONE, Key::Num1);
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(
+        h.state().modal().is_none(),
+        "nothing of the file would be lost: saved"
+    );
+    assert_eq!(marginalia::store::load(&path).unwrap().annotations.len(), 1);
+    // Undone, the work lacks nothing of the file either; but a colleague's change on disk
+    // makes the question come back.
+    let mut theirs = marginalia::store::load(&path).unwrap();
+    theirs.notes = "A colleague's note.".into();
+    marginalia::store::save(&theirs, &path).unwrap();
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    assert!(matches!(h.state().modal(), Some(Modal::ChangedOnDisk)));
+    assert!(
+        h.query_all_by_label_contains("the project notes as written there")
+            .count()
+            >= 1
     );
 }

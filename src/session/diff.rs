@@ -225,6 +225,94 @@ impl ProjectDiff {
 }
 
 /// A document's title, or its id when the title is empty.
+/// What `from` has that `have` lacks or holds otherwise, in words, one per line: what would
+/// be lost if `have` were written over `from`. Empty exactly when `have` holds all of
+/// `from` (it may hold more): then writing it loses nothing. Each item counts by its id: a
+/// document (by its text and details), an annotation, relation, entity or reviewer's
+/// decision, the schema, the annotators, and the project's name and notes.
+pub fn lacking(have: &Project, from: &Project) -> Vec<String> {
+    let mut lines = Vec::new();
+    if have.name != from.name {
+        lines.push(format!("the project name “{}”", from.name));
+    }
+    if have.notes != from.notes {
+        lines.push("the project notes as written there".to_owned());
+    }
+    if have.schema != from.schema {
+        lines.push("its tags and relation types as they are there".to_owned());
+    }
+    let annotators: Vec<&str> = from
+        .annotators
+        .difference(&have.annotators)
+        .map(String::as_str)
+        .collect();
+    if !annotators.is_empty() {
+        lines.push(format!("annotators {}", annotators.join(", ")));
+    }
+    for doc in &from.documents {
+        match have.document(&doc.id) {
+            None => lines.push(format!("the article “{}”", title(doc))),
+            Some(mine) if mine.text != doc.text => {
+                lines.push(format!("the text of “{}” as it is there", title(doc)))
+            }
+            Some(mine) if mine.meta != doc.meta => {
+                lines.push(format!("the details of “{}” as they are there", title(doc)))
+            }
+            Some(_) => {}
+        }
+    }
+    // Missing, or there in another version.
+    let count = |missing: usize, other: usize, one: &str, many: &str| -> Option<String> {
+        let noun = |n: usize| if n == 1 { one } else { many };
+        match (missing, other) {
+            (0, 0) => None,
+            (m, 0) => Some(format!("{m} {}", noun(m))),
+            (0, o) => Some(format!("{o} {} in another version", noun(o))),
+            (m, o) => Some(format!("{m} {}, and {o} in another version", noun(m + o))),
+        }
+    };
+    let mut per_doc: BTreeMap<&DocId, (usize, usize)> = BTreeMap::new();
+    for (id, a) in &from.annotations {
+        match have.annotations.get(id) {
+            None => per_doc.entry(&a.doc).or_default().0 += 1,
+            Some(mine) if mine != a => per_doc.entry(&a.doc).or_default().1 += 1,
+            Some(_) => {}
+        }
+    }
+    for doc in &from.documents {
+        if let Some((m, o)) = per_doc.get(&doc.id)
+            && let Some(text) = count(*m, *o, "annotation", "annotations")
+        {
+            lines.push(format!("{}: {text}", title(doc)));
+        }
+    }
+    fn split<K: Ord, V: PartialEq>(have: &BTreeMap<K, V>, from: &BTreeMap<K, V>) -> (usize, usize) {
+        from.iter()
+            .fold((0, 0), |(m, o), (id, item)| match have.get(id) {
+                None => (m + 1, o),
+                Some(mine) if mine != item => (m, o + 1),
+                Some(_) => (m, o),
+            })
+    }
+    for (missing, other, one, many) in [
+        {
+            let (m, o) = split(&have.relations, &from.relations);
+            (m, o, "relation", "relations")
+        },
+        {
+            let (m, o) = split(&have.entities, &from.entities);
+            (m, o, "entity", "entities")
+        },
+        {
+            let (m, o) = split(&have.decisions, &from.decisions);
+            (m, o, "reviewer's decision", "reviewer's decisions")
+        },
+    ] {
+        lines.extend(count(missing, other, one, many));
+    }
+    lines
+}
+
 fn title(doc: &Document) -> String {
     if doc.meta.title.trim().is_empty() {
         doc.id.to_string()
@@ -251,6 +339,56 @@ fn annotation_counts(saved: &Project, recovered: &Project) -> BTreeMap<DocId, Co
         }
     }
     per_doc
+}
+
+#[cfg(test)]
+mod lacking_tests {
+    use super::*;
+    use crate::model::{Fragment, ops, project_from_marked};
+
+    #[test]
+    fn a_project_holding_all_of_another_lacks_nothing_of_it_and_more_is_not_a_loss() {
+        let (base, _) = project_from_marked(
+            "[actor|Macron] said talks could start.",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        assert!(lacking(&base, &base).is_empty());
+        let mut more = base.clone();
+        let doc = more.documents[0].id.clone();
+        ops::add_annotation(
+            &more,
+            &doc,
+            &"claim".into(),
+            vec![Fragment::new(
+                crate::model::ByteOffset(12)..crate::model::ByteOffset(29),
+            )],
+            "noor",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut more)
+        .unwrap();
+        // More than the other: nothing of it is lacking.
+        assert!(lacking(&more, &base).is_empty());
+        // The other way round: noor's claim, and noor.
+        assert_eq!(
+            lacking(&base, &more),
+            ["annotators noor", "test: 1 annotation"]
+                .map(|s| s.replace("test", &more.documents[0].meta.title))
+        );
+        // An annotation held in another version counts too.
+        let mut other = base.clone();
+        let id = other.annotations.keys().next().unwrap().clone();
+        other.annotations.get_mut(&id).unwrap().note = "theirs".into();
+        let lines = lacking(&base, &other);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].ends_with("1 annotation in another version"),
+            "{lines:?}"
+        );
+    }
 }
 
 #[cfg(test)]

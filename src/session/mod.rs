@@ -20,7 +20,7 @@ mod recovery;
 use std::path::{Path, PathBuf};
 
 pub use autosave::{Autosave, DEFAULT_INTERVAL};
-pub use diff::{Counts, DocumentDiff, ProjectDiff};
+pub use diff::{Counts, DocumentDiff, ProjectDiff, lacking};
 pub use fingerprint::{Fingerprint, changed_on_disk};
 pub use lock::{GARBLED_GRACE, Lock, LockError, LockInfo, LockOwner, UNKNOWN, lock_path};
 pub use recovery::{

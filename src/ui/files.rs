@@ -33,9 +33,10 @@ pub struct FileState {
     pub untitled_dir: Option<PathBuf>,
     /// Close the window once the current question is answered.
     quit: bool,
-    /// When the file changed on disk: what the window's work has that the file on disk
-    /// does not (what Reload would drop), one line each.
-    pub disk_diff: Vec<String>,
+    /// When the file changed on disk: what the file has that the window's work lacks (what
+    /// keeping mine would drop), and what the work has that the file lacks (what Reload would
+    /// drop), one line each.
+    pub conflict: (Vec<String>, Vec<String>),
     /// The window may close: unsaved work was saved or discarded.
     pub allow_close: bool,
 }
@@ -44,12 +45,6 @@ impl FileState {
     /// Remembers the fingerprint of the project file just loaded from `path`.
     pub fn track(&mut self, path: Option<&Path>) {
         self.fingerprint = path.and_then(|p| Fingerprint::of(p).ok());
-    }
-
-    /// Takes `fingerprint` as the file's state the window's work already includes (after
-    /// merging the version on disk into it).
-    pub fn trust(&mut self, fingerprint: Fingerprint) {
-        self.fingerprint = Some(fingerprint);
     }
 
     /// Starts the autosave timing afresh, for a project just opened or created.
@@ -203,9 +198,21 @@ impl MarginaliaApp {
             .as_ref()
             .is_some_and(|fp| session::changed_on_disk(&path, fp).unwrap_or(true));
         if changed {
-            self.files.disk_diff = match store::load(&path) {
-                Ok(disk) => session::ProjectDiff::between(&disk, &self.project).lines(),
-                Err(e) => vec![format!("The file on disk cannot be read: {e}")],
+            self.files.conflict = match store::load(&path) {
+                Ok(disk) => {
+                    let theirs = session::lacking(&self.project, &disk);
+                    if theirs.is_empty() {
+                        // The work holds all the file has (a merge of it, say): writing it
+                        // loses nothing.
+                        self.write(&path);
+                        return;
+                    }
+                    (theirs, session::lacking(&disk, &self.project))
+                }
+                Err(e) => (
+                    vec![format!("the file on disk cannot be read: {e}")],
+                    Vec::new(),
+                ),
             };
             self.modal = Some(Modal::ChangedOnDisk);
             return;

@@ -25,14 +25,10 @@ pub struct MergeState {
     draft: Option<MergeDraft>,
 }
 
-/// What the reading thread gives back: the project, and the file's fingerprint taken before
-/// it was read.
-type Loaded = Result<(Project, Option<crate::session::Fingerprint>), String>;
-
 /// A colleague's project being read (a 35 MB file takes about 0.3 s).
 struct MergeLoad {
     path: PathBuf,
-    handle: JoinHandle<Loaded>,
+    handle: JoinHandle<Result<Project, String>>,
 }
 
 /// The merge window's state: their project, the analyst's choices and the preview.
@@ -49,10 +45,6 @@ pub struct MergeDraft {
     pub tag_map: BTreeMap<TagId, Option<TagId>>,
     /// The preview against the project as it was when last planned, or why it failed.
     plan: Option<Result<MergePlan, String>>,
-    /// The file as it was before it was read. When it is this project's own file (changed
-    /// on disk by someone else), merging it means the version on disk is taken in, so a
-    /// save may then replace it unless it changed again since.
-    fingerprint: Option<crate::session::Fingerprint>,
 }
 
 impl MergeDraft {
@@ -93,13 +85,7 @@ impl MarginaliaApp {
     /// read (see [`Self::merge_loading`]).
     pub fn open_merge_from(&mut self, path: PathBuf) {
         let file = path.clone();
-        let handle = std::thread::spawn(move || {
-            // Taken first: a change after it is noticed at the next save, never missed.
-            let fingerprint = crate::session::Fingerprint::of(&file).ok();
-            store::load(&file)
-                .map(|p| (p, fingerprint))
-                .map_err(|e| e.to_string())
-        });
+        let handle = std::thread::spawn(move || store::load(&file).map_err(|e| e.to_string()));
         self.merge = MergeState {
             loading: Some(MergeLoad { path, handle }),
             draft: None,
@@ -124,11 +110,7 @@ impl MarginaliaApp {
             .join()
             .unwrap_or_else(|_| Err("reading it stopped unexpectedly".into()));
         match loaded {
-            Ok((theirs, fingerprint)) => {
-                let mut draft = self.preview(load.path, theirs);
-                draft.fingerprint = fingerprint;
-                self.merge.draft = Some(draft);
-            }
+            Ok(theirs) => self.merge.draft = Some(self.preview(load.path, theirs)),
             Err(e) => self.error(format!("Cannot merge: {e}")),
         }
     }
@@ -146,7 +128,6 @@ impl MarginaliaApp {
             proposals,
             plan: None,
             theirs,
-            fingerprint: None,
         };
         // Every layer the planner sees, chosen.
         let all = plan_merge(
@@ -208,12 +189,6 @@ impl MarginaliaApp {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if self.path.as_ref() == Some(&draft.path)
-            && let Some(fingerprint) = draft.fingerprint.take()
-        {
-            // The version on disk is merged in: saving over it loses nothing of it.
-            self.files.trust(fingerprint);
-        }
         if !report.changed {
             self.notify(format!("{name}: nothing new; the project is unchanged."));
             return;

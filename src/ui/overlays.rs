@@ -88,18 +88,23 @@ impl MarginaliaApp {
                         "Another program, instance or colleague changed the project file since \
                          it was opened. Saving now would overwrite those changes.",
                     );
-                    let drops = &self.files.disk_diff;
-                    if drops.is_empty() {
-                        ui.label("Your work and the file on disk hold the same annotations.");
-                    } else {
-                        ui.label("Compared with the file on disk, your work has (Reload drops it):");
-                        for l in drops.iter().take(12) {
+                    let (theirs, mine) = self.files.conflict.clone();
+                    for (lines, caption) in [
+                        (&theirs, "The file on disk has what your work lacks (keeping yours drops it):"),
+                        (&mine, "Your work has what the file lacks (reloading drops it):"),
+                    ] {
+                        if lines.is_empty() {
+                            continue;
+                        }
+                        ui.label(caption);
+                        for l in lines.iter().take(10) {
                             ui.label(format!("• {l}"));
                         }
-                        if drops.len() > 12 {
-                            ui.label(format!("• … and {} more", drops.len() - 12));
+                        if lines.len() > 10 {
+                            ui.label(format!("• … and {} more", lines.len() - 10));
                         }
                     }
+                    ui.label("Merging takes what the file has into your work and loses neither.");
                     ui.horizontal_wrapped(|ui| {
                         if answer(ui, "Merge theirs into mine…") {
                             // The merge preview of the file on disk; Save then writes both.
