@@ -43,17 +43,36 @@ fn is_word(segment: &str) -> bool {
     segment.chars().any(char::is_alphanumeric)
 }
 
-/// `range` of `text` with up to `words` words before and after it, in its line.
+/// How far either side of a span its context is looked for, in bytes: a few dozen words is
+/// all a context shows, and a one-line article of a megabyte must not be scanned per hit.
+const REACH: usize = 2048;
+
+/// `range` of `text` with up to `words` words before and after it, in its line (or the
+/// [`REACH`] bytes either side of it, on a longer line).
 pub fn kwic(text: &str, range: Range<ByteOffset>, words: usize) -> Kwic {
     let (start, end) = (range.start.0.min(text.len()), range.end.0.min(text.len()));
+    let floor = |mut b: usize| {
+        while !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    };
+    let ceil = |mut b: usize| {
+        while b < text.len() && !text.is_char_boundary(b) {
+            b += 1;
+        }
+        b.min(text.len())
+    };
+    let reach_back = ceil(start.saturating_sub(REACH));
+    let reach_on = floor((end + REACH).min(text.len()));
     let line_start = text
-        .get(..start)
+        .get(reach_back..start)
         .and_then(|s| s.rfind('\n'))
-        .map_or(0, |i| i + 1);
+        .map_or(reach_back, |i| reach_back + i + 1);
     let line_end = text
-        .get(end..)
+        .get(end..reach_on)
         .and_then(|s| s.find('\n'))
-        .map_or(text.len(), |i| end + i);
+        .map_or(reach_on, |i| end + i);
     let left = text.get(line_start..start).unwrap_or_default();
     let mut from = left.len();
     let mut counted = 0;
@@ -119,6 +138,17 @@ mod tests {
         assert_eq!(k.line(), "«Macron» said on Monday …");
         let k = kwic(text, at(text, "agreed"), 2);
         assert_eq!(k.line(), "… if Xi «agreed».");
+    }
+
+    #[test]
+    fn a_hit_in_a_very_long_line_looks_only_nearby() {
+        let text = format!(
+            "{}Macron said{}",
+            "word ".repeat(100_000),
+            " more".repeat(100_000)
+        );
+        let k = kwic(&text, at(&text, "Macron"), 3);
+        assert_eq!(k.line(), "… word word word «Macron» said more more …");
     }
 
     #[test]

@@ -52,8 +52,6 @@ pub struct Proposal {
     pub doc: DocId,
     /// Byte range into the document's text, on grapheme boundaries.
     pub range: Range<ByteOffset>,
-    /// The hit it was made from (within `range`).
-    pub hit: Range<ByteOffset>,
     /// The text of the range.
     pub quote: String,
     /// What tagging it would do.
@@ -87,18 +85,51 @@ impl Extent {
         }
     }
 
-    /// The range tagged for a hit at `hit` in `text`.
-    fn around(self, text: &str, hit: Range<ByteOffset>) -> Range<ByteOffset> {
-        use crate::model::motion;
-        match self {
-            Extent::Hit => hit,
-            Extent::Sentence => motion::extend_to_sentences(text, hit),
-            Extent::Paragraph => {
-                let first = motion::paragraph_at(text, hit.start);
-                let last = motion::paragraph_at(text, hit.end);
-                first.start.min(hit.start)..last.end.max(hit.end)
+    /// The sentences (or paragraphs) of `text` that hits of this extent are widened to, in
+    /// order, each without the white space around it: found once per document, so widening
+    /// thousands of hits in a long one-line article costs one pass over it.
+    fn segments(self, text: &str) -> Vec<Range<usize>> {
+        use unicode_segmentation::UnicodeSegmentation;
+        let trim = |r: Range<usize>| {
+            let t = crate::model::trim_whitespace(text, ByteOffset(r.start)..ByteOffset(r.end));
+            t.start.0..t.end.0
+        };
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let range = start..start + line.len();
+            start = range.end;
+            match self {
+                Extent::Hit => {}
+                Extent::Paragraph => out.push(trim(range)),
+                Extent::Sentence => out.extend(
+                    line.split_sentence_bound_indices()
+                        .map(|(i, s)| trim(range.start + i..range.start + i + s.len())),
+                ),
             }
         }
+        out.retain(|r| r.start < r.end);
+        out
+    }
+
+    /// The range tagged for `hit`, given the document's `segments` (see
+    /// [`Extent::segments`]): the hit with the segments it touches.
+    fn around(self, segments: &[Range<usize>], hit: Range<ByteOffset>) -> Range<ByteOffset> {
+        if self == Extent::Hit {
+            return hit;
+        }
+        // The first segment that ends after the hit starts, and the last that starts before
+        // it ends.
+        let first = segments.partition_point(|s| s.end <= hit.start.0);
+        let last = segments.partition_point(|s| s.start < hit.end.0);
+        let start = segments
+            .get(first)
+            .map_or(hit.start.0, |s| s.start.min(hit.start.0));
+        let end = last
+            .checked_sub(1)
+            .and_then(|i| segments.get(i))
+            .map_or(hit.end.0, |s| s.end.max(hit.end.0));
+        ByteOffset(start)..ByteOffset(end)
     }
 }
 
@@ -134,6 +165,7 @@ pub fn preview_tag_all_around(
     let names = Names::new(project, tag);
     let mut seen = HashSet::new();
     let mut items = Vec::new();
+    let mut segments: BTreeMap<&DocId, Vec<Range<usize>>> = BTreeMap::new();
     for hit in hits {
         let Some(doc) = project.document(&hit.doc) else {
             continue;
@@ -145,7 +177,10 @@ pub fn preview_tag_all_around(
         if !fits {
             continue;
         }
-        let range = extent.around(&doc.text, hit.range.clone());
+        let segments = segments
+            .entry(&hit.doc)
+            .or_insert_with(|| extent.segments(&doc.text));
+        let range = extent.around(segments, hit.range.clone());
         let Some(quote) = doc.text.get(range.start.0..range.end.0) else {
             continue;
         };
@@ -157,7 +192,6 @@ pub fn preview_tag_all_around(
             status: layer.status(&hit.doc, &range),
             entity: names.entity(quote),
             quote: quote.to_owned(),
-            hit: hit.range.clone(),
             range,
         });
     }
@@ -502,5 +536,34 @@ mod tests {
         // Tagged as claims, the names are not the actor's mentions: nothing is linked.
         let claims = preview_tag_all(&project, &hits, &"claim".into(), "cy");
         assert!(claims.items.iter().all(|p| p.entity.is_none()));
+    }
+
+    #[test]
+    fn widening_from_segments_found_once_matches_the_caret_motions() {
+        use crate::model::motion;
+        let text = "Macron spoke. Xi and Macron met; Macron left!\r\n\n  A second paragraph, on Macron? Yes.  \nLast 🇫🇷 line";
+        let words: Vec<Range<ByteOffset>> = text
+            .match_indices(|c: char| c.is_alphanumeric())
+            .map(|(i, c)| ByteOffset(i)..ByteOffset(i + c.len()))
+            .collect();
+        for extent in [Extent::Sentence, Extent::Paragraph] {
+            let segments = extent.segments(text);
+            for hit in &words {
+                let expected = match extent {
+                    Extent::Sentence => motion::extend_to_sentences(text, hit.clone()),
+                    _ => {
+                        let first = motion::paragraph_at(text, hit.start);
+                        let last = motion::paragraph_at(text, hit.end);
+                        first.start.min(hit.start)..last.end.max(hit.end)
+                    }
+                };
+                assert_eq!(
+                    extent.around(&segments, hit.clone()),
+                    expected,
+                    "{extent:?} around {:?}",
+                    &text[hit.start.0..hit.end.0]
+                );
+            }
+        }
     }
 }

@@ -316,11 +316,20 @@ impl MarginaliaApp {
         if !self.search.hits.is_empty() {
             let project_wide = self.search.project_wide;
             let mut go = None;
+            // Only the rows on screen are built (a common word has thousands of hits).
+            let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
             egui::ScrollArea::vertical()
                 .id_salt("project hits")
                 .max_height(140.0)
-                .show(ui, |ui| {
-                    for (i, hit) in self.search.hits.iter().enumerate() {
+                .show_rows(ui, row_height, self.search.hits.len(), |ui, rows| {
+                    for (i, hit) in self
+                        .search
+                        .hits
+                        .iter()
+                        .enumerate()
+                        .skip(rows.start)
+                        .take(rows.len())
+                    {
                         let Some(doc) = self.project.document(&hit.doc) else {
                             continue;
                         };
@@ -351,7 +360,7 @@ impl MarginaliaApp {
             return;
         };
         let tag = tag.clone();
-        let items = preview.items.clone();
+        let total = preview.items.len();
         let mut open = true;
         let mut commit = false;
         let mut new_tag = None;
@@ -384,15 +393,20 @@ impl MarginaliaApp {
                         }
                     }
                 });
-                let Some((_, _, ticked)) = &mut self.search.preview else {
+                let Some((preview, _, ticked)) = &mut self.search.preview else {
                     return;
                 };
+                let items = &preview.items;
                 let n = ticked.iter().filter(|t| **t).count();
-                ui.label(format!("{n} of {} matches will be tagged.", items.len()));
-                egui::ScrollArea::vertical()
-                    .max_height(360.0)
-                    .show(ui, |ui| {
-                        for (i, item) in items.iter().enumerate() {
+                ui.label(format!("{n} of {total} matches will be tagged."));
+                let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+                egui::ScrollArea::vertical().max_height(360.0).show_rows(
+                    ui,
+                    row_height,
+                    items.len(),
+                    |ui, rows| {
+                        for (i, item) in items.iter().enumerate().skip(rows.start).take(rows.len())
+                        {
                             let Some(doc) = self.project.document(&item.doc) else {
                                 continue;
                             };
@@ -407,8 +421,7 @@ impl MarginaliaApp {
                                 .and_then(|e| self.project.entities.get(e))
                                 .map(|e| format!(" → {}", e.name))
                                 .unwrap_or_default();
-                            // The words around the span: around the hit, or the sentence's
-                            // own context when it was widened.
+                            // The words around the span (a widened one with its neighbours).
                             let kwic = search::kwic(&doc.text, item.range.clone(), 6);
                             let mut job = kwic_text(ui, &kwic, None);
                             let weak = theme::weak(ui.visuals());
@@ -423,7 +436,8 @@ impl MarginaliaApp {
                                 ui.add_enabled(enabled, egui::Checkbox::new(t, job));
                             }
                         }
-                    });
+                    },
+                );
                 ui.horizontal(|ui| {
                     if ui.button(format!("Tag {n} matches")).clicked() {
                         commit = true;
