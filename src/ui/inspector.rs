@@ -161,7 +161,7 @@ impl MarginaliaApp {
             .take(8)
             .map(|e| (e.id.clone(), e.name.clone()))
             .collect();
-        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let enter = super::widgets::submitted(ui, &response);
         let mut chosen = None;
         for (n, (eid, name)) in matches.iter().enumerate() {
             if ui.button(format!("→ {name}")).clicked() || (enter && n == 0) {
@@ -254,7 +254,7 @@ impl MarginaliaApp {
         else {
             return;
         };
-        let Some(text) = self.project.document(&doc).map(|d| d.text.clone()) else {
+        let Some(text) = self.project.document(&doc).map(|d| d.text.as_str()) else {
             return;
         };
         // Targets in the claim's own layer: a link joins one analyst's reading of the text,
@@ -273,7 +273,7 @@ impl MarginaliaApp {
                     .schema
                     .tag(&a.tag)
                     .map_or(a.tag.as_str(), |t| t.label.as_str());
-                let context = crate::search::kwic(&text, a.start()..a.end(), 5).line();
+                let context = crate::search::kwic(text, a.start()..a.end(), 5).line();
                 (
                     a.id.clone(),
                     format!("→ {tag} “{}” · {layer}", a.quote),
@@ -281,7 +281,7 @@ impl MarginaliaApp {
                 )
             })
             .collect();
-        let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let enter = super::widgets::submitted(ui, &response);
         for (n, (cid, label, context)) in candidates.iter().enumerate() {
             if ui.button(label).on_hover_text(context).clicked() || (enter && n == 0) {
                 self.finish_link(cid);

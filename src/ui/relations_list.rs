@@ -21,7 +21,8 @@ enum Action {
 impl MarginaliaApp {
     /// The relations between the annotations the article shows.
     pub(super) fn relations_list_ui(&mut self, ui: &mut Ui) {
-        let links = self.view.links(&self.project);
+        let index = self.view.links(&self.project);
+        let links = &index.links;
         ui.label(
             RichText::new(format!("{} links in this article", links.len()))
                 .color(theme::weak(ui.visuals())),

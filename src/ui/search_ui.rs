@@ -257,7 +257,7 @@ impl MarginaliaApp {
                 response.request_focus();
                 self.focus = None;
             }
-            if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            if super::widgets::submitted(ui, &response) {
                 let back = ui.input(|i| i.modifiers.shift);
                 self.step_hit(!back);
                 response.request_focus();

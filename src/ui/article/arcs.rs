@@ -29,6 +29,57 @@ pub struct Link {
     pub to_start: usize,
 }
 
+/// The links of the article with what finds them fast: the starts of their ends, sorted
+/// (does a row hold an end?), and the links at each annotation (which to draw for the spans
+/// on screen), so a frame never walks every link of a long article.
+#[derive(Debug, Default)]
+pub struct LinkIndex {
+    /// The links, in the order of [`links`].
+    pub links: Vec<Link>,
+    ends: Vec<usize>,
+    at: HashMap<AnnotationId, Vec<usize>>,
+}
+
+impl LinkIndex {
+    /// The index of `links`.
+    pub fn new(links: Vec<Link>) -> Self {
+        let mut ends: Vec<usize> = links
+            .iter()
+            .flat_map(|l| [l.from_start, l.to_start])
+            .collect();
+        ends.sort_unstable();
+        let mut at: HashMap<AnnotationId, Vec<usize>> = HashMap::new();
+        for (i, l) in links.iter().enumerate() {
+            at.entry(l.from.clone()).or_default().push(i);
+            if l.to != l.from {
+                at.entry(l.to.clone()).or_default().push(i);
+            }
+        }
+        LinkIndex { links, ends, at }
+    }
+
+    /// Whether a link starts or ends at a byte in `range`.
+    pub fn ends_in(&self, range: std::ops::Range<usize>) -> bool {
+        let i = self.ends.partition_point(|&e| e < range.start);
+        self.ends.get(i).is_some_and(|&e| e < range.end)
+    }
+
+    /// The links touching any of `ids`, each once, in the index's order.
+    fn touching<'a>(&'a self, ids: impl Iterator<Item = &'a AnnotationId>) -> Vec<&'a Link> {
+        let mut found: Vec<usize> = ids
+            .filter_map(|id| self.at.get(id))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .filter_map(|i| self.links.get(i))
+            .collect()
+    }
+}
+
 /// The relations whose two ends are both among `layers`' annotations, in the order of their
 /// sources, then their targets.
 pub fn links(project: &Project, layers: &Layers) -> Vec<Link> {
@@ -66,7 +117,7 @@ pub fn links(project: &Project, layers: &Layers) -> Vec<Link> {
 /// or bottom of `view` (screen space) toward the other.
 pub fn paint(
     painter: &Painter,
-    links: &[Link],
+    index: &LinkIndex,
     anchors: &HashMap<AnnotationId, Rect>,
     view: Rect,
     visuals: &egui::Visuals,
@@ -76,7 +127,7 @@ pub fn paint(
     let stroke = Stroke::new(1.2, color);
     let font = egui::FontId::proportional((font_size * 0.62).max(8.0));
     let top = |r: &Rect| pos2(r.min.x + r.width().min(24.0) / 2.0, r.min.y - base);
-    for link in links {
+    for link in index.touching(anchors.keys()) {
         let (from, to) = (anchors.get(&link.from), anchors.get(&link.to));
         let (a, b) = match (from, to) {
             (Some(f), Some(t)) => (top(f), top(t)),
@@ -142,6 +193,15 @@ mod tests {
         let shown: Vec<(&str, usize)> =
             all.iter().map(|l| (l.label.as_str(), l.to_start)).collect();
         assert_eq!(shown, [("said by", 23), ("conditional on", 30)]);
+        let index = LinkIndex::new(all);
+        assert!(index.ends_in(0..5) && index.ends_in(23..29) && index.ends_in(30..31));
+        assert!(!index.ends_in(5..23) && !index.ends_in(31..99));
+        let claim = &index.links[0].from;
+        assert_eq!(
+            index.touching([claim, claim].into_iter()).len(),
+            2,
+            "each link once"
+        );
         // Another layer shown: none of these.
         let none = links(&p, &Layers::of(&p, &doc, Some(&["bo".to_owned()])));
         assert!(none.is_empty());

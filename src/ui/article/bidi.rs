@@ -112,12 +112,14 @@ impl BidiBlock {
         let Some(r) = self.rows.get(row) else {
             return Vec::new();
         };
+        let from = range.start.saturating_sub(r.start).min(r.boxes.len());
+        let to = range.end.saturating_sub(r.start).min(r.boxes.len());
         let mut boxes: Vec<(f32, f32)> = r
             .boxes
+            .get(from..to.max(from))
+            .unwrap_or_default()
             .iter()
-            .enumerate()
-            .filter(|(col, _)| range.contains(&(r.start + col)))
-            .map(|(_, b)| (b.left, b.right))
+            .map(|b| (b.left, b.right))
             .collect();
         boxes.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut out: Vec<(f32, f32)> = Vec::new();
@@ -133,6 +135,15 @@ impl BidiBlock {
     /// How many rows.
     pub fn rows(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The rows that chars `range` of the block are on.
+    pub fn rows_of(&self, range: Range<usize>) -> Range<usize> {
+        let first = self.row_of(range.start).map_or(0, |(i, _)| i);
+        let last = self
+            .row_of(range.end.saturating_sub(1).max(range.start))
+            .map_or(first, |(i, _)| i);
+        first..last + 1
     }
 
     /// The chars of the block on each row.
@@ -158,11 +169,7 @@ pub fn layout(
         return (logical.clone(), BidiBlock::default());
     };
     let rtl_paragraph = para.level.is_rtl();
-    let offsets: Vec<usize> = piece
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(piece.len()))
-        .collect();
+    let offsets = super::rows::char_starts(piece);
     let shape = |text: &str| -> Arc<Galley> {
         let mut job = LayoutJob::single_section(text.to_owned(), format.clone());
         job.wrap.max_width = f32::INFINITY;

@@ -91,13 +91,26 @@ impl ViewSettings {
 }
 
 /// The average advance of a character of running English text in the article's type: what a
-/// line length in characters is counted in.
+/// line length in characters is counted in. Remembered per type size and pixel density, as
+/// two panels ask for it every frame.
 fn average_char_width(ctx: &egui::Context, font_size: f32) -> f32 {
     const SAMPLE: &str =
         "The French strategy envisions talks between Russia and Ukraine, said the people.";
+    thread_local! {
+        static SEEN: std::cell::Cell<Option<((u32, u32), f32)>> =
+            const { std::cell::Cell::new(None) };
+    }
+    let key = (font_size.to_bits(), ctx.pixels_per_point().to_bits());
+    if let Some((k, width)) = SEEN.get()
+        && k == key
+    {
+        return width;
+    }
     let font = egui::FontId::proportional(font_size);
     let width: f32 = ctx.fonts_mut(|f| SAMPLE.chars().map(|c| f.glyph_width(&font, c)).sum());
-    width / SAMPLE.chars().count() as f32
+    let width = width / SAMPLE.chars().count() as f32;
+    SEEN.set(Some((key, width)));
+    width
 }
 
 /// The text selection: where it started and where the caret is. Both are byte offsets into
@@ -259,7 +272,7 @@ pub struct ArticleView {
     /// Whether relations are drawn as arcs (outside compare mode).
     arcs: bool,
     /// The relations between the annotations shown, for the layers they were listed for.
-    links: Option<(LayersKey, Arc<Vec<Link>>)>,
+    links: Option<(LayersKey, Arc<arcs::LinkIndex>)>,
     /// The font atlas the cached galleys point into (see [`AtlasWatch`]).
     atlas: AtlasWatch,
     layers: Layers,
@@ -442,11 +455,7 @@ impl ArticleView {
         let row_bytes = match bidi {
             // Reordered rows hold the chars the reordering put there.
             Some(b) => {
-                let offsets: Vec<usize> = piece
-                    .char_indices()
-                    .map(|(b, _)| b)
-                    .chain(std::iter::once(piece.len()))
-                    .collect();
+                let offsets = rows::char_starts(piece);
                 let at =
                     |c: usize| block.bytes.start + offsets.get(c).copied().unwrap_or(piece.len());
                 b.row_chars().map(|r| at(r.start)..at(r.end)).collect()
@@ -475,14 +484,14 @@ impl ArticleView {
 
     /// The relations between the annotations shown (as of the last [`ArticleView::sync`]),
     /// listed once per change.
-    pub fn links(&mut self, project: &Project) -> Arc<Vec<Link>> {
+    pub fn links(&mut self, project: &Project) -> Arc<arcs::LinkIndex> {
         let Some(key) = self.layers_key.clone() else {
             return Arc::default();
         };
         match &self.links {
             Some((k, links)) if *k == key => links.clone(),
             _ => {
-                let links = Arc::new(arcs::links(project, &self.layers));
+                let links = Arc::new(arcs::LinkIndex::new(arcs::links(project, &self.layers)));
                 self.links = Some((key, links.clone()));
                 links
             }
@@ -491,11 +500,9 @@ impl ArticleView {
 
     /// Whether a link drawn as an arc starts or ends in `range`.
     fn link_ends_in(&self, range: Range<usize>) -> bool {
-        self.links.as_ref().is_some_and(|(_, links)| {
-            links
-                .iter()
-                .any(|l| range.contains(&l.from_start) || range.contains(&l.to_start))
-        })
+        self.links
+            .as_ref()
+            .is_some_and(|(_, links)| links.ends_in(range))
     }
 
     /// Whether an annotation starts in `range` (its tag name goes above that row).

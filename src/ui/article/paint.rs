@@ -46,7 +46,15 @@ pub fn bidi_rects(
     range: Range<usize>,
 ) -> Vec<Rect> {
     let mut out = Vec::new();
-    for (i, row) in galley.rows.iter().enumerate().take(block.rows()) {
+    let rows = block.rows_of(range.clone());
+    for (i, row) in galley
+        .rows
+        .iter()
+        .enumerate()
+        .take(block.rows())
+        .skip(rows.start)
+        .take(rows.len())
+    {
         let spans = if range.is_empty() {
             block
                 .caret(range.start)

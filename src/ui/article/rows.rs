@@ -50,15 +50,19 @@ impl Room {
     }
 }
 
-/// The byte range of each row of `galley`, laid out from `piece`, which starts at byte
-/// `start` of the text.
-pub fn row_bytes(piece: &str, start: usize, galley: &Galley) -> Vec<Range<usize>> {
-    // The byte where each char starts, and the end.
-    let offsets: Vec<usize> = piece
+/// The byte where each char of `piece` starts, and its end: char index to byte offset.
+pub fn char_starts(piece: &str) -> Vec<usize> {
+    piece
         .char_indices()
         .map(|(b, _)| b)
         .chain(std::iter::once(piece.len()))
-        .collect();
+        .collect()
+}
+
+/// The byte range of each row of `galley`, laid out from `piece`, which starts at byte
+/// `start` of the text.
+pub fn row_bytes(piece: &str, start: usize, galley: &Galley) -> Vec<Range<usize>> {
+    let offsets = char_starts(piece);
     let at = |chars: usize| offsets.get(chars).copied().unwrap_or(piece.len());
     let mut chars = 0;
     galley
