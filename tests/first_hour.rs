@@ -971,3 +971,39 @@ fn a_file_changed_on_disk_that_the_work_already_holds_is_saved_without_asking() 
             >= 1
     );
 }
+
+#[test]
+fn a_side_panel_can_be_dragged_wider_than_it_starts_and_keeps_that_width() {
+    let mut h = sample_at(Vec2::new(1600.0, 1000.0), named("analyst"));
+    let heading = h.get_by_label("Annotations").rect();
+    let panel_left =
+        |h: &Harness<'static, MarginaliaApp>| h.get_by_label("Annotations").rect().min.x;
+    let before = panel_left(&h);
+    // The panel's left edge is a few points left of its heading.
+    let edge = egui::pos2(before - 8.0, heading.center().y + 200.0);
+    h.hover_at(edge);
+    h.run();
+    h.drag_at(edge);
+    h.run();
+    for dx in [20.0, 60.0, 120.0, 200.0] {
+        h.hover_at(edge - egui::vec2(dx, 0.0));
+        h.run();
+    }
+    h.drop_at(edge - egui::vec2(200.0, 0.0));
+    h.run();
+    let wider = panel_left(&h);
+    assert!(
+        wider < before - 150.0,
+        "dragged 200 points wider than its 340: its left edge went from {before} to {wider}"
+    );
+    // A smaller window narrows it; a wide one gives the dragged width back.
+    h.set_size(Vec2::new(900.0, 700.0));
+    h.run();
+    h.set_size(Vec2::new(1600.0, 1000.0));
+    h.run();
+    assert!(
+        (panel_left(&h) - wider).abs() < 2.0,
+        "{} vs {wider}",
+        panel_left(&h)
+    );
+}

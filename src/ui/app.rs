@@ -483,26 +483,30 @@ impl MarginaliaApp {
         .filter(|(_, shown, _)| *shown)
         .map(|(panel, _, width)| (panel, width))
         .collect::<Vec<_>>();
-        let preferred: Vec<f32> = open.iter().map(|(_, w)| *w).collect();
-        let widths = super::sizing::panel_max(ui.available_width(), &preferred);
-        for ((panel, preferred), max) in open.into_iter().zip(widths) {
-            let (id, left) = match panel {
-                SidePanel::Documents => ("documents", true),
-                SidePanel::Summary => ("summary", false),
-                SidePanel::Agreement => ("agreement", false),
-                SidePanel::Compare => ("compare", false),
-                SidePanel::Annotations => ("annotations", false),
-            };
-            self.panel_widths.before(ui, id, preferred, max);
-            let side = if left {
+        let id_of = |panel: SidePanel| match panel {
+            SidePanel::Documents => "documents",
+            SidePanel::Summary => "summary",
+            SidePanel::Agreement => "agreement",
+            SidePanel::Compare => "compare",
+            SidePanel::Annotations => "annotations",
+        };
+        let wanted: Vec<f32> = open
+            .iter()
+            .map(|(panel, preferred)| self.panel_widths.wanted(id_of(*panel), *preferred))
+            .collect();
+        let widths = super::sizing::panel_widths(ui.available_width(), &wanted);
+        for ((panel, _), (width, max)) in open.into_iter().zip(widths) {
+            let id = id_of(panel);
+            self.panel_widths.before(ui, id, width);
+            let side = if panel == SidePanel::Documents {
                 Panel::left(id)
             } else {
                 Panel::right(id)
             };
             let shown = side
                 .resizable(true)
-                .default_size(preferred.min(max))
-                .min_size(super::sizing::PANEL_MIN.min(max))
+                .default_size(width)
+                .min_size(super::sizing::PANEL_MIN.min(width))
                 .max_size(max)
                 .show(ui, |ui| match panel {
                     SidePanel::Documents => self.documents_ui(ui),
@@ -511,8 +515,7 @@ impl MarginaliaApp {
                     SidePanel::Compare => self.compare_ui(ui),
                     SidePanel::Annotations => self.annotations_ui(ui),
                 });
-            self.panel_widths
-                .after(ui, id, shown.response.rect.width(), max);
+            self.panel_widths.after(ui, id, shown.response.rect.width());
         }
         egui::CentralPanel::default_margins().show(ui, |ui| self.article_panel_ui(ui));
         self.overlays_ui(ui);
@@ -568,7 +571,7 @@ impl MarginaliaApp {
 }
 
 /// The panels beside the article, in the order they are laid out.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum SidePanel {
     Documents,
     Summary,

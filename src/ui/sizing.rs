@@ -14,63 +14,72 @@ pub fn article_min(window: f32) -> f32 {
     (window * 0.4).clamp(240.0, 560.0).min(window)
 }
 
-/// The widest each side panel may be, given the window's width and the panels' preferred
-/// widths in the order given: all of its preferred width while they fit beside the article's
-/// minimum, else the same fraction of it each, so no panel is squeezed to nothing and the
-/// article never is.
-pub fn panel_max(window: f32, preferred: &[f32]) -> Vec<f32> {
+/// Each side panel's width this frame and the most it may be dragged to, given the window's
+/// width and the widths the panels want (in the order given): all they want while they fit
+/// beside the article's minimum, else the same fraction of it each, so no panel is squeezed
+/// to nothing and the article never is; a panel may be widened into what the others leave of
+/// that budget.
+pub fn panel_widths(window: f32, wanted: &[f32]) -> Vec<(f32, f32)> {
     let budget = (window - article_min(window)).max(0.0);
-    let wanted: f32 = preferred.iter().sum();
-    let scale = if wanted > budget && wanted > 0.0 {
-        budget / wanted
+    let total: f32 = wanted.iter().sum();
+    let scale = if total > budget && total > 0.0 {
+        budget / total
     } else {
         1.0
     };
-    preferred.iter().map(|p| p * scale).collect()
+    let widths: Vec<f32> = wanted.iter().map(|w| w * scale).collect();
+    let sum: f32 = widths.iter().sum();
+    widths
+        .iter()
+        .map(|&w| (w, (budget - (sum - w)).max(w)))
+        .collect()
 }
 
-/// What a side panel should be this frame: the width the analyst last gave it (or its
-/// preferred width), within what the window allows now. egui keeps the width a panel was
-/// last drawn at, so a panel narrowed for a small window would stay narrow once the window
-/// grows again; this gives it back.
-pub fn restored(drawn: f32, wanted: f32, max: f32) -> Option<f32> {
-    let target = wanted.min(max);
-    ((drawn - target).abs() > 0.5 && drawn < target).then_some(target)
-}
-
-/// The widths the analyst gave the side panels, kept apart from the narrower widths a small
-/// window forces on them for a while.
+/// The widths the analyst gave the side panels (by dragging their edges), kept apart from
+/// the narrower widths a small window forces on them for a while: egui keeps the width a
+/// panel was last drawn at, so a panel narrowed for a small window would stay narrow once
+/// the window grows again.
 #[derive(Default)]
 pub struct PanelWidths {
     wanted: BTreeMap<&'static str, f32>,
 }
 
 impl PanelWidths {
-    /// Before a panel is shown: widens egui's stored width back toward the wanted one, as far
-    /// as `max` allows. `id` is the panel's id salt, shown in `ui`.
-    pub fn before(&mut self, ui: &egui::Ui, id: &'static str, preferred: f32, max: f32) {
-        let wanted = *self.wanted.entry(id).or_insert(preferred);
+    /// The width panel `id` wants: the one the analyst dragged it to, else `preferred`.
+    pub fn wanted(&self, id: &'static str, preferred: f32) -> f32 {
+        self.wanted.get(id).copied().unwrap_or(preferred)
+    }
+
+    /// Before a panel is shown: sets egui's stored width to `width` (what [`panel_widths`]
+    /// gives it), unless its edge is being dragged. `id` is the panel's id salt, shown in `ui`.
+    pub fn before(&mut self, ui: &egui::Ui, id: &'static str, width: f32) {
+        if self.dragged(ui, id) {
+            return;
+        }
         let panel = ui.scope_id().with(id);
         if let Some(mut state) = egui::containers::panel::PanelState::load(ui.ctx(), panel)
-            && let Some(width) = restored(state.outer_rect.width(), wanted, max)
+            && (state.outer_rect.width() - width).abs() > 0.5
         {
             state.outer_rect.set_width(width);
             ui.ctx().data_mut(|d| d.insert_persisted(panel, state));
         }
     }
 
-    /// After it was shown at `width`: the width the analyst dragged it to (below the limit)
-    /// is their choice. Only a drag of its edge counts: a panel's first frames, or one
-    /// narrowed by the window, say nothing of what the analyst wants.
-    pub fn after(&mut self, ui: &egui::Ui, id: &'static str, width: f32, max: f32) {
-        let handle = ui.scope_id().with(id).with("__resize");
-        let dragged = ui
-            .ctx()
-            .read_response(handle)
-            .is_some_and(|r| r.dragged() || r.drag_stopped());
-        if dragged && width < max - 0.5 {
+    /// After it was shown at `width`: the width the analyst dragged it to is their choice.
+    /// Only a drag of its edge counts: a panel's first frames, or one narrowed by the window,
+    /// say nothing of what the analyst wants.
+    pub fn after(&mut self, ui: &egui::Ui, id: &'static str, width: f32) {
+        if self.dragged(ui, id) {
             self.wanted.insert(id, width);
         }
+    }
+
+    /// Whether panel `id`'s edge is being dragged (or was let go this frame).
+    fn dragged(&self, ui: &egui::Ui, id: &'static str) -> bool {
+        let handle = ui.scope_id().with(id).with("__resize");
+        ui.ctx()
+            .read_response(handle)
+            .is_some_and(|r| r.dragged() || r.drag_stopped())
     }
 }
 
@@ -92,16 +101,32 @@ mod tests {
     const COMPARE: f32 = 380.0;
     const ANNOTATIONS: f32 = 340.0;
 
-    fn article_left(window: f32, preferred: &[f32]) -> f32 {
-        window - panel_max(window, preferred).iter().sum::<f32>()
+    fn article_left(window: f32, wanted: &[f32]) -> f32 {
+        window
+            - panel_widths(window, wanted)
+                .iter()
+                .map(|(w, _)| w)
+                .sum::<f32>()
     }
 
     #[test]
     fn panels_keep_their_widths_while_they_fit() {
-        assert_eq!(
-            panel_max(1600.0, &[DOCS, ANNOTATIONS]),
-            vec![DOCS, ANNOTATIONS]
-        );
+        let widths = panel_widths(1600.0, &[DOCS, ANNOTATIONS]);
+        assert_eq!(widths[0].0, DOCS);
+        assert_eq!(widths[1].0, ANNOTATIONS);
+    }
+
+    #[test]
+    fn a_panel_may_be_widened_into_what_the_others_leave() {
+        // 1600 points: the article keeps 560, the panels share 1040; the documents take 240,
+        // so the annotation list may grow to 800 (not just its default 340).
+        let widths = panel_widths(1600.0, &[DOCS, ANNOTATIONS]);
+        assert!((widths[1].1 - 800.0).abs() < 0.01, "{widths:?}");
+        assert!((widths[0].1 - 700.0).abs() < 0.01, "{widths:?}");
+        // Dragged to 700, it gets it, and the documents list may still be 340.
+        let widths = panel_widths(1600.0, &[DOCS, 700.0]);
+        assert_eq!(widths[1].0, 700.0);
+        assert!((widths[0].1 - 340.0).abs() < 0.01, "{widths:?}");
     }
 
     #[test]
@@ -109,10 +134,14 @@ mod tests {
         // Before: 240 + 480 + 380 of 1280 left the article 180 points (less its margins).
         let left = article_left(1280.0, &[DOCS, AGREE, COMPARE]);
         assert!((left - 512.0).abs() < 0.01, "{left}");
-        let each = panel_max(1280.0, &[DOCS, AGREE, COMPARE]);
-        assert!(each.iter().all(|w| *w > PANEL_MIN), "{each:?}");
-        // In proportion to what each asked for.
-        assert!((each[1] / each[0] - AGREE / DOCS).abs() < 1e-4);
+        let each = panel_widths(1280.0, &[DOCS, AGREE, COMPARE]);
+        assert!(
+            each.iter().all(|(w, max)| *w > PANEL_MIN && max >= w),
+            "{each:?}"
+        );
+        // In proportion to what each asked for, and none may grow: the budget is spent.
+        assert!((each[1].0 / each[0].0 - AGREE / DOCS).abs() < 1e-4);
+        assert!(each.iter().all(|(w, max)| (max - w).abs() < 0.01));
     }
 
     #[test]
@@ -121,17 +150,6 @@ mod tests {
         assert!(article_left(700.0, &[DOCS, ANNOTATIONS]) >= 280.0 - 0.01);
         assert!(article_left(500.0, &[DOCS, ANNOTATIONS]) >= 240.0 - 0.01);
         assert_eq!(article_min(200.0), 200.0, "never more than the window");
-    }
-
-    #[test]
-    fn a_panel_narrowed_by_a_small_window_widens_again_with_it() {
-        // Narrowed to 174 at 700 points; the window is wide again and allows 340.
-        assert_eq!(restored(174.0, 340.0, 340.0), Some(340.0));
-        // Allowed only part of the way back.
-        assert_eq!(restored(174.0, 340.0, 250.0), Some(250.0));
-        // As wanted, or wider than wanted (being dragged wider): left alone.
-        assert_eq!(restored(340.0, 340.0, 400.0), None);
-        assert_eq!(restored(380.0, 340.0, 400.0), None);
     }
 
     #[test]
