@@ -558,7 +558,7 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     h.get_by_label_contains("reloading drops it");
     assert!(h.query_all_by_label_contains(": 1 annotation").count() >= 1);
     h.get_by_label("Merge theirs into mine…").click();
-    h.run();
+    // Read on a worker thread: step until it is in, without asking the window to settle.
     wait_loaded(&mut h);
     h.get_by_label("Merge").click();
     h.run();

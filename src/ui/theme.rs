@@ -125,12 +125,16 @@ pub fn swatch_ui(ui: &mut egui::Ui, rgb: Rgb) -> egui::Response {
 
 /// A neutral tint (no hue, so no tag's colour) of `strength` (0–1): lighter than the panel
 /// in the dark theme, darker in the light one.
+/// A neutral tint (no hue, so no tag's colour) of `strength` (0–1) that moves what is under
+/// it away from the text's colour: darker in the dark theme, lighter in the light one. Laid
+/// over a tag's fill it can only raise the text's contrast, so the selection and the current
+/// hit keep what [`fill`] guarantees.
 fn neutral(visuals: &egui::Visuals, strength: f32) -> Color32 {
     let alpha = (strength * 255.0).round() as u8;
     if visuals.dark_mode {
-        Color32::from_rgba_unmultiplied(255, 255, 255, alpha)
-    } else {
         Color32::from_rgba_unmultiplied(0, 0, 0, alpha)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 255, 255, alpha)
     }
 }
 
@@ -139,10 +143,10 @@ pub fn search_hit(visuals: &egui::Visuals) -> Stroke {
     Stroke::new(1.5, article_text(visuals).gamma_multiply(0.8))
 }
 
-/// The current search hit: a neutral fill and a stronger outline.
+/// The current search hit: a neutral tint and a strong outline.
 pub fn current_hit(visuals: &egui::Visuals) -> (Color32, Stroke) {
     (
-        neutral(visuals, 0.22),
+        neutral(visuals, 0.5),
         Stroke::new(2.5, article_text(visuals)),
     )
 }
@@ -159,9 +163,14 @@ pub fn outcome(visuals: &egui::Visuals, outcome: crate::review::behind::Outcome)
     }
 }
 
-/// The text selection's fill: neutral, since egui's blue selection looked like an actor.
-pub fn selection(visuals: &egui::Visuals) -> Color32 {
-    neutral(visuals, if visuals.dark_mode { 0.24 } else { 0.16 })
+/// The text selection: a neutral tint and a dashed outline in the text's colour (egui's blue
+/// selection looked like an actor's fill). The tint alone could not show on a plain panel
+/// without taking contrast from the text on a fill; the outline shows it everywhere.
+pub fn selection(visuals: &egui::Visuals) -> (Color32, Stroke) {
+    (
+        neutral(visuals, 0.45),
+        Stroke::new(1.0, article_text(visuals).gamma_multiply(0.8)),
+    )
 }
 
 /// The band under the text for a nested or overlapping annotation; thicker when selected.
@@ -247,7 +256,7 @@ mod tests {
             let (text, bg) = (article_text(&v), article_background(&v));
             let mut tints: Vec<(String, Color32)> = vec![
                 ("panel".into(), Color32::TRANSPARENT),
-                ("selection".into(), selection(&v)),
+                ("selection".into(), selection(&v).0),
                 ("current hit".into(), current_hit(&v).0),
             ];
             for rgb in PALETTE
@@ -269,14 +278,22 @@ mod tests {
                     ));
                 }
             }
+            // Each tint alone, and with the selection or the current hit laid over it.
+            let overlays = [
+                ("", Color32::TRANSPARENT),
+                (" under the selection", selection(&v).0),
+                (" under the current hit", current_hit(&v).0),
+            ];
             for (name, tint) in tints {
-                let on = over(tint, bg);
-                let ratio = contrast(text, on);
-                assert!(
-                    ratio >= MIN_CONTRAST,
-                    "{} theme: text on {name} is {ratio:.2}:1",
-                    if v.dark_mode { "dark" } else { "light" }
-                );
+                for (over_name, overlay) in overlays {
+                    let on = over(overlay, over(tint, bg));
+                    let ratio = contrast(text, on);
+                    assert!(
+                        ratio >= MIN_CONTRAST,
+                        "{} theme: text on {name}{over_name} is {ratio:.2}:1",
+                        if v.dark_mode { "dark" } else { "light" }
+                    );
+                }
             }
         }
     }
@@ -284,7 +301,7 @@ mod tests {
     #[test]
     fn the_selection_and_search_hits_have_no_hue_a_tag_could_have() {
         for v in themes() {
-            for c in [selection(&v), current_hit(&v).0] {
+            for c in [selection(&v).0, current_hit(&v).0] {
                 assert!(c.r() == c.g() && c.g() == c.b(), "{c:?} is grey");
             }
             let hit = search_hit(&v).color;

@@ -89,6 +89,18 @@ pub fn band(painter: &Painter, rect: Rect, lane: usize, stroke: Stroke) {
     painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], stroke);
 }
 
+/// The outline of `r` as a dashed line.
+fn dashed_rect(painter: &Painter, r: Rect, stroke: Stroke) {
+    let corners = [
+        r.left_top(),
+        r.right_top(),
+        r.right_bottom(),
+        r.left_bottom(),
+        r.left_top(),
+    ];
+    painter.extend(egui::Shape::dashed_line(&corners, stroke, 3.0, 2.0));
+}
+
 /// Moves a galley-relative rect to the screen.
 pub fn place(rect: Rect, origin: Pos2) -> Rect {
     rect.translate(origin.to_vec2())
@@ -221,8 +233,10 @@ impl ArticleView {
                 }
             }
             if !sel.is_empty() {
+                let (fill, stroke) = theme::selection(visuals);
                 for r in rects(selection.start.0..selection.end.0) {
-                    painter.rect_filled(r, 0.0, theme::selection(visuals));
+                    painter.rect_filled(r, 0.0, fill);
+                    dashed_rect(painter, r, stroke);
                 }
             }
             painter.galley(block_origin, galley.clone(), theme::article_text(visuals));
