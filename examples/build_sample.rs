@@ -171,6 +171,7 @@ fn add_layer(
                 from: r.from.as_str().into(),
                 to: r.to.as_str().into(),
                 annotator: annotator.into(),
+                changed_by: None,
             },
         );
     }

@@ -447,6 +447,7 @@ pub fn generate() -> anyhow::Result<Project> {
                 from: claim.clone(),
                 to: actors[rng.below(actors.len())].clone(),
                 annotator: "analyst".to_owned(),
+                changed_by: None,
             };
             project.relations.insert(relation.id.clone(), relation);
         }
@@ -548,6 +549,7 @@ pub fn two_layers() -> anyhow::Result<Project> {
                 from: copies.get(&r.from)?.clone(),
                 to: copies.get(&r.to)?.clone(),
                 annotator: "colleague".to_owned(),
+                changed_by: None,
             })
         })
         .collect();

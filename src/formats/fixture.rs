@@ -62,6 +62,7 @@ fn link(p: &mut Project, id: &str, kind: &str, from: &str, to: &str, layer: &str
             from: AnnotationId(from.into()),
             to: AnnotationId(to.into()),
             annotator: layer.into(),
+            changed_by: None,
         },
     );
 }

@@ -78,8 +78,8 @@ pub struct Annotation {
     /// When it was last changed.
     pub modified: Timestamp,
     /// Who last changed it, when that was not its annotator: an analyst who, with the
-    /// window's confirmation, edited another's layer outside review. `None` when only its
-    /// annotator changed it. (New in format version 5.)
+    /// window's confirmation, edited another's layer outside review. `None` when its
+    /// annotator made the last change. (New in format version 5.)
     pub changed_by: Option<String>,
 }
 
@@ -137,8 +137,12 @@ pub struct Relation {
     pub from: AnnotationId,
     /// Target annotation (for `said_by`: the actor).
     pub to: AnnotationId,
-    /// Who made the link.
+    /// Who made the link: the layer it belongs to.
     pub annotator: String,
+    /// Who last changed it (made or retyped it), when that was not its annotator: an analyst
+    /// who, with the window's confirmation, edited another's layer. (New in format version 5.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
 }
 
 /// What kind of actor an entity is.

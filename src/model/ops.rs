@@ -381,6 +381,7 @@ pub fn add_relation(
         from: from.clone(),
         to: to.clone(),
         annotator: annotator.to_owned(),
+        changed_by: None,
     };
     Ok(Edit::Relation {
         id: relation.id.clone(),

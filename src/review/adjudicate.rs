@@ -475,6 +475,7 @@ impl<'p> Builder<'p> {
                 from,
                 to,
                 annotator: REVIEWED_LAYER.to_owned(),
+                changed_by: None,
             };
             edits.push(Edit::Relation {
                 id,

@@ -158,7 +158,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
     });
 
     ProjectFile {
-        format_version: super::file::version_needed(&annotations),
+        format_version: super::file::version_needed(&annotations, &relations),
         offset_unit: OFFSET_UNIT.to_owned(),
         name: project.name.clone(),
         notes: project.notes.clone(),

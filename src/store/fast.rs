@@ -274,6 +274,7 @@ impl Record for Relation {
         let from = c.string_field("from")?;
         let to = c.string_field("to")?;
         let annotator = c.string_field("annotator")?;
+        let changed_by = c.optional_string("changed_by")?;
         c.close()?;
         Some(Relation {
             id: id.into(),
@@ -281,6 +282,7 @@ impl Record for Relation {
             from: from.into(),
             to: to.into(),
             annotator: annotator.to_owned(),
+            changed_by: changed_by.map(str::to_owned),
         })
     }
 }

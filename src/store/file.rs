@@ -140,11 +140,13 @@ pub struct AnnotationRecord {
     pub changed_by: Option<String>,
 }
 
-/// The version a file holding `annotations` is written at: the lowest that holds all it
-/// has, so that a colleague on the previous release still opens every file that uses
-/// nothing newer. Version 5 is needed only for `changed_by`.
-pub fn version_needed(annotations: &[AnnotationRecord]) -> u32 {
-    if annotations.iter().any(|a| a.changed_by.is_some()) {
+/// The version a file holding `annotations` and `relations` is written at: the lowest that
+/// holds all it has, so that a colleague on the previous release still opens every file
+/// that uses nothing newer. Version 5 is needed only for `changed_by`.
+pub fn version_needed(annotations: &[AnnotationRecord], relations: &[Relation]) -> u32 {
+    if annotations.iter().any(|a| a.changed_by.is_some())
+        || relations.iter().any(|r| r.changed_by.is_some())
+    {
         5
     } else {
         4

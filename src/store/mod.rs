@@ -165,7 +165,7 @@ fn migrate(file: &mut ProjectFile, version: u32) {
             }
         }
     }
-    file.format_version = file::version_needed(&file.annotations);
+    file.format_version = file::version_needed(&file.annotations, &file.relations);
 }
 
 /// Validates a parsed file; problems carry line and column found in `source`.

@@ -593,3 +593,20 @@ fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
         Some("noor \"the reviewer\"")
     );
 }
+
+#[test]
+fn a_link_changed_in_another_layer_needs_version_5_and_reads_back() {
+    let mut changed = sample();
+    let r = changed
+        .relations
+        .values_mut()
+        .next()
+        .expect("the sample has links");
+    r.changed_by = Some("maya".into());
+    let id = r.id.clone();
+    let text = to_string(&changed).unwrap();
+    assert!(text.contains("format_version: 5"));
+    let back = from_str(p(), &text).unwrap();
+    assert_eq!(back, changed);
+    assert_eq!(back.relations[&id].changed_by.as_deref(), Some("maya"));
+}

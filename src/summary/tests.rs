@@ -34,6 +34,7 @@ fn link(p: &mut Project, kind: &str, from: &AnnotationId, to: &AnnotationId, by:
             from: from.clone(),
             to: to.clone(),
             annotator: by.into(),
+            changed_by: None,
         },
     );
 }

@@ -116,8 +116,9 @@ impl MarginaliaApp {
         self.apply(label, edit.map(|e| stamped(e, &others, &me)))
     }
 
-    /// Applies an interactive change of relation `id` (removing a link), if the analyst may
-    /// change its layer.
+    /// Applies an interactive change of relation `id` (removing or retyping a link), if the
+    /// analyst may change its layer; a change in another annotator's layer records who made
+    /// it.
     pub(super) fn change_relation(
         &mut self,
         label: &str,
@@ -130,7 +131,9 @@ impl MarginaliaApp {
             self.error(refusal(&r.annotator));
             return false;
         }
-        self.apply(label, edit)
+        let me = self.prefs.annotator.clone();
+        let others = self.protection.editing.clone();
+        self.apply(label, edit.map(|e| stamped(e, &others, &me)))
     }
 
     /// The layer "Edit this annotator's layer…" is about: the selected annotation's, else
@@ -179,25 +182,124 @@ fn refusal(layer: &str) -> String {
     )
 }
 
-/// `edit` with every annotation it leaves in one of `layers` (other annotators' layers
-/// opened for editing) marked as changed by `me`.
+/// `edit` with every annotation and link it leaves records its last changer: `me` in one
+/// of `layers` (other annotators' layers opened for editing), nobody when `me` changed
+/// their own work.
 fn stamped(edit: Edit, layers: &BTreeSet<String>, me: &str) -> Edit {
+    let mark = |annotator: &str| {
+        if annotator == me {
+            Some(None)
+        } else if layers.contains(annotator) {
+            Some(Some(me.to_owned()))
+        } else {
+            None
+        }
+    };
     match edit {
         Edit::Annotation {
             id,
             before,
             after: Some(mut a),
-        } if a.annotator != me && layers.contains(&a.annotator) => {
-            a.changed_by = Some(me.to_owned());
+        } => {
+            if let Some(by) = mark(&a.annotator) {
+                a.changed_by = by;
+            }
             Edit::Annotation {
                 id,
                 before,
                 after: Some(a),
             }
         }
+        Edit::Relation {
+            id,
+            before,
+            after: Some(mut r),
+        } => {
+            if let Some(by) = mark(&r.annotator) {
+                r.changed_by = by;
+            }
+            Edit::Relation {
+                id,
+                before,
+                after: Some(r),
+            }
+        }
         Edit::Batch(edits) => {
             Edit::Batch(edits.into_iter().map(|e| stamped(e, layers, me)).collect())
         }
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Annotation, Relation};
+
+    fn layers() -> BTreeSet<String> {
+        BTreeSet::from(["noor".to_owned()])
+    }
+
+    fn relation(annotator: &str, changed_by: Option<&str>) -> Relation {
+        let project = crate::formats::fixture::project();
+        let mut r = project.relations.values().next().unwrap().clone();
+        r.annotator = annotator.into();
+        r.changed_by = changed_by.map(str::to_owned);
+        r
+    }
+
+    fn annotation(annotator: &str, changed_by: Option<&str>) -> Annotation {
+        let project = crate::formats::fixture::project();
+        let mut a = project.annotations.values().next().unwrap().clone();
+        a.annotator = annotator.into();
+        a.changed_by = changed_by.map(str::to_owned);
+        a
+    }
+
+    fn stamp_relation(r: Relation) -> Option<String> {
+        let edit = Edit::Relation {
+            id: r.id.clone(),
+            before: Some(r.clone()),
+            after: Some(r),
+        };
+        match stamped(Edit::Batch(vec![edit]), &layers(), "maya") {
+            Edit::Batch(mut e) => match e.pop() {
+                Some(Edit::Relation { after: Some(r), .. }) => r.changed_by,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn stamp_annotation(a: Annotation) -> Option<String> {
+        let edit = Edit::Annotation {
+            id: a.id.clone(),
+            before: Some(Box::new(a.clone())),
+            after: Some(Box::new(a)),
+        };
+        match stamped(edit, &layers(), "maya") {
+            Edit::Annotation { after: Some(a), .. } => a.changed_by,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_change_records_its_changer_only_in_an_opened_layer() {
+        assert_eq!(
+            stamp_relation(relation("noor", None)).as_deref(),
+            Some("maya")
+        );
+        assert_eq!(
+            stamp_annotation(annotation("noor", None)).as_deref(),
+            Some("maya")
+        );
+        // The analyst's own change of their own work leaves no mark, and clears an old one.
+        assert_eq!(stamp_relation(relation("maya", Some("noor"))), None);
+        assert_eq!(stamp_annotation(annotation("maya", Some("noor"))), None);
+        // A layer not opened (the reviewed one, during review) keeps what it had.
+        assert_eq!(
+            stamp_annotation(annotation("reviewed", Some("ben"))).as_deref(),
+            Some("ben")
+        );
     }
 }

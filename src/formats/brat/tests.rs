@@ -357,6 +357,7 @@ fn line_break_project() -> (Project, String) {
             from: AnnotationId("a".into()),
             to: AnnotationId("b".into()),
             annotator: "ana".into(),
+            changed_by: None,
         },
     );
     (p, text.to_owned())

@@ -506,6 +506,7 @@ impl<'p> Planner<'p> {
             from,
             to,
             annotator,
+            changed_by: None,
         });
     }
 

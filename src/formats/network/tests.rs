@@ -191,6 +191,7 @@ fn shared() -> Project {
                 from: ids[from].clone(),
                 to: ids[to].clone(),
                 annotator: "ana".into(),
+                changed_by: None,
             },
         );
     };
