@@ -207,6 +207,25 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
         .collect();
     assert_eq!(targets, ["→ Actor “Macron” · maya"], "{targets:?}");
     h.get_by_label_contains("«Macron» said that talks");
+    // noor's actor, clicked in the article (were it shown), is refused with the reason.
+    let theirs = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.annotator == "noor" && a.tag.as_str() == "actor")
+        .unwrap()
+        .id
+        .clone();
+    let links = h.state().project().relations.len();
+    h.state_mut().finish_link(&theirs);
+    h.run();
+    assert_eq!(h.state().project().relations.len(), links, "not linked");
+    h.get_by_label_contains("a link joins annotations of one layer");
+    assert!(
+        h.state().linking(),
+        "still linking: another target may be picked"
+    );
     key(&mut h, Modifiers::NONE, Key::Escape);
     // No comparison, no agreement figures while blind.
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
@@ -221,4 +240,37 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
     blind_toggle(&mut h);
     assert!(!h.state().blind());
     assert_eq!(shown_quotes(&h).len(), 4, "the layer chosen is back");
+}
+
+#[test]
+fn deleting_a_tag_says_how_much_of_colleagues_work_goes_with_it() {
+    let mut p = project();
+    let doc = p.documents[0].id.clone();
+    // maya's own claim beside noor's.
+    ops::add_annotation(
+        &p,
+        &doc,
+        &"claim".into(),
+        vec![Fragment::new(ByteOffset(35)..ByteOffset(47))],
+        "maya",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .unwrap()
+    .apply(&mut p)
+    .unwrap();
+    let mut h = harness_as("maya", p, None);
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    let row = h
+        .state()
+        .project()
+        .schema
+        .tags
+        .iter()
+        .position(|t| t.id.as_str() == "claim")
+        .unwrap();
+    h.get_all_by_label("Delete").nth(row).unwrap().click();
+    h.run();
+    assert!(matches!(h.state().modal(), Some(Modal::DeleteTag { uses: 2, .. })));
+    h.get_by_label_contains("2 annotations are tagged claim");
+    h.get_by_label_contains("1 of them is in colleagues' layers (noor 1)");
 }

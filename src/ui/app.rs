@@ -387,6 +387,11 @@ impl MarginaliaApp {
         self.selected = id;
     }
 
+    /// Whether a claim is being linked (its target not yet picked).
+    pub fn linking(&self) -> bool {
+        self.linking.is_some()
+    }
+
     /// Selects an annotation (`None`: none), showing its document (tests and scripted use).
     pub fn select_annotation(&mut self, id: Option<AnnotationId>) {
         self.select(id);
@@ -427,8 +432,9 @@ impl MarginaliaApp {
             .map(|r| r.id.clone())
     }
 
-    /// Links the claim being linked to `to`.
-    pub(super) fn finish_link(&mut self, to: &AnnotationId) {
+    /// Links the claim being linked to `to`: what clicking `to` in the article does while
+    /// linking (public for tests and scripted use).
+    pub fn finish_link(&mut self, to: &AnnotationId) {
         let Some(linking) = self.linking.take() else {
             return;
         };
@@ -443,7 +449,28 @@ impl MarginaliaApp {
             .annotations
             .get(&linking.from)
             .map_or(self.prefs.annotator.clone(), |a| a.annotator.clone());
-        let edit = ops::add_relation(&self.project, &kind, &linking.from, to, &layer);
+        // A link joins two annotations of one layer: a colleague's actor is not the
+        // analyst's to link to (the picker offers only the claim's layer).
+        if let Some(target) = self.project.annotations.get(to)
+            && target.annotator != layer
+        {
+            self.error(format!(
+                "That is {}'s annotation; a link joins annotations of one layer, here {layer}'s. \
+                 Tag the span in {layer}'s layer first, then link to it.",
+                target.annotator
+            ));
+            self.linking = Some(linking);
+            return;
+        }
+        if !self.may_edit_layer(&layer) {
+            self.error(format!(
+                "The claim is {layer}'s, which only {layer} changes: choose Edit › Edit this \
+                 annotator's layer… to link it as theirs."
+            ));
+            return;
+        }
+        let edit = ops::add_relation(&self.project, &kind, &linking.from, to, &layer)
+            .map(|e| self.stamp(e));
         if self.apply("Link", edit) {
             self.notify("Linked.");
         }

@@ -300,6 +300,16 @@ impl MarginaliaApp {
                                 }
                             });
                     }
+                    if let Some(g) = &gone
+                        && let Some((n, layers)) =
+                            self.in_other_layers(|a| a.entity.as_ref() == Some(g))
+                    {
+                        ui.label(format!(
+                            "{n} of its mentions {} in colleagues' layers ({layers}): they \
+                             move too.",
+                            if n == 1 { "is" } else { "are" }
+                        ));
+                    }
                     next = Some(Some(Modal::MergeEntities {
                         keep: keep.clone(),
                         gone: gone.clone(),
@@ -344,6 +354,12 @@ impl MarginaliaApp {
                         "{uses} annotations are tagged {tag}. Deleting the tag deletes them too \
                          (when you apply the schema; Ctrl+Z brings them back)."
                     ));
+                    if let Some((n, layers)) = self.in_other_layers(|a| a.tag == tag) {
+                        ui.label(format!(
+                            "{n} of them {} in colleagues' layers ({layers}): deleted there too.",
+                            if n == 1 { "is" } else { "are" }
+                        ));
+                    }
                     ui.horizontal(|ui| {
                         if answer(ui, "Delete tag and its annotations") {
                             self.confirm_delete_tag(&tag);

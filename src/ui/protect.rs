@@ -111,9 +111,8 @@ impl MarginaliaApp {
             self.error(why);
             return false;
         }
-        let me = self.prefs.annotator.clone();
-        let others = self.protection.editing.clone();
-        self.apply(label, edit.map(|e| stamped(e, &others, &me)))
+        let edit = edit.map(|e| self.stamp(e));
+        self.apply(label, edit)
     }
 
     /// Applies an interactive change of relation `id` (removing or retyping a link), if the
@@ -131,9 +130,34 @@ impl MarginaliaApp {
             self.error(refusal(&r.annotator));
             return false;
         }
-        let me = self.prefs.annotator.clone();
-        let others = self.protection.editing.clone();
-        self.apply(label, edit.map(|e| stamped(e, &others, &me)))
+        let edit = edit.map(|e| self.stamp(e));
+        self.apply(label, edit)
+    }
+
+    /// How many of the annotations `touched` picks are in colleagues' layers, and which
+    /// ("noor 4, ben 3"), for the questions of project-wide changes (a tag deleted,
+    /// entities merged) that reach every layer; `None` when all are the analyst's own.
+    pub(super) fn in_other_layers(
+        &self,
+        touched: impl Fn(&crate::model::Annotation) -> bool,
+    ) -> Option<(usize, String)> {
+        let mut by_layer = std::collections::BTreeMap::<&str, usize>::new();
+        for a in self.project.annotations.values().filter(|a| touched(a)) {
+            if a.annotator != self.prefs.annotator {
+                *by_layer.entry(a.annotator.as_str()).or_default() += 1;
+            }
+        }
+        let total: usize = by_layer.values().sum();
+        let layers: Vec<String> = by_layer
+            .iter()
+            .map(|(layer, n)| format!("{layer} {n}"))
+            .collect();
+        (total > 0).then(|| (total, layers.join(", ")))
+    }
+
+    /// `edit` marked as the analyst's where it changes a colleague's opened layer.
+    pub(super) fn stamp(&self, edit: Edit) -> Edit {
+        stamped(edit, &self.protection.editing, &self.prefs.annotator)
     }
 
     /// The layer "Edit this annotator's layer…" is about: the selected annotation's, else
