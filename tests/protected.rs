@@ -270,7 +270,10 @@ fn deleting_a_tag_says_how_much_of_colleagues_work_goes_with_it() {
         .unwrap();
     h.get_all_by_label("Delete").nth(row).unwrap().click();
     h.run();
-    assert!(matches!(h.state().modal(), Some(Modal::DeleteTag { uses: 2, .. })));
+    assert!(matches!(
+        h.state().modal(),
+        Some(Modal::DeleteTag { uses: 2, .. })
+    ));
     h.get_by_label_contains("2 annotations are tagged claim");
     h.get_by_label_contains("1 of them is in colleagues' layers (noor 1)");
 }

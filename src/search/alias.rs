@@ -40,7 +40,16 @@ pub struct Suggestion {
 /// "Emmanuel Macron" is one suggestion, not also "Macron". The tag is the one most used on the
 /// entity's annotations (ties go to the tag first in the schema); for an entity with none, the
 /// one most used on annotations linked to any entity, else the schema's first tag.
-pub fn alias_suggestions(project: &Project, doc: &DocId, annotator: &str) -> Vec<Suggestion> {
+///
+/// `blind` (blind coding): only `annotator`'s own annotations teach names and tags, and an
+/// entity mentioned only in colleagues' layers is not suggested, so nothing of their coding
+/// shows through.
+pub fn alias_suggestions(
+    project: &Project,
+    doc: &DocId,
+    annotator: &str,
+    blind: bool,
+) -> Vec<Suggestion> {
     let Some(document) = project.document(doc) else {
         return Vec::new();
     };
@@ -52,7 +61,7 @@ pub fn alias_suggestions(project: &Project, doc: &DocId, annotator: &str) -> Vec
     let haystack = Haystack::new(&document.text, &opts);
     let covered = Coverage::new(project, doc, annotator);
     let mut candidates = Vec::new();
-    for known in known_entities(project) {
+    for known in known_entities(project, blind.then_some(annotator)) {
         for alias in &known.aliases {
             for range in haystack.find_all(&fold::fold_str(alias, &opts)) {
                 if !covered.overlaps(&range) {
@@ -119,13 +128,20 @@ pub(super) struct Known<'p> {
     pub(super) aliases: BTreeSet<String>,
 }
 
-/// Every entity of the registry that has a tag to give, in id order.
-pub(super) fn known_entities(project: &Project) -> Vec<Known<'_>> {
+/// Every entity of the registry that has a tag to give, in id order. With `only` a layer,
+/// only that layer's annotations count, and an entity whose mentions are all in other layers
+/// is left out (one with no mentions at all, from the registry alone, stays).
+pub(super) fn known_entities<'p>(project: &'p Project, only: Option<&str>) -> Vec<Known<'p>> {
     let mut quotes: BTreeMap<&EntityId, BTreeSet<&str>> = BTreeMap::new();
     let mut tags: BTreeMap<&EntityId, BTreeMap<&TagId, usize>> = BTreeMap::new();
     let mut linked_tags: BTreeMap<&TagId, usize> = BTreeMap::new();
+    let mut elsewhere: BTreeSet<&EntityId> = BTreeSet::new();
     for a in project.annotations.values() {
         let Some(entity) = &a.entity else { continue };
+        if only.is_some_and(|layer| a.annotator != layer) {
+            elsewhere.insert(entity);
+            continue;
+        }
         if a.fragments.len() == 1 {
             quotes.entry(entity).or_default().insert(&a.quote);
         }
@@ -136,6 +152,9 @@ pub(super) fn known_entities(project: &Project) -> Vec<Known<'_>> {
         .or_else(|| project.schema.tags.first().map(|t| t.id.clone()));
     let mut known = Vec::new();
     for entity in project.entities.values() {
+        if elsewhere.contains(&entity.id) && !tags.contains_key(&entity.id) {
+            continue;
+        }
         let tag = tags
             .get(&entity.id)
             .and_then(|counts| most_used(&project.schema, counts))
@@ -237,7 +256,7 @@ mod tests {
 
     /// What is suggested, as (quote, entity, tag).
     fn suggested(project: &Project, annotator: &str) -> Vec<(String, String, String)> {
-        alias_suggestions(project, &"d".into(), annotator)
+        alias_suggestions(project, &"d".into(), annotator, false)
             .into_iter()
             .map(|s| {
                 let text = &project.documents[0].text[s.range.start.0..s.range.end.0];
@@ -269,7 +288,7 @@ mod tests {
     #[test]
     fn an_untagged_mention_of_a_known_alias_is_suggested() {
         let project = macron();
-        let got = alias_suggestions(&project, &"d".into(), "ana");
+        let got = alias_suggestions(&project, &"d".into(), "ana", false);
         assert_eq!(got.len(), 1, "{got:?}");
         let at = project.documents[0].text.find("Macron left").unwrap();
         assert_eq!(got[0].range, ByteOffset(at)..ByteOffset(at + 6));
@@ -277,7 +296,23 @@ mod tests {
         assert_eq!(got[0].tag.as_str(), "actor");
         // Another layer has tagged nothing: every whole-word "Macron" is bo's to tag.
         assert_eq!(suggested(&project, "bo").len(), 3);
-        assert!(alias_suggestions(&project, &"nope".into(), "ana").is_empty());
+        assert!(alias_suggestions(&project, &"nope".into(), "ana", false).is_empty());
+    }
+
+    #[test]
+    fn blind_a_colleagues_entities_and_names_do_not_show_through() {
+        let mut project = macron();
+        let open = alias_suggestions(&project, &"d".into(), "ana", false);
+        assert_eq!(alias_suggestions(&project, &"d".into(), "ana", true), open);
+        // bo codes blind: ana's Macron, known from ana's layer only, is not bo's to be told.
+        assert!(alias_suggestions(&project, &"d".into(), "bo", true).is_empty());
+        // An entity of the registry alone (no mentions anywhere) still is.
+        put_entity(&mut project, "elysee", "Macronist", &[]);
+        let got: Vec<String> = alias_suggestions(&project, &"d".into(), "bo", true)
+            .into_iter()
+            .map(|s| s.alias)
+            .collect();
+        assert_eq!(got, ["Macronist"]);
     }
 
     #[test]
@@ -353,7 +388,7 @@ mod tests {
     fn accepting_a_suggestion_tags_and_links_it_in_one_undoable_edit() {
         let mut project = macron();
         let start = project.clone();
-        let suggestion = alias_suggestions(&project, &"d".into(), "ana").remove(0);
+        let suggestion = alias_suggestions(&project, &"d".into(), "ana", false).remove(0);
         let edit = accept_suggestion_edit(&project, &suggestion, "ana", t(7)).unwrap();
         let inverse = edit.apply(&mut project).unwrap();
         let added = project
@@ -366,7 +401,7 @@ mod tests {
             (added.tag.as_str(), added.quote.as_str()),
             ("actor", "Macron")
         );
-        assert!(alias_suggestions(&project, &"d".into(), "ana").is_empty());
+        assert!(alias_suggestions(&project, &"d".into(), "ana", false).is_empty());
         inverse.apply(&mut project).unwrap();
         assert_eq!(project, start);
 

@@ -149,20 +149,22 @@ pub fn preview_tag_all(
     tag: &TagId,
     annotator: &str,
 ) -> TagAllPreview {
-    preview_tag_all_around(project, hits, tag, annotator, Extent::Hit)
+    preview_tag_all_around(project, hits, tag, annotator, Extent::Hit, false)
 }
 
 /// [`preview_tag_all`], each hit widened to `extent`; hits in one sentence (or paragraph)
-/// make one proposal.
+/// make one proposal. `blind` (blind coding): entities are recognised from `annotator`'s
+/// own annotations only, as in [`super::alias_suggestions`].
 pub fn preview_tag_all_around(
     project: &Project,
     hits: &[Hit],
     tag: &TagId,
     annotator: &str,
     extent: Extent,
+    blind: bool,
 ) -> TagAllPreview {
     let layer = Layer::new(project, tag, annotator);
-    let names = Names::new(project, tag);
+    let names = Names::new(project, tag, blind.then_some(annotator));
     let mut seen = HashSet::new();
     let mut items = Vec::new();
     let mut segments: BTreeMap<&DocId, Vec<Range<usize>>> = BTreeMap::new();
@@ -205,9 +207,9 @@ struct Names {
 }
 
 impl Names {
-    fn new(project: &Project, tag: &TagId) -> Self {
+    fn new(project: &Project, tag: &TagId, only: Option<&str>) -> Self {
         let mut by_name: BTreeMap<String, Vec<EntityId>> = BTreeMap::new();
-        for known in super::alias::known_entities(project) {
+        for known in super::alias::known_entities(project, only) {
             if &known.tag != tag {
                 continue;
             }
@@ -454,7 +456,7 @@ mod tests {
         let hits = search_project(&project, "macron", &SearchOptions::default());
         assert_eq!(hits.len(), 4);
         let quotes = |extent| {
-            preview_tag_all_around(&project, &hits, &"claim".into(), "ana", extent)
+            preview_tag_all_around(&project, &hits, &"claim".into(), "ana", extent, false)
                 .items
                 .into_iter()
                 .map(|p| p.quote)

@@ -154,6 +154,7 @@ impl MarginaliaApp {
             &tag,
             &self.prefs.annotator,
             self.search.extent,
+            self.blind(),
         );
         let ticked = preview
             .items
@@ -197,7 +198,7 @@ impl MarginaliaApp {
             return;
         };
         self.search.suggestions =
-            search::alias_suggestions(&self.project, &doc, &self.prefs.annotator);
+            search::alias_suggestions(&self.project, &doc, &self.prefs.annotator, self.blind());
         self.search.open = true;
         match self.search.suggestions.first().cloned() {
             Some(s) => {
