@@ -199,6 +199,22 @@ fn a_later_paste_goes_where_the_focus_is() {
 }
 
 #[test]
+fn pasted_line_ends_become_the_articles_own() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    // A lone CR (old Mac programs, some PDF viewers), CRLF (Windows) and a byte-order mark.
+    h.event(egui::Event::Paste(
+        "\u{FEFF}Title line\rSecond\r\nThird".into(),
+    ));
+    h.run();
+    h.get_by_label("Add article").click();
+    h.run();
+    let doc = h.state().project().documents.last().unwrap();
+    assert_eq!(doc.text, "Title line\nSecond\nThird");
+    assert_eq!(doc.meta.title, "Title line");
+}
+
+#[test]
 fn the_palette_keeps_its_focus_without_interrupting_the_input_method() {
     let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
     key(&mut h, Modifiers::COMMAND, Key::K);
@@ -251,6 +267,19 @@ fn page_down_page_up_and_space_scroll_the_article_by_a_page() {
     let sel = h.state().text_selection();
     assert!(!sel.is_empty());
     assert!(sel.head.0 > sel.anchor.0);
+    // A focused checkbox takes Space as its click, and the article stays where it is.
+    key(&mut h, Modifiers::NONE, Key::PageUp);
+    let before = h.state().article_view().visible_blocks();
+    let snap = h.state().prefs().view.word_snap;
+    h.get_by_label("Snap to words").focus();
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Space);
+    assert_eq!(
+        h.state().prefs().view.word_snap,
+        !snap,
+        "the checkbox was ticked"
+    );
+    assert_eq!(h.state().article_view().visible_blocks(), before, "no page");
     // At the end there is no further to go.
     key(&mut h, Modifiers::COMMAND, Key::End);
     let end = h.state().article_view().visible_blocks();

@@ -142,6 +142,26 @@ fn keyboard_alone_selects_by_word_and_by_grapheme_and_tags() {
 }
 
 #[test]
+fn home_and_end_follow_the_reading_order_of_a_right_to_left_paragraph() {
+    let text = "Left to right first.\nשלום עולם, hello מה שלומך\nLast.";
+    let mut h = harness(text);
+    let hebrew = text.find('ש').unwrap();
+    let line_end = text[hebrew..].find('\n').unwrap() + hebrew;
+    let caret = |h: &Harness<'static, MarginaliaApp>| h.state().text_selection().head.0;
+    for (at, home, end) in [(hebrew + 4, hebrew, line_end), (2, 0, 20)] {
+        h.state_mut().set_text_selection(TextSel {
+            anchor: ByteOffset(at),
+            head: ByteOffset(at),
+        });
+        h.run();
+        key(&mut h, Modifiers::NONE, Key::Home);
+        assert_eq!(caret(&h), home, "Home from {at}: the line's logical start");
+        key(&mut h, Modifiers::NONE, Key::End);
+        assert_eq!(caret(&h), end, "End from {at}: the line's logical end");
+    }
+}
+
+#[test]
 fn undo_and_redo_every_change_with_both_redo_keys() {
     let mut h = harness(TEXT);
     h.state_mut().set_text_selection(TextSel {

@@ -323,7 +323,9 @@ impl MarginaliaApp {
 
     /// Adds pasted text as a new article titled `title`.
     pub(super) fn add_pasted(&mut self, title: &str, text: &str) -> bool {
-        let text = text.replace("\r\n", "\n");
+        // Pasted text ends lines as the program it came from did (CRLF, or a lone CR from
+        // old Mac programs and some PDF viewers); the article keeps LF, as opened files do.
+        let text = crate::intake::decode::normalize_line_ends(text.trim_start_matches('\u{FEFF}'));
         if text.trim().is_empty() {
             self.error("Paste some text first.");
             return false;

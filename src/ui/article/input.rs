@@ -147,8 +147,8 @@ impl ArticleView {
     }
 
     /// Caret keys: arrows (Shift extends, Ctrl by word), Home/End (Ctrl: the whole text),
-    /// Page Down/Up (Shift extends) and Space/Shift+Space, which scroll by a page.
-    /// `viewport` is the part of the content on screen.
+    /// Page Down/Up (Shift extends) and, with `space`, Space/Shift+Space, which scroll by a
+    /// page. `viewport` is the part of the content on screen.
     pub(super) fn keys(
         &mut self,
         ui: &mut Ui,
@@ -156,11 +156,12 @@ impl ArticleView {
         sel: &mut TextSel,
         origin: Pos2,
         viewport: Rect,
+        space: bool,
     ) {
         if ui.ctx().text_edit_focused() {
             return;
         }
-        self.page_keys(ui, text, sel, origin, viewport);
+        self.page_keys(ui, text, sel, origin, viewport, space);
         let keys = [
             Key::ArrowLeft,
             Key::ArrowRight,
@@ -217,6 +218,7 @@ impl ArticleView {
         sel: &mut TextSel,
         origin: Pos2,
         viewport: Rect,
+        space: bool,
     ) {
         let mut pages = Vec::new();
         ui.input_mut(|i| {
@@ -228,6 +230,9 @@ impl ArticleView {
                 (Modifiers::NONE, Key::Space, true, false),
                 (Modifiers::SHIFT, Key::Space, false, false),
             ] {
+                if key == Key::Space && !space {
+                    continue;
+                }
                 while crate::ui::commands::take_key(i, mods, key) {
                     pages.push((down, extend));
                 }
@@ -283,11 +288,22 @@ impl ArticleView {
             return head;
         };
         let row = r.height().max(1.0);
+        // Home goes to where the row's reading starts: its right end in a right-to-left
+        // paragraph.
+        let rtl = self
+            .bidi_of(super::blocks::block_at_byte(&self.blocks, head.0))
+            .is_some_and(|b| b.rtl_paragraph);
+        let (left, right) = (
+            Pos2::new(origin.x - 1000.0, r.center().y),
+            Pos2::new(origin.x + 1e6, r.center().y),
+        );
         let target = match key {
             Key::ArrowUp => r.center() - vec2(0.0, row),
             Key::ArrowDown => r.center() + vec2(0.0, row),
-            Key::Home => Pos2::new(origin.x - 1000.0, r.center().y),
-            _ => Pos2::new(origin.x + 1e6, r.center().y),
+            Key::Home if rtl => right,
+            Key::Home => left,
+            _ if rtl => left,
+            _ => right,
         };
         if target.y < origin.y {
             return ByteOffset(0);

@@ -717,7 +717,10 @@ impl ArticleView {
             }
             self.mouse(ui, input, sel, origin, &response, viewport, &mut out);
             if input.keyboard {
-                self.keys(ui, text, sel, origin, viewport);
+                // Space pages only when no other widget has the focus: a focused button or
+                // checkbox takes Space as its click.
+                let space = ui.memory(|m| m.focused().is_none_or(|f| f == response.id));
+                self.keys(ui, text, sel, origin, viewport, space);
             }
             if let Some((at, center)) = self.reveal.take()
                 && let Some(r) = self.caret_rect(ui, text, origin, at)
