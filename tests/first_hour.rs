@@ -199,6 +199,23 @@ fn a_later_paste_goes_where_the_focus_is() {
 }
 
 #[test]
+fn with_nothing_from_the_clipboard_a_title_typed_first_keeps_its_paste() {
+    let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
+    h.get_by_label("Article title").type_text("Report ");
+    h.run();
+    h.event(egui::Event::Paste("of 3 May".into()));
+    h.run();
+    match h.state().modal() {
+        Some(Modal::Paste { title, text, .. }) => {
+            assert_eq!(title, "Report of 3 May");
+            assert!(text.is_empty());
+        }
+        other => panic!("expected the paste dialog, got {other:?}"),
+    }
+}
+
+#[test]
 fn pasted_line_ends_become_the_articles_own() {
     let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);

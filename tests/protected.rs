@@ -236,6 +236,15 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
             .unwrap_or_default()
             .contains("Blind coding is on")
     );
+    // Stepping to the next difference says so too.
+    key(&mut h, Modifiers::NONE, Key::F8);
+    assert!(!h.state().comparing());
+    assert!(
+        h.state()
+            .message()
+            .unwrap_or_default()
+            .contains("Blind coding is on")
+    );
     // Off again: noor's layer is back.
     blind_toggle(&mut h);
     assert!(!h.state().blind());

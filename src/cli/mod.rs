@@ -291,7 +291,8 @@ fn lock_for_writing(path: &Path, force: bool) -> anyhow::Result<Option<session::
              finds the file changed on disk when it saves). Nothing was changed.",
             path.display()
         ),
-        Err(_) => Ok(None),
+        // Forced past another's lock, or no lock file could be made: on without one.
+        Err(session::LockError::Held(_) | session::LockError::Io { .. }) => Ok(None),
     }
 }
 

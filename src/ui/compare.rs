@@ -155,6 +155,9 @@ impl MarginaliaApp {
     /// Opens the view if it is closed.
     pub(super) fn step_difference(&mut self, forward: bool) {
         self.open_compare();
+        if self.compare.is_none() {
+            return; // refused, and said why (blind coding)
+        }
         let Some(c) = self.comparison() else {
             self.notify("Choose two or more annotators to compare.");
             return;

@@ -197,7 +197,8 @@ pub enum Modal {
         /// Text.
         text: String,
         /// Whether the system clipboard's text was asked for and has not arrived yet: it
-        /// goes into the article text, whichever field has the focus.
+        /// goes into the article text, whichever field has the focus, unless the analyst
+        /// has typed into either field first.
         awaiting_clipboard: bool,
     },
     /// Go to a position: "line" or "line:column" or "#offset".

@@ -193,8 +193,9 @@ impl MarginaliaApp {
                     ui.heading("New article from pasted text");
                     // The clipboard's text, asked for when the dialog opened, is the article
                     // (taken before the fields see it, so it never lands in the title);
-                    // once the analyst typed some, pastes go where the focus is.
-                    awaiting_clipboard &= text.is_empty();
+                    // once the analyst typed either, pastes go where the focus is (with an empty
+                    // clipboard nothing arrives, and a title typed first keeps its pastes).
+                    awaiting_clipboard &= text.is_empty() && title.is_empty();
                     if awaiting_clipboard
                         && let Some(pasted) = ui.input_mut(|i| take_paste(&mut i.events))
                     {
