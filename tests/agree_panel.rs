@@ -3,6 +3,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -70,15 +72,7 @@ fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
         show_documents: false,
         ..Prefs::default()
     });
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1600.0, 1200.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1600.0, 1200.0))
 }
 
 /// Runs frames until the agreement report is in and shows the figure `label`.

@@ -4,6 +4,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -50,15 +52,7 @@ fn harness(project: Project) -> Harness<'static, MarginaliaApp> {
         annotator: "rev".into(),
         ..Prefs::default()
     });
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1400.0, 900.0))
 }
 
 fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {
@@ -385,15 +379,7 @@ fn the_reviewed_result_can_be_shown_alone_and_going_to_a_difference_comes_back()
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::R);
     assert!(h.state().showing_result());
     assert!(!h.state().article_view().drawing_comparison());
-    let shown: Vec<String> = h
-        .state()
-        .article_view()
-        .layers()
-        .items()
-        .iter()
-        .filter_map(|it| h.state().project().annotations.get(&it.id))
-        .map(|a| format!("{}:{}", a.annotator, a.quote))
-        .collect();
+    let shown = common::shown(&h);
     assert_eq!(shown, ["reviewed:talks could start in 北京"]);
     // The panel's choice says so, and stepping goes back to the differences.
     h.get_by_label("Reviewed result");

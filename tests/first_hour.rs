@@ -5,6 +5,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -20,15 +22,7 @@ fn project() -> Project {
 }
 
 fn harness_with(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1280.0, 800.0))
 }
 
 fn named(name: &str) -> Prefs {
@@ -348,14 +342,7 @@ fn a_keyboard_selection_is_tagged_without_the_space_before_it() {
     let sel = h.state().text_selection().range();
     assert_eq!(&text[sel.start.0..sel.end.0], " Emmanuel Bonne");
     key(&mut h, Modifiers::NONE, Key::Num1);
-    let quotes: Vec<_> = h
-        .state()
-        .project()
-        .annotations
-        .values()
-        .map(|a| a.quote.clone())
-        .collect();
-    assert_eq!(quotes, ["Emmanuel Bonne"]);
+    assert_eq!(common::quotes(&h), ["Emmanuel Bonne"]);
 }
 
 fn sample_at(size: Vec2, prefs: Prefs) -> Harness<'static, MarginaliaApp> {
@@ -550,20 +537,14 @@ fn the_go_menu_names_the_bracket_keys_by_their_characters() {
     assert!(h.query_all_by_label_contains("]").next().is_some());
 }
 
-fn wait_loaded(h: &mut Harness<'static, MarginaliaApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().merge_loading() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the file on disk was never read");
-}
-
-#[test]
-fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
+/// ana's project of one sentence saved in a folder of its own and opened in the window
+/// (locked, watched), with what was saved.
+fn opened_from_disk() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Project,
+    Harness<'static, MarginaliaApp>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("day.ron");
     let text = "Macron said talks could start.";
@@ -574,7 +555,21 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
         .with_prefs(named("ana"));
     app.start(Some(&path));
-    let mut h = harness_with(app);
+    let h = harness_with(app);
+    (dir, path, base, h)
+}
+
+/// Tags "Macron" an actor and saves (Ctrl+S).
+fn tag_macron_and_save(h: &mut Harness<'static, MarginaliaApp>) {
+    h.state_mut()
+        .set_text_selection(marginalia::ui::TextSel::over(ByteOffset(0)..ByteOffset(6)));
+    key(h, Modifiers::NONE, Key::Num1);
+    key(h, Modifiers::COMMAND, Key::S);
+}
+
+#[test]
+fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
+    let (_dir, path, base, mut h) = opened_from_disk();
     // A colleague's copy, synced over the file: their claim in their layer.
     let mut theirs = base.clone();
     let doc = theirs.documents[0].id.clone();
@@ -593,10 +588,7 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     .unwrap();
     marginalia::store::save(&theirs, &path).unwrap();
     // Meanwhile, my actor.
-    h.state_mut()
-        .set_text_selection(marginalia::ui::TextSel::over(ByteOffset(0)..ByteOffset(6)));
-    key(&mut h, Modifiers::NONE, Key::Num1);
-    key(&mut h, Modifiers::COMMAND, Key::S);
+    tag_macron_and_save(&mut h);
     assert!(matches!(h.state().modal(), Some(Modal::ChangedOnDisk)));
     // It says what each way out would drop: their claim (and noor), my actor.
     h.get_by_label_contains("keeping yours drops it");
@@ -605,7 +597,7 @@ fn a_file_changed_on_disk_can_be_merged_into_the_work_and_saved_with_both() {
     assert!(h.query_all_by_label_contains(": 1 annotation").count() >= 1);
     h.get_by_label("Merge theirs into mine…").click();
     // Read on a worker thread: step until it is in, without asking the window to settle.
-    wait_loaded(&mut h);
+    common::wait_loaded(&mut h);
     h.get_by_label("Merge").click();
     h.run();
     let layers: Vec<String> = h
@@ -978,26 +970,13 @@ fn a_combining_mark_the_text_font_lacks_is_still_drawn_in_the_article() {
 
 #[test]
 fn a_file_changed_on_disk_that_the_work_already_holds_is_saved_without_asking() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("day.ron");
-    let text = "Macron said talks could start.";
-    let base = marginalia::model::project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH)
-        .unwrap()
-        .0;
-    marginalia::store::save(&base, &path).unwrap();
-    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
-        .with_prefs(named("ana"));
-    app.start(Some(&path));
-    let mut h = harness_with(app);
+    let (_dir, path, base, mut h) = opened_from_disk();
     // The same project written again (a sync touching it, `fmt`): other bytes, same content.
     std::thread::sleep(std::time::Duration::from_millis(20));
     let mut touched = marginalia::store::to_string(&base).unwrap();
     touched.push('\n');
     std::fs::write(&path, touched).unwrap();
-    h.state_mut()
-        .set_text_selection(marginalia::ui::TextSel::over(ByteOffset(0)..ByteOffset(6)));
-    key(&mut h, Modifiers::NONE, Key::Num1);
-    key(&mut h, Modifiers::COMMAND, Key::S);
+    tag_macron_and_save(&mut h);
     assert!(
         h.state().modal().is_none(),
         "nothing of the file would be lost: saved"

@@ -4,6 +4,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -74,29 +76,7 @@ fn harness(dialogs: &ScriptedDialogs) -> Harness<'static, MarginaliaApp> {
             ..Prefs::default()
         })
         .with_dialogs(Box::new(dialogs.clone()));
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 900.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
-}
-
-/// Runs frames until the colleague's file is read (on a worker thread) and the preview, or
-/// the error, is up.
-fn wait_loaded(h: &mut Harness<'static, MarginaliaApp>) {
-    for _ in 0..400 {
-        h.step();
-        if !h.state().merge_loading() {
-            h.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the colleague's file was never read");
+    common::window(app, Vec2::new(1280.0, 900.0))
 }
 
 fn count(p: &Project, layer: &str) -> usize {
@@ -116,7 +96,7 @@ fn a_layer_left_out_and_a_tag_mapped_merge_as_one_undo_step() {
 
     dialogs.answer(vec![path]);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
-    wait_loaded(&mut h);
+    common::wait_loaded(&mut h);
     assert_eq!(dialogs.pending(), 0, "the shortcut asked for the file");
     assert!(
         h.query_by_label_contains("matched by their text, 0 new")
@@ -204,7 +184,7 @@ fn the_file_menu_opens_it_and_cancel_changes_nothing() {
     // The menu entry's label ends with its shortcut.
     h.get_by_label_contains("Import a colleague's project…")
         .click();
-    wait_loaded(&mut h);
+    common::wait_loaded(&mut h);
     assert!(h.query_by_label("Merge").is_some());
     h.get_by_label("Cancel").click();
     h.run();
@@ -216,7 +196,7 @@ fn the_file_menu_opens_it_and_cancel_changes_nothing() {
     std::fs::write(&bad, "(format_version: 3, oops").unwrap();
     dialogs.answer(vec![bad]);
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::O);
-    wait_loaded(&mut h);
+    common::wait_loaded(&mut h);
     assert!(h.query_by_label("Merge").is_none());
     assert!(
         h.state().message().unwrap().contains("notes.ron"),

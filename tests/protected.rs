@@ -4,6 +4,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -28,15 +30,7 @@ fn harness_as(
         annotator: me.into(),
         ..Prefs::default()
     });
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1280.0, 800.0))
 }
 
 fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {
@@ -63,14 +57,24 @@ fn select(h: &mut Harness<'static, MarginaliaApp>, quote: &str) {
 }
 
 fn shown_quotes(h: &Harness<'static, MarginaliaApp>) -> Vec<String> {
+    common::shown(h)
+}
+
+/// The first annotation of `layer` tagged `tag`.
+fn first_of(h: &Harness<'static, MarginaliaApp>, layer: &str, tag: &str) -> AnnotationId {
     h.state()
-        .article_view()
-        .layers()
-        .items()
-        .iter()
-        .filter_map(|it| h.state().project().annotations.get(&it.id))
-        .map(|a| format!("{}:{}", a.annotator, a.quote))
-        .collect()
+        .project()
+        .annotations
+        .values()
+        .find(|a| a.annotator == layer && a.tag.as_str() == tag)
+        .unwrap()
+        .id
+        .clone()
+}
+
+/// Whether the status line says `words`.
+fn says(h: &Harness<'static, MarginaliaApp>, words: &str) -> bool {
+    h.state().message().unwrap_or_default().contains(words)
 }
 
 #[test]
@@ -189,15 +193,7 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
         "kept for the project"
     );
     // Linking my claim: the candidates are my spans only, with their layer and context.
-    let claim = h
-        .state()
-        .project()
-        .annotations
-        .values()
-        .find(|a| a.annotator == "maya" && a.tag.as_str() == "claim")
-        .unwrap()
-        .id
-        .clone();
+    let claim = first_of(&h, "maya", "claim");
     h.state_mut().select_annotation(Some(claim));
     h.run();
     key(&mut h, Modifiers::NONE, Key::L);
@@ -208,15 +204,7 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
     assert_eq!(targets, ["→ Actor “Macron” · maya"], "{targets:?}");
     h.get_by_label_contains("«Macron» said that talks");
     // noor's actor, clicked in the article (were it shown), is refused with the reason.
-    let theirs = h
-        .state()
-        .project()
-        .annotations
-        .values()
-        .find(|a| a.annotator == "noor" && a.tag.as_str() == "actor")
-        .unwrap()
-        .id
-        .clone();
+    let theirs = first_of(&h, "noor", "actor");
     let links = h.state().project().relations.len();
     h.state_mut().finish_link(&theirs);
     h.run();
@@ -230,21 +218,11 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
     // No comparison, no agreement figures while blind.
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
     assert!(!h.state().comparing());
-    assert!(
-        h.state()
-            .message()
-            .unwrap_or_default()
-            .contains("Blind coding is on")
-    );
+    assert!(says(&h, "Blind coding is on"));
     // Stepping to the next difference says so too.
     key(&mut h, Modifiers::NONE, Key::F8);
     assert!(!h.state().comparing());
-    assert!(
-        h.state()
-            .message()
-            .unwrap_or_default()
-            .contains("Blind coding is on")
-    );
+    assert!(says(&h, "Blind coding is on"));
     // Off again: noor's layer is back.
     blind_toggle(&mut h);
     assert!(!h.state().blind());

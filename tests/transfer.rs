@@ -3,6 +3,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -26,15 +28,7 @@ fn app(dialogs: &ScriptedDialogs) -> MarginaliaApp {
 }
 
 fn harness(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1280.0, 800.0))
 }
 
 fn key(h: &mut Harness<'static, MarginaliaApp>, modifiers: Modifiers, key: Key) {

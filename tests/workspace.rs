@@ -3,6 +3,8 @@
 #![cfg(feature = "gui")]
 #![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
 
+mod common;
+
 use std::path::PathBuf;
 
 use egui::{Key, Modifiers, Pos2, Vec2};
@@ -30,15 +32,7 @@ fn prefs() -> Prefs {
 }
 
 fn harness_with(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app);
-    h.run();
-    h
+    common::window(app, Vec2::new(1280.0, 800.0))
 }
 
 fn harness(marked: &str) -> Harness<'static, MarginaliaApp> {
@@ -239,14 +233,7 @@ fn search_then_tag_all_matches_after_a_preview_is_one_undo_step() {
     h.run();
     h.get_by_label("Tag 2 matches").click();
     h.run();
-    let quotes: Vec<String> = h
-        .state()
-        .project()
-        .annotations
-        .values()
-        .map(|a| a.quote.clone())
-        .collect();
-    assert_eq!(quotes, vec!["Macron", "Macron"]);
+    assert_eq!(common::quotes(&h), ["Macron", "Macron"]);
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert!(h.state().project().annotations.is_empty(), "one step");
 }

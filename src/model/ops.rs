@@ -355,16 +355,7 @@ pub fn add_relation(
     annotator: &str,
 ) -> Result<Edit, EditError> {
     let (a, b) = (annotation(project, from)?, annotation(project, to)?);
-    let rel = project
-        .schema
-        .relation(kind)
-        .ok_or_else(|| invalid(format!("the schema has no relation {kind}")))?;
-    if !rel.allows(&a.tag, &b.tag) {
-        return Err(invalid(format!(
-            "{} cannot link a {} to a {}",
-            rel.label, a.tag, b.tag
-        )));
-    }
+    allowed_relation(project, kind, a, b)?;
     if a.doc != b.doc {
         return Err(invalid("a relation links annotations of one document"));
     }
@@ -399,6 +390,26 @@ pub fn remove_relation(project: &Project, id: &RelationId) -> Result<Edit, EditE
     Ok(remove_relation_edit(r))
 }
 
+/// The schema's relation `kind`, if it may link `a` to `b`.
+fn allowed_relation<'p>(
+    project: &'p Project,
+    kind: &RelationKindId,
+    a: &Annotation,
+    b: &Annotation,
+) -> Result<&'p crate::model::RelationType, EditError> {
+    let rel = project
+        .schema
+        .relation(kind)
+        .ok_or_else(|| invalid(format!("the schema has no relation {kind}")))?;
+    if !rel.allows(&a.tag, &b.tag) {
+        return Err(invalid(format!(
+            "{} cannot link a {} to a {}",
+            rel.label, a.tag, b.tag
+        )));
+    }
+    Ok(rel)
+}
+
 /// Gives a relation another type, which the schema must allow between its two ends; the
 /// same type again changes nothing. A relation of that type between the same ends already
 /// there makes this one a duplicate, and it is refused.
@@ -415,16 +426,7 @@ pub fn set_relation_kind(
         return Ok(Edit::none());
     }
     let (a, b) = (annotation(project, &r.from)?, annotation(project, &r.to)?);
-    let rel = project
-        .schema
-        .relation(kind)
-        .ok_or_else(|| invalid(format!("the schema has no relation {kind}")))?;
-    if !rel.allows(&a.tag, &b.tag) {
-        return Err(invalid(format!(
-            "{} cannot link a {} to a {}",
-            rel.label, a.tag, b.tag
-        )));
-    }
+    let rel = allowed_relation(project, kind, a, b)?;
     if project
         .relations
         .values()
