@@ -87,7 +87,7 @@ fn the_sample_is_annotated_as_the_issue_asks() {
 #[test]
 fn the_sample_texts_are_the_shared_articles_exactly() {
     let project = sample_project().unwrap();
-    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/articles");
+    let articles = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles");
     for doc in &project.documents {
         let file = articles.join(format!("{}.txt", doc.id));
         let article = marginalia::intake::read_article(&file).unwrap();

@@ -250,9 +250,9 @@ pub fn golden(path: &str, actual: &str) {
     }
 }
 
-/// The brat news fixtures beside the repository.
+/// brat's news corpus, copied into the repository's test fixtures.
 pub fn brat_news() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/brat-news")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brat-news")
 }
 
 #[test]
