@@ -1,10 +1,10 @@
 //! Builds `sample_projects/macron-china-ukraine.ron` from the two articles in
-//! `../shared/articles/` and two analysts' independent hand annotation: the `analyst` layer in
+//! `tests/fixtures/articles/` (copies of the team's `../shared/articles/`) and two analysts' independent hand annotation: the `analyst` layer in
 //! `sample_projects/macron-china-ukraine.annotations.json` (which also holds the documents and the
 //! entity registry) and the `noor` layer in `sample_projects/macron-china-ukraine.noor.json`, so
 //! the sample shows comparison and agreement at once.
 //!
-//! Run: `cargo run --example build_sample --no-default-features -- ../shared/articles`
+//! Run: `cargo run --example build_sample --no-default-features [-- ARTICLES_DIR]`
 //!
 //! The annotation files name each span by its exact quote and which occurrence of it in the
 //! text (1-based, counting every match), so it can be read and reviewed without offsets.
@@ -179,12 +179,11 @@ fn add_layer(
 }
 
 fn main() -> anyhow::Result<()> {
-    let articles = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "../shared/articles".into()),
-    );
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_projects");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let articles = std::env::args()
+        .nth(1)
+        .map_or_else(|| manifest.join("tests/fixtures/articles"), PathBuf::from);
+    let root = manifest.join("sample_projects");
     let spec_path = root.join("macron-china-ukraine.annotations.json");
     let spec: Spec = serde_json::from_str(&std::fs::read_to_string(&spec_path)?)
         .with_context(|| spec_path.display().to_string())?;

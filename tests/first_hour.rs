@@ -214,15 +214,16 @@ fn pasted_line_ends_become_the_articles_own() {
     let mut h = harness_with(MarginaliaApp::new(project(), None).with_prefs(named("ana")));
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::V);
     // A lone CR (old Mac programs, some PDF viewers), CRLF (Windows) and a byte-order mark.
+    // It starts with a blank line, as text copied from a web page often does.
     h.event(egui::Event::Paste(
-        "\u{FEFF}Title line\rSecond\r\nThird".into(),
+        "\u{FEFF}\r\n  Title line\rSecond\r\nThird".into(),
     ));
     h.run();
     h.get_by_label("Add article").click();
     h.run();
     let doc = h.state().project().documents.last().unwrap();
-    assert_eq!(doc.text, "Title line\nSecond\nThird");
-    assert_eq!(doc.meta.title, "Title line");
+    assert_eq!(doc.text, "\n  Title line\nSecond\nThird");
+    assert_eq!(doc.meta.title, "Title line", "the first line with words");
 }
 
 #[test]

@@ -56,10 +56,6 @@ fn select(h: &mut Harness<'static, MarginaliaApp>, quote: &str) {
     assert_eq!(h.state().selected(), Some(&id_of(h, quote)));
 }
 
-fn shown_quotes(h: &Harness<'static, MarginaliaApp>) -> Vec<String> {
-    common::shown(h)
-}
-
 /// The first annotation of `layer` tagged `tag`.
 fn first_of(h: &Harness<'static, MarginaliaApp>, layer: &str, tag: &str) -> AnnotationId {
     h.state()
@@ -127,6 +123,26 @@ fn opening_a_colleagues_layer_asks_first_and_records_each_change_as_mine() {
     // Undone, it is noor's as it was.
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(h.state().project(), &before);
+    // A link made in noor's layer is noor's, made by maya, and says so.
+    key(&mut h, Modifiers::NONE, Key::L);
+    let actor = first_of(&h, "noor", "actor");
+    h.state_mut().finish_link(&actor);
+    h.run();
+    let link = h.state().project().relations.values().next().unwrap();
+    assert_eq!(
+        (link.annotator.as_str(), link.changed_by.as_deref()),
+        ("noor", Some("maya"))
+    );
+    assert!(
+        h.query_all_by_label_contains("noor's, changed by maya")
+            .count()
+            >= 1
+    );
+    // (Clicked in the article, the target takes the keys from the picker's field.)
+    h.get_by_label_contains("Article text:").click();
+    h.run();
+    h.state_mut().select_annotation(Some(id.clone()));
+    h.run();
     // Deleting is allowed too, now.
     key(&mut h, Modifiers::NONE, Key::Delete);
     assert!(!h.state().project().annotations.contains_key(&id));
@@ -135,12 +151,12 @@ fn opening_a_colleagues_layer_asks_first_and_records_each_change_as_mine() {
 #[test]
 fn tagging_in_a_colleagues_project_keeps_their_layer_in_view() {
     let mut h = harness_as("maya", project(), None);
-    assert_eq!(shown_quotes(&h), ["noor:Macron", "noor:talks could start"]);
+    assert_eq!(common::shown(&h), ["noor:Macron", "noor:talks could start"]);
     // maya's first span: her layer appears, noor's stays.
     h.state_mut()
         .set_text_selection(TextSel::over(ByteOffset(38)..ByteOffset(40)));
     key(&mut h, Modifiers::NONE, Key::Num1);
-    let shown = shown_quotes(&h);
+    let shown = common::shown(&h);
     assert!(shown.contains(&"maya:Xi".to_owned()), "{shown:?}");
     assert!(shown.contains(&"noor:Macron".to_owned()), "{shown:?}");
     assert_eq!(shown.len(), 3);
@@ -184,10 +200,10 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
     h.run();
     h.get_by_label("noor").click();
     h.run();
-    assert_eq!(shown_quotes(&h).len(), 4, "noor's and maya's");
+    assert_eq!(common::shown(&h).len(), 4, "noor's and maya's");
     blind_toggle(&mut h);
     assert!(h.state().blind());
-    assert_eq!(shown_quotes(&h), ["maya:Macron", "maya:talks could start"]);
+    assert_eq!(common::shown(&h), ["maya:Macron", "maya:talks could start"]);
     assert!(
         h.state().prefs().blind_projects.contains(&path),
         "kept for the project"
@@ -219,14 +235,17 @@ fn blind_coding_shows_only_my_layer_and_links_only_within_it() {
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::D);
     assert!(!h.state().comparing());
     assert!(says(&h, "Blind coding is on"));
-    // Stepping to the next difference says so too.
+    // Stepping to the next difference says so too (another message on the line first).
+    h.state_mut().select_annotation(None);
+    key(&mut h, Modifiers::NONE, Key::L);
+    assert!(says(&h, "Select a claim first"));
     key(&mut h, Modifiers::NONE, Key::F8);
     assert!(!h.state().comparing());
     assert!(says(&h, "Blind coding is on"));
     // Off again: noor's layer is back.
     blind_toggle(&mut h);
     assert!(!h.state().blind());
-    assert_eq!(shown_quotes(&h).len(), 4, "the layer chosen is back");
+    assert_eq!(common::shown(&h).len(), 4, "the layer chosen is back");
 }
 
 #[test]
@@ -245,22 +264,32 @@ fn deleting_a_tag_says_how_much_of_colleagues_work_goes_with_it() {
     .unwrap()
     .apply(&mut p)
     .unwrap();
-    let mut h = harness_as("maya", p, None);
-    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
-    let row = h
-        .state()
-        .project()
-        .schema
-        .tags
-        .iter()
-        .position(|t| t.id.as_str() == "claim")
-        .unwrap();
-    h.get_all_by_label("Delete").nth(row).unwrap().click();
-    h.run();
-    assert!(matches!(
-        h.state().modal(),
-        Some(Modal::DeleteTag { uses: 2, .. })
-    ));
-    h.get_by_label_contains("2 annotations are tagged claim");
+    // Schema editor (Ctrl+Shift+K), Delete on the claim tag's row.
+    let ask_to_delete_claim = |h: &mut Harness<'static, MarginaliaApp>| {
+        key(h, Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+        let row = h
+            .state()
+            .project()
+            .schema
+            .tags
+            .iter()
+            .position(|t| t.id.as_str() == "claim")
+            .unwrap();
+        h.get_all_by_label("Delete").nth(row).unwrap().click();
+        h.run();
+        assert!(matches!(
+            h.state().modal(),
+            Some(Modal::DeleteTag { uses: 2, .. })
+        ));
+        h.get_by_label_contains("2 annotations are tagged claim");
+    };
+    let mut h = harness_as("maya", p.clone(), None);
+    ask_to_delete_claim(&mut h);
     h.get_by_label_contains("1 of them is in colleagues' layers (noor 1)");
+    // Blind, the question still warns, without naming whose work it is.
+    let mut h = harness_as("maya", p, None);
+    blind_toggle(&mut h);
+    ask_to_delete_claim(&mut h);
+    h.get_by_label_contains("1 of them is in colleagues' layers: deleted there too.");
+    assert!(h.query_by_label_contains("noor").is_none(), "noor unnamed");
 }

@@ -41,9 +41,9 @@ pub struct Suggestion {
 /// entity's annotations (ties go to the tag first in the schema); for an entity with none, the
 /// one most used on annotations linked to any entity, else the schema's first tag.
 ///
-/// `blind` (blind coding): only `annotator`'s own annotations teach names and tags, and an
-/// entity mentioned only in colleagues' layers is not suggested, so nothing of their coding
-/// shows through.
+/// `blind` (blind coding): only `annotator`'s own annotations teach names and tags; the
+/// registry's names and aliases still count, but no colleague's quote does, so where they
+/// found a mention does not show through.
 pub fn alias_suggestions(
     project: &Project,
     doc: &DocId,
@@ -129,17 +129,16 @@ pub(super) struct Known<'p> {
 }
 
 /// Every entity of the registry that has a tag to give, in id order. With `only` a layer,
-/// only that layer's annotations count, and an entity whose mentions are all in other layers
-/// is left out (one with no mentions at all, from the registry alone, stays).
+/// only that layer's annotations teach names (their quotes) and tags: the registry's own
+/// names and aliases are shared, like a codebook, but where a colleague found a mention is
+/// theirs.
 pub(super) fn known_entities<'p>(project: &'p Project, only: Option<&str>) -> Vec<Known<'p>> {
     let mut quotes: BTreeMap<&EntityId, BTreeSet<&str>> = BTreeMap::new();
     let mut tags: BTreeMap<&EntityId, BTreeMap<&TagId, usize>> = BTreeMap::new();
     let mut linked_tags: BTreeMap<&TagId, usize> = BTreeMap::new();
-    let mut elsewhere: BTreeSet<&EntityId> = BTreeSet::new();
     for a in project.annotations.values() {
         let Some(entity) = &a.entity else { continue };
         if only.is_some_and(|layer| a.annotator != layer) {
-            elsewhere.insert(entity);
             continue;
         }
         if a.fragments.len() == 1 {
@@ -152,9 +151,6 @@ pub(super) fn known_entities<'p>(project: &'p Project, only: Option<&str>) -> Ve
         .or_else(|| project.schema.tags.first().map(|t| t.id.clone()));
     let mut known = Vec::new();
     for entity in project.entities.values() {
-        if elsewhere.contains(&entity.id) && !tags.contains_key(&entity.id) {
-            continue;
-        }
         let tag = tags
             .get(&entity.id)
             .and_then(|counts| most_used(&project.schema, counts))
@@ -300,19 +296,28 @@ mod tests {
     }
 
     #[test]
-    fn blind_a_colleagues_entities_and_names_do_not_show_through() {
+    fn blind_a_colleagues_quotes_and_tags_do_not_show_through() {
         let mut project = macron();
         let open = alias_suggestions(&project, &"d".into(), "ana", false);
         assert_eq!(alias_suggestions(&project, &"d".into(), "ana", true), open);
-        // bo codes blind: ana's Macron, known from ana's layer only, is not bo's to be told.
+        // Open, bo is told of every "Macron", learned from ana's mention.
+        assert_eq!(suggested(&project, "bo").len(), 3);
+        // Blind, ana's quote is not bo's to learn: the registry's name alone is not in the
+        // text, so nothing is suggested.
         assert!(alias_suggestions(&project, &"d".into(), "bo", true).is_empty());
-        // An entity of the registry alone (no mentions anywhere) still is.
+        // An entity of the registry whose name is in the text is suggested all the same.
         put_entity(&mut project, "elysee", "Macronist", &[]);
         let got: Vec<String> = alias_suggestions(&project, &"d".into(), "bo", true)
             .into_iter()
             .map(|s| s.alias)
             .collect();
         assert_eq!(got, ["Macronist"]);
+        // And what bo links teaches bo: bo's own "Macron" makes the others suggestions.
+        let bo = add_marked_doc(&mut project, "d2", "[actor|Macron] and Macron", "bo");
+        link(&mut project, &bo[0], "macron");
+        let on_d2 = alias_suggestions(&project, &"d2".into(), "bo", true);
+        assert_eq!(on_d2.len(), 1, "{on_d2:?}");
+        assert_eq!(on_d2[0].entity.as_str(), "macron");
     }
 
     #[test]

@@ -454,10 +454,14 @@ impl MarginaliaApp {
         if let Some(target) = self.project.annotations.get(to)
             && target.annotator != layer
         {
+            let whose = if target.annotator == self.prefs.annotator {
+                "your".to_owned()
+            } else {
+                format!("{}'s", target.annotator)
+            };
             self.error(format!(
-                "That is {}'s annotation; a link joins annotations of one layer, here {layer}'s. \
-                 Tag the span in {layer}'s layer first, then link to it.",
-                target.annotator
+                "That is {whose} annotation; a link joins annotations of one layer, here \
+                 {layer}'s. Tag the span in {layer}'s layer first, then link to it."
             ));
             self.linking = Some(linking);
             return;

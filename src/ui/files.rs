@@ -332,9 +332,9 @@ impl MarginaliaApp {
         }
         let title = if title.trim().is_empty() {
             text.lines()
-                .next()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
                 .unwrap_or("Pasted article")
-                .trim()
                 .chars()
                 .take(80)
                 .collect()

@@ -302,13 +302,13 @@ impl MarginaliaApp {
                             });
                     }
                     if let Some(g) = &gone
-                        && let Some((n, layers)) =
+                        && keep.as_ref() != Some(g)
+                        && let Some((n, place)) =
                             self.in_other_layers(|a| a.entity.as_ref() == Some(g))
                     {
+                        let (verb, it) = if n == 1 { ("is", "it moves") } else { ("are", "they move") };
                         ui.label(format!(
-                            "{n} of its mentions {} in colleagues' layers ({layers}): they \
-                             move too.",
-                            if n == 1 { "is" } else { "are" }
+                            "{n} of its mentions {verb} {place}: {it} too."
                         ));
                     }
                     next = Some(Some(Modal::MergeEntities {
@@ -355,11 +355,9 @@ impl MarginaliaApp {
                         "{uses} annotations are tagged {tag}. Deleting the tag deletes them too \
                          (when you apply the schema; Ctrl+Z brings them back)."
                     ));
-                    if let Some((n, layers)) = self.in_other_layers(|a| a.tag == tag) {
-                        ui.label(format!(
-                            "{n} of them {} in colleagues' layers ({layers}): deleted there too.",
-                            if n == 1 { "is" } else { "are" }
-                        ));
+                    if let Some((n, place)) = self.in_other_layers(|a| a.tag == tag) {
+                        let verb = if n == 1 { "is" } else { "are" };
+                        ui.label(format!("{n} of them {verb} {place}: deleted there too."));
                     }
                     ui.horizontal(|ui| {
                         if answer(ui, "Delete tag and its annotations") {

@@ -569,7 +569,13 @@ impl MarginaliaApp {
             .map_or(r.kind.as_str(), |k| k.label.as_str());
         let arrow = if outgoing { "→" } else { "←" };
         let quote = &self.project.annotations.get(other)?.quote;
-        Some(format!("{label} {arrow} {quote}"))
+        Some(match &r.changed_by {
+            Some(by) => format!(
+                "{label} {arrow} {quote} · {}'s, changed by {by}",
+                r.annotator
+            ),
+            None => format!("{label} {arrow} {quote}"),
+        })
     }
 
     /// Entity, links and note of an annotation, one short line each.

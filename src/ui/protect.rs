@@ -3,11 +3,12 @@
 //! An analyst changes their own layer freely, and the reviewed layer while reviewing (the
 //! compare view open). Another annotator's layer is read-only: changing it takes an explicit
 //! Edit › Edit this annotator's layer…, confirmed, for the rest of the session, and every
-//! annotation so changed records who changed it (`changed_by`), so the colleague and any
-//! comparison can tell their work from the edit. The interactive changes (retag, resize,
-//! delete, note, entity, links) go through [`MarginaliaApp::change_annotation`] and
-//! [`MarginaliaApp::change_relation`]; merges, imports and rulings, which bring or settle
-//! other layers' work by design, do not.
+//! annotation and link so changed or made records who did it (`changed_by`), so the
+//! colleague and any comparison can tell their work from the edit. The interactive changes
+//! (retag, resize, delete, note, entity, retyping or removing a link) go through
+//! [`MarginaliaApp::change_annotation`] and [`MarginaliaApp::change_relation`], a new link
+//! through `finish_link`, all stamped by [`MarginaliaApp::stamp`]; merges, imports and
+//! rulings, which bring or settle other layers' work by design, do not.
 //!
 //! Blind coding shows a coder only their own layer, so double coding stays independent: no
 //! colleague's highlights, link targets, comparison or agreement figures until it is turned
@@ -134,9 +135,10 @@ impl MarginaliaApp {
         self.apply(label, edit)
     }
 
-    /// How many of the annotations `touched` picks are in colleagues' layers, and which
-    /// ("noor 4, ben 3"), for the questions of project-wide changes (a tag deleted,
-    /// entities merged) that reach every layer; `None` when all are the analyst's own.
+    /// How many of the annotations `touched` picks are outside the analyst's own layer, and
+    /// where ("in colleagues' layers (noor 4, the reviewed result 1)"), for the questions
+    /// of project-wide changes (a tag deleted, entities merged) that reach every layer;
+    /// `None` when all are the analyst's own. Blind, the layers go unnamed.
     pub(super) fn in_other_layers(
         &self,
         touched: impl Fn(&crate::model::Annotation) -> bool,
@@ -148,11 +150,23 @@ impl MarginaliaApp {
             }
         }
         let total: usize = by_layer.values().sum();
+        if total == 0 {
+            return None;
+        }
+        if self.blind() {
+            return Some((total, "in colleagues' layers".to_owned()));
+        }
         let layers: Vec<String> = by_layer
             .iter()
-            .map(|(layer, n)| format!("{layer} {n}"))
+            .map(|(layer, n)| match *layer {
+                REVIEWED_LAYER => format!("the reviewed result {n}"),
+                layer => format!("{layer} {n}"),
+            })
             .collect();
-        (total > 0).then(|| (total, layers.join(", ")))
+        Some((
+            total,
+            format!("in colleagues' layers ({})", layers.join(", ")),
+        ))
     }
 
     /// `edit` marked as the analyst's where it changes a colleague's opened layer.

@@ -131,6 +131,12 @@ impl MarginaliaApp {
                 *action = Some(Action::Retype(link.id.clone(), chosen));
             }
             end(ui, to, action);
+            if let Some(by) = &relation.changed_by {
+                ui.label(
+                    RichText::new(format!("{}'s, changed by {by}", relation.annotator))
+                        .color(theme::weak(ui.visuals())),
+                );
+            }
         });
     }
 }
