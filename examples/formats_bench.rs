@@ -96,7 +96,7 @@ fn main() -> anyhow::Result<()> {
         let mut report = None;
         let times = measure(runs, || {
             let mut export = formats::export(&project, format, &options, &mut |_, _| {})?;
-            formats::write(&out, &mut export)?;
+            formats::write(&out, &mut export, &formats::Protected::default())?;
             report = Some(export.report);
             Ok(())
         })?;
@@ -141,7 +141,7 @@ fn main() -> anyhow::Result<()> {
         };
         let mut export =
             formats::export(&project, format, &export_options(format), &mut |_, _| {})?;
-        formats::write(&out, &mut export)?;
+        formats::write(&out, &mut export, &formats::Protected::default())?;
         let options = ImportOptions {
             annotator: None,
             fallback_annotator: "colleague".into(),
@@ -208,7 +208,7 @@ fn compare_with_spacy(project: &Project, dir: &Path, runs: usize) -> anyhow::Res
     let out = dir.join("ours.jsonl");
     let ours = measure(runs, || {
         let mut export = formats::export(project, Format::Jsonl, &options, &mut |_, _| {})?;
-        formats::write(&out, &mut export)?;
+        formats::write(&out, &mut export, &formats::Protected::default())?;
         Ok(())
     })?;
     // The same documents and spans, as a Python user would have them.

@@ -13,6 +13,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    if let Some(limit) = args.max_size {
+        marginalia::store::guard::set_size_limit(limit);
+    }
     match args.command {
         Some(command) => cli::run(command).unwrap_or_else(|e| {
             cli::report_error(&e);

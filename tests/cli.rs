@@ -583,3 +583,157 @@ fn commands_that_write_refuse_a_project_open_in_a_window_unless_forced() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!marginalia::session::lock_path(&project).exists());
 }
+
+#[test]
+fn no_command_writes_over_its_project_its_backup_or_its_recovery_by_any_path() {
+    let dir = Dir::new();
+    let project = dir.write("day.ron", SAMPLE);
+    dir.write("day.ron.bak", "the previous version");
+    std::fs::create_dir(dir.path("sub")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&project, dir.path("link.ron")).unwrap();
+    std::fs::hard_link(&project, dir.path("hard.ron")).unwrap();
+    let before = read(&project);
+    let mut attempts: Vec<Vec<&str>> = Vec::new();
+    for out in [
+        "day.ron",
+        "./sub/../day.ron",
+        "hard.ron",
+        #[cfg(unix)]
+        "link.ron",
+        "day.ron.bak",
+        "day.ron.recovery",
+    ] {
+        for format in ["jsonl", "csv", "w3c", "summary-md"] {
+            attempts.push(vec![
+                "export",
+                "day.ron",
+                "-f",
+                format,
+                "--annotator",
+                "analyst",
+                "-o",
+                out,
+            ]);
+        }
+        attempts.push(vec!["agree", "day.ron", "--units", out]);
+    }
+    // merge may write MINE, never THEIRS or a backup.
+    attempts.push(vec!["merge", "mine.ron", "day.ron", "-o", "day.ron"]);
+    attempts.push(vec!["merge", "day.ron", "day.ron", "-o", "day.ron.bak"]);
+    dir.write("mine.ron", SAMPLE);
+    for args in &attempts {
+        let out = dir.run(args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("would destroy it") && err.contains("Nothing was written"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(read(&project), before, "{args:?} changed the project");
+        assert_eq!(
+            read(&dir.path("day.ron.bak")),
+            b"the previous version",
+            "{args:?}"
+        );
+        assert!(!dir.path("day.ron.recovery").exists(), "{args:?}");
+    }
+}
+
+#[test]
+fn export_onto_a_side_file_of_the_project_is_refused() {
+    let dir = Dir::new();
+    // csv writes OUT and OUT's stem + ".relations.csv": with OUT "x.csv" beside a project
+    // called "x.relations.csv", the side file would be the project.
+    let project = dir.write("x.relations.csv", SAMPLE);
+    let before = read(&project);
+    let out = dir.run(&["export", "x.relations.csv", "-f", "csv", "-o", "x.csv"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("x.relations.csv is the project"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&project), before);
+    assert!(
+        !dir.path("x.csv").exists(),
+        "nothing written, not even the main file"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_without_waiting_and_dash_is_standard_output() {
+    let dir = Dir::new();
+    dir.write("day.ron", SAMPLE);
+    let fifo = dir.path("pipe.ron");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    dir.write("a.txt", "An article.\n");
+    // Read as a project, an article or an import: refused at once (a blocked read would
+    // hang the test, which is what it checks).
+    for args in [
+        vec!["stats", "pipe.ron"],
+        vec!["validate", "pipe.ron"],
+        vec!["add", "pipe.ron", "a.txt"],
+        vec!["stats", "/dev/zero"],
+    ] {
+        let out = dir.run(&args);
+        assert_eq!(code(&out), 1, "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+        assert_eq!(
+            err.matches("not a regular file").count(),
+            1,
+            "said once: {err}"
+        );
+    }
+    std::fs::rename(&fifo, dir.path("pipe.txt")).unwrap();
+    let out = dir.run(&["add", "day.ron", "pipe.txt"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("pipe.txt") && stderr(&out).contains("FIFO"),
+        "{}",
+        stderr(&out)
+    );
+    // Written to: a device or FIFO is refused; `-` is standard output.
+    for target in ["/dev/null", "pipe.txt"] {
+        let out = dir.run(&["export", "day.ron", "-f", "w3c", "-o", target]);
+        assert_eq!(code(&out), 1, "{target}");
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = dir.run(&[
+        "export",
+        "day.ron",
+        "-f",
+        "jsonl",
+        "--annotator",
+        "analyst",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert!(first["text"].as_str().unwrap().contains("Macron"));
+    assert!(
+        stderr(&out).contains("jsonl: 2 documents"),
+        "the report on stderr"
+    );
+    let out = dir.run(&["export", "day.ron", "-f", "csv", "-o", "-"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("cannot go to standard output"));
+    // Over the size limit: refused before reading, with the way out.
+    let out = dir.run(&["stats", "day.ron", "--max-size", "1K"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("--max-size"), "{}", stderr(&out));
+}

@@ -50,6 +50,18 @@ pub fn merge_files(
     out: &Path,
     options: &MergeOptions,
 ) -> anyhow::Result<MergeOutcome> {
+    // OUT may be MINE (the usual merge), never THEIRS, nor a backup, recovery or lock file.
+    let mut protected = store::guard::Protected::default();
+    protected.add_project(theirs, "their project");
+    protected.add_companions(mine, "your project");
+    if !same_file(mine, out) {
+        protected.add(mine, "your project");
+    }
+    protected
+        .check(out)
+        .map_err(|why| anyhow::anyhow!("{why} Nothing was written."))?;
+    store::guard::check_target(out)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", out.display()))?;
     let (my_project, their_project) = std::thread::scope(|scope| {
         let other = scope.spawn(|| store::load(theirs));
         let mine = store::load(mine);

@@ -32,6 +32,10 @@ pub struct Cli {
     /// Blind coding for this session of the window: only your own layer is shown.
     #[arg(long, global = false)]
     pub blind: bool,
+    /// The largest project, article or import file read, as bytes or with a unit (500M,
+    /// 4G); larger ones are refused before they are read. Default 2G.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
     /// A headless command; none opens the window.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -98,7 +102,9 @@ pub enum Command {
         /// The format to write.
         #[arg(long, short, value_enum)]
         format: Format,
-        /// The file (or, for brat, webanno and network-csv, the folder) to write.
+        /// The file (or, for brat, webanno and network-csv, the folder) to write; `-` writes a
+        /// one-file format to standard output (the report then goes to standard error). Never
+        /// the project itself, its backup, recovery or lock file.
         #[arg(long, short)]
         out: PathBuf,
         /// The annotator layer to export (`reviewed` for the reviewed layer). Without it, csv,
@@ -189,6 +195,32 @@ const FORMATS_HELP: &str = "Formats:
   graphml       discourse network (Gephi, igraph)           network-csv  network as node and edge CSVs
   summary-md    who claims what, under which conditions     summary-html the same as one HTML page
 Import reads brat, doccano, labelstudio, jsonl, conll and w3c.";
+
+/// A size as given to `--max-size`: bytes, or a number with K, M, G or T (powers of 1024,
+/// with an optional "B" or "iB": 500M, 4GiB, 1.5G).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let factor: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        "T" | "TB" | "TIB" => 1 << 40,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?}: use K, M, G or T (500M, 4G)"
+            ));
+        }
+    };
+    let value: f64 = number.parse().map_err(|_| {
+        format!("{text:?} is not a size: write bytes or a number with a unit (500M, 4G)")
+    })?;
+    Ok((value * factor as f64) as u64)
+}
 
 /// Prints a line on stdout; a closed pipe (`marginalia stats x | head -1`) is not an error.
 macro_rules! say {
@@ -284,7 +316,19 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
 /// goes on without one; writing there then fails on its own terms.
 fn lock_for_writing(path: &Path, force: bool) -> anyhow::Result<Option<session::Lock>> {
     match session::Lock::acquire(path, &session::LockOwner::current()) {
-        Ok(lock) => Ok(Some(lock)),
+        Ok(lock) => {
+            // Holding the lock, no save of this project is under way: what a killed one
+            // left beside it can go.
+            let removed = store::remove_leftovers(path);
+            if !removed.is_empty() {
+                eprintln!(
+                    "{}: removed {} temporary file(s) an interrupted save had left",
+                    path.display(),
+                    removed.len()
+                );
+            }
+            Ok(Some(lock))
+        }
         Err(session::LockError::Held(holder)) if !force => bail!(
             "{}: the project is open elsewhere ({holder}), in a Marginalia window or another \
              command; close it there first, or pass --force to write anyway (the window then \
@@ -307,9 +351,15 @@ fn agree(
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let units = review::Units::of(&project, &names);
     if let Some(out) = units_out {
+        formats::Protected::project(path)
+            .check(out)
+            .map_err(|why| anyhow::anyhow!("{why} Nothing was written."))?;
+        store::guard::check_target(out)
+            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", out.display()))?;
         let text = serde_json::to_string(&units.to_json())?;
-        std::fs::write(out, text + "\n")
-            .map_err(|e| anyhow::anyhow!("{}: cannot write the units: {e}", out.display()))?;
+        // Whole or not at all: a full disk leaves no truncated matrix behind.
+        store::write_derived(out, &(text + "\n"))
+            .map_err(|e| anyhow::anyhow!("{e} (the units were not written)"))?;
     }
     let report = review::agreement(&project, &units);
     if json {
@@ -339,12 +389,58 @@ fn export(
     })
     .map_err(|e| anyhow::anyhow!("{e} (nothing was written)"))?;
     progress.finish();
-    formats::write(out, &mut export)?;
+    if out == Path::new("-") {
+        return export_to_stdout(format, &export, json);
+    }
+    formats::write(out, &mut export, &formats::Protected::project(path))?;
     if json {
         say!("{}", serde_json::to_string_pretty(&export.report)?);
     } else {
         say!("{}", export.report.to_text().trim_end());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `-o -`: the one file of the export on standard output, and the report (what was not
+/// carried) on standard error, so a pipe gets the data alone.
+fn export_to_stdout(
+    format: Format,
+    export: &formats::Export,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write as _;
+    let [file] = export.files.as_slice() else {
+        bail!(
+            "{format} writes {} files, so it cannot go to standard output (-o -): name a {} to \
+             write",
+            export.files.len(),
+            if export
+                .files
+                .iter()
+                .any(|f| matches!(f.place, formats::OutPlace::Inside(_)))
+            {
+                "folder"
+            } else {
+                "file (the others go beside it)"
+            }
+        );
+    };
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(file.text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => {}
+        // The reader stopped (`| head`): what it wanted it has.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => bail!("cannot write to standard output: {e}"),
+    }
+    let report = if json {
+        serde_json::to_string_pretty(&export.report)?
+    } else {
+        export.report.to_text()
+    };
+    eprintln!("{}", report.trim_end());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -588,6 +684,21 @@ pub fn report_error(e: &anyhow::Error) {
                 problems.list.len()
             );
         }
-        _ => eprintln!("error: {e:#}"),
+        _ => eprintln!("error: {}", error_text(e)),
     }
+}
+
+/// `e` and its causes in one line, each said once: an error that already quotes its cause
+/// (most do: "day.ron: cannot read the project file: permission denied") does not get it
+/// again.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }

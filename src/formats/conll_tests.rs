@@ -102,7 +102,8 @@ fn export_read_import_export_gives_the_same_text() {
     let mut first = export_layer(&fixture::project(), "ana");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("fixture.conll");
-    crate::formats::write(&out, &mut first).expect("written");
+    crate::formats::write(&out, &mut first, &crate::formats::Protected::default())
+        .expect("written");
     let incoming = crate::formats::read(Format::Conll, std::slice::from_ref(&out)).expect("reads");
     assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
     assert_eq!(incoming.documents.len(), 2);

@@ -73,7 +73,8 @@ fn rows_read_back_with_offsets_that_match_their_quotes() {
     let mut export = export_fixture();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out.csv");
-    crate::formats::write(&out, &mut export).expect("written");
+    crate::formats::write(&out, &mut export, &crate::formats::Protected::default())
+        .expect("written");
     let main = std::fs::read_to_string(&out).expect("main file");
     let relations =
         std::fs::read_to_string(dir.path().join("out.relations.csv")).expect("relations file");

@@ -382,7 +382,7 @@ mod tests {
         for (name, documents) in [("re", None), ("seq", Some(vec!["d2".into()]))] {
             let mut export = export_ana(&p, documents);
             let out = dir.path().join(format!("{name}.jsonl"));
-            write(&out, &mut export).expect("written");
+            write(&out, &mut export, &crate::formats::Protected::default()).expect("written");
             let back = import(&out).expect("imports");
             // What doccano carries: each fragment as a span of its own, without note or entity.
             let wanted_docs: BTreeSet<&str> =

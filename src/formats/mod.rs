@@ -29,6 +29,8 @@ mod webanno;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::store::guard::Protected;
+
 pub use incoming::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
@@ -258,6 +260,9 @@ pub enum ExportError {
     /// The data could not be encoded (a bug: report it).
     #[error("cannot encode the export: {0}")]
     Encode(String),
+    /// A target may not be written (it is the project exported, its backup …).
+    #[error("{0}")]
+    Refused(String),
     /// Writing a file failed.
     #[error("{}: {message}", path.display())]
     Io {
@@ -398,7 +403,7 @@ pub(crate) fn input_files(
 
 /// The UTF-8 text of `path` without a leading byte-order mark, or a problem naming the file.
 pub(crate) fn read_text(path: &Path, problems: &mut Vec<ImportProblem>) -> Option<String> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::store::guard::read_regular(path) {
         Ok(b) => b,
         Err(e) => {
             problems.push(ImportProblem::new(
@@ -443,33 +448,54 @@ pub fn out_path(out: &Path, place: &OutPlace) -> PathBuf {
     }
 }
 
-/// Writes an export to `out` (a file or a folder, as the format says), each file atomically,
-/// and records the paths in the report.
-pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
+/// Writes the files of `export` at `out`, all or none: each is written to a temporary file
+/// beside its target, and only when every one is complete are they put in place (a full
+/// disk, a folder in the way or a file that may not be written leaves the targets as they
+/// were, and no folder the export made). None may be a file `protected` names (the project
+/// exported, its backup …), by any path, nor anything but a regular file.
+pub fn write(out: &Path, export: &mut Export, protected: &Protected) -> Result<(), ExportError> {
+    write_with(out, export, protected, &crate::store::stage_derived)
+}
+
+/// [`write`], staging each file with `stage` (tests make one fail, as a full disk would).
+fn write_with(
+    out: &Path,
+    export: &mut Export,
+    protected: &Protected,
+    stage: &(
+         dyn Fn(&Path, &str) -> Result<crate::store::StagedWrite, crate::store::StoreError> + Sync
+     ),
+) -> Result<(), ExportError> {
     let io = |path: &Path, message: String| ExportError::Io {
         path: path.to_owned(),
         message,
     };
-    if export
+    let folder = export
         .files
         .iter()
-        .any(|f| matches!(f.place, OutPlace::Inside(_)))
-    {
-        if out.is_file() {
+        .any(|f| matches!(f.place, OutPlace::Inside(_)));
+    if folder {
+        if out.exists() && !out.is_dir() {
             return Err(io(out, "is a file; this format writes a folder".into()));
         }
-        std::fs::create_dir_all(out)
-            .map_err(|e| io(out, format!("cannot create the folder: {e}")))?;
     } else if out.is_dir() {
         return Err(io(out, "is a folder; this format writes a file".into()));
     }
-    // Check every target before writing any, so that one that cannot be written does not
-    // leave the others half done.
-    for file in &export.files {
-        let path = out_path(out, &file.place);
+    let paths: Vec<PathBuf> = export
+        .files
+        .iter()
+        .map(|f| out_path(out, &f.place))
+        .collect();
+    // Check every target before writing any.
+    for path in &paths {
+        protected
+            .check(path)
+            .map_err(|why| ExportError::Refused(format!("{why} Nothing was written.")))?;
         if path.is_dir() {
-            return Err(io(&path, "is a folder; nothing was written".into()));
+            return Err(io(path, "is a folder; nothing was written".into()));
         }
+        crate::store::guard::check_target(path)
+            .map_err(|e| io(path, format!("{e}; nothing was written")))?;
         if let Some(blocker) = path.ancestors().skip(1).find(|a| a.is_file()) {
             return Err(io(
                 blocker,
@@ -477,24 +503,49 @@ pub fn write(out: &Path, export: &mut Export) -> Result<(), ExportError> {
             ));
         }
     }
-    // Folders first, then the files on all cores (a folder export has hundreds).
-    let paths: Vec<PathBuf> = export
-        .files
+    // The folders first (remembering those made, to take them away again on failure).
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut folders: Vec<&Path> = paths
         .iter()
-        .map(|f| out_path(out, &f.place))
+        .filter_map(|p| p.parent().filter(|p| !p.as_os_str().is_empty()))
         .collect();
-    for path in &paths {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| io(parent, format!("cannot create the folder: {e}")))?;
+    folders.sort();
+    folders.dedup();
+    let undo_folders = |made: &[PathBuf]| {
+        for dir in made.iter().rev() {
+            let _ = std::fs::remove_dir(dir); // only if still empty
         }
+    };
+    for dir in folders {
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_owned)
+            .collect();
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            undo_folders(&made);
+            return Err(io(dir, format!("cannot create the folder: {e}")));
+        }
+        made.extend(missing.into_iter().rev());
     }
+    // Every file staged, on all cores (a folder export has hundreds) …
     let jobs: Vec<(&PathBuf, &OutFile)> = paths.iter().zip(&export.files).collect();
-    crate::par::par_map(&jobs, |(path, file)| {
-        crate::store::write_derived(path, &file.text).map_err(|e| io(path, e.to_string()))
+    let staged = crate::par::par_map(&jobs, |(path, file)| {
+        stage(path, &file.text).map_err(|e| io(path, format!("{e}; nothing was written")))
     })
     .into_iter()
-    .collect::<Result<Vec<()>, ExportError>>()?;
+    .collect::<Result<Vec<_>, ExportError>>();
+    // … then put in place, or (dropped) taken away.
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            undo_folders(&made);
+            return Err(e);
+        }
+    };
+    for file in staged {
+        file.commit_derived().map_err(|e| io(out, e.to_string()))?;
+    }
     export.report.files = paths;
     Ok(())
 }
@@ -511,12 +562,52 @@ mod tests {
         std::fs::create_dir(dir.path().join("out.relations.csv")).expect("a folder in the way");
         let mut export =
             export(&p, Format::Csv, &ExportOptions::default(), &mut |_, _| {}).expect("built");
-        let err = write(&out, &mut export).expect_err("refused");
+        let err = write(&out, &mut export, &Protected::default()).expect_err("refused");
         assert!(
             err.to_string().contains("out.relations.csv: is a folder"),
             "{err}"
         );
         assert!(!out.exists(), "the main file was not written either");
+    }
+
+    #[test]
+    fn a_full_disk_midway_leaves_no_file_no_folder_and_no_temporary_file() {
+        let p = fixture::project();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("corpus").join("brat");
+        let options = ExportOptions {
+            layer: LayerChoice::One("ana".into()),
+            documents: None,
+        };
+        let mut export = export(&p, Format::Brat, &options, &mut |_, _| {}).expect("built");
+        assert!(export.files.len() >= 4, "a folder of several files");
+        // The disk fills up at the third file.
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let full_at_third = |path: &Path, text: &str| {
+            if written.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 2 {
+                return Err(crate::store::StoreError::Io {
+                    path: path.to_owned(),
+                    action: "cannot write",
+                    source: std::io::Error::from_raw_os_error(28), // ENOSPC
+                });
+            }
+            crate::store::stage_derived(path, text)
+        };
+        let err = write_with(&out, &mut export, &Protected::default(), &full_at_third)
+            .expect_err("the disk is full");
+        assert!(err.to_string().contains("nothing was written"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listed")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "no folder, file or temporary file left: {left:?}"
+        );
+        // With room on the disk, the same export is written whole.
+        write(&out, &mut export, &Protected::default()).expect("written");
+        assert_eq!(export.report.files.len(), export.files.len());
+        assert!(export.report.files.iter().all(|f| f.is_file()));
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn brat_and_doccano_readers_give_a_relation_the_layer_of_its_source() {
     for (format, name) in [(Format::Brat, "brat"), (Format::Doccano, "d.jsonl")] {
         let mut e = ana(&fixture::project(), format);
         let out = dir.path().join(name);
-        write(&out, &mut e).expect("written");
+        write(&out, &mut e, &crate::formats::Protected::default()).expect("written");
         let incoming = read(format, &[out]).expect("reads");
         let options = ImportOptions {
             annotator: None,

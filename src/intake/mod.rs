@@ -122,7 +122,7 @@ pub fn read_article(path: &Path) -> Result<Article, IntakeError> {
     let Some(ext) = extension(path) else {
         return Err(IntakeError::UnsupportedType { path: path.into() });
     };
-    let bytes = std::fs::read(path).map_err(|reason| IntakeError::Io {
+    let bytes = crate::store::guard::read_regular(path).map_err(|reason| IntakeError::Io {
         path: path.into(),
         reason,
     })?;

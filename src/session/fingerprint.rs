@@ -1,7 +1,6 @@
 //! What a file on disk looked like when it was loaded, to tell before overwriting it whether
 //! something else has written it since.
 
-use std::fs::File;
 use std::io;
 use std::path::Path;
 use std::time::SystemTime;
@@ -31,8 +30,7 @@ impl Fingerprint {
     /// loading the file: a write in between then shows as a change (a needless question),
     /// where taken after it would go unnoticed (lost work).
     pub fn of(path: &Path) -> io::Result<Fingerprint> {
-        let mut file = File::open(path)?;
-        let meta = file.metadata()?;
+        let (mut file, meta) = crate::store::guard::open_regular(path)?;
         let mut hasher = Sha256::new();
         io::copy(&mut file, &mut hasher)?;
         Ok(Fingerprint {
@@ -88,7 +86,7 @@ mod tests {
 
     /// Sets the file's modification time `secs` seconds after the one it has.
     fn shift_mtime(path: &Path, secs: u64) {
-        let file = File::options().write(true).open(path).unwrap();
+        let file = std::fs::File::options().write(true).open(path).unwrap();
         let old = file.metadata().unwrap().modified().unwrap();
         file.set_modified(old + Duration::from_secs(secs)).unwrap();
     }

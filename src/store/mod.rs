@@ -8,6 +8,7 @@
 mod convert;
 mod fast;
 mod file;
+pub mod guard;
 mod join;
 mod problem;
 mod reanchor;
@@ -35,8 +36,8 @@ fn ron_options() -> ron::Options {
 /// Reads a project file as text, naming the file if the OS refuses and the line and column
 /// of the first byte that is not UTF-8.
 pub fn read_source(path: &Path) -> Result<String, StoreError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| StoreError::io(path, "cannot read the project file", e))?;
+    let bytes = guard::read_regular(path)
+        .map_err(|e| StoreError::io(path, "cannot read the project file", e))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..valid]), valid);
@@ -307,6 +308,12 @@ pub fn stage(path: &Path, text: &str) -> Result<StagedWrite, StoreError> {
     stage_file(path, text, Flush::Yes)
 }
 
+/// Writes `text` beside `path` without waiting for the disk and without touching `path`
+/// yet: [`StagedWrite::commit_derived`] then does what [`write_derived`] does.
+pub fn stage_derived(path: &Path, text: &str) -> Result<StagedWrite, StoreError> {
+    stage_file(path, text, Flush::No)
+}
+
 fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, StoreError> {
     // Through a symbolic link, write the file it points to (and keep the link).
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
@@ -314,9 +321,10 @@ fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, Stor
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
+    refuse_read_only(path, &target)?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".marginalia-")
-        .suffix(".tmp")
+        .prefix(&temp_prefix(&target))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| StoreError::io(path, "cannot create a temporary file beside it", e))?;
     tmp.write_all(text.as_bytes())
@@ -346,6 +354,11 @@ impl StagedWrite {
     /// Renames the staged file over its target, keeping the previous file as `NAME.ron.bak`.
     pub fn commit(self) -> Result<(), StoreError> {
         self.commit_with(Backup::Keep)
+    }
+
+    /// Renames the staged file over its target, keeping no backup: for exports.
+    pub fn commit_derived(self) -> Result<(), StoreError> {
+        self.commit_with(Backup::Skip)
     }
 
     fn commit_with(self, backup: Backup) -> Result<(), StoreError> {
@@ -392,19 +405,110 @@ fn permissions_for(target: &Path, fresh: std::fs::Permissions) -> std::fs::Permi
 }
 
 /// Keeps the current file as `NAME.ron.bak`: a hard link to it (the rename that follows
-/// leaves the old contents there), or a copy where the file system cannot link.
+/// leaves the old contents there), or a copy where the file system cannot link. The link is
+/// made under a temporary name and renamed over the old backup, so that a backup exists at
+/// every moment, also when the save is killed half-way.
 fn keep_backup(path: &Path) -> Result<(), StoreError> {
     let backup = backup_path(path);
-    if backup.exists() {
-        std::fs::remove_file(&backup)
-            .map_err(|e| StoreError::io(&backup, "cannot replace the old backup", e))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = |n: u32| {
+        dir.join(format!(
+            "{}bak-{}-{n}{TEMP_SUFFIX}",
+            temp_prefix(path),
+            std::process::id()
+        ))
+    };
+    let mut fresh = name(0);
+    for n in 1..100 {
+        if !fresh.exists() {
+            break;
+        }
+        fresh = name(n);
     }
-    if std::fs::hard_link(path, &backup).is_err() {
-        std::fs::copy(path, &backup).map_err(|e| {
-            StoreError::io(&backup, "cannot keep the previous version as a backup", e)
-        })?;
+    let made =
+        std::fs::hard_link(path, &fresh).or_else(|_| std::fs::copy(path, &fresh).map(|_| ()));
+    if let Err(e) = made {
+        let _ = std::fs::remove_file(&fresh);
+        return Err(StoreError::io(
+            &backup,
+            "cannot keep the previous version as a backup",
+            e,
+        ));
     }
-    Ok(())
+    std::fs::rename(&fresh, &backup).map_err(|e| {
+        let _ = std::fs::remove_file(&fresh);
+        StoreError::io(&backup, "cannot replace the old backup", e)
+    })
+}
+
+/// The end of every temporary file a write makes beside its target.
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// The start of the temporary files made beside `target`: `.NAME.marginalia-`, so that the
+/// leftovers of a killed save of one project are told from another's.
+fn temp_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.marginalia-")
+}
+
+/// Refuses to replace a file whose permissions say read-only (renaming over it would
+/// succeed, since a rename asks the folder, not the file).
+fn refuse_read_only(path: &Path, target: &Path) -> Result<(), StoreError> {
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_file() && meta.permissions().readonly() => Err(StoreError::io(
+            path,
+            "is read-only, so it was not replaced",
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "make it writable (chmod u+w) or write under another name",
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Removes what killed saves left beside the project at `path`: its temporary files
+/// (`.NAME.marginalia-*.tmp`), and those of the unnamed kind earlier versions made
+/// (`.marginalia-*.tmp`) once they are an hour old (no save takes that long). Call it holding
+/// the project's lock, so that no save of this project is under way. Returns what was
+/// removed.
+pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let own = temp_prefix(&target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(TEMP_SUFFIX) {
+            continue;
+        }
+        let old_kind = name.starts_with(".marginalia-")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < hour_ago);
+        if (name.starts_with(&own) || old_kind)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed.push(entry.path());
+        }
+    }
+    removed.sort();
+    removed
 }
 
 /// Saves a project (canonical text, atomic write, backup kept).

@@ -328,6 +328,78 @@ fn saving_is_atomic_and_keeps_a_backup() {
 }
 
 #[test]
+fn a_backup_exists_at_every_step_of_a_save_and_leftovers_go_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    let mut project = sample();
+    save(&project, &path).unwrap();
+    let v1 = std::fs::read(&path).unwrap();
+    project.name = "second".into();
+    save(&project, &path).unwrap();
+    let v2 = std::fs::read(&path).unwrap();
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), v1);
+    // A save killed after linking the new backup and before renaming it into place, and one
+    // killed while writing its temporary file: the old backup is still whole.
+    let killed_backup = dir
+        .path()
+        .join(format!("{}bak-99999-0.tmp", temp_prefix(&path)));
+    std::fs::hard_link(&path, &killed_backup).unwrap();
+    let killed_write = dir.path().join(format!("{}AbC123.tmp", temp_prefix(&path)));
+    std::fs::write(&killed_write, &v2[..v2.len() / 2]).unwrap();
+    assert_eq!(
+        std::fs::read(backup_path(&path)).unwrap(),
+        v1,
+        "the backup is never missing"
+    );
+    assert_eq!(load(&path).unwrap(), project);
+    // Another project's temporary file and a young one of the unnamed kind stay.
+    let other = dir.path().join(".other.ron.marginalia-x.tmp");
+    std::fs::write(&other, "x").unwrap();
+    let young = dir.path().join(".marginalia-young.tmp");
+    std::fs::write(&young, "x").unwrap();
+    let removed = remove_leftovers(&path);
+    assert_eq!(removed, [killed_write.clone(), killed_backup.clone()]);
+    assert!(other.exists() && young.exists());
+    // The next save replaces the backup in one step: v2 becomes the backup.
+    project.name = "third".into();
+    save(&project, &path).unwrap();
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), v2);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".day.ron"))
+        .collect();
+    assert!(
+        names.is_empty(),
+        "no temporary file of the save left: {names:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_project_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    let project = sample();
+    save(&project, &path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = save(&Project::new("other"), &path).unwrap_err().to_string();
+    assert!(
+        err.contains("day.ron: is read-only, so it was not replaced"),
+        "{err}"
+    );
+    assert!(err.contains("chmod u+w"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(
+        !backup_path(&path).exists(),
+        "nothing touched, not even the backup"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
 fn a_staged_write_changes_nothing_until_committed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.ron");

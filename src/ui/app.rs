@@ -193,7 +193,16 @@ impl MarginaliaApp {
     /// Called once the window opens on `path`: takes its lock and offers any recovered work.
     pub fn start(&mut self, path: Option<&std::path::Path>) {
         if let Some(p) = path {
-            self.lock(p, false);
+            if self.lock(p, false) && self.modal.is_none() {
+                let n = crate::store::remove_leftovers(p).len();
+                if n > 0 {
+                    self.notify(format!(
+                        "Removed {n} temporary file{} an interrupted save had left beside {}",
+                        if n == 1 { "" } else { "s" },
+                        p.display()
+                    ));
+                }
+            }
             self.prefs.remember(p);
         }
         if self.modal.is_none() {

@@ -112,10 +112,20 @@ impl MarginaliaApp {
         } else if !self.lock(&path, false) {
             return false;
         }
+        // Holding the lock, no save of this project is under way: what a killed one left
+        // beside it can go.
+        let leftovers = store::remove_leftovers(&path).len();
         self.replace_project(project, Some(path.clone()));
         self.files.track(Some(&path));
         self.files.autosaved = None;
-        self.notify(format!("Opened {}", path.display()));
+        self.notify(match leftovers {
+            0 => format!("Opened {}", path.display()),
+            n => format!(
+                "Opened {} (and removed {n} temporary file{} an interrupted save had left)",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            ),
+        });
         self.check_recovery();
         true
     }

@@ -120,6 +120,11 @@ impl MarginaliaApp {
             documents: Some(chosen),
         };
         let project = self.project.clone();
+        // Never over the project open (or its backup, recovery file or lock), by any path.
+        let protected = self
+            .path
+            .as_deref()
+            .map_or_else(formats::Protected::default, formats::Protected::project);
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
         let (d, t) = (done.clone(), total.clone());
@@ -129,7 +134,7 @@ impl MarginaliaApp {
                 t.store(of, Ordering::Relaxed);
             })
             .map_err(|e| e.to_string())?;
-            formats::write(&out, &mut export).map_err(|e| e.to_string())?;
+            formats::write(&out, &mut export, &protected).map_err(|e| e.to_string())?;
             Ok(export.report)
         });
         draft.outcome = None;

@@ -52,7 +52,7 @@ fn import(inputs: &[PathBuf], layer: &str) -> Project {
 fn through_disk(mut e: Export, layer: &str) -> Project {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("brat");
-    write(&out, &mut e).expect("written");
+    write(&out, &mut e, &crate::formats::Protected::default()).expect("written");
     import(&[out], layer)
 }
 

@@ -133,7 +133,7 @@ fn a_round_trip_keeps_every_span_note_entity_status_and_relation() {
     let mut export = export_ana(&p);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out.jsonl");
-    write(&out, &mut export).expect("written");
+    write(&out, &mut export, &crate::formats::Protected::default()).expect("written");
     let back = import(&out).expect("imports");
     assert_eq!(
         fixture::spans(&back, Some("ana")),

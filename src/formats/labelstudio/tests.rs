@@ -101,7 +101,7 @@ fn a_round_trip_keeps_every_layer_span_note_entity_status_and_relation() {
     let mut out = exported();
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("tasks.json");
-    write(&file, &mut out).expect("written");
+    write(&file, &mut out, &crate::formats::Protected::default()).expect("written");
     assert!(dir.path().join("tasks.config.xml").is_file());
     let incoming = read(Format::Labelstudio, &[file]).expect("reads");
     assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);

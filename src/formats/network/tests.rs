@@ -343,7 +343,7 @@ fn network_csv_is_written_as_a_folder_of_two_files() {
     .expect("export");
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("network");
-    crate::formats::write(&out, &mut e).expect("written");
+    crate::formats::write(&out, &mut e, &crate::formats::Protected::default()).expect("written");
     assert_eq!(
         e.report.files,
         [out.join("nodes.csv"), out.join("edges.csv")]

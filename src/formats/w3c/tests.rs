@@ -111,7 +111,7 @@ fn a_round_trip_into_a_project_with_the_documents_keeps_everything() {
     let mut out = exported();
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("annotations.json");
-    write(&file, &mut out).expect("written");
+    write(&file, &mut out, &crate::formats::Protected::default()).expect("written");
     let incoming = read(Format::W3c, &[file]).expect("reads");
     assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
     assert!(
