@@ -737,3 +737,60 @@ fn fifos_and_devices_are_refused_without_waiting_and_dash_is_standard_output() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("--max-size"), "{}", stderr(&out));
 }
+
+/// Two imports of different articles into one project at the same moment, `rounds` times:
+/// (exit codes, documents at the end) of each round.
+fn race_imports(extra: &[&str], rounds: usize) -> Vec<((i32, i32), u64)> {
+    let dir = Dir::new();
+    let line = |who: &str| serde_json::json!({"text": format!("{who} said talks could start."), "spans": [{"start": 0, "end": who.len(), "label": "actor"}]});
+    let mut results = Vec::new();
+    for round in 0..rounds {
+        dir.write("p.ron", SAMPLE);
+        dir.write("a.jsonl", format!("{}\n", line(&format!("Ana{round}"))));
+        dir.write("b.jsonl", format!("{}\n", line(&format!("Bea{round}"))));
+        let start = std::sync::Barrier::new(2);
+        let (a, b) = std::thread::scope(|s| {
+            let run = |input: &'static str| {
+                let start = &start;
+                let dir = &dir;
+                s.spawn(move || {
+                    let mut args = vec!["import", "p.ron", "-f", "jsonl", input];
+                    args.extend_from_slice(extra);
+                    start.wait();
+                    dir.run(&args)
+                })
+            };
+            let (a, b) = (run("a.jsonl"), run("b.jsonl"));
+            (a.join().unwrap(), b.join().unwrap())
+        });
+        for out in [&a, &b] {
+            assert!(
+                code(out) == 0 || stderr(out).contains("open elsewhere"),
+                "{}",
+                stderr(out)
+            );
+        }
+        let stats = dir.run(&["stats", "p.ron", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&stats)).unwrap();
+        results.push(((code(&a), code(&b)), v["documents"].as_u64().unwrap()));
+    }
+    results
+}
+
+#[test]
+fn two_imports_at_once_are_both_applied_or_the_second_refused_never_one_lost() {
+    // The sample has 2 documents; each import adds one.
+    for ((a, b), docs) in race_imports(&[], 12) {
+        let succeeded = u64::from(a == 0) + u64::from(b == 0);
+        assert!(succeeded >= 1, "one of them always gets the lock");
+        assert_eq!(
+            docs,
+            2 + succeeded,
+            "exits ({a}, {b}): every success is in the file"
+        );
+    }
+    // Told to wait, the second waits for the first and both land.
+    for ((a, b), docs) in race_imports(&["--wait", "30"], 6) {
+        assert_eq!((a, b, docs), (0, 0, 4));
+    }
+}

@@ -62,6 +62,9 @@ pub fn merge_files(
         .map_err(|why| anyhow::anyhow!("{why} Nothing was written."))?;
     store::guard::check_target(out)
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", out.display()))?;
+    // What OUT was before anything is read: a change to it while the merge runs stops the
+    // write instead of being lost.
+    let out_before = crate::session::Fingerprint::of(out).ok();
     let (my_project, their_project) = std::thread::scope(|scope| {
         let other = scope.spawn(|| store::load(theirs));
         let mine = store::load(mine);
@@ -105,7 +108,15 @@ pub fn merge_files(
             "the merge would leave the project invalid, so nothing was written (please report this):\n{problems}"
         );
     }
-    staged?.commit()?;
+    let staged = staged?;
+    if crate::session::Fingerprint::of(out).ok() != out_before {
+        bail!(
+            "{}: the file changed while the merge ran (another command or a window wrote it), \
+             so the merge was not written over it; run it again. Nothing was written.",
+            out.display()
+        );
+    }
+    staged.commit()?;
     Ok(MergeOutcome {
         report: plan.report,
         written: true,

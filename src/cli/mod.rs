@@ -62,6 +62,10 @@ pub enum Command {
         /// Write even though a window or another command has the project open.
         #[arg(long)]
         force: bool,
+        /// Wait up to SECONDS for a window or another command to let go of the project,
+        /// instead of stopping at once.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
     },
     /// Check offsets, quotes, hashes and references; list every problem.
     Validate {
@@ -85,6 +89,10 @@ pub enum Command {
         /// Write even though a window or another command has the project open.
         #[arg(long)]
         force: bool,
+        /// Wait up to SECONDS for a window or another command to let go of the project,
+        /// instead of stopping at once.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
     },
     /// Count documents, annotations per tag and annotator, relations and entities.
     Stats {
@@ -142,6 +150,10 @@ pub enum Command {
         /// Write even though a window or another command has the project open.
         #[arg(long)]
         force: bool,
+        /// Wait up to SECONDS for a window or another command to let go of the project,
+        /// instead of stopping at once.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
     },
     /// Measure agreement between annotators: Cohen's kappa and span F1 per pair, Krippendorff's
     /// alpha and Fleiss' kappa over all, on word tokens, with bootstrap confidence intervals.
@@ -184,6 +196,10 @@ pub enum Command {
         /// Write OUT even though a window or another command has it open.
         #[arg(long)]
         force: bool,
+        /// Wait up to SECONDS for a window or another command to let go of the project,
+        /// instead of stopping at once.
+        #[arg(long, value_name = "SECONDS")]
+        wait: Option<u64>,
     },
 }
 
@@ -240,23 +256,23 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             project,
             files,
             force,
-        } => {
-            let _lock = lock_for_writing(&project, force)?;
-            add(&project, &files)
-        }
+            wait,
+        } => add(&Rewrite::begin(&project, force, wait)?, &files),
         Command::Validate { project, json } => validate(&project, json),
         Command::Fmt {
             project,
             check,
             reanchor,
             force,
+            wait,
         } => {
-            let _lock = if check {
+            // Checking writes nothing, so it takes no lock.
+            let rewrite = if check {
                 None
             } else {
-                lock_for_writing(&project, force)?
+                Some(Rewrite::begin(&project, force, wait)?)
             };
-            fmt(&project, check, reanchor)
+            fmt(&project, rewrite.as_ref(), reanchor)
         }
         Command::Stats { project, json } => {
             let stats = Stats::of(&store::load(&project)?);
@@ -283,9 +299,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             skip_invalid,
             json,
             force,
+            wait,
         } => {
-            let _lock = lock_for_writing(&project, force)?;
-            import(&project, format, &inputs, annotator, skip_invalid, json)
+            let rewrite = Rewrite::begin(&project, force, wait)?;
+            import(&rewrite, format, &inputs, annotator, skip_invalid, json)
         }
         Command::Agree {
             project,
@@ -301,42 +318,99 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             maps,
             json,
             force,
+            wait,
         } => {
-            let _lock = lock_for_writing(&out, force)?;
+            // The result's fingerprint is checked by the merge itself before it writes.
+            let _lock = take_lock(&out, force, wait)?;
             merge::run(&mine, &theirs, &out, layers, maps, json)
         }
     }
 }
 
-/// Takes the project's lock (the one the window takes) for a command's read, change and
-/// write, so that a window or another command with the project open is never written over
-/// behind its back. Held by another process, it stops the command before anything is read,
-/// unless `force`: then the command writes without it (the window sees the change on disk
-/// when it next saves). Where no lock file can be made (a read-only folder), the command
-/// goes on without one; writing there then fails on its own terms.
-fn lock_for_writing(path: &Path, force: bool) -> anyhow::Result<Option<session::Lock>> {
-    match session::Lock::acquire(path, &session::LockOwner::current()) {
-        Ok(lock) => {
-            // Holding the lock, no save of this project is under way: what a killed one
-            // left beside it can go.
-            let removed = store::remove_leftovers(path);
-            if !removed.is_empty() {
-                eprintln!(
-                    "{}: removed {} temporary file(s) an interrupted save had left",
-                    path.display(),
-                    removed.len()
-                );
-            }
-            Ok(Some(lock))
+/// A command's read, change and write of one project file, safe against other writers:
+/// the project's lock (the one the window takes) is held throughout, so a window or another
+/// command with the project open is not written over behind its back; and the file's
+/// fingerprint is taken before it is read and compared before the new version takes its
+/// place, so that a change made meanwhile (by a `--force`d command, or a window that took the
+/// lock over) stops the write instead of being lost.
+struct Rewrite {
+    path: PathBuf,
+    _lock: Option<session::Lock>,
+    read: Option<session::Fingerprint>,
+}
+
+impl Rewrite {
+    /// Takes the lock of `path` (waiting up to `wait` for another holder to let go), then
+    /// the file's fingerprint. Held by another process, it stops the command before
+    /// anything is read, unless `force`: then the command goes on without the lock (the
+    /// window sees the change on disk when it next saves). Where no lock file can be made (a
+    /// read-only folder), the command goes on without one; writing there then fails on its
+    /// own terms.
+    fn begin(path: &Path, force: bool, wait: Option<u64>) -> anyhow::Result<Rewrite> {
+        let lock = take_lock(path, force, wait)?;
+        Ok(Rewrite {
+            path: path.to_owned(),
+            _lock: lock,
+            read: session::Fingerprint::of(path).ok(),
+        })
+    }
+
+    /// Puts `text` in place of the project (keeping the previous version as `.bak`), if the
+    /// file is still the one read.
+    fn write(&self, text: &str) -> anyhow::Result<()> {
+        let staged = store::stage(&self.path, text)?;
+        self.still_as_read()?;
+        staged.commit()?;
+        Ok(())
+    }
+
+    /// `Err` if the file changed since it was read.
+    fn still_as_read(&self) -> anyhow::Result<()> {
+        if session::Fingerprint::of(&self.path).ok() != self.read {
+            bail!(
+                "{}: the file changed while this command ran (another command or a window \
+                 wrote it), so this command's result was not written over it; run it again. \
+                 Nothing was changed.",
+                self.path.display()
+            );
         }
-        Err(session::LockError::Held(holder)) if !force => bail!(
-            "{}: the project is open elsewhere ({holder}), in a Marginalia window or another \
-             command; close it there first, or pass --force to write anyway (the window then \
-             finds the file changed on disk when it saves). Nothing was changed.",
-            path.display()
-        ),
-        // Forced past another's lock, or no lock file could be made: on without one.
-        Err(session::LockError::Held(_) | session::LockError::Io { .. }) => Ok(None),
+        Ok(())
+    }
+}
+
+/// The lock of `path` for a command (see [`Rewrite::begin`]).
+fn take_lock(path: &Path, force: bool, wait: Option<u64>) -> anyhow::Result<Option<session::Lock>> {
+    let deadline = wait.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+    loop {
+        match session::Lock::acquire(path, &session::LockOwner::current()) {
+            Ok(lock) => {
+                // Holding the lock, no save of this project is under way: what a killed one
+                // left beside it can go.
+                let removed = store::remove_leftovers(path);
+                if !removed.is_empty() {
+                    eprintln!(
+                        "{}: removed {} temporary file(s) an interrupted save had left",
+                        path.display(),
+                        removed.len()
+                    );
+                }
+                return Ok(Some(lock));
+            }
+            Err(session::LockError::Held(_))
+                if deadline.is_some_and(|d| std::time::Instant::now() < d) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(session::LockError::Held(holder)) if !force => bail!(
+                "{}: the project is open elsewhere ({holder}), in a Marginalia window or \
+                 another command; close it there first, wait for it (--wait SECONDS), or pass \
+                 --force to write anyway (the window then finds the file changed on disk when \
+                 it saves). Nothing was changed.",
+                path.display()
+            ),
+            // Forced past another's lock, or no lock file could be made: on without one.
+            Err(session::LockError::Held(_) | session::LockError::Io { .. }) => return Ok(None),
+        }
     }
 }
 
@@ -445,13 +519,14 @@ fn export_to_stdout(
 }
 
 fn import(
-    path: &Path,
+    rewrite: &Rewrite,
     format: Format,
     inputs: &[PathBuf],
     annotator: Option<String>,
     skip_invalid: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let path = rewrite.path.as_path();
     let mut project = store::load(path)?;
     let incoming = formats::read(format, inputs)?;
     let options = ImportOptions {
@@ -476,7 +551,7 @@ fn import(
                 path.display()
             );
         }
-        store::write_atomically(path, &text)?;
+        rewrite.write(&text)?;
     }
     if json {
         say!("{}", serde_json::to_string_pretty(&plan.report)?);
@@ -551,7 +626,8 @@ fn new(path: &Path, name: Option<String>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn add(rewrite: &Rewrite, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let path = rewrite.path.as_path();
     let mut project = store::load(path)?;
     let articles =
         intake::read_articles(files).map_err(|e| anyhow::anyhow!("{e}\nnothing was added"))?;
@@ -559,7 +635,7 @@ fn add(path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     edit.apply(&mut project)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if !report.added.is_empty() {
-        store::save(&project, path)?;
+        rewrite.write(&store::to_string(&project)?)?;
     }
     for added in &report.added {
         say!(
@@ -625,7 +701,8 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
+/// `fmt`; with no `rewrite` (`--check`), only says whether the file is canonical.
+fn fmt(path: &Path, rewrite: Option<&Rewrite>, reanchor: bool) -> anyhow::Result<ExitCode> {
     let source = store::read_source(path)?;
     let canonical = if reanchor {
         let mut file = store::parse(path, &source)?;
@@ -657,14 +734,14 @@ fn fmt(path: &Path, check: bool, reanchor: bool) -> anyhow::Result<ExitCode> {
         say!("{}: already canonical", path.display());
         return Ok(ExitCode::SUCCESS);
     }
-    if check {
+    let Some(rewrite) = rewrite else {
         say!(
             "{}: not in canonical form (run `marginalia fmt` to rewrite it)",
             path.display()
         );
         return Ok(ExitCode::from(1));
-    }
-    store::write_atomically(path, &canonical)?;
+    };
+    rewrite.write(&canonical)?;
     say!(
         "{}: rewritten (previous version kept as {})",
         path.display(),
@@ -701,4 +778,34 @@ fn error_text(e: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_between_read_and_write_is_not_written_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("day.ron");
+        let project = crate::model::Project::new("day");
+        store::save(&project, &path).expect("saved");
+        let rewrite = Rewrite::begin(&path, false, None).expect("locked");
+        // Meanwhile a forced command (or a window that took the lock over) writes the file.
+        let theirs = store::to_string(&crate::model::Project::new("theirs")).expect("text");
+        std::fs::write(&path, &theirs).expect("written");
+        let ours = store::to_string(&crate::model::Project::new("ours")).expect("text");
+        let err = rewrite.write(&ours).expect_err("refused").to_string();
+        assert!(err.contains("changed while this command ran"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            theirs,
+            "theirs kept"
+        );
+        // Read again, the write goes through.
+        drop(rewrite);
+        let rewrite = Rewrite::begin(&path, false, None).expect("locked");
+        rewrite.write(&ours).expect("written");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), ours);
+    }
 }
