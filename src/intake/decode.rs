@@ -24,6 +24,18 @@ pub enum DecodeProblem {
          or a recognisable legacy encoding such as windows-1252)"
     )]
     UnknownEncoding,
+    /// An HTML page whose elements nest deeper than any article page (a generated or
+    /// hostile file): refused before it is parsed, which would take minutes.
+    #[error(
+        "the page nests its elements {depth} deep, more than the {limit} an article page could \
+         need (expected an ordinary web page)"
+    )]
+    TooDeep {
+        /// How deep it was found to go (counting stops just past the limit).
+        depth: usize,
+        /// The most allowed.
+        limit: usize,
+    },
 }
 
 /// Decodes `bytes` into text with LF line ends.

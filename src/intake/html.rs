@@ -74,15 +74,96 @@ pub struct HtmlPage {
 /// UTF-8) and extracts its text and metadata.
 pub fn read_html(bytes: &[u8]) -> Result<HtmlPage, DecodeProblem> {
     let (source, encoding) = decode_with_declared(bytes, declared_charset(bytes))?;
+    let depth = nesting_depth(&source, MAX_DEPTH);
+    if depth > MAX_DEPTH {
+        return Err(DecodeProblem::TooDeep {
+            depth,
+            limit: MAX_DEPTH,
+        });
+    }
     Ok(parse_html(&source, encoding))
+}
+
+/// The deepest nesting of elements an HTML page may have. Real pages stay under a few
+/// hundred; html5ever's tree building slows down with the square of the depth (100,000
+/// nested `<div>` take half a minute), and 4,096 take it a few milliseconds.
+pub const MAX_DEPTH: usize = 4096;
+
+/// How deep the elements of `html` nest, as far as a scan of its tags can tell without
+/// parsing, counting only elements that need an end tag (an unclosed `<p>` or `<li>` ends
+/// at the next one, so a long list does not count as deep). Stops counting just past
+/// `limit`.
+pub fn nesting_depth(html: &str, limit: usize) -> usize {
+    /// Elements without content, or whose end tag may be left out.
+    const NOT_NESTING: [&str; 37] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option",
+        "optgroup", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+        "html", "head", "body", "image",
+    ];
+    /// Elements whose content is text up to their end tag, not markup.
+    const RAW: [&str; 5] = ["script", "style", "textarea", "title", "xmp"];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut at) = (0usize, 0usize, 0usize);
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let start = at + found + 1;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"!--") {
+            at = find(&rest[3..], b"-->").map_or(bytes.len(), |e| start + 3 + e + 3);
+            continue;
+        }
+        let closing = rest.first() == Some(&b'/');
+        let name_start = start + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        let end =
+            memchr::memchr(b'>', &bytes[name_start..]).map_or(bytes.len(), |e| name_start + e);
+        at = (end + 1).min(bytes.len());
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue; // `<!doctype`, `<?xml`, a lone `<`
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        if NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if end > 0 && bytes.get(end - 1) == Some(&b'/') {
+            continue; // `<x/>`
+        }
+        if RAW.contains(&name.as_str()) {
+            let close = format!("</{name}");
+            let lower_rest = &bytes[at..];
+            at = find_ignoring_case(lower_rest, close.as_bytes()).map_or(bytes.len(), |e| at + e);
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+        if deepest > limit {
+            break;
+        }
+    }
+    deepest
+}
+
+/// Where `needle` (lower-case ASCII) first occurs in `haystack`, ignoring ASCII case.
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Extracts text and metadata from already decoded HTML.
 pub fn parse_html(source: &str, encoding: &'static str) -> HtmlPage {
     let doc = Html::parse_document(source);
-    let text = ["article", "main", "body"]
-        .iter()
-        .filter_map(|name| first_visible(&doc, name))
+    let roots = first_visible(&doc, &["article", "main", "body"]);
+    let text = roots
+        .into_iter()
+        .flatten()
         .chain([doc.root_element()])
         .map(visible_text)
         .find(|text| !text.is_empty())
@@ -165,16 +246,34 @@ fn is_skipped(element: &scraper::node::Element) -> bool {
         || style.contains("visibility:hidden")
 }
 
-/// The first element with this tag name that is not inside skipped content.
-fn first_visible<'a>(doc: &'a Html, name: &str) -> Option<ElementRef<'a>> {
-    let selector = Selector::parse(name).ok()?;
-    doc.select(&selector).find(|element| {
-        !element
-            .ancestors()
-            .chain([**element])
-            .filter_map(|node| node.value().as_element())
-            .any(is_skipped)
-    })
+/// For each of `names`, the first element (in document order) with that tag name that is
+/// not inside skipped content, found in one walk of the tree that does not enter skipped
+/// content at all (so 30,000 nested hidden elements cost one step each, not one per
+/// ancestor).
+fn first_visible<'a, const N: usize>(
+    doc: &'a Html,
+    names: &[&str; N],
+) -> [Option<ElementRef<'a>>; N] {
+    let mut found: [Option<ElementRef<'a>>; N] = [None; N];
+    let mut stack = vec![*doc.root_element()];
+    while let Some(node) = stack.pop() {
+        let Some(element) = node.value().as_element() else {
+            continue;
+        };
+        if is_skipped(element) {
+            continue;
+        }
+        if let Some(i) = names.iter().position(|n| *n == element.name())
+            && found[i].is_none()
+        {
+            found[i] = ElementRef::wrap(node);
+            if found.iter().all(Option::is_some) {
+                break;
+            }
+        }
+        stack.extend(node.children().rev());
+    }
+    found
 }
 
 /// The visible text under `root`, as paragraphs separated by blank lines.
@@ -411,5 +510,40 @@ mod tests {
         let koi = b"<meta charset=\"koi8-r\"><p>\xf0\xd2\xc9\xd7\xc5\xd4</p>";
         let page = read_html(koi).unwrap();
         assert_eq!((page.text.as_str(), page.encoding), ("Привет", "KOI8-R"));
+    }
+
+    #[test]
+    fn nesting_is_counted_by_the_elements_that_need_an_end_tag() {
+        assert_eq!(nesting_depth("<div><p>a<p>b<div><b>x</b></div></div>", 99), 3);
+        // A long list of unclosed items, void elements, comments and raw text are flat.
+        let list = format!("<ul>{}</ul>", "<li>item<br><img src=x>".repeat(5000));
+        assert_eq!(nesting_depth(&list, 99), 1);
+        let raw = "<script>if (a<b) { document.write('<div><div>') }</script><!-- <div> -->";
+        assert_eq!(nesting_depth(raw, 99), 0);
+        assert_eq!(nesting_depth("<svg><path d='x'/></svg>", 99), 1);
+        // Counting stops just past the limit.
+        let deep = "<div>".repeat(100_000);
+        assert_eq!(nesting_depth(&deep, 10), 11);
+    }
+
+    #[test]
+    fn a_page_nested_past_the_limit_is_refused_before_it_is_parsed() {
+        let deep = format!("<html><body>{}text", "<div>".repeat(100_000));
+        let err = read_html(deep.as_bytes()).unwrap_err();
+        assert!(matches!(err, DecodeProblem::TooDeep { limit: MAX_DEPTH, .. }), "{err}");
+        assert!(err.to_string().contains("nests its elements"), "{err}");
+        // Just under the limit, it reads.
+        let ok = format!("<p>{}text", "<div>".repeat(MAX_DEPTH - 1));
+        assert_eq!(read_html(ok.as_bytes()).unwrap().text, "text");
+    }
+
+    #[test]
+    fn the_article_is_the_first_visible_one_however_deep_the_hidden_ones_nest() {
+        let hidden = "<article hidden>".repeat(3000);
+        let html = format!(
+            "<body>{hidden}secret{}<article><p>Shown</p></article></body>",
+            "</article>".repeat(3000)
+        );
+        assert_eq!(parse_html(&html, "UTF-8").text, "Shown");
     }
 }

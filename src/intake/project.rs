@@ -1,9 +1,9 @@
 //! Turning articles read from disk into project documents.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use crate::model::{DocId, Document, DocumentMeta, Edit, Project, sha256_hex, unique_doc_id};
+use crate::model::{DocId, DocIdSeries, Document, DocumentMeta, Edit, Project, sha256_hex};
 
 use super::Article;
 
@@ -32,16 +32,17 @@ pub struct AddReport {
 /// names, made unique.
 pub fn add_articles(project: &Project, articles: Vec<Article>) -> (Edit, AddReport) {
     let mut report = AddReport::default();
-    let mut hashes: Vec<(String, DocId)> = project
+    let mut hashes: HashMap<String, DocId> = project
         .documents
         .iter()
         .map(|d| (d.sha256(), d.id.clone()))
         .collect();
     let mut taken: HashSet<String> = project.documents.iter().map(|d| d.id.0.clone()).collect();
+    let mut ids = DocIdSeries::default();
     let mut edits = Vec::new();
     for article in articles {
         let hash = sha256_hex(&article.text);
-        if let Some((_, id)) = hashes.iter().find(|(h, _)| *h == hash) {
+        if let Some(id) = hashes.get(&hash) {
             report.skipped.push(Added {
                 path: article.path,
                 id: id.clone(),
@@ -54,9 +55,9 @@ pub fn add_articles(project: &Project, articles: Vec<Article>) -> (Edit, AddRepo
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let id = unique_doc_id(&stem, |id| taken.contains(id));
+        let id = ids.id(&stem, |id| taken.contains(id));
         taken.insert(id.0.clone());
-        hashes.push((hash, id.clone()));
+        hashes.insert(hash, id.clone());
         report.added.push(Added {
             path: article.path.clone(),
             id: id.clone(),

@@ -29,7 +29,7 @@ pub use ids::{
 };
 pub use marked::{parse_marked, project_from_marked};
 pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};
-pub use project::{Project, unique_doc_id};
+pub use project::{DocIdSeries, Project, unique_doc_id};
 pub use schema::{PALETTE, RelationType, Rgb, Schema, TagType};
 pub use snap::{
     SnapOptions, ceil_grapheme, floor_grapheme, is_grapheme_boundary, snap_selection,

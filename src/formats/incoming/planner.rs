@@ -3,10 +3,10 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Annotation, AnnotationId, CharOffset, DocId, Document, Edit, Entity, EntityId, Fragment,
-    PALETTE, Project, Relation, RelationId, RelationKindId, RelationType, Rgb, Schema, TagId,
-    TagType, TextIndex, Utf16Offset, fresh_id, is_grapheme_boundary, project_meta, quote_of,
-    sha256_hex, unique_doc_id,
+    Annotation, AnnotationId, CharOffset, DocId, DocIdSeries, Document, Edit, Entity, EntityId,
+    Fragment, PALETTE, Project, Relation, RelationId, RelationKindId, RelationType, Rgb, Schema,
+    TagId, TagType, TextIndex, Utf16Offset, fresh_id, is_grapheme_boundary, project_meta, quote_of,
+    sha256_hex,
 };
 
 use super::{
@@ -28,6 +28,8 @@ pub(super) struct Planner<'p> {
     /// Every id in the project and planned so far: a project file's tags, relation types,
     /// entities, documents, annotations and relations share one namespace.
     taken: HashSet<String>,
+    /// The next number to try for each document id base ("in-2", "in-3" …).
+    doc_ids: DocIdSeries,
     /// Entity name or alias (lower-cased) → id, for the registry and new entities.
     entities: HashMap<String, EntityId>,
     /// (doc, tag, fragments, annotator) of every annotation, existing or planned → its id.
@@ -114,6 +116,7 @@ impl<'p> Planner<'p> {
                 .chain(project.annotations.keys().map(ToString::to_string))
                 .chain(project.relations.keys().map(ToString::to_string))
                 .collect(),
+            doc_ids: DocIdSeries::default(),
             entities,
             spans,
             links,
@@ -289,7 +292,7 @@ impl<'p> Planner<'p> {
                 } else {
                     doc.meta.title.clone()
                 };
-                let id = unique_doc_id(&wanted, |s| self.taken.contains(s));
+                let id = self.doc_ids.id(&wanted, |s| self.taken.contains(s));
                 let mut meta = doc.meta.clone();
                 if meta.title.trim().is_empty() {
                     meta.title = wanted;
