@@ -514,7 +514,10 @@ mod tests {
 
     #[test]
     fn nesting_is_counted_by_the_elements_that_need_an_end_tag() {
-        assert_eq!(nesting_depth("<div><p>a<p>b<div><b>x</b></div></div>", 99), 3);
+        assert_eq!(
+            nesting_depth("<div><p>a<p>b<div><b>x</b></div></div>", 99),
+            3
+        );
         // A long list of unclosed items, void elements, comments and raw text are flat.
         let list = format!("<ul>{}</ul>", "<li>item<br><img src=x>".repeat(5000));
         assert_eq!(nesting_depth(&list, 99), 1);
@@ -530,7 +533,16 @@ mod tests {
     fn a_page_nested_past_the_limit_is_refused_before_it_is_parsed() {
         let deep = format!("<html><body>{}text", "<div>".repeat(100_000));
         let err = read_html(deep.as_bytes()).unwrap_err();
-        assert!(matches!(err, DecodeProblem::TooDeep { limit: MAX_DEPTH, .. }), "{err}");
+        assert!(
+            matches!(
+                err,
+                DecodeProblem::TooDeep {
+                    limit: MAX_DEPTH,
+                    ..
+                }
+            ),
+            "{err}"
+        );
         assert!(err.to_string().contains("nests its elements"), "{err}");
         // Just under the limit, it reads.
         let ok = format!("<p>{}text", "<div>".repeat(MAX_DEPTH - 1));

@@ -152,6 +152,10 @@ impl Edit {
 
     /// Applies the edit to `project` and returns its inverse. On error the project is unchanged.
     pub fn apply(self, project: &mut Project) -> Result<Edit, EditError> {
+        self.apply_in(project, &mut DocIds::default())
+    }
+
+    fn apply_in(self, project: &mut Project, doc_ids: &mut DocIds) -> Result<Edit, EditError> {
         Ok(match self {
             Edit::Annotation { id, before, after } => {
                 let (b, a) = (before.map(|b| *b), after.map(|a| *a));
@@ -210,7 +214,7 @@ impl Edit {
                 before,
                 after,
             } => {
-                apply_document(project, index, before.as_deref(), after.as_deref())?;
+                apply_document(project, index, before.as_deref(), after.as_deref(), doc_ids)?;
                 Edit::Document {
                     index,
                     before: after,
@@ -257,8 +261,13 @@ impl Edit {
             }
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
+                // Many documents added in one batch (an import) check their ids against a
+                // set, not each against the whole list; batches inside share it.
+                if doc_ids.0.is_none() && edits.len() > 64 {
+                    *doc_ids = DocIds::of(project);
+                }
                 for edit in edits {
-                    match edit.apply(project) {
+                    match edit.apply_in(project, doc_ids) {
                         Ok(inverse) => inverses.push(inverse),
                         Err(e) => {
                             // Roll back what this batch already did, newest first.
@@ -285,18 +294,52 @@ pub fn project_meta(project: &Project) -> ProjectMeta {
     }
 }
 
+/// The document ids of the project, kept for the edits of one batch; without them (`None`)
+/// each check looks through the list.
+#[derive(Default)]
+struct DocIds(Option<std::collections::HashSet<crate::model::DocId>>);
+
+impl DocIds {
+    fn of(project: &Project) -> Self {
+        DocIds(Some(
+            project.documents.iter().map(|d| d.id.clone()).collect(),
+        ))
+    }
+
+    fn contains(&self, project: &Project, id: &crate::model::DocId) -> bool {
+        match &self.0 {
+            Some(ids) => ids.contains(id),
+            None => project.document(id).is_some(),
+        }
+    }
+
+    fn insert(&mut self, id: &crate::model::DocId) {
+        if let Some(ids) = &mut self.0 {
+            ids.insert(id.clone());
+        }
+    }
+
+    fn remove(&mut self, id: &crate::model::DocId) {
+        if let Some(ids) = &mut self.0 {
+            ids.remove(id);
+        }
+    }
+}
+
 fn apply_document(
     project: &mut Project,
     index: usize,
     before: Option<&Document>,
     after: Option<&Document>,
+    ids: &mut DocIds,
 ) -> Result<(), EditError> {
     match (before, after) {
         (None, Some(doc)) => {
-            if index > project.documents.len() || project.document(&doc.id).is_some() {
+            if index > project.documents.len() || ids.contains(project, &doc.id) {
                 return Err(stale(format!("document list (adding {})", doc.id)));
             }
             project.documents.insert(index, doc.clone());
+            ids.insert(&doc.id);
         }
         (Some(doc), after) => {
             if project.documents.get(index) != Some(doc) {
@@ -305,11 +348,14 @@ fn apply_document(
             match after {
                 Some(new) => {
                     if let Some(slot) = project.documents.get_mut(index) {
+                        ids.remove(&slot.id);
                         *slot = new.clone();
+                        ids.insert(&new.id);
                     }
                 }
                 None => {
                     project.documents.remove(index);
+                    ids.remove(&doc.id);
                 }
             }
         }
