@@ -135,6 +135,114 @@ fn add_refuses_binary_empty_and_undecodable_files_and_adds_nothing() {
 }
 
 #[test]
+fn add_of_an_empty_folder_or_a_file_of_two_encodings_says_so_and_adds_nothing() {
+    let dir = Dir::new();
+    dir.run(&["new", "p.ron"]);
+    let before = read(&dir.path("p.ron"));
+    std::fs::create_dir_all(dir.path("empty")).unwrap();
+    dir.write("pictures/cover.png", [0x89u8, b'P', b'N', b'G']);
+    let mut mixed = "Caf\u{e9} in UTF-8\nline two\n".as_bytes().to_vec();
+    mixed.extend_from_slice(b"and caf\xe9 in Latin-1\n");
+    dir.write("mixed.txt", mixed);
+    for (args, expected) in [
+        (
+            vec!["add", "p.ron", "empty"],
+            "empty: the folder holds no article",
+        ),
+        (
+            vec!["add", "p.ron", "pictures"],
+            "pictures: the folder holds no article",
+        ),
+        (vec!["add", "p.ron", "mixed.txt"], "starts on line 3"),
+    ] {
+        let out = dir.run(&args);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            read(&dir.path("p.ron")),
+            before,
+            "{args:?} changed the project"
+        );
+    }
+}
+
+#[test]
+fn a_project_whose_line_endings_git_turned_into_crlf_is_explained_and_repaired() {
+    let dir = Dir::new();
+    let crlf = SAMPLE.replace('\n', "\r\n");
+    let path = dir.write("p.ron", &crlf);
+    let out = dir.run(&["validate", "p.ron"]);
+    assert_eq!(code(&out), 1);
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains("line endings were changed"), "{said}");
+    assert!(said.contains("fmt --fix-line-endings p.ron"), "{said}");
+    let out = dir.run(&["stats", "p.ron"]);
+    assert_eq!(code(&out), 1);
+    // Said last too, below the long list, where the reader is left.
+    let last = stderr(&out).lines().last().unwrap_or_default().to_owned();
+    assert!(last.contains("--fix-line-endings"), "{}", stderr(&out));
+    assert_eq!(read(&path), crlf.as_bytes());
+
+    let out = dir.run(&["fmt", "--fix-line-endings", "p.ron"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(read(&path), SAMPLE.as_bytes());
+    assert_eq!(read(&dir.path("p.ron.bak")), crlf.as_bytes());
+    assert_eq!(code(&dir.run(&["validate", "p.ron"])), 0);
+
+    // A file broken otherwise too is not blamed on its line endings.
+    let worse = crlf.replacen("quote: \"China\"", "quote: \"Chine\"", 1);
+    dir.write("q.ron", &worse);
+    let out = dir.run(&["validate", "q.ron"]);
+    assert_eq!(code(&out), 1);
+    assert!(!stdout(&out).contains("line endings"), "{}", stdout(&out));
+}
+
+#[test]
+fn messages_name_the_parts_of_the_file_not_the_types_of_the_code() {
+    let dir = Dir::new();
+    let nested = format!("(name: {}", "[".repeat(300));
+    let cases = [
+        (
+            "unversioned.ron",
+            "(name: \"x\")".to_owned(),
+            "format_version",
+        ),
+        ("nested.ron", nested, "nested too deeply"),
+        (
+            "field.ron",
+            SAMPLE.replacen("published:", "publised:", 1),
+            "publised",
+        ),
+        (
+            "zero.ron",
+            SAMPLE.replacen("format_version: 4", "format_version: 0", 1),
+            &format!("expected 1 to {}", marginalia::store::FORMAT_VERSION),
+        ),
+    ];
+    for (name, text, expected) in &cases {
+        dir.write(name, text);
+        let out = dir.run(&["validate", name]);
+        assert_eq!(code(&out), 1, "{name}");
+        let said = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(said.contains(expected), "{name}: {said}");
+        for internal in [
+            "VersionProbe",
+            "ProjectFile",
+            "DocumentRecord",
+            "AnnotationRecord",
+            "ron::",
+            "serde",
+        ] {
+            assert!(!said.contains(internal), "{name} names {internal}: {said}");
+        }
+    }
+}
+
+#[test]
 fn the_sample_validates_is_canonical_and_has_stats() {
     let dir = Dir::new();
     let path = dir.write("s.ron", SAMPLE);

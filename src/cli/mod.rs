@@ -86,6 +86,10 @@ pub enum Command {
         /// occurrence of the quote (writes nothing if any annotation cannot be placed).
         #[arg(long, conflicts_with = "check")]
         reanchor: bool,
+        /// Turn Windows line endings (CRLF, as git writes with `core.autocrlf`) back into
+        /// the LF the file was written with, so the texts match their hashes again.
+        #[arg(long, conflicts_with = "check")]
+        fix_line_endings: bool,
         /// Write even though a window or another command has the project open.
         #[arg(long)]
         force: bool,
@@ -263,6 +267,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             project,
             check,
             reanchor,
+            fix_line_endings,
             force,
             wait,
         } => {
@@ -272,7 +277,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 Some(Rewrite::begin(&project, force, wait)?)
             };
-            fmt(&project, rewrite.as_ref(), reanchor)
+            fmt(&project, rewrite.as_ref(), reanchor, fix_line_endings)
         }
         Command::Stats { project, json } => {
             let stats = Stats::of(&store::load(&project)?);
@@ -702,10 +707,22 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// `fmt`; with no `rewrite` (`--check`), only says whether the file is canonical.
-fn fmt(path: &Path, rewrite: Option<&Rewrite>, reanchor: bool) -> anyhow::Result<ExitCode> {
-    let source = store::read_source(path)?;
+fn fmt(
+    path: &Path,
+    rewrite: Option<&Rewrite>,
+    reanchor: bool,
+    fix_line_endings: bool,
+) -> anyhow::Result<ExitCode> {
+    let original = store::read_source(path)?;
+    let fixed;
+    let source = if fix_line_endings && original.contains("\r\n") {
+        fixed = store::without_crlf(&original);
+        &fixed
+    } else {
+        &original
+    };
     let canonical = if reanchor {
-        let mut file = store::parse(path, &source)?;
+        let mut file = store::parse(path, source)?;
         let report = store::reanchor(&mut file);
         for m in &report.moved {
             say!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
@@ -721,16 +738,16 @@ fn fmt(path: &Path, rewrite: Option<&Rewrite>, reanchor: bool) -> anyhow::Result
             );
         }
         // Whatever is still wrong is reported against the file as the user has it.
-        let problems = store::check(path, &source, &file);
+        let problems = store::check(path, source, &file);
         if !problems.list.is_empty() {
             return Err(StoreError::Invalid(problems).into());
         }
         let text = store::file_to_string(&file)?;
         store::to_string(&store::from_str(path, &text)?)?
     } else {
-        store::to_string(&store::from_str(path, &source)?)?
+        store::to_string(&store::from_str(path, source)?)?
     };
-    if canonical == source {
+    if canonical == *original {
         say!("{}: already canonical", path.display());
         return Ok(ExitCode::SUCCESS);
     }
@@ -760,6 +777,17 @@ pub fn report_error(e: &anyhow::Error) {
                 problems.path.display(),
                 problems.list.len()
             );
+            // What is said of the file as a whole (its line endings) explains the rest:
+            // said again last, where a long list leaves the reader.
+            if problems.list.len() > 1 {
+                for p in problems
+                    .list
+                    .iter()
+                    .filter(|p| p.anchor == store::Anchor::File)
+                {
+                    eprintln!("{}: {}", problems.path.display(), p.message);
+                }
+            }
         }
         _ => eprintln!("error: {}", error_text(e)),
     }

@@ -24,6 +24,17 @@ pub enum DecodeProblem {
          or a recognisable legacy encoding such as windows-1252)"
     )]
     UnknownEncoding,
+    /// Part of the file is UTF-8 and part is not (a Latin-1 or windows-1252 paragraph pasted
+    /// into a UTF-8 file): any one reading of it garbles the other part.
+    #[error(
+        "the file mixes UTF-8 with another encoding (such as Latin-1 or windows-1252); the \
+         second one starts on line {line} (expected one encoding throughout: save the file as \
+         UTF-8)"
+    )]
+    MixedEncoding {
+        /// 1-based line where the second encoding starts.
+        line: usize,
+    },
     /// An HTML page whose elements nest deeper than any article page (a generated or
     /// hostile file): refused before it is parsed, which would take minutes.
     #[error(
@@ -73,13 +84,47 @@ pub fn decode_with_declared(
         check_bytes_not_binary(bytes)?;
         match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_owned(), UTF_8),
-            Err(_) => decode_legacy(bytes, declared)?,
+            Err(_) => {
+                // Bytes that read as no one encoding are refused as such; a file that reads
+                // as a legacy encoding but holds UTF-8 characters too is two files in one.
+                let legacy = decode_legacy(bytes, declared)?;
+                if let Some(line) = mixed_encoding_line(bytes) {
+                    return Err(DecodeProblem::MixedEncoding { line });
+                }
+                legacy
+            }
         }
     };
     if text.chars().all(char::is_whitespace) {
         return Err(DecodeProblem::Empty);
     }
     Ok((normalize_line_ends(&text), encoding.name()))
+}
+
+/// For bytes that are not UTF-8 throughout but hold UTF-8 multi-byte characters too, the
+/// 1-based line where the second of the two encodings begins.
+fn mixed_encoding_line(bytes: &[u8]) -> Option<usize> {
+    let (mut first_utf8, mut first_other) = (None, None);
+    let mut at = 0;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        if first_utf8.is_none()
+            && let Some(i) = valid.bytes().position(|b| !b.is_ascii())
+        {
+            first_utf8 = Some(at + i);
+        }
+        at += valid.len();
+        if first_other.is_none() && !chunk.invalid().is_empty() {
+            first_other = Some(at);
+        }
+        at += chunk.invalid().len();
+        if first_utf8.is_some() && first_other.is_some() {
+            break;
+        }
+    }
+    let second = first_utf8?.max(first_other?);
+    let before = bytes.get(..second).unwrap_or_default();
+    Some(1 + before.iter().filter(|&&b| b == b'\n').count())
 }
 
 /// Decodes bytes that are not UTF-8: the declared encoding if it decodes
@@ -251,6 +296,32 @@ mod tests {
             bytes.extend_from_slice(&pair);
         }
         bytes
+    }
+
+    #[test]
+    fn utf8_and_latin1_in_one_file_are_refused_naming_the_line() {
+        // UTF-8 first, Latin-1 from line 3.
+        let bytes = "Caf\u{e9} cr\u{e8}me\nsecond line\n".as_bytes().to_vec();
+        let mut mixed = bytes.clone();
+        mixed.extend_from_slice(b"na\xefve caf\xe9\n");
+        assert_eq!(
+            decode(&mixed).unwrap_err(),
+            DecodeProblem::MixedEncoding { line: 3 }
+        );
+        // Latin-1 first, UTF-8 from line 2.
+        let mut other = b"un caf\xe9 au lait\n".to_vec();
+        other.extend_from_slice("en \u{e9}t\u{e9} il fait chaud\n".as_bytes());
+        let err = decode(&other).unwrap_err();
+        assert_eq!(err, DecodeProblem::MixedEncoding { line: 2 });
+        assert!(err.to_string().contains("line 2"), "{err}");
+        // Either one alone still reads.
+        assert_eq!(decode(&bytes).unwrap().1, "UTF-8");
+        assert_eq!(
+            decode(b"na\xefve caf\xe9 cr\xe8me br\xfbl\xe9e\n")
+                .unwrap()
+                .1,
+            "windows-1252"
+        );
     }
 
     #[test]

@@ -73,6 +73,16 @@ pub enum IntakeError {
         /// The file.
         path: PathBuf,
     },
+    /// A folder with no article file directly inside it.
+    #[error(
+        "{}: the folder holds no article (expected .txt, .md, .markdown, .html or .htm files \
+         directly inside it; sub-folders are not searched)",
+        path.display()
+    )]
+    EmptyFolder {
+        /// The folder.
+        path: PathBuf,
+    },
 }
 
 impl IntakeError {
@@ -81,6 +91,7 @@ impl IntakeError {
         match self {
             Self::Io { path, .. }
             | Self::UnsupportedType { path }
+            | Self::EmptyFolder { path }
             | Self::Decode { path, .. }
             | Self::NoVisibleText { path } => path,
         }
@@ -184,6 +195,10 @@ pub fn read_articles(paths: &[PathBuf]) -> Result<Vec<Article>, IntakeErrors> {
     for path in paths {
         let files = if path.is_dir() {
             match folder_articles(path) {
+                Ok(files) if files.is_empty() => {
+                    errors.push(IntakeError::EmptyFolder { path: path.clone() });
+                    continue;
+                }
                 Ok(files) => files,
                 Err(reason) => {
                     errors.push(IntakeError::Io {

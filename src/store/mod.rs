@@ -59,8 +59,12 @@ fn syntax_error(path: &Path, source: &str, e: ron::error::SpannedError) -> Store
         ron::Error::ExpectedStringEnd => {
             "the string that starts here is not closed: expected a closing quote (was the file cut off?)".to_owned()
         }
-        code if at_end => format!("{code} (the file ends here: was it cut off?)"),
-        code => code.to_string(),
+        ron::Error::ExceededRecursionLimit => format!(
+            "brackets are nested too deeply here (more than {RECURSION_LIMIT} levels): a project \
+             file nests a few levels at most, so this part is not a project"
+        ),
+        code if at_end => format!("{} (the file ends here: was it cut off?)", plain(code)),
+        code => plain(code),
     };
     StoreError::Syntax {
         path: path.to_owned(),
@@ -68,6 +72,56 @@ fn syntax_error(path: &Path, source: &str, e: ron::error::SpannedError) -> Store
         col: e.span.start.col,
         message,
     }
+}
+
+/// How deeply the reader lets brackets nest (RON's own default).
+const RECURSION_LIMIT: usize = 128;
+
+/// The names the file's parts have in code, in the words a reader of the file uses.
+const PART_NAMES: &[(&str, &str)] = &[
+    ("VersionProbe", "the project"),
+    ("ProjectFile", "the project"),
+    ("DocumentRecord", "a document"),
+    ("DocumentMeta", "a document's details"),
+    ("DocStatus", "a document's status"),
+    ("AnnotationRecord", "an annotation"),
+    ("ReviewStatus", "a review status"),
+    ("Fragment", "a fragment"),
+    ("Relation", "a relation"),
+    ("EntityKind", "an entity's kind"),
+    ("Entity", "an entity"),
+    ("DecisionReason", "a decision's reason"),
+    ("Decision", "a decision"),
+    ("Verdict", "a verdict"),
+    ("Schema", "the schema"),
+    ("TagType", "a tag type"),
+    ("RelationType", "a relation type"),
+    ("Rgb", "a colour"),
+];
+
+/// RON's message for `code`, with the parts named as the file names them, not as the code
+/// does (`in the project`, not ``in `ProjectFile` ``).
+fn plain(code: &ron::Error) -> String {
+    if let ron::Error::MissingStructField { field, outer } = code {
+        let whole = outer.as_deref().map_or("this part", |outer| {
+            PART_NAMES
+                .iter()
+                .find(|(name, _)| *name == outer)
+                .map_or("this part", |(_, words)| words)
+        });
+        return format!("{whole} lacks its `{field}` field (it must be given)");
+    }
+    let mut text = code.to_string();
+    for (name, words) in PART_NAMES {
+        for (pattern, with) in [
+            (format!("in enum `{name}`"), format!("in {words}")),
+            (format!("for struct `{name}`"), format!("for {words}")),
+            (format!("`{name}`"), (*words).to_owned()),
+        ] {
+            text = text.replace(&pattern, &with);
+        }
+    }
+    text
 }
 
 /// The `format_version` of the file, found cheaply when it is the first field (as written),
@@ -169,10 +223,46 @@ fn migrate(file: &mut ProjectFile, version: u32) {
     file.format_version = file::version_needed(&file.annotations, &file.relations);
 }
 
+/// `source` with each Windows line ending (CRLF) turned back into LF.
+pub fn without_crlf(source: &str) -> String {
+    source.replace("\r\n", "\n")
+}
+
+/// When every problem of a file comes from its line endings having been turned into CRLF
+/// (git does so with `core.autocrlf`, and the texts' line breaks are inside their strings),
+/// a first problem that says so and how to undo it.
+fn explain_line_endings(path: &Path, source: &str, list: &mut Vec<Problem>) {
+    if list.is_empty() || !source.contains("\r\n") {
+        return;
+    }
+    let fixed = without_crlf(source);
+    let clean = parse(path, &fixed).is_ok_and(|f| validate::check(&f).problems.is_empty());
+    if !clean {
+        return;
+    }
+    let texts = list
+        .iter()
+        .filter(|p| p.kind == ProblemKind::HashMismatch)
+        .count();
+    let message = format!(
+        "the file's line endings were changed to Windows ones (CRLF), as git does with \
+         core.autocrlf, so {texts} text(s) no longer match their hashes and the other \
+         problems follow from that; with LF line endings the file is sound. `marginalia fmt \
+         --fix-line-endings {}` puts them back (keeping a backup), and the line `*.ron -text` \
+         in .gitattributes keeps git from converting them again",
+        path.display()
+    );
+    list.insert(
+        0,
+        Problem::new(ProblemKind::HashMismatch, Anchor::File, message),
+    );
+}
+
 /// Validates a parsed file; problems carry line and column found in `source`.
 pub fn check(path: &Path, source: &str, file: &ProjectFile) -> Problems {
     let mut list = validate::check(file).problems;
     problem::locate(source, &mut list);
+    explain_line_endings(path, source, &mut list);
     Problems {
         path: path.to_owned(),
         list,
@@ -194,6 +284,7 @@ pub fn from_str(path: &Path, source: &str) -> Result<Project, StoreError> {
     if !checked.problems.is_empty() {
         let mut list = checked.problems;
         problem::locate(source, &mut list);
+        explain_line_endings(path, source, &mut list);
         return Err(StoreError::Invalid(Problems {
             path: path.to_owned(),
             list,
