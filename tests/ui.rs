@@ -130,3 +130,58 @@ fn clicking_highlighted_text_selects_the_annotation_and_plain_text_clears_it() {
     );
     assert!(seen.contains(&Some("p23-claim-1".to_owned())), "{seen:?}");
 }
+
+#[test]
+fn a_long_document_list_lays_out_only_the_rows_in_view_and_scrolls_to_the_last() {
+    let mut project = marginalia::model::Project::new("Corpus");
+    for i in 0..600 {
+        project.documents.push(marginalia::model::Document::new(
+            format!("doc-{i:03}"),
+            format!("Article {i:03}"),
+            format!("Text of article {i}."),
+        ));
+    }
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(|ctx| {
+            marginalia::ui::install_fonts(ctx);
+            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
+        })
+        .build_ui_state(
+            |ui, app: &mut MarginaliaApp| app.ui(ui),
+            MarginaliaApp::new(project, None),
+        );
+    h.run();
+    h.run();
+    // The first article is shown: its title is in the list and above the text.
+    let first = h
+        .query_all_by_label("Article 000")
+        .map(|n| n.rect())
+        .min_by(|a, b| a.left().total_cmp(&b.left()))
+        .unwrap();
+    assert!(
+        h.query_by_label("Article 599").is_none(),
+        "a row far out of view is not laid out"
+    );
+    // Scrolled to the end, the last rows are there to click.
+    h.hover_at(first.center());
+    for _ in 0..80 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: Vec2::new(0.0, -2000.0),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.run_steps(2);
+    }
+    h.run_steps(8);
+    assert_eq!(
+        h.query_all_by_label("Article 000").count(),
+        1,
+        "only above the text"
+    );
+    h.get_by_label("Article 599").click();
+    h.run_steps(4);
+    assert_eq!(h.state().current_document(), 599);
+}

@@ -330,6 +330,66 @@ fn a_crash_leaves_a_recovery_that_the_next_start_offers() {
     );
 }
 
+/// Runs frames until the save being written on another thread is collected.
+fn until_saved(h: &mut Harness<'static, MarginaliaApp>) {
+    for _ in 0..2000 {
+        if !h.state().is_saving() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        h.step();
+    }
+    panic!("the save never finished");
+}
+
+#[test]
+fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
+    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
+        .with_prefs(prefs());
+    app.start(Some(&path));
+    app.save_in_background_from(Some(0));
+    let mut h = harness_with(app);
+    h.get_by_label("Macron").click();
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Num2);
+    let retagged = h.state().project().clone();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    // Work done while the file is written (or just after: the thread may be quick): a
+    // claim tagged.
+    h.state_mut().set_text_selection(TextSel {
+        anchor: ByteOffset(11),
+        head: ByteOffset(28),
+    });
+    h.key_press(Key::Num2);
+    h.step();
+    until_saved(&mut h);
+    h.run();
+    assert_eq!(
+        marginalia::store::load(&path).unwrap(),
+        retagged,
+        "the file holds the work as it was when Save was pressed"
+    );
+    assert_eq!(h.state().project().annotations.len(), 2);
+    assert!(
+        h.state().is_dirty(),
+        "the claim tagged meanwhile is not saved yet"
+    );
+    assert!(h.state().message().unwrap_or_default().contains("Saved"));
+    // The next save writes it, and then nothing is unsaved.
+    key(&mut h, Modifiers::COMMAND, Key::S);
+    until_saved(&mut h);
+    h.run();
+    assert_eq!(
+        &marginalia::store::load(&path).unwrap(),
+        h.state().project()
+    );
+    assert!(!h.state().is_dirty());
+}
+
 #[test]
 fn saving_over_a_file_changed_on_disk_asks_first() {
     let dir = tempfile::tempdir().unwrap();

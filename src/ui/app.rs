@@ -48,7 +48,8 @@ pub struct AnnotationList {
 
 /// The state of one window.
 pub struct MarginaliaApp {
-    pub(super) project: Project,
+    /// Shared with a save being written on another thread; an edit meanwhile copies it.
+    pub(super) project: std::sync::Arc<Project>,
     pub(super) history: History,
     /// Where the project lives; `None` for one never saved (or the bundled sample).
     pub(super) path: Option<PathBuf>,
@@ -72,6 +73,9 @@ pub struct MarginaliaApp {
     pub(super) search: SearchState,
     /// Text typed in the document list's filter.
     pub(super) doc_filter: String,
+    /// The document list's row heights as last drawn (by document), so rows out of view
+    /// take their space without being laid out.
+    pub(super) doc_rows: Vec<f32>,
     /// Show only this tag in the annotation list.
     pub(super) tag_filter: Option<crate::model::TagId>,
     /// Text typed in the entity field of the selected annotation.
@@ -122,7 +126,7 @@ impl MarginaliaApp {
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
         let never_saved = path.is_none();
         let mut app = MarginaliaApp {
-            project,
+            project: std::sync::Arc::new(project),
             history: History::new(),
             path,
             doc: 0,
@@ -139,6 +143,7 @@ impl MarginaliaApp {
             linking: None,
             search: SearchState::default(),
             doc_filter: String::new(),
+            doc_rows: Vec::new(),
             tag_filter: None,
             entity_query: String::new(),
             note_draft: None,
@@ -260,6 +265,17 @@ impl MarginaliaApp {
         &self.view
     }
 
+    /// Whether a save or autosave is being written on another thread.
+    pub fn is_saving(&self) -> bool {
+        self.files.saving()
+    }
+
+    /// Saves and autosaves projects estimated larger than `bytes` on another thread
+    /// (`None`: the built-in 2 MB); tests set 0 to take that path with small projects.
+    pub fn save_in_background_from(&mut self, bytes: Option<usize>) {
+        self.files.save_in_background_from(bytes);
+    }
+
     /// Whether there are changes not saved to the project file.
     pub fn is_dirty(&self) -> bool {
         self.history.generation() != self.saved_generation || self.never_saved_with_work()
@@ -295,7 +311,10 @@ impl MarginaliaApp {
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
     pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
         let touched = edit.as_ref().ok().and_then(touched_annotations);
-        let result = edit.and_then(|e| self.history.apply(&mut self.project, label, e));
+        let result = edit.and_then(|e| {
+            self.history
+                .apply(std::sync::Arc::make_mut(&mut self.project), label, e)
+        });
         match result {
             Ok(()) => {
                 self.version += 1;
@@ -326,7 +345,8 @@ impl MarginaliaApp {
         {
             self.export = None;
         }
-        self.project = project;
+        self.files.wait_for_job();
+        self.project = std::sync::Arc::new(project);
         self.shown_layer_choice = Default::default();
         // A comparison's annotators and current difference belong to the old project.
         self.compare = None;

@@ -39,6 +39,38 @@ pub struct FileState {
     pub conflict: (Vec<String>, Vec<String>),
     /// The window may close: unsaved work was saved or discarded.
     pub allow_close: bool,
+    /// A save or autosave being written by another thread.
+    job: Option<SaveJob>,
+    /// A save asked for while an autosave was being written: started when it is done.
+    save_queued: bool,
+    /// Projects whose file would be larger than this (estimated) are saved and autosaved by
+    /// another thread; smaller ones are written at once, in well under a frame.
+    background_from: Option<usize>,
+}
+
+/// Projects estimated to write more than this many bytes are saved off the UI thread.
+const BACKGROUND_FROM: usize = 2 * 1024 * 1024;
+
+/// What a save running on another thread is writing.
+enum SaveKind {
+    /// The project file, as of history generation `generation`.
+    Save { path: PathBuf, generation: u64 },
+    /// The recovery file, as of history generation `generation`.
+    Autosave { recovery: PathBuf, generation: u64 },
+}
+
+/// A save or autosave running on another thread, with a snapshot of the project (shared,
+/// not copied: edits made meanwhile copy the project for themselves).
+struct SaveJob {
+    kind: SaveKind,
+    /// The file written and its fingerprint, or what went wrong.
+    handle: std::thread::JoinHandle<Result<Option<Fingerprint>, String>>,
+}
+
+/// A rough size of the project's file: its texts and about 250 bytes per annotation.
+fn estimated_size(project: &Project) -> usize {
+    let texts: usize = project.documents.iter().map(|d| d.text.len()).sum();
+    texts + 250 * (project.annotations.len() + project.relations.len())
 }
 
 impl FileState {
@@ -53,8 +85,31 @@ impl FileState {
         self.autosaved = None;
     }
 
-    /// Gives up the lock (on exit).
+    /// Whether a save or autosave is being written.
+    pub fn saving(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Sets the size from which saves go to another thread (`None`: the built-in 2 MB).
+    pub fn save_in_background_from(&mut self, bytes: Option<usize>) {
+        self.background_from = bytes;
+    }
+
+    fn in_background(&self, project: &Project) -> bool {
+        estimated_size(project) >= self.background_from.unwrap_or(BACKGROUND_FROM)
+    }
+
+    /// Waits for a save being written; its outcome is dropped (the caller is about to write
+    /// again, or to go).
+    pub fn wait_for_job(&mut self) {
+        if let Some(job) = self.job.take() {
+            let _ = job.handle.join();
+        }
+    }
+
+    /// Gives up the lock (on exit), once any save being written is on disk.
     pub fn release(&mut self) {
+        self.wait_for_job();
         if let Some(lock) = self.lock.take() {
             let _ = lock.release();
         }
@@ -64,6 +119,12 @@ impl FileState {
 impl MarginaliaApp {
     /// "saved", "unsaved", "autosaved 12:04".
     pub(super) fn save_state(&self) -> String {
+        if let Some(job) = &self.files.job {
+            return match job.kind {
+                SaveKind::Save { .. } => "saving…".to_owned(),
+                SaveKind::Autosave { .. } => "unsaved · autosaving…".to_owned(),
+            };
+        }
         if !self.is_dirty() {
             return "saved".to_owned();
         }
@@ -214,7 +275,7 @@ impl MarginaliaApp {
                     if theirs.is_empty() {
                         // The work holds all the file has (a merge of it, say): writing it
                         // loses nothing.
-                        self.write(&path);
+                        self.write_soon(&path);
                         return;
                     }
                     (theirs, session::lacking(&disk, &self.project))
@@ -227,29 +288,107 @@ impl MarginaliaApp {
             self.modal = Some(Modal::ChangedOnDisk);
             return;
         }
-        self.write(&path);
+        self.write_soon(&path);
     }
 
-    /// Writes the project to `path`; on success it is the project's file from now on.
+    /// Writes the project to its own file `path`: at once when it is small, otherwise on
+    /// another thread (the window goes on; [`Self::poll_save`] reports the outcome).
+    fn write_soon(&mut self, path: &Path) {
+        if !self.files.in_background(&self.project) {
+            self.write(path);
+            return;
+        }
+        if let Some(job) = &self.files.job {
+            // One writer at a time: a save waits for the autosave being written; a second
+            // save of the same work is the first one.
+            if matches!(job.kind, SaveKind::Autosave { .. }) {
+                self.files.save_queued = true;
+            }
+            return;
+        }
+        let project = std::sync::Arc::clone(&self.project);
+        let target = path.to_owned();
+        let handle = std::thread::spawn(move || {
+            let text = store::to_string(&project).map_err(|e| e.to_string())?;
+            // Let go of the snapshot before the slow part: an edit from now on changes the
+            // window's project in place instead of copying it.
+            drop(project);
+            store::write_atomically(&target, &text).map_err(|e| e.to_string())?;
+            Ok(Fingerprint::of(&target).ok())
+        });
+        self.files.job = Some(SaveJob {
+            kind: SaveKind::Save {
+                path: path.to_owned(),
+                generation: self.history.generation(),
+            },
+            handle,
+        });
+    }
+
+    /// Writes the project to `path` now; on success it is the project's file from now on.
     pub(super) fn write(&mut self, path: &Path) -> bool {
+        self.files.wait_for_job();
         match store::save(&self.project, path) {
             Ok(()) => {
-                if let Some(old) = self.recovery_path() {
-                    let _ = session::discard_recovery(&old);
-                }
-                self.path = Some(path.to_owned());
-                self.never_saved = false;
-                self.saved_generation = self.history.generation();
-                self.files.track(Some(path));
-                self.files.autosaved = None;
-                self.prefs.remember(path);
-                self.notify(format!("Saved {}", path.display()));
+                let fingerprint = Fingerprint::of(path).ok();
+                self.saved(path, self.history.generation(), fingerprint);
                 true
             }
             Err(e) => {
                 self.error(format!("Could not save {}: {e}", path.display()));
                 false
             }
+        }
+    }
+
+    /// Books a save of history generation `generation` to `path`, now on disk.
+    fn saved(&mut self, path: &Path, generation: u64, fingerprint: Option<Fingerprint>) {
+        if let Some(old) = self.recovery_path() {
+            // Work done while the save was written is still only in the window: its
+            // recovery file stays for the next autosave to replace.
+            if generation == self.history.generation() {
+                let _ = session::discard_recovery(&old);
+            }
+        }
+        self.path = Some(path.to_owned());
+        self.never_saved = false;
+        self.saved_generation = generation;
+        self.files.fingerprint = fingerprint;
+        self.files.autosaved = None;
+        self.prefs.remember(path);
+        self.notify(format!("Saved {}", path.display()));
+    }
+
+    /// Collects a save or autosave written on another thread, once it is done.
+    fn poll_save(&mut self, ctx: &egui::Context) {
+        let Some(job) = self.files.job.take_if(|j| j.handle.is_finished()) else {
+            if self.files.job.is_some() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(30));
+            }
+            return;
+        };
+        let outcome = job
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err("the save stopped unexpectedly".into()));
+        match (job.kind, outcome) {
+            (SaveKind::Save { path, generation }, Ok(fingerprint)) => {
+                self.saved(&path, generation, fingerprint);
+            }
+            (SaveKind::Save { path, .. }, Err(e)) => {
+                self.error(format!("Could not save {}: {e}", path.display()));
+            }
+            (SaveKind::Autosave { generation, .. }, Ok(_)) => {
+                self.files.autosave.mark_saved(self.now, generation);
+                self.files.autosaved = Some(self.now);
+            }
+            (SaveKind::Autosave { recovery, .. }, Err(e)) => {
+                self.files.autosave.mark_failed(self.now);
+                self.error(format!("Autosave to {} failed: {e}", recovery.display()));
+            }
+        }
+        if std::mem::take(&mut self.files.save_queued) {
+            self.save();
         }
     }
 
@@ -363,6 +502,7 @@ impl MarginaliaApp {
     /// Per frame: dropped files, the close button, autosave.
     pub(super) fn files_frame(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.poll_save(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -394,7 +534,10 @@ impl MarginaliaApp {
         let focus_lost = self.files.focused && !focused;
         self.files.focused = focused;
         let generation = self.history.generation();
-        if self.is_dirty() && self.files.autosave.due(self.now, generation, focus_lost) {
+        if self.is_dirty()
+            && self.files.job.is_none()
+            && self.files.autosave.due(self.now, generation, focus_lost)
+        {
             self.autosave();
         }
         // Come back for the next autosave even if nothing happens on screen.
@@ -408,6 +551,27 @@ impl MarginaliaApp {
         let Some(recovery) = self.recovery_path() else {
             return;
         };
+        if self.files.in_background(&self.project) {
+            if self.files.job.is_some() {
+                return;
+            }
+            let project = std::sync::Arc::clone(&self.project);
+            let target = recovery.clone();
+            let handle = std::thread::spawn(move || {
+                let text = store::to_string(&project).map_err(|e| e.to_string())?;
+                drop(project);
+                store::write_without_backup(&target, &text).map_err(|e| e.to_string())?;
+                Ok(None)
+            });
+            self.files.job = Some(SaveJob {
+                kind: SaveKind::Autosave {
+                    recovery,
+                    generation: self.history.generation(),
+                },
+                handle,
+            });
+            return;
+        }
         match session::write_recovery(&recovery, &self.project) {
             Ok(()) => {
                 self.files

@@ -156,7 +156,7 @@ impl MarginaliaApp {
                             // Opened at start-up on a locked file: keep nothing tied to it,
                             // or our autosave would write beside the other instance's.
                             if !for_save && self.path.as_deref() == Some(path.as_path()) {
-                                let project = self.project.clone();
+                                let project = crate::model::Project::clone(&self.project);
                                 self.replace_project(project, None);
                                 self.notify("Not tied to the locked file: Save as to keep this work.");
                             }

@@ -266,7 +266,11 @@ impl MarginaliaApp {
         let counts = &list.per_doc;
         let filter = self.doc_filter.to_lowercase();
         let mut clicked = None;
-        ScrollArea::vertical().show(ui, |ui| {
+        let rows = &mut self.doc_rows;
+        rows.resize(self.project.documents.len(), 0.0);
+        ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
+            let top = ui.min_rect().top();
+            let spacing = ui.spacing().item_spacing.y;
             for (i, doc) in self.project.documents.iter().enumerate() {
                 let m = &doc.meta;
                 let haystack = format!(
@@ -279,6 +283,15 @@ impl MarginaliaApp {
                 if !filter.is_empty() && !haystack.contains(&filter) {
                     continue;
                 }
+                // A row out of view (with a known height) only takes its space: a corpus of
+                // thousands of articles is not laid out every frame.
+                let y = ui.cursor().top() - top;
+                let known = rows.get(i).copied().unwrap_or(0.0);
+                if known > 0.0 && (y + known < viewport.min.y || y > viewport.max.y) {
+                    ui.allocate_space(egui::vec2(ui.available_width(), known - spacing));
+                    continue;
+                }
+                let row_top = ui.cursor().top();
                 let count = counts.get(i).copied().unwrap_or(0);
                 // Reviewed once a reviewer settled every difference, whoever looks.
                 let reviewed =
@@ -315,6 +328,9 @@ impl MarginaliaApp {
                         .color(theme::weak(ui.visuals())),
                 );
                 ui.add_space(6.0);
+                if let Some(height) = rows.get_mut(i) {
+                    *height = ui.cursor().top() - row_top;
+                }
                 if response.clicked() {
                     clicked = Some(i);
                 }

@@ -177,12 +177,16 @@ impl MarginaliaApp {
     }
 
     fn undo(&mut self) {
-        let result = self.history.undo(&mut self.project);
+        let result = self
+            .history
+            .undo(std::sync::Arc::make_mut(&mut self.project));
         self.after_history(result, "Undid", "undo");
     }
 
     fn redo(&mut self) {
-        let result = self.history.redo(&mut self.project);
+        let result = self
+            .history
+            .redo(std::sync::Arc::make_mut(&mut self.project));
         self.after_history(result, "Redid", "redo");
     }
 

@@ -153,7 +153,9 @@ impl MarginaliaApp {
         self.history.end_group();
         if !ok && self.history.generation() != before {
             // Roll back the part that went through (and only it), so the project is as before.
-            let _ = self.history.undo(&mut self.project);
+            let _ = self
+                .history
+                .undo(std::sync::Arc::make_mut(&mut self.project));
             self.version += 1;
         }
         ok
