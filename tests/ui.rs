@@ -185,3 +185,63 @@ fn a_long_document_list_lays_out_only_the_rows_in_view_and_scrolls_to_the_last()
     h.run_steps(4);
     assert_eq!(h.state().current_document(), 599);
 }
+
+#[test]
+fn the_document_list_counts_follow_tags_deletes_and_undo_without_a_recount() {
+    let mut project = marginalia::model::Project::new("Two");
+    for i in 0..2 {
+        project.documents.push(marginalia::model::Document::new(
+            format!("doc-{i}"),
+            format!("Article {i}"),
+            "Macron met Xi in Beijing.".to_owned(),
+        ));
+    }
+    let prefs = marginalia::ui::Prefs {
+        annotator: "tester".into(),
+        ..marginalia::ui::Prefs::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        .with_context_setup(marginalia::ui::install_fonts)
+        .build_ui_state(
+            |ui, app: &mut MarginaliaApp| app.ui(ui),
+            MarginaliaApp::new(project, None).with_prefs(prefs),
+        );
+    h.run();
+    let counts = |h: &Harness<'static, MarginaliaApp>| {
+        // The document list's detail lines, "N annotations · status", and the status bar's
+        // "2 documents · N annotations · 0 relations".
+        ["0 annotations ·", "1 annotations ·", "2 annotations ·"]
+            .map(|label| h.query_all_by_label_contains(label).count())
+    };
+    assert_eq!(counts(&h), [3, 0, 0]);
+    for (from, to) in [(0, 6), (11, 13)] {
+        h.state_mut().set_text_selection(marginalia::ui::TextSel {
+            anchor: marginalia::model::ByteOffset(from),
+            head: marginalia::model::ByteOffset(to),
+        });
+        h.key_press(egui::Key::Num1);
+        h.run();
+    }
+    assert_eq!(counts(&h), [1, 0, 2], "two tags in the first article");
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert_eq!(counts(&h), [1, 2, 0], "the selected one deleted");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(counts(&h), [1, 0, 2], "undone");
+    // The next article: its own count, the first one's kept.
+    h.get_by_label("Article 1").click();
+    h.run();
+    h.state_mut().set_text_selection(marginalia::ui::TextSel {
+        anchor: marginalia::model::ByteOffset(0),
+        head: marginalia::model::ByteOffset(6),
+    });
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(
+        counts(&h),
+        [0, 1, 1],
+        "2 and 1 in the list, 3 in the status bar"
+    );
+}

@@ -104,6 +104,9 @@ pub struct MarginaliaApp {
     pub(super) compare: Option<super::compare::CompareState>,
     /// The annotator layers with annotations and the version they were listed for.
     layers_cache: Option<(u64, Vec<String>)>,
+    /// Annotations per document (by position) for the layers shown, and the version and
+    /// layers they were counted for; patched by an edit of annotations, not recounted.
+    pub(super) per_doc_cache: Option<(u64, Option<Vec<String>>, Vec<usize>)>,
     /// Which layer the article shows outside the compare view.
     pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
     /// The default choice and the (version, annotator name) it was made for.
@@ -161,6 +164,7 @@ impl MarginaliaApp {
             agree: Default::default(),
             compare: None,
             layers_cache: None,
+            per_doc_cache: None,
             shown_layer_choice: Default::default(),
             shown_layer_default: Default::default(),
             files: super::files::FileState::default(),
@@ -311,6 +315,8 @@ impl MarginaliaApp {
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
     pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
         let touched = edit.as_ref().ok().and_then(touched_annotations);
+        let mut moves = Vec::new();
+        let counted = edit.as_ref().is_ok_and(|e| annotation_moves(e, &mut moves));
         let result = edit.and_then(|e| {
             self.history
                 .apply(std::sync::Arc::make_mut(&mut self.project), label, e)
@@ -318,6 +324,9 @@ impl MarginaliaApp {
         match result {
             Ok(()) => {
                 self.version += 1;
+                if counted {
+                    self.patch_counts(&moves);
+                }
                 // Only annotations changed: patch the view's layers instead of rebuilding.
                 if let (Some(ids), Some(doc)) = (touched, self.project.documents.get(self.doc)) {
                     self.view
@@ -330,6 +339,58 @@ impl MarginaliaApp {
                 false
             }
         }
+    }
+
+    /// Brings the layer list and the per-document counts of the version before an edit up
+    /// to this version, from what the edit did to annotations (`moves`: each annotation's
+    /// document and layer before and after). On a project of 180,000 annotations counting
+    /// afresh took about 90 ms a tag.
+    fn patch_counts(&mut self, moves: &[AnnotationMove]) {
+        let (before, now) = (self.version - 1, self.version);
+        if let Some((version, layers)) = &mut self.layers_cache {
+            // A layer can only be emptied by a removal or a change of layer: then list again.
+            let may_empty = moves.iter().any(|(b, a)| {
+                b.as_ref()
+                    .is_some_and(|b| a.as_ref().is_none_or(|a| a.1 != b.1))
+            });
+            if *version != before || may_empty {
+                self.layers_cache = None;
+            } else {
+                for (_, after) in moves {
+                    if let Some((_, layer)) = after
+                        && let Err(at) = layers.binary_search(layer)
+                    {
+                        layers.insert(at, layer.clone());
+                    }
+                }
+                *version = now;
+            }
+        }
+        let Some((version, shown, counts)) = &mut self.per_doc_cache else {
+            return;
+        };
+        if *version != before {
+            self.per_doc_cache = None;
+            return;
+        }
+        let documents = &self.project.documents;
+        let counted = |layer: &str| shown.as_ref().is_none_or(|s| s.iter().any(|l| l == layer));
+        for (b, a) in moves {
+            for (side, step) in [(b, -1isize), (a, 1)] {
+                let Some((doc, layer)) = side else { continue };
+                if !counted(layer) {
+                    continue;
+                }
+                if let Some(n) = documents
+                    .iter()
+                    .position(|d| &d.id == doc)
+                    .and_then(|i| counts.get_mut(i))
+                {
+                    *n = n.saturating_add_signed(step);
+                }
+            }
+        }
+        *version = now;
     }
 
     /// Replaces the project (open, new, reload, recovery); forgets history and selection.
@@ -642,6 +703,33 @@ enum SidePanel {
 
 /// The annotations an edit changes, when it changes nothing else the article view draws
 /// (`None` for documents, the schema and the like, which call for a rebuild).
+/// An annotation's document and layer before and after an edit (`None`: not there).
+type AnnotationMove = (
+    Option<(crate::model::DocId, String)>,
+    Option<(crate::model::DocId, String)>,
+);
+
+/// What `edit` does to annotations' documents and layers, added to `moves`; `false` when it
+/// changes more than annotations, relations, entities, decisions and document details (the
+/// documents themselves, the schema), so that counts must be made afresh.
+fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
+    match edit {
+        Edit::Annotation { before, after, .. } => {
+            let side = |a: &Option<Box<crate::model::Annotation>>| {
+                a.as_deref().map(|a| (a.doc.clone(), a.annotator.clone()))
+            };
+            moves.push((side(before), side(after)));
+            true
+        }
+        Edit::Relation { .. }
+        | Edit::Entity { .. }
+        | Edit::Decision { .. }
+        | Edit::DocumentMeta { .. } => true,
+        Edit::Batch(edits) => edits.iter().all(|e| annotation_moves(e, moves)),
+        _ => false,
+    }
+}
+
 fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
     match edit {
         Edit::Annotation { id, .. } => Some(vec![id.clone()]),

@@ -523,11 +523,9 @@ impl MarginaliaApp {
         }
         // Per-document counts change with the project and the layers shown (the list and
         // the document list count the same annotations), not with the tag filter.
-        let per_doc = match &self.list_cache {
-            Some(((_, version, _, layers), list))
-                if *version == self.version && *layers == key.3 =>
-            {
-                list.per_doc.clone()
+        let per_doc = match &self.per_doc_cache {
+            Some((version, layers, counts)) if *version == self.version && *layers == key.3 => {
+                counts.clone()
             }
             _ => {
                 // Ordered map: a few string comparisons per annotation, no hashing.
@@ -546,6 +544,7 @@ impl MarginaliaApp {
                     .collect()
             }
         };
+        self.per_doc_cache = Some((self.version, key.3.clone(), per_doc.clone()));
         let mut list = super::app::AnnotationList {
             per_doc,
             ..Default::default()
