@@ -9,12 +9,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::model::AnnotationId;
 use marginalia::ui::MarginaliaApp;
 
-fn harness() -> Harness<'static, MarginaliaApp> {
-    // The sample's first analyst only: these tests click one layer's spans, and the second
-    // analyst's layer (noor) repeats most of them; comparing layers has its own tests.
-    let mut project = marginalia::sample::sample_project().unwrap();
-    project.annotations.retain(|_, a| a.annotator == "analyst");
-    project.relations.retain(|_, r| r.annotator == "analyst");
+fn window(app: MarginaliaApp) -> Harness<'static, MarginaliaApp> {
     Harness::builder()
         .with_size(Vec2::new(1280.0, 800.0))
         .with_context_setup(|ctx| {
@@ -22,10 +17,16 @@ fn harness() -> Harness<'static, MarginaliaApp> {
             // Scrolling jumps, so a widget scrolled to is where the next click lands.
             ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
         })
-        .build_ui_state(
-            |ui, app: &mut MarginaliaApp| app.ui(ui),
-            MarginaliaApp::new(project, None),
-        )
+        .build_ui_state(|ui, app: &mut MarginaliaApp| app.ui(ui), app)
+}
+
+fn harness() -> Harness<'static, MarginaliaApp> {
+    // The sample's first analyst only: these tests click one layer's spans, and the second
+    // analyst's layer (noor) repeats most of them; comparing layers has its own tests.
+    let mut project = marginalia::sample::sample_project().unwrap();
+    project.annotations.retain(|_, a| a.annotator == "analyst");
+    project.relations.retain(|_, r| r.annotator == "analyst");
+    window(MarginaliaApp::new(project, None))
 }
 
 fn id_of(app: &MarginaliaApp, quote: &str) -> AnnotationId {
@@ -141,16 +142,7 @@ fn a_long_document_list_lays_out_only_the_rows_in_view_and_scrolls_to_the_last()
             format!("Text of article {i}."),
         ));
     }
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(|ctx| {
-            marginalia::ui::install_fonts(ctx);
-            ctx.all_styles_mut(|s| s.scroll_animation = egui::style::ScrollAnimation::none());
-        })
-        .build_ui_state(
-            |ui, app: &mut MarginaliaApp| app.ui(ui),
-            MarginaliaApp::new(project, None),
-        );
+    let mut h = window(MarginaliaApp::new(project, None));
     h.run();
     h.run();
     // The first article is shown: its title is in the list and above the text.
@@ -200,13 +192,7 @@ fn the_document_list_counts_follow_tags_deletes_and_undo_without_a_recount() {
         annotator: "tester".into(),
         ..marginalia::ui::Prefs::default()
     };
-    let mut h = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        .with_context_setup(marginalia::ui::install_fonts)
-        .build_ui_state(
-            |ui, app: &mut MarginaliaApp| app.ui(ui),
-            MarginaliaApp::new(project, None).with_prefs(prefs),
-        );
+    let mut h = window(MarginaliaApp::new(project, None).with_prefs(prefs));
     h.run();
     let counts = |h: &Harness<'static, MarginaliaApp>| {
         // The document list's detail lines, "N annotations · status", and the status bar's

@@ -67,6 +67,32 @@ struct SaveJob {
     handle: std::thread::JoinHandle<Result<Option<Fingerprint>, String>>,
 }
 
+impl SaveJob {
+    /// Writes `project` as `kind` says on another thread: the project file (with its
+    /// backup, and its fingerprint taken after) or the recovery file.
+    fn start(project: &std::sync::Arc<Project>, kind: SaveKind) -> Self {
+        let project = std::sync::Arc::clone(project);
+        let (target, backup) = match &kind {
+            SaveKind::Save { path, .. } => (path.clone(), true),
+            SaveKind::Autosave { recovery, .. } => (recovery.clone(), false),
+        };
+        let handle = std::thread::spawn(move || {
+            let text = store::to_string(&project).map_err(|e| e.to_string())?;
+            // Let go of the snapshot before the slow part: an edit from now on changes the
+            // window's project in place instead of copying it.
+            drop(project);
+            if backup {
+                store::write_atomically(&target, &text).map_err(|e| e.to_string())?;
+                Ok(Fingerprint::of(&target).ok())
+            } else {
+                store::write_without_backup(&target, &text).map_err(|e| e.to_string())?;
+                Ok(None)
+            }
+        });
+        SaveJob { kind, handle }
+    }
+}
+
 /// A rough size of the project's file: its texts and about 250 bytes per annotation.
 fn estimated_size(project: &Project) -> usize {
     let texts: usize = project.documents.iter().map(|d| d.text.len()).sum();
@@ -306,23 +332,11 @@ impl MarginaliaApp {
             }
             return;
         }
-        let project = std::sync::Arc::clone(&self.project);
-        let target = path.to_owned();
-        let handle = std::thread::spawn(move || {
-            let text = store::to_string(&project).map_err(|e| e.to_string())?;
-            // Let go of the snapshot before the slow part: an edit from now on changes the
-            // window's project in place instead of copying it.
-            drop(project);
-            store::write_atomically(&target, &text).map_err(|e| e.to_string())?;
-            Ok(Fingerprint::of(&target).ok())
-        });
-        self.files.job = Some(SaveJob {
-            kind: SaveKind::Save {
-                path: path.to_owned(),
-                generation: self.history.generation(),
-            },
-            handle,
-        });
+        let kind = SaveKind::Save {
+            path: path.to_owned(),
+            generation: self.history.generation(),
+        };
+        self.files.job = Some(SaveJob::start(&self.project, kind));
     }
 
     /// Writes the project to `path` now; on success it is the project's file from now on.
@@ -555,21 +569,11 @@ impl MarginaliaApp {
             if self.files.job.is_some() {
                 return;
             }
-            let project = std::sync::Arc::clone(&self.project);
-            let target = recovery.clone();
-            let handle = std::thread::spawn(move || {
-                let text = store::to_string(&project).map_err(|e| e.to_string())?;
-                drop(project);
-                store::write_without_backup(&target, &text).map_err(|e| e.to_string())?;
-                Ok(None)
-            });
-            self.files.job = Some(SaveJob {
-                kind: SaveKind::Autosave {
-                    recovery,
-                    generation: self.history.generation(),
-                },
-                handle,
-            });
+            let kind = SaveKind::Autosave {
+                recovery,
+                generation: self.history.generation(),
+            };
+            self.files.job = Some(SaveJob::start(&self.project, kind));
             return;
         }
         match session::write_recovery(&recovery, &self.project) {
