@@ -154,6 +154,12 @@ fn main() {
         println!("idle: longest of 30 frames {} ms", ms(idle));
         let (tagging, _) = w.frames_while_saving(Vec::new(), Some(0));
         println!("a span tagged, no save: longest frame {} ms", ms(tagging));
+        let began = Instant::now();
+        w.app.run(Command::Undo, &w.ctx);
+        let undo = began.elapsed() + w.frame(Vec::new());
+        println!("the tag undone: {} ms to the frame that shows it", ms(undo));
+        w.app.run(Command::Redo, &w.ctx);
+        w.frame(Vec::new());
         let (longest, took) = w.frames_while_saving(ctrl_s(), None);
         assert!(!w.app.is_dirty(), "saved");
         println!(

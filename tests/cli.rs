@@ -141,7 +141,9 @@ fn add_of_an_empty_folder_or_a_file_of_two_encodings_says_so_and_adds_nothing() 
     let before = read(&dir.path("p.ron"));
     std::fs::create_dir_all(dir.path("empty")).unwrap();
     dir.write("pictures/cover.png", [0x89u8, b'P', b'N', b'G']);
-    let mut mixed = "Caf\u{e9} in UTF-8\nline two\n".as_bytes().to_vec();
+    let mut mixed = "Caf\u{e9} cr\u{e8}me in UTF-8\nline two\n"
+        .as_bytes()
+        .to_vec();
     mixed.extend_from_slice(b"and caf\xe9 in Latin-1\n");
     dir.write("mixed.txt", mixed);
     for (args, expected) in [

@@ -391,6 +391,75 @@ fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
 }
 
 #[test]
+fn save_asked_again_while_a_save_is_written_follows_it_and_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
+    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
+        .with_prefs(prefs());
+    app.start(Some(&path));
+    app.save_in_background_from(Some(0));
+    let mut h = harness_with(app);
+    h.get_by_label("Macron").click();
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Num2);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    // More work and a second Save, most likely while the first is still being written.
+    h.state_mut().set_text_selection(TextSel {
+        anchor: ByteOffset(11),
+        head: ByteOffset(28),
+    });
+    h.key_press(Key::Num2);
+    h.step();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.step();
+    until_saved(&mut h);
+    h.run();
+    until_saved(&mut h);
+    h.run();
+    assert!(h.state().modal().is_none(), "{:?}", h.state().modal());
+    assert!(!h.state().is_dirty(), "the second save was made");
+    assert_eq!(
+        &marginalia::store::load(&path).unwrap(),
+        h.state().project()
+    );
+}
+
+#[test]
+fn save_in_the_unsaved_changes_question_finishes_before_what_waited_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
+    let recovery = marginalia::session::recovery_path(&path);
+    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
+        .with_prefs(prefs());
+    app.start(Some(&path));
+    app.save_in_background_from(Some(0));
+    let mut h = harness_with(app);
+    h.get_by_label("Macron").click();
+    h.run();
+    key(&mut h, Modifiers::NONE, Key::Num2);
+    key(&mut h, Modifiers::COMMAND, Key::Q);
+    assert!(matches!(h.state().modal(), Some(Modal::Unsaved(_))));
+    h.get_by_label("Save").click();
+    h.step();
+    assert!(
+        !h.state().is_dirty(),
+        "saved before quitting, not left running"
+    );
+    assert!(!h.state().is_saving());
+    assert_eq!(
+        &marginalia::store::load(&path).unwrap(),
+        h.state().project()
+    );
+    assert!(
+        !recovery.exists(),
+        "no recovery older than the file is left"
+    );
+}
+
+#[test]
 fn saving_over_a_file_changed_on_disk_asks_first() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("day.ron");

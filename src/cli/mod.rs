@@ -777,13 +777,13 @@ pub fn report_error(e: &anyhow::Error) {
                 problems.path.display(),
                 problems.list.len()
             );
-            // What is said of the file as a whole (its line endings) explains the rest:
-            // said again last, where a long list leaves the reader.
+            // The line endings explain the rest: said again last, where a long list leaves
+            // the reader.
             if problems.list.len() > 1 {
                 for p in problems
                     .list
                     .iter()
-                    .filter(|p| p.anchor == store::Anchor::File)
+                    .filter(|p| p.kind == store::ProblemKind::LineEndings)
                 {
                     eprintln!("{}: {}", problems.path.display(), p.message);
                 }

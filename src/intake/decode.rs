@@ -88,7 +88,10 @@ pub fn decode_with_declared(
                 // Bytes that read as no one encoding are refused as such; a file that reads
                 // as a legacy encoding but holds UTF-8 characters too is two files in one.
                 let legacy = decode_legacy(bytes, declared)?;
-                if let Some(line) = mixed_encoding_line(bytes) {
+                // (A declared multi-byte encoding, GBK say, makes valid UTF-8 pairs as a
+                // matter of course: it is taken at its word.)
+                let multi_byte = declared.is_some_and(|d| !d.is_single_byte());
+                if !multi_byte && let Some(line) = mixed_encoding_line(bytes) {
                     return Err(DecodeProblem::MixedEncoding { line });
                 }
                 legacy
@@ -101,30 +104,32 @@ pub fn decode_with_declared(
     Ok((normalize_line_ends(&text), encoding.name()))
 }
 
-/// For bytes that are not UTF-8 throughout but hold UTF-8 multi-byte characters too, the
-/// 1-based line where the second of the two encodings begins.
+/// For bytes that are not UTF-8 throughout, the 1-based line where a second encoding
+/// starts, when some lines are UTF-8 with accented letters and others are not UTF-8 at all.
+///
+/// A line counts as UTF-8 only when it is valid UTF-8 throughout and holds at least two
+/// multi-byte characters: in a legacy encoding, a byte pair that happens to be valid UTF-8
+/// (windows-1251 "Ві" is `C2 B3`, UTF-8 for "³") is common, a whole line of them is not.
 fn mixed_encoding_line(bytes: &[u8]) -> Option<usize> {
     let (mut first_utf8, mut first_other) = (None, None);
-    let mut at = 0;
-    for chunk in bytes.utf8_chunks() {
-        let valid = chunk.valid();
-        if first_utf8.is_none()
-            && let Some(i) = valid.bytes().position(|b| !b.is_ascii())
-        {
-            first_utf8 = Some(at + i);
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(text) => {
+                if first_utf8.is_none() && text.chars().filter(|c| !c.is_ascii()).nth(1).is_some() {
+                    first_utf8 = Some(n + 1);
+                }
+            }
+            Err(_) => {
+                if first_other.is_none() {
+                    first_other = Some(n + 1);
+                }
+            }
         }
-        at += valid.len();
-        if first_other.is_none() && !chunk.invalid().is_empty() {
-            first_other = Some(at);
-        }
-        at += chunk.invalid().len();
-        if first_utf8.is_some() && first_other.is_some() {
-            break;
+        if let (Some(a), Some(b)) = (first_utf8, first_other) {
+            return Some(a.max(b));
         }
     }
-    let second = first_utf8?.max(first_other?);
-    let before = bytes.get(..second).unwrap_or_default();
-    Some(1 + before.iter().filter(|&&b| b == b'\n').count())
+    None
 }
 
 /// Decodes bytes that are not UTF-8: the declared encoding if it decodes
@@ -314,8 +319,22 @@ mod tests {
         let err = decode(&other).unwrap_err();
         assert_eq!(err, DecodeProblem::MixedEncoding { line: 2 });
         assert!(err.to_string().contains("line 2"), "{err}");
-        // Either one alone still reads.
+        // Either one alone still reads, also where a legacy encoding's byte pairs happen to
+        // be valid UTF-8 (windows-1251 "Він" starts C2 B3; windows-1252 "É" and a no-break
+        // space are C9 A0).
         assert_eq!(decode(&bytes).unwrap().1, "UTF-8");
+        let cyrillic = encoding_rs::WINDOWS_1251
+            .encode("Він сказав, що переговори можуть початися.\nТАСС» повідомляє.\n")
+            .0;
+        assert!(
+            std::str::from_utf8(&cyrillic[..2]).is_ok(),
+            "the case is the one meant"
+        );
+        assert_eq!(decode(&cyrillic).unwrap().1, "windows-1251");
+        let french = encoding_rs::WINDOWS_1252
+            .encode("\u{c9}\u{a0}la une : le pr\u{e9}sident a parl\u{e9} longuement.\n")
+            .0;
+        assert_eq!(decode(&french).unwrap().1, "windows-1252");
         assert_eq!(
             decode(b"na\xefve caf\xe9 cr\xe8me br\xfbl\xe9e\n")
                 .unwrap()

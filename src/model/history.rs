@@ -134,6 +134,16 @@ impl History {
         self.undo.last().map(|s| s.label.as_str())
     }
 
+    /// The edit [`History::undo`] would apply (once an open group is ended).
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last().map(|s| &s.undo)
+    }
+
+    /// The edit [`History::redo`] would apply (once an open group is ended).
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last().map(|s| &s.undo)
+    }
+
     /// Label of the step [`History::redo`] would redo.
     pub fn redo_label(&self) -> Option<&str> {
         self.redo.last().map(|s| s.label.as_str())

@@ -254,7 +254,7 @@ fn explain_line_endings(path: &Path, source: &str, list: &mut Vec<Problem>) {
     );
     list.insert(
         0,
-        Problem::new(ProblemKind::HashMismatch, Anchor::File, message),
+        Problem::new(ProblemKind::LineEndings, Anchor::File, message),
     );
 }
 
@@ -575,7 +575,16 @@ pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
-    let own = temp_prefix(&target);
+    // The project's own temp files, and those of its backup and recovery file (an autosave
+    // killed while writing it).
+    let own: Vec<String> = [target.clone(), backup_path(&target), {
+        let mut r = target.clone().into_os_string();
+        r.push(".recovery");
+        PathBuf::from(r)
+    }]
+    .iter()
+    .map(|p| temp_prefix(p))
+    .collect();
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
@@ -591,7 +600,7 @@ pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
                 .metadata()
                 .and_then(|m| m.modified())
                 .is_ok_and(|t| t < hour_ago);
-        if (name.starts_with(&own) || old_kind)
+        if (own.iter().any(|own| name.starts_with(own)) || old_kind)
             && entry.file_type().is_ok_and(|t| t.is_file())
             && std::fs::remove_file(entry.path()).is_ok()
         {

@@ -16,6 +16,9 @@ pub enum ProblemKind {
     QuoteMismatch,
     /// The recorded hash is not the hash of the text.
     HashMismatch,
+    /// The file's line endings were turned into CRLF (by git, say): the explanation of the
+    /// hash and offset problems that follow, which LF line endings would all settle.
+    LineEndings,
     /// A reference to a document, annotation, entity or relation type that is not there.
     DanglingReference,
     /// Two items with one id.

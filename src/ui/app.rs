@@ -314,30 +314,34 @@ impl MarginaliaApp {
 
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
     pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
-        let touched = edit.as_ref().ok().and_then(touched_annotations);
-        let mut moves = Vec::new();
-        let counted = edit.as_ref().is_ok_and(|e| annotation_moves(e, &mut moves));
+        let effects = edit.as_ref().map(Effects::of).unwrap_or_default();
         let result = edit.and_then(|e| {
             self.history
                 .apply(std::sync::Arc::make_mut(&mut self.project), label, e)
         });
         match result {
             Ok(()) => {
-                self.version += 1;
-                if counted {
-                    self.patch_counts(&moves);
-                }
-                // Only annotations changed: patch the view's layers instead of rebuilding.
-                if let (Some(ids), Some(doc)) = (touched, self.project.documents.get(self.doc)) {
-                    self.view
-                        .patch(&self.project, doc, self.version - 1, self.version, &ids);
-                }
+                self.changed(effects);
                 true
             }
             Err(e) => {
                 self.error(format!("{label}: {e}"));
                 false
             }
+        }
+    }
+
+    /// After an edit, an undo or a redo: a new version, with what it touched patched into
+    /// the counts and the view's layers instead of rebuilt.
+    pub(super) fn changed(&mut self, effects: Effects) {
+        self.version += 1;
+        if let Some(moves) = &effects.moves {
+            self.patch_counts(moves);
+        }
+        // Only annotations changed: patch the view's layers instead of rebuilding.
+        if let (Some(ids), Some(doc)) = (effects.touched, self.project.documents.get(self.doc)) {
+            self.view
+                .patch(&self.project, doc, self.version - 1, self.version, &ids);
         }
     }
 
@@ -373,19 +377,31 @@ impl MarginaliaApp {
             self.per_doc_cache = None;
             return;
         }
-        let documents = &self.project.documents;
         let counted = |layer: &str| shown.as_ref().is_none_or(|s| s.iter().any(|l| l == layer));
-        for (b, a) in moves {
+        // A note, an entity or a tag changed: the annotation stays where it was counted.
+        let moved: Vec<&AnnotationMove> = moves.iter().filter(|(b, a)| b != a).collect();
+        // Where each document is in the list: looked up one by one for a few moves, from a
+        // map for many (a project-wide delete is one batch).
+        let documents = &self.project.documents;
+        let map: Option<std::collections::HashMap<&crate::model::DocId, usize>> =
+            (moved.len() > 16).then(|| {
+                documents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (&d.id, i))
+                    .collect()
+            });
+        let index = |doc: &crate::model::DocId| match &map {
+            Some(map) => map.get(doc).copied(),
+            None => documents.iter().position(|d| &d.id == doc),
+        };
+        for (b, a) in moved {
             for (side, step) in [(b, -1isize), (a, 1)] {
                 let Some((doc, layer)) = side else { continue };
                 if !counted(layer) {
                     continue;
                 }
-                if let Some(n) = documents
-                    .iter()
-                    .position(|d| &d.id == doc)
-                    .and_then(|i| counts.get_mut(i))
-                {
+                if let Some(n) = index(doc).and_then(|i| counts.get_mut(i)) {
                     *n = n.saturating_add_signed(step);
                 }
             }
@@ -406,8 +422,9 @@ impl MarginaliaApp {
         {
             self.export = None;
         }
-        self.files.wait_for_job();
+        self.finish_job();
         self.project = std::sync::Arc::new(project);
+        self.doc_rows.clear();
         self.shown_layer_choice = Default::default();
         // A comparison's annotators and current difference belong to the old project.
         self.compare = None;
@@ -703,6 +720,25 @@ enum SidePanel {
 
 /// The annotations an edit changes, when it changes nothing else the article view draws
 /// (`None` for documents, the schema and the like, which call for a rebuild).
+/// What an edit touches, read before it is applied: the annotations it changes, and their
+/// documents and layers before and after; `None` where it changes more than that (documents,
+/// the schema), so that the view and the counts are made afresh.
+#[derive(Default)]
+pub(super) struct Effects {
+    touched: Option<Vec<AnnotationId>>,
+    moves: Option<Vec<AnnotationMove>>,
+}
+
+impl Effects {
+    pub(super) fn of(edit: &Edit) -> Self {
+        let mut moves = Vec::new();
+        Effects {
+            touched: touched_annotations(edit),
+            moves: annotation_moves(edit, &mut moves).then_some(moves),
+        }
+    }
+}
+
 /// An annotation's document and layer before and after an edit (`None`: not there).
 type AnnotationMove = (
     Option<(crate::model::DocId, String)>,

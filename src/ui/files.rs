@@ -162,6 +162,7 @@ impl MarginaliaApp {
 
     /// Takes the project file's lock; asks when another instance holds it.
     pub(super) fn lock(&mut self, path: &Path, for_save: bool) -> bool {
+        self.finish_job();
         match Lock::acquire(path, &LockOwner::current()) {
             Ok(lock) => {
                 self.files.release();
@@ -200,8 +201,13 @@ impl MarginaliaApp {
             return false;
         }
         // Holding the lock, no save of this project is under way: what a killed one left
-        // beside it can go.
-        let leftovers = store::remove_leftovers(&path).len();
+        // beside it can go. (Not after taking the lock from another instance: its save may
+        // be under way.)
+        let leftovers = if steal_lock {
+            0
+        } else {
+            store::remove_leftovers(&path).len()
+        };
         self.replace_project(project, Some(path.clone()));
         self.files.track(Some(&path));
         self.files.autosaved = None;
@@ -219,6 +225,7 @@ impl MarginaliaApp {
 
     /// Takes over the lock on `path` ("anyway" over another instance).
     fn steal_lock(&mut self, path: &Path) {
+        self.finish_job();
         match Lock::steal(path, &LockOwner::current()) {
             Ok(lock) => {
                 self.files.release();
@@ -283,12 +290,34 @@ impl MarginaliaApp {
         }
     }
 
-    /// Saves to the project file, or asks where when there is none.
+    /// Saves to the project file, or asks where when there is none; a large project on
+    /// another thread.
     pub(super) fn save(&mut self) {
+        self.save_with(false);
+    }
+
+    /// Saves now, on this thread, for what waits on the save (a quit, an open, a new
+    /// project after "Save" in the unsaved-changes question).
+    pub(super) fn save_and_wait(&mut self) {
+        self.finish_job();
+        self.save_with(true);
+    }
+
+    fn save_with(&mut self, wait: bool) {
         let Some(path) = self.path.clone().filter(|_| !self.never_saved) else {
             self.save_as();
             return;
         };
+        if let Some(job) = &self.files.job {
+            // One writer at a time: this save follows the one being written, unless that one
+            // is already a save of this very work.
+            let holds = matches!(job.kind, SaveKind::Save { generation, .. }
+                if generation == self.history.generation());
+            if !holds {
+                self.files.save_queued = true;
+            }
+            return;
+        }
         let changed = self
             .files
             .fingerprint
@@ -301,7 +330,7 @@ impl MarginaliaApp {
                     if theirs.is_empty() {
                         // The work holds all the file has (a merge of it, say): writing it
                         // loses nothing.
-                        self.write_soon(&path);
+                        self.write_soon(&path, wait);
                         return;
                     }
                     (theirs, session::lacking(&disk, &self.project))
@@ -314,22 +343,15 @@ impl MarginaliaApp {
             self.modal = Some(Modal::ChangedOnDisk);
             return;
         }
-        self.write_soon(&path);
+        self.write_soon(&path, wait);
     }
 
-    /// Writes the project to its own file `path`: at once when it is small, otherwise on
-    /// another thread (the window goes on; [`Self::poll_save`] reports the outcome).
-    fn write_soon(&mut self, path: &Path) {
-        if !self.files.in_background(&self.project) {
+    /// Writes the project to its own file `path`: at once when it is small or `wait` says
+    /// so, otherwise on another thread (the window goes on; [`Self::poll_save`] reports the
+    /// outcome). No other save is being written (`save_with` saw to it).
+    fn write_soon(&mut self, path: &Path, wait: bool) {
+        if wait || !self.files.in_background(&self.project) {
             self.write(path);
-            return;
-        }
-        if let Some(job) = &self.files.job {
-            // One writer at a time: a save waits for the autosave being written; a second
-            // save of the same work is the first one.
-            if matches!(job.kind, SaveKind::Autosave { .. }) {
-                self.files.save_queued = true;
-            }
             return;
         }
         let kind = SaveKind::Save {
@@ -341,7 +363,7 @@ impl MarginaliaApp {
 
     /// Writes the project to `path` now; on success it is the project's file from now on.
     pub(super) fn write(&mut self, path: &Path) -> bool {
-        self.files.wait_for_job();
+        self.finish_job();
         match store::save(&self.project, path) {
             Ok(()) => {
                 let fingerprint = Fingerprint::of(path).ok();
@@ -357,12 +379,10 @@ impl MarginaliaApp {
 
     /// Books a save of history generation `generation` to `path`, now on disk.
     fn saved(&mut self, path: &Path, generation: u64, fingerprint: Option<Fingerprint>) {
+        // No autosave runs while a save is written, so the recovery file holds no work the
+        // file now lacks (work done meanwhile is in the window, for the next autosave).
         if let Some(old) = self.recovery_path() {
-            // Work done while the save was written is still only in the window: its
-            // recovery file stays for the next autosave to replace.
-            if generation == self.history.generation() {
-                let _ = session::discard_recovery(&old);
-            }
+            let _ = session::discard_recovery(&old);
         }
         self.path = Some(path.to_owned());
         self.never_saved = false;
@@ -381,6 +401,24 @@ impl MarginaliaApp {
             }
             return;
         };
+        self.book(job);
+        if std::mem::take(&mut self.files.save_queued) {
+            self.save();
+        }
+    }
+
+    /// Waits for a save or autosave being written on another thread and books its outcome,
+    /// before anything else writes, takes or gives up the lock, or replaces the project. A
+    /// save asked for meanwhile is then the caller's to make.
+    pub(super) fn finish_job(&mut self) {
+        if let Some(job) = self.files.job.take() {
+            self.book(job);
+        }
+        self.files.save_queued = false;
+    }
+
+    /// What a finished job did: the save booked, or its error shown.
+    fn book(&mut self, job: SaveJob) {
         let outcome = job
             .handle
             .join()
@@ -400,9 +438,6 @@ impl MarginaliaApp {
                 self.files.autosave.mark_failed(self.now);
                 self.error(format!("Autosave to {} failed: {e}", recovery.display()));
             }
-        }
-        if std::mem::take(&mut self.files.save_queued) {
-            self.save();
         }
     }
 

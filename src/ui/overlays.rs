@@ -45,7 +45,7 @@ impl MarginaliaApp {
                     ui.horizontal(|ui| {
                         if answer(ui, "Save") {
                             self.modal = None;
-                            self.save();
+                            self.save_and_wait();
                             if !self.is_dirty() {
                                 let _ = self.then(after.clone());
                             }
@@ -379,6 +379,8 @@ impl MarginaliaApp {
     /// Drops unsaved work (and its autosave) once what was waiting has happened; if it did
     /// not (an Open cancelled or failed), the work stays, still unsaved, with its autosave.
     fn discard_and(&mut self, after: After) {
+        // An autosave being written would put the recovery file back after it is deleted.
+        self.finish_job();
         let recovery = self.recovery_path();
         let quitting = after == After::Quit;
         if quitting {

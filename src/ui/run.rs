@@ -7,7 +7,7 @@ use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
 use crate::review::Action;
 
-use super::app::{Linking, MarginaliaApp};
+use super::app::{Effects, Linking, MarginaliaApp};
 use super::article::{TextSel, move_edge_of};
 use super::commands::Command;
 use super::dialogs::{After, Modal};
@@ -177,29 +177,42 @@ impl MarginaliaApp {
     }
 
     fn undo(&mut self) {
+        self.history.end_group();
+        let effects = self
+            .history
+            .next_undo()
+            .map(Effects::of)
+            .unwrap_or_default();
         let result = self
             .history
             .undo(std::sync::Arc::make_mut(&mut self.project));
-        self.after_history(result, "Undid", "undo");
+        self.after_history(result, effects, "Undid", "undo");
     }
 
     fn redo(&mut self) {
+        self.history.end_group();
+        let effects = self
+            .history
+            .next_redo()
+            .map(Effects::of)
+            .unwrap_or_default();
         let result = self
             .history
             .redo(std::sync::Arc::make_mut(&mut self.project));
-        self.after_history(result, "Redid", "redo");
+        self.after_history(result, effects, "Redid", "redo");
     }
 
     /// Reports an undo or redo and keeps the view on something that still exists.
     fn after_history(
         &mut self,
         result: Result<Option<String>, crate::model::EditError>,
+        effects: Effects,
         done: &str,
         verb: &str,
     ) {
         match result {
             Ok(Some(label)) => {
-                self.version += 1;
+                self.changed(effects);
                 self.notify(format!("{done}: {label}"));
             }
             Ok(None) => {
