@@ -342,8 +342,9 @@ fn until_saved(h: &mut Harness<'static, MarginaliaApp>) {
     panic!("the save never finished");
 }
 
-#[test]
-fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
+/// A project saved in a temporary folder and opened in a window that saves on another
+/// thread however small the project, with "Macron" retagged as a claim (unsaved work).
+fn saved_and_retagged() -> (tempfile::TempDir, PathBuf, Harness<'static, MarginaliaApp>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("day.ron");
     marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
@@ -355,6 +356,12 @@ fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
     h.get_by_label("Macron").click();
     h.run();
     key(&mut h, Modifiers::NONE, Key::Num2);
+    (dir, path, h)
+}
+
+#[test]
+fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
+    let (_dir, path, mut h) = saved_and_retagged();
     let retagged = h.state().project().clone();
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.step();
@@ -392,17 +399,7 @@ fn a_save_written_on_another_thread_keeps_the_work_done_meanwhile_unsaved() {
 
 #[test]
 fn save_asked_again_while_a_save_is_written_follows_it_and_asks_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("day.ron");
-    marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
-    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
-        .with_prefs(prefs());
-    app.start(Some(&path));
-    app.save_in_background_from(Some(0));
-    let mut h = harness_with(app);
-    h.get_by_label("Macron").click();
-    h.run();
-    key(&mut h, Modifiers::NONE, Key::Num2);
+    let (_dir, path, mut h) = saved_and_retagged();
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.step();
     // More work and a second Save, most likely while the first is still being written.
@@ -428,18 +425,8 @@ fn save_asked_again_while_a_save_is_written_follows_it_and_asks_nothing() {
 
 #[test]
 fn save_in_the_unsaved_changes_question_finishes_before_what_waited_for_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("day.ron");
-    marginalia::store::save(&project("[actor|Macron] said talks could start."), &path).unwrap();
+    let (_dir, path, mut h) = saved_and_retagged();
     let recovery = marginalia::session::recovery_path(&path);
-    let mut app = MarginaliaApp::new(marginalia::store::load(&path).unwrap(), Some(path.clone()))
-        .with_prefs(prefs());
-    app.start(Some(&path));
-    app.save_in_background_from(Some(0));
-    let mut h = harness_with(app);
-    h.get_by_label("Macron").click();
-    h.run();
-    key(&mut h, Modifiers::NONE, Key::Num2);
     key(&mut h, Modifiers::COMMAND, Key::Q);
     assert!(matches!(h.state().modal(), Some(Modal::Unsaved(_))));
     h.get_by_label("Save").click();
