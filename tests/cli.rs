@@ -904,3 +904,75 @@ fn two_imports_at_once_are_both_applied_or_the_second_refused_never_one_lost() {
         assert_eq!((a, b, docs), (0, 0, 4));
     }
 }
+
+/// Runs the binary in a pseudo-terminal (util-linux's `script`), so that its standard error is
+/// a terminal, with progress drawn from the start; returns what the terminal showed.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(dir: &Dir, args: &[&str]) -> (i32, String) {
+    let quoted: Vec<String> = std::iter::once(env!("CARGO_BIN_EXE_marginalia"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect();
+    let out = Command::new("script")
+        .args(["-qec", &quoted.join(" "), "/dev/null"])
+        .current_dir(dir.0.path())
+        .env("MARGINALIA_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("util-linux's `script` runs the command in a pseudo-terminal");
+    (code(&out), stdout(&out))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn long_commands_show_progress_on_a_terminal_only_never_with_json_and_wipe_it() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    // On a terminal: the step is named, then the line is wiped before the result.
+    let (status, shown) = on_a_terminal(&dir, &["validate", "p.ron"]);
+    assert_eq!(status, 0, "{shown}");
+    let step = shown.find("checking p.ron (").expect(&shown);
+    let wiped = shown.rfind("\x1b[2K").expect(&shown);
+    let result = shown.find("p.ron: ok").expect(&shown);
+    assert!(step < wiped && wiped < result, "{shown:?}");
+    let (status, shown) = on_a_terminal(
+        &dir,
+        &[
+            "export",
+            "p.ron",
+            "--format",
+            "jsonl",
+            "--annotator",
+            "analyst",
+            "-o",
+            "p.jsonl",
+        ],
+    );
+    assert_eq!(status, 0, "{shown}");
+    assert!(shown.contains("reading p.ron ("), "{shown:?}");
+    // An error comes after the wiped line, never inside it.
+    let (status, shown) = on_a_terminal(
+        &dir,
+        &["export", "p.ron", "--format", "jsonl", "-o", "q.jsonl"],
+    );
+    assert_eq!(status, 1, "{shown}");
+    let error = shown.find("error:").expect(&shown);
+    assert!(shown.rfind("\x1b[2K").expect(&shown) < error, "{shown:?}");
+    // --json: nothing but the JSON, even on a terminal.
+    let (status, shown) = on_a_terminal(&dir, &["stats", "--json", "p.ron"]);
+    assert_eq!(status, 0, "{shown}");
+    assert!(
+        !shown.contains("reading") && !shown.contains('\x1b'),
+        "{shown:?}"
+    );
+    serde_json::from_str::<serde_json::Value>(&shown.replace("\r\n", "\n")).expect(&shown);
+    // Not a terminal: nothing, whatever the delay.
+    let out = Command::new(env!("CARGO_BIN_EXE_marginalia"))
+        .current_dir(dir.0.path())
+        .env("MARGINALIA_PROGRESS_AFTER_MS", "0")
+        .args(["validate", "p.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "p.ron: ok\n");
+}

@@ -159,7 +159,14 @@ pub(super) fn run(
         layers,
         tag_map: maps.into_iter().collect(),
     };
+    let activity = super::Activity::start(json);
+    activity.step(format!(
+        "merging {} into {}",
+        super::file_label(theirs),
+        super::file_label(mine)
+    ));
     let outcome = merge_files(mine, theirs, out, &options)?;
+    activity.finish();
     if json {
         say!("{}", serde_json::to_string_pretty(&outcome.report)?);
     } else {

@@ -251,6 +251,9 @@ macro_rules! say {
 }
 
 pub mod merge;
+mod progress;
+
+use progress::{Activity, file_label};
 
 /// Runs a headless command; `Err` is an input problem (exit code 1) with its message.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -280,7 +283,10 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             fmt(&project, rewrite.as_ref(), reanchor, fix_line_endings)
         }
         Command::Stats { project, json } => {
+            let activity = Activity::start(json);
+            activity.step(format!("reading {}", file_label(&project)));
             let stats = Stats::of(&store::load(&project)?);
+            activity.finish();
             if json {
                 say!("{}", serde_json::to_string_pretty(&stats)?);
             } else {
@@ -425,9 +431,12 @@ fn agree(
     json: bool,
     units_out: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let activity = Activity::start(json);
+    activity.step(format!("reading {}", file_label(path)));
     let project = store::load(path)?;
     let names = review::choose_annotators(&project, annotators)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    activity.step(format!("comparing {} annotators word by word", names.len()));
     let units = review::Units::of(&project, &names);
     if let Some(out) = units_out {
         formats::Protected::project(path)
@@ -435,12 +444,15 @@ fn agree(
             .map_err(|why| anyhow::anyhow!("{why} Nothing was written."))?;
         store::guard::check_target(out)
             .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", out.display()))?;
+        activity.step(format!("writing {}", out.display()));
         let text = serde_json::to_string(&units.to_json())?;
         // Whole or not at all: a full disk leaves no truncated matrix behind.
         store::write_derived(out, &(text + "\n"))
             .map_err(|e| anyhow::anyhow!("{e} (the units were not written)"))?;
     }
+    activity.step("agreement, with bootstrap intervals");
     let report = review::agreement(&project, &units);
+    activity.finish();
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -457,21 +469,29 @@ fn export(
     documents: Vec<String>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    let activity = Activity::start(json);
+    activity.step(format!("reading {}", file_label(path)));
     let project = store::load(path)?;
     let options = ExportOptions {
         layer: annotator.map_or(LayerChoice::Auto, LayerChoice::One),
         documents: (!documents.is_empty()).then(|| documents.into_iter().map(DocId).collect()),
     };
-    let mut progress = Progress::new("exporting", "documents");
+    let mut counting = false;
     let mut export = formats::export(&project, format, &options, &mut |done, of| {
-        progress.show(done, of)
+        if !counting {
+            activity.count(format!("exporting {format}"), of as u64, "documents");
+            counting = true;
+        }
+        activity.done(done as u64);
     })
     .map_err(|e| anyhow::anyhow!("{e} (nothing was written)"))?;
-    progress.finish();
     if out == Path::new("-") {
+        activity.finish();
         return export_to_stdout(format, &export, json);
     }
+    activity.step(format!("writing {}", out.display()));
     formats::write(out, &mut export, &formats::Protected::project(path))?;
+    activity.finish();
     if json {
         say!("{}", serde_json::to_string_pretty(&export.report)?);
     } else {
@@ -532,8 +552,18 @@ fn import(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let path = rewrite.path.as_path();
+    let activity = Activity::start(json);
+    activity.step(format!("reading {}", file_label(path)));
     let mut project = store::load(path)?;
+    activity.step(match inputs {
+        [one] => format!("reading {} as {format}", file_label(one)),
+        _ => format!("reading {} inputs as {format}", inputs.len()),
+    });
     let incoming = formats::read(format, inputs)?;
+    activity.step(format!(
+        "checking what comes in against {}",
+        file_label(path)
+    ));
     let options = ImportOptions {
         annotator,
         fallback_annotator: crate::session::login_name(),
@@ -549,6 +579,7 @@ fn import(
     if changed {
         // The planner checks every item; this checks the whole, as the next load will, so an
         // import can never leave a project that does not open.
+        activity.step("checking the project as the next load will");
         let text = store::to_string(&project)?;
         if let Err(e) = store::from_str(path, &text) {
             bail!(
@@ -556,8 +587,10 @@ fn import(
                 path.display()
             );
         }
+        activity.step(format!("writing {}", path.display()));
         rewrite.write(&text)?;
     }
+    activity.finish();
     if json {
         say!("{}", serde_json::to_string_pretty(&plan.report)?);
     } else {
@@ -567,51 +600,6 @@ fn import(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A progress line on stderr for work that takes more than a moment: shown only when stderr
-/// is a terminal and half a second has passed, and wiped when the work is done.
-struct Progress {
-    what: &'static str,
-    unit: &'static str,
-    started: std::time::Instant,
-    shown: bool,
-    tty: bool,
-}
-
-impl Progress {
-    fn new(what: &'static str, unit: &'static str) -> Self {
-        use std::io::IsTerminal as _;
-        Self {
-            what,
-            unit,
-            started: std::time::Instant::now(),
-            shown: false,
-            tty: std::io::stderr().is_terminal(),
-        }
-    }
-
-    fn show(&mut self, done: usize, of: usize) {
-        if !self.tty || self.started.elapsed() < std::time::Duration::from_millis(500) {
-            return;
-        }
-        let width = 30;
-        let filled = (done * width).checked_div(of).unwrap_or(width);
-        eprint!(
-            "\r{} [{}{}] {done}/{of} {}",
-            self.what,
-            "#".repeat(filled),
-            " ".repeat(width - filled.min(width)),
-            self.unit
-        );
-        self.shown = true;
-    }
-
-    fn finish(&mut self) {
-        if self.shown {
-            eprint!("\r{}\r", " ".repeat(60));
-        }
-    }
 }
 
 fn new(path: &Path, name: Option<String>) -> anyhow::Result<ExitCode> {
@@ -633,15 +621,23 @@ fn new(path: &Path, name: Option<String>) -> anyhow::Result<ExitCode> {
 
 fn add(rewrite: &Rewrite, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let path = rewrite.path.as_path();
+    let activity = Activity::start(false);
+    activity.step(format!("reading {}", file_label(path)));
     let mut project = store::load(path)?;
+    activity.step(format!(
+        "reading {} article file(s) or folder(s)",
+        files.len()
+    ));
     let articles =
         intake::read_articles(files).map_err(|e| anyhow::anyhow!("{e}\nnothing was added"))?;
     let (edit, report) = intake::add_articles(&project, articles);
     edit.apply(&mut project)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     if !report.added.is_empty() {
+        activity.step(format!("writing {}", path.display()));
         rewrite.write(&store::to_string(&project)?)?;
     }
+    activity.finish();
     for added in &report.added {
         say!(
             "added {} as {} ({:?})",
@@ -661,7 +657,11 @@ fn add(rewrite: &Rewrite, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 }
 
 fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    let problems = match store::validate_path(path) {
+    let activity = Activity::start(json);
+    activity.step(format!("checking {}", file_label(path)));
+    let checked = store::validate_path(path);
+    activity.finish();
+    let problems = match checked {
         Ok(problems) => problems,
         Err(e) if json => {
             // A file that cannot be read or parsed is one problem, reported in the same shape.
@@ -713,6 +713,8 @@ fn fmt(
     reanchor: bool,
     fix_line_endings: bool,
 ) -> anyhow::Result<ExitCode> {
+    let activity = Activity::start(false);
+    activity.step(format!("reading {}", file_label(path)));
     let original = store::read_source(path)?;
     let fixed;
     let source = if fix_line_endings && original.contains("\r\n") {
@@ -724,13 +726,15 @@ fn fmt(
     let canonical = if reanchor {
         let mut file = store::parse(path, source)?;
         let report = store::reanchor(&mut file);
-        for m in &report.moved {
-            say!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
-        }
-        if !report.unplaced.is_empty() {
+        activity.suspend(|| {
+            for m in &report.moved {
+                say!("moved {} in {} from {} to {}", m.id, m.doc, m.from, m.to);
+            }
             for id in &report.unplaced {
                 say!("cannot place {id}: its quote is no longer in the text");
             }
+        });
+        if !report.unplaced.is_empty() {
             bail!(
                 "{}: {} annotation(s) could not be re-anchored; nothing was written",
                 path.display(),
@@ -748,17 +752,21 @@ fn fmt(
         store::to_string(&store::from_str(path, source)?)?
     };
     if canonical == *original {
+        activity.finish();
         say!("{}: already canonical", path.display());
         return Ok(ExitCode::SUCCESS);
     }
     let Some(rewrite) = rewrite else {
+        activity.finish();
         say!(
             "{}: not in canonical form (run `marginalia fmt` to rewrite it)",
             path.display()
         );
         return Ok(ExitCode::from(1));
     };
+    activity.step(format!("writing {}", path.display()));
     rewrite.write(&canonical)?;
+    activity.finish();
     say!(
         "{}: rewritten (previous version kept as {})",
         path.display(),
