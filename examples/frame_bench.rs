@@ -324,6 +324,40 @@ fn main() {
     let shown = bench.frame(Vec::new());
     let halves = (edit_only, shown);
 
+    // Undo and redo of that tag, each the frame with the key press (Ctrl+Z, Ctrl+Y), then a
+    // schema change (a tag's colour, through the editor's draft) and the frame showing it.
+    let key = |key, pressed| Event::Key {
+        key,
+        physical_key: None,
+        pressed,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    };
+    let count = bench.app.project().annotations.len();
+    let undo = bench.frame(vec![key(Key::Z, true), key(Key::Z, false)]);
+    assert_eq!(
+        bench.app.project().annotations.len(),
+        count - 1,
+        "Ctrl+Z undid the tag"
+    );
+    let after_undo = bench.frame(Vec::new());
+    let redo = bench.frame(vec![key(Key::Y, true), key(Key::Y, false)]);
+    assert_eq!(
+        bench.app.project().annotations.len(),
+        count,
+        "Ctrl+Y redid it"
+    );
+    let after_redo = bench.frame(Vec::new());
+    let mut draft = marginalia::ui::SchemaDraft::of(&bench.app.project().schema);
+    draft.tags[0].color = [12, 130, 200];
+    let start = Instant::now();
+    assert!(
+        bench.app.apply_schema_draft(&draft),
+        "the schema change applied"
+    );
+    let schema_edit = start.elapsed();
+    let schema_frame = bench.frame(Vec::new());
+
     // What a change of the project costs the view: its annotation layers rebuilt.
     let start = Instant::now();
     let doc = &bench.app.project().documents[0];
@@ -373,6 +407,18 @@ fn main() {
         "tagging in two halves: the edit {:.2} ms, the frame showing it {:.2} ms",
         ms(halves.0),
         ms(halves.1)
+    );
+    println!(
+        "undo of the tag (Ctrl+Z): {:.2} ms (next frame {:.2} ms); redo (Ctrl+Y): {:.2} ms (next frame {:.2} ms)",
+        ms(undo),
+        ms(after_undo),
+        ms(redo),
+        ms(after_redo)
+    );
+    println!(
+        "schema change (a tag's colour): the edit {:.2} ms, the frame showing it {:.2} ms",
+        ms(schema_edit),
+        ms(schema_frame)
     );
     println!("median_ms={median:.3} p95_ms={p95:.3}");
 }

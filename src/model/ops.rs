@@ -599,7 +599,16 @@ pub fn set_document_meta(
 /// relation ids that annotations use must stay: use [`rename_tag`] to change one.
 pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> {
     check_schema(&schema)?;
-    for r in project.relations.values() {
+    // The project fits its schema (every load and edit checks that), so only what the new
+    // schema takes away or changes needs the annotations and relations walked: a colour,
+    // label, key or definition changed, or a tag added, is answered without them.
+    let tags_kept = project
+        .schema
+        .tags
+        .iter()
+        .all(|t| schema.tag(&t.id).is_some());
+    let relations_same = schema.relations == project.schema.relations;
+    for r in project.relations.values().filter(|_| !relations_same) {
         let ends = (
             project.annotations.get(&r.from),
             project.annotations.get(&r.to),
@@ -615,7 +624,7 @@ pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> 
             )));
         }
     }
-    for a in project.annotations.values() {
+    for a in project.annotations.values().filter(|_| !tags_kept) {
         if schema.tag(&a.tag).is_none() {
             return Err(invalid(format!(
                 "tag {} is still used by annotation {}",
@@ -623,7 +632,7 @@ pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> 
             )));
         }
     }
-    for r in project.relations.values() {
+    for r in project.relations.values().filter(|_| !relations_same) {
         if schema.relation(&r.kind).is_none() {
             return Err(invalid(format!(
                 "relation type {} is still used by relation {}",

@@ -103,7 +103,7 @@ pub struct MarginaliaApp {
     /// The compare view, while open (it takes the annotation list's place).
     pub(super) compare: Option<super::compare::CompareState>,
     /// The annotator layers with annotations and the version they were listed for.
-    layers_cache: Option<(u64, Vec<String>)>,
+    layers_cache: Option<(u64, std::collections::BTreeMap<String, usize>)>,
     /// Annotations per document (by position) for the layers shown, and the version and
     /// layers they were counted for; patched by an edit of annotations, not recounted.
     pub(super) per_doc_cache: Option<(u64, Option<Vec<String>>, Vec<usize>)>,
@@ -297,14 +297,21 @@ impl MarginaliaApp {
     /// The annotator layers with annotations, listed once per change of the project rather
     /// than on every frame a window that offers them is open.
     pub(super) fn layers(&mut self) -> Vec<String> {
-        match &self.layers_cache {
-            Some((version, layers)) if *version == self.version => layers.clone(),
-            _ => {
-                let layers = self.project.layers();
-                self.layers_cache = Some((self.version, layers.clone()));
-                layers
+        if !matches!(&self.layers_cache, Some((version, _)) if *version == self.version) {
+            let mut counts = std::collections::HashMap::<&str, usize>::new();
+            for a in self.project.annotations.values() {
+                *counts.entry(a.annotator.as_str()).or_default() += 1;
             }
+            let counts = counts
+                .into_iter()
+                .map(|(layer, n)| (layer.to_owned(), n))
+                .collect();
+            self.layers_cache = Some((self.version, counts));
         }
+        self.layers_cache
+            .as_ref()
+            .map(|(_, counts)| counts.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Shows an error in the status bar.
@@ -351,23 +358,33 @@ impl MarginaliaApp {
     /// afresh took about 90 ms a tag.
     fn patch_counts(&mut self, moves: &[AnnotationMove]) {
         let (before, now) = (self.version - 1, self.version);
-        if let Some((version, layers)) = &mut self.layers_cache {
-            // A layer can only be emptied by a removal or a change of layer: then list again.
-            let may_empty = moves.iter().any(|(b, a)| {
-                b.as_ref()
-                    .is_some_and(|b| a.as_ref().is_none_or(|a| a.1 != b.1))
-            });
-            if *version != before || may_empty {
-                self.layers_cache = None;
-            } else {
-                for (_, after) in moves {
-                    if let Some((_, layer)) = after
-                        && let Err(at) = layers.binary_search(layer)
-                    {
-                        layers.insert(at, layer.clone());
+        if let Some((version, counts)) = &mut self.layers_cache {
+            // Each layer's number of annotations follows the moves; one emptied leaves the list.
+            let mut consistent = *version == before;
+            for (b, a) in moves
+                .iter()
+                .filter(|(b, a)| b.as_ref().map(|b| &b.1) != a.as_ref().map(|a| &a.1))
+            {
+                if !consistent {
+                    break;
+                }
+                if let Some((_, layer)) = b {
+                    match counts.get_mut(layer) {
+                        Some(n) if *n > 1 => *n -= 1,
+                        Some(_) => {
+                            counts.remove(layer);
+                        }
+                        None => consistent = false,
                     }
                 }
+                if let Some((_, layer)) = a {
+                    *counts.entry(layer.clone()).or_default() += 1;
+                }
+            }
+            if consistent {
                 *version = now;
+            } else {
+                self.layers_cache = None;
             }
         }
         let Some((version, shown, counts)) = &mut self.per_doc_cache else {
@@ -746,8 +763,8 @@ type AnnotationMove = (
 );
 
 /// What `edit` does to annotations' documents and layers, added to `moves`; `false` when it
-/// changes more than annotations, relations, entities, decisions and document details (the
-/// documents themselves, the schema), so that counts must be made afresh.
+/// changes the documents themselves (added, removed, their text), so that counts must be made
+/// afresh.
 fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
     match edit {
         Edit::Annotation { before, after, .. } => {
@@ -757,10 +774,15 @@ fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
             moves.push((side(before), side(after)));
             true
         }
+        // A schema change alone moves no annotation (renames and deletions that do are
+        // annotation edits of their own in the same batch), nor does the project's name,
+        // notes or list of annotators (a first tag by a new annotator adds them).
         Edit::Relation { .. }
         | Edit::Entity { .. }
         | Edit::Decision { .. }
-        | Edit::DocumentMeta { .. } => true,
+        | Edit::DocumentMeta { .. }
+        | Edit::Project { .. }
+        | Edit::Schema { .. } => true,
         Edit::Batch(edits) => edits.iter().all(|e| annotation_moves(e, moves)),
         _ => false,
     }
@@ -772,7 +794,9 @@ fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
         Edit::Relation { .. }
         | Edit::Entity { .. }
         | Edit::Decision { .. }
-        | Edit::DocumentMeta { .. } => Some(Vec::new()),
+        | Edit::DocumentMeta { .. }
+        | Edit::Project { .. }
+        | Edit::Schema { .. } => Some(Vec::new()),
         Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut all, e| {
             all.extend(touched_annotations(e)?);
             Some(all)
@@ -793,5 +817,52 @@ impl eframe::App for MarginaliaApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.files.release();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ByteOffset, Document};
+
+    /// The layer list follows tags, undo and redo by its counts: the cache stays at the
+    /// current version (no walk over every annotation), and a layer emptied by an undo
+    /// leaves the list.
+    #[test]
+    fn the_layer_list_follows_tags_and_undo_without_a_recount() {
+        let mut project = Project::new("Layers");
+        project.documents.push(Document::new(
+            "d".to_owned(),
+            "D".to_owned(),
+            "Macron met Xi in Beijing.".to_owned(),
+        ));
+        let prefs = Prefs {
+            annotator: "ana".into(),
+            ..Prefs::default()
+        };
+        let mut app = MarginaliaApp::new(project, None).with_prefs(prefs);
+        let ctx = egui::Context::default();
+        assert!(app.layers().is_empty());
+        let patched =
+            |app: &MarginaliaApp| matches!(&app.layers_cache, Some((v, _)) if *v == app.version);
+        for (from, to) in [(0, 6), (11, 13)] {
+            app.set_text_selection(TextSel {
+                anchor: ByteOffset(from),
+                head: ByteOffset(to),
+            });
+            app.run(Command::Tag(0), &ctx);
+            assert!(patched(&app), "tagging patched the list");
+            assert_eq!(app.layers(), ["ana"]);
+        }
+        app.run(Command::Undo, &ctx);
+        assert!(patched(&app));
+        assert_eq!(app.layers(), ["ana"], "one of ana's two is left");
+        app.run(Command::Undo, &ctx);
+        assert!(patched(&app), "the undo patched the list");
+        assert!(app.layers().is_empty(), "the emptied layer left the list");
+        app.run(Command::Redo, &ctx);
+        assert!(patched(&app));
+        assert_eq!(app.layers(), ["ana"]);
+        assert_eq!(app.layers(), app.project.layers(), "as a count afresh");
     }
 }
