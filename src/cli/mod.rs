@@ -369,7 +369,12 @@ impl Rewrite {
     /// Puts `text` in place of the project (keeping the previous version as `.bak`), if the
     /// file is still the one read.
     fn write(&self, text: &str) -> anyhow::Result<()> {
-        let staged = store::stage(&self.path, text)?;
+        self.commit(store::stage(&self.path, text)?)
+    }
+
+    /// Puts a version staged beside the project in its place, if the file is still the one
+    /// read (a staged version that does not go in is removed when dropped).
+    fn commit(&self, staged: store::StagedWrite) -> anyhow::Result<()> {
         self.still_as_read()?;
         staged.commit()?;
         Ok(())
@@ -579,16 +584,26 @@ fn import(
     if changed {
         // The planner checks every item; this checks the whole, as the next load will, so an
         // import can never leave a project that does not open.
-        activity.step("checking the project as the next load will");
-        let text = store::to_string(&project)?;
-        if let Err(e) = store::from_str(path, &text) {
+        activity.step(format!("writing {}", path.display()));
+        let file = store::project_to_file(&project);
+        let text = store::file_to_string(&file)?;
+        // The checks a load makes run on the records the text was made from while the text
+        // goes to disk beside the project; it takes the project's place only if they pass.
+        let (problems, staged) = std::thread::scope(|scope| {
+            let staged = scope.spawn(|| store::stage(path, &text));
+            let problems = store::check(path, "", &file);
+            let staged = staged
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (problems, staged)
+        });
+        if !problems.list.is_empty() {
             bail!(
-                "the import would leave the project invalid, so nothing was imported (please report this):\n{e}\n{}: unchanged",
+                "the import would leave the project invalid, so nothing was imported (please report this):\n{problems}\n{}: unchanged",
                 path.display()
             );
         }
-        activity.step(format!("writing {}", path.display()));
-        rewrite.write(&text)?;
+        rewrite.commit(staged?)?;
     }
     activity.finish();
     if json {
