@@ -69,10 +69,12 @@ impl Activity {
         let style = ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
-        self.bar.set_style(style);
+        // The message first: a redraw between these calls never shows the last step's name
+        // on the new bar.
+        self.bar.set_message(what);
         self.bar.set_length(of);
         self.bar.set_position(0);
-        self.bar.set_message(what);
+        self.bar.set_style(style);
     }
 
     /// How many units of the counted step are done.

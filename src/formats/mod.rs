@@ -332,14 +332,29 @@ pub(crate) fn per_document<'p, R: Send>(
     step: &mut dyn FnMut(usize),
     f: impl Fn(&DocPart<'p>) -> R + Sync,
 ) -> Vec<R> {
+    let mut out = Vec::with_capacity(sel.docs.len());
+    per_document_each(sel, step, f, |r| out.push(r));
+    out
+}
+
+/// [`per_document`] handing each result to `take`, in document order, as each batch is done,
+/// so a writer can append it to its output and drop it (one export's text in memory, not two).
+pub(crate) fn per_document_each<'p, R: Send>(
+    sel: &Selection<'p>,
+    step: &mut dyn FnMut(usize),
+    f: impl Fn(&DocPart<'p>) -> R + Sync,
+    mut take: impl FnMut(R),
+) {
     // Batches small enough that a progress bar moves, large enough to keep the cores busy.
     const BATCH: usize = 16;
-    let mut out = Vec::with_capacity(sel.docs.len());
+    let mut done = 0;
     for batch in sel.docs.chunks(BATCH) {
-        out.extend(crate::par::par_map(batch, &f));
-        step(out.len());
+        for r in crate::par::par_map(batch, &f) {
+            take(r);
+        }
+        done += batch.len();
+        step(done);
     }
-    out
 }
 
 /// A fragment's `(start, end)` in `unit`, for writers. Fragments of a valid project lie on

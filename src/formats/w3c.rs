@@ -220,20 +220,35 @@ pub(crate) fn export(
     };
     // The collection indented, each annotation compact on a line of its own: readable, easy
     // to diff and grep, and half the size (and reading time) of indenting everything.
+    // Written straight into one buffer: joining lines, then splicing the list into the head,
+    // copied the whole export four times (850 MB at the peak for an 82 MB project).
     let encode = |e: serde_json::Error| ExportError::Encode(e.to_string());
     let head = serde_json::to_string_pretty(&collection).map_err(encode)?;
-    let lines = items
-        .iter()
-        .map(|item| serde_json::to_string(item).map(|j| format!("      {j}")))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(encode)?;
-    let list = if lines.is_empty() {
-        "[]".to_owned()
+    // `items` is the collection's last field, so its last mention is the field itself (the
+    // project's name, earlier, may contain anything).
+    let marker = "\"items\": []";
+    let at = head
+        .rfind(marker)
+        .ok_or_else(|| ExportError::Encode("the collection has no item list".into()))?;
+    let mut buf: Vec<u8> = Vec::with_capacity(head.len() + items.len() * 600);
+    buf.extend_from_slice(&head.as_bytes()[..at]);
+    buf.extend_from_slice(b"\"items\": ");
+    if items.is_empty() {
+        buf.extend_from_slice(b"[]");
     } else {
-        format!("[\n{}\n    ]", lines.join(",\n"))
-    };
-    let mut json = head.replacen("\"items\": []", &format!("\"items\": {list}"), 1);
-    json.push('\n');
+        buf.extend_from_slice(b"[\n");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(b",\n");
+            }
+            buf.extend_from_slice(b"      ");
+            serde_json::to_writer(&mut buf, item).map_err(encode)?;
+        }
+        buf.extend_from_slice(b"\n    ]");
+    }
+    buf.extend_from_slice(&head.as_bytes()[at + marker.len()..]);
+    buf.push(b'\n');
+    let json = String::from_utf8(buf).map_err(|e| ExportError::Encode(e.to_string()))?;
     Ok((
         vec![OutFile {
             place: OutPlace::Main,
