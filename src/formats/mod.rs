@@ -357,6 +357,38 @@ pub(crate) fn per_document_each<'p, R: Send>(
     }
 }
 
+/// Appends `items` to `buf` as a JSON array with one compact item per line, each line
+/// starting with `indent` and the closing bracket with `close_indent`; `[]` when empty.
+/// Written straight into the buffer: no line is held apart from it, nothing is joined.
+pub(crate) fn json_list<T: serde::Serialize>(
+    buf: &mut Vec<u8>,
+    items: &[T],
+    indent: &str,
+    close_indent: &str,
+) -> Result<(), ExportError> {
+    if items.is_empty() {
+        buf.extend_from_slice(b"[]");
+        return Ok(());
+    }
+    buf.extend_from_slice(b"[\n");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            buf.extend_from_slice(b",\n");
+        }
+        buf.extend_from_slice(indent.as_bytes());
+        serde_json::to_writer(&mut *buf, item).map_err(|e| ExportError::Encode(e.to_string()))?;
+    }
+    buf.push(b'\n');
+    buf.extend_from_slice(close_indent.as_bytes());
+    buf.push(b']');
+    Ok(())
+}
+
+/// The text of a buffer written by the JSON writers (serde_json writes only UTF-8).
+pub(crate) fn utf8(buf: Vec<u8>) -> Result<String, ExportError> {
+    String::from_utf8(buf).map_err(|e| ExportError::Encode(e.to_string()))
+}
+
 /// A fragment's `(start, end)` in `unit`, for writers. Fragments of a valid project lie on
 /// character boundaries, so the conversion cannot fail; should it, the byte offsets are given.
 pub(crate) fn offsets(index: &TextIndex, fragment: &Fragment, unit: OffsetUnit) -> (usize, usize) {

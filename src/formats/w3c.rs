@@ -233,22 +233,10 @@ pub(crate) fn export(
     let mut buf: Vec<u8> = Vec::with_capacity(head.len() + items.len() * 600);
     buf.extend_from_slice(&head.as_bytes()[..at]);
     buf.extend_from_slice(b"\"items\": ");
-    if items.is_empty() {
-        buf.extend_from_slice(b"[]");
-    } else {
-        buf.extend_from_slice(b"[\n");
-        for (i, item) in items.iter().enumerate() {
-            if i > 0 {
-                buf.extend_from_slice(b",\n");
-            }
-            buf.extend_from_slice(b"      ");
-            serde_json::to_writer(&mut buf, item).map_err(encode)?;
-        }
-        buf.extend_from_slice(b"\n    ]");
-    }
+    super::json_list(&mut buf, &items, "      ", "    ")?;
     buf.extend_from_slice(&head.as_bytes()[at + marker.len()..]);
     buf.push(b'\n');
-    let json = String::from_utf8(buf).map_err(|e| ExportError::Encode(e.to_string()))?;
+    let json = super::utf8(buf)?;
     Ok((
         vec![OutFile {
             place: OutPlace::Main,
