@@ -51,9 +51,7 @@ pub(super) fn to_string_parallel(
     file: &ProjectFile,
     config: &ron::ser::PrettyConfig,
 ) -> Option<String> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = crate::par::threads();
     if threads < 2 || file.annotations.len() < PARALLEL_FROM {
         return None;
     }

@@ -330,9 +330,7 @@ fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, Option<Vec<T>>>>) 
 /// Parses a large project file with its annotation and relation lists split across threads;
 /// `None` means "parse it the ordinary way".
 pub(super) fn parse_parallel(source: &str) -> Option<ProjectFile> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = crate::par::threads();
     if source.len() < PARALLEL_FROM || threads < 2 {
         return None;
     }
