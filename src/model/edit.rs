@@ -263,7 +263,12 @@ impl Edit {
                 let mut inverses = Vec::with_capacity(edits.len());
                 // Many documents added in one batch (an import) check their ids against a
                 // set, not each against the whole list; batches inside share it.
-                if doc_ids.0.is_none() && edits.len() > 64 {
+                if doc_ids.0.is_none()
+                    && edits.len() > 64
+                    && edits
+                        .iter()
+                        .any(|e| matches!(e, Edit::Document { .. } | Edit::Batch(_)))
+                {
                     *doc_ids = DocIds::of(project);
                 }
                 for edit in edits {

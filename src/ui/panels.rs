@@ -266,6 +266,9 @@ impl MarginaliaApp {
         let counts = &list.per_doc;
         let filter = self.doc_filter.to_lowercase();
         let mut clicked = None;
+        // Heights measured at another width are kept as estimates: a row is measured again
+        // whenever it is drawn, and forgetting them all would lay out every row of a corpus
+        // on each frame of a drag of the panel's edge.
         let rows = &mut self.doc_rows;
         rows.resize(self.project.documents.len(), 0.0);
         ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
@@ -273,15 +276,17 @@ impl MarginaliaApp {
             let spacing = ui.spacing().item_spacing.y;
             for (i, doc) in self.project.documents.iter().enumerate() {
                 let m = &doc.meta;
-                let haystack = format!(
-                    "{} {} {}",
-                    m.title,
-                    m.source.as_deref().unwrap_or_default(),
-                    m.published.as_deref().unwrap_or_default()
-                )
-                .to_lowercase();
-                if !filter.is_empty() && !haystack.contains(&filter) {
-                    continue;
+                if !filter.is_empty() {
+                    let haystack = format!(
+                        "{} {} {}",
+                        m.title,
+                        m.source.as_deref().unwrap_or_default(),
+                        m.published.as_deref().unwrap_or_default()
+                    )
+                    .to_lowercase();
+                    if !haystack.contains(&filter) {
+                        continue;
+                    }
                 }
                 // A row out of view (with a known height) only takes its space: a corpus of
                 // thousands of articles is not laid out every frame.
