@@ -10,6 +10,7 @@ thread_local! {
 /// Runs `f` with the parallel work it starts on this thread using `spare` fewer cores (at
 /// least one): the window's background save leaves a core to the frame, so that the frame
 /// is not kept waiting for one behind the save's threads.
+#[cfg_attr(not(feature = "gui"), allow(dead_code))] // only the window saves in the background
 pub(crate) fn leaving_cores<R>(spare: usize, f: impl FnOnce() -> R) -> R {
     let before = SPARE.replace(spare);
     let result = f();
