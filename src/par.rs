@@ -12,10 +12,15 @@ thread_local! {
 /// is not kept waiting for one behind the save's threads.
 #[cfg_attr(not(feature = "gui"), allow(dead_code))] // only the window saves in the background
 pub(crate) fn leaving_cores<R>(spare: usize, f: impl FnOnce() -> R) -> R {
-    let before = SPARE.replace(spare);
-    let result = f();
-    SPARE.set(before);
-    result
+    /// Puts the setting back however `f` ends, a panic included.
+    struct Restore(usize);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SPARE.set(self.0);
+        }
+    }
+    let _restore = Restore(SPARE.replace(spare));
+    f()
 }
 
 /// How many threads parallel work started on this thread may use: the cores, less those it

@@ -582,13 +582,15 @@ fn import(
         .apply(&mut project)
         .map_err(|e| anyhow::anyhow!("{}: {e} (nothing was imported)", path.display()))?;
     if changed {
-        // The planner checks every item; this checks the whole, as the next load will, so an
-        // import can never leave a project that does not open.
+        // The planner checks every item; below, the whole is checked as the next load checks
+        // it, so an import does not leave a project that the load refuses.
         activity.step(format!("writing {}", path.display()));
         let file = store::project_to_file(&project);
         let text = store::file_to_string(&file)?;
         // The checks a load makes run on the records the text was made from while the text
         // goes to disk beside the project; it takes the project's place only if they pass.
+        // (That the text parses back into those records is the serialiser's contract, which
+        // the store's property test holds it to over arbitrary Unicode.)
         let (problems, staged) = std::thread::scope(|scope| {
             let staged = scope.spawn(|| store::stage(path, &text));
             let problems = store::check(path, "", &file);

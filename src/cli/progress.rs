@@ -142,8 +142,8 @@ mod tests {
     }
 
     #[test]
-    fn work_that_ends_early_draws_nothing_and_ends_cleanly() {
-        let activity = Activity::start(false);
+    fn with_json_nothing_is_drawn_whatever_the_steps_and_it_ends_cleanly() {
+        let activity = Activity::start(true);
         activity.step("reading");
         activity.count("exporting", 10, "documents");
         activity.done(10);

@@ -167,11 +167,14 @@ pub(crate) fn export(
                     reserved = true;
                     let per_byte = out.len() as f64 / text_done.max(1) as f64;
                     let foreseen = (per_byte * total_text as f64 * 1.05) as usize;
-                    out.reserve(foreseen.saturating_sub(out.len()));
+                    // A guess: where it cannot be had, the text grows as it goes.
+                    let _ = out.try_reserve(foreseen.saturating_sub(out.len()));
                 }
             }
             Ok(_) => {}
-            Err(e) => failed = failed.take().or(Some(e)),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
         },
     );
     if let Some(e) = failed {

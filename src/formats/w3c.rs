@@ -224,8 +224,7 @@ pub(crate) fn export(
     // copied the whole export four times (850 MB at the peak for an 82 MB project).
     let encode = |e: serde_json::Error| ExportError::Encode(e.to_string());
     let head = serde_json::to_string_pretty(&collection).map_err(encode)?;
-    // `items` is the collection's last field, so its last mention is the field itself (the
-    // project's name, earlier, may contain anything).
+    // `items` is the collection's last field: its last mention is the empty list to fill.
     let marker = "\"items\": []";
     let at = head
         .rfind(marker)

@@ -349,6 +349,9 @@ impl MarginaliaApp {
         if let (Some(ids), Some(doc)) = (effects.touched, self.project.documents.get(self.doc)) {
             self.view
                 .patch(&self.project, doc, self.version - 1, self.version, &ids);
+            if effects.restyle {
+                self.view.restyle(&self.project, doc, self.version);
+            }
         }
     }
 
@@ -735,15 +738,15 @@ enum SidePanel {
     Annotations,
 }
 
-/// The annotations an edit changes, when it changes nothing else the article view draws
-/// (`None` for documents, the schema and the like, which call for a rebuild).
 /// What an edit touches, read before it is applied: the annotations it changes, and their
-/// documents and layers before and after; `None` where it changes more than that (documents,
-/// the schema), so that the view and the counts are made afresh.
+/// documents and layers before and after; `None` where it changes more than that (the
+/// documents themselves), so that the view and the counts are made afresh. A schema change
+/// moves no annotation but changes how each is drawn (its tag's colour and place).
 #[derive(Default)]
 pub(super) struct Effects {
     touched: Option<Vec<AnnotationId>>,
     moves: Option<Vec<AnnotationMove>>,
+    restyle: bool,
 }
 
 impl Effects {
@@ -752,6 +755,7 @@ impl Effects {
         Effects {
             touched: touched_annotations(edit),
             moves: annotation_moves(edit, &mut moves).then_some(moves),
+            restyle: changes_schema(edit),
         }
     }
 }
@@ -784,6 +788,14 @@ fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
         | Edit::Project { .. }
         | Edit::Schema { .. } => true,
         Edit::Batch(edits) => edits.iter().all(|e| annotation_moves(e, moves)),
+        _ => false,
+    }
+}
+
+fn changes_schema(edit: &Edit) -> bool {
+    match edit {
+        Edit::Schema { .. } => true,
+        Edit::Batch(edits) => edits.iter().any(changes_schema),
         _ => false,
     }
 }
@@ -823,7 +835,7 @@ impl eframe::App for MarginaliaApp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ByteOffset, Document};
+    use crate::model::{ByteOffset, Document, Rgb};
 
     /// The layer list follows tags, undo and redo by its counts: the cache stays at the
     /// current version (no walk over every annotation), and a layer emptied by an undo
@@ -864,5 +876,42 @@ mod tests {
         assert!(patched(&app));
         assert_eq!(app.layers(), ["ana"]);
         assert_eq!(app.layers(), app.project.layers(), "as a count afresh");
+    }
+
+    /// A tag's new colour reaches the drawn highlights at once, and its undo brings the old
+    /// one back, though neither rebuilds the view's layers.
+    #[test]
+    fn a_schema_change_and_its_undo_recolour_the_highlights() {
+        let mut project = Project::new("Colours");
+        project.documents.push(Document::new(
+            "d".to_owned(),
+            "D".to_owned(),
+            "Macron met Xi in Beijing.".to_owned(),
+        ));
+        let prefs = Prefs {
+            annotator: "ana".into(),
+            ..Prefs::default()
+        };
+        let mut app = MarginaliaApp::new(project, None).with_prefs(prefs);
+        let ctx = egui::Context::default();
+        app.set_text_selection(TextSel {
+            anchor: ByteOffset(0),
+            head: ByteOffset(6),
+        });
+        app.run(Command::Tag(0), &ctx);
+        let doc = app.project.documents[0].clone();
+        app.view.sync(&app.project, &doc, app.version, None);
+        let drawn = |app: &MarginaliaApp| app.view.layers().items()[0].color;
+        let before = drawn(&app);
+        let mut draft = super::super::SchemaDraft::of(&app.project.schema);
+        draft.tags[0].color = [12, 130, 200];
+        assert!(app.apply_schema_draft(&draft));
+        assert_eq!(
+            drawn(&app),
+            Rgb(12, 130, 200),
+            "the new colour, without a sync"
+        );
+        app.run(Command::Undo, &ctx);
+        assert_eq!(drawn(&app), before, "the old colour back");
     }
 }

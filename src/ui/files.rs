@@ -77,8 +77,8 @@ impl SaveJob {
             SaveKind::Autosave { recovery, .. } => (recovery.clone(), false),
         };
         let handle = std::thread::spawn(move || {
-            // On one core: the frame keeps the other (on two cores, a save on both kept a
-            // frame waiting 20-30 ms; on one thread the save takes longer, unseen).
+            // One core fewer than the machine has: the frame keeps one (on two cores, a save
+            // on both kept a frame waiting up to 20 ms; on one it takes longer, unseen).
             let text = crate::par::leaving_cores(1, || store::to_string(&project))
                 .map_err(|e| e.to_string())?;
             // Let go of the snapshot before the slow part: an edit from now on changes the

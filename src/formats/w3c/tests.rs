@@ -217,14 +217,3 @@ fn unknown_texts_bad_positions_and_dangling_links_are_reported_by_line() {
     assert!(messages[3].contains("whole resource"));
     assert!(messages[4].contains("u9"));
 }
-
-#[test]
-fn a_project_named_like_the_item_list_keeps_its_name_and_its_items() {
-    let mut p = fixture::project();
-    p.name = r#"Coding "items": [] day"#.into();
-    let out = export(&p, Format::W3c, &ExportOptions::default(), &mut |_, _| {}).expect("exports");
-    let json: Value = serde_json::from_str(&out.files[0].text).expect("valid JSON");
-    assert_eq!(json["label"], r#"Coding "items": [] day"#);
-    assert_eq!(json["first"]["items"].as_array().map(Vec::len), Some(16));
-    assert_eq!(json["total"], 16);
-}

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use crate::highlight::lanes;
-use crate::model::{AnnotationId, ByteOffset, DocId, Project, Rgb};
+use crate::model::{AnnotationId, ByteOffset, DocId, Project, Rgb, TagId};
 
 /// The fragments of one annotation as byte ranges; the first inline, since nearly every
 /// annotation has just one, so building the layers allocates little.
@@ -151,6 +151,32 @@ impl Layers {
         self.assign_lanes();
     }
 
+    /// Each item's tag place and colour from the schema as it now is, re-sorted (a tag's place
+    /// breaks ties) only if that changed the order: one pass, where a rebuild walks every
+    /// annotation of the project.
+    pub fn restyle(&mut self, project: &Project) {
+        let places: std::collections::HashMap<&TagId, (usize, Rgb)> = project
+            .schema
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.id, (i, t.color)))
+            .collect();
+        for item in &mut self.items {
+            let (tag, color) = project
+                .annotations
+                .get(&item.id)
+                .and_then(|a| places.get(&a.tag).copied())
+                .unwrap_or((usize::MAX, Rgb(128, 128, 128)));
+            item.tag = tag;
+            item.color = color;
+        }
+        if !self.items.is_sorted_by(|a, b| order(a, b).is_le()) {
+            self.items.sort_by(order);
+            self.assign_lanes();
+        }
+    }
+
     fn assign_lanes(&mut self) {
         let hulls: Vec<Range<usize>> = self.items.iter().map(|i| i.hull.clone()).collect();
         for (item, lane) in self.items.iter_mut().zip(lanes(&hulls)) {
@@ -271,5 +297,30 @@ mod tests {
         };
         assert_eq!(summary(&layers), summary(&rebuilt));
         assert_eq!(layers.depth(), rebuilt.depth());
+    }
+
+    #[test]
+    fn restyling_after_a_schema_change_gives_what_a_rebuild_gives() {
+        // Two spans on the same words, so the tags' order decides which is outer.
+        let (mut project, _) = crate::model::project_from_marked(
+            "[claim|[actor|Macron]] said talks and [condition|Xi] agreed",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let doc = project.documents[0].id.clone();
+        let mut layers = Layers::of(&project, &doc, None);
+        project.schema.tags.reverse();
+        project.schema.tags[0].color = Rgb(1, 2, 3);
+        layers.restyle(&project);
+        let rebuilt = Layers::of(&project, &doc, None);
+        let summary = |l: &Layers| -> Vec<(String, usize, usize, Rgb)> {
+            l.items()
+                .iter()
+                .map(|i| (i.id.as_str().to_owned(), i.lane, i.tag, i.color))
+                .collect()
+        };
+        assert_eq!(summary(&layers), summary(&rebuilt));
+        assert!(layers.items().iter().any(|i| i.color == Rgb(1, 2, 3)));
     }
 }

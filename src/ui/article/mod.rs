@@ -379,6 +379,18 @@ impl ArticleView {
         }
     }
 
+    /// After a schema change (already patched to `version`): each drawn annotation takes its
+    /// tag's new colour and place, without the layers being built again.
+    pub fn restyle(&mut self, project: &Project, doc: &Document, version: u64) {
+        if let Some((d, v, _)) = &self.layers_key
+            && d.as_str() == doc.id.as_str()
+            && *v == version
+        {
+            self.layers.restyle(project);
+            self.lanes_generation += 1;
+        }
+    }
+
     /// Rebuilds the annotation layers of `doc` if the project changed since (`version`).
     /// The app calls this before drawing the panels, so they read this frame's layers.
     pub fn sync(
