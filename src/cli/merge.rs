@@ -93,16 +93,8 @@ pub fn merge_files(
         .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", mine.display()))?;
     let file = store::project_to_file(&project);
     let text = store::file_to_string(&file)?;
-    // The checks a load makes run on the data the text was made from, while the text goes to
-    // the disk beside OUT; it takes OUT's place only if they pass.
-    let (problems, staged) = std::thread::scope(|scope| {
-        let staged = scope.spawn(|| store::stage(out, &text));
-        let problems = store::check(out, "", &file);
-        let staged = staged
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (problems, staged)
-    });
+    // The text takes OUT's place only if the records it was made from pass a load's checks.
+    let (problems, staged) = store::stage_checked(out, &text, &file);
     if !problems.list.is_empty() {
         bail!(
             "the merge would leave the project invalid, so nothing was written (please report this):\n{problems}"

@@ -587,18 +587,7 @@ fn import(
         activity.step(format!("writing {}", path.display()));
         let file = store::project_to_file(&project);
         let text = store::file_to_string(&file)?;
-        // The checks a load makes run on the records the text was made from while the text
-        // goes to disk beside the project; it takes the project's place only if they pass.
-        // (That the text parses back into those records is the serialiser's contract, which
-        // the store's property test holds it to over arbitrary Unicode.)
-        let (problems, staged) = std::thread::scope(|scope| {
-            let staged = scope.spawn(|| store::stage(path, &text));
-            let problems = store::check(path, "", &file);
-            let staged = staged
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (problems, staged)
-        });
+        let (problems, staged) = store::stage_checked(path, &text, &file);
         if !problems.list.is_empty() {
             bail!(
                 "the import would leave the project invalid, so nothing was imported (please report this):\n{problems}\n{}: unchanged",

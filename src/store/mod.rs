@@ -393,6 +393,26 @@ pub struct StagedWrite {
     flush: Flush,
 }
 
+/// [`stage`]s `text` beside `path` on another thread while `file`, the records the text was
+/// made from, gets the checks a load makes: the problems found, and the staged write, to be
+/// committed only if there are none (dropped, it removes itself). That the text parses back
+/// into those records is the serialiser's contract (the property tests hold it to it over
+/// arbitrary Unicode), so the text is not parsed again: that would cost a whole load.
+pub fn stage_checked(
+    path: &Path,
+    text: &str,
+    file: &ProjectFile,
+) -> (Problems, Result<StagedWrite, StoreError>) {
+    std::thread::scope(|scope| {
+        let staged = scope.spawn(|| stage(path, text));
+        let problems = check(path, "", file);
+        let staged = staged
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (problems, staged)
+    })
+}
+
 /// Writes `text` beside `path` and flushes it to the disk, without touching `path` yet; see
 /// [`StagedWrite`]. [`StagedWrite::commit`] then does what [`write_atomically`] does.
 pub fn stage(path: &Path, text: &str) -> Result<StagedWrite, StoreError> {

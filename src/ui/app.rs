@@ -837,12 +837,9 @@ mod tests {
     use super::*;
     use crate::model::{ByteOffset, Document, Rgb};
 
-    /// The layer list follows tags, undo and redo by its counts: the cache stays at the
-    /// current version (no walk over every annotation), and a layer emptied by an undo
-    /// leaves the list.
-    #[test]
-    fn the_layer_list_follows_tags_and_undo_without_a_recount() {
-        let mut project = Project::new("Layers");
+    /// A window on one short article, coding as `ana`.
+    fn one_article_as_ana() -> MarginaliaApp {
+        let mut project = Project::new("One");
         project.documents.push(Document::new(
             "d".to_owned(),
             "D".to_owned(),
@@ -852,7 +849,15 @@ mod tests {
             annotator: "ana".into(),
             ..Prefs::default()
         };
-        let mut app = MarginaliaApp::new(project, None).with_prefs(prefs);
+        MarginaliaApp::new(project, None).with_prefs(prefs)
+    }
+
+    /// The layer list follows tags, undo and redo by its counts: the cache stays at the
+    /// current version (no walk over every annotation), and a layer emptied by an undo
+    /// leaves the list.
+    #[test]
+    fn the_layer_list_follows_tags_and_undo_without_a_recount() {
+        let mut app = one_article_as_ana();
         let ctx = egui::Context::default();
         assert!(app.layers().is_empty());
         let patched =
@@ -882,17 +887,7 @@ mod tests {
     /// one back, though neither rebuilds the view's layers.
     #[test]
     fn a_schema_change_and_its_undo_recolour_the_highlights() {
-        let mut project = Project::new("Colours");
-        project.documents.push(Document::new(
-            "d".to_owned(),
-            "D".to_owned(),
-            "Macron met Xi in Beijing.".to_owned(),
-        ));
-        let prefs = Prefs {
-            annotator: "ana".into(),
-            ..Prefs::default()
-        };
-        let mut app = MarginaliaApp::new(project, None).with_prefs(prefs);
+        let mut app = one_article_as_ana();
         let ctx = egui::Context::default();
         app.set_text_selection(TextSel {
             anchor: ByteOffset(0),
