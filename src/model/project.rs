@@ -45,12 +45,19 @@ impl Project {
 
     /// The annotator layers that hold at least one annotation, sorted.
     pub fn layers(&self) -> Vec<String> {
-        let set: std::collections::BTreeSet<&str> = self
-            .annotations
-            .values()
-            .map(|a| a.annotator.as_str())
-            .collect();
-        set.into_iter().map(str::to_owned).collect()
+        self.layer_counts().into_keys().collect()
+    }
+
+    /// How many annotations each annotator layer holds, by layer name (only layers with some).
+    pub fn layer_counts(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut counts = std::collections::HashMap::<&str, usize>::new();
+        for a in self.annotations.values() {
+            *counts.entry(a.annotator.as_str()).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .map(|(layer, n)| (layer.to_owned(), n))
+            .collect()
     }
 
     /// The document with this id.

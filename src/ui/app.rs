@@ -298,15 +298,7 @@ impl MarginaliaApp {
     /// than on every frame a window that offers them is open.
     pub(super) fn layers(&mut self) -> Vec<String> {
         if !matches!(&self.layers_cache, Some((version, _)) if *version == self.version) {
-            let mut counts = std::collections::HashMap::<&str, usize>::new();
-            for a in self.project.annotations.values() {
-                *counts.entry(a.annotator.as_str()).or_default() += 1;
-            }
-            let counts = counts
-                .into_iter()
-                .map(|(layer, n)| (layer.to_owned(), n))
-                .collect();
-            self.layers_cache = Some((self.version, counts));
+            self.layers_cache = Some((self.version, self.project.layer_counts()));
         }
         self.layers_cache
             .as_ref()
