@@ -72,6 +72,11 @@ fn item_of(project: &Project, a: &crate::model::Annotation) -> Item {
     }
 }
 
+/// The schema's tag ids by place.
+fn tag_places(project: &Project) -> Vec<TagId> {
+    project.schema.tags.iter().map(|t| t.id.clone()).collect()
+}
+
 /// By position, the longest first where two start together.
 fn order(a: &Item, b: &Item) -> std::cmp::Ordering {
     (a.hull.start, std::cmp::Reverse(a.hull.end), a.tag, &a.id).cmp(&(
@@ -90,6 +95,9 @@ pub struct Layers {
     longest: usize,
     /// Deepest lane plus one.
     depth: usize,
+    /// The schema's tags, in order, when the items' `tag` places were given: a restyle maps
+    /// each old place to its new one instead of looking every annotation up.
+    places: Vec<TagId>,
 }
 
 impl Layers {
@@ -119,6 +127,7 @@ impl Layers {
             items,
             longest: 0,
             depth: 0,
+            places: tag_places(project),
         };
         layers.assign_lanes();
         layers
@@ -134,6 +143,10 @@ impl Layers {
         layers: Option<&[String]>,
         ids: &[AnnotationId],
     ) {
+        if self.places != tag_places(project) {
+            // New items take the schema's places as it is now; the others must agree.
+            self.restyle(project);
+        }
         for id in ids {
             self.items.retain(|i| &i.id != id);
             if let Some(a) = project
@@ -155,22 +168,34 @@ impl Layers {
     /// breaks ties) only if that changed the order: one pass, where a rebuild walks every
     /// annotation of the project.
     pub fn restyle(&mut self, project: &Project) {
-        let places: std::collections::HashMap<&TagId, (usize, Rgb)> = project
+        let now: std::collections::HashMap<&TagId, (usize, Rgb)> = project
             .schema
             .tags
             .iter()
             .enumerate()
             .map(|(i, t)| (&t.id, (i, t.color)))
             .collect();
+        const UNKNOWN: (usize, Rgb) = (usize::MAX, Rgb(128, 128, 128));
+        // Old place → new place and colour, for the few tags there are.
+        let moved: Vec<(usize, Rgb)> = self
+            .places
+            .iter()
+            .map(|t| now.get(t).copied().unwrap_or(UNKNOWN))
+            .collect();
         for item in &mut self.items {
-            let (tag, color) = project
-                .annotations
-                .get(&item.id)
-                .and_then(|a| places.get(&a.tag).copied())
-                .unwrap_or((usize::MAX, Rgb(128, 128, 128)));
+            let (tag, color) = match moved.get(item.tag) {
+                Some(&style) => style,
+                // A tag the old schema lacked may be in the new one: look this one up.
+                None => project
+                    .annotations
+                    .get(&item.id)
+                    .and_then(|a| now.get(&a.tag).copied())
+                    .unwrap_or(UNKNOWN),
+            };
             item.tag = tag;
             item.color = color;
         }
+        self.places = tag_places(project);
         if !self.items.is_sorted_by(|a, b| order(a, b).is_le()) {
             self.items.sort_by(order);
             self.assign_lanes();
@@ -322,5 +347,45 @@ mod tests {
         };
         assert_eq!(summary(&layers), summary(&rebuilt));
         assert!(layers.items().iter().any(|i| i.color == Rgb(1, 2, 3)));
+    }
+
+    #[test]
+    fn restyling_finds_tags_that_were_missing_or_removed() {
+        let (mut project, _) = crate::model::project_from_marked(
+            "[claim|[actor|Macron] said] and [condition|Xi] agreed",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let doc = project.documents[0].id.clone();
+        let summary = |l: &Layers| -> Vec<(String, usize, usize, Rgb)> {
+            l.items()
+                .iter()
+                .map(|i| (i.id.as_str().to_owned(), i.lane, i.tag, i.color))
+                .collect()
+        };
+        // The condition tag leaves the schema (its span is drawn grey), then comes back
+        // first and in another colour.
+        let mut condition = project.schema.tags.remove(2);
+        let mut layers = Layers::of(&project, &doc, None);
+        assert!(layers.items().iter().any(|i| i.tag == usize::MAX));
+        condition.color = Rgb(9, 8, 7);
+        project.schema.tags.insert(0, condition);
+        layers.restyle(&project);
+        assert_eq!(summary(&layers), summary(&Layers::of(&project, &doc, None)));
+        assert!(
+            layers
+                .items()
+                .iter()
+                .any(|i| i.tag == 0 && i.color == Rgb(9, 8, 7))
+        );
+        // Taken away again: the places of the others follow.
+        project.schema.tags.remove(0);
+        layers.restyle(&project);
+        assert_eq!(summary(&layers), summary(&Layers::of(&project, &doc, None)));
+        // A patch after a schema change that was not restyled still agrees with a rebuild.
+        project.schema.tags.swap(0, 1);
+        layers.patch(&project, &doc, None, &[]);
+        assert_eq!(summary(&layers), summary(&Layers::of(&project, &doc, None)));
     }
 }
