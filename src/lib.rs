@@ -19,6 +19,6 @@ pub mod session;
 pub mod stats;
 pub mod store;
 pub mod summary;
-pub mod workspace;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod workspace;

@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use egui::{Panel, Ui};
 
-use crate::model::{AnnotationId, Edit, EditError, History, Project, RelationKindId, ops};
+use crate::model::{AnnotationId, Edit, EditError, Project, RelationKindId, ops};
+use crate::workspace::{Change, Workspace};
 
 use super::article::{ArticleView, TextSel};
 use super::commands::{self, Command};
@@ -48,22 +49,13 @@ pub struct AnnotationList {
 
 /// The state of one window.
 pub struct MarginaliaApp {
-    /// Shared with a save being written on another thread; an edit meanwhile copies it.
-    pub(super) project: std::sync::Arc<Project>,
-    pub(super) history: History,
-    /// Where the project lives; `None` for one never saved (or the bundled sample).
-    pub(super) path: Option<PathBuf>,
+    /// The project, its history, file, saved state and saves.
+    pub(super) ws: Workspace,
     /// Index of the document shown.
     pub(super) doc: usize,
     pub(super) selected: Option<AnnotationId>,
     pub(super) sel: TextSel,
     pub(super) view: ArticleView,
-    /// Bumped by every change to the project, including loading another.
-    pub(super) version: u64,
-    /// The history generation when the project was last saved or loaded.
-    pub(super) saved_generation: u64,
-    /// Whether the project was never saved to `path` (a new project, the sample, a recovery).
-    pub(super) never_saved: bool,
     pub(super) prefs: Prefs,
     pub(super) dialogs: Box<dyn FileDialogs>,
     /// The last notice, and whether it is an error.
@@ -116,8 +108,6 @@ pub struct MarginaliaApp {
     pub(super) list_cache: Option<ListKey>,
     /// The status bar's position text and what it was counted for.
     pub(super) position_cache: Option<((u64, usize, TextSel), String)>,
-    /// The last frame's time, for autosave.
-    pub(super) now: Instant,
     /// The side panels' widths as the analyst set them.
     panel_widths: super::sizing::PanelWidths,
     /// Other layers opened for editing, and blind coding for this run.
@@ -127,18 +117,12 @@ pub struct MarginaliaApp {
 impl MarginaliaApp {
     /// A window on `project`, read from `path` (`None`: never saved, e.g. the sample).
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
-        let never_saved = path.is_none();
         let mut app = MarginaliaApp {
-            project: std::sync::Arc::new(project),
-            history: History::new(),
-            path,
+            ws: Workspace::new(project, path),
             doc: 0,
             selected: None,
             sel: TextSel::default(),
             view: ArticleView::default(),
-            version: 0,
-            saved_generation: 0,
-            never_saved,
             prefs: Prefs::default(),
             dialogs: Box::new(NativeDialogs),
             message: None,
@@ -170,12 +154,10 @@ impl MarginaliaApp {
             files: super::files::FileState::default(),
             list_cache: None,
             position_cache: None,
-            now: Instant::now(),
             panel_widths: Default::default(),
             protection: Default::default(),
         };
         app.prefs.annotator = super::prefs::login_name();
-        app.files.track(app.path.as_deref());
         app
     }
 
@@ -196,7 +178,7 @@ impl MarginaliaApp {
 
     /// Keeps the autosave of a never-saved project in `dir` (eframe's storage folder).
     pub fn set_untitled_dir(&mut self, dir: Option<PathBuf>) {
-        self.files.untitled_dir = dir;
+        self.ws.set_untitled_dir(dir);
     }
 
     /// Called once the window opens on `path`: takes its lock and offers any recovered work.
@@ -221,12 +203,12 @@ impl MarginaliaApp {
 
     /// The project shown.
     pub fn project(&self) -> &Project {
-        &self.project
+        self.ws.project()
     }
 
     /// The file the project was read from or last saved to.
     pub fn path(&self) -> Option<&PathBuf> {
-        self.path.as_ref()
+        self.ws.path()
     }
 
     /// Index of the document shown.
@@ -271,22 +253,18 @@ impl MarginaliaApp {
 
     /// Whether a save or autosave is being written on another thread.
     pub fn is_saving(&self) -> bool {
-        self.files.saving()
+        self.ws.saving().is_some()
     }
 
     /// Saves and autosaves projects estimated larger than `bytes` on another thread
     /// (`None`: the built-in 2 MB); tests set 0 to take that path with small projects.
     pub fn save_in_background_from(&mut self, bytes: Option<usize>) {
-        self.files.save_in_background_from(bytes);
+        self.ws.save_in_background_from(bytes);
     }
 
     /// Whether there are changes not saved to the project file.
     pub fn is_dirty(&self) -> bool {
-        self.history.generation() != self.saved_generation || self.never_saved_with_work()
-    }
-
-    fn never_saved_with_work(&self) -> bool {
-        self.never_saved && self.history.generation() > 0
+        self.ws.is_dirty()
     }
 
     /// Shows a notice in the status bar.
@@ -297,8 +275,8 @@ impl MarginaliaApp {
     /// The annotator layers with annotations, listed once per change of the project rather
     /// than on every frame a window that offers them is open.
     pub(super) fn layers(&mut self) -> Vec<String> {
-        if !matches!(&self.layers_cache, Some((version, _)) if *version == self.version) {
-            self.layers_cache = Some((self.version, self.project.layer_counts()));
+        if !matches!(&self.layers_cache, Some((version, _)) if *version == self.ws.version()) {
+            self.layers_cache = Some((self.ws.version(), self.ws.project().layer_counts()));
         }
         self.layers_cache
             .as_ref()
@@ -313,14 +291,9 @@ impl MarginaliaApp {
 
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
     pub(super) fn apply(&mut self, label: &str, edit: Result<Edit, EditError>) -> bool {
-        let effects = edit.as_ref().map(Effects::of).unwrap_or_default();
-        let result = edit.and_then(|e| {
-            self.history
-                .apply(std::sync::Arc::make_mut(&mut self.project), label, e)
-        });
-        match result {
-            Ok(()) => {
-                self.changed(effects);
+        match edit.and_then(|e| self.ws.apply(label, e)) {
+            Ok(change) => {
+                self.changed(change);
                 true
             }
             Err(e) => {
@@ -332,17 +305,23 @@ impl MarginaliaApp {
 
     /// After an edit, an undo or a redo: a new version, with what it touched patched into
     /// the counts and the view's layers instead of rebuilt.
-    pub(super) fn changed(&mut self, effects: Effects) {
-        self.version += 1;
+    pub(super) fn changed(&mut self, effects: Change) {
         if let Some(moves) = &effects.moves {
             self.patch_counts(moves);
         }
         // Only annotations changed: patch the view's layers instead of rebuilding.
-        if let (Some(ids), Some(doc)) = (effects.touched, self.project.documents.get(self.doc)) {
-            self.view
-                .patch(&self.project, doc, self.version - 1, self.version, &ids);
+        if let (Some(ids), Some(doc)) =
+            (effects.touched, &self.ws.project().documents.get(self.doc))
+        {
+            self.view.patch(
+                self.ws.project(),
+                doc,
+                self.ws.version() - 1,
+                self.ws.version(),
+                &ids,
+            );
             if effects.restyle {
-                self.view.restyle(&self.project, doc, self.version);
+                self.view.restyle(self.ws.project(), doc, self.ws.version());
             }
         }
     }
@@ -351,8 +330,8 @@ impl MarginaliaApp {
     /// to this version, from what the edit did to annotations (`moves`: each annotation's
     /// document and layer before and after). On a project of 180,000 annotations counting
     /// afresh took about 90 ms a tag.
-    fn patch_counts(&mut self, moves: &[AnnotationMove]) {
-        let (before, now) = (self.version - 1, self.version);
+    fn patch_counts(&mut self, moves: &[crate::workspace::AnnotationMove]) {
+        let (before, now) = (self.ws.version() - 1, self.ws.version());
         if let Some((version, counts)) = &mut self.layers_cache {
             // Each layer's number of annotations follows the moves; one emptied leaves the list.
             let mut consistent = *version == before;
@@ -391,10 +370,11 @@ impl MarginaliaApp {
         }
         let counted = |layer: &str| shown.as_ref().is_none_or(|s| s.iter().any(|l| l == layer));
         // A note, an entity or a tag changed: the annotation stays where it was counted.
-        let moved: Vec<&AnnotationMove> = moves.iter().filter(|(b, a)| b != a).collect();
+        let moved: Vec<&crate::workspace::AnnotationMove> =
+            moves.iter().filter(|(b, a)| b != a).collect();
         // Where each document is in the list: looked up one by one for a few moves, from a
         // map for many (a project-wide delete is one batch).
-        let documents = &self.project.documents;
+        let documents = &self.ws.project().documents;
         let map: Option<std::collections::HashMap<&crate::model::DocId, usize>> =
             (moved.len() > 16).then(|| {
                 documents
@@ -423,6 +403,14 @@ impl MarginaliaApp {
 
     /// Replaces the project (open, new, reload, recovery); forgets history and selection.
     pub(super) fn replace_project(&mut self, project: Project, path: Option<PathBuf>) {
+        if let Some(finished) = self.ws.replace(project, path) {
+            self.report(finished);
+        }
+        self.forget_views();
+    }
+
+    /// After the project was replaced: what was shown, chosen or drafted for the old one.
+    pub(super) fn forget_views(&mut self) {
         // A preview or a document choice belongs to the project it was made for.
         self.import = None;
         self.agree = Default::default();
@@ -434,25 +422,17 @@ impl MarginaliaApp {
         {
             self.export = None;
         }
-        self.finish_job();
-        self.project = std::sync::Arc::new(project);
         self.doc_rows.clear();
         self.shown_layer_choice = Default::default();
         // A comparison's annotators and current difference belong to the old project.
         self.compare = None;
-        self.path = path;
-        self.history = History::new();
-        self.saved_generation = 0;
-        self.never_saved = self.path.is_none();
         self.doc = 0;
         self.selected = None;
         self.sel = TextSel::default();
         self.linking = None;
         self.search = SearchState::default();
-        self.files.reset_autosave();
-        self.version += 1;
         self.view = ArticleView::default();
-        if let Some(p) = self.path.clone() {
+        if let Some(p) = self.ws.path().cloned() {
             self.prefs.remember(&p);
         }
     }
@@ -464,12 +444,13 @@ impl MarginaliaApp {
             return;
         };
         let changed = self
-            .project
+            .ws
+            .project()
             .annotations
             .get(&id)
             .is_some_and(|a| a.note != draft);
         if changed {
-            let edit = ops::set_note(&self.project, &id, &draft, jiff::Timestamp::now());
+            let edit = ops::set_note(self.ws.project(), &id, &draft, jiff::Timestamp::now());
             self.change_annotation("Note", &id, edit);
         }
     }
@@ -477,13 +458,13 @@ impl MarginaliaApp {
     /// Shows document `i`, keeping nothing selected.
     pub(super) fn show_document(&mut self, i: usize) {
         self.commit_note_draft();
-        if i < self.project.documents.len() && i != self.doc {
+        if i < self.ws.project().documents.len() && i != self.doc {
             self.search.suggestions.clear();
             self.doc = i;
             self.selected = None;
             self.sel = TextSel::default();
             self.linking = None;
-            self.search.refresh_hits(&self.project, self.doc);
+            self.search.refresh_hits(self.ws.project(), self.doc);
         }
     }
 
@@ -492,8 +473,8 @@ impl MarginaliaApp {
         self.commit_note_draft();
         let found = id
             .as_ref()
-            .and_then(|id| self.project.annotations.get(id))
-            .map(|a| (self.project.document_index(&a.doc), a.start()));
+            .and_then(|id| self.ws.project().annotations.get(id))
+            .map(|a| (self.ws.project().document_index(&a.doc), a.start()));
         if let Some((doc, start)) = found {
             if let Some(i) = doc {
                 self.show_document(i);
@@ -521,7 +502,8 @@ impl MarginaliaApp {
         let Some(id) = &self.selected else {
             return Vec::new();
         };
-        self.project
+        self.ws
+            .project()
             .relations_of(id)
             .map(|r| {
                 if &r.from == id {
@@ -540,10 +522,11 @@ impl MarginaliaApp {
         to: &AnnotationId,
     ) -> Option<RelationKindId> {
         let (a, b) = (
-            self.project.annotations.get(from)?,
-            self.project.annotations.get(to)?,
+            self.ws.project().annotations.get(from)?,
+            self.ws.project().annotations.get(to)?,
         );
-        self.project
+        self.ws
+            .project()
             .schema
             .relations
             .iter()
@@ -564,13 +547,14 @@ impl MarginaliaApp {
         };
         // The link is in its claim's layer (the analyst's own, or one opened for editing).
         let layer = self
-            .project
+            .ws
+            .project()
             .annotations
             .get(&linking.from)
             .map_or(self.prefs.annotator.clone(), |a| a.annotator.clone());
         // A link joins two annotations of one layer: a colleague's actor is not the
         // analyst's to link to (the picker offers only the claim's layer).
-        if let Some(target) = self.project.annotations.get(to)
+        if let Some(target) = self.ws.project().annotations.get(to)
             && target.annotator != layer
         {
             let whose = if target.annotator == self.prefs.annotator {
@@ -592,7 +576,7 @@ impl MarginaliaApp {
             ));
             return;
         }
-        let edit = ops::add_relation(&self.project, &kind, &linking.from, to, &layer)
+        let edit = ops::add_relation(self.ws.project(), &kind, &linking.from, to, &layer)
             .map(|e| self.stamp(e));
         if self.apply("Link", edit) {
             self.notify("Linked.");
@@ -601,7 +585,7 @@ impl MarginaliaApp {
 
     /// Draws the whole window and handles its keys.
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.now = Instant::now();
+        self.ws.set_clock(Instant::now());
         ui.ctx().set_theme(self.prefs.theme.preference());
         self.files_frame(ui);
         self.resolve_shown_layer();
@@ -705,7 +689,7 @@ impl MarginaliaApp {
                 if commands::take_key(i, egui::Modifiers::NONE, egui::Key::Backspace) {
                     to_run.push(Command::Delete);
                 }
-                for (n, tag) in self.project.schema.tags.iter().enumerate() {
+                for (n, tag) in self.ws.project().schema.tags.iter().enumerate() {
                     if let Some(key) = tag.key.as_deref().and_then(commands::key_of)
                         && commands::take_key(i, egui::Modifiers::NONE, key)
                     {
@@ -730,85 +714,6 @@ enum SidePanel {
     Annotations,
 }
 
-/// What an edit touches, read before it is applied: the annotations it changes, and their
-/// documents and layers before and after; `None` where it changes more than that (the
-/// documents themselves), so that the view and the counts are made afresh. A schema change
-/// moves no annotation but changes how each is drawn (its tag's colour and place).
-#[derive(Default)]
-pub(super) struct Effects {
-    touched: Option<Vec<AnnotationId>>,
-    moves: Option<Vec<AnnotationMove>>,
-    restyle: bool,
-}
-
-impl Effects {
-    pub(super) fn of(edit: &Edit) -> Self {
-        let mut moves = Vec::new();
-        Effects {
-            touched: touched_annotations(edit),
-            moves: annotation_moves(edit, &mut moves).then_some(moves),
-            restyle: changes_schema(edit),
-        }
-    }
-}
-
-/// An annotation's document and layer before and after an edit (`None`: not there).
-type AnnotationMove = (
-    Option<(crate::model::DocId, String)>,
-    Option<(crate::model::DocId, String)>,
-);
-
-/// What `edit` does to annotations' documents and layers, added to `moves`; `false` when it
-/// changes the documents themselves (added, removed, their text), so that counts must be made
-/// afresh.
-fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
-    match edit {
-        Edit::Annotation { before, after, .. } => {
-            let side = |a: &Option<Box<crate::model::Annotation>>| {
-                a.as_deref().map(|a| (a.doc.clone(), a.annotator.clone()))
-            };
-            moves.push((side(before), side(after)));
-            true
-        }
-        // A schema change alone moves no annotation (renames and deletions that do are
-        // annotation edits of their own in the same batch), nor does the project's name,
-        // notes or list of annotators (a first tag by a new annotator adds them).
-        Edit::Relation { .. }
-        | Edit::Entity { .. }
-        | Edit::Decision { .. }
-        | Edit::DocumentMeta { .. }
-        | Edit::Project { .. }
-        | Edit::Schema { .. } => true,
-        Edit::Batch(edits) => edits.iter().all(|e| annotation_moves(e, moves)),
-        _ => false,
-    }
-}
-
-fn changes_schema(edit: &Edit) -> bool {
-    match edit {
-        Edit::Schema { .. } => true,
-        Edit::Batch(edits) => edits.iter().any(changes_schema),
-        _ => false,
-    }
-}
-
-fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
-    match edit {
-        Edit::Annotation { id, .. } => Some(vec![id.clone()]),
-        Edit::Relation { .. }
-        | Edit::Entity { .. }
-        | Edit::Decision { .. }
-        | Edit::DocumentMeta { .. }
-        | Edit::Project { .. }
-        | Edit::Schema { .. } => Some(Vec::new()),
-        Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut all, e| {
-            all.extend(touched_annotations(e)?);
-            Some(all)
-        }),
-        _ => None,
-    }
-}
-
 impl eframe::App for MarginaliaApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         MarginaliaApp::ui(self, ui);
@@ -820,7 +725,7 @@ impl eframe::App for MarginaliaApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
-        self.files.release();
+        self.ws.release();
     }
 }
 
@@ -852,8 +757,7 @@ mod tests {
         let mut app = one_article_as_ana();
         let ctx = egui::Context::default();
         assert!(app.layers().is_empty());
-        let patched =
-            |app: &MarginaliaApp| matches!(&app.layers_cache, Some((v, _)) if *v == app.version);
+        let patched = |app: &MarginaliaApp| matches!(&app.layers_cache, Some((v, _)) if *v == app.ws.version());
         for (from, to) in [(0, 6), (11, 13)] {
             app.set_text_selection(TextSel {
                 anchor: ByteOffset(from),
@@ -872,7 +776,7 @@ mod tests {
         app.run(Command::Redo, &ctx);
         assert!(patched(&app));
         assert_eq!(app.layers(), ["ana"]);
-        assert_eq!(app.layers(), app.project.layers(), "as a count afresh");
+        assert_eq!(app.layers(), app.project().layers(), "as a count afresh");
     }
 
     /// A tag's new colour reaches the drawn highlights at once, and its undo brings the old
@@ -886,11 +790,12 @@ mod tests {
             head: ByteOffset(6),
         });
         app.run(Command::Tag(0), &ctx);
-        let doc = app.project.documents[0].clone();
-        app.view.sync(&app.project, &doc, app.version, None);
+        let doc = app.project().documents[0].clone();
+        app.view
+            .sync(app.ws.project(), &doc, app.ws.version(), None);
         let drawn = |app: &MarginaliaApp| app.view.layers().items()[0].color;
         let before = drawn(&app);
-        let mut draft = super::super::SchemaDraft::of(&app.project.schema);
+        let mut draft = super::super::SchemaDraft::of(&app.project().schema);
         draft.tags[0].color = [12, 130, 200];
         assert!(app.apply_schema_draft(&draft));
         assert_eq!(

@@ -11,7 +11,7 @@ use super::commands::Command;
 
 impl MarginaliaApp {
     pub(super) fn article_panel_ui(&mut self, ui: &mut Ui) {
-        if self.doc < self.project.documents.len() {
+        if self.doc < self.ws.project().documents.len() {
             // Header and search bar line up with the text column below them.
             let (margin, width) = self.prefs.view.column(ui.ctx(), ui.available_width());
             ui.horizontal(|ui| {
@@ -26,7 +26,7 @@ impl MarginaliaApp {
         // Showing the reviewed result: the reviewed layer alone, as outside compare mode.
         let comparison = self.comparison().filter(|_| !self.showing_result());
         let shown = self.shown_layers();
-        let Some(doc) = self.project.documents.get(self.doc) else {
+        let Some(doc) = self.ws.project().documents.get(self.doc) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
                     "This project has no articles yet: File › Add articles…, drop files on \
@@ -38,9 +38,9 @@ impl MarginaliaApp {
         let linked = self.linked();
         let hits: Vec<std::ops::Range<ByteOffset>> = self.search.hits_in(doc);
         let input = ArticleInput {
-            project: &self.project,
+            project: self.ws.project(),
             doc,
-            version: self.version,
+            version: self.ws.version(),
             layers: shown.as_deref(),
             selected: self.selected.as_ref(),
             linked: &linked,
@@ -76,7 +76,7 @@ impl MarginaliaApp {
             }
         }
         if let Some((id, fragments)) = out.resized {
-            let edit = ops::resize(&self.project, &id, fragments, jiff::Timestamp::now());
+            let edit = ops::resize(self.ws.project(), &id, fragments, jiff::Timestamp::now());
             self.change_annotation("Resize", &id, edit);
         }
         if let Some(response) = out.response {
@@ -86,7 +86,8 @@ impl MarginaliaApp {
 
     fn context_menu_ui(&mut self, ui: &mut Ui) {
         let tags: Vec<(usize, String, String)> = self
-            .project
+            .ws
+            .project()
             .schema
             .tags
             .iter()

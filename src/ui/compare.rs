@@ -128,7 +128,7 @@ impl MarginaliaApp {
     /// The differences of the document shown, computed once per change. `None` when the
     /// view is closed, there is no document or fewer than two annotators are chosen.
     pub(super) fn comparison(&mut self) -> Option<Arc<Comparison>> {
-        let doc = self.project.documents.get(self.doc)?;
+        let doc = self.ws.project().documents.get(self.doc)?;
         let state = self.compare.as_mut()?;
         if state.doc != self.doc {
             state.doc = self.doc;
@@ -137,13 +137,13 @@ impl MarginaliaApp {
         if state.annotators.len() < 2 {
             return None;
         }
-        let key = (self.version, self.doc, state.annotators.clone());
+        let key = (self.ws.version(), self.doc, state.annotators.clone());
         if let Some((k, c)) = &state.cache
             && *k == key
         {
             return Some(c.clone());
         }
-        let c = Arc::new(compare(&self.project, &doc.id, &state.annotators));
+        let c = Arc::new(compare(self.ws.project(), &doc.id, &state.annotators));
         if state.current.is_some_and(|i| i >= c.differences.len()) {
             state.current = None;
         }
@@ -241,7 +241,7 @@ impl MarginaliaApp {
             self.notify("Choose a difference first (F8 or N steps to the next one).");
             return;
         };
-        let edit = crate::review::decide(&self.project, &c, index, action, &self.ruling());
+        let edit = crate::review::decide(self.ws.project(), &c, index, action, &self.ruling());
         let copy = edit
             .as_ref()
             .ok()
@@ -297,11 +297,11 @@ impl MarginaliaApp {
             return;
         };
         let comparisons: Vec<Comparison> = if every_document {
-            compare_all(&self.project, &c.annotators)
+            compare_all(self.ws.project(), &c.annotators)
         } else {
             vec![(*c).clone()]
         };
-        let edit = crate::review::accept_agreed(&self.project, &comparisons, &self.ruling());
+        let edit = crate::review::accept_agreed(self.ws.project(), &comparisons, &self.ruling());
         if edit.as_ref().is_ok_and(|e| e.is_empty()) {
             self.notify("Nothing agreed is left to accept.");
             return;

@@ -188,12 +188,12 @@ impl MarginaliaApp {
                 .sides
                 .get(slot)
                 .and_then(Option::as_ref)
-                .and_then(|id| self.project.annotations.get(id));
+                .and_then(|id| self.ws.project().annotations.get(id));
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("{who}:")).strong());
                 match held {
                     Some(a) => {
-                        let tag = self.project.schema.tag(&a.tag);
+                        let tag = self.ws.project().schema.tag(&a.tag);
                         if let Some(t) = tag {
                             theme::swatch_ui(ui, t.color);
                         }
@@ -209,7 +209,7 @@ impl MarginaliaApp {
         if let Some(decision) = d
             .settled
             .as_ref()
-            .and_then(|id| self.project.decisions.get(id))
+            .and_then(|id| self.ws.project().decisions.get(id))
         {
             let mut text = format!(
                 "Settled: {} by {}",
@@ -229,7 +229,7 @@ impl MarginaliaApp {
                 .on_hover_text("Take this decision back: its reviewed annotations go too")
                 .clicked()
             {
-                let edit = crate::review::reopen(&self.project, &id);
+                let edit = crate::review::reopen(self.ws.project(), &id);
                 self.apply("Reopen", edit);
             }
             return;
@@ -356,11 +356,15 @@ impl MarginaliaApp {
         let mut who: Vec<&str> = Vec::new();
         let mut quote = "";
         for (slot, id) in d.sides.iter().enumerate() {
-            let Some(a) = id.as_ref().and_then(|id| self.project.annotations.get(id)) else {
+            let Some(a) = id
+                .as_ref()
+                .and_then(|id| self.ws.project().annotations.get(id))
+            else {
                 continue;
             };
             let tag = self
-                .project
+                .ws
+                .project()
                 .schema
                 .tag(&a.tag)
                 .map_or(a.tag.as_str(), |t| t.label.as_str());

@@ -25,7 +25,7 @@ impl MarginaliaApp {
         let Some(a) = self
             .selected
             .as_ref()
-            .and_then(|id| self.project.annotations.get(id))
+            .and_then(|id| self.ws.project().annotations.get(id))
             .cloned()
         else {
             ui.label(
@@ -44,7 +44,7 @@ impl MarginaliaApp {
             ui.label(RichText::new(format!("“{}”", a.quote)).strong());
             ui.horizontal_wrapped(|ui| {
                 ui.label("Tag:");
-                for t in self.project.schema.tags.clone().iter() {
+                for t in self.ws.project().schema.tags.clone().iter() {
                     // The tag chosen in the selection's own colours: a tag's colour on the
                     // selection's blue would not read.
                     let chosen = t.id == a.tag;
@@ -60,7 +60,7 @@ impl MarginaliaApp {
                         .clicked()
                         && t.id != a.tag
                     {
-                        let edit = ops::retag(&self.project, &a.id, &t.id, now);
+                        let edit = ops::retag(self.ws.project(), &a.id, &t.id, now);
                         self.change_annotation("Retag", &a.id, edit);
                     }
                 }
@@ -80,18 +80,22 @@ impl MarginaliaApp {
     fn read_only_ui(&mut self, ui: &mut Ui, a: &crate::model::Annotation, why: &str) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(format!("“{}”", a.quote)).strong());
-            let tag = self.project.schema.tag(&a.tag);
+            let tag = self.ws.project().schema.tag(&a.tag);
             ui.horizontal(|ui| {
                 if let Some(t) = tag {
                     theme::swatch_ui(ui, t.color);
                 }
                 ui.label(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
-                if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
+                if let Some(e) = a
+                    .entity
+                    .as_ref()
+                    .and_then(|e| self.ws.project().entities.get(e))
+                {
                     ui.label(format!("→ {}", e.name));
                 }
             });
             ui.label(RichText::new(byline(a)).small());
-            for r in self.project.relations_of(&a.id) {
+            for r in self.ws.project().relations_of(&a.id) {
                 if let Some(text) = self.link_text(r, &a.id) {
                     ui.add(egui::Label::new(text).truncate());
                 }
@@ -125,11 +129,11 @@ impl MarginaliaApp {
     ) {
         ui.horizontal(|ui| {
             ui.label("Entity:");
-            match current.and_then(|e| self.project.entities.get(e)) {
+            match current.and_then(|e| self.ws.project().entities.get(e)) {
                 Some(e) => {
                     ui.strong(&e.name);
                     if ui.small_button("Unlink").clicked() {
-                        let edit = ops::set_entity(&self.project, id, None, now);
+                        let edit = ops::set_entity(self.ws.project(), id, None, now);
                         self.change_annotation("Unlink entity", id, edit);
                     }
                 }
@@ -151,7 +155,8 @@ impl MarginaliaApp {
             return;
         }
         let matches: Vec<(EntityId, String)> = self
-            .project
+            .ws
+            .project()
             .entities
             .values()
             .filter(|e| {
@@ -186,24 +191,24 @@ impl MarginaliaApp {
             };
             let eid = entity.id.clone();
             // Creating and linking is one undo step.
-            self.history.begin_group("New entity");
-            if self.apply("New entity", ops::put_entity(&self.project, entity)) {
-                let edit = ops::set_entity(&self.project, id, Some(&eid), now);
+            self.ws.begin_group("New entity");
+            if self.apply("New entity", ops::put_entity(self.ws.project(), entity)) {
+                let edit = ops::set_entity(self.ws.project(), id, Some(&eid), now);
                 self.change_annotation("Set entity", id, edit);
             }
-            self.history.end_group();
+            self.ws.end_group();
             self.entity_query.clear();
             return;
         }
         if let Some(e) = chosen {
-            let edit = ops::set_entity(&self.project, id, Some(&e), now);
+            let edit = ops::set_entity(self.ws.project(), id, Some(&e), now);
             self.change_annotation("Set entity", id, edit);
             self.entity_query.clear();
         }
     }
 
     fn links_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
-        let relations: Vec<_> = self.project.relations_of(id).cloned().collect();
+        let relations: Vec<_> = self.ws.project().relations_of(id).cloned().collect();
         let mut remove = None;
         for r in &relations {
             let text = self.link_text(r, id).unwrap_or_default();
@@ -220,7 +225,7 @@ impl MarginaliaApp {
             });
         }
         if let Some(rid) = remove {
-            let edit = ops::remove_relation(&self.project, &rid);
+            let edit = ops::remove_relation(self.ws.project(), &rid);
             self.change_relation("Remove link", &rid, edit);
         }
         if self.linking.as_ref().is_some_and(|l| &l.from == id) {
@@ -247,20 +252,22 @@ impl MarginaliaApp {
         }
         let filter = linking.filter.to_lowercase();
         let Some((doc, layer)) = self
-            .project
+            .ws
+            .project()
             .annotations
             .get(id)
             .map(|a| (a.doc.clone(), a.annotator.clone()))
         else {
             return;
         };
-        let Some(text) = self.project.document(&doc).map(|d| d.text.as_str()) else {
+        let Some(text) = self.ws.project().document(&doc).map(|d| d.text.as_str()) else {
             return;
         };
         // Targets in the claim's own layer: a link joins one analyst's reading of the text,
         // and the others' spans are theirs (in blind coding, not even shown).
         let candidates: Vec<(AnnotationId, String, String)> = self
-            .project
+            .ws
+            .project()
             .annotations_of(&doc)
             .into_iter()
             .filter(|a| &a.id != id && a.annotator == layer)
@@ -269,7 +276,8 @@ impl MarginaliaApp {
             .take(10)
             .map(|a| {
                 let tag = self
-                    .project
+                    .ws
+                    .project()
                     .schema
                     .tag(&a.tag)
                     .map_or(a.tag.as_str(), |t| t.label.as_str());
@@ -316,7 +324,7 @@ impl MarginaliaApp {
         }
         if response.lost_focus() && draft != note {
             let text = draft.clone();
-            let edit = ops::set_note(&self.project, id, &text, now);
+            let edit = ops::set_note(self.ws.project(), id, &text, now);
             self.change_annotation("Note", id, edit);
         }
     }

@@ -74,7 +74,7 @@ impl MarginaliaApp {
     /// Brings the default choice up to date with the project's layers; once per frame, before
     /// anything draws (the layer list is cached per change of the project).
     pub(super) fn resolve_shown_layer(&mut self) {
-        let key = (self.version, self.prefs.annotator.clone());
+        let key = (self.ws.version(), self.prefs.annotator.clone());
         if self.shown_layer_choice != ShownLayer::Default
             || self.shown_layer_default.key.as_ref() == Some(&key)
         {

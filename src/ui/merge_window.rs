@@ -117,7 +117,7 @@ impl MarginaliaApp {
 
     /// The preview of merging `theirs`, with every layer chosen and the default tag mapping.
     fn preview(&self, path: PathBuf, theirs: Project) -> MergeDraft {
-        let proposals = tag_proposals(&self.project, &theirs);
+        let proposals = tag_proposals(self.ws.project(), &theirs);
         let mut draft = MergeDraft {
             path,
             layers: BTreeMap::new(),
@@ -131,7 +131,7 @@ impl MarginaliaApp {
         };
         // Every layer the planner sees, chosen.
         let all = plan_merge(
-            &self.project,
+            self.ws.project(),
             &draft.theirs,
             &MergeOptions {
                 layers: None,
@@ -178,7 +178,7 @@ impl MarginaliaApp {
         let Some(mut draft) = self.merge.draft.take() else {
             return;
         };
-        draft.replan(&self.project);
+        draft.replan(self.ws.project());
         let Some(Ok(plan)) = draft.plan.take() else {
             self.merge.draft = Some(draft);
             return;
@@ -225,7 +225,8 @@ impl MarginaliaApp {
         let mut open = true;
         let (mut changed, mut confirm, mut cancel) = (false, false, false);
         let my_tags: Vec<(TagId, String)> = self
-            .project
+            .ws
+            .project()
             .schema
             .tags
             .iter()
@@ -317,7 +318,7 @@ impl MarginaliaApp {
             return;
         }
         if changed {
-            draft.replan(&self.project);
+            draft.replan(self.ws.project());
         }
         self.merge.draft = Some(draft);
         if confirm {

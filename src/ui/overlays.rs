@@ -108,7 +108,7 @@ impl MarginaliaApp {
                     ui.horizontal_wrapped(|ui| {
                         if answer(ui, "Merge theirs into mine…") {
                             // The merge preview of the file on disk; Save then writes both.
-                            if let Some(p) = self.path.clone() {
+                            if let Some(p) = self.ws.path().cloned() {
                                 self.open_merge_from(p);
                             }
                             next = Some(None);
@@ -118,7 +118,7 @@ impl MarginaliaApp {
                             next = Some(None);
                         }
                         if answer(ui, "Keep mine (overwrite)") {
-                            if let Some(p) = self.path.clone() {
+                            if let Some(p) = self.ws.path().cloned() {
                                 self.write(&p);
                             }
                             next = Some(None);
@@ -155,8 +155,8 @@ impl MarginaliaApp {
                         if answer(ui, "Cancel") || escape {
                             // Opened at start-up on a locked file: keep nothing tied to it,
                             // or our autosave would write beside the other instance's.
-                            if !for_save && self.path.as_deref() == Some(path.as_path()) {
-                                let project = crate::model::Project::clone(&self.project);
+                            if !for_save && self.ws.path().map(std::path::PathBuf::as_path) == Some(path.as_path()) {
+                                let project = crate::model::Project::clone(self.ws.project());
                                 self.replace_project(project, None);
                                 self.notify("Not tied to the locked file: Save as to keep this work.");
                             }
@@ -268,7 +268,7 @@ impl MarginaliaApp {
                     next = Some(Some(Modal::Metadata(doc_id.clone(), meta.clone())));
                     ui.horizontal(|ui| {
                         if answer(ui, "Save details") {
-                            let edit = ops::set_document_meta(&self.project, &doc_id, meta.clone());
+                            let edit = ops::set_document_meta(self.ws.project(), &doc_id, meta.clone());
                             if self.apply("Edit details", edit) {
                                 next = Some(None);
                             }
@@ -282,7 +282,7 @@ impl MarginaliaApp {
                     ui.heading("Merge two entities");
                     ui.label("Mentions of the second become mentions of the first; its names become aliases.");
                     let entities: Vec<_> = self
-                        .project
+                        .ws.project()
                         .entities
                         .values()
                         .map(|e| (e.id.clone(), e.name.clone()))
@@ -321,7 +321,7 @@ impl MarginaliaApp {
                             && let (Some(k), Some(g)) = (&keep, &gone)
                         {
                             let edit =
-                                ops::merge_entities(&self.project, k, g, jiff::Timestamp::now());
+                                ops::merge_entities(self.ws.project(), k, g, jiff::Timestamp::now());
                             if self.apply("Merge entities", edit) {
                                 next = Some(None);
                             }
@@ -385,8 +385,7 @@ impl MarginaliaApp {
         let quitting = after == After::Quit;
         if quitting {
             // Mark it settled first, so the close is not asked about again.
-            self.saved_generation = self.history.generation();
-            self.never_saved = false;
+            self.ws.mark_settled();
         }
         if self.then(after)
             && let Some(r) = recovery
@@ -411,7 +410,8 @@ impl MarginaliaApp {
     /// Every command with its shortcut, tags included.
     fn all_commands(&self, ctx: &egui::Context) -> Vec<(Command, String, String)> {
         let mut list: Vec<(Command, String, String)> = self
-            .project
+            .ws
+            .project()
             .schema
             .tags
             .iter()

@@ -150,7 +150,7 @@ impl MarginaliaApp {
             } else {
                 "Tag as"
             };
-            let tags: Vec<_> = self.project.schema.tags.clone();
+            let tags: Vec<_> = self.ws.project().schema.tags.clone();
             for (i, tag) in tags.iter().enumerate() {
                 let key = tag
                     .key
@@ -195,17 +195,17 @@ impl MarginaliaApp {
                 .on_hover_text("Annotator (Preferences, Ctrl+,)");
             ui.separator();
             let file = self
-                .path
-                .as_ref()
+                .ws
+                .path()
                 .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
             let state = self.save_state();
             ui.label(format!("{file} · {state}"));
             ui.separator();
             ui.label(format!(
                 "{} documents · {} annotations · {} relations",
-                self.project.documents.len(),
-                self.project.annotations.len(),
-                self.project.relations.len(),
+                self.ws.project().documents.len(),
+                &self.ws.project().annotations.len(),
+                self.ws.project().relations.len(),
             ));
             ui.separator();
             ui.label(self.position_text());
@@ -224,7 +224,7 @@ impl MarginaliaApp {
     /// "line 3, column 12 · 14 characters selected", counted again only when the caret,
     /// the document or the project changed (it walks the text up to the caret).
     fn position_text(&mut self) -> String {
-        let key = (self.version, self.doc, self.sel);
+        let key = (self.ws.version(), self.doc, self.sel);
         if let Some((k, text)) = &self.position_cache
             && *k == key
         {
@@ -270,11 +270,11 @@ impl MarginaliaApp {
         // whenever it is drawn, and forgetting them all would lay out every row of a corpus
         // on each frame of a drag of the panel's edge.
         let rows = &mut self.doc_rows;
-        rows.resize(self.project.documents.len(), 0.0);
+        rows.resize(self.ws.project().documents.len(), 0.0);
         ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
             let top = ui.min_rect().top();
             let spacing = ui.spacing().item_spacing.y;
-            for (i, doc) in self.project.documents.iter().enumerate() {
+            for (i, doc) in self.ws.project().documents.iter().enumerate() {
                 let m = &doc.meta;
                 if !filter.is_empty() {
                     let haystack = format!(
@@ -348,7 +348,7 @@ impl MarginaliaApp {
 
     /// Title and details of the article above the text, with its status for this annotator.
     pub(super) fn article_header_ui(&mut self, ui: &mut Ui) {
-        let Some(doc) = self.project.documents.get(self.doc) else {
+        let Some(doc) = self.ws.project().documents.get(self.doc) else {
             return;
         };
         let meta = doc.meta.clone();
@@ -382,7 +382,7 @@ impl MarginaliaApp {
                     DocStatus::InProgress
                 };
                 meta.status.insert(self.prefs.annotator.clone(), status);
-                let edit = ops::set_document_meta(&self.project, &id, meta);
+                let edit = ops::set_document_meta(self.ws.project(), &id, meta);
                 self.apply("Mark done", edit);
             }
         });
@@ -394,7 +394,7 @@ impl MarginaliaApp {
         ui.set_max_width(ui.available_width());
         ui.heading("Annotations");
         self.inspector_ui(ui);
-        if self.doc >= self.project.documents.len() {
+        if self.doc >= self.ws.project().documents.len() {
             return;
         }
         ui.horizontal(|ui| {
@@ -428,7 +428,7 @@ impl MarginaliaApp {
             if ui.selectable_label(filter.is_none(), "All").clicked() {
                 filter = None;
             }
-            for (k, t) in self.project.schema.tags.iter().enumerate() {
+            for (k, t) in self.ws.project().schema.tags.iter().enumerate() {
                 let n = list.per_tag.get(k).copied().unwrap_or(0);
                 let on = filter.as_ref() == Some(&t.id);
                 if ui
@@ -464,10 +464,10 @@ impl MarginaliaApp {
                     let Some(id) = items.get(n).map(|item| &item.id) else {
                         continue;
                     };
-                    let Some(a) = self.project.annotations.get(id) else {
+                    let Some(a) = &self.ws.project().annotations.get(id) else {
                         continue;
                     };
-                    let tag = self.project.schema.tag(&a.tag);
+                    let tag = &self.ws.project().schema.tag(&a.tag);
                     let is_selected = self.selected.as_ref() == Some(&a.id);
                     let details = self.details_of(a);
                     ui.horizontal(|ui| {
@@ -515,12 +515,12 @@ impl MarginaliaApp {
     pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
         let shown = self.shown_layers();
-        if let Some(doc) = self.project.documents.get(self.doc) {
+        if let Some(doc) = self.ws.project().documents.get(self.doc) {
             self.view
-                .sync(&self.project, doc, self.version, shown.as_deref());
+                .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
         }
         // Keyed by the layers shown too: the annotator's name or the layer choice may change.
-        let key = (self.doc, self.version, self.tag_filter.clone(), shown);
+        let key = (self.doc, self.ws.version(), self.tag_filter.clone(), shown);
         if let Some((k, list)) = &self.list_cache
             && *k == key
         {
@@ -529,7 +529,9 @@ impl MarginaliaApp {
         // Per-document counts change with the project and the layers shown (the list and
         // the document list count the same annotations), not with the tag filter.
         let per_doc = match &self.per_doc_cache {
-            Some((version, layers, counts)) if *version == self.version && *layers == key.3 => {
+            Some((version, layers, counts))
+                if *version == self.ws.version() && *layers == key.3 =>
+            {
                 counts.clone()
             }
             _ => {
@@ -537,24 +539,25 @@ impl MarginaliaApp {
                 let mut by_id: std::collections::BTreeMap<&crate::model::DocId, usize> =
                     std::collections::BTreeMap::new();
                 let shown = key.3.as_deref();
-                for a in self.project.annotations.values() {
+                for a in self.ws.project().annotations.values() {
                     if shown.is_none_or(|layers| layers.contains(&a.annotator)) {
                         *by_id.entry(&a.doc).or_default() += 1;
                     }
                 }
-                self.project
+                self.ws
+                    .project()
                     .documents
                     .iter()
                     .map(|d| by_id.get(&d.id).copied().unwrap_or(0))
                     .collect()
             }
         };
-        self.per_doc_cache = Some((self.version, key.3.clone(), per_doc.clone()));
+        self.per_doc_cache = Some((self.ws.version(), key.3.clone(), per_doc.clone()));
         let mut list = super::app::AnnotationList {
             per_doc,
             ..Default::default()
         };
-        let tags = &self.project.schema.tags;
+        let tags = &self.ws.project().schema.tags;
         let filter = self
             .tag_filter
             .as_ref()
@@ -583,12 +586,13 @@ impl MarginaliaApp {
         let outgoing = &r.from == me;
         let other = if outgoing { &r.to } else { &r.from };
         let label = self
-            .project
+            .ws
+            .project()
             .schema
             .relation(&r.kind)
             .map_or(r.kind.as_str(), |k| k.label.as_str());
         let arrow = if outgoing { "→" } else { "←" };
-        let quote = &self.project.annotations.get(other)?.quote;
+        let quote = &self.ws.project().annotations.get(other)?.quote;
         Some(match &r.changed_by {
             Some(by) => format!(
                 "{label} {arrow} {quote} · {}'s, changed by {by}",
@@ -601,11 +605,16 @@ impl MarginaliaApp {
     /// Entity, links and note of an annotation, one short line each.
     fn details_of(&self, a: &crate::model::Annotation) -> Vec<String> {
         let mut details = Vec::new();
-        if let Some(e) = a.entity.as_ref().and_then(|e| self.project.entities.get(e)) {
+        if let Some(e) = a
+            .entity
+            .as_ref()
+            .and_then(|e| self.ws.project().entities.get(e))
+        {
             details.push(format!("→ {}", e.name));
         }
         details.extend(
-            self.project
+            self.ws
+                .project()
                 .relations_of(&a.id)
                 .filter_map(|r| self.link_text(r, &a.id)),
         );

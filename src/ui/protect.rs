@@ -36,8 +36,8 @@ impl MarginaliaApp {
     pub fn blind(&self) -> bool {
         self.protection.blind_run
             || self
-                .path
-                .as_ref()
+                .ws
+                .path()
                 .is_some_and(|p| self.prefs.blind_projects.contains(p))
     }
 
@@ -52,7 +52,7 @@ impl MarginaliaApp {
         if !on && self.protection.blind_run {
             self.protection.blind_run = false;
         }
-        match self.path.clone() {
+        match self.ws.path().cloned() {
             Some(p) if on => {
                 if !self.prefs.blind_projects.contains(&p) {
                     self.prefs.blind_projects.push(p);
@@ -80,7 +80,8 @@ impl MarginaliaApp {
 
     /// Whether annotation `id` is in the analyst's own layer.
     fn is_mine(&self, id: &AnnotationId) -> bool {
-        self.project
+        self.ws
+            .project()
             .annotations
             .get(id)
             .is_some_and(|a| a.annotator == self.prefs.annotator)
@@ -95,7 +96,7 @@ impl MarginaliaApp {
 
     /// Why annotation `id` may not be changed now (`None`: it may).
     pub fn protected(&self, id: &AnnotationId) -> Option<String> {
-        let a = self.project.annotations.get(id)?;
+        let a = self.ws.project().annotations.get(id)?;
         (!self.may_edit_layer(&a.annotator)).then(|| refusal(&a.annotator))
     }
 
@@ -125,7 +126,7 @@ impl MarginaliaApp {
         id: &RelationId,
         edit: Result<Edit, EditError>,
     ) -> bool {
-        if let Some(r) = self.project.relations.get(id)
+        if let Some(r) = self.ws.project().relations.get(id)
             && !self.may_edit_layer(&r.annotator)
         {
             self.error(refusal(&r.annotator));
@@ -144,7 +145,13 @@ impl MarginaliaApp {
         touched: impl Fn(&crate::model::Annotation) -> bool,
     ) -> Option<(usize, String)> {
         let mut by_layer = std::collections::BTreeMap::<&str, usize>::new();
-        for a in self.project.annotations.values().filter(|a| touched(a)) {
+        for a in self
+            .ws
+            .project()
+            .annotations
+            .values()
+            .filter(|a| touched(a))
+        {
             if a.annotator != self.prefs.annotator {
                 *by_layer.entry(a.annotator.as_str()).or_default() += 1;
             }
@@ -180,7 +187,7 @@ impl MarginaliaApp {
         let selected = self
             .selected
             .as_ref()
-            .and_then(|id| self.project.annotations.get(id))
+            .and_then(|id| self.ws.project().annotations.get(id))
             .map(|a| a.annotator.clone());
         selected
             .or_else(|| {

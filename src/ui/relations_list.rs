@@ -21,7 +21,7 @@ enum Action {
 impl MarginaliaApp {
     /// The relations between the annotations the article shows.
     pub(super) fn relations_list_ui(&mut self, ui: &mut Ui) {
-        let index = self.view.links(&self.project);
+        let index = self.view.links(self.ws.project());
         let links = &index.links;
         ui.label(
             RichText::new(format!("{} links in this article", links.len()))
@@ -51,11 +51,11 @@ impl MarginaliaApp {
         match action {
             Some(Action::Select(id)) => self.select(Some(id)),
             Some(Action::Retype(id, kind)) => {
-                let edit = ops::set_relation_kind(&self.project, &id, &kind);
+                let edit = ops::set_relation_kind(self.ws.project(), &id, &kind);
                 self.change_relation("Change link type", &id, edit);
             }
             Some(Action::Remove(id)) => {
-                let edit = ops::remove_relation(&self.project, &id);
+                let edit = ops::remove_relation(self.ws.project(), &id);
                 self.change_relation("Remove link", &id, edit);
             }
             None => {}
@@ -70,14 +70,14 @@ impl MarginaliaApp {
         action: &mut Option<Action>,
     ) {
         let (Some(from), Some(to), Some(relation)) = (
-            self.project.annotations.get(&link.from),
-            self.project.annotations.get(&link.to),
-            self.project.relations.get(&link.id),
+            self.ws.project().annotations.get(&link.from),
+            self.ws.project().annotations.get(&link.to),
+            self.ws.project().relations.get(&link.id),
         ) else {
             return;
         };
         let end = |ui: &mut Ui, a: &crate::model::Annotation, action: &mut Option<Action>| {
-            let tag = self.project.schema.tag(&a.tag);
+            let tag = self.ws.project().schema.tag(&a.tag);
             if let Some(t) = tag {
                 theme::swatch_ui(ui, t.color);
             }
@@ -104,7 +104,8 @@ impl MarginaliaApp {
             ui.add_space(18.0);
             // The types the schema allows between these two tags, the current one first.
             let kinds: Vec<(RelationKindId, String)> = self
-                .project
+                .ws
+                .project()
                 .schema
                 .relations
                 .iter()

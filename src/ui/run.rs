@@ -7,10 +7,11 @@ use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
 use crate::review::Action;
 
-use super::app::{Effects, Linking, MarginaliaApp};
+use super::app::{Linking, MarginaliaApp};
 use super::article::{TextSel, move_edge_of};
 use super::commands::Command;
 use super::dialogs::{After, Modal};
+use crate::workspace::Change;
 
 /// Smallest and largest article type sizes.
 const FONT_RANGE: std::ops::RangeInclusive<f32> = 10.0..=32.0;
@@ -44,7 +45,7 @@ impl MarginaliaApp {
                 });
             }
             Command::EditMetadata => {
-                if let Some(doc) = self.project.documents.get(self.doc) {
+                if let Some(doc) = self.ws.project().documents.get(self.doc) {
                     self.modal = Some(Modal::Metadata(doc.id.clone(), doc.meta.clone()));
                 }
             }
@@ -83,7 +84,7 @@ impl MarginaliaApp {
             Command::NextAnnotation => self.step_annotation(true),
             Command::PrevAnnotation => self.step_annotation(false),
             Command::NextDocument => {
-                if self.doc + 1 < self.project.documents.len() {
+                if self.doc + 1 < self.ws.project().documents.len() {
                     self.show_document(self.doc + 1);
                 }
             }
@@ -170,49 +171,33 @@ impl MarginaliaApp {
 
     /// The text of the document shown ("" when there is none).
     pub(super) fn current_text(&self) -> &str {
-        self.project
+        self.ws
+            .project()
             .documents
             .get(self.doc)
             .map_or("", |d| d.text.as_str())
     }
 
     fn undo(&mut self) {
-        self.history.end_group();
-        let effects = self
-            .history
-            .next_undo()
-            .map(Effects::of)
-            .unwrap_or_default();
-        let result = self
-            .history
-            .undo(std::sync::Arc::make_mut(&mut self.project));
-        self.after_history(result, effects, "Undid", "undo");
+        let result = self.ws.undo();
+        self.after_history(result, "Undid", "undo");
     }
 
     fn redo(&mut self) {
-        self.history.end_group();
-        let effects = self
-            .history
-            .next_redo()
-            .map(Effects::of)
-            .unwrap_or_default();
-        let result = self
-            .history
-            .redo(std::sync::Arc::make_mut(&mut self.project));
-        self.after_history(result, effects, "Redid", "redo");
+        let result = self.ws.redo();
+        self.after_history(result, "Redid", "redo");
     }
 
     /// Reports an undo or redo and keeps the view on something that still exists.
     fn after_history(
         &mut self,
-        result: Result<Option<String>, crate::model::EditError>,
-        effects: Effects,
+        result: Result<Option<(String, Change)>, crate::model::EditError>,
         done: &str,
         verb: &str,
     ) {
         match result {
-            Ok(Some(label)) => {
-                self.changed(effects);
+            Ok(Some((label, change))) => {
+                self.changed(change);
                 self.notify(format!("{done}: {label}"));
             }
             Ok(None) => {
@@ -224,16 +209,16 @@ impl MarginaliaApp {
                 return;
             }
         }
-        if self.doc >= self.project.documents.len() {
-            self.doc = self.project.documents.len().saturating_sub(1);
+        if self.doc >= self.ws.project().documents.len() {
+            self.doc = self.ws.project().documents.len().saturating_sub(1);
         }
         if let Some(id) = &self.selected
-            && !self.project.annotations.contains_key(id)
+            && !self.ws.project().annotations.contains_key(id)
         {
             self.selected = None;
         }
         self.sel = TextSel::caret(self.sel.head.min(ByteOffset(self.current_text().len())));
-        self.search.refresh_hits(&self.project, self.doc);
+        self.search.refresh_hits(self.ws.project(), self.doc);
     }
 
     fn copy(&mut self, ctx: &egui::Context) {
@@ -241,7 +226,7 @@ impl MarginaliaApp {
         let copied = if self.sel.is_empty() {
             self.selected
                 .as_ref()
-                .and_then(|id| self.project.annotations.get(id))
+                .and_then(|id| self.ws.project().annotations.get(id))
                 .map(|a| a.quote.clone())
         } else {
             let r = self.sel.range();
@@ -256,7 +241,7 @@ impl MarginaliaApp {
         let Some(id) = self.selected.clone() else {
             return;
         };
-        let edit = ops::remove_annotation(&self.project, &id);
+        let edit = ops::remove_annotation(self.ws.project(), &id);
         if self.change_annotation("Delete annotation", &id, edit) {
             self.selected = None;
         }
@@ -264,10 +249,16 @@ impl MarginaliaApp {
 
     /// Tags the text selection with tag `i`, or retags the selected annotation.
     pub(super) fn tag(&mut self, i: usize) {
-        let Some(tag) = self.project.schema.tags.get(i).map(|t| t.id.clone()) else {
+        let Some(tag) = self.ws.project().schema.tags.get(i).map(|t| t.id.clone()) else {
             return;
         };
-        let Some(doc) = self.project.documents.get(self.doc).map(|d| d.id.clone()) else {
+        let Some(doc) = self
+            .ws
+            .project()
+            .documents
+            .get(self.doc)
+            .map(|d| d.id.clone())
+        else {
             return;
         };
         let now = Timestamp::now();
@@ -285,7 +276,7 @@ impl MarginaliaApp {
                 return;
             };
             let edit = ops::add_annotation(
-                &self.project,
+                self.ws.project(),
                 &doc,
                 &tag,
                 vec![Fragment::new(range.clone())],
@@ -299,7 +290,7 @@ impl MarginaliaApp {
                 self.entity_query.clear();
             }
         } else if let Some(id) = self.selected.clone() {
-            let edit = ops::retag(&self.project, &id, &tag, now);
+            let edit = ops::retag(self.ws.project(), &id, &tag, now);
             self.change_annotation("Retag", &id, edit);
         } else {
             self.notify("Select some text first (drag, double-click, or Shift+arrows).");
@@ -329,7 +320,7 @@ impl MarginaliaApp {
         let Some(a) = self
             .selected
             .as_ref()
-            .and_then(|id| self.project.annotations.get(id))
+            .and_then(|id| self.ws.project().annotations.get(id))
         else {
             return;
         };
@@ -351,7 +342,7 @@ impl MarginaliaApp {
             return;
         }
         let id = a.id.clone();
-        let edit = ops::resize(&self.project, &id, fragments, Timestamp::now());
+        let edit = ops::resize(self.ws.project(), &id, fragments, Timestamp::now());
         self.change_annotation("Resize", &id, edit);
     }
 
@@ -359,13 +350,13 @@ impl MarginaliaApp {
         let at = self
             .selected
             .as_ref()
-            .and_then(|id| self.project.annotations.get(id))
+            .and_then(|id| self.ws.project().annotations.get(id))
             .map_or(self.sel.head, |a| a.start());
         // The view's layers are this document's annotations, already sorted by position.
         let shown = self.shown_layers();
-        if let Some(doc) = self.project.documents.get(self.doc) {
+        if let Some(doc) = self.ws.project().documents.get(self.doc) {
             self.view
-                .sync(&self.project, doc, self.version, shown.as_deref());
+                .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
         }
         let layers = self.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.

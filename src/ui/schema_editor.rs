@@ -109,22 +109,22 @@ impl SchemaDraft {
 
 impl MarginaliaApp {
     pub(super) fn open_schema_editor(&mut self) {
-        self.schema_editor = Some(SchemaDraft::of(&self.project.schema));
+        self.schema_editor = Some(SchemaDraft::of(&self.ws.project().schema));
     }
 
     /// Applies the draft: renames (migrating annotations), deletions, then the new schema,
     /// all one undo step. Returns whether it was applied.
     pub fn apply_schema_draft(&mut self, draft: &SchemaDraft) -> bool {
         let now = Timestamp::now();
-        let before = self.history.generation();
-        self.history.begin_group("Edit tags and relations");
+        let before = self.ws.generation();
+        self.ws.begin_group("Edit tags and relations");
         let mut ok = true;
         for row in &draft.tags {
             if let Some(old) = &row.original
                 && old.as_str() != row.id.trim()
             {
                 let edit = ops::rename_tag(
-                    &self.project,
+                    self.ws.project(),
                     old,
                     &TagId(row.id.trim().to_owned()),
                     row.label.trim(),
@@ -135,28 +135,27 @@ impl MarginaliaApp {
         }
         for tag in &draft.deleted {
             let ids: Vec<AnnotationId> = self
-                .project
+                .ws
+                .project()
                 .annotations
                 .values()
                 .filter(|a| &a.tag == tag)
                 .map(|a| a.id.clone())
                 .collect();
             if !ids.is_empty() {
-                let edit = ops::remove_annotations(&self.project, &ids);
+                let edit = ops::remove_annotations(self.ws.project(), &ids);
                 ok &= self.apply("Delete tag", edit);
             }
         }
         if ok {
-            let edit = ops::set_schema(&self.project, draft.schema());
+            let edit = ops::set_schema(self.ws.project(), draft.schema());
             ok = self.apply("Edit tags and relations", edit);
         }
-        self.history.end_group();
-        if !ok && self.history.generation() != before {
+        self.ws.end_group();
+        if !ok && self.ws.generation() != before {
             // Roll back the part that went through (and only it), so the project is as before.
-            let _ = self
-                .history
-                .undo(std::sync::Arc::make_mut(&mut self.project));
-            self.version += 1;
+            // (A new version: what is derived from the project is made afresh.)
+            let _ = self.ws.undo();
         }
         ok
     }
@@ -179,7 +178,7 @@ impl MarginaliaApp {
                     )
                     .weak(),
                 );
-                tags_ui(ui, &mut draft, &self.project, &mut ask_delete);
+                tags_ui(ui, &mut draft, self.ws.project(), &mut ask_delete);
                 ui.separator();
                 relations_ui(ui, &mut draft);
                 if let Some(p) = &draft.problem {

@@ -125,7 +125,7 @@ impl MarginaliaApp {
         let Some(hit) = self.search.hits.get(self.search.current).cloned() else {
             return;
         };
-        if let Some(i) = self.project.document_index(&hit.doc) {
+        if let Some(i) = self.ws.project().document_index(&hit.doc) {
             self.show_document(i);
         }
         self.sel = super::article::TextSel {
@@ -137,7 +137,7 @@ impl MarginaliaApp {
 
     /// Opens the preview of tagging every hit with the first tag (changeable in the preview).
     pub(super) fn preview_tag_all(&mut self) {
-        let Some(tag) = self.project.schema.tags.first().map(|t| t.id.clone()) else {
+        let Some(tag) = self.ws.project().schema.tags.first().map(|t| t.id.clone()) else {
             return;
         };
         if self.search.hits.is_empty() {
@@ -149,7 +149,7 @@ impl MarginaliaApp {
 
     fn set_preview_tag(&mut self, tag: TagId) {
         let preview = search::preview_tag_all_around(
-            &self.project,
+            self.ws.project(),
             &self.search.hits,
             &tag,
             &self.prefs.annotator,
@@ -176,7 +176,7 @@ impl MarginaliaApp {
             .filter(|(p, t)| **t && p.entity.is_some())
             .count();
         let edit = search::tag_all_edit(
-            &self.project,
+            self.ws.project(),
             &preview,
             |i| ticked.get(i).copied().unwrap_or(false),
             &tag,
@@ -194,11 +194,17 @@ impl MarginaliaApp {
 
     /// Finds unannotated mentions of known actors in the document shown.
     pub(super) fn suggest(&mut self) {
-        let Some(doc) = self.project.documents.get(self.doc).map(|d| d.id.clone()) else {
+        let Some(doc) = self
+            .ws
+            .project()
+            .documents
+            .get(self.doc)
+            .map(|d| d.id.clone())
+        else {
             return;
         };
         self.search.suggestions =
-            search::alias_suggestions(&self.project, &doc, &self.prefs.annotator, self.blind());
+            search::alias_suggestions(self.ws.project(), &doc, &self.prefs.annotator, self.blind());
         self.search.open = true;
         match self.search.suggestions.first().cloned() {
             Some(s) => {
@@ -218,7 +224,7 @@ impl MarginaliaApp {
         }
         let s = self.search.suggestions.remove(0);
         let edit = search::accept_suggestion_edit(
-            &self.project,
+            self.ws.project(),
             &s,
             &self.prefs.annotator,
             Timestamp::now(),
@@ -267,7 +273,7 @@ impl MarginaliaApp {
             ui.checkbox(&mut self.search.options.whole_word, "Whole words");
             ui.checkbox(&mut self.search.options.ignore_diacritics, "Ignore accents");
             ui.checkbox(&mut self.search.project_wide, "All articles");
-            self.search.update(&self.project, self.doc);
+            self.search.update(self.ws.project(), self.doc);
             let n = self.search.hits.len();
             let at = if n == 0 { 0 } else { self.search.current + 1 };
             ui.label(format!("{at} of {n}"));
@@ -294,7 +300,8 @@ impl MarginaliaApp {
         });
         if let Some(s) = self.search.suggestions.first() {
             let entity = self
-                .project
+                .ws
+                .project()
                 .entities
                 .get(&s.entity)
                 .map_or(s.entity.as_str(), |e| e.name.as_str());
@@ -331,7 +338,7 @@ impl MarginaliaApp {
                         .skip(rows.start)
                         .take(rows.len())
                     {
-                        let Some(doc) = self.project.document(&hit.doc) else {
+                        let Some(doc) = self.ws.project().document(&hit.doc) else {
                             continue;
                         };
                         let kwic = search::kwic(&doc.text, hit.range.clone(), 6);
@@ -372,7 +379,7 @@ impl MarginaliaApp {
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     ui.label("Tag as");
-                    for t in &self.project.schema.tags {
+                    for t in &self.ws.project().schema.tags {
                         if ui
                             .selectable_label(t.id == tag, &t.label)
                             .on_hover_text(&t.definition)
@@ -408,7 +415,7 @@ impl MarginaliaApp {
                     |ui, rows| {
                         for (i, item) in items.iter().enumerate().skip(rows.start).take(rows.len())
                         {
-                            let Some(doc) = self.project.document(&item.doc) else {
+                            let Some(doc) = self.ws.project().document(&item.doc) else {
                                 continue;
                             };
                             let note = match &item.status {
@@ -419,7 +426,7 @@ impl MarginaliaApp {
                             let entity = item
                                 .entity
                                 .as_ref()
-                                .and_then(|e| self.project.entities.get(e))
+                                .and_then(|e| self.ws.project().entities.get(e))
                                 .map(|e| format!(" → {}", e.name))
                                 .unwrap_or_default();
                             // The words around the span (a widened one with its neighbours).

@@ -36,7 +36,12 @@ impl MarginaliaApp {
         } else {
             self.summary_layer.clone()
         };
-        let key = (self.version, self.summary_scope, layer.clone(), self.doc);
+        let key = (
+            self.ws.version(),
+            self.summary_scope,
+            layer.clone(),
+            self.doc,
+        );
         if self.summary_cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
                 Some(l) => vec![l.clone()],
@@ -44,13 +49,15 @@ impl MarginaliaApp {
             };
             let docs = match self.summary_scope {
                 SummaryScope::Article => self
-                    .project
+                    .ws
+                    .project()
                     .documents
                     .get(self.doc)
                     .map(|d| vec![d.id.clone()]),
                 SummaryScope::Project => None,
             };
-            self.summary_cache.summary = Some(Summary::of(&self.project, &layers, docs.as_deref()));
+            self.summary_cache.summary =
+                Some(Summary::of(self.ws.project(), &layers, docs.as_deref()));
             self.summary_cache.key = Some(key);
         }
     }

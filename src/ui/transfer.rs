@@ -73,7 +73,8 @@ impl MarginaliaApp {
             format: Format::Jsonl,
             layer: LayerChoice::Auto,
             documents: self
-                .project
+                .ws
+                .project()
                 .documents
                 .iter()
                 .map(|d| d.id.clone())
@@ -101,15 +102,16 @@ impl MarginaliaApp {
         };
         let format = draft.format;
         let suggested = match format.extension() {
-            Some(ext) => format!("{}.{ext}", file_stem(&self.project.name)),
-            None => format!("{}-{}", file_stem(&self.project.name), format.name()),
+            Some(ext) => format!("{}.{ext}", file_stem(&self.ws.project().name)),
+            None => format!("{}-{}", file_stem(&self.ws.project().name), format.name()),
         };
         let Some(out) = self.dialogs.export_target(format, &suggested) else {
             return;
         };
         // The documents ticked that are still in the project, in project order.
         let chosen: Vec<DocId> = self
-            .project
+            .ws
+            .project()
             .documents
             .iter()
             .filter(|d| draft.documents.contains(&d.id))
@@ -119,11 +121,12 @@ impl MarginaliaApp {
             layer: draft.layer.clone(),
             documents: Some(chosen),
         };
-        let project = self.project.clone();
+        let project = self.ws.shared();
         // Never over the project open (or its backup, recovery file or lock), by any path.
         let protected = self
-            .path
-            .as_deref()
+            .ws
+            .path()
+            .map(std::path::PathBuf::as_path)
             .map_or_else(formats::Protected::default, formats::Protected::project);
         let done = Arc::new(AtomicUsize::new(0));
         let total = Arc::new(AtomicUsize::new(0));
@@ -197,7 +200,7 @@ impl MarginaliaApp {
             .default_width(560.0)
             .show(ctx, |ui| {
                 ui.add_enabled_ui(draft.job.is_none(), |ui| {
-                    export_choices_ui(ui, &mut draft, &self.project, &layers);
+                    export_choices_ui(ui, &mut draft, self.ws.project(), &layers);
                 });
                 ui.separator();
                 if let Some(job) = &draft.job {
@@ -265,7 +268,7 @@ impl MarginaliaApp {
             now: Timestamp::now(),
         };
         draft.plan = Some(match formats::read(draft.format, &draft.inputs) {
-            Ok(incoming) => formats::plan_import(&self.project, incoming, &options),
+            Ok(incoming) => formats::plan_import(self.ws.project(), incoming, &options),
             Err(e) => Err(ImportFailure {
                 problems: vec![formats::ImportProblem::new(
                     formats::Place::default(),

@@ -83,4 +83,3 @@ fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
         _ => None,
     }
 }
-

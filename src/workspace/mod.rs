@@ -117,6 +117,12 @@ impl Workspace {
         &self.project
     }
 
+    /// The project, shared (a copy costs nothing; an edit made while one is held copies the
+    /// project for itself): for work on another thread.
+    pub fn shared(&self) -> Arc<Project> {
+        Arc::clone(&self.project)
+    }
+
     /// The undo history.
     pub fn history(&self) -> &History {
         &self.history
@@ -274,8 +280,7 @@ impl Workspace {
     }
 
     fn in_background(&self) -> bool {
-        save::estimated_size(&self.project)
-            >= self.background_from.unwrap_or(save::BACKGROUND_FROM)
+        save::estimated_size(&self.project) >= self.background_from.unwrap_or(save::BACKGROUND_FROM)
     }
 
     /// Remembers the fingerprint of the project file just read from `path`.
@@ -439,7 +444,8 @@ impl Workspace {
         }
         Some(match session::write_recovery(&recovery, &self.project) {
             Ok(()) => {
-                self.autosave.mark_saved(self.now, self.history.generation());
+                self.autosave
+                    .mark_saved(self.now, self.history.generation());
                 self.autosaved = Some(self.now);
                 Finished::Autosaved
             }

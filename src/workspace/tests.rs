@@ -95,8 +95,14 @@ fn dirty_follows_edits_saves_and_undo_back_to_the_saved_state() {
     assert!(!ws.is_dirty());
     assert_eq!(store::load(&path).unwrap().annotations.len(), 3);
     ws.undo().unwrap();
-    assert!(ws.is_dirty(), "the file now holds the tag the undo took away");
-    assert!(!ws.changed_on_disk(&path), "our own write is not a change by another");
+    assert!(
+        ws.is_dirty(),
+        "the file now holds the tag the undo took away"
+    );
+    assert!(
+        !ws.changed_on_disk(&path),
+        "our own write is not a change by another"
+    );
     std::fs::write(&path, store::to_string(&sample()).unwrap() + "\n").unwrap();
     assert!(ws.changed_on_disk(&path));
 }
@@ -170,9 +176,15 @@ fn a_background_save_is_booked_when_done_and_a_save_asked_meanwhile_follows_it()
     let mut ws = Workspace::new(store::load(&path).unwrap(), Some(path.clone()));
     ws.save_in_background_from(Some(0));
     tag_soon(&mut ws);
-    assert!(ws.write_soon(&path, false).is_none(), "started on another thread");
+    assert!(
+        ws.write_soon(&path, false).is_none(),
+        "started on another thread"
+    );
     assert!(matches!(ws.saving(), Some(SaveKind::Save { .. })));
-    assert!(ws.queue_save(), "a save of the same work waits for nothing more");
+    assert!(
+        ws.queue_save(),
+        "a save of the same work waits for nothing more"
+    );
     assert!(!ws.take_queued_save());
     // Work done while it is written is not in that save.
     tag_soon(&mut ws);

@@ -92,7 +92,7 @@ impl MarginaliaApp {
     /// Collects a finished report, and starts one when the project or the choice changed.
     fn refresh_agreement(&mut self, ctx: &egui::Context, names: &[String]) {
         let key = Key {
-            version: self.version,
+            version: self.ws.version(),
             annotators: names.to_vec(),
         };
         if let Some(job) = self.agree.job.take_if(|j| j.handle.is_finished()) {
@@ -102,8 +102,8 @@ impl MarginaliaApp {
                 .unwrap_or_else(|_| Err("the computation stopped unexpectedly".into()));
             self.agree.report = Some((job.key, result.map(Arc::new)));
         }
-        if self.agree.seen.is_none_or(|(v, _)| v != self.version) {
-            self.agree.seen = Some((self.version, std::time::Instant::now()));
+        if self.agree.seen.is_none_or(|(v, _)| v != self.ws.version()) {
+            self.agree.seen = Some((self.ws.version(), std::time::Instant::now()));
         }
         let current = self.agree.report.as_ref().is_some_and(|(k, _)| *k == key);
         // Right away for the first report or another choice of annotators; after an edit,
@@ -115,7 +115,7 @@ impl MarginaliaApp {
             _ => true,
         };
         if !current && settled && self.agree.job.is_none() {
-            let project = self.project.clone();
+            let project = self.ws.shared();
             let names = names.to_vec();
             let handle = std::thread::spawn(move || compute(&project, &names));
             self.agree.job = Some(Job { key, handle });
@@ -188,7 +188,7 @@ impl MarginaliaApp {
             });
             return;
         };
-        let stale = key.version != self.version || key.annotators != names;
+        let stale = key.version != self.ws.version() || key.annotators != names;
         let report = match result {
             Ok(report) => report.clone(),
             Err(e) => {
@@ -234,7 +234,7 @@ impl MarginaliaApp {
                 }
                 let pair = self.agree.pair.min(report.pairs.len().saturating_sub(1));
                 tags_ui(ui, &report, pair, &mut clicked);
-                documents_ui(ui, &self.project, &report, pair, &mut clicked);
+                documents_ui(ui, self.ws.project(), &report, pair, &mut clicked);
                 self.behind_ui(ui, &report);
             });
         if let Some(focus) = clicked {
@@ -269,17 +269,17 @@ impl MarginaliaApp {
             return;
         };
         let fresh =
-            matches!(&self.agree.rows, Some((v, f, _)) if *v == self.version && *f == focus);
+            matches!(&self.agree.rows, Some((v, f, _)) if *v == self.ws.version() && *f == focus);
         if !fresh {
             let rows = behind::behind(
-                &self.project,
+                self.ws.project(),
                 &pair.a,
                 &pair.b,
                 focus.tag.as_deref(),
                 focus.doc.as_ref(),
                 focus.matching,
             );
-            self.agree.rows = Some((self.version, focus.clone(), Arc::new(rows)));
+            self.agree.rows = Some((self.ws.version(), focus.clone(), Arc::new(rows)));
         }
         let Some((_, _, rows)) = self.agree.rows.clone() else {
             return;
@@ -301,7 +301,7 @@ impl MarginaliaApp {
             focus
                 .doc
                 .as_ref()
-                .and_then(|d| self.project.document(d))
+                .and_then(|d| self.ws.project().document(d))
                 .map_or("all documents".to_owned(), |d| d.meta.title.clone()),
         );
         ui.label(RichText::new(format!("Spans behind it: {scope}")).strong());
@@ -354,7 +354,8 @@ impl MarginaliaApp {
     /// shown to its annotator's when the article does not show that layer.
     fn open_span(&mut self, id: AnnotationId) {
         let Some(layer) = self
-            .project
+            .ws
+            .project()
             .annotations
             .get(&id)
             .map(|a| a.annotator.clone())
@@ -388,7 +389,10 @@ impl MarginaliaApp {
             );
             ui.label(RichText::new(&row.tag).color(theme::weak(ui.visuals())));
             for (who, id) in [(first, &row.first), (second, &row.second)] {
-                let Some(a) = id.as_ref().and_then(|id| self.project.annotations.get(id)) else {
+                let Some(a) = id
+                    .as_ref()
+                    .and_then(|id| self.ws.project().annotations.get(id))
+                else {
                     continue;
                 };
                 let quote = if a.quote.chars().count() > 60 {
