@@ -71,7 +71,7 @@ impl MarginaliaApp {
             self.open_compare();
         }
         // The view's layers and the annotation list change with the mode.
-        self.list_cache = None;
+        self.derived.forget_list();
     }
 
     /// Opens the compare view if it is closed (not while coding blind).
@@ -95,7 +95,7 @@ impl MarginaliaApp {
                 doc: self.doc,
                 ..CompareState::default()
             });
-            self.list_cache = None;
+            self.derived.forget_list();
         }
     }
 

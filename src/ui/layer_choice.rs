@@ -83,7 +83,7 @@ impl MarginaliaApp {
         let layers = self.layers();
         let chosen = next_default(&self.shown_layer_default, &layers, &self.prefs.annotator);
         if chosen != self.shown_layer_default.chosen {
-            self.list_cache = None;
+            self.derived.forget_list();
         }
         self.shown_layer_default = DefaultLayer {
             key: Some(key),
@@ -158,7 +158,7 @@ impl MarginaliaApp {
             .labelled_by(caption.id);
         if let Some(choice) = picked {
             self.shown_layer_choice = choice;
-            self.list_cache = None;
+            self.derived.forget_list();
             self.selected = None;
         }
     }

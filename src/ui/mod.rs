@@ -7,6 +7,7 @@ mod article_panel;
 mod commands;
 mod compare;
 mod compare_panel;
+mod derived;
 mod dialogs;
 mod files;
 mod fonts;

@@ -225,13 +225,13 @@ impl MarginaliaApp {
     /// the document or the project changed (it walks the text up to the caret).
     fn position_text(&mut self) -> String {
         let key = (self.ws.version(), self.doc, self.sel);
-        if let Some((k, text)) = &self.position_cache
+        if let Some((k, text)) = &self.derived.position
             && *k == key
         {
             return text.clone();
         }
         let text = self.count_position();
-        self.position_cache = Some((key, text.clone()));
+        self.derived.position = Some((key, text.clone()));
         text
     }
 
@@ -512,7 +512,7 @@ impl MarginaliaApp {
     /// The ids listed for the document shown under the tag filter, with the counts the
     /// panels show, cached until the project, the document or the filter changes. The order
     /// is the article view's (already sorted), so nothing is sorted here.
-    pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::app::AnnotationList> {
+    pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::derived::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
         let shown = self.shown_layers();
         if let Some(doc) = self.ws.project().documents.get(self.doc) {
@@ -521,14 +521,14 @@ impl MarginaliaApp {
         }
         // Keyed by the layers shown too: the annotator's name or the layer choice may change.
         let key = (self.doc, self.ws.version(), self.tag_filter.clone(), shown);
-        if let Some((k, list)) = &self.list_cache
+        if let Some((k, list)) = &self.derived.list
             && *k == key
         {
             return list.clone();
         }
         // Per-document counts change with the project and the layers shown (the list and
         // the document list count the same annotations), not with the tag filter.
-        let per_doc = match &self.per_doc_cache {
+        let per_doc = match &self.derived.per_doc {
             Some((version, layers, counts))
                 if *version == self.ws.version() && *layers == key.3 =>
             {
@@ -552,8 +552,8 @@ impl MarginaliaApp {
                     .collect()
             }
         };
-        self.per_doc_cache = Some((self.ws.version(), key.3.clone(), per_doc.clone()));
-        let mut list = super::app::AnnotationList {
+        self.derived.per_doc = Some((self.ws.version(), key.3.clone(), per_doc.clone()));
+        let mut list = super::derived::AnnotationList {
             per_doc,
             ..Default::default()
         };
@@ -573,7 +573,7 @@ impl MarginaliaApp {
         }
         list.total = self.view.layers().items().len();
         let list = std::sync::Arc::new(list);
-        self.list_cache = Some((key, list.clone()));
+        self.derived.list = Some((key, list.clone()));
         list
     }
 

@@ -70,7 +70,7 @@ impl MarginaliaApp {
                 self.selected = None;
             }
         }
-        self.list_cache = None;
+        self.derived.forget_list();
         self.notify(if on {
             "Blind coding is on: only your own layer is shown."
         } else {

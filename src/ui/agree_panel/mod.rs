@@ -367,7 +367,7 @@ impl MarginaliaApp {
             .is_some_and(|shown| !shown.contains(&layer));
         if hidden && self.compare.is_none() {
             self.shown_layer_choice = super::layer_choice::ShownLayer::One(layer.clone());
-            self.list_cache = None;
+            self.derived.forget_list();
             self.notify(format!("Showing {layer}'s layer."));
         }
         self.select(Some(id));
