@@ -31,10 +31,8 @@ pub struct Linking {
 pub struct MarginaliaApp {
     /// The project, its history, file, saved state and saves.
     pub(super) ws: Workspace,
-    /// Index of the document shown.
-    pub(super) doc: usize,
-    pub(super) selected: Option<AnnotationId>,
-    pub(super) sel: TextSel,
+    /// The document shown, the annotation and text selected, the field focused next.
+    pub(super) selection: super::selection::Selection,
     pub(super) view: ArticleView,
     pub(super) prefs: Prefs,
     pub(super) dialogs: Box<dyn FileDialogs>,
@@ -54,8 +52,6 @@ pub struct MarginaliaApp {
     pub(super) entity_query: String,
     /// The note being edited, for the selected annotation.
     pub(super) note_draft: Option<(AnnotationId, String)>,
-    /// Move keyboard focus to this field next frame.
-    pub(super) focus: Option<&'static str>,
     pub(super) palette: Option<(String, usize)>,
     pub(super) show_cheat_sheet: bool,
     pub(super) show_preferences: bool,
@@ -92,9 +88,7 @@ impl MarginaliaApp {
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
         let mut app = MarginaliaApp {
             ws: Workspace::new(project, path),
-            doc: 0,
-            selected: None,
-            sel: TextSel::default(),
+            selection: Default::default(),
             view: ArticleView::default(),
             prefs: Prefs::default(),
             dialogs: Box::new(NativeDialogs),
@@ -107,7 +101,6 @@ impl MarginaliaApp {
             tag_filter: None,
             entity_query: String::new(),
             note_draft: None,
-            focus: None,
             palette: None,
             show_cheat_sheet: false,
             show_preferences: false,
@@ -183,22 +176,22 @@ impl MarginaliaApp {
 
     /// Index of the document shown.
     pub fn current_document(&self) -> usize {
-        self.doc
+        self.selection.doc
     }
 
     /// The selected annotation.
     pub fn selected(&self) -> Option<&AnnotationId> {
-        self.selected.as_ref()
+        self.selection.annotation.as_ref()
     }
 
     /// The text selection (byte offsets into the current document).
     pub fn text_selection(&self) -> TextSel {
-        self.sel
+        self.selection.text
     }
 
     /// Sets the text selection (tests and scripted use).
     pub fn set_text_selection(&mut self, sel: TextSel) {
-        self.sel = sel;
+        self.selection.text = sel;
     }
 
     /// The preferences in force.
@@ -275,9 +268,10 @@ impl MarginaliaApp {
                 .patch_counts(self.ws.project(), self.ws.version(), moves);
         }
         // Only annotations changed: patch the view's layers instead of rebuilding.
-        if let (Some(ids), Some(doc)) =
-            (effects.touched, &self.ws.project().documents.get(self.doc))
-        {
+        if let (Some(ids), Some(doc)) = (
+            effects.touched,
+            &self.ws.project().documents.get(self.selection.doc),
+        ) {
             self.view.patch(
                 self.ws.project(),
                 doc,
@@ -316,9 +310,9 @@ impl MarginaliaApp {
         self.shown_layer_choice = Default::default();
         // A comparison's annotators and current difference belong to the old project.
         self.compare = None;
-        self.doc = 0;
-        self.selected = None;
-        self.sel = TextSel::default();
+        self.selection.doc = 0;
+        self.selection.annotation = None;
+        self.selection.text = TextSel::default();
         self.linking = None;
         self.search = SearchState::default();
         self.view = ArticleView::default();
@@ -348,13 +342,14 @@ impl MarginaliaApp {
     /// Shows document `i`, keeping nothing selected.
     pub(super) fn show_document(&mut self, i: usize) {
         self.commit_note_draft();
-        if i < self.ws.project().documents.len() && i != self.doc {
+        if i < self.ws.project().documents.len() && i != self.selection.doc {
             self.search.suggestions.clear();
-            self.doc = i;
-            self.selected = None;
-            self.sel = TextSel::default();
+            self.selection.doc = i;
+            self.selection.annotation = None;
+            self.selection.text = TextSel::default();
             self.linking = None;
-            self.search.refresh_hits(self.ws.project(), self.doc);
+            self.search
+                .refresh_hits(self.ws.project(), self.selection.doc);
         }
     }
 
@@ -370,11 +365,11 @@ impl MarginaliaApp {
                 self.show_document(i);
             }
             self.view.reveal(start, true);
-            self.sel = TextSel::caret(start);
+            self.selection.text = TextSel::caret(start);
         }
         self.entity_query.clear();
         self.note_draft = None;
-        self.selected = id;
+        self.selection.annotation = id;
     }
 
     /// Whether a claim is being linked (its target not yet picked).
@@ -389,7 +384,7 @@ impl MarginaliaApp {
 
     /// The annotations linked to the selected one.
     pub(super) fn linked(&self) -> Vec<AnnotationId> {
-        let Some(id) = &self.selected else {
+        let Some(id) = &self.selection.annotation else {
             return Vec::new();
         };
         self.ws

@@ -11,7 +11,7 @@ use super::commands::Command;
 
 impl MarginaliaApp {
     pub(super) fn article_panel_ui(&mut self, ui: &mut Ui) {
-        if self.doc < self.ws.project().documents.len() {
+        if self.selection.doc < self.ws.project().documents.len() {
             // Header and search bar line up with the text column below them.
             let (margin, width) = self.prefs.view.column(ui.ctx(), ui.available_width());
             ui.horizontal(|ui| {
@@ -26,7 +26,7 @@ impl MarginaliaApp {
         // Showing the reviewed result: the reviewed layer alone, as outside compare mode.
         let comparison = self.comparison().filter(|_| !self.showing_result());
         let shown = self.shown_layers();
-        let Some(doc) = self.ws.project().documents.get(self.doc) else {
+        let Some(doc) = self.ws.project().documents.get(self.selection.doc) else {
             ui.centered_and_justified(|ui| {
                 ui.label(
                     "This project has no articles yet: File › Add articles…, drop files on \
@@ -42,7 +42,7 @@ impl MarginaliaApp {
             doc,
             version: self.ws.version(),
             layers: shown.as_deref(),
-            selected: self.selected.as_ref(),
+            selected: self.selection.annotation.as_ref(),
             linked: &linked,
             hits: &hits,
             current_hit: self
@@ -57,7 +57,7 @@ impl MarginaliaApp {
                 hide_settled: self.compare.as_ref().is_some_and(|s| s.hide_settled),
             }),
         };
-        let out = self.view.show(ui, &input, &mut self.sel);
+        let out = self.view.show(ui, &input, &mut self.selection.text);
         if let Some(at) = out.clicked_at
             && comparison.is_some()
         {
@@ -71,7 +71,7 @@ impl MarginaliaApp {
                     self.commit_note_draft();
                     self.entity_query.clear();
                     self.note_draft = None;
-                    self.selected = id;
+                    self.selection.annotation = id;
                 }
             }
         }
@@ -94,7 +94,7 @@ impl MarginaliaApp {
             .enumerate()
             .map(|(i, t)| (i, t.label.clone(), t.definition.clone()))
             .collect();
-        let verb = if self.sel.is_empty() {
+        let verb = if self.selection.text.is_empty() {
             "Retag as"
         } else {
             "Tag as"

@@ -92,7 +92,7 @@ impl MarginaliaApp {
                 .collect();
             self.compare = Some(CompareState {
                 annotators,
-                doc: self.doc,
+                doc: self.selection.doc,
                 ..CompareState::default()
             });
             self.derived.forget_list();
@@ -122,22 +122,28 @@ impl MarginaliaApp {
     /// differences (for tests).
     pub fn current_difference(&self) -> Option<usize> {
         let state = self.compare.as_ref()?;
-        (state.doc == self.doc).then_some(state.current).flatten()
+        (state.doc == self.selection.doc)
+            .then_some(state.current)
+            .flatten()
     }
 
     /// The differences of the document shown, computed once per change. `None` when the
     /// view is closed, there is no document or fewer than two annotators are chosen.
     pub(super) fn comparison(&mut self) -> Option<Arc<Comparison>> {
-        let doc = self.ws.project().documents.get(self.doc)?;
+        let doc = self.ws.project().documents.get(self.selection.doc)?;
         let state = self.compare.as_mut()?;
-        if state.doc != self.doc {
-            state.doc = self.doc;
+        if state.doc != self.selection.doc {
+            state.doc = self.selection.doc;
             state.current = None;
         }
         if state.annotators.len() < 2 {
             return None;
         }
-        let key = (self.ws.version(), self.doc, state.annotators.clone());
+        let key = (
+            self.ws.version(),
+            self.selection.doc,
+            state.annotators.clone(),
+        );
         if let Some((k, c)) = &state.cache
             && *k == key
         {
@@ -195,7 +201,7 @@ impl MarginaliaApp {
             state.show_result = false;
         }
         self.view.reveal(d.hull.start, true);
-        self.sel = TextSel::caret(d.hull.start);
+        self.selection.text = TextSel::caret(d.hull.start);
     }
 
     /// A click in the article at `at` makes the innermost difference there current.

@@ -64,7 +64,7 @@ impl MarginaliaApp {
         ui.separator();
         self.current_ui(ui, &c);
         ui.separator();
-        if self.selected.is_some() {
+        if self.selection.annotation.is_some() {
             // The reviewed annotation being edited ("Edit…", or clicked in the text).
             self.inspector_ui(ui);
         }

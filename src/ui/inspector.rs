@@ -23,7 +23,8 @@ impl MarginaliaApp {
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
     pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
         let Some(a) = self
-            .selected
+            .selection
+            .annotation
             .as_ref()
             .and_then(|id| self.ws.project().annotations.get(id))
             .cloned()
@@ -146,9 +147,9 @@ impl MarginaliaApp {
             .hint_text("Type to find or create an entity (E)")
             .desired_width(ui.available_width());
         let response = super::widgets::labelled(ui, "Find entity", field);
-        if self.focus == Some("entity") {
+        if self.selection.focus == Some("entity") {
             response.request_focus();
-            self.focus = None;
+            self.selection.focus = None;
         }
         let query = self.entity_query.trim().to_lowercase();
         if query.is_empty() {
@@ -246,9 +247,9 @@ impl MarginaliaApp {
                 .hint_text("actor or condition")
                 .desired_width(ui.available_width()),
         );
-        if self.focus == Some("link") {
+        if self.selection.focus == Some("link") {
             response.request_focus();
-            self.focus = None;
+            self.selection.focus = None;
         }
         let filter = linking.filter.to_lowercase();
         let Some((doc, layer)) = self
@@ -318,9 +319,9 @@ impl MarginaliaApp {
                     .desired_width(ui.available_width()),
             )
             .labelled_by(label.id);
-        if self.focus == Some("note") {
+        if self.selection.focus == Some("note") {
             response.request_focus();
-            self.focus = None;
+            self.selection.focus = None;
         }
         if response.lost_focus() && draft != note {
             let text = draft.clone();

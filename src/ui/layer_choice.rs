@@ -159,7 +159,7 @@ impl MarginaliaApp {
         if let Some(choice) = picked {
             self.shown_layer_choice = choice;
             self.derived.forget_list();
-            self.selected = None;
+            self.selection.annotation = None;
         }
     }
 

@@ -22,6 +22,7 @@ mod relations_list;
 mod run;
 mod schema_editor;
 mod search_ui;
+mod selection;
 mod sizing;
 mod summary_panel;
 mod theme;

@@ -145,7 +145,7 @@ impl MarginaliaApp {
     /// One button per tag, in its colour, with its key; the definition as tooltip.
     pub(super) fn toolbar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal_wrapped(|ui| {
-            let verb = if self.sel.is_empty() && self.selected.is_some() {
+            let verb = if self.selection.text.is_empty() && self.selection.annotation.is_some() {
                 "Retag as"
             } else {
                 "Tag as"
@@ -224,7 +224,7 @@ impl MarginaliaApp {
     /// "line 3, column 12 · 14 characters selected", counted again only when the caret,
     /// the document or the project changed (it walks the text up to the caret).
     fn position_text(&mut self) -> String {
-        let key = (self.ws.version(), self.doc, self.sel);
+        let key = (self.ws.version(), self.selection.doc, self.selection.text);
         if let Some((k, text)) = &self.derived.position
             && *k == key
         {
@@ -237,11 +237,11 @@ impl MarginaliaApp {
 
     fn count_position(&self) -> String {
         let text = self.current_text();
-        let head = self.sel.head.0.min(text.len());
+        let head = self.selection.text.head.0.min(text.len());
         let before = text.get(..head).unwrap_or_default();
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let r = self.sel.range();
+        let r = self.selection.text.range();
         let chosen = text
             .get(r.start.0..r.end.0)
             .map_or(0, |s| s.chars().count());
@@ -319,8 +319,11 @@ impl MarginaliaApp {
                 details.push(format!("{count} annotations"));
                 details.push(status.label().to_owned());
                 let response = ui.add(
-                    egui::Button::selectable(i == self.doc, RichText::new(&m.title).strong())
-                        .wrap(),
+                    egui::Button::selectable(
+                        i == self.selection.doc,
+                        RichText::new(&m.title).strong(),
+                    )
+                    .wrap(),
                 );
                 ui.add(
                     egui::ProgressBar::new(progress(status))
@@ -348,7 +351,7 @@ impl MarginaliaApp {
 
     /// Title and details of the article above the text, with its status for this annotator.
     pub(super) fn article_header_ui(&mut self, ui: &mut Ui) {
-        let Some(doc) = self.ws.project().documents.get(self.doc) else {
+        let Some(doc) = self.ws.project().documents.get(self.selection.doc) else {
             return;
         };
         let meta = doc.meta.clone();
@@ -394,7 +397,7 @@ impl MarginaliaApp {
         ui.set_max_width(ui.available_width());
         ui.heading("Annotations");
         self.inspector_ui(ui);
-        if self.doc >= self.ws.project().documents.len() {
+        if self.selection.doc >= self.ws.project().documents.len() {
             return;
         }
         ui.horizontal(|ui| {
@@ -468,7 +471,7 @@ impl MarginaliaApp {
                         continue;
                     };
                     let tag = &self.ws.project().schema.tag(&a.tag);
-                    let is_selected = self.selected.as_ref() == Some(&a.id);
+                    let is_selected = self.selection.annotation.as_ref() == Some(&a.id);
                     let details = self.details_of(a);
                     ui.horizontal(|ui| {
                         if let Some(t) = tag {
@@ -515,12 +518,17 @@ impl MarginaliaApp {
     pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::derived::AnnotationList> {
         // The list reads the view's layers: make sure they are this version's.
         let shown = self.shown_layers();
-        if let Some(doc) = self.ws.project().documents.get(self.doc) {
+        if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
             self.view
                 .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
         }
         // Keyed by the layers shown too: the annotator's name or the layer choice may change.
-        let key = (self.doc, self.ws.version(), self.tag_filter.clone(), shown);
+        let key = (
+            self.selection.doc,
+            self.ws.version(),
+            self.tag_filter.clone(),
+            shown,
+        );
         if let Some((k, list)) = &self.derived.list
             && *k == key
         {

@@ -66,8 +66,13 @@ impl MarginaliaApp {
             self.compare = None;
             self.prefs.show_agreement = false;
             self.linking = None;
-            if self.selected.as_ref().is_some_and(|id| !self.is_mine(id)) {
-                self.selected = None;
+            if self
+                .selection
+                .annotation
+                .as_ref()
+                .is_some_and(|id| !self.is_mine(id))
+            {
+                self.selection.annotation = None;
             }
         }
         self.derived.forget_list();
@@ -185,7 +190,8 @@ impl MarginaliaApp {
     /// the one the article shows besides the analyst's own.
     fn layer_to_open(&self) -> Option<String> {
         let selected = self
-            .selected
+            .selection
+            .annotation
             .as_ref()
             .and_then(|id| self.ws.project().annotations.get(id))
             .map(|a| a.annotator.clone());

@@ -81,7 +81,7 @@ impl MarginaliaApp {
             if let Some(t) = tag {
                 theme::swatch_ui(ui, t.color);
             }
-            let selected = self.selected.as_ref() == Some(&a.id);
+            let selected = self.selection.annotation.as_ref() == Some(&a.id);
             let button = egui::Button::selectable(selected, format!("“{}”", a.quote)).truncate();
             let tip = tag.map_or(String::new(), |t| format!("{}: {}", t.label, a.quote));
             if ui.add(button).on_hover_text(tip).clicked() {

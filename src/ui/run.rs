@@ -45,7 +45,7 @@ impl MarginaliaApp {
                 });
             }
             Command::EditMetadata => {
-                if let Some(doc) = self.ws.project().documents.get(self.doc) {
+                if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
                     self.modal = Some(Modal::Metadata(doc.id.clone(), doc.meta.clone()));
                 }
             }
@@ -61,21 +61,21 @@ impl MarginaliaApp {
                     self.notify("Link cancelled.");
                 } else if self.search.open {
                     self.search.open = false;
-                } else if !self.sel.is_empty() {
-                    self.sel = TextSel::caret(self.sel.head);
+                } else if !self.selection.text.is_empty() {
+                    self.selection.text = TextSel::caret(self.selection.text.head);
                 } else {
-                    self.selected = None;
+                    self.selection.annotation = None;
                 }
             }
             Command::ExtendToSentence => {
                 let text = self.current_text();
-                let r = motion::extend_to_sentences(text, self.sel.range());
-                self.sel = TextSel::over(r);
+                let r = motion::extend_to_sentences(text, self.selection.text.range());
+                self.selection.text = TextSel::over(r);
             }
             Command::ExtendToParagraph => {
                 let text = self.current_text();
-                let r = motion::paragraph_at(text, self.sel.head);
-                self.sel = TextSel::over(r);
+                let r = motion::paragraph_at(text, self.selection.text.head);
+                self.selection.text = TextSel::over(r);
             }
             Command::MoveStartLeft => self.move_edge(true, false),
             Command::MoveStartRight => self.move_edge(true, true),
@@ -84,11 +84,11 @@ impl MarginaliaApp {
             Command::NextAnnotation => self.step_annotation(true),
             Command::PrevAnnotation => self.step_annotation(false),
             Command::NextDocument => {
-                if self.doc + 1 < self.ws.project().documents.len() {
-                    self.show_document(self.doc + 1);
+                if self.selection.doc + 1 < self.ws.project().documents.len() {
+                    self.show_document(self.selection.doc + 1);
                 }
             }
-            Command::PrevDocument => self.show_document(self.doc.saturating_sub(1)),
+            Command::PrevDocument => self.show_document(self.selection.doc.saturating_sub(1)),
             Command::ToggleCompare => self.toggle_compare(),
             Command::EditTheirLayer => self.ask_edit_layer(),
             Command::ToggleBlind => self.toggle_blind(),
@@ -106,12 +106,12 @@ impl MarginaliaApp {
             Command::Find => {
                 self.search.open = true;
                 self.search.project_wide = false;
-                self.focus = Some("search");
+                self.selection.focus = Some("search");
             }
             Command::FindInProject => {
                 self.search.open = true;
                 self.search.project_wide = true;
-                self.focus = Some("search");
+                self.selection.focus = Some("search");
             }
             Command::NextHit => self.step_hit(true),
             Command::PrevHit => self.step_hit(false),
@@ -119,8 +119,8 @@ impl MarginaliaApp {
             Command::Suggest => self.suggest(),
             Command::AcceptSuggestion => self.accept_suggestion(),
             Command::SkipSuggestion => self.skip_suggestion(),
-            Command::EditEntity => self.focus = Some("entity"),
-            Command::EditNote => self.focus = Some("note"),
+            Command::EditEntity => self.selection.focus = Some("entity"),
+            Command::EditNote => self.selection.focus = Some("note"),
             Command::ZoomIn => self.zoom(1.0),
             Command::ZoomOut => self.zoom(-1.0),
             Command::ZoomReset => {
@@ -174,7 +174,7 @@ impl MarginaliaApp {
         self.ws
             .project()
             .documents
-            .get(self.doc)
+            .get(self.selection.doc)
             .map_or("", |d| d.text.as_str())
     }
 
@@ -209,27 +209,34 @@ impl MarginaliaApp {
                 return;
             }
         }
-        if self.doc >= self.ws.project().documents.len() {
-            self.doc = self.ws.project().documents.len().saturating_sub(1);
+        if self.selection.doc >= self.ws.project().documents.len() {
+            self.selection.doc = self.ws.project().documents.len().saturating_sub(1);
         }
-        if let Some(id) = &self.selected
+        if let Some(id) = &self.selection.annotation
             && !self.ws.project().annotations.contains_key(id)
         {
-            self.selected = None;
+            self.selection.annotation = None;
         }
-        self.sel = TextSel::caret(self.sel.head.min(ByteOffset(self.current_text().len())));
-        self.search.refresh_hits(self.ws.project(), self.doc);
+        self.selection.text = TextSel::caret(
+            self.selection
+                .text
+                .head
+                .min(ByteOffset(self.current_text().len())),
+        );
+        self.search
+            .refresh_hits(self.ws.project(), self.selection.doc);
     }
 
     fn copy(&mut self, ctx: &egui::Context) {
         let text = self.current_text();
-        let copied = if self.sel.is_empty() {
-            self.selected
+        let copied = if self.selection.text.is_empty() {
+            self.selection
+                .annotation
                 .as_ref()
                 .and_then(|id| self.ws.project().annotations.get(id))
                 .map(|a| a.quote.clone())
         } else {
-            let r = self.sel.range();
+            let r = self.selection.text.range();
             text.get(r.start.0..r.end.0).map(str::to_owned)
         };
         if let Some(copied) = copied {
@@ -238,12 +245,12 @@ impl MarginaliaApp {
     }
 
     fn delete(&mut self) {
-        let Some(id) = self.selected.clone() else {
+        let Some(id) = self.selection.annotation.clone() else {
             return;
         };
         let edit = ops::remove_annotation(self.ws.project(), &id);
         if self.change_annotation("Delete annotation", &id, edit) {
-            self.selected = None;
+            self.selection.annotation = None;
         }
     }
 
@@ -256,22 +263,24 @@ impl MarginaliaApp {
             .ws
             .project()
             .documents
-            .get(self.doc)
+            .get(self.selection.doc)
             .map(|d| d.id.clone())
         else {
             return;
         };
         let now = Timestamp::now();
-        if !self.sel.is_empty() {
+        if !self.selection.text.is_empty() {
             // A keyboard selection is extended word by word and may start or end on the
             // space before a word: the span keeps the words only, as a mouse selection does.
             let trim = crate::model::SnapOptions {
                 words: false,
                 trim: true,
             };
-            let Some(range) =
-                crate::model::snap_selection(self.current_text(), self.sel.range(), trim)
-            else {
+            let Some(range) = crate::model::snap_selection(
+                self.current_text(),
+                self.selection.text.range(),
+                trim,
+            ) else {
                 self.notify("Only white space is selected: there is nothing to tag.");
                 return;
             };
@@ -285,11 +294,11 @@ impl MarginaliaApp {
             );
             let added = edit.as_ref().ok().and_then(ops::added_annotation).cloned();
             if self.apply("Tag", edit) {
-                self.selected = added;
-                self.sel = TextSel::caret(range.end);
+                self.selection.annotation = added;
+                self.selection.text = TextSel::caret(range.end);
                 self.entity_query.clear();
             }
-        } else if let Some(id) = self.selected.clone() {
+        } else if let Some(id) = self.selection.annotation.clone() {
             let edit = ops::retag(self.ws.project(), &id, &tag, now);
             self.change_annotation("Retag", &id, edit);
         } else {
@@ -298,7 +307,7 @@ impl MarginaliaApp {
     }
 
     fn start_link(&mut self) {
-        let Some(from) = self.selected.clone() else {
+        let Some(from) = self.selection.annotation.clone() else {
             self.notify("Select a claim first, then press L to link it.");
             return;
         };
@@ -312,13 +321,14 @@ impl MarginaliaApp {
             filter: String::new(),
         });
         self.notify("Click the actor or condition to link, or type to find it (Esc cancels).");
-        self.focus = Some("link");
+        self.selection.focus = Some("link");
     }
 
     /// Moves the selected annotation's start (or end) one word (or grapheme) left or right.
     fn move_edge(&mut self, start: bool, right: bool) {
         let Some(a) = self
-            .selected
+            .selection
+            .annotation
             .as_ref()
             .and_then(|id| self.ws.project().annotations.get(id))
         else {
@@ -348,25 +358,26 @@ impl MarginaliaApp {
 
     fn step_annotation(&mut self, forward: bool) {
         let at = self
-            .selected
+            .selection
+            .annotation
             .as_ref()
             .and_then(|id| self.ws.project().annotations.get(id))
-            .map_or(self.sel.head, |a| a.start());
+            .map_or(self.selection.text.head, |a| a.start());
         // The view's layers are this document's annotations, already sorted by position.
         let shown = self.shown_layers();
-        if let Some(doc) = self.ws.project().documents.get(self.doc) {
+        if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
             self.view
                 .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
         }
         let layers = self.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.
-        let from_caret = self.selected.is_none() && forward;
+        let from_caret = self.selection.annotation.is_none() && forward;
         let next = if from_caret {
             layers.items().iter().find(|item| item.hull.start >= at.0)
         } else {
             layers.neighbour(at, forward)
         }
-        .or(if self.selected.is_none() {
+        .or(if self.selection.annotation.is_none() {
             layers.items().first()
         } else {
             None
@@ -387,7 +398,7 @@ impl MarginaliaApp {
     pub(super) fn go_to(&mut self, target: &str) -> Result<(), String> {
         let text = self.current_text();
         let at = parse_position(text, target)?;
-        self.sel = TextSel::caret(at);
+        self.selection.text = TextSel::caret(at);
         self.view.reveal(at, true);
         Ok(())
     }

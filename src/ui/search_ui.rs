@@ -128,7 +128,7 @@ impl MarginaliaApp {
         if let Some(i) = self.ws.project().document_index(&hit.doc) {
             self.show_document(i);
         }
-        self.sel = super::article::TextSel {
+        self.selection.text = super::article::TextSel {
             anchor: hit.range.start,
             head: hit.range.end,
         };
@@ -198,7 +198,7 @@ impl MarginaliaApp {
             .ws
             .project()
             .documents
-            .get(self.doc)
+            .get(self.selection.doc)
             .map(|d| d.id.clone())
         else {
             return;
@@ -260,9 +260,9 @@ impl MarginaliaApp {
                 .hint_text("Find…")
                 .desired_width(220.0);
             let response = super::widgets::labelled(ui, "Find", field);
-            if self.focus == Some("search") {
+            if self.selection.focus == Some("search") {
                 response.request_focus();
-                self.focus = None;
+                self.selection.focus = None;
             }
             if super::widgets::submitted(ui, &response) {
                 let back = ui.input(|i| i.modifiers.shift);
@@ -273,7 +273,7 @@ impl MarginaliaApp {
             ui.checkbox(&mut self.search.options.whole_word, "Whole words");
             ui.checkbox(&mut self.search.options.ignore_diacritics, "Ignore accents");
             ui.checkbox(&mut self.search.project_wide, "All articles");
-            self.search.update(self.ws.project(), self.doc);
+            self.search.update(self.ws.project(), self.selection.doc);
             let n = self.search.hits.len();
             let at = if n == 0 { 0 } else { self.search.current + 1 };
             ui.label(format!("{at} of {n}"));

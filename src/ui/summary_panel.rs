@@ -40,7 +40,7 @@ impl MarginaliaApp {
             self.ws.version(),
             self.summary_scope,
             layer.clone(),
-            self.doc,
+            self.selection.doc,
         );
         if self.summary_cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
@@ -52,7 +52,7 @@ impl MarginaliaApp {
                     .ws
                     .project()
                     .documents
-                    .get(self.doc)
+                    .get(self.selection.doc)
                     .map(|d| vec![d.id.clone()]),
                 SummaryScope::Project => None,
             };
