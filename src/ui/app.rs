@@ -14,108 +14,68 @@ use crate::workspace::{Change, Workspace};
 
 use super::article::{ArticleView, TextSel};
 use super::commands::{self, Command};
-use super::dialogs::{FileDialogs, Modal, NativeDialogs};
+use super::dialogs::{FileDialogs, Modal};
 use super::prefs::Prefs;
 use super::search_ui::SearchState;
 
-/// A link being made from a claim: the analyst picks its other end next.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Linking {
-    /// The annotation the link starts from.
-    pub from: AnnotationId,
-    /// Type-ahead over the candidates.
-    pub filter: String,
-}
-
-/// The state of one window.
+/// The state of one window: the workspace, what is selected, what is derived from the
+/// project, and one struct of its own state per panel or window.
 pub struct MarginaliaApp {
     /// The project, its history, file, saved state and saves.
     pub(super) ws: Workspace,
-    /// The document shown, the annotation and text selected, the field focused next.
+    /// The document shown, the annotation and text selected, the field focused next, a link
+    /// being made.
     pub(super) selection: super::selection::Selection,
-    pub(super) view: ArticleView,
-    pub(super) prefs: Prefs,
-    pub(super) dialogs: Box<dyn FileDialogs>,
-    /// The last notice, and whether it is an error.
-    pub(super) message: Option<(String, bool)>,
-    pub(super) modal: Option<Modal>,
-    pub(super) linking: Option<Linking>,
-    pub(super) search: SearchState,
-    /// Text typed in the document list's filter.
-    pub(super) doc_filter: String,
-    /// The document list's row heights as last drawn (by document), so rows out of view
-    /// take their space without being laid out.
-    pub(super) doc_rows: Vec<f32>,
-    /// Show only this tag in the annotation list.
-    pub(super) tag_filter: Option<crate::model::TagId>,
-    /// Text typed in the entity field of the selected annotation.
-    pub(super) entity_query: String,
-    /// The note being edited, for the selected annotation.
-    pub(super) note_draft: Option<(AnnotationId, String)>,
-    pub(super) palette: Option<(String, usize)>,
-    pub(super) show_cheat_sheet: bool,
-    pub(super) show_preferences: bool,
-    pub(super) schema_editor: Option<super::schema_editor::SchemaDraft>,
-    /// The Export window, while open (or while its export runs).
-    pub(super) export: Option<super::transfer::ExportDraft>,
-    /// The Import window, while open.
-    pub(super) import: Option<super::transfer::ImportDraft>,
-    /// The window merging a colleague's project: the file being read, then the preview.
-    pub(super) merge: super::merge_window::MergeState,
-    /// What the summary panel summarises, and for which layer (`None`: every layer).
-    pub(super) summary_scope: super::summary_panel::SummaryScope,
-    pub(super) summary_layer: Option<String>,
-    pub(super) summary_cache: super::summary_panel::SummaryCache,
-    /// The agreement panel: annotators chosen, the report (computed off this thread).
-    pub(super) agree: super::agree_panel::AgreeState,
-    /// The compare view, while open (it takes the annotation list's place).
-    pub(super) compare: Option<super::compare::CompareState>,
     /// What the panels show that is derived from the project, cached against its version.
     pub(super) derived: super::derived::Derived,
-    /// Which layer the article shows outside the compare view.
-    pub(super) shown_layer_choice: super::layer_choice::ShownLayer,
-    /// The default choice and the (version, annotator name) it was made for.
-    pub(super) shown_layer_default: super::layer_choice::DefaultLayer,
+    /// The analyst's preferences (annotator, theme, recent files, line length).
+    pub(super) prefs: Prefs,
+    /// The question asked, the last notice, and the file dialogs.
+    pub(super) asking: super::dialogs::Asking,
+    /// The window's side of files: focus, closing, a file changed on disk.
     pub(super) files: super::files::FileState,
-    /// The side panels' widths as the analyst set them.
-    panel_widths: super::sizing::PanelWidths,
     /// Other layers opened for editing, and blind coding for this run.
     pub(super) protection: super::protect::Protection,
+    /// Which layer the article shows outside the compare view.
+    pub(super) shown_layer: super::layer_choice::LayerChoice,
+    /// The article view: its layout, the drawn layers, scroll position.
+    pub(super) view: ArticleView,
+    /// The search bar and its hits.
+    pub(super) search: SearchState,
+    /// The document list: its filter and row heights.
+    pub(super) doc_list: super::panels::DocumentList,
+    /// The annotation list's filter and the selected annotation's drafts.
+    pub(super) details: super::inspector::Details,
+    /// The summary panel: what it summarises, for which layer, and the summary.
+    pub(super) summary: super::summary_panel::SummaryPanel,
+    /// Reviewing colleagues' layers: the agreement panel and the compare view.
+    pub(super) review: super::compare::Review,
+    /// The Export, Import and Merge windows.
+    pub(super) transfer: super::transfer::Transfer,
+    /// The windows over the frame: palette, cheat sheet, preferences, schema editor.
+    pub(super) overlays: super::overlays::Overlays,
+    /// The side panels' widths as the analyst set them.
+    panel_widths: super::sizing::PanelWidths,
 }
 
 impl MarginaliaApp {
     /// A window on `project`, read from `path` (`None`: never saved, e.g. the sample).
     pub fn new(project: Project, path: Option<PathBuf>) -> Self {
         let mut app = MarginaliaApp {
+            asking: Default::default(),
+            review: Default::default(),
+            transfer: Default::default(),
+            shown_layer: Default::default(),
+            details: Default::default(),
+            doc_list: Default::default(),
+            overlays: Default::default(),
+            summary: Default::default(),
             ws: Workspace::new(project, path),
             selection: Default::default(),
             view: ArticleView::default(),
             prefs: Prefs::default(),
-            dialogs: Box::new(NativeDialogs),
-            message: None,
-            modal: None,
-            linking: None,
             search: SearchState::default(),
-            doc_filter: String::new(),
-            doc_rows: Vec::new(),
-            tag_filter: None,
-            entity_query: String::new(),
-            note_draft: None,
-            palette: None,
-            show_cheat_sheet: false,
-            show_preferences: false,
-            schema_editor: None,
-            export: None,
-            import: None,
-            merge: Default::default(),
-            summary_scope: Default::default(),
-            summary_layer: None,
-            summary_cache: Default::default(),
-            agree: Default::default(),
-            compare: None,
             derived: Default::default(),
-            shown_layer_choice: Default::default(),
-            shown_layer_default: Default::default(),
             files: super::files::FileState::default(),
             panel_widths: Default::default(),
             protection: Default::default(),
@@ -127,7 +87,7 @@ impl MarginaliaApp {
     /// Uses these preferences (an empty annotator name makes the window ask for one).
     pub fn with_prefs(mut self, prefs: Prefs) -> Self {
         if prefs.annotator.trim().is_empty() {
-            self.modal = Some(Modal::Annotator(super::prefs::login_name()));
+            self.asking.modal = Some(Modal::Annotator(super::prefs::login_name()));
         }
         self.prefs = prefs;
         self
@@ -135,7 +95,7 @@ impl MarginaliaApp {
 
     /// Uses these file dialogs (tests script them).
     pub fn with_dialogs(mut self, dialogs: Box<dyn FileDialogs>) -> Self {
-        self.dialogs = dialogs;
+        self.asking.dialogs = dialogs;
         self
     }
 
@@ -147,7 +107,7 @@ impl MarginaliaApp {
     /// Called once the window opens on `path`: takes its lock and offers any recovered work.
     pub fn start(&mut self, path: Option<&std::path::Path>) {
         if let Some(p) = path {
-            if self.lock(p, false) && self.modal.is_none() {
+            if self.lock(p, false) && self.asking.modal.is_none() {
                 let n = crate::store::remove_leftovers(p).len();
                 if n > 0 {
                     self.notify(format!(
@@ -159,7 +119,7 @@ impl MarginaliaApp {
             }
             self.prefs.remember(p);
         }
-        if self.modal.is_none() {
+        if self.asking.modal.is_none() {
             self.check_recovery();
         }
     }
@@ -201,12 +161,12 @@ impl MarginaliaApp {
 
     /// The question the window is asking, if any.
     pub fn modal(&self) -> Option<&Modal> {
-        self.modal.as_ref()
+        self.asking.modal.as_ref()
     }
 
     /// The last notice or error shown in the status bar.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_ref().map(|(m, _)| m.as_str())
+        self.asking.message.as_ref().map(|(m, _)| m.as_str())
     }
 
     /// The article view's state (for tests and the benchmark).
@@ -232,7 +192,7 @@ impl MarginaliaApp {
 
     /// Shows a notice in the status bar.
     pub(super) fn notify(&mut self, message: impl Into<String>) {
-        self.message = Some((message.into(), false));
+        self.asking.message = Some((message.into(), false));
     }
 
     /// The annotator layers with annotations, listed once per change of the project rather
@@ -243,7 +203,7 @@ impl MarginaliaApp {
 
     /// Shows an error in the status bar.
     pub(super) fn error(&mut self, message: impl Into<String>) {
-        self.message = Some((message.into(), true));
+        self.asking.message = Some((message.into(), true));
     }
 
     /// Applies an edit as one undoable step; reports a refused edit in the status bar.
@@ -296,24 +256,25 @@ impl MarginaliaApp {
     /// After the project was replaced: what was shown, chosen or drafted for the old one.
     pub(super) fn forget_views(&mut self) {
         // A preview or a document choice belongs to the project it was made for.
-        self.import = None;
-        self.agree = Default::default();
-        self.merge = Default::default();
+        self.transfer.import = None;
+        self.review.agree = Default::default();
+        self.transfer.merge = Default::default();
         if !self
+            .transfer
             .export
             .as_ref()
             .is_some_and(super::transfer::ExportDraft::running)
         {
-            self.export = None;
+            self.transfer.export = None;
         }
-        self.doc_rows.clear();
-        self.shown_layer_choice = Default::default();
+        self.doc_list.rows.clear();
+        self.shown_layer.choice = Default::default();
         // A comparison's annotators and current difference belong to the old project.
-        self.compare = None;
+        self.review.compare = None;
         self.selection.doc = 0;
         self.selection.annotation = None;
         self.selection.text = TextSel::default();
-        self.linking = None;
+        self.selection.linking = None;
         self.search = SearchState::default();
         self.view = ArticleView::default();
         if let Some(p) = self.ws.path().cloned() {
@@ -324,7 +285,7 @@ impl MarginaliaApp {
     /// Saves the note being typed, if it changed: whatever takes the selection away (another
     /// annotation, a document, a command, closing) first keeps what was typed.
     pub(super) fn commit_note_draft(&mut self) {
-        let Some((id, draft)) = self.note_draft.clone() else {
+        let Some((id, draft)) = self.details.note_draft.clone() else {
             return;
         };
         let changed = self
@@ -347,7 +308,7 @@ impl MarginaliaApp {
             self.selection.doc = i;
             self.selection.annotation = None;
             self.selection.text = TextSel::default();
-            self.linking = None;
+            self.selection.linking = None;
             self.search
                 .refresh_hits(self.ws.project(), self.selection.doc);
         }
@@ -367,14 +328,14 @@ impl MarginaliaApp {
             self.view.reveal(start, true);
             self.selection.text = TextSel::caret(start);
         }
-        self.entity_query.clear();
-        self.note_draft = None;
+        self.details.entity_query.clear();
+        self.details.note_draft = None;
         self.selection.annotation = id;
     }
 
     /// Whether a claim is being linked (its target not yet picked).
     pub fn linking(&self) -> bool {
-        self.linking.is_some()
+        self.selection.linking.is_some()
     }
 
     /// Selects an annotation (`None`: none), showing its document (tests and scripted use).
@@ -422,12 +383,12 @@ impl MarginaliaApp {
     /// Links the claim being linked to `to`: what clicking `to` in the article does while
     /// linking (public for tests and scripted use).
     pub fn finish_link(&mut self, to: &AnnotationId) {
-        let Some(linking) = self.linking.take() else {
+        let Some(linking) = self.selection.linking.take() else {
             return;
         };
         let Some(kind) = self.relation_kind(&linking.from, to) else {
             self.error("The schema has no relation between these two tags.");
-            self.linking = Some(linking);
+            self.selection.linking = Some(linking);
             return;
         };
         // The link is in its claim's layer (the analyst's own, or one opened for editing).
@@ -451,7 +412,7 @@ impl MarginaliaApp {
                 "That is {whose} annotation; a link joins annotations of one layer, here \
                  {layer}'s. Tag the span in {layer}'s layer first, then link to it."
             ));
-            self.linking = Some(linking);
+            self.selection.linking = Some(linking);
             return;
         }
         if !self.may_edit_layer(&layer) {
@@ -476,9 +437,9 @@ impl MarginaliaApp {
         self.resolve_shown_layer();
         // Keys typed into a question's field are that field's, also in the frame the
         // question is answered (Enter and the last digit typed can arrive together).
-        let asking = self.modal.is_some();
+        let asking = self.asking.modal.is_some();
         self.modal_ui(ui);
-        if !asking && self.modal.is_none() {
+        if !asking && self.asking.modal.is_none() {
             self.shortcuts(ui);
         }
         Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
@@ -486,7 +447,7 @@ impl MarginaliaApp {
         Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         // The side panels open, with their preferred widths; they yield to the article
         // when the window cannot hold them all beside it.
-        let comparing = self.compare.is_some();
+        let comparing = self.review.compare.is_some();
         let open = [
             (SidePanel::Documents, self.prefs.show_documents, 240.0),
             (SidePanel::Summary, self.prefs.show_summary, 380.0),
@@ -552,7 +513,7 @@ impl MarginaliaApp {
         if copy && !typing {
             to_run.push(Command::Copy);
         }
-        let comparing = self.compare.is_some();
+        let comparing = self.review.compare.is_some();
         ui.input_mut(|i| {
             // In the compare view N and P step through the differences.
             if comparing && !typing {

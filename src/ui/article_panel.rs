@@ -50,11 +50,11 @@ impl MarginaliaApp {
                 .current_in(doc)
                 .and_then(|c| hits.iter().position(|h| *h == c)),
             settings: self.prefs.view,
-            keyboard: self.modal.is_none(),
+            keyboard: self.asking.modal.is_none(),
             compare: comparison.as_deref().map(|c| super::article::CompareInput {
                 comparison: c,
                 current: self.current_difference(),
-                hide_settled: self.compare.as_ref().is_some_and(|s| s.hide_settled),
+                hide_settled: self.review.compare.as_ref().is_some_and(|s| s.hide_settled),
             }),
         };
         let out = self.view.show(ui, &input, &mut self.selection.text);
@@ -64,13 +64,13 @@ impl MarginaliaApp {
             self.compare_clicked(at);
         }
         if let Some(clicked) = out.clicked {
-            match (&self.linking, clicked) {
+            match (&self.selection.linking, clicked) {
                 (Some(_), Some(target)) => self.finish_link(&target),
                 (Some(_), None) => {}
                 (None, id) => {
                     self.commit_note_draft();
-                    self.entity_query.clear();
-                    self.note_draft = None;
+                    self.details.entity_query.clear();
+                    self.details.note_draft = None;
                     self.selection.annotation = id;
                 }
             }

@@ -64,10 +64,19 @@ impl CompareState {
     }
 }
 
+/// The review's own state: the agreement panel and the compare view.
+#[derive(Default)]
+pub struct Review {
+    /// The agreement panel: annotators chosen, the report (computed off this thread).
+    pub agree: super::agree_panel::AgreeState,
+    /// The compare view, while open (it takes the annotation list's place).
+    pub compare: Option<CompareState>,
+}
+
 impl MarginaliaApp {
     /// Opens the compare view on the first two annotator layers, or closes it.
     pub(super) fn toggle_compare(&mut self) {
-        if self.compare.take().is_none() {
+        if self.review.compare.take().is_none() {
             self.open_compare();
         }
         // The view's layers and the annotation list change with the mode.
@@ -83,14 +92,14 @@ impl MarginaliaApp {
             );
             return;
         }
-        if self.compare.is_none() {
+        if self.review.compare.is_none() {
             let annotators: Vec<String> = self
                 .layers()
                 .into_iter()
                 .filter(|l| l != REVIEWED_LAYER)
                 .take(2)
                 .collect();
-            self.compare = Some(CompareState {
+            self.review.compare = Some(CompareState {
                 annotators,
                 doc: self.selection.doc,
                 ..CompareState::default()
@@ -101,19 +110,19 @@ impl MarginaliaApp {
 
     /// Whether the compare view is open (for tests).
     pub fn comparing(&self) -> bool {
-        self.compare.is_some()
+        self.review.compare.is_some()
     }
 
     /// Whether the compare view shows the reviewed result instead of the differences.
     pub fn showing_result(&self) -> bool {
-        self.compare.as_ref().is_some_and(|s| s.show_result)
+        self.review.compare.as_ref().is_some_and(|s| s.show_result)
     }
 
     /// Switches the compare view between the differences and the reviewed result (opening
     /// it if it is closed).
     pub(super) fn toggle_result(&mut self) {
         self.open_compare();
-        if let Some(state) = self.compare.as_mut() {
+        if let Some(state) = self.review.compare.as_mut() {
             state.show_result = !state.show_result;
         }
     }
@@ -121,7 +130,7 @@ impl MarginaliaApp {
     /// The current difference of the compare view: its position in the document's list of
     /// differences (for tests).
     pub fn current_difference(&self) -> Option<usize> {
-        let state = self.compare.as_ref()?;
+        let state = self.review.compare.as_ref()?;
         (state.doc == self.selection.doc)
             .then_some(state.current)
             .flatten()
@@ -131,7 +140,7 @@ impl MarginaliaApp {
     /// view is closed, there is no document or fewer than two annotators are chosen.
     pub(super) fn comparison(&mut self) -> Option<Arc<Comparison>> {
         let doc = self.ws.project().documents.get(self.selection.doc)?;
-        let state = self.compare.as_mut()?;
+        let state = self.review.compare.as_mut()?;
         if state.doc != self.selection.doc {
             state.doc = self.selection.doc;
             state.current = None;
@@ -161,14 +170,14 @@ impl MarginaliaApp {
     /// Opens the view if it is closed.
     pub(super) fn step_difference(&mut self, forward: bool) {
         self.open_compare();
-        if self.compare.is_none() {
+        if self.review.compare.is_none() {
             return; // refused, and said why (blind coding)
         }
         let Some(c) = self.comparison() else {
             self.notify("Choose two or more annotators to compare.");
             return;
         };
-        let Some(state) = self.compare.as_mut() else {
+        let Some(state) = self.review.compare.as_mut() else {
             return;
         };
         let list = state.steps(&c);
@@ -195,7 +204,7 @@ impl MarginaliaApp {
         let Some(d) = c.differences.get(i) else {
             return;
         };
-        if let Some(state) = self.compare.as_mut() {
+        if let Some(state) = self.review.compare.as_mut() {
             state.current = Some(i);
             // Going to a difference is going back to the differences.
             state.show_result = false;
@@ -216,7 +225,7 @@ impl MarginaliaApp {
             .filter(|(_, d)| d.hull.start <= at && at < d.hull.end)
             .min_by_key(|(_, d)| d.hull.end.0 - d.hull.start.0)
             .map(|(i, _)| i);
-        if let (Some(i), Some(state)) = (hit, self.compare.as_mut()) {
+        if let (Some(i), Some(state)) = (hit, self.review.compare.as_mut()) {
             state.current = Some(i);
         }
     }
@@ -224,6 +233,7 @@ impl MarginaliaApp {
     /// The ruling the reviewer is about to make: who, when, the reason and comment given.
     fn ruling(&self) -> Ruling {
         let (reason, comment) = self
+            .review
             .compare
             .as_ref()
             .map(|s| (s.reason, s.comment.trim().to_owned()))
@@ -263,7 +273,7 @@ impl MarginaliaApp {
         if !self.apply(label, edit) {
             return;
         }
-        if let Some(state) = self.compare.as_mut() {
+        if let Some(state) = self.review.compare.as_mut() {
             state.comment.clear();
             state.reason = None;
         }
@@ -274,7 +284,11 @@ impl MarginaliaApp {
         }
         // On to the next unsettled difference, if there is one.
         if let Some(c) = self.comparison() {
-            let agreements = self.compare.as_ref().is_some_and(|s| s.step_agreements);
+            let agreements = self
+                .review
+                .compare
+                .as_ref()
+                .is_some_and(|s| s.step_agreements);
             let open: Vec<usize> = listed(&c, true, agreements);
             let next = open.iter().find(|&&i| i > index).or(open.first()).copied();
             match next {

@@ -28,7 +28,7 @@ impl MarginaliaApp {
             return;
         };
         legend_ui(ui, &c);
-        if let Some(state) = self.compare.as_mut() {
+        if let Some(state) = self.review.compare.as_mut() {
             ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut state.hide_settled, "Hide settled")
                     .on_hover_text(
@@ -95,7 +95,7 @@ impl MarginaliaApp {
             .into_iter()
             .filter(|l| l != REVIEWED_LAYER)
             .collect();
-        let Some(state) = self.compare.as_mut() else {
+        let Some(state) = self.review.compare.as_mut() else {
             return;
         };
         ui.horizontal_wrapped(|ui| {
@@ -161,6 +161,7 @@ impl MarginaliaApp {
         // Counted among the differences stepped through; an agreement clicked in the list
         // while agreements are not stepped through is named as one.
         let steps = self
+            .review
             .compare
             .as_ref()
             .map(|s| s.steps(c))
@@ -285,7 +286,7 @@ impl MarginaliaApp {
                 action = Some(Action::Edit(first));
             }
         });
-        if let Some(state) = self.compare.as_mut() {
+        if let Some(state) = self.review.compare.as_mut() {
             ui.horizontal(|ui| {
                 let caption = ui.label("Reason");
                 let shown = state.reason.map_or("none", DecisionReason::label);
@@ -316,7 +317,7 @@ impl MarginaliaApp {
     /// The list of differences, the current one highlighted; a click makes one current.
     fn differences_ui(&mut self, ui: &mut Ui, c: &Comparison) {
         // Every difference is listed, agreements too (greyed): clicking one reviews it.
-        let hide = self.compare.as_ref().is_some_and(|s| s.hide_settled);
+        let hide = self.review.compare.as_ref().is_some_and(|s| s.hide_settled);
         let rows = listed(c, hide, true);
         let current = self.current_difference();
         let row_height = ui

@@ -165,6 +165,26 @@ pub enum After {
     Open(Option<PathBuf>),
 }
 
+/// What the window asks and tells the analyst.
+pub struct Asking {
+    /// The question being asked, if any.
+    pub modal: Option<Modal>,
+    /// The last notice, and whether it is an error.
+    pub message: Option<(String, bool)>,
+    /// The file dialogs (native, or scripted in tests).
+    pub dialogs: Box<dyn FileDialogs>,
+}
+
+impl Default for Asking {
+    fn default() -> Self {
+        Asking {
+            modal: None,
+            message: None,
+            dialogs: Box::new(NativeDialogs),
+        }
+    }
+}
+
 /// A question the window is asking; nothing else takes input until it is answered.
 #[derive(Clone, Debug)]
 pub enum Modal {

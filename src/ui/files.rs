@@ -56,7 +56,7 @@ impl MarginaliaApp {
         match self.ws.acquire_lock(path) {
             Ok(()) => true,
             Err(LockError::Held(info)) => {
-                self.modal = Some(Modal::Locked {
+                self.asking.modal = Some(Modal::Locked {
                     holder: info.to_string(),
                     path: path.to_owned(),
                     for_save,
@@ -138,7 +138,7 @@ impl MarginaliaApp {
             Ok(Some(found)) => {
                 let lines =
                     session::ProjectDiff::between(self.ws.project(), &found.project).lines();
-                self.modal = Some(Modal::Recover {
+                self.asking.modal = Some(Modal::Recover {
                     recovery: found.path,
                     lines,
                 });
@@ -209,7 +209,7 @@ impl MarginaliaApp {
                     Vec::new(),
                 ),
             };
-            self.modal = Some(Modal::ChangedOnDisk);
+            self.asking.modal = Some(Modal::ChangedOnDisk);
             return;
         }
         self.write_soon(&path, wait);
@@ -292,7 +292,7 @@ impl MarginaliaApp {
     /// Asks for a file name and saves there.
     pub(super) fn save_as(&mut self) {
         let suggested = format!("{}.ron", self.ws.project().name.trim().replace(' ', "-"));
-        let Some(mut path) = self.dialogs.save_project(&suggested) else {
+        let Some(mut path) = self.asking.dialogs.save_project(&suggested) else {
             return;
         };
         if path.extension().is_none() {
@@ -308,7 +308,7 @@ impl MarginaliaApp {
     /// Runs `after` now, or asks first when there is unsaved work.
     pub(super) fn ask_unsaved(&mut self, after: After) {
         if self.is_dirty() {
-            self.modal = Some(Modal::Unsaved(after));
+            self.asking.modal = Some(Modal::Unsaved(after));
         } else {
             let _ = self.then(after);
         }
@@ -330,7 +330,7 @@ impl MarginaliaApp {
                 self.check_recovery();
                 true
             }
-            After::Open(path) => match path.or_else(|| self.dialogs.open_project()) {
+            After::Open(path) => match path.or_else(|| self.asking.dialogs.open_project()) {
                 Some(path) => self.open_path(path, false),
                 None => false,
             },
@@ -409,7 +409,7 @@ impl MarginaliaApp {
                 .collect()
         });
         // Not while a question is open: it may be about the document shown.
-        if !dropped.is_empty() && self.modal.is_none() {
+        if !dropped.is_empty() && self.asking.modal.is_none() {
             self.add_article_paths(&dropped);
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.files.allow_close {
@@ -417,7 +417,7 @@ impl MarginaliaApp {
             self.commit_note_draft();
             if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.modal = Some(Modal::Unsaved(After::Quit));
+                self.asking.modal = Some(Modal::Unsaved(After::Quit));
             } else {
                 self.files.allow_close = true;
             }

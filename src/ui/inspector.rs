@@ -19,6 +19,17 @@ fn byline(a: &crate::model::Annotation) -> String {
     }
 }
 
+/// The annotation list's and the inspector's own state.
+#[derive(Default)]
+pub struct Details {
+    /// Show only this tag in the annotation list.
+    pub tag_filter: Option<crate::model::TagId>,
+    /// Text typed in the entity field of the selected annotation.
+    pub entity_query: String,
+    /// The note being edited, for the selected annotation.
+    pub note_draft: Option<(crate::model::AnnotationId, String)>,
+}
+
 impl MarginaliaApp {
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
     pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
@@ -143,7 +154,7 @@ impl MarginaliaApp {
                 }
             }
         });
-        let field = egui::TextEdit::singleline(&mut self.entity_query)
+        let field = egui::TextEdit::singleline(&mut self.details.entity_query)
             .hint_text("Type to find or create an entity (E)")
             .desired_width(ui.available_width());
         let response = super::widgets::labelled(ui, "Find entity", field);
@@ -151,7 +162,7 @@ impl MarginaliaApp {
             response.request_focus();
             self.selection.focus = None;
         }
-        let query = self.entity_query.trim().to_lowercase();
+        let query = self.details.entity_query.trim().to_lowercase();
         if query.is_empty() {
             return;
         }
@@ -174,7 +185,7 @@ impl MarginaliaApp {
                 chosen = Some(eid.clone());
             }
         }
-        let typed = self.entity_query.trim().to_owned();
+        let typed = self.details.entity_query.trim().to_owned();
         let exact = matches.iter().any(|(_, n)| n.eq_ignore_ascii_case(&typed));
         let create = (!exact && ui.button(format!("New entity “{typed}”")).clicked())
             || (enter && matches.is_empty());
@@ -198,13 +209,13 @@ impl MarginaliaApp {
                 self.change_annotation("Set entity", id, edit);
             }
             self.ws.end_group();
-            self.entity_query.clear();
+            self.details.entity_query.clear();
             return;
         }
         if let Some(e) = chosen {
             let edit = ops::set_entity(self.ws.project(), id, Some(&e), now);
             self.change_annotation("Set entity", id, edit);
-            self.entity_query.clear();
+            self.details.entity_query.clear();
         }
     }
 
@@ -229,14 +240,19 @@ impl MarginaliaApp {
             let edit = ops::remove_relation(self.ws.project(), &rid);
             self.change_relation("Remove link", &rid, edit);
         }
-        if self.linking.as_ref().is_some_and(|l| &l.from == id) {
+        if self
+            .selection
+            .linking
+            .as_ref()
+            .is_some_and(|l| &l.from == id)
+        {
             self.link_picker_ui(ui, id);
         }
     }
 
     /// Type-ahead over the annotations the selected one may link to.
     fn link_picker_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
-        let Some(linking) = &mut self.linking else {
+        let Some(linking) = &mut self.selection.linking else {
             return;
         };
         ui.label(RichText::new("Link to… (click it in the text, or type)").strong());
@@ -305,10 +321,15 @@ impl MarginaliaApp {
     }
 
     fn note_ui(&mut self, ui: &mut Ui, id: &AnnotationId, note: &str, now: Timestamp) {
-        if self.note_draft.as_ref().is_none_or(|(d, _)| d != id) {
-            self.note_draft = Some((id.clone(), note.to_owned()));
+        if self
+            .details
+            .note_draft
+            .as_ref()
+            .is_none_or(|(d, _)| d != id)
+        {
+            self.details.note_draft = Some((id.clone(), note.to_owned()));
         }
-        let Some((_, draft)) = &mut self.note_draft else {
+        let Some((_, draft)) = &mut self.details.note_draft else {
             return;
         };
         let label = ui.label("Note (F2):");

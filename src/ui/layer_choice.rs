@@ -70,22 +70,31 @@ pub fn default_layer(layers: &[String], me: &str) -> Option<String> {
         .or_else(|| layers.first().cloned())
 }
 
+/// The layer shown and the default it was chosen from.
+#[derive(Default)]
+pub struct LayerChoice {
+    /// The analyst's choice.
+    pub choice: ShownLayer,
+    /// The default choice and the (version, annotator name) it was made for.
+    pub default: DefaultLayer,
+}
+
 impl MarginaliaApp {
     /// Brings the default choice up to date with the project's layers; once per frame, before
     /// anything draws (the layer list is cached per change of the project).
     pub(super) fn resolve_shown_layer(&mut self) {
         let key = (self.ws.version(), self.prefs.annotator.clone());
-        if self.shown_layer_choice != ShownLayer::Default
-            || self.shown_layer_default.key.as_ref() == Some(&key)
+        if self.shown_layer.choice != ShownLayer::Default
+            || self.shown_layer.default.key.as_ref() == Some(&key)
         {
             return;
         }
         let layers = self.layers();
-        let chosen = next_default(&self.shown_layer_default, &layers, &self.prefs.annotator);
-        if chosen != self.shown_layer_default.chosen {
+        let chosen = next_default(&self.shown_layer.default, &layers, &self.prefs.annotator);
+        if chosen != self.shown_layer.default.chosen {
             self.derived.forget_list();
         }
-        self.shown_layer_default = DefaultLayer {
+        self.shown_layer.default = DefaultLayer {
             key: Some(key),
             chosen,
             sole: (layers.len() == 1)
@@ -97,16 +106,16 @@ impl MarginaliaApp {
     /// The layers the article and the annotation list show (`None`: every layer): the
     /// reviewed one in compare mode, else the chosen one and the analyst's own.
     pub(super) fn shown_layers(&self) -> Option<Vec<String>> {
-        if self.compare.is_some() {
+        if self.review.compare.is_some() {
             return Some(vec![REVIEWED_LAYER.to_owned()]);
         }
         if self.blind() {
             return Some(vec![self.prefs.annotator.clone()]);
         }
-        let chosen = match &self.shown_layer_choice {
+        let chosen = match &self.shown_layer.choice {
             ShownLayer::All => None,
             ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer_default.chosen.clone(),
+            ShownLayer::Default => self.shown_layer.default.chosen.clone(),
         }?;
         Some(vec![chosen, self.prefs.annotator.clone()])
     }
@@ -114,7 +123,7 @@ impl MarginaliaApp {
     /// The toolbar's "Layer shown" choice, when the project has more than one layer.
     pub(super) fn layer_choice_ui(&mut self, ui: &mut Ui) {
         let layers = self.layers();
-        if layers.len() < 2 || self.compare.is_some() {
+        if layers.len() < 2 || self.review.compare.is_some() {
             return;
         }
         if self.blind() {
@@ -124,10 +133,10 @@ impl MarginaliaApp {
             );
             return;
         }
-        let current = match &self.shown_layer_choice {
+        let current = match &self.shown_layer.choice {
             ShownLayer::All => None,
             ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer_default.chosen.clone(),
+            ShownLayer::Default => self.shown_layer.default.chosen.clone(),
         };
         let text = current.clone().unwrap_or_else(|| "all layers".to_owned());
         let mut picked = None;
@@ -157,7 +166,7 @@ impl MarginaliaApp {
             )
             .labelled_by(caption.id);
         if let Some(choice) = picked {
-            self.shown_layer_choice = choice;
+            self.shown_layer.choice = choice;
             self.derived.forget_list();
             self.selection.annotation = None;
         }

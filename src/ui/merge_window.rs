@@ -75,7 +75,7 @@ impl MergeDraft {
 impl MarginaliaApp {
     /// Asks for a colleague's project, loads it and opens the preview.
     pub(super) fn open_merge(&mut self) {
-        let Some(path) = self.dialogs.colleague_project() else {
+        let Some(path) = self.asking.dialogs.colleague_project() else {
             return;
         };
         self.open_merge_from(path);
@@ -86,7 +86,7 @@ impl MarginaliaApp {
     pub fn open_merge_from(&mut self, path: PathBuf) {
         let file = path.clone();
         let handle = std::thread::spawn(move || store::load(&file).map_err(|e| e.to_string()));
-        self.merge = MergeState {
+        self.transfer.merge = MergeState {
             loading: Some(MergeLoad { path, handle }),
             draft: None,
         };
@@ -94,13 +94,18 @@ impl MarginaliaApp {
 
     /// Whether a colleague's project is being read for the merge window.
     pub fn merge_loading(&self) -> bool {
-        self.merge.loading.is_some()
+        self.transfer.merge.loading.is_some()
     }
 
     /// Opens the preview once the colleague's project is read, or says why it could not be.
     fn poll_merge_load(&mut self, ctx: &egui::Context) {
-        let Some(load) = self.merge.loading.take_if(|l| l.handle.is_finished()) else {
-            if self.merge.loading.is_some() {
+        let Some(load) = self
+            .transfer
+            .merge
+            .loading
+            .take_if(|l| l.handle.is_finished())
+        else {
+            if self.transfer.merge.loading.is_some() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(30));
             }
             return;
@@ -110,7 +115,7 @@ impl MarginaliaApp {
             .join()
             .unwrap_or_else(|_| Err("reading it stopped unexpectedly".into()));
         match loaded {
-            Ok(theirs) => self.merge.draft = Some(self.preview(load.path, theirs)),
+            Ok(theirs) => self.transfer.merge.draft = Some(self.preview(load.path, theirs)),
             Err(e) => self.error(format!("Cannot merge: {e}")),
         }
     }
@@ -152,7 +157,7 @@ impl MarginaliaApp {
 
     /// The window while the colleague's project is read: its name, a spinner and Cancel.
     fn merge_loading_ui(&mut self, ctx: &egui::Context) {
-        let Some(load) = &self.merge.loading else {
+        let Some(load) = &self.transfer.merge.loading else {
             return;
         };
         let mut open = true;
@@ -169,18 +174,18 @@ impl MarginaliaApp {
             });
         if !open || cancel {
             // The reading thread finishes on its own; what it read is dropped.
-            self.merge.loading = None;
+            self.transfer.merge.loading = None;
         }
     }
 
     /// Plans the merge again against the project as it is now and applies it as one step.
     pub fn confirm_merge(&mut self) {
-        let Some(mut draft) = self.merge.draft.take() else {
+        let Some(mut draft) = self.transfer.merge.draft.take() else {
             return;
         };
         draft.replan(self.ws.project());
         let Some(Ok(plan)) = draft.plan.take() else {
-            self.merge.draft = Some(draft);
+            self.transfer.merge.draft = Some(draft);
             return;
         };
         let report = plan.report.clone();
@@ -211,7 +216,7 @@ impl MarginaliaApp {
                 report.documents_added.len()
             ));
         } else {
-            self.merge.draft = Some(draft);
+            self.transfer.merge.draft = Some(draft);
         }
     }
 
@@ -219,7 +224,7 @@ impl MarginaliaApp {
     pub(super) fn merge_ui(&mut self, ctx: &egui::Context) {
         self.poll_merge_load(ctx);
         self.merge_loading_ui(ctx);
-        let Some(mut draft) = self.merge.draft.take() else {
+        let Some(mut draft) = self.transfer.merge.draft.take() else {
             return;
         };
         let mut open = true;
@@ -320,7 +325,7 @@ impl MarginaliaApp {
         if changed {
             draft.replan(self.ws.project());
         }
-        self.merge.draft = Some(draft);
+        self.transfer.merge.draft = Some(draft);
         if confirm {
             self.confirm_merge();
         }

@@ -29,7 +29,7 @@ mod theme;
 mod transfer;
 mod widgets;
 
-pub use app::{Linking, MarginaliaApp};
+pub use app::MarginaliaApp;
 pub use article::{ArticleInput, ArticleOutput, ArticleView, Item, Layers, TextSel, ViewSettings};
 pub use commands::Command;
 pub use compare::CompareState;
@@ -39,6 +39,7 @@ pub use merge_window::MergeDraft;
 pub use prefs::{Prefs, ThemeChoice};
 pub use run::parse_position;
 pub use schema_editor::{SchemaDraft, TagRow};
+pub use selection::Linking;
 pub use transfer::{ExportDraft, ImportDraft};
 
 use std::path::PathBuf;

@@ -26,10 +26,23 @@ fn answer(ui: &mut Ui, label: &str) -> bool {
     ui.button(label).clicked()
 }
 
+/// The windows drawn over the frame, while open.
+#[derive(Default)]
+pub struct Overlays {
+    /// The command palette: what is typed and the row chosen.
+    pub palette: Option<(String, usize)>,
+    /// The cheat sheet (F1).
+    pub cheat_sheet: bool,
+    /// The preferences window.
+    pub preferences: bool,
+    /// The schema editor's draft.
+    pub schema_editor: Option<super::schema_editor::SchemaDraft>,
+}
+
 impl MarginaliaApp {
     /// The question being asked, if any, as a modal window.
     pub(super) fn modal_ui(&mut self, ui: &mut Ui) {
-        let Some(modal) = self.modal.clone() else {
+        let Some(modal) = self.asking.modal.clone() else {
             return;
         };
         let ctx = ui.ctx().clone();
@@ -44,16 +57,16 @@ impl MarginaliaApp {
                     ui.label("The project has changes that are not saved.");
                     ui.horizontal(|ui| {
                         if answer(ui, "Save") {
-                            self.modal = None;
+                            self.asking.modal = None;
                             self.save_and_wait();
                             if !self.is_dirty() {
                                 let _ = self.then(after.clone());
                             }
-                            next = Some(self.modal.take());
+                            next = Some(self.asking.modal.take());
                         }
                         if answer(ui, "Discard changes") {
                             self.discard_and(after.clone());
-                            next = Some(self.modal.take());
+                            next = Some(self.asking.modal.take());
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -124,9 +137,9 @@ impl MarginaliaApp {
                             next = Some(None);
                         }
                         if answer(ui, "Save as…") {
-                            self.modal = None;
+                            self.asking.modal = None;
                             self.save_as();
-                            next = Some(self.modal.take());
+                            next = Some(self.asking.modal.take());
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -144,13 +157,13 @@ impl MarginaliaApp {
                     ui.horizontal(|ui| {
                         let go = if for_save { "Save anyway" } else { "Open anyway" };
                         if answer(ui, go) {
-                            self.modal = None;
+                            self.asking.modal = None;
                             if for_save {
                                 self.steal_and_write(&path);
                             } else {
                                 self.open_path(path.clone(), true);
                             }
-                            next = Some(self.modal.take());
+                            next = Some(self.asking.modal.take());
                         }
                         if answer(ui, "Cancel") || escape {
                             // Opened at start-up on a locked file: keep nothing tied to it,
@@ -176,10 +189,10 @@ impl MarginaliaApp {
                     if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
                         self.prefs.annotator = name.trim().to_owned();
                         next = Some(None);
-                        self.modal = None;
+                        self.asking.modal = None;
                         self.check_recovery();
-                        if self.modal.is_some() {
-                            next = Some(self.modal.take());
+                        if self.asking.modal.is_some() {
+                            next = Some(self.asking.modal.take());
                         }
                     } else {
                         next = Some(Some(Modal::Annotator(name)));
@@ -372,7 +385,7 @@ impl MarginaliaApp {
             }
         });
         if let Some(n) = next {
-            self.modal = n;
+            self.asking.modal = n;
         }
     }
 
@@ -435,7 +448,7 @@ impl MarginaliaApp {
     }
 
     fn palette_ui(&mut self, ctx: &egui::Context) {
-        let Some((mut query, mut chosen)) = self.palette.take() else {
+        let Some((mut query, mut chosen)) = self.overlays.palette.take() else {
             return;
         };
         let q = query.to_lowercase();
@@ -487,12 +500,12 @@ impl MarginaliaApp {
         if let Some(c) = run {
             self.run(c, ctx);
         } else if keep {
-            self.palette = Some((query, chosen));
+            self.overlays.palette = Some((query, chosen));
         }
     }
 
     fn cheat_sheet_ui(&mut self, ctx: &egui::Context) {
-        if !self.show_cheat_sheet {
+        if !self.overlays.cheat_sheet {
             return;
         }
         let list = self.all_commands(ctx);
@@ -525,11 +538,11 @@ impl MarginaliaApp {
                     });
                 });
             });
-        self.show_cheat_sheet = open;
+        self.overlays.cheat_sheet = open;
     }
 
     fn preferences_ui(&mut self, ctx: &egui::Context) {
-        if !self.show_preferences {
+        if !self.overlays.preferences {
             return;
         }
         let mut open = true;
@@ -580,6 +593,6 @@ impl MarginaliaApp {
         if self.prefs.annotator.trim().is_empty() {
             self.prefs.annotator = super::prefs::login_name();
         }
-        self.show_preferences = open;
+        self.overlays.preferences = open;
     }
 }

@@ -106,6 +106,16 @@ const MENUS: [(&str, &[Command]); 6] = [
     ),
 ];
 
+/// The document list's own state.
+#[derive(Default)]
+pub struct DocumentList {
+    /// Text typed in the filter.
+    pub filter: String,
+    /// Row heights as last drawn (by document), so rows out of view take their space
+    /// without being laid out.
+    pub rows: Vec<f32>,
+}
+
 impl MarginaliaApp {
     pub(super) fn menu_ui(&mut self, ui: &mut Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
@@ -209,7 +219,7 @@ impl MarginaliaApp {
             ));
             ui.separator();
             ui.label(self.position_text());
-            if let Some((message, is_error)) = &self.message {
+            if let Some((message, is_error)) = &self.asking.message {
                 ui.separator();
                 let color = if *is_error {
                     ui.visuals().error_fg_color
@@ -258,18 +268,18 @@ impl MarginaliaApp {
         super::widgets::labelled(
             ui,
             "Filter documents",
-            egui::TextEdit::singleline(&mut self.doc_filter)
+            egui::TextEdit::singleline(&mut self.doc_list.filter)
                 .hint_text("Filter by title, source, date")
                 .desired_width(ui.available_width()),
         );
         let list = self.annotation_list();
         let counts = &list.per_doc;
-        let filter = self.doc_filter.to_lowercase();
+        let filter = self.doc_list.filter.to_lowercase();
         let mut clicked = None;
         // Heights measured at another width are kept as estimates: a row is measured again
         // whenever it is drawn, and forgetting them all would lay out every row of a corpus
         // on each frame of a drag of the panel's edge.
-        let rows = &mut self.doc_rows;
+        let rows = &mut self.doc_list.rows;
         rows.resize(self.ws.project().documents.len(), 0.0);
         ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
             let top = ui.min_rect().top();
@@ -423,7 +433,7 @@ impl MarginaliaApp {
         }
         let list = self.annotation_list();
         let total = list.total;
-        let mut filter = self.tag_filter.clone();
+        let mut filter = self.details.tag_filter.clone();
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!("{total} in this article")).color(theme::weak(ui.visuals())),
@@ -446,7 +456,7 @@ impl MarginaliaApp {
                 }
             }
         });
-        self.tag_filter = filter;
+        self.details.tag_filter = filter;
         ui.separator();
         let list = self.annotation_list();
         let mut clicked = None;
@@ -526,7 +536,7 @@ impl MarginaliaApp {
         let key = (
             self.selection.doc,
             self.ws.version(),
-            self.tag_filter.clone(),
+            self.details.tag_filter.clone(),
             shown,
         );
         if let Some((k, list)) = &self.derived.list
@@ -567,6 +577,7 @@ impl MarginaliaApp {
         };
         let tags = &self.ws.project().schema.tags;
         let filter = self
+            .details
             .tag_filter
             .as_ref()
             .map(|f| tags.iter().position(|t| &t.id == f).unwrap_or(usize::MAX));

@@ -63,9 +63,9 @@ impl MarginaliaApp {
             None => self.protection.blind_run = on,
         }
         if on {
-            self.compare = None;
+            self.review.compare = None;
             self.prefs.show_agreement = false;
-            self.linking = None;
+            self.selection.linking = None;
             if self
                 .selection
                 .annotation
@@ -95,7 +95,7 @@ impl MarginaliaApp {
     /// Whether the analyst may change work in `layer` now.
     pub(super) fn may_edit_layer(&self, layer: &str) -> bool {
         layer == self.prefs.annotator
-            || (layer == REVIEWED_LAYER && self.compare.is_some())
+            || (layer == REVIEWED_LAYER && self.review.compare.is_some())
             || self.protection.editing.contains(layer)
     }
 
@@ -207,7 +207,7 @@ impl MarginaliaApp {
     /// Edit › Edit this annotator's layer…: asks for the confirmation.
     pub(super) fn ask_edit_layer(&mut self) {
         match self.layer_to_open() {
-            Some(layer) => self.modal = Some(Modal::EditLayer(layer)),
+            Some(layer) => self.asking.modal = Some(Modal::EditLayer(layer)),
             None => self.notify(
                 "Select an annotation of a colleague's layer first: your own layer is yours \
                  to change already.",

@@ -7,10 +7,11 @@ use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
 use crate::review::Action;
 
-use super::app::{Linking, MarginaliaApp};
+use super::app::MarginaliaApp;
 use super::article::{TextSel, move_edge_of};
 use super::commands::Command;
 use super::dialogs::{After, Modal};
+use super::selection::Linking;
 use crate::workspace::Change;
 
 /// Smallest and largest article type sizes.
@@ -26,11 +27,11 @@ impl MarginaliaApp {
             Command::Save => self.save(),
             Command::SaveAs => self.save_as(),
             Command::AddArticles => {
-                let paths = self.dialogs.pick_articles();
+                let paths = self.asking.dialogs.pick_articles();
                 self.add_article_paths(&paths);
             }
             Command::AddFolder => {
-                if let Some(dir) = self.dialogs.pick_folder() {
+                if let Some(dir) = self.asking.dialogs.pick_folder() {
                     self.add_article_paths(&[dir]);
                 }
             }
@@ -38,7 +39,7 @@ impl MarginaliaApp {
                 // The integration answers with an `Event::Paste` of the clipboard's text
                 // next frame; the dialog takes it as the article.
                 ctx.send_viewport_cmd(egui::ViewportCommand::RequestPaste);
-                self.modal = Some(Modal::Paste {
+                self.asking.modal = Some(Modal::Paste {
                     title: String::new(),
                     text: String::new(),
                     awaiting_clipboard: true,
@@ -46,7 +47,7 @@ impl MarginaliaApp {
             }
             Command::EditMetadata => {
                 if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
-                    self.modal = Some(Modal::Metadata(doc.id.clone(), doc.meta.clone()));
+                    self.asking.modal = Some(Modal::Metadata(doc.id.clone(), doc.meta.clone()));
                 }
             }
             Command::Quit => self.ask_unsaved(After::Quit),
@@ -57,7 +58,7 @@ impl MarginaliaApp {
             Command::Tag(i) => self.tag(i),
             Command::StartLink => self.start_link(),
             Command::Cancel => {
-                if self.linking.take().is_some() {
+                if self.selection.linking.take().is_some() {
                     self.notify("Link cancelled.");
                 } else if self.search.open {
                     self.search.open = false;
@@ -102,7 +103,7 @@ impl MarginaliaApp {
             Command::EditDifference => self.adjudicate_edit(),
             Command::AcceptAgreed => self.accept_agreed(false),
             Command::AcceptAgreedEverywhere => self.accept_agreed(true),
-            Command::GoTo => self.modal = Some(Modal::GoTo(String::new())),
+            Command::GoTo => self.asking.modal = Some(Modal::GoTo(String::new())),
             Command::Find => {
                 self.search.open = true;
                 self.search.project_wide = false;
@@ -158,14 +159,14 @@ impl MarginaliaApp {
             Command::Import => self.open_import(),
             Command::ImportColleague => self.open_merge(),
             Command::MergeEntities => {
-                self.modal = Some(Modal::MergeEntities {
+                self.asking.modal = Some(Modal::MergeEntities {
                     keep: None,
                     gone: None,
                 });
             }
-            Command::Preferences => self.show_preferences = true,
-            Command::Palette => self.palette = Some((String::new(), 0)),
-            Command::CheatSheet => self.show_cheat_sheet = !self.show_cheat_sheet,
+            Command::Preferences => self.overlays.preferences = true,
+            Command::Palette => self.overlays.palette = Some((String::new(), 0)),
+            Command::CheatSheet => self.overlays.cheat_sheet = !self.overlays.cheat_sheet,
         }
     }
 
@@ -296,7 +297,7 @@ impl MarginaliaApp {
             if self.apply("Tag", edit) {
                 self.selection.annotation = added;
                 self.selection.text = TextSel::caret(range.end);
-                self.entity_query.clear();
+                self.details.entity_query.clear();
             }
         } else if let Some(id) = self.selection.annotation.clone() {
             let edit = ops::retag(self.ws.project(), &id, &tag, now);
@@ -316,7 +317,7 @@ impl MarginaliaApp {
             self.error(why);
             return;
         }
-        self.linking = Some(Linking {
+        self.selection.linking = Some(Linking {
             from,
             filter: String::new(),
         });

@@ -109,7 +109,7 @@ impl SchemaDraft {
 
 impl MarginaliaApp {
     pub(super) fn open_schema_editor(&mut self) {
-        self.schema_editor = Some(SchemaDraft::of(&self.ws.project().schema));
+        self.overlays.schema_editor = Some(SchemaDraft::of(&self.ws.project().schema));
     }
 
     /// Applies the draft: renames (migrating annotations), deletions, then the new schema,
@@ -162,7 +162,7 @@ impl MarginaliaApp {
 
     /// The schema editor window.
     pub(super) fn schema_editor_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.schema_editor.take() else {
+        let Some(mut draft) = self.overlays.schema_editor.take() else {
             return;
         };
         let mut open = true;
@@ -192,23 +192,23 @@ impl MarginaliaApp {
                 });
             });
         if let Some((tag, uses)) = ask_delete {
-            self.modal = Some(Modal::DeleteTag { tag, uses });
+            self.asking.modal = Some(Modal::DeleteTag { tag, uses });
         }
         if apply {
             if self.apply_schema_draft(&draft) {
                 self.notify("Tags and relations updated.");
                 return;
             }
-            draft.problem = self.message.as_ref().map(|(m, _)| m.clone());
+            draft.problem = self.asking.message.as_ref().map(|(m, _)| m.clone());
         }
         if open {
-            self.schema_editor = Some(draft);
+            self.overlays.schema_editor = Some(draft);
         }
     }
 
     /// The analyst confirmed deleting a tag in use.
     pub(super) fn confirm_delete_tag(&mut self, tag: &TagId) {
-        if let Some(draft) = &mut self.schema_editor {
+        if let Some(draft) = &mut self.overlays.schema_editor {
             draft.tags.retain(|r| r.original.as_ref() != Some(tag));
             draft.deleted.push(tag.clone());
         }

@@ -1,5 +1,6 @@
 //! What the analyst is looking at and working on: the document shown, the annotation
-//! selected, the text selection in the article, and the field that takes the keyboard next.
+//! selected, the text selection in the article, the field that takes the keyboard next, and
+//! a link being made.
 //! Panels read it; commands and clicks change it.
 
 use crate::model::AnnotationId;
@@ -17,4 +18,15 @@ pub struct Selection {
     pub text: TextSel,
     /// Move keyboard focus to this field next frame.
     pub focus: Option<&'static str>,
+    /// A link being made from the selected claim, while the analyst picks its other end.
+    pub linking: Option<Linking>,
+}
+
+/// A link being made from a claim: the analyst picks its other end next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linking {
+    /// The annotation the link starts from.
+    pub from: AnnotationId,
+    /// Type-ahead over the candidates.
+    pub filter: String,
 }

@@ -27,6 +27,17 @@ pub struct SummaryCache {
     summary: Option<Summary>,
 }
 
+/// The summary panel's own state.
+#[derive(Default)]
+pub struct SummaryPanel {
+    /// What it summarises.
+    pub scope: SummaryScope,
+    /// For which layer (`None`: every layer).
+    pub layer: Option<String>,
+    /// The summary and what it was made for.
+    pub cache: SummaryCache,
+}
+
 impl MarginaliaApp {
     /// Computes the summary for the panel's scope and layer, once per change.
     fn refresh_summary(&mut self) {
@@ -34,20 +45,20 @@ impl MarginaliaApp {
         let layer = if self.blind() {
             Some(self.prefs.annotator.clone())
         } else {
-            self.summary_layer.clone()
+            self.summary.layer.clone()
         };
         let key = (
             self.ws.version(),
-            self.summary_scope,
+            self.summary.scope,
             layer.clone(),
             self.selection.doc,
         );
-        if self.summary_cache.key.as_ref() != Some(&key) {
+        if self.summary.cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
                 Some(l) => vec![l.clone()],
                 None => self.layers(),
             };
-            let docs = match self.summary_scope {
+            let docs = match self.summary.scope {
                 SummaryScope::Article => self
                     .ws
                     .project()
@@ -56,9 +67,9 @@ impl MarginaliaApp {
                     .map(|d| vec![d.id.clone()]),
                 SummaryScope::Project => None,
             };
-            self.summary_cache.summary =
+            self.summary.cache.summary =
                 Some(Summary::of(self.ws.project(), &layers, docs.as_deref()));
-            self.summary_cache.key = Some(key);
+            self.summary.cache.key = Some(key);
         }
     }
 
@@ -69,12 +80,12 @@ impl MarginaliaApp {
         });
         ui.horizontal(|ui| {
             ui.selectable_value(
-                &mut self.summary_scope,
+                &mut self.summary.scope,
                 SummaryScope::Article,
                 "This article",
             );
             ui.selectable_value(
-                &mut self.summary_scope,
+                &mut self.summary.scope,
                 SummaryScope::Project,
                 "All articles",
             );
@@ -83,15 +94,16 @@ impl MarginaliaApp {
         if layers.len() > 1 && !self.blind() {
             let caption = ui.label("Layer");
             let shown = self
-                .summary_layer
+                .summary
+                .layer
                 .clone()
                 .unwrap_or_else(|| "every layer".into());
             egui::ComboBox::from_id_salt("summary layer")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.summary_layer, None, "every layer");
+                    ui.selectable_value(&mut self.summary.layer, None, "every layer");
                     for l in &layers {
-                        ui.selectable_value(&mut self.summary_layer, Some(l.clone()), l);
+                        ui.selectable_value(&mut self.summary.layer, Some(l.clone()), l);
                     }
                 })
                 .response
@@ -100,7 +112,7 @@ impl MarginaliaApp {
         ui.separator();
         self.refresh_summary();
         // Taken out while drawn (the panel needs `self` for clicks), then put back.
-        let Some(summary) = self.summary_cache.summary.take() else {
+        let Some(summary) = self.summary.cache.summary.take() else {
             return;
         };
         let mut clicked: Option<AnnotationId> = None;
@@ -124,7 +136,7 @@ impl MarginaliaApp {
                 }
                 progress_ui(ui, &summary);
             });
-        self.summary_cache.summary = Some(summary);
+        self.summary.cache.summary = Some(summary);
         if let Some(id) = clicked {
             self.select(Some(id));
         }

@@ -63,13 +63,29 @@ pub struct ImportDraft {
     pub plan: Option<Result<ImportPlan, ImportFailure>>,
 }
 
+/// The windows that bring files in and out, while open.
+#[derive(Default)]
+pub struct Transfer {
+    /// The Export window, while open (or while its export runs).
+    pub export: Option<ExportDraft>,
+    /// The Import window, while open.
+    pub import: Option<ImportDraft>,
+    /// The window merging a colleague's project: the file being read, then the preview.
+    pub merge: super::merge_window::MergeState,
+}
+
 impl MarginaliaApp {
     /// Opens the Export window with every document chosen.
     pub(super) fn open_export(&mut self) {
-        if self.export.as_ref().is_some_and(ExportDraft::running) {
+        if self
+            .transfer
+            .export
+            .as_ref()
+            .is_some_and(ExportDraft::running)
+        {
             return;
         }
-        self.export = Some(ExportDraft {
+        self.transfer.export = Some(ExportDraft {
             format: Format::Jsonl,
             layer: LayerChoice::Auto,
             documents: self
@@ -86,7 +102,7 @@ impl MarginaliaApp {
 
     /// Opens the Import window.
     pub(super) fn open_import(&mut self) {
-        self.import = Some(ImportDraft {
+        self.transfer.import = Some(ImportDraft {
             format: Format::Brat,
             layer: String::new(),
             skip_invalid: false,
@@ -97,7 +113,7 @@ impl MarginaliaApp {
 
     /// Asks where to write, then starts the export on a worker thread.
     pub fn start_export(&mut self) {
-        let Some(draft) = self.export.as_mut() else {
+        let Some(draft) = self.transfer.export.as_mut() else {
             return;
         };
         let format = draft.format;
@@ -105,7 +121,7 @@ impl MarginaliaApp {
             Some(ext) => format!("{}.{ext}", file_stem(&self.ws.project().name)),
             None => format!("{}-{}", file_stem(&self.ws.project().name), format.name()),
         };
-        let Some(out) = self.dialogs.export_target(format, &suggested) else {
+        let Some(out) = self.asking.dialogs.export_target(format, &suggested) else {
             return;
         };
         // The documents ticked that are still in the project, in project order.
@@ -150,7 +166,7 @@ impl MarginaliaApp {
 
     /// Collects a finished export's report.
     fn poll_export(&mut self, ctx: &egui::Context) {
-        let Some(draft) = self.export.as_mut() else {
+        let Some(draft) = self.transfer.export.as_mut() else {
             return;
         };
         let Some(job) = draft.job.take_if(|j| j.handle.is_finished()) else {
@@ -183,13 +199,13 @@ impl MarginaliaApp {
             Err(e) => (format!("Export failed: {e}"), true),
         };
         draft.outcome = Some(outcome);
-        self.message = Some(message);
+        self.asking.message = Some(message);
     }
 
     /// The Export window.
     pub(super) fn export_ui(&mut self, ctx: &egui::Context) {
         self.poll_export(ctx);
-        let Some(mut draft) = self.export.take() else {
+        let Some(mut draft) = self.transfer.export.take() else {
             return;
         };
         let mut open = true;
@@ -235,7 +251,7 @@ impl MarginaliaApp {
                     None => {}
                 }
             });
-        self.export = (open || draft.running()).then_some(draft);
+        self.transfer.export = (open || draft.running()).then_some(draft);
         if start {
             self.start_export();
         }
@@ -243,14 +259,14 @@ impl MarginaliaApp {
 
     /// Asks for the files, then reads and checks them into a preview.
     pub fn choose_import_inputs(&mut self) {
-        let Some(format) = self.import.as_ref().map(|d| d.format) else {
+        let Some(format) = self.transfer.import.as_ref().map(|d| d.format) else {
             return;
         };
-        let inputs = self.dialogs.import_inputs(format);
+        let inputs = self.asking.dialogs.import_inputs(format);
         if inputs.is_empty() {
             return;
         }
-        if let Some(draft) = self.import.as_mut() {
+        if let Some(draft) = self.transfer.import.as_mut() {
             draft.inputs = inputs;
         }
         self.check_import();
@@ -258,7 +274,7 @@ impl MarginaliaApp {
 
     /// Reads and checks the chosen inputs again (after a change of option).
     pub fn check_import(&mut self) {
-        let Some(draft) = self.import.as_mut() else {
+        let Some(draft) = self.transfer.import.as_mut() else {
             return;
         };
         let options = ImportOptions {
@@ -281,9 +297,9 @@ impl MarginaliaApp {
     /// Checks the import again against the project as it is now (it may have changed since the
     /// preview), and applies it as one undo step if it still holds.
     pub fn confirm_import(&mut self) {
-        let shown = self.import.as_ref().and_then(|d| d.plan.clone());
+        let shown = self.transfer.import.as_ref().and_then(|d| d.plan.clone());
         self.check_import();
-        let Some(Some(Ok(plan))) = self.import.as_mut().map(|d| d.plan.take()) else {
+        let Some(Some(Ok(plan))) = self.transfer.import.as_mut().map(|d| d.plan.take()) else {
             return;
         };
         if shown
@@ -293,7 +309,7 @@ impl MarginaliaApp {
             != Some(&plan.report)
         {
             // The project changed under the preview: show the new one instead of applying.
-            if let Some(draft) = self.import.as_mut() {
+            if let Some(draft) = self.transfer.import.as_mut() {
                 draft.plan = Some(Ok(plan));
             }
             self.notify("The project changed since the preview: check the new preview.");
@@ -301,7 +317,7 @@ impl MarginaliaApp {
         }
         let report = plan.report.clone();
         if self.apply("Import", Ok(plan.edit)) {
-            self.import = None;
+            self.transfer.import = None;
             self.notify(format!(
                 "Imported {} annotations and {} relations into {}.",
                 report.annotations,
@@ -313,7 +329,7 @@ impl MarginaliaApp {
 
     /// The Import window.
     pub(super) fn import_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.import.take() else {
+        let Some(mut draft) = self.transfer.import.take() else {
             return;
         };
         let mut open = true;
@@ -413,10 +429,16 @@ impl MarginaliaApp {
         if !open {
             return;
         }
-        self.import = Some(draft);
+        self.transfer.import = Some(draft);
         if choose {
             self.choose_import_inputs();
-        } else if recheck && self.import.as_ref().is_some_and(|d| !d.inputs.is_empty()) {
+        } else if recheck
+            && self
+                .transfer
+                .import
+                .as_ref()
+                .is_some_and(|d| !d.inputs.is_empty())
+        {
             self.check_import();
         }
         if confirm {

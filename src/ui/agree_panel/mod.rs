@@ -86,7 +86,7 @@ fn compute(project: &Project, names: &[String]) -> Result<Agreement, String> {
 impl MarginaliaApp {
     /// Whether the agreement panel's report is being computed on its worker thread.
     pub fn agreement_computing(&self) -> bool {
-        self.agree.job.is_some()
+        self.review.agree.job.is_some()
     }
 
     /// Collects a finished report, and starts one when the project or the choice changed.
@@ -95,32 +95,42 @@ impl MarginaliaApp {
             version: self.ws.version(),
             annotators: names.to_vec(),
         };
-        if let Some(job) = self.agree.job.take_if(|j| j.handle.is_finished()) {
+        if let Some(job) = self.review.agree.job.take_if(|j| j.handle.is_finished()) {
             let result = job
                 .handle
                 .join()
                 .unwrap_or_else(|_| Err("the computation stopped unexpectedly".into()));
-            self.agree.report = Some((job.key, result.map(Arc::new)));
+            self.review.agree.report = Some((job.key, result.map(Arc::new)));
         }
-        if self.agree.seen.is_none_or(|(v, _)| v != self.ws.version()) {
-            self.agree.seen = Some((self.ws.version(), std::time::Instant::now()));
+        if self
+            .review
+            .agree
+            .seen
+            .is_none_or(|(v, _)| v != self.ws.version())
+        {
+            self.review.agree.seen = Some((self.ws.version(), std::time::Instant::now()));
         }
-        let current = self.agree.report.as_ref().is_some_and(|(k, _)| *k == key);
+        let current = self
+            .review
+            .agree
+            .report
+            .as_ref()
+            .is_some_and(|(k, _)| *k == key);
         // Right away for the first report or another choice of annotators; after an edit,
         // once the project has settled.
-        let settled = match (&self.agree.report, self.agree.seen) {
+        let settled = match (&self.review.agree.report, self.review.agree.seen) {
             (Some((k, _)), Some((_, since))) if k.annotators == key.annotators => {
                 since.elapsed() >= SETTLE
             }
             _ => true,
         };
-        if !current && settled && self.agree.job.is_none() {
+        if !current && settled && self.review.agree.job.is_none() {
             let project = self.ws.shared();
             let names = names.to_vec();
             let handle = std::thread::spawn(move || compute(&project, &names));
-            self.agree.job = Some(Job { key, handle });
+            self.review.agree.job = Some(Job { key, handle });
         }
-        if self.agree.job.is_some() || !current {
+        if self.review.agree.job.is_some() || !current {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
@@ -146,9 +156,9 @@ impl MarginaliaApp {
             for layer in &layers {
                 let reviewed = layer == REVIEWED_LAYER;
                 let mut on = if reviewed {
-                    self.agree.reviewed_ticked
+                    self.review.agree.reviewed_ticked
                 } else {
-                    !self.agree.unticked.contains(layer)
+                    !self.review.agree.unticked.contains(layer)
                 };
                 let response = ui
                     .checkbox(&mut on, layer)
@@ -157,11 +167,11 @@ impl MarginaliaApp {
                     WidgetInfo::selected(Role::CheckBox, true, on, format!("Compare {layer}"))
                 });
                 if reviewed {
-                    self.agree.reviewed_ticked = on;
+                    self.review.agree.reviewed_ticked = on;
                 } else if on {
-                    self.agree.unticked.remove(layer);
+                    self.review.agree.unticked.remove(layer);
                 } else {
-                    self.agree.unticked.insert(layer.clone());
+                    self.review.agree.unticked.insert(layer.clone());
                 }
                 if on {
                     names.push(layer.clone());
@@ -181,7 +191,7 @@ impl MarginaliaApp {
             return;
         }
         self.refresh_agreement(ui.ctx(), &names);
-        let Some((key, result)) = &self.agree.report else {
+        let Some((key, result)) = &self.review.agree.report else {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Computing agreement…");
@@ -214,7 +224,7 @@ impl MarginaliaApp {
                         let caption = ui.label("Pair");
                         let shown = report
                             .pairs
-                            .get(self.agree.pair)
+                            .get(self.review.agree.pair)
                             .map(|p| format!("{} / {}", p.a, p.b))
                             .unwrap_or_default();
                         egui::ComboBox::from_id_salt("agreement pair")
@@ -222,7 +232,7 @@ impl MarginaliaApp {
                             .show_ui(ui, |ui| {
                                 for (i, p) in report.pairs.iter().enumerate() {
                                     ui.selectable_value(
-                                        &mut self.agree.pair,
+                                        &mut self.review.agree.pair,
                                         i,
                                         format!("{} / {}", p.a, p.b),
                                     );
@@ -232,7 +242,11 @@ impl MarginaliaApp {
                             .labelled_by(caption.id);
                     });
                 }
-                let pair = self.agree.pair.min(report.pairs.len().saturating_sub(1));
+                let pair = self
+                    .review
+                    .agree
+                    .pair
+                    .min(report.pairs.len().saturating_sub(1));
                 tags_ui(ui, &report, pair, &mut clicked);
                 documents_ui(ui, self.ws.project(), &report, pair, &mut clicked);
                 self.behind_ui(ui, &report);
@@ -243,16 +257,16 @@ impl MarginaliaApp {
                 .iter()
                 .position(|p| p.a == focus.a && p.b == focus.b)
             {
-                self.agree.pair = i;
+                self.review.agree.pair = i;
             }
-            self.agree.only = None;
-            self.agree.focus = Some(focus);
+            self.review.agree.only = None;
+            self.review.agree.focus = Some(focus);
         }
     }
 
     /// The spans behind the figure clicked, each one a link to its article.
     fn behind_ui(&mut self, ui: &mut Ui, report: &Agreement) {
-        let Some(focus) = self.agree.focus.clone() else {
+        let Some(focus) = self.review.agree.focus.clone() else {
             ui.add_space(6.0);
             ui.label(
                 RichText::new("Click a figure to list the spans behind it.")
@@ -268,8 +282,7 @@ impl MarginaliaApp {
         else {
             return;
         };
-        let fresh =
-            matches!(&self.agree.rows, Some((v, f, _)) if *v == self.ws.version() && *f == focus);
+        let fresh = matches!(&self.review.agree.rows, Some((v, f, _)) if *v == self.ws.version() && *f == focus);
         if !fresh {
             let rows = behind::behind(
                 self.ws.project(),
@@ -279,9 +292,9 @@ impl MarginaliaApp {
                 focus.doc.as_ref(),
                 focus.matching,
             );
-            self.agree.rows = Some((self.ws.version(), focus.clone(), Arc::new(rows)));
+            self.review.agree.rows = Some((self.ws.version(), focus.clone(), Arc::new(rows)));
         }
-        let Some((_, _, rows)) = self.agree.rows.clone() else {
+        let Some((_, _, rows)) = self.review.agree.rows.clone() else {
             return;
         };
         ui.add_space(8.0);
@@ -313,26 +326,29 @@ impl MarginaliaApp {
         ];
         ui.horizontal_wrapped(|ui| {
             if ui
-                .selectable_label(self.agree.only.is_none(), format!("all {}", rows.len()))
+                .selectable_label(
+                    self.review.agree.only.is_none(),
+                    format!("all {}", rows.len()),
+                )
                 .clicked()
             {
-                self.agree.only = None;
+                self.review.agree.only = None;
             }
             for o in outcomes {
                 let n = rows.iter().filter(|r| r.outcome == o).count();
                 let text = RichText::new(format!("{} {n}", o.describe(&pair.a, &pair.b)))
                     .color(theme::outcome(ui.visuals(), o));
                 if ui
-                    .selectable_label(self.agree.only == Some(o), text)
+                    .selectable_label(self.review.agree.only == Some(o), text)
                     .clicked()
                 {
-                    self.agree.only = Some(o);
+                    self.review.agree.only = Some(o);
                 }
             }
         });
         let shown: Vec<&SpanRow> = rows
             .iter()
-            .filter(|r| self.agree.only.is_none_or(|o| r.outcome == o))
+            .filter(|r| self.review.agree.only.is_none_or(|o| r.outcome == o))
             .collect();
         let mut open: Option<AnnotationId> = None;
         let height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
@@ -365,8 +381,8 @@ impl MarginaliaApp {
         let hidden = self
             .shown_layers()
             .is_some_and(|shown| !shown.contains(&layer));
-        if hidden && self.compare.is_none() {
-            self.shown_layer_choice = super::layer_choice::ShownLayer::One(layer.clone());
+        if hidden && self.review.compare.is_none() {
+            self.shown_layer.choice = super::layer_choice::ShownLayer::One(layer.clone());
             self.derived.forget_list();
             self.notify(format!("Showing {layer}'s layer."));
         }
