@@ -231,3 +231,29 @@ fn the_document_list_counts_follow_tags_deletes_and_undo_without_a_recount() {
         "2 and 1 in the list, 3 in the status bar"
     );
 }
+
+/// The summary panel in the window: a click on a claim's quote selects that claim.
+#[test]
+fn a_claim_clicked_in_the_summary_is_selected() {
+    let mut harness = harness();
+    harness.run_steps(2);
+    let ctx = harness.ctx.clone();
+    harness
+        .state_mut()
+        .run(marginalia::ui::Command::ToggleSummary, &ctx);
+    harness.run_steps(3);
+    let app = harness.state();
+    let doc = &app.project().documents[app.current_document()].id;
+    let claim = app
+        .project()
+        .annotations
+        .values()
+        .filter(|a| &a.doc == doc && a.tag.as_str() == "claim" && a.quote.chars().count() < 90)
+        .min_by_key(|a| a.fragments[0].start)
+        .unwrap();
+    let (id, label) = (claim.id.clone(), format!("“{}”", claim.quote));
+    assert_ne!(app.selected(), Some(&id));
+    harness.get_by_label(&label).click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().selected(), Some(&id));
+}

@@ -490,7 +490,21 @@ impl MarginaliaApp {
                 .max_size(max)
                 .show(ui, |ui| match panel {
                     SidePanel::Documents => self.documents_ui(ui),
-                    SidePanel::Summary => self.summary_ui(ui),
+                    SidePanel::Summary => {
+                        let layers = self.layers();
+                        let own = self.blind().then(|| self.prefs.annotator.clone());
+                        let input = super::summary_panel::SummaryInput {
+                            ws: &self.ws,
+                            doc: self.selection.doc,
+                            layers: &layers,
+                            blind: own.as_deref(),
+                        };
+                        let mut out = Vec::new();
+                        self.summary.ui(ui, &input, &mut out);
+                        for request in out {
+                            self.act(request);
+                        }
+                    }
                     SidePanel::Agreement => self.agreement_ui(ui),
                     SidePanel::Compare => self.compare_ui(ui),
                     SidePanel::Annotations => self.annotations_ui(ui),

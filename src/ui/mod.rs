@@ -19,6 +19,7 @@ mod panels;
 mod prefs;
 mod protect;
 mod relations_list;
+mod request;
 mod run;
 mod schema_editor;
 mod search_ui;

@@ -11,6 +11,7 @@ use super::app::MarginaliaApp;
 use super::article::{TextSel, move_edge_of};
 use super::commands::Command;
 use super::dialogs::{After, Modal};
+use super::request::Request;
 use super::selection::Linking;
 use crate::workspace::Change;
 
@@ -18,6 +19,13 @@ use crate::workspace::Change;
 const FONT_RANGE: std::ops::RangeInclusive<f32> = 10.0..=32.0;
 
 impl MarginaliaApp {
+    /// Carries out what a panel asked for.
+    pub(super) fn act(&mut self, request: Request) {
+        match request {
+            Request::Select(id) => self.select(id),
+        }
+    }
+
     /// Runs one command.
     pub fn run(&mut self, command: Command, ctx: &egui::Context) {
         self.commit_note_draft();

@@ -7,8 +7,9 @@ use egui::{Color32, RichText, ScrollArea, Sense, Ui, Vec2};
 use crate::model::AnnotationId;
 use crate::summary::{Claim, DocSummary, Summary};
 
-use super::app::MarginaliaApp;
+use super::request::Request;
 use super::theme;
+use crate::workspace::Workspace;
 
 /// What the panel summarises.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,81 +39,70 @@ pub struct SummaryPanel {
     pub cache: SummaryCache,
 }
 
-impl MarginaliaApp {
+/// What the summary panel reads.
+pub struct SummaryInput<'a> {
+    /// The project and its version.
+    pub ws: &'a Workspace,
+    /// The document shown.
+    pub doc: usize,
+    /// The annotator layers with annotations.
+    pub layers: &'a [String],
+    /// Under blind coding, the analyst's own layer: the only one summarised or offered.
+    pub blind: Option<&'a str>,
+}
+
+impl SummaryPanel {
     /// Computes the summary for the panel's scope and layer, once per change.
-    fn refresh_summary(&mut self) {
-        // Blind coding: the analyst's own layer only.
-        let layer = if self.blind() {
-            Some(self.prefs.annotator.clone())
-        } else {
-            self.summary.layer.clone()
+    fn refresh(&mut self, input: &SummaryInput) {
+        let layer = match input.blind {
+            Some(own) => Some(own.to_owned()),
+            None => self.layer.clone(),
         };
-        let key = (
-            self.ws.version(),
-            self.summary.scope,
-            layer.clone(),
-            self.selection.doc,
-        );
-        if self.summary.cache.key.as_ref() != Some(&key) {
+        let key = (input.ws.version(), self.scope, layer.clone(), input.doc);
+        if self.cache.key.as_ref() != Some(&key) {
             let layers = match &layer {
                 Some(l) => vec![l.clone()],
-                None => self.layers(),
+                None => input.layers.to_vec(),
             };
-            let docs = match self.summary.scope {
-                SummaryScope::Article => self
-                    .ws
-                    .project()
-                    .documents
-                    .get(self.selection.doc)
-                    .map(|d| vec![d.id.clone()]),
+            let project = input.ws.project();
+            let docs = match self.scope {
+                SummaryScope::Article => {
+                    project.documents.get(input.doc).map(|d| vec![d.id.clone()])
+                }
                 SummaryScope::Project => None,
             };
-            self.summary.cache.summary =
-                Some(Summary::of(self.ws.project(), &layers, docs.as_deref()));
-            self.summary.cache.key = Some(key);
+            self.cache.summary = Some(Summary::of(project, &layers, docs.as_deref()));
+            self.cache.key = Some(key);
         }
     }
 
-    /// The summary panel's contents.
-    pub(super) fn summary_ui(&mut self, ui: &mut Ui) {
+    /// The panel's contents; a click on a claim, a speaker or a condition asks for it to be
+    /// selected.
+    pub fn ui(&mut self, ui: &mut Ui, input: &SummaryInput, out: &mut Vec<Request>) {
         ui.horizontal(|ui| {
             ui.heading("Summary");
         });
         ui.horizontal(|ui| {
-            ui.selectable_value(
-                &mut self.summary.scope,
-                SummaryScope::Article,
-                "This article",
-            );
-            ui.selectable_value(
-                &mut self.summary.scope,
-                SummaryScope::Project,
-                "All articles",
-            );
+            ui.selectable_value(&mut self.scope, SummaryScope::Article, "This article");
+            ui.selectable_value(&mut self.scope, SummaryScope::Project, "All articles");
         });
-        let layers = self.layers();
-        if layers.len() > 1 && !self.blind() {
+        if input.layers.len() > 1 && input.blind.is_none() {
             let caption = ui.label("Layer");
-            let shown = self
-                .summary
-                .layer
-                .clone()
-                .unwrap_or_else(|| "every layer".into());
+            let shown = self.layer.clone().unwrap_or_else(|| "every layer".into());
             egui::ComboBox::from_id_salt("summary layer")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.summary.layer, None, "every layer");
-                    for l in &layers {
-                        ui.selectable_value(&mut self.summary.layer, Some(l.clone()), l);
+                    ui.selectable_value(&mut self.layer, None, "every layer");
+                    for l in input.layers {
+                        ui.selectable_value(&mut self.layer, Some(l.clone()), l);
                     }
                 })
                 .response
                 .labelled_by(caption.id);
         }
         ui.separator();
-        self.refresh_summary();
-        // Taken out while drawn (the panel needs `self` for clicks), then put back.
-        let Some(summary) = self.summary.cache.summary.take() else {
+        self.refresh(input);
+        let Some(summary) = &self.cache.summary else {
             return;
         };
         let mut clicked: Option<AnnotationId> = None;
@@ -121,24 +111,23 @@ impl MarginaliaApp {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 ui.set_max_width(ui.available_width());
-                totals_ui(ui, &summary);
-                who_ui(ui, &summary);
+                totals_ui(ui, summary);
+                who_ui(ui, summary);
                 for doc in &summary.documents {
                     if summary.documents.len() > 1 {
                         ui.add_space(6.0);
                         ui.label(RichText::new(&doc.title).strong());
                     }
-                    claims_ui(ui, &summary, doc, &mut clicked);
-                    unlinked_ui(ui, &summary, doc, &mut clicked);
+                    claims_ui(ui, summary, doc, &mut clicked);
+                    unlinked_ui(ui, summary, doc, &mut clicked);
                 }
                 if summary.documents.len() > 1 {
-                    heat_map_ui(ui, &summary);
+                    heat_map_ui(ui, summary);
                 }
-                progress_ui(ui, &summary);
+                progress_ui(ui, summary);
             });
-        self.summary.cache.summary = Some(summary);
         if let Some(id) = clicked {
-            self.select(Some(id));
+            out.push(Request::Select(Some(id)));
         }
     }
 }
@@ -343,4 +332,61 @@ fn progress_ui(ui: &mut Ui, s: &Summary) {
             ));
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+    use crate::model::{RelationKindId, project_from_marked};
+
+    /// The panel alone, on a workspace, with no window around it: it lists the claim under
+    /// its speaker, and a click on the claim asks for it to be selected, changing nothing
+    /// itself.
+    #[test]
+    fn a_click_on_a_claim_asks_for_it_to_be_selected() {
+        let (mut project, ids) = project_from_marked(
+            "[actor|Macron] said [claim|talks must start] if [condition|Kyiv agrees]",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let said = crate::model::ops::add_relation(
+            &project,
+            &RelationKindId("said_by".into()),
+            &ids[1],
+            &ids[0],
+            "ana",
+        )
+        .unwrap();
+        said.apply(&mut project).unwrap();
+        let ws = Workspace::new(project, None);
+        let before = ws.version();
+        let state = (SummaryPanel::default(), ws, Vec::<Request>::new());
+        let mut harness = Harness::builder()
+            .with_size(egui::Vec2::new(420.0, 600.0))
+            .with_context_setup(crate::ui::install_fonts)
+            .build_ui_state(
+                |ui, (panel, ws, out): &mut (SummaryPanel, Workspace, Vec<Request>)| {
+                    let layers = vec!["ana".to_owned()];
+                    let input = SummaryInput {
+                        ws,
+                        doc: 0,
+                        layers: &layers,
+                        blind: None,
+                    };
+                    panel.ui(ui, &input, out);
+                },
+                state,
+            );
+        harness.run_steps(3);
+        harness.get_by_label("Macron");
+        harness.get_by_label("“talks must start”").click();
+        harness.run_steps(2);
+        let (_, ws, out) = harness.state();
+        assert_eq!(out, &[Request::Select(Some(ids[1].clone()))]);
+        assert_eq!(ws.version(), before, "the panel changed nothing itself");
+    }
 }
