@@ -428,7 +428,17 @@ impl MarginaliaApp {
             }
         });
         if self.prefs.list_relations {
-            self.relations_list_ui(ui);
+            let links = self.view.links(self.ws.project());
+            let input = super::relations_list::RelationsInput {
+                project: self.ws.project(),
+                links: &links,
+                selected: self.selection.annotation.as_ref(),
+            };
+            let mut out = Vec::new();
+            super::relations_list::RelationsList::ui(ui, &input, &mut out);
+            for request in out {
+                self.act(request);
+            }
             return;
         }
         let list = self.annotation_list();

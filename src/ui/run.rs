@@ -23,6 +23,14 @@ impl MarginaliaApp {
     pub(super) fn act(&mut self, request: Request) {
         match request {
             Request::Select(id) => self.select(id),
+            Request::RetypeRelation(id, kind) => {
+                let edit = crate::model::ops::set_relation_kind(self.ws.project(), &id, &kind);
+                self.change_relation("Change link type", &id, edit);
+            }
+            Request::RemoveRelation(id) => {
+                let edit = crate::model::ops::remove_relation(self.ws.project(), &id);
+                self.change_relation("Remove link", &id, edit);
+            }
         }
     }
 

@@ -25,7 +25,7 @@ mod layers;
 mod paint;
 mod rows;
 
-pub use arcs::Link;
+pub use arcs::{Link, LinkIndex};
 pub use compare::CompareInput;
 pub use input::move_edge_of;
 pub use layers::{Item, Layers};
