@@ -13,10 +13,27 @@ use crate::model::{AnnotationId, Edit, EditError, Project, RelationKindId, ops};
 use crate::workspace::{Change, Workspace};
 
 use super::article::{ArticleView, TextSel};
+use super::article_panel::ArticlePanel;
 use super::commands::{self, Command};
 use super::dialogs::{FileDialogs, Modal};
 use super::prefs::Prefs;
 use super::search_ui::SearchState;
+use super::shared::Shared;
+
+/// What the panels read ([`Shared`]), borrowed field by field so that a panel's own state
+/// can be borrowed mutably beside it.
+macro_rules! shared {
+    ($app:ident, $layers:expr) => {
+        Shared {
+            ws: &$app.ws,
+            selection: &$app.selection,
+            prefs: &$app.prefs,
+            protection: &$app.protection,
+            comparing: $app.review.compare.is_some(),
+            layers: $layers,
+        }
+    };
+}
 
 /// The state of one window: the workspace, what is selected, what is derived from the
 /// project, and one struct of its own state per panel or window.
@@ -32,16 +49,14 @@ pub struct MarginaliaApp {
     pub(super) prefs: Prefs,
     /// The question asked, the last notice, and the file dialogs.
     pub(super) asking: super::dialogs::Asking,
-    /// The window's side of files: focus, closing, a file changed on disk.
-    pub(super) files: super::files::FileState,
+    /// The window's own state: focus, closing, a file changed on disk, panel widths.
+    pub(super) window: super::run::WindowState,
     /// Other layers opened for editing, and blind coding for this run.
     pub(super) protection: super::protect::Protection,
     /// Which layer the article shows outside the compare view.
     pub(super) shown_layer: super::layer_choice::LayerChoice,
-    /// The article view: its layout, the drawn layers, scroll position.
-    pub(super) view: ArticleView,
-    /// The search bar and its hits.
-    pub(super) search: SearchState,
+    /// The article panel: the view (layout, drawn layers, scroll position) and search bar.
+    pub(super) article: ArticlePanel,
     /// The document list: its filter and row heights.
     pub(super) doc_list: super::panels::DocumentList,
     /// The annotation list's filter and the selected annotation's drafts.
@@ -54,8 +69,6 @@ pub struct MarginaliaApp {
     pub(super) transfer: super::transfer::Transfer,
     /// The windows over the frame: palette, cheat sheet, preferences, schema editor.
     pub(super) overlays: super::overlays::Overlays,
-    /// The side panels' widths as the analyst set them.
-    panel_widths: super::sizing::PanelWidths,
 }
 
 impl MarginaliaApp {
@@ -72,12 +85,10 @@ impl MarginaliaApp {
             summary: Default::default(),
             ws: Workspace::new(project, path),
             selection: Default::default(),
-            view: ArticleView::default(),
+            article: ArticlePanel::default(),
             prefs: Prefs::default(),
-            search: SearchState::default(),
             derived: Default::default(),
-            files: super::files::FileState::default(),
-            panel_widths: Default::default(),
+            window: Default::default(),
             protection: Default::default(),
         };
         app.prefs.annotator = super::prefs::login_name();
@@ -171,7 +182,7 @@ impl MarginaliaApp {
 
     /// The article view's state (for tests and the benchmark).
     pub fn article_view(&self) -> &ArticleView {
-        &self.view
+        &self.article.view
     }
 
     /// Whether a save or autosave is being written on another thread.
@@ -232,7 +243,7 @@ impl MarginaliaApp {
             effects.touched,
             &self.ws.project().documents.get(self.selection.doc),
         ) {
-            self.view.patch(
+            self.article.view.patch(
                 self.ws.project(),
                 doc,
                 self.ws.version() - 1,
@@ -240,7 +251,9 @@ impl MarginaliaApp {
                 &ids,
             );
             if effects.restyle {
-                self.view.restyle(self.ws.project(), doc, self.ws.version());
+                self.article
+                    .view
+                    .restyle(self.ws.project(), doc, self.ws.version());
             }
         }
     }
@@ -275,8 +288,8 @@ impl MarginaliaApp {
         self.selection.annotation = None;
         self.selection.text = TextSel::default();
         self.selection.linking = None;
-        self.search = SearchState::default();
-        self.view = ArticleView::default();
+        self.article.search = SearchState::default();
+        self.article.view = ArticleView::default();
         if let Some(p) = self.ws.path().cloned() {
             self.prefs.remember(&p);
         }
@@ -304,12 +317,13 @@ impl MarginaliaApp {
     pub(super) fn show_document(&mut self, i: usize) {
         self.commit_note_draft();
         if i < self.ws.project().documents.len() && i != self.selection.doc {
-            self.search.suggestions.clear();
+            self.article.search.suggestions.clear();
             self.selection.doc = i;
             self.selection.annotation = None;
             self.selection.text = TextSel::default();
             self.selection.linking = None;
-            self.search
+            self.article
+                .search
                 .refresh_hits(self.ws.project(), self.selection.doc);
         }
     }
@@ -325,12 +339,22 @@ impl MarginaliaApp {
             if let Some(i) = doc {
                 self.show_document(i);
             }
-            self.view.reveal(start, true);
+            self.article.view.reveal(start, true);
             self.selection.text = TextSel::caret(start);
         }
         self.details.entity_query.clear();
         self.details.note_draft = None;
         self.selection.annotation = id;
+    }
+
+    /// How many annotations the article shows for the document open (for tests).
+    pub fn shown_annotations(&self) -> usize {
+        self.article.view.layers().items().len()
+    }
+
+    /// Whether the agreement panel's report is being computed on its worker thread.
+    pub fn agreement_computing(&self) -> bool {
+        self.review.agree.computing()
     }
 
     /// Whether a claim is being linked (its target not yet picked).
@@ -341,24 +365,6 @@ impl MarginaliaApp {
     /// Selects an annotation (`None`: none), showing its document (tests and scripted use).
     pub fn select_annotation(&mut self, id: Option<AnnotationId>) {
         self.select(id);
-    }
-
-    /// The annotations linked to the selected one.
-    pub(super) fn linked(&self) -> Vec<AnnotationId> {
-        let Some(id) = &self.selection.annotation else {
-            return Vec::new();
-        };
-        self.ws
-            .project()
-            .relations_of(id)
-            .map(|r| {
-                if &r.from == id {
-                    r.to.clone()
-                } else {
-                    r.from.clone()
-                }
-            })
-            .collect()
     }
 
     /// The relation type that can link `from` to `to`, if the schema allows one.
@@ -429,24 +435,66 @@ impl MarginaliaApp {
         }
     }
 
-    /// Draws the whole window and handles its keys.
+    /// What the panels read, with `layers` as the project's annotator layers.
+    pub(super) fn shared<'a>(&'a self, layers: &'a [String]) -> Shared<'a> {
+        shared!(self, layers)
+    }
+
+    /// Draws the whole window and handles its keys. Each panel draws from what it reads and
+    /// its own state; what it asks for is carried out after it has drawn, in order.
     pub fn ui(&mut self, ui: &mut Ui) {
         self.ws.set_clock(Instant::now());
-        ui.ctx().set_theme(self.prefs.theme.preference());
+        let ctx = ui.ctx().clone();
+        ctx.set_theme(self.prefs.theme.preference());
         self.files_frame(ui);
         self.resolve_shown_layer();
+        // Background work that finished since the last frame.
+        self.poll_export(&ctx);
+        self.poll_merge_load(&ctx);
+        let layers = self.layers();
+        let mut out = Vec::new();
         // Keys typed into a question's field are that field's, also in the frame the
         // question is answered (Enter and the last digit typed can arrive together).
         let asking = self.asking.modal.is_some();
-        self.modal_ui(ui);
+        let cx = shared!(self, &layers);
+        self.asking
+            .modal_ui(ui, &cx, &self.window.conflict, &mut out);
+        self.act_all(std::mem::take(&mut out), &ctx);
         if !asking && self.asking.modal.is_none() {
             self.shortcuts(ui);
         }
-        Panel::top("menu").show(ui, |ui| self.menu_ui(ui));
-        Panel::top("toolbar").show(ui, |ui| self.toolbar_ui(ui));
-        Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        // The side panels open, with their preferred widths; they yield to the article
-        // when the window cannot hold them all beside it.
+        let save_state = self.save_state();
+        let position = self
+            .derived
+            .position(&self.ws, self.selection.doc, self.selection.text);
+        let cx = self.shared(&layers);
+        Panel::top("menu").show(ui, |ui| super::panels::menu_ui(ui, &cx, &mut out));
+        Panel::top("toolbar").show(ui, |ui| {
+            super::panels::toolbar_ui(ui, &cx, &self.shown_layer, &mut out);
+        });
+        Panel::bottom("status").show(ui, |ui| {
+            super::panels::status_ui(
+                ui,
+                &cx,
+                &save_state,
+                &position,
+                self.asking.message.as_ref(),
+            );
+        });
+        self.act_all(std::mem::take(&mut out), &ctx);
+        self.side_panels_ui(ui, &layers);
+        self.article_ui(ui, &layers);
+        let cx = shared!(self, &layers);
+        self.overlays.ui(&ctx, &cx, &mut out);
+        self.article.search.tag_all_ui(&ctx, &cx, &mut out);
+        self.transfer.ui(&ctx, &cx, &mut out);
+        self.act_all(out, &ctx);
+    }
+
+    /// The side panels open, with their preferred widths; they yield to the article when
+    /// the window cannot hold them all beside it.
+    fn side_panels_ui(&mut self, ui: &mut Ui, layers: &[String]) {
+        let ctx = ui.ctx().clone();
         let comparing = self.review.compare.is_some();
         let open = [
             (SidePanel::Documents, self.prefs.show_documents, 240.0),
@@ -472,47 +520,102 @@ impl MarginaliaApp {
         };
         let wanted: Vec<f32> = open
             .iter()
-            .map(|(panel, preferred)| self.panel_widths.wanted(id_of(*panel), *preferred))
+            .map(|(panel, preferred)| self.window.panel_widths.wanted(id_of(*panel), *preferred))
             .collect();
         let widths = super::sizing::panel_widths(ui.available_width(), &wanted);
         for ((panel, _), (width, max)) in open.into_iter().zip(widths) {
             let id = id_of(panel);
-            self.panel_widths.before(ui, id, width);
+            self.window.panel_widths.before(ui, id, width);
             let side = if panel == SidePanel::Documents {
                 Panel::left(id)
             } else {
                 Panel::right(id)
             };
+            // What the panel draws from, derived before it draws.
+            let list = matches!(panel, SidePanel::Documents | SidePanel::Annotations)
+                .then(|| self.annotation_list());
+            let links = (panel == SidePanel::Annotations && self.prefs.list_relations)
+                .then(|| self.article.view.links(self.ws.project()));
+            let comparison = (panel == SidePanel::Compare)
+                .then(|| self.comparison())
+                .flatten();
+            let own = self.blind().then(|| self.prefs.annotator.clone());
+            let mut out = Vec::new();
+            let cx = shared!(self, layers);
             let shown = side
                 .resizable(true)
                 .default_size(width)
                 .min_size(super::sizing::PANEL_MIN.min(width))
                 .max_size(max)
                 .show(ui, |ui| match panel {
-                    SidePanel::Documents => self.documents_ui(ui),
+                    SidePanel::Documents => {
+                        let per_doc = list.as_ref().map_or(&[][..], |l| &l.per_doc[..]);
+                        self.doc_list.ui(ui, &cx, per_doc, &mut out);
+                    }
                     SidePanel::Summary => {
-                        let layers = self.layers();
-                        let own = self.blind().then(|| self.prefs.annotator.clone());
                         let input = super::summary_panel::SummaryInput {
                             ws: &self.ws,
                             doc: self.selection.doc,
-                            layers: &layers,
+                            layers,
                             blind: own.as_deref(),
                         };
-                        let mut out = Vec::new();
                         self.summary.ui(ui, &input, &mut out);
-                        for request in out {
-                            self.act(request);
+                    }
+                    SidePanel::Agreement => self.review.agree.ui(ui, &cx, &mut out),
+                    SidePanel::Compare => {
+                        if let Some(state) = self.review.compare.as_mut() {
+                            state.head_ui(ui, &cx, comparison.as_deref(), &mut out);
+                            if let Some(c) = comparison.as_deref() {
+                                if self.selection.annotation.is_some() {
+                                    // The reviewed annotation being edited ("Edit…", or
+                                    // clicked in the text).
+                                    self.details.inspector_ui(ui, &cx, &mut out);
+                                }
+                                state.list_ui(ui, &cx, c, &mut out);
+                            }
                         }
                     }
-                    SidePanel::Agreement => self.agreement_ui(ui),
-                    SidePanel::Compare => self.compare_ui(ui),
-                    SidePanel::Annotations => self.annotations_ui(ui),
+                    SidePanel::Annotations => {
+                        let default = super::derived::AnnotationList::default();
+                        let input = super::panels::ListInput {
+                            list: list.as_deref().unwrap_or(&default),
+                            items: self.article.view.layers().items(),
+                            links: links.as_deref(),
+                        };
+                        self.details.annotations_ui(ui, &cx, &input, &mut out);
+                    }
                 });
-            self.panel_widths.after(ui, id, shown.response.rect.width());
+            self.window
+                .panel_widths
+                .after(ui, id, shown.response.rect.width());
+            self.act_all(out, &ctx);
         }
-        egui::CentralPanel::default_margins().show(ui, |ui| self.article_panel_ui(ui));
-        self.overlays_ui(ui);
+    }
+
+    /// The article in the centre, with its header and search bar.
+    fn article_ui(&mut self, ui: &mut Ui, layers: &[String]) {
+        let ctx = ui.ctx().clone();
+        // Showing the reviewed result: the reviewed layer alone, as outside compare mode.
+        let comparison = self.comparison().filter(|_| !self.showing_result());
+        let shown = self.shown_layers();
+        let current = self.current_difference();
+        let hide_settled = self.review.compare.as_ref().is_some_and(|s| s.hide_settled);
+        let keyboard = self.asking.modal.is_none();
+        let mut out = Vec::new();
+        let cx = shared!(self, layers);
+        let frame = super::article_panel::ArticleFrame {
+            shown: shown.as_deref(),
+            compare: comparison.as_deref().map(|c| super::article::CompareInput {
+                comparison: c,
+                current,
+                hide_settled,
+            }),
+            keyboard,
+        };
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            self.article.ui(ui, &cx, frame, &mut out);
+        });
+        self.act_all(out, &ctx);
     }
 
     /// Matches this frame's key presses against the commands and the tag keys.
@@ -651,9 +754,10 @@ mod tests {
         });
         app.run(Command::Tag(0), &ctx);
         let doc = app.project().documents[0].clone();
-        app.view
+        app.article
+            .view
             .sync(app.ws.project(), &doc, app.ws.version(), None);
-        let drawn = |app: &MarginaliaApp| app.view.layers().items()[0].color;
+        let drawn = |app: &MarginaliaApp| app.article.view.layers().items()[0].color;
         let before = drawn(&app);
         let mut draft = super::super::SchemaDraft::of(&app.project().schema);
         draft.tags[0].color = [12, 130, 200];

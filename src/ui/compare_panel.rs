@@ -1,23 +1,34 @@
 //! The compare panel's widgets: the annotators chosen, the counts per kind with their colours,
 //! the current difference with the reviewer's actions (reason and comment included) and the
-//! list of differences. What the actions do lives in [`super::compare`].
+//! list of differences. The actions are requests; the runner's `run/review.rs` carries them
+//! out.
 
 use egui::{RichText, ScrollArea, Ui};
 
 use crate::model::{DecisionReason, REVIEWED_LAYER};
 use crate::review::{Action, Comparison, DiffKind, Difference};
 
-use super::app::MarginaliaApp;
-use super::compare::listed;
+use super::commands::Command;
+use super::compare::{CompareState, listed};
+use super::request::{Request, Requests};
+use super::shared::Shared;
 use super::theme;
 
-impl MarginaliaApp {
-    /// The compare panel.
-    pub(super) fn compare_ui(&mut self, ui: &mut Ui) {
+impl CompareState {
+    /// The compare panel's upper part: the annotators, the legend, the options and the
+    /// current difference (`c`: the differences of the article, once two annotators are
+    /// chosen). The window draws the selected annotation's details below it.
+    pub(super) fn head_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &Shared,
+        c: Option<&Comparison>,
+        out: &mut Requests,
+    ) {
         ui.set_max_width(ui.available_width());
         ui.heading("Compare annotators");
-        self.annotators_ui(ui);
-        let Some(c) = self.comparison() else {
+        self.annotators_ui(ui, cx);
+        let Some(c) = c else {
             ui.label(
                 RichText::new(
                     "Choose two or more annotators. A colleague's layer comes in with \
@@ -27,8 +38,9 @@ impl MarginaliaApp {
             );
             return;
         };
-        legend_ui(ui, &c);
-        if let Some(state) = self.review.compare.as_mut() {
+        legend_ui(ui, c);
+        {
+            let state = &mut *self;
             ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut state.hide_settled, "Hide settled")
                     .on_hover_text(
@@ -62,45 +74,39 @@ impl MarginaliaApp {
             });
         }
         ui.separator();
-        self.current_ui(ui, &c);
+        self.current_ui(ui, cx, c, out);
         ui.separator();
-        if self.selection.annotation.is_some() {
-            // The reviewed annotation being edited ("Edit…", or clicked in the text).
-            self.inspector_ui(ui);
-        }
+    }
+
+    /// The compare panel's lower part: accepting what is agreed, and every difference.
+    pub(super) fn list_ui(&mut self, ui: &mut Ui, cx: &Shared, c: &Comparison, out: &mut Requests) {
         ui.horizontal_wrapped(|ui| {
             if ui
                 .button("Accept all agreed")
                 .on_hover_text("Take every span the annotators agree on in this article into the reviewed layer")
                 .clicked()
             {
-                self.accept_agreed(false);
+                out.push(Request::Run(Command::AcceptAgreed));
             }
             if ui
                 .button("Accept all agreed in every document")
                 .on_hover_text("The same for every article of the project, as one step")
                 .clicked()
             {
-                self.accept_agreed(true);
+                out.push(Request::Run(Command::AcceptAgreedEverywhere));
             }
         });
         ui.separator();
-        self.differences_ui(ui, &c);
+        self.differences_ui(ui, cx, c, out);
     }
 
     /// One checkbox per annotator layer.
-    fn annotators_ui(&mut self, ui: &mut Ui) {
-        let layers: Vec<String> = self
-            .layers()
-            .into_iter()
-            .filter(|l| l != REVIEWED_LAYER)
-            .collect();
-        let Some(state) = self.review.compare.as_mut() else {
-            return;
-        };
+    fn annotators_ui(&mut self, ui: &mut Ui, cx: &Shared) {
+        let layers: Vec<&String> = cx.layers.iter().filter(|l| *l != REVIEWED_LAYER).collect();
+        let state = self;
         ui.horizontal_wrapped(|ui| {
             ui.label("Annotators:");
-            for l in &layers {
+            for &l in &layers {
                 let mut on = state.annotators.contains(l);
                 if ui
                     .checkbox(&mut on, l)
@@ -131,25 +137,25 @@ impl MarginaliaApp {
     }
 
     /// The current difference: what each annotator has, the actions, reason and comment.
-    fn current_ui(&mut self, ui: &mut Ui, c: &Comparison) {
+    fn current_ui(&mut self, ui: &mut Ui, cx: &Shared, c: &Comparison, out: &mut Requests) {
         ui.horizontal(|ui| {
             if ui
                 .button("◀ Previous")
                 .on_hover_text("Previous difference (Shift+F8, P)")
                 .clicked()
             {
-                self.step_difference(false);
+                out.push(Request::Run(Command::PrevDifference));
             }
             if ui
                 .button("Next ▶")
                 .on_hover_text("Next difference (F8, N)")
                 .clicked()
             {
-                self.step_difference(true);
+                out.push(Request::Run(Command::NextDifference));
             }
         });
         let Some((index, d)) = self
-            .current_difference()
+            .current_in(cx.selection.doc)
             .and_then(|i| Some((i, c.differences.get(i)?)))
         else {
             ui.label(
@@ -160,12 +166,7 @@ impl MarginaliaApp {
         };
         // Counted among the differences stepped through; an agreement clicked in the list
         // while agreements are not stepped through is named as one.
-        let steps = self
-            .review
-            .compare
-            .as_ref()
-            .map(|s| s.steps(c))
-            .unwrap_or_default();
+        let steps = self.steps(c);
         let heading = match steps.iter().position(|&i| i == index) {
             Some(k) => format!(
                 "Difference {} of {} · {}",
@@ -189,12 +190,12 @@ impl MarginaliaApp {
                 .sides
                 .get(slot)
                 .and_then(Option::as_ref)
-                .and_then(|id| self.ws.project().annotations.get(id));
+                .and_then(|id| cx.project().annotations.get(id));
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("{who}:")).strong());
                 match held {
                     Some(a) => {
-                        let tag = self.ws.project().schema.tag(&a.tag);
+                        let tag = cx.project().schema.tag(&a.tag);
                         if let Some(t) = tag {
                             theme::swatch_ui(ui, t.color);
                         }
@@ -210,7 +211,7 @@ impl MarginaliaApp {
         if let Some(decision) = d
             .settled
             .as_ref()
-            .and_then(|id| self.ws.project().decisions.get(id))
+            .and_then(|id| cx.project().decisions.get(id))
         {
             let mut text = format!(
                 "Settled: {} by {}",
@@ -230,16 +231,16 @@ impl MarginaliaApp {
                 .on_hover_text("Take this decision back: its reviewed annotations go too")
                 .clicked()
             {
-                let edit = crate::review::reopen(self.ws.project(), &id);
-                self.apply("Reopen", edit);
+                let edit = crate::review::reopen(cx.project(), &id);
+                out.push(Request::Edit("Reopen".into(), edit));
             }
             return;
         }
-        self.actions_ui(ui, c, d);
+        self.actions_ui(ui, c, d, out);
     }
 
     /// The buttons, the reason and the comment for an unsettled difference.
-    fn actions_ui(&mut self, ui: &mut Ui, c: &Comparison, d: &Difference) {
+    fn actions_ui(&mut self, ui: &mut Ui, c: &Comparison, d: &Difference, out: &mut Requests) {
         let mut action = None;
         ui.horizontal_wrapped(|ui| {
             for (slot, who) in c.annotators.iter().enumerate() {
@@ -286,7 +287,8 @@ impl MarginaliaApp {
                 action = Some(Action::Edit(first));
             }
         });
-        if let Some(state) = self.review.compare.as_mut() {
+        {
+            let state = &mut *self;
             ui.horizontal(|ui| {
                 let caption = ui.label("Reason");
                 let shown = state.reason.map_or("none", DecisionReason::label);
@@ -310,16 +312,15 @@ impl MarginaliaApp {
             );
         }
         if let Some(action) = action {
-            self.adjudicate(action);
+            out.push(Request::Adjudicate(action));
         }
     }
 
     /// The list of differences, the current one highlighted; a click makes one current.
-    fn differences_ui(&mut self, ui: &mut Ui, c: &Comparison) {
+    fn differences_ui(&mut self, ui: &mut Ui, cx: &Shared, c: &Comparison, out: &mut Requests) {
         // Every difference is listed, agreements too (greyed): clicking one reviews it.
-        let hide = self.review.compare.as_ref().is_some_and(|s| s.hide_settled);
-        let rows = listed(c, hide, true);
-        let current = self.current_difference();
+        let rows = listed(c, self.hide_settled, true);
+        let current = self.current_in(cx.selection.doc);
         let row_height = ui
             .spacing()
             .interact_size
@@ -335,7 +336,7 @@ impl MarginaliaApp {
                     let Some(d) = c.differences.get(i) else {
                         continue;
                     };
-                    let text = self.difference_text(c, d);
+                    let text = difference_text(cx, c, d);
                     ui.horizontal(|ui| {
                         kind_swatch_ui(ui, d.kind);
                         let response =
@@ -347,46 +348,42 @@ impl MarginaliaApp {
                 }
             });
         if let Some(i) = clicked {
-            self.go_to_difference(c, i);
+            out.push(Request::GoToDifference(i));
         }
     }
+}
 
-    /// One line for a difference: settled mark, kind, tags, quote and who.
-    fn difference_text(&self, c: &Comparison, d: &Difference) -> String {
-        let mut tags: Vec<&str> = Vec::new();
-        let mut who: Vec<&str> = Vec::new();
-        let mut quote = "";
-        for (slot, id) in d.sides.iter().enumerate() {
-            let Some(a) = id
-                .as_ref()
-                .and_then(|id| self.ws.project().annotations.get(id))
-            else {
-                continue;
-            };
-            let tag = self
-                .ws
-                .project()
-                .schema
-                .tag(&a.tag)
-                .map_or(a.tag.as_str(), |t| t.label.as_str());
-            if !tags.contains(&tag) {
-                tags.push(tag);
-            }
-            if quote.is_empty() {
-                quote = a.quote.as_str();
-            }
-            if let Some(name) = c.annotators.get(slot) {
-                who.push(name);
-            }
+/// One line for a difference: settled mark, kind, tags, quote and who.
+fn difference_text(cx: &Shared, c: &Comparison, d: &Difference) -> String {
+    let mut tags: Vec<&str> = Vec::new();
+    let mut who: Vec<&str> = Vec::new();
+    let mut quote = "";
+    for (slot, id) in d.sides.iter().enumerate() {
+        let Some(a) = id.as_ref().and_then(|id| cx.project().annotations.get(id)) else {
+            continue;
+        };
+        let tag = cx
+            .project()
+            .schema
+            .tag(&a.tag)
+            .map_or(a.tag.as_str(), |t| t.label.as_str());
+        if !tags.contains(&tag) {
+            tags.push(tag);
         }
-        let mark = if d.settled.is_some() { "✔ " } else { "" };
-        format!(
-            "{mark}{} · {} · “{quote}” · {}",
-            d.kind.label(),
-            tags.join("/"),
-            who.join(", ")
-        )
+        if quote.is_empty() {
+            quote = a.quote.as_str();
+        }
+        if let Some(name) = c.annotators.get(slot) {
+            who.push(name);
+        }
     }
+    let mark = if d.settled.is_some() { "✔ " } else { "" };
+    format!(
+        "{mark}{} · {} · “{quote}” · {}",
+        d.kind.label(),
+        tags.join("/"),
+        who.join(", ")
+    )
 }
 
 /// The counts of each kind with its colour, and how many are settled.

@@ -46,6 +46,37 @@ pub struct Derived {
 }
 
 impl Derived {
+    /// "line 3, column 12 · 14 characters selected", counted again only when the caret,
+    /// the document or the project changed (it walks the text up to the caret).
+    pub fn position(&mut self, ws: &Workspace, doc: usize, sel: TextSel) -> String {
+        let key = (ws.version(), doc, sel);
+        if let Some((k, text)) = &self.position
+            && *k == key
+        {
+            return text.clone();
+        }
+        let text = ws
+            .project()
+            .documents
+            .get(doc)
+            .map_or("", |d| d.text.as_str());
+        let head = sel.head.0.min(text.len());
+        let before = text.get(..head).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let r = sel.range();
+        let chosen = text
+            .get(r.start.0..r.end.0)
+            .map_or(0, |s| s.chars().count());
+        let shown = if chosen > 0 {
+            format!("line {line}, column {column} · {chosen} characters selected")
+        } else {
+            format!("line {line}, column {column}")
+        };
+        self.position = Some((key, shown.clone()));
+        shown
+    }
+
     /// The annotator layers with annotations in the workspace's project.
     pub fn layers(&mut self, ws: &Workspace) -> Vec<String> {
         if !matches!(&self.layers, Some((version, _)) if *version == ws.version()) {

@@ -186,7 +186,7 @@ impl Default for Asking {
 }
 
 /// A question the window is asking; nothing else takes input until it is answered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Modal {
     /// Unsaved changes before `After`.
     Unsaved(After),

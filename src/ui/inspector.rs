@@ -6,8 +6,9 @@ use jiff::Timestamp;
 
 use crate::model::{AnnotationId, Entity, EntityId, EntityKind, ops};
 
-use super::app::MarginaliaApp;
 use super::commands::Command;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 use super::theme;
 
 /// Who made an annotation (and who changed it, if not they) and its review status.
@@ -28,18 +29,14 @@ pub struct Details {
     pub entity_query: String,
     /// The note being edited, for the selected annotation.
     pub note_draft: Option<(crate::model::AnnotationId, String)>,
+    /// Type-ahead over the candidates of a link being made.
+    pub link_filter: String,
 }
 
-impl MarginaliaApp {
+impl Details {
     /// The selected annotation: tag, entity (type-ahead, new entity), links, note.
-    pub(super) fn inspector_ui(&mut self, ui: &mut Ui) {
-        let Some(a) = self
-            .selection
-            .annotation
-            .as_ref()
-            .and_then(|id| self.ws.project().annotations.get(id))
-            .cloned()
-        else {
+    pub(super) fn inspector_ui(&mut self, ui: &mut Ui, cx: &Shared, out: &mut Requests) {
+        let Some(a) = cx.selected() else {
             ui.label(
                 RichText::new("Select text and press a tag's key; click an annotation to edit it.")
                     .color(theme::weak(ui.visuals())),
@@ -48,15 +45,15 @@ impl MarginaliaApp {
             return;
         };
         let now = Timestamp::now();
-        if let Some(why) = self.protected(&a.id) {
-            self.read_only_ui(ui, &a, &why);
+        if let Some(why) = cx.protected(&a.id) {
+            read_only_ui(ui, cx, a, &why, out);
             return;
         }
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new(format!("“{}”", a.quote)).strong());
             ui.horizontal_wrapped(|ui| {
                 ui.label("Tag:");
-                for t in self.ws.project().schema.tags.clone().iter() {
+                for t in &cx.project().schema.tags {
                     // The tag chosen in the selection's own colours: a tag's colour on the
                     // selection's blue would not read.
                     let chosen = t.id == a.tag;
@@ -72,60 +69,21 @@ impl MarginaliaApp {
                         .clicked()
                         && t.id != a.tag
                     {
-                        let edit = ops::retag(self.ws.project(), &a.id, &t.id, now);
-                        self.change_annotation("Retag", &a.id, edit);
+                        let edit = ops::retag(cx.project(), &a.id, &t.id, now);
+                        out.push(Request::ChangeAnnotation(
+                            "Retag".into(),
+                            a.id.clone(),
+                            edit,
+                        ));
                     }
                 }
             });
-            ui.label(RichText::new(byline(&a)).small());
-            self.entity_ui(ui, &a.id, a.entity.as_ref(), &a.quote, now);
-            self.links_ui(ui, &a.id);
-            self.note_ui(ui, &a.id, &a.note, now);
-            if ui.button("Delete annotation (Del)").clicked() {
-                self.run(Command::Delete, ui.ctx());
-            }
-        });
-        ui.separator();
-    }
-
-    /// Another annotator's annotation: what it is, and the way to change it.
-    fn read_only_ui(&mut self, ui: &mut Ui, a: &crate::model::Annotation, why: &str) {
-        egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.label(RichText::new(format!("“{}”", a.quote)).strong());
-            let tag = self.ws.project().schema.tag(&a.tag);
-            ui.horizontal(|ui| {
-                if let Some(t) = tag {
-                    theme::swatch_ui(ui, t.color);
-                }
-                ui.label(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
-                if let Some(e) = a
-                    .entity
-                    .as_ref()
-                    .and_then(|e| self.ws.project().entities.get(e))
-                {
-                    ui.label(format!("→ {}", e.name));
-                }
-            });
             ui.label(RichText::new(byline(a)).small());
-            for r in self.ws.project().relations_of(&a.id) {
-                if let Some(text) = self.link_text(r, &a.id) {
-                    ui.add(egui::Label::new(text).truncate());
-                }
-            }
-            if !a.note.is_empty() {
-                ui.label(format!("Note: {}", a.note));
-            }
-            ui.label(
-                RichText::new(format!("Read-only: {}'s layer.", a.annotator))
-                    .color(theme::weak(ui.visuals())),
-            )
-            .on_hover_text(why);
-            if ui
-                .button(format!("Edit {}'s layer…", a.annotator))
-                .on_hover_text(Command::EditTheirLayer.tooltip())
-                .clicked()
-            {
-                self.run(Command::EditTheirLayer, ui.ctx());
+            self.entity_ui(ui, cx, a, out);
+            self.links_ui(ui, cx, &a.id, out);
+            self.note_ui(ui, cx, &a.id, &a.note, now, out);
+            if ui.button("Delete annotation (Del)").clicked() {
+                out.push(Request::Run(Command::Delete));
             }
         });
         ui.separator();
@@ -134,19 +92,18 @@ impl MarginaliaApp {
     fn entity_ui(
         &mut self,
         ui: &mut Ui,
-        id: &AnnotationId,
-        current: Option<&EntityId>,
-        quote: &str,
-        now: Timestamp,
+        cx: &Shared,
+        a: &crate::model::Annotation,
+        out: &mut Requests,
     ) {
+        let (id, current, quote) = (&a.id, a.entity.as_ref(), a.quote.as_str());
         ui.horizontal(|ui| {
             ui.label("Entity:");
-            match current.and_then(|e| self.ws.project().entities.get(e)) {
+            match current.and_then(|e| cx.project().entities.get(e)) {
                 Some(e) => {
                     ui.strong(&e.name);
                     if ui.small_button("Unlink").clicked() {
-                        let edit = ops::set_entity(self.ws.project(), id, None, now);
-                        self.change_annotation("Unlink entity", id, edit);
+                        out.push(Request::SetEntity(id.clone(), None));
                     }
                 }
                 None => {
@@ -154,20 +111,19 @@ impl MarginaliaApp {
                 }
             }
         });
-        let field = egui::TextEdit::singleline(&mut self.details.entity_query)
+        let field = egui::TextEdit::singleline(&mut self.entity_query)
             .hint_text("Type to find or create an entity (E)")
             .desired_width(ui.available_width());
         let response = super::widgets::labelled(ui, "Find entity", field);
-        if self.selection.focus == Some("entity") {
+        if cx.selection.focus == Some("entity") {
             response.request_focus();
-            self.selection.focus = None;
+            out.push(Request::Focused);
         }
-        let query = self.details.entity_query.trim().to_lowercase();
+        let query = self.entity_query.trim().to_lowercase();
         if query.is_empty() {
             return;
         }
-        let matches: Vec<(EntityId, String)> = self
-            .ws
+        let matches: Vec<(EntityId, String)> = cx
             .project()
             .entities
             .values()
@@ -185,7 +141,7 @@ impl MarginaliaApp {
                 chosen = Some(eid.clone());
             }
         }
-        let typed = self.details.entity_query.trim().to_owned();
+        let typed = self.entity_query.trim().to_owned();
         let exact = matches.iter().any(|(_, n)| n.eq_ignore_ascii_case(&typed));
         let create = (!exact && ui.button(format!("New entity “{typed}”")).clicked())
             || (enter && matches.is_empty());
@@ -201,29 +157,18 @@ impl MarginaliaApp {
                 },
                 note: String::new(),
             };
-            let eid = entity.id.clone();
-            // Creating and linking is one undo step.
-            self.ws.begin_group("New entity");
-            if self.apply("New entity", ops::put_entity(self.ws.project(), entity)) {
-                let edit = ops::set_entity(self.ws.project(), id, Some(&eid), now);
-                self.change_annotation("Set entity", id, edit);
-            }
-            self.ws.end_group();
-            self.details.entity_query.clear();
+            // Created and linked as one undo step.
+            out.push(Request::NewEntityFor(id.clone(), entity));
             return;
         }
         if let Some(e) = chosen {
-            let edit = ops::set_entity(self.ws.project(), id, Some(&e), now);
-            self.change_annotation("Set entity", id, edit);
-            self.details.entity_query.clear();
+            out.push(Request::SetEntity(id.clone(), Some(e)));
         }
     }
 
-    fn links_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
-        let relations: Vec<_> = self.ws.project().relations_of(id).cloned().collect();
-        let mut remove = None;
-        for r in &relations {
-            let text = self.link_text(r, id).unwrap_or_default();
+    fn links_ui(&mut self, ui: &mut Ui, cx: &Shared, id: &AnnotationId, out: &mut Requests) {
+        for r in cx.project().relations_of(id) {
+            let text = cx.link_text(r, id).unwrap_or_default();
             ui.horizontal(|ui| {
                 // The button first: the truncated label then takes what width is left.
                 if ui
@@ -231,45 +176,32 @@ impl MarginaliaApp {
                     .on_hover_text(format!("Remove the link “{text}”"))
                     .clicked()
                 {
-                    remove = Some(r.id.clone());
+                    out.push(Request::RemoveRelation(r.id.clone()));
                 }
                 ui.add(egui::Label::new(text).truncate());
             });
         }
-        if let Some(rid) = remove {
-            let edit = ops::remove_relation(self.ws.project(), &rid);
-            self.change_relation("Remove link", &rid, edit);
-        }
-        if self
-            .selection
-            .linking
-            .as_ref()
-            .is_some_and(|l| &l.from == id)
-        {
-            self.link_picker_ui(ui, id);
+        if cx.selection.linking.as_ref().is_some_and(|l| &l.from == id) {
+            self.link_picker_ui(ui, cx, id, out);
         }
     }
 
     /// Type-ahead over the annotations the selected one may link to.
-    fn link_picker_ui(&mut self, ui: &mut Ui, id: &AnnotationId) {
-        let Some(linking) = &mut self.selection.linking else {
-            return;
-        };
+    fn link_picker_ui(&mut self, ui: &mut Ui, cx: &Shared, id: &AnnotationId, out: &mut Requests) {
         ui.label(RichText::new("Link to… (click it in the text, or type)").strong());
         let response = super::widgets::labelled(
             ui,
             "Find link target",
-            egui::TextEdit::singleline(&mut linking.filter)
+            egui::TextEdit::singleline(&mut self.link_filter)
                 .hint_text("actor or condition")
                 .desired_width(ui.available_width()),
         );
-        if self.selection.focus == Some("link") {
+        if cx.selection.focus == Some("link") {
             response.request_focus();
-            self.selection.focus = None;
+            out.push(Request::Focused);
         }
-        let filter = linking.filter.to_lowercase();
-        let Some((doc, layer)) = self
-            .ws
+        let filter = self.link_filter.to_lowercase();
+        let Some((doc, layer)) = cx
             .project()
             .annotations
             .get(id)
@@ -277,23 +209,21 @@ impl MarginaliaApp {
         else {
             return;
         };
-        let Some(text) = self.ws.project().document(&doc).map(|d| d.text.as_str()) else {
+        let Some(text) = cx.project().document(&doc).map(|d| d.text.as_str()) else {
             return;
         };
         // Targets in the claim's own layer: a link joins one analyst's reading of the text,
         // and the others' spans are theirs (in blind coding, not even shown).
-        let candidates: Vec<(AnnotationId, String, String)> = self
-            .ws
+        let candidates: Vec<(AnnotationId, String, String)> = cx
             .project()
             .annotations_of(&doc)
             .into_iter()
             .filter(|a| &a.id != id && a.annotator == layer)
-            .filter(|a| self.relation_kind(id, &a.id).is_some())
+            .filter(|a| cx.relation_kind(id, &a.id).is_some())
             .filter(|a| filter.is_empty() || a.quote.to_lowercase().contains(&filter))
             .take(10)
             .map(|a| {
-                let tag = self
-                    .ws
+                let tag = cx
                     .project()
                     .schema
                     .tag(&a.tag)
@@ -309,7 +239,7 @@ impl MarginaliaApp {
         let enter = super::widgets::submitted(ui, &response);
         for (n, (cid, label, context)) in candidates.iter().enumerate() {
             if ui.button(label).on_hover_text(context).clicked() || (enter && n == 0) {
-                self.finish_link(cid);
+                out.push(Request::FinishLink(cid.clone()));
                 break;
             }
             ui.label(
@@ -320,16 +250,19 @@ impl MarginaliaApp {
         }
     }
 
-    fn note_ui(&mut self, ui: &mut Ui, id: &AnnotationId, note: &str, now: Timestamp) {
-        if self
-            .details
-            .note_draft
-            .as_ref()
-            .is_none_or(|(d, _)| d != id)
-        {
-            self.details.note_draft = Some((id.clone(), note.to_owned()));
+    fn note_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &Shared,
+        id: &AnnotationId,
+        note: &str,
+        now: Timestamp,
+        out: &mut Requests,
+    ) {
+        if self.note_draft.as_ref().is_none_or(|(d, _)| d != id) {
+            self.note_draft = Some((id.clone(), note.to_owned()));
         }
-        let Some((_, draft)) = &mut self.details.note_draft else {
+        let Some((_, draft)) = &mut self.note_draft else {
             return;
         };
         let label = ui.label("Note (F2):");
@@ -340,14 +273,58 @@ impl MarginaliaApp {
                     .desired_width(ui.available_width()),
             )
             .labelled_by(label.id);
-        if self.selection.focus == Some("note") {
+        if cx.selection.focus == Some("note") {
             response.request_focus();
-            self.selection.focus = None;
+            out.push(Request::Focused);
         }
         if response.lost_focus() && draft != note {
-            let text = draft.clone();
-            let edit = ops::set_note(self.ws.project(), id, &text, now);
-            self.change_annotation("Note", id, edit);
+            let edit = ops::set_note(cx.project(), id, draft, now);
+            out.push(Request::ChangeAnnotation("Note".into(), id.clone(), edit));
         }
     }
+}
+
+/// Another annotator's annotation: what it is, and the way to change it.
+fn read_only_ui(
+    ui: &mut Ui,
+    cx: &Shared,
+    a: &crate::model::Annotation,
+    why: &str,
+    out: &mut Requests,
+) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(RichText::new(format!("“{}”", a.quote)).strong());
+        let tag = cx.project().schema.tag(&a.tag);
+        ui.horizontal(|ui| {
+            if let Some(t) = tag {
+                theme::swatch_ui(ui, t.color);
+            }
+            ui.label(tag.map_or(a.tag.as_str(), |t| t.label.as_str()));
+            if let Some(e) = a.entity.as_ref().and_then(|e| cx.project().entities.get(e)) {
+                ui.label(format!("→ {}", e.name));
+            }
+        });
+        ui.label(RichText::new(byline(a)).small());
+        for r in cx.project().relations_of(&a.id) {
+            if let Some(text) = cx.link_text(r, &a.id) {
+                ui.add(egui::Label::new(text).truncate());
+            }
+        }
+        if !a.note.is_empty() {
+            ui.label(format!("Note: {}", a.note));
+        }
+        ui.label(
+            RichText::new(format!("Read-only: {}'s layer.", a.annotator))
+                .color(theme::weak(ui.visuals())),
+        )
+        .on_hover_text(why);
+        if ui
+            .button(format!("Edit {}'s layer…", a.annotator))
+            .on_hover_text(Command::EditTheirLayer.tooltip())
+            .clicked()
+        {
+            out.push(Request::Run(Command::EditTheirLayer));
+        }
+    });
+    ui.separator();
 }

@@ -13,7 +13,8 @@ use egui::Ui;
 
 use crate::model::REVIEWED_LAYER;
 
-use super::app::MarginaliaApp;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 
 /// The analyst's choice of layer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,11 +32,11 @@ pub enum ShownLayer {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DefaultLayer {
     /// The project version and annotator name it is up to date with.
-    key: Option<(u64, String)>,
+    pub(crate) key: Option<(u64, String)>,
     /// The layer chosen (`None`: every layer, for a project of one layer).
     pub chosen: Option<String>,
     /// The project's only layer when it had one: what "every layer" showed.
-    sole: Option<String>,
+    pub(crate) sole: Option<String>,
 }
 
 /// The default choice now that the project's layers are `layers` (sorted), for analyst `me`,
@@ -79,64 +80,24 @@ pub struct LayerChoice {
     pub default: DefaultLayer,
 }
 
-impl MarginaliaApp {
-    /// Brings the default choice up to date with the project's layers; once per frame, before
-    /// anything draws (the layer list is cached per change of the project).
-    pub(super) fn resolve_shown_layer(&mut self) {
-        let key = (self.ws.version(), self.prefs.annotator.clone());
-        if self.shown_layer.choice != ShownLayer::Default
-            || self.shown_layer.default.key.as_ref() == Some(&key)
-        {
-            return;
-        }
-        let layers = self.layers();
-        let chosen = next_default(&self.shown_layer.default, &layers, &self.prefs.annotator);
-        if chosen != self.shown_layer.default.chosen {
-            self.derived.forget_list();
-        }
-        self.shown_layer.default = DefaultLayer {
-            key: Some(key),
-            chosen,
-            sole: (layers.len() == 1)
-                .then(|| layers.first().cloned())
-                .flatten(),
-        };
-    }
-
-    /// The layers the article and the annotation list show (`None`: every layer): the
-    /// reviewed one in compare mode, else the chosen one and the analyst's own.
-    pub(super) fn shown_layers(&self) -> Option<Vec<String>> {
-        if self.review.compare.is_some() {
-            return Some(vec![REVIEWED_LAYER.to_owned()]);
-        }
-        if self.blind() {
-            return Some(vec![self.prefs.annotator.clone()]);
-        }
-        let chosen = match &self.shown_layer.choice {
-            ShownLayer::All => None,
-            ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer.default.chosen.clone(),
-        }?;
-        Some(vec![chosen, self.prefs.annotator.clone()])
-    }
-
+impl LayerChoice {
     /// The toolbar's "Layer shown" choice, when the project has more than one layer.
-    pub(super) fn layer_choice_ui(&mut self, ui: &mut Ui) {
-        let layers = self.layers();
-        if layers.len() < 2 || self.review.compare.is_some() {
+    pub(super) fn ui(&self, ui: &mut Ui, cx: &Shared, out: &mut Requests) {
+        let layers = cx.layers;
+        if layers.len() < 2 || cx.comparing {
             return;
         }
-        if self.blind() {
+        if cx.blind() {
             ui.label("Blind coding: only your layer").on_hover_text(
                 "The other layers are hidden so that your coding stays independent \
                  (View › Blind coding)",
             );
             return;
         }
-        let current = match &self.shown_layer.choice {
+        let current = match &self.choice {
             ShownLayer::All => None,
             ShownLayer::One(l) => Some(l.clone()),
-            ShownLayer::Default => self.shown_layer.default.chosen.clone(),
+            ShownLayer::Default => self.default.chosen.clone(),
         };
         let text = current.clone().unwrap_or_else(|| "all layers".to_owned());
         let mut picked = None;
@@ -150,7 +111,7 @@ impl MarginaliaApp {
                 {
                     picked = Some(ShownLayer::All);
                 }
-                for l in &layers {
+                for l in layers {
                     if ui
                         .selectable_label(current.as_deref() == Some(l.as_str()), l)
                         .clicked()
@@ -166,15 +127,8 @@ impl MarginaliaApp {
             )
             .labelled_by(caption.id);
         if let Some(choice) = picked {
-            self.shown_layer.choice = choice;
-            self.derived.forget_list();
-            self.selection.annotation = None;
+            out.push(Request::ShowLayer(choice));
         }
-    }
-
-    /// How many annotations the article shows for the document open (for tests).
-    pub fn shown_annotations(&self) -> usize {
-        self.view.layers().items().len()
     }
 }
 

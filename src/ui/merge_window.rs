@@ -3,7 +3,7 @@
 //! is then planned on the UI thread (about 80 ms for two layers of 40,000 annotations), with
 //! a checkbox per layer and the mapping of their tags that this schema lacks. Nothing changes
 //! until "Merge"; then the merge is planned again against the project as it is at that moment
-//! and applied as one undo step.
+//! and applied as one undo step (the runner's `run/transfer.rs`, on `Request::ConfirmMerge`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -13,22 +13,22 @@ use egui::{RichText, ScrollArea, Ui};
 
 use crate::model::{Project, TagId};
 use crate::review::merge::{LayerReport, LayerStatus, TagProposal};
-use crate::review::{MergeOptions, MergePlan, plan_merge, tag_proposals};
-use crate::store;
+use crate::review::{MergeOptions, MergePlan, plan_merge};
 
-use super::app::MarginaliaApp;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 
 /// The merge window: the colleague's file being read on a worker thread, then the preview.
 #[derive(Default)]
 pub struct MergeState {
-    loading: Option<MergeLoad>,
-    draft: Option<MergeDraft>,
+    pub(crate) loading: Option<MergeLoad>,
+    pub(crate) draft: Option<MergeDraft>,
 }
 
 /// A colleague's project being read (a 35 MB file takes about 0.3 s).
-struct MergeLoad {
-    path: PathBuf,
-    handle: JoinHandle<Result<Project, String>>,
+pub(crate) struct MergeLoad {
+    pub(crate) path: PathBuf,
+    pub(crate) handle: JoinHandle<Result<Project, String>>,
 }
 
 /// The merge window's state: their project, the analyst's choices and the preview.
@@ -36,15 +36,15 @@ pub struct MergeDraft {
     /// The colleague's project file.
     pub path: PathBuf,
     /// Their project, as loaded.
-    theirs: Project,
+    pub(crate) theirs: Project,
     /// Their layers, and whether each is to come in.
     pub layers: BTreeMap<String, bool>,
     /// Their tags this schema lacks, with the default mapping.
-    proposals: Vec<TagProposal>,
+    pub(crate) proposals: Vec<TagProposal>,
     /// For each proposal: my tag it becomes, or `None` to add it as a new tag.
     pub tag_map: BTreeMap<TagId, Option<TagId>>,
     /// The preview against the project as it was when last planned, or why it failed.
-    plan: Option<Result<MergePlan, String>>,
+    pub(crate) plan: Option<Result<MergePlan, String>>,
 }
 
 impl MergeDraft {
@@ -66,98 +66,16 @@ impl MergeDraft {
         }
     }
 
-    fn replan(&mut self, mine: &Project) {
+    pub(crate) fn replan(&mut self, mine: &Project) {
         self.plan =
             Some(plan_merge(mine, &self.theirs, &self.options()).map_err(|e| e.to_string()));
     }
 }
 
-impl MarginaliaApp {
-    /// Asks for a colleague's project, loads it and opens the preview.
-    pub(super) fn open_merge(&mut self) {
-        let Some(path) = self.asking.dialogs.colleague_project() else {
-            return;
-        };
-        self.open_merge_from(path);
-    }
-
-    /// Reads `path` as a colleague's project on a worker thread; the preview opens when it is
-    /// read (see [`Self::merge_loading`]).
-    pub fn open_merge_from(&mut self, path: PathBuf) {
-        let file = path.clone();
-        let handle = std::thread::spawn(move || store::load(&file).map_err(|e| e.to_string()));
-        self.transfer.merge = MergeState {
-            loading: Some(MergeLoad { path, handle }),
-            draft: None,
-        };
-    }
-
-    /// Whether a colleague's project is being read for the merge window.
-    pub fn merge_loading(&self) -> bool {
-        self.transfer.merge.loading.is_some()
-    }
-
-    /// Opens the preview once the colleague's project is read, or says why it could not be.
-    fn poll_merge_load(&mut self, ctx: &egui::Context) {
-        let Some(load) = self
-            .transfer
-            .merge
-            .loading
-            .take_if(|l| l.handle.is_finished())
-        else {
-            if self.transfer.merge.loading.is_some() {
-                ctx.request_repaint_after(std::time::Duration::from_millis(30));
-            }
-            return;
-        };
-        let loaded = load
-            .handle
-            .join()
-            .unwrap_or_else(|_| Err("reading it stopped unexpectedly".into()));
-        match loaded {
-            Ok(theirs) => self.transfer.merge.draft = Some(self.preview(load.path, theirs)),
-            Err(e) => self.error(format!("Cannot merge: {e}")),
-        }
-    }
-
-    /// The preview of merging `theirs`, with every layer chosen and the default tag mapping.
-    fn preview(&self, path: PathBuf, theirs: Project) -> MergeDraft {
-        let proposals = tag_proposals(self.ws.project(), &theirs);
-        let mut draft = MergeDraft {
-            path,
-            layers: BTreeMap::new(),
-            tag_map: proposals
-                .iter()
-                .map(|p| (p.tag.clone(), p.default.clone()))
-                .collect(),
-            proposals,
-            plan: None,
-            theirs,
-        };
-        // Every layer the planner sees, chosen.
-        let all = plan_merge(
-            self.ws.project(),
-            &draft.theirs,
-            &MergeOptions {
-                layers: None,
-                tag_map: draft.options().tag_map,
-            },
-        );
-        if let Ok(plan) = &all {
-            draft.layers = plan
-                .report
-                .layers
-                .iter()
-                .map(|l| (l.name.clone(), true))
-                .collect();
-        }
-        draft.plan = Some(all.map_err(|e| e.to_string()));
-        draft
-    }
-
+impl MergeState {
     /// The window while the colleague's project is read: its name, a spinner and Cancel.
-    fn merge_loading_ui(&mut self, ctx: &egui::Context) {
-        let Some(load) = &self.transfer.merge.loading else {
+    fn loading_ui(&mut self, ctx: &egui::Context) {
+        let Some(load) = &self.loading else {
             return;
         };
         let mut open = true;
@@ -174,63 +92,19 @@ impl MarginaliaApp {
             });
         if !open || cancel {
             // The reading thread finishes on its own; what it read is dropped.
-            self.transfer.merge.loading = None;
-        }
-    }
-
-    /// Plans the merge again against the project as it is now and applies it as one step.
-    pub fn confirm_merge(&mut self) {
-        let Some(mut draft) = self.transfer.merge.draft.take() else {
-            return;
-        };
-        draft.replan(self.ws.project());
-        let Some(Ok(plan)) = draft.plan.take() else {
-            self.transfer.merge.draft = Some(draft);
-            return;
-        };
-        let report = plan.report.clone();
-        let name = draft
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if !report.changed {
-            self.notify(format!("{name}: nothing new; the project is unchanged."));
-            return;
-        }
-        if self.apply("Merge a colleague's project", Ok(plan.edit)) {
-            let layers: Vec<&str> = report
-                .layers
-                .iter()
-                .filter(|l| l.comes_in())
-                .map(|l| l.name.as_str())
-                .collect();
-            self.notify(format!(
-                "Merged {name}: {} annotations changed in {}, {} articles added. Ctrl+Z undoes it.",
-                report.annotations_touched,
-                if layers.is_empty() {
-                    "no layer".to_owned()
-                } else {
-                    layers.join(", ")
-                },
-                report.documents_added.len()
-            ));
-        } else {
-            self.transfer.merge.draft = Some(draft);
+            self.loading = None;
         }
     }
 
     /// The merge window.
-    pub(super) fn merge_ui(&mut self, ctx: &egui::Context) {
-        self.poll_merge_load(ctx);
-        self.merge_loading_ui(ctx);
-        let Some(mut draft) = self.transfer.merge.draft.take() else {
+    pub(super) fn ui(&mut self, ctx: &egui::Context, cx: &Shared, out: &mut Requests) {
+        self.loading_ui(ctx);
+        let Some(mut draft) = self.draft.take() else {
             return;
         };
         let mut open = true;
         let (mut changed, mut confirm, mut cancel) = (false, false, false);
-        let my_tags: Vec<(TagId, String)> = self
-            .ws
+        let my_tags: Vec<(TagId, String)> = cx
             .project()
             .schema
             .tags
@@ -323,11 +197,11 @@ impl MarginaliaApp {
             return;
         }
         if changed {
-            draft.replan(self.ws.project());
+            draft.replan(cx.project());
         }
-        self.transfer.merge.draft = Some(draft);
+        self.draft = Some(draft);
         if confirm {
-            self.confirm_merge();
+            out.push(Request::ConfirmMerge);
         }
     }
 }

@@ -3,10 +3,15 @@
 
 use egui::{RichText, ScrollArea, Ui};
 
-use crate::model::{AnnotationId, DocStatus, ops};
+use crate::model::{DocStatus, ops};
 
-use super::app::MarginaliaApp;
+use super::article::Item;
 use super::commands::Command;
+use super::derived::AnnotationList;
+use super::inspector::Details;
+use super::layer_choice::LayerChoice;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 use super::theme;
 
 /// Which commands each menu lists.
@@ -116,175 +121,151 @@ pub struct DocumentList {
     pub rows: Vec<f32>,
 }
 
-impl MarginaliaApp {
-    pub(super) fn menu_ui(&mut self, ui: &mut Ui) {
-        egui::MenuBar::new().ui(ui, |ui| {
-            for (name, list) in MENUS {
-                ui.menu_button(name, |ui| {
-                    for &c in list {
-                        let mut button = egui::Button::new(c.label());
-                        if let Some(s) = c.shortcut() {
-                            button =
-                                button.shortcut_text(super::commands::shortcut_text(ui.ctx(), &s));
-                        }
-                        let mut response = ui.add(button);
-                        if !c.tooltip().is_empty() {
-                            response = response.on_hover_text(c.tooltip());
-                        }
-                        if response.clicked() {
-                            self.run(c, ui.ctx());
-                            ui.close();
-                        }
+/// The menu bar: every command by menu, with its key, and the recent projects.
+pub(super) fn menu_ui(ui: &mut Ui, cx: &Shared, out: &mut Requests) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        for (name, list) in MENUS {
+            ui.menu_button(name, |ui| {
+                for &c in list {
+                    let mut button = egui::Button::new(c.label());
+                    if let Some(s) = c.shortcut() {
+                        button = button.shortcut_text(super::commands::shortcut_text(ui.ctx(), &s));
                     }
-                    if name == "File" && !self.prefs.recent.is_empty() {
-                        ui.separator();
-                        ui.menu_button("Recent projects", |ui| {
-                            for p in self.prefs.recent.clone() {
-                                if ui.button(p.display().to_string()).clicked() {
-                                    self.ask_unsaved(super::dialogs::After::Open(Some(p)));
-                                    ui.close();
-                                }
-                            }
-                        });
+                    let mut response = ui.add(button);
+                    if !c.tooltip().is_empty() {
+                        response = response.on_hover_text(c.tooltip());
                     }
-                });
-            }
-        });
-    }
-
-    /// One button per tag, in its colour, with its key; the definition as tooltip.
-    pub(super) fn toolbar_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal_wrapped(|ui| {
-            let verb = if self.selection.text.is_empty() && self.selection.annotation.is_some() {
-                "Retag as"
-            } else {
-                "Tag as"
-            };
-            let tags: Vec<_> = self.ws.project().schema.tags.clone();
-            for (i, tag) in tags.iter().enumerate() {
-                let key = tag
-                    .key
-                    .as_deref()
-                    .map(|k| format!(" ({k})"))
-                    .unwrap_or_default();
-                let text =
-                    RichText::new(format!("{}{key}", tag.label)).color(theme::color(tag.color));
-                let tip = if tag.definition.is_empty() {
-                    format!("{verb} {}", tag.label)
-                } else {
-                    format!("{verb} {}: {}", tag.label, tag.definition)
-                };
-                theme::swatch_ui(ui, tag.color);
-                if ui.button(text).on_hover_text(tip).clicked() {
-                    self.tag(i);
+                    if response.clicked() {
+                        out.push(Request::Run(c));
+                        ui.close();
+                    }
                 }
-            }
-            ui.separator();
-            if ui
-                .button("Link…")
-                .on_hover_text("Link the selected claim to its speaker or condition (L)")
-                .clicked()
-            {
-                self.run(Command::StartLink, ui.ctx());
-            }
-            self.layer_choice_ui(ui);
-            let mut snap = self.prefs.view.word_snap;
-            if ui
-                .checkbox(&mut snap, "Snap to words")
-                .on_hover_text("Hold Alt while dragging for character precision (Alt+W)")
-                .changed()
-            {
-                self.prefs.view.word_snap = snap;
-            }
-        });
-    }
-
-    pub(super) fn status_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            ui.label(format!("✎ {}", self.prefs.annotator))
-                .on_hover_text("Annotator (Preferences, Ctrl+,)");
-            ui.separator();
-            let file = self
-                .ws
-                .path()
-                .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
-            let state = self.save_state();
-            ui.label(format!("{file} · {state}"));
-            ui.separator();
-            ui.label(format!(
-                "{} documents · {} annotations · {} relations",
-                self.ws.project().documents.len(),
-                &self.ws.project().annotations.len(),
-                self.ws.project().relations.len(),
-            ));
-            ui.separator();
-            ui.label(self.position_text());
-            if let Some((message, is_error)) = &self.asking.message {
-                ui.separator();
-                let color = if *is_error {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().warn_fg_color
-                };
-                ui.colored_label(color, message);
-            }
-        });
-    }
-
-    /// "line 3, column 12 · 14 characters selected", counted again only when the caret,
-    /// the document or the project changed (it walks the text up to the caret).
-    fn position_text(&mut self) -> String {
-        let key = (self.ws.version(), self.selection.doc, self.selection.text);
-        if let Some((k, text)) = &self.derived.position
-            && *k == key
-        {
-            return text.clone();
+                if name == "File" && !cx.prefs.recent.is_empty() {
+                    ui.separator();
+                    ui.menu_button("Recent projects", |ui| {
+                        for p in &cx.prefs.recent {
+                            if ui.button(p.display().to_string()).clicked() {
+                                out.push(Request::OpenRecent(p.clone()));
+                                ui.close();
+                            }
+                        }
+                    });
+                }
+            });
         }
-        let text = self.count_position();
-        self.derived.position = Some((key, text.clone()));
-        text
-    }
+    });
+}
 
-    fn count_position(&self) -> String {
-        let text = self.current_text();
-        let head = self.selection.text.head.0.min(text.len());
-        let before = text.get(..head).unwrap_or_default();
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        let r = self.selection.text.range();
-        let chosen = text
-            .get(r.start.0..r.end.0)
-            .map_or(0, |s| s.chars().count());
-        if chosen > 0 {
-            format!("line {line}, column {column} · {chosen} characters selected")
+/// One button per tag, in its colour, with its key; the definition as tooltip.
+pub(super) fn toolbar_ui(ui: &mut Ui, cx: &Shared, layer: &LayerChoice, out: &mut Requests) {
+    ui.horizontal_wrapped(|ui| {
+        let verb = if cx.selection.text.is_empty() && cx.selection.annotation.is_some() {
+            "Retag as"
         } else {
-            format!("line {line}, column {column}")
+            "Tag as"
+        };
+        for (i, tag) in cx.project().schema.tags.iter().enumerate() {
+            let key = tag
+                .key
+                .as_deref()
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
+            let text = RichText::new(format!("{}{key}", tag.label)).color(theme::color(tag.color));
+            let tip = if tag.definition.is_empty() {
+                format!("{verb} {}", tag.label)
+            } else {
+                format!("{verb} {}: {}", tag.label, tag.definition)
+            };
+            theme::swatch_ui(ui, tag.color);
+            if ui.button(text).on_hover_text(tip).clicked() {
+                out.push(Request::Run(Command::Tag(i)));
+            }
         }
-    }
+        ui.separator();
+        if ui
+            .button("Link…")
+            .on_hover_text("Link the selected claim to its speaker or condition (L)")
+            .clicked()
+        {
+            out.push(Request::Run(Command::StartLink));
+        }
+        layer.ui(ui, cx, out);
+        let mut snap = cx.prefs.view.word_snap;
+        if ui
+            .checkbox(&mut snap, "Snap to words")
+            .on_hover_text("Hold Alt while dragging for character precision (Alt+W)")
+            .changed()
+        {
+            let mut prefs = cx.prefs.clone();
+            prefs.view.word_snap = snap;
+            out.push(Request::Prefs(Box::new(prefs)));
+        }
+    });
+}
 
-    pub(super) fn documents_ui(&mut self, ui: &mut Ui) {
+/// The status bar: who annotates, the file and its saved state, the project's size, the
+/// caret's position and the last notice.
+pub(super) fn status_ui(
+    ui: &mut Ui,
+    cx: &Shared,
+    save_state: &str,
+    position: &str,
+    message: Option<&(String, bool)>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(format!("✎ {}", cx.prefs.annotator))
+            .on_hover_text("Annotator (Preferences, Ctrl+,)");
+        ui.separator();
+        let file = cx
+            .ws
+            .path()
+            .map_or_else(|| "not saved yet".to_owned(), |p| p.display().to_string());
+        ui.label(format!("{file} · {save_state}"));
+        ui.separator();
+        ui.label(format!(
+            "{} documents · {} annotations · {} relations",
+            cx.project().documents.len(),
+            cx.project().annotations.len(),
+            cx.project().relations.len(),
+        ));
+        ui.separator();
+        ui.label(position);
+        if let Some((message, is_error)) = message {
+            ui.separator();
+            let color = if *is_error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().warn_fg_color
+            };
+            ui.colored_label(color, message);
+        }
+    });
+}
+
+impl DocumentList {
+    /// The document list: a filter, and each article with its details and status.
+    pub(super) fn ui(&mut self, ui: &mut Ui, cx: &Shared, per_doc: &[usize], out: &mut Requests) {
         ui.set_max_width(ui.available_width());
         ui.heading("Documents");
         super::widgets::labelled(
             ui,
             "Filter documents",
-            egui::TextEdit::singleline(&mut self.doc_list.filter)
+            egui::TextEdit::singleline(&mut self.filter)
                 .hint_text("Filter by title, source, date")
                 .desired_width(ui.available_width()),
         );
-        let list = self.annotation_list();
-        let counts = &list.per_doc;
-        let filter = self.doc_list.filter.to_lowercase();
+        let counts = per_doc;
+        let filter = self.filter.to_lowercase();
         let mut clicked = None;
         // Heights measured at another width are kept as estimates: a row is measured again
         // whenever it is drawn, and forgetting them all would lay out every row of a corpus
         // on each frame of a drag of the panel's edge.
-        let rows = &mut self.doc_list.rows;
-        rows.resize(self.ws.project().documents.len(), 0.0);
+        let rows = &mut self.rows;
+        rows.resize(cx.project().documents.len(), 0.0);
         ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
             let top = ui.min_rect().top();
             let spacing = ui.spacing().item_spacing.y;
-            for (i, doc) in self.ws.project().documents.iter().enumerate() {
+            for (i, doc) in cx.project().documents.iter().enumerate() {
                 let m = &doc.meta;
                 if !filter.is_empty() {
                     let haystack = format!(
@@ -313,7 +294,7 @@ impl MarginaliaApp {
                     m.status.get(crate::model::REVIEWED_LAYER) == Some(&DocStatus::Reviewed);
                 let status = m
                     .status
-                    .get(&self.prefs.annotator)
+                    .get(&cx.prefs.annotator)
                     .copied()
                     .filter(|_| !reviewed)
                     .unwrap_or(if reviewed {
@@ -330,7 +311,7 @@ impl MarginaliaApp {
                 details.push(status.label().to_owned());
                 let response = ui.add(
                     egui::Button::selectable(
-                        i == self.selection.doc,
+                        i == cx.selection.doc,
                         RichText::new(&m.title).strong(),
                     )
                     .wrap(),
@@ -355,95 +336,117 @@ impl MarginaliaApp {
             }
         });
         if let Some(i) = clicked {
-            self.show_document(i);
+            out.push(Request::ShowDocument(i));
         }
     }
+}
 
-    /// Title and details of the article above the text, with its status for this annotator.
-    pub(super) fn article_header_ui(&mut self, ui: &mut Ui) {
-        let Some(doc) = self.ws.project().documents.get(self.selection.doc) else {
-            return;
-        };
-        let meta = doc.meta.clone();
-        let id = doc.id.clone();
-        ui.heading(&meta.title);
-        ui.horizontal_wrapped(|ui| {
-            let details: Vec<String> = [&meta.source, &meta.author, &meta.published, &meta.url]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
-            if !details.is_empty() {
-                ui.label(RichText::new(details.join(" · ")).color(theme::weak(ui.visuals())));
-            }
-            let current = meta
-                .status
-                .get(&self.prefs.annotator)
-                .copied()
-                .unwrap_or_default();
-            let done = current == DocStatus::Done || current == DocStatus::Reviewed;
-            let mut mark = done;
-            if ui
-                .checkbox(&mut mark, "Done")
-                .on_hover_text("Mark this article as finished for you")
-                .changed()
-            {
-                let mut meta = meta.clone();
-                let status = if mark {
-                    DocStatus::Done
-                } else {
-                    DocStatus::InProgress
-                };
-                meta.status.insert(self.prefs.annotator.clone(), status);
-                let edit = ops::set_document_meta(self.ws.project(), &id, meta);
-                self.apply("Mark done", edit);
-            }
-        });
-        ui.add_space(4.0);
-    }
+/// Title and details of the article above the text, with its status for this annotator.
+pub(super) fn article_header_ui(ui: &mut Ui, cx: &Shared, out: &mut Requests) {
+    let Some(doc) = cx.project().documents.get(cx.selection.doc) else {
+        return;
+    };
+    let meta = doc.meta.clone();
+    let id = doc.id.clone();
+    ui.heading(&meta.title);
+    ui.horizontal_wrapped(|ui| {
+        let details: Vec<String> = [&meta.source, &meta.author, &meta.published, &meta.url]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if !details.is_empty() {
+            ui.label(RichText::new(details.join(" · ")).color(theme::weak(ui.visuals())));
+        }
+        let current = meta
+            .status
+            .get(&cx.prefs.annotator)
+            .copied()
+            .unwrap_or_default();
+        let done = current == DocStatus::Done || current == DocStatus::Reviewed;
+        let mut mark = done;
+        if ui
+            .checkbox(&mut mark, "Done")
+            .on_hover_text("Mark this article as finished for you")
+            .changed()
+        {
+            let mut meta = meta.clone();
+            let status = if mark {
+                DocStatus::Done
+            } else {
+                DocStatus::InProgress
+            };
+            meta.status.insert(cx.prefs.annotator.clone(), status);
+            let edit = ops::set_document_meta(cx.project(), &id, meta);
+            out.push(Request::Edit("Mark done".into(), edit));
+        }
+    });
+    ui.add_space(4.0);
+}
 
-    pub(super) fn annotations_ui(&mut self, ui: &mut Ui) {
+/// What the annotation list shows of the article: the list and the view's items it indexes,
+/// or its links.
+pub(super) struct ListInput<'a> {
+    /// The list under the tag filter, with its counts.
+    pub list: &'a AnnotationList,
+    /// The article view's items (the list holds their indices).
+    pub items: &'a [Item],
+    /// The article's links, when the list shows links.
+    pub links: Option<&'a super::article::LinkIndex>,
+}
+
+impl Details {
+    /// The annotation panel: the selected annotation's details, then every annotation (or
+    /// link) of the article.
+    pub(super) fn annotations_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &Shared,
+        input: &ListInput,
+        out: &mut Requests,
+    ) {
         // Content never widens the panel; only dragging its edge does.
         ui.set_max_width(ui.available_width());
         ui.heading("Annotations");
-        self.inspector_ui(ui);
-        if self.selection.doc >= self.ws.project().documents.len() {
+        self.inspector_ui(ui, cx, out);
+        if cx.selection.doc >= cx.project().documents.len() {
             return;
         }
+        let mut relations = cx.prefs.list_relations;
         ui.horizontal(|ui| {
             ui.label("List:");
             if ui
-                .selectable_label(!self.prefs.list_relations, "Spans")
+                .selectable_label(!relations, "Spans")
                 .on_hover_text("Every annotation in this article, in text order")
                 .clicked()
             {
-                self.prefs.list_relations = false;
+                relations = false;
             }
             if ui
-                .selectable_label(self.prefs.list_relations, "Links")
+                .selectable_label(relations, "Links")
                 .on_hover_text("Every relation in this article: from → type → to")
                 .clicked()
             {
-                self.prefs.list_relations = true;
+                relations = true;
             }
         });
-        if self.prefs.list_relations {
-            let links = self.view.links(self.ws.project());
+        if relations != cx.prefs.list_relations {
+            let mut prefs = cx.prefs.clone();
+            prefs.list_relations = relations;
+            out.push(Request::Prefs(Box::new(prefs)));
+        }
+        if let Some(links) = input.links.filter(|_| cx.prefs.list_relations) {
             let input = super::relations_list::RelationsInput {
-                project: self.ws.project(),
-                links: &links,
-                selected: self.selection.annotation.as_ref(),
+                project: cx.project(),
+                links,
+                selected: cx.selection.annotation.as_ref(),
             };
-            let mut out = Vec::new();
-            super::relations_list::RelationsList::ui(ui, &input, &mut out);
-            for request in out {
-                self.act(request);
-            }
+            super::relations_list::RelationsList::ui(ui, &input, out);
             return;
         }
-        let list = self.annotation_list();
+        let list = input.list;
         let total = list.total;
-        let mut filter = self.details.tag_filter.clone();
+        let mut filter = self.tag_filter.clone();
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new(format!("{total} in this article")).color(theme::weak(ui.visuals())),
@@ -451,7 +454,7 @@ impl MarginaliaApp {
             if ui.selectable_label(filter.is_none(), "All").clicked() {
                 filter = None;
             }
-            for (k, t) in self.ws.project().schema.tags.iter().enumerate() {
+            for (k, t) in cx.project().schema.tags.iter().enumerate() {
                 let n = list.per_tag.get(k).copied().unwrap_or(0);
                 let on = filter.as_ref() == Some(&t.id);
                 if ui
@@ -466,9 +469,12 @@ impl MarginaliaApp {
                 }
             }
         });
-        self.details.tag_filter = filter;
+        if filter != self.tag_filter {
+            // The list is derived before the panels draw: the next frame lists this filter.
+            self.tag_filter = filter;
+            ui.ctx().request_repaint();
+        }
         ui.separator();
-        let list = self.annotation_list();
         let mut clicked = None;
         let row_height = ui
             .spacing()
@@ -482,17 +488,17 @@ impl MarginaliaApp {
             .id_salt("annotation list")
             .auto_shrink(false)
             .show_rows(ui, row_height, list.items.len(), |ui, rows| {
-                let items = self.view.layers().items();
+                let items = input.items;
                 for &n in list.items.get(rows).unwrap_or_default() {
                     let Some(id) = items.get(n).map(|item| &item.id) else {
                         continue;
                     };
-                    let Some(a) = &self.ws.project().annotations.get(id) else {
+                    let Some(a) = &cx.project().annotations.get(id) else {
                         continue;
                     };
-                    let tag = &self.ws.project().schema.tag(&a.tag);
-                    let is_selected = self.selection.annotation.as_ref() == Some(&a.id);
-                    let details = self.details_of(a);
+                    let tag = &cx.project().schema.tag(&a.tag);
+                    let is_selected = cx.selection.annotation.as_ref() == Some(&a.id);
+                    let details = details_of(cx, a);
                     ui.horizontal(|ui| {
                         if let Some(t) = tag {
                             theme::swatch_ui(ui, t.color).on_hover_text(&t.label);
@@ -528,130 +534,26 @@ impl MarginaliaApp {
                 }
             });
         if let Some(id) = clicked {
-            self.select(Some(id));
+            out.push(Request::Select(Some(id)));
         }
     }
+}
 
-    /// The ids listed for the document shown under the tag filter, with the counts the
-    /// panels show, cached until the project, the document or the filter changes. The order
-    /// is the article view's (already sorted), so nothing is sorted here.
-    pub(super) fn annotation_list(&mut self) -> std::sync::Arc<super::derived::AnnotationList> {
-        // The list reads the view's layers: make sure they are this version's.
-        let shown = self.shown_layers();
-        if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
-            self.view
-                .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
-        }
-        // Keyed by the layers shown too: the annotator's name or the layer choice may change.
-        let key = (
-            self.selection.doc,
-            self.ws.version(),
-            self.details.tag_filter.clone(),
-            shown,
-        );
-        if let Some((k, list)) = &self.derived.list
-            && *k == key
-        {
-            return list.clone();
-        }
-        // Per-document counts change with the project and the layers shown (the list and
-        // the document list count the same annotations), not with the tag filter.
-        let per_doc = match &self.derived.per_doc {
-            Some((version, layers, counts))
-                if *version == self.ws.version() && *layers == key.3 =>
-            {
-                counts.clone()
-            }
-            _ => {
-                // Ordered map: a few string comparisons per annotation, no hashing.
-                let mut by_id: std::collections::BTreeMap<&crate::model::DocId, usize> =
-                    std::collections::BTreeMap::new();
-                let shown = key.3.as_deref();
-                for a in self.ws.project().annotations.values() {
-                    if shown.is_none_or(|layers| layers.contains(&a.annotator)) {
-                        *by_id.entry(&a.doc).or_default() += 1;
-                    }
-                }
-                self.ws
-                    .project()
-                    .documents
-                    .iter()
-                    .map(|d| by_id.get(&d.id).copied().unwrap_or(0))
-                    .collect()
-            }
-        };
-        self.derived.per_doc = Some((self.ws.version(), key.3.clone(), per_doc.clone()));
-        let mut list = super::derived::AnnotationList {
-            per_doc,
-            ..Default::default()
-        };
-        let tags = &self.ws.project().schema.tags;
-        let filter = self
-            .details
-            .tag_filter
-            .as_ref()
-            .map(|f| tags.iter().position(|t| &t.id == f).unwrap_or(usize::MAX));
-        list.per_tag = vec![0; tags.len()];
-        for (i, item) in self.view.layers().items().iter().enumerate() {
-            if let Some(n) = list.per_tag.get_mut(item.tag) {
-                *n += 1;
-            }
-            if filter.is_none_or(|f| item.tag == f) {
-                list.items.push(i);
-            }
-        }
-        list.total = self.view.layers().items().len();
-        let list = std::sync::Arc::new(list);
-        self.derived.list = Some((key, list.clone()));
-        list
+/// Entity, links and note of an annotation, one short line each.
+fn details_of(cx: &Shared, a: &crate::model::Annotation) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(e) = a.entity.as_ref().and_then(|e| cx.project().entities.get(e)) {
+        details.push(format!("→ {}", e.name));
     }
-
-    /// A link as seen from annotation `me`: "said by → Macron", "said by ← the claim".
-    pub(super) fn link_text(
-        &self,
-        r: &crate::model::Relation,
-        me: &AnnotationId,
-    ) -> Option<String> {
-        let outgoing = &r.from == me;
-        let other = if outgoing { &r.to } else { &r.from };
-        let label = self
-            .ws
-            .project()
-            .schema
-            .relation(&r.kind)
-            .map_or(r.kind.as_str(), |k| k.label.as_str());
-        let arrow = if outgoing { "→" } else { "←" };
-        let quote = &self.ws.project().annotations.get(other)?.quote;
-        Some(match &r.changed_by {
-            Some(by) => format!(
-                "{label} {arrow} {quote} · {}'s, changed by {by}",
-                r.annotator
-            ),
-            None => format!("{label} {arrow} {quote}"),
-        })
+    details.extend(
+        cx.project()
+            .relations_of(&a.id)
+            .filter_map(|r| cx.link_text(r, &a.id)),
+    );
+    if !a.note.is_empty() {
+        details.push(format!("note: {}", a.note));
     }
-
-    /// Entity, links and note of an annotation, one short line each.
-    fn details_of(&self, a: &crate::model::Annotation) -> Vec<String> {
-        let mut details = Vec::new();
-        if let Some(e) = a
-            .entity
-            .as_ref()
-            .and_then(|e| self.ws.project().entities.get(e))
-        {
-            details.push(format!("→ {}", e.name));
-        }
-        details.extend(
-            self.ws
-                .project()
-                .relations_of(&a.id)
-                .filter_map(|r| self.link_text(r, &a.id)),
-        );
-        if !a.note.is_empty() {
-            details.push(format!("note: {}", a.note));
-        }
-        details
-    }
+    details
 }
 
 /// How far along a document is, for its progress bar.

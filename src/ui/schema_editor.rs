@@ -1,16 +1,15 @@
 //! The schema editor: tags and relation types added, renamed, recoloured, reordered, given
 //! keys and definitions. Changes are made on a draft and applied as one undoable step;
-//! a changed tag id migrates its annotations, and deleting a tag in use asks first.
+//! a changed tag id migrates its annotations, and deleting a tag in use asks first. The window
+//! asks for the draft to be applied (`Request::ApplySchema`); `run/schema.rs` applies it.
 
 use egui::{RichText, Ui};
-use jiff::Timestamp;
 
-use crate::model::{
-    AnnotationId, PALETTE, RelationKindId, RelationType, Rgb, Schema, TagId, TagType, ops,
-};
+use crate::model::{PALETTE, RelationKindId, RelationType, Rgb, Schema, TagId, TagType};
 
-use super::app::MarginaliaApp;
 use super::dialogs::Modal;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 
 /// A tag as edited.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,62 +106,15 @@ impl SchemaDraft {
     }
 }
 
-impl MarginaliaApp {
-    pub(super) fn open_schema_editor(&mut self) {
-        self.overlays.schema_editor = Some(SchemaDraft::of(&self.ws.project().schema));
-    }
-
-    /// Applies the draft: renames (migrating annotations), deletions, then the new schema,
-    /// all one undo step. Returns whether it was applied.
-    pub fn apply_schema_draft(&mut self, draft: &SchemaDraft) -> bool {
-        let now = Timestamp::now();
-        let before = self.ws.generation();
-        self.ws.begin_group("Edit tags and relations");
-        let mut ok = true;
-        for row in &draft.tags {
-            if let Some(old) = &row.original
-                && old.as_str() != row.id.trim()
-            {
-                let edit = ops::rename_tag(
-                    self.ws.project(),
-                    old,
-                    &TagId(row.id.trim().to_owned()),
-                    row.label.trim(),
-                    now,
-                );
-                ok &= self.apply("Rename tag", edit);
-            }
-        }
-        for tag in &draft.deleted {
-            let ids: Vec<AnnotationId> = self
-                .ws
-                .project()
-                .annotations
-                .values()
-                .filter(|a| &a.tag == tag)
-                .map(|a| a.id.clone())
-                .collect();
-            if !ids.is_empty() {
-                let edit = ops::remove_annotations(self.ws.project(), &ids);
-                ok &= self.apply("Delete tag", edit);
-            }
-        }
-        if ok {
-            let edit = ops::set_schema(self.ws.project(), draft.schema());
-            ok = self.apply("Edit tags and relations", edit);
-        }
-        self.ws.end_group();
-        if !ok && self.ws.generation() != before {
-            // Roll back the part that went through (and only it), so the project is as before.
-            // (A new version: what is derived from the project is made afresh.)
-            let _ = self.ws.undo();
-        }
-        ok
-    }
-
-    /// The schema editor window.
-    pub(super) fn schema_editor_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.overlays.schema_editor.take() else {
+impl SchemaDraft {
+    /// The schema editor window over `slot` (closed: `None`).
+    pub(super) fn window_ui(
+        slot: &mut Option<SchemaDraft>,
+        ctx: &egui::Context,
+        cx: &Shared,
+        out: &mut Requests,
+    ) {
+        let Some(draft) = slot else {
             return;
         };
         let mut open = true;
@@ -178,9 +130,9 @@ impl MarginaliaApp {
                     )
                     .weak(),
                 );
-                tags_ui(ui, &mut draft, self.ws.project(), &mut ask_delete);
+                tags_ui(ui, draft, cx.project(), &mut ask_delete);
                 ui.separator();
-                relations_ui(ui, &mut draft);
+                relations_ui(ui, draft);
                 if let Some(p) = &draft.problem {
                     ui.colored_label(ui.visuals().error_fg_color, p);
                 }
@@ -192,25 +144,14 @@ impl MarginaliaApp {
                 });
             });
         if let Some((tag, uses)) = ask_delete {
-            self.asking.modal = Some(Modal::DeleteTag { tag, uses });
+            out.push(Request::Ask(Modal::DeleteTag { tag, uses }));
         }
         if apply {
-            if self.apply_schema_draft(&draft) {
-                self.notify("Tags and relations updated.");
-                return;
-            }
-            draft.problem = self.asking.message.as_ref().map(|(m, _)| m.clone());
+            // The runner closes the editor if the schema is taken, else shows why here.
+            out.push(Request::ApplySchema(Box::new(draft.clone())));
         }
-        if open {
-            self.overlays.schema_editor = Some(draft);
-        }
-    }
-
-    /// The analyst confirmed deleting a tag in use.
-    pub(super) fn confirm_delete_tag(&mut self, tag: &TagId) {
-        if let Some(draft) = &mut self.overlays.schema_editor {
-            draft.tags.retain(|r| r.original.as_ref() != Some(tag));
-            draft.deleted.push(tag.clone());
+        if !open {
+            *slot = None;
         }
     }
 }

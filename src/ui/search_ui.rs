@@ -1,16 +1,18 @@
 //! The search bar (Ctrl+F in the article, Ctrl+Shift+F across the project), "tag all
 //! matches" with its preview, and suggestions of known actors' mentions, accepted or skipped
-//! one key at a time. The matching itself is [`crate::search`].
+//! one key at a time. The matching itself is [`crate::search`]; stepping, tagging and the
+//! suggestions' answers are the runner's (`run/search.rs`).
 
 use std::ops::Range;
 
 use egui::{RichText, Ui};
-use jiff::Timestamp;
 
 use crate::model::{ByteOffset, Document, Project, TagId};
 use crate::search::{self, Hit, ProposalStatus, SearchOptions, Suggestion, TagAllPreview};
 
-use super::app::MarginaliaApp;
+use super::commands::Command;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 use super::theme;
 
 /// The search bar's state.
@@ -106,201 +108,61 @@ impl SearchState {
     }
 }
 
-impl MarginaliaApp {
-    /// Moves to the next or previous hit, across documents when searching the project.
-    pub(super) fn step_hit(&mut self, forward: bool) {
-        let n = self.search.hits.len();
-        if n == 0 {
-            return;
-        }
-        self.search.current = if forward {
-            (self.search.current + 1) % n
-        } else {
-            (self.search.current + n - 1) % n
-        };
-        self.show_current_hit();
-    }
-
-    fn show_current_hit(&mut self) {
-        let Some(hit) = self.search.hits.get(self.search.current).cloned() else {
-            return;
-        };
-        if let Some(i) = self.ws.project().document_index(&hit.doc) {
-            self.show_document(i);
-        }
-        self.selection.text = super::article::TextSel {
-            anchor: hit.range.start,
-            head: hit.range.end,
-        };
-        self.view.reveal(hit.range.start, true);
-    }
-
-    /// Opens the preview of tagging every hit with the first tag (changeable in the preview).
-    pub(super) fn preview_tag_all(&mut self) {
-        let Some(tag) = self.ws.project().schema.tags.first().map(|t| t.id.clone()) else {
-            return;
-        };
-        if self.search.hits.is_empty() {
-            self.notify("Search first (Ctrl+F); tag all matches tags what it found.");
-            return;
-        }
-        self.set_preview_tag(tag);
-    }
-
-    fn set_preview_tag(&mut self, tag: TagId) {
-        let preview = search::preview_tag_all_around(
-            self.ws.project(),
-            &self.search.hits,
-            &tag,
-            &self.prefs.annotator,
-            self.search.extent,
-            self.blind(),
-        );
-        let ticked = preview
-            .items
-            .iter()
-            .map(|p| p.status.accepted_by_default())
-            .collect();
-        self.search.preview = Some((preview, tag, ticked));
-    }
-
-    fn commit_tag_all(&mut self) {
-        let Some((preview, tag, ticked)) = self.search.preview.take() else {
-            return;
-        };
-        let count = ticked.iter().filter(|t| **t).count();
-        let linked = preview
-            .items
-            .iter()
-            .zip(&ticked)
-            .filter(|(p, t)| **t && p.entity.is_some())
-            .count();
-        let edit = search::tag_all_edit(
-            self.ws.project(),
-            &preview,
-            |i| ticked.get(i).copied().unwrap_or(false),
-            &tag,
-            &self.prefs.annotator,
-            Timestamp::now(),
-        );
-        if self.apply("Tag all matches", edit) {
-            self.notify(if linked > 0 {
-                format!("Tagged {count} matches, {linked} linked to the entity they name.")
-            } else {
-                format!("Tagged {count} matches.")
-            });
-        }
-    }
-
-    /// Finds unannotated mentions of known actors in the document shown.
-    pub(super) fn suggest(&mut self) {
-        let Some(doc) = self
-            .ws
-            .project()
-            .documents
-            .get(self.selection.doc)
-            .map(|d| d.id.clone())
-        else {
-            return;
-        };
-        self.search.suggestions =
-            search::alias_suggestions(self.ws.project(), &doc, &self.prefs.annotator, self.blind());
-        self.search.open = true;
-        match self.search.suggestions.first().cloned() {
-            Some(s) => {
-                self.notify(format!(
-                    "{} suggestions: Y accepts, N skips.",
-                    self.search.suggestions.len()
-                ));
-                self.view.reveal(s.range.start, true);
-            }
-            None => self.notify("No untagged mentions of known actors in this article."),
-        }
-    }
-
-    pub(super) fn accept_suggestion(&mut self) {
-        if self.search.suggestions.is_empty() {
-            return;
-        }
-        let s = self.search.suggestions.remove(0);
-        let edit = search::accept_suggestion_edit(
-            self.ws.project(),
-            &s,
-            &self.prefs.annotator,
-            Timestamp::now(),
-        );
-        self.apply("Accept suggestion", edit);
-        self.after_suggestion();
-    }
-
-    pub(super) fn skip_suggestion(&mut self) {
-        if !self.search.suggestions.is_empty() {
-            self.search.suggestions.remove(0);
-        }
-        self.after_suggestion();
-    }
-
-    fn after_suggestion(&mut self) {
-        match self.search.suggestions.first() {
-            Some(s) => {
-                let at = s.range.start;
-                self.view.reveal(at, true);
-            }
-            None => self.notify("No more suggestions."),
-        }
-    }
-
+impl SearchState {
     /// The search bar above the article, when open.
-    pub(super) fn search_bar_ui(&mut self, ui: &mut Ui) {
-        if !self.search.open {
+    pub(super) fn bar_ui(&mut self, ui: &mut Ui, cx: &Shared, out: &mut Requests) {
+        if !self.open {
             return;
         }
         ui.horizontal_wrapped(|ui| {
-            let field = egui::TextEdit::singleline(&mut self.search.query)
+            let field = egui::TextEdit::singleline(&mut self.query)
                 .hint_text("Find…")
                 .desired_width(220.0);
             let response = super::widgets::labelled(ui, "Find", field);
-            if self.selection.focus == Some("search") {
+            if cx.selection.focus == Some("search") {
                 response.request_focus();
-                self.selection.focus = None;
+                out.push(Request::Focused);
             }
             if super::widgets::submitted(ui, &response) {
                 let back = ui.input(|i| i.modifiers.shift);
-                self.step_hit(!back);
+                out.push(Request::Run(if back {
+                    Command::PrevHit
+                } else {
+                    Command::NextHit
+                }));
                 response.request_focus();
             }
-            ui.checkbox(&mut self.search.options.case_sensitive, "Match case");
-            ui.checkbox(&mut self.search.options.whole_word, "Whole words");
-            ui.checkbox(&mut self.search.options.ignore_diacritics, "Ignore accents");
-            ui.checkbox(&mut self.search.project_wide, "All articles");
-            self.search.update(self.ws.project(), self.selection.doc);
-            let n = self.search.hits.len();
-            let at = if n == 0 { 0 } else { self.search.current + 1 };
+            ui.checkbox(&mut self.options.case_sensitive, "Match case");
+            ui.checkbox(&mut self.options.whole_word, "Whole words");
+            ui.checkbox(&mut self.options.ignore_diacritics, "Ignore accents");
+            ui.checkbox(&mut self.project_wide, "All articles");
+            self.update(cx.project(), cx.selection.doc);
+            let n = self.hits.len();
+            let at = if n == 0 { 0 } else { self.current + 1 };
             ui.label(format!("{at} of {n}"));
             if ui
                 .button("◀")
                 .on_hover_text("Previous match (Shift+F3)")
                 .clicked()
             {
-                self.step_hit(false);
+                out.push(Request::Run(Command::PrevHit));
             }
             if ui.button("▶").on_hover_text("Next match (F3)").clicked() {
-                self.step_hit(true);
+                out.push(Request::Run(Command::NextHit));
             }
             if ui
                 .button("Tag all…")
                 .on_hover_text("Tag every match, after a preview")
                 .clicked()
             {
-                self.preview_tag_all();
+                out.push(Request::Run(Command::TagAllMatches));
             }
             if ui.button("Close").clicked() {
-                self.search.open = false;
+                self.open = false;
             }
         });
-        if let Some(s) = self.search.suggestions.first() {
-            let entity = self
-                .ws
+        if let Some(s) = self.suggestions.first() {
+            let entity = cx
                 .project()
                 .entities
                 .get(&s.entity)
@@ -308,46 +170,43 @@ impl MarginaliaApp {
             let alias = s.alias.clone();
             let line = format!(
                 "Suggestion: “{alias}” is {entity}? Y accepts, N skips ({} left)",
-                self.search.suggestions.len()
+                self.suggestions.len()
             );
             ui.horizontal(|ui| {
                 ui.label(RichText::new(line).strong());
                 if ui.button("Accept (Y)").clicked() {
-                    self.accept_suggestion();
+                    out.push(Request::Run(Command::AcceptSuggestion));
                 }
                 if ui.button("Skip (N)").clicked() {
-                    self.skip_suggestion();
+                    out.push(Request::Run(Command::SkipSuggestion));
                 }
             });
         }
         // Every hit with the words around it (and its article, across the project).
-        if !self.search.hits.is_empty() {
-            let project_wide = self.search.project_wide;
+        if !self.hits.is_empty() {
+            let project_wide = self.project_wide;
             let mut go = None;
             // Only the rows on screen are built (a common word has thousands of hits).
             let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
             egui::ScrollArea::vertical()
                 .id_salt("project hits")
                 .max_height(140.0)
-                .show_rows(ui, row_height, self.search.hits.len(), |ui, rows| {
+                .show_rows(ui, row_height, self.hits.len(), |ui, rows| {
                     for (i, hit) in self
-                        .search
                         .hits
                         .iter()
                         .enumerate()
                         .skip(rows.start)
                         .take(rows.len())
                     {
-                        let Some(doc) = self.ws.project().document(&hit.doc) else {
+                        let Some(doc) = cx.project().document(&hit.doc) else {
                             continue;
                         };
                         let kwic = search::kwic(&doc.text, hit.range.clone(), 6);
                         let title = project_wide.then_some(doc.meta.title.as_str());
                         let text = kwic_text(ui, &kwic, title);
                         if ui
-                            .add(
-                                egui::Button::selectable(i == self.search.current, text).truncate(),
-                            )
+                            .add(egui::Button::selectable(i == self.current, text).truncate())
                             .clicked()
                         {
                             go = Some(i);
@@ -355,16 +214,16 @@ impl MarginaliaApp {
                     }
                 });
             if let Some(i) = go {
-                self.search.current = i;
-                self.show_current_hit();
+                self.current = i;
+                out.push(Request::ShowHit);
             }
         }
         ui.separator();
     }
 
     /// The "tag all matches" preview window.
-    pub(super) fn tag_all_ui(&mut self, ctx: &egui::Context) {
-        let Some((preview, tag, _)) = &self.search.preview else {
+    pub(super) fn tag_all_ui(&mut self, ctx: &egui::Context, cx: &Shared, out: &mut Requests) {
+        let Some((preview, tag, _)) = &self.preview else {
             return;
         };
         let tag = tag.clone();
@@ -379,7 +238,7 @@ impl MarginaliaApp {
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
                     ui.label("Tag as");
-                    for t in &self.ws.project().schema.tags {
+                    for t in &cx.project().schema.tags {
                         if ui
                             .selectable_label(t.id == tag, &t.label)
                             .on_hover_text(&t.definition)
@@ -392,16 +251,14 @@ impl MarginaliaApp {
                 ui.horizontal(|ui| {
                     ui.label("Take");
                     for e in search::Extent::ALL {
-                        if ui
-                            .selectable_label(self.search.extent == e, e.label())
-                            .clicked()
-                            && self.search.extent != e
+                        if ui.selectable_label(self.extent == e, e.label()).clicked()
+                            && self.extent != e
                         {
                             new_extent = Some(e);
                         }
                     }
                 });
-                let Some((preview, _, ticked)) = &mut self.search.preview else {
+                let Some((preview, _, ticked)) = &mut self.preview else {
                     return;
                 };
                 let items = &preview.items;
@@ -415,7 +272,7 @@ impl MarginaliaApp {
                     |ui, rows| {
                         for (i, item) in items.iter().enumerate().skip(rows.start).take(rows.len())
                         {
-                            let Some(doc) = self.ws.project().document(&item.doc) else {
+                            let Some(doc) = cx.project().document(&item.doc) else {
                                 continue;
                             };
                             let note = match &item.status {
@@ -426,7 +283,7 @@ impl MarginaliaApp {
                             let entity = item
                                 .entity
                                 .as_ref()
-                                .and_then(|e| self.ws.project().entities.get(e))
+                                .and_then(|e| cx.project().entities.get(e))
                                 .map(|e| format!(" → {}", e.name))
                                 .unwrap_or_default();
                             // The words around the span (a widened one with its neighbours).
@@ -457,14 +314,14 @@ impl MarginaliaApp {
                 });
             });
         if let Some(e) = new_extent {
-            self.search.extent = e;
-            self.set_preview_tag(tag);
+            self.extent = e;
+            out.push(Request::PreviewTagAll(tag));
         } else if let Some(t) = new_tag {
-            self.set_preview_tag(t);
+            out.push(Request::PreviewTagAll(t));
         } else if commit {
-            self.commit_tag_all();
+            out.push(Request::CommitTagAll);
         } else if !open {
-            self.search.preview = None;
+            self.preview = None;
         }
     }
 }

@@ -27,6 +27,4 @@ pub struct Selection {
 pub struct Linking {
     /// The annotation the link starts from.
     pub from: AnnotationId,
-    /// Type-ahead over the candidates.
-    pub filter: String,
 }

@@ -1,4 +1,7 @@
 //! The Export and Import windows: datasets and summaries out, colleagues' annotations in.
+//! The windows edit their drafts and ask for the rest (`Request::StartExport`,
+//! `ChooseImportFiles`, `CheckImport`, `ConfirmImport`), which the runner's `run/transfer.rs`
+//! carries out.
 //!
 //! An export runs on a worker thread over a copy of the project, so a large export never
 //! freezes the window; the window shows a progress bar, then the report of what was written
@@ -13,14 +16,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use egui::{RichText, ScrollArea, Ui};
-use jiff::Timestamp;
 
-use crate::formats::{
-    self, ExportOptions, Format, ImportFailure, ImportOptions, ImportPlan, LayerChoice, Report,
-};
+use crate::formats::{Format, ImportFailure, ImportPlan, LayerChoice, Report};
 use crate::model::DocId;
 
-use super::app::MarginaliaApp;
+use super::request::{Request, Requests};
+use super::shared::Shared;
 
 /// The Export window's choices and the running or finished export.
 pub struct ExportDraft {
@@ -30,16 +31,16 @@ pub struct ExportDraft {
     pub layer: LayerChoice,
     /// The documents chosen (all of them when the window opens).
     pub documents: BTreeSet<DocId>,
-    job: Option<ExportJob>,
+    pub(crate) job: Option<ExportJob>,
     /// The report of the last export, or why it failed.
     pub outcome: Option<Result<Report, String>>,
 }
 
 /// An export on its worker thread: documents done, documents in all, and the thread.
-struct ExportJob {
-    done: Arc<AtomicUsize>,
-    total: Arc<AtomicUsize>,
-    handle: JoinHandle<Result<Report, String>>,
+pub(crate) struct ExportJob {
+    pub(crate) done: Arc<AtomicUsize>,
+    pub(crate) total: Arc<AtomicUsize>,
+    pub(crate) handle: JoinHandle<Result<Report, String>>,
 }
 
 impl ExportDraft {
@@ -74,149 +75,28 @@ pub struct Transfer {
     pub merge: super::merge_window::MergeState,
 }
 
-impl MarginaliaApp {
-    /// Opens the Export window with every document chosen.
-    pub(super) fn open_export(&mut self) {
-        if self
-            .transfer
-            .export
-            .as_ref()
-            .is_some_and(ExportDraft::running)
-        {
-            return;
-        }
-        self.transfer.export = Some(ExportDraft {
-            format: Format::Jsonl,
-            layer: LayerChoice::Auto,
-            documents: self
-                .ws
-                .project()
-                .documents
-                .iter()
-                .map(|d| d.id.clone())
-                .collect(),
-            job: None,
-            outcome: None,
-        });
-    }
-
-    /// Opens the Import window.
-    pub(super) fn open_import(&mut self) {
-        self.transfer.import = Some(ImportDraft {
-            format: Format::Brat,
-            layer: String::new(),
-            skip_invalid: false,
-            inputs: Vec::new(),
-            plan: None,
-        });
-    }
-
-    /// Asks where to write, then starts the export on a worker thread.
-    pub fn start_export(&mut self) {
-        let Some(draft) = self.transfer.export.as_mut() else {
-            return;
-        };
-        let format = draft.format;
-        let suggested = match format.extension() {
-            Some(ext) => format!("{}.{ext}", file_stem(&self.ws.project().name)),
-            None => format!("{}-{}", file_stem(&self.ws.project().name), format.name()),
-        };
-        let Some(out) = self.asking.dialogs.export_target(format, &suggested) else {
-            return;
-        };
-        // The documents ticked that are still in the project, in project order.
-        let chosen: Vec<DocId> = self
-            .ws
-            .project()
-            .documents
-            .iter()
-            .filter(|d| draft.documents.contains(&d.id))
-            .map(|d| d.id.clone())
-            .collect();
-        let options = ExportOptions {
-            layer: draft.layer.clone(),
-            documents: Some(chosen),
-        };
-        let project = self.ws.shared();
-        // Never over the project open (or its backup, recovery file or lock), by any path.
-        let protected = self
-            .ws
-            .path()
-            .map(std::path::PathBuf::as_path)
-            .map_or_else(formats::Protected::default, formats::Protected::project);
-        let done = Arc::new(AtomicUsize::new(0));
-        let total = Arc::new(AtomicUsize::new(0));
-        let (d, t) = (done.clone(), total.clone());
-        let handle = std::thread::spawn(move || {
-            let mut export = formats::export(&project, format, &options, &mut |n, of| {
-                d.store(n, Ordering::Relaxed);
-                t.store(of, Ordering::Relaxed);
-            })
-            .map_err(|e| e.to_string())?;
-            formats::write(&out, &mut export, &protected).map_err(|e| e.to_string())?;
-            Ok(export.report)
-        });
-        draft.outcome = None;
-        draft.job = Some(ExportJob {
-            done,
-            total,
-            handle,
-        });
-    }
-
-    /// Collects a finished export's report.
-    fn poll_export(&mut self, ctx: &egui::Context) {
-        let Some(draft) = self.transfer.export.as_mut() else {
-            return;
-        };
-        let Some(job) = draft.job.take_if(|j| j.handle.is_finished()) else {
-            if draft.job.is_some() {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-            }
-            return;
-        };
-        let outcome = job
-            .handle
-            .join()
-            .unwrap_or_else(|_| Err("the export stopped unexpectedly".into()));
-        let message = match &outcome {
-            Ok(r) => (
-                format!(
-                    "Exported {} annotations as {}{}.",
-                    r.annotations,
-                    r.format,
-                    if r.not_carried.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; {} could not be carried (see the report)",
-                            r.not_carried.len()
-                        )
-                    }
-                ),
-                false,
-            ),
-            Err(e) => (format!("Export failed: {e}"), true),
-        };
-        draft.outcome = Some(outcome);
-        self.asking.message = Some(message);
+impl Transfer {
+    /// The Export, Import and Merge windows, those open.
+    pub(super) fn ui(&mut self, ctx: &egui::Context, cx: &Shared, out: &mut Requests) {
+        self.export_ui(ctx, cx, out);
+        self.import_ui(ctx, out);
+        self.merge.ui(ctx, cx, out);
     }
 
     /// The Export window.
-    pub(super) fn export_ui(&mut self, ctx: &egui::Context) {
-        self.poll_export(ctx);
-        let Some(mut draft) = self.transfer.export.take() else {
+    fn export_ui(&mut self, ctx: &egui::Context, cx: &Shared, out: &mut Requests) {
+        let Some(mut draft) = self.export.take() else {
             return;
         };
         let mut open = true;
         let mut start = false;
-        let layers = self.layers();
+        let layers = cx.layers;
         egui::Window::new("Export")
             .open(&mut open)
             .default_width(560.0)
             .show(ctx, |ui| {
                 ui.add_enabled_ui(draft.job.is_none(), |ui| {
-                    export_choices_ui(ui, &mut draft, self.ws.project(), &layers);
+                    export_choices_ui(ui, &mut draft, cx.project(), layers);
                 });
                 ui.separator();
                 if let Some(job) = &draft.job {
@@ -251,85 +131,15 @@ impl MarginaliaApp {
                     None => {}
                 }
             });
-        self.transfer.export = (open || draft.running()).then_some(draft);
+        self.export = (open || draft.running()).then_some(draft);
         if start {
-            self.start_export();
-        }
-    }
-
-    /// Asks for the files, then reads and checks them into a preview.
-    pub fn choose_import_inputs(&mut self) {
-        let Some(format) = self.transfer.import.as_ref().map(|d| d.format) else {
-            return;
-        };
-        let inputs = self.asking.dialogs.import_inputs(format);
-        if inputs.is_empty() {
-            return;
-        }
-        if let Some(draft) = self.transfer.import.as_mut() {
-            draft.inputs = inputs;
-        }
-        self.check_import();
-    }
-
-    /// Reads and checks the chosen inputs again (after a change of option).
-    pub fn check_import(&mut self) {
-        let Some(draft) = self.transfer.import.as_mut() else {
-            return;
-        };
-        let options = ImportOptions {
-            annotator: Some(draft.layer.trim().to_owned()).filter(|s| !s.is_empty()),
-            fallback_annotator: self.prefs.annotator.clone(),
-            skip_invalid: draft.skip_invalid,
-            now: Timestamp::now(),
-        };
-        draft.plan = Some(match formats::read(draft.format, &draft.inputs) {
-            Ok(incoming) => formats::plan_import(self.ws.project(), incoming, &options),
-            Err(e) => Err(ImportFailure {
-                problems: vec![formats::ImportProblem::new(
-                    formats::Place::default(),
-                    e.to_string(),
-                )],
-            }),
-        });
-    }
-
-    /// Checks the import again against the project as it is now (it may have changed since the
-    /// preview), and applies it as one undo step if it still holds.
-    pub fn confirm_import(&mut self) {
-        let shown = self.transfer.import.as_ref().and_then(|d| d.plan.clone());
-        self.check_import();
-        let Some(Some(Ok(plan))) = self.transfer.import.as_mut().map(|d| d.plan.take()) else {
-            return;
-        };
-        if shown
-            .as_ref()
-            .and_then(|p| p.as_ref().ok())
-            .map(|p| &p.report)
-            != Some(&plan.report)
-        {
-            // The project changed under the preview: show the new one instead of applying.
-            if let Some(draft) = self.transfer.import.as_mut() {
-                draft.plan = Some(Ok(plan));
-            }
-            self.notify("The project changed since the preview: check the new preview.");
-            return;
-        }
-        let report = plan.report.clone();
-        if self.apply("Import", Ok(plan.edit)) {
-            self.transfer.import = None;
-            self.notify(format!(
-                "Imported {} annotations and {} relations into {}.",
-                report.annotations,
-                report.relations,
-                report.layers.join(", ")
-            ));
+            out.push(Request::StartExport);
         }
     }
 
     /// The Import window.
-    pub(super) fn import_ui(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.transfer.import.take() else {
+    fn import_ui(&mut self, ctx: &egui::Context, out: &mut Requests) {
+        let Some(mut draft) = self.import.take() else {
             return;
         };
         let mut open = true;
@@ -429,20 +239,15 @@ impl MarginaliaApp {
         if !open {
             return;
         }
-        self.transfer.import = Some(draft);
+        let inputs = !draft.inputs.is_empty();
+        self.import = Some(draft);
         if choose {
-            self.choose_import_inputs();
-        } else if recheck
-            && self
-                .transfer
-                .import
-                .as_ref()
-                .is_some_and(|d| !d.inputs.is_empty())
-        {
-            self.check_import();
+            out.push(Request::ChooseImportFiles);
+        } else if recheck && inputs {
+            out.push(Request::CheckImport);
         }
         if confirm {
-            self.confirm_import();
+            out.push(Request::ConfirmImport);
         }
     }
 }
@@ -542,7 +347,7 @@ fn lines_ui(ui: &mut Ui, id: &str, text: &str) {
 }
 
 /// A file name made from a project name.
-fn file_stem(name: &str) -> String {
+pub(crate) fn file_stem(name: &str) -> String {
     let stem: String = name
         .chars()
         .map(|c| {

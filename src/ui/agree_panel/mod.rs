@@ -20,7 +20,10 @@ use crate::model::{AnnotationId, DocId, Project, REVIEWED_LAYER};
 use crate::review::behind::{self, Matching, Outcome, SpanRow};
 use crate::review::{self, Agreement};
 
-use super::app::MarginaliaApp;
+use crate::workspace::Workspace;
+
+use super::request::{Request, Requests};
+use super::shared::Shared;
 use super::theme;
 use tables::{documents_ui, overall_ui, pairs_ui, tags_ui};
 
@@ -83,63 +86,53 @@ fn compute(project: &Project, names: &[String]) -> Result<Agreement, String> {
     Ok(review::agreement(project, &units))
 }
 
-impl MarginaliaApp {
+impl AgreeState {
     /// Whether the agreement panel's report is being computed on its worker thread.
-    pub fn agreement_computing(&self) -> bool {
-        self.review.agree.job.is_some()
+    pub fn computing(&self) -> bool {
+        self.job.is_some()
     }
 
     /// Collects a finished report, and starts one when the project or the choice changed.
-    fn refresh_agreement(&mut self, ctx: &egui::Context, names: &[String]) {
+    fn refresh(&mut self, ctx: &egui::Context, ws: &Workspace, names: &[String]) {
         let key = Key {
-            version: self.ws.version(),
+            version: ws.version(),
             annotators: names.to_vec(),
         };
-        if let Some(job) = self.review.agree.job.take_if(|j| j.handle.is_finished()) {
+        if let Some(job) = self.job.take_if(|j| j.handle.is_finished()) {
             let result = job
                 .handle
                 .join()
                 .unwrap_or_else(|_| Err("the computation stopped unexpectedly".into()));
-            self.review.agree.report = Some((job.key, result.map(Arc::new)));
+            self.report = Some((job.key, result.map(Arc::new)));
         }
-        if self
-            .review
-            .agree
-            .seen
-            .is_none_or(|(v, _)| v != self.ws.version())
-        {
-            self.review.agree.seen = Some((self.ws.version(), std::time::Instant::now()));
+        if self.seen.is_none_or(|(v, _)| v != ws.version()) {
+            self.seen = Some((ws.version(), std::time::Instant::now()));
         }
-        let current = self
-            .review
-            .agree
-            .report
-            .as_ref()
-            .is_some_and(|(k, _)| *k == key);
+        let current = self.report.as_ref().is_some_and(|(k, _)| *k == key);
         // Right away for the first report or another choice of annotators; after an edit,
         // once the project has settled.
-        let settled = match (&self.review.agree.report, self.review.agree.seen) {
+        let settled = match (&self.report, self.seen) {
             (Some((k, _)), Some((_, since))) if k.annotators == key.annotators => {
                 since.elapsed() >= SETTLE
             }
             _ => true,
         };
-        if !current && settled && self.review.agree.job.is_none() {
-            let project = self.ws.shared();
+        if !current && settled && self.job.is_none() {
+            let project = ws.shared();
             let names = names.to_vec();
             let handle = std::thread::spawn(move || compute(&project, &names));
-            self.review.agree.job = Some(Job { key, handle });
+            self.job = Some(Job { key, handle });
         }
-        if self.review.agree.job.is_some() || !current {
+        if self.job.is_some() || !current {
             ctx.request_repaint_after(std::time::Duration::from_millis(50));
         }
     }
 
     /// The agreement panel's contents.
-    pub(super) fn agreement_ui(&mut self, ui: &mut Ui) {
+    pub(super) fn ui(&mut self, ui: &mut Ui, cx: &Shared, out: &mut Requests) {
         ui.set_max_width(ui.available_width());
         ui.heading("Agreement");
-        if self.blind() {
+        if cx.blind() {
             ui.label(
                 RichText::new(
                     "Blind coding is on: agreement figures would tell you about your \
@@ -149,16 +142,16 @@ impl MarginaliaApp {
             );
             return;
         }
-        let layers = self.layers();
+        let layers = cx.layers;
         let mut names = Vec::new();
         ui.horizontal_wrapped(|ui| {
             ui.label("Annotators:");
-            for layer in &layers {
+            for layer in layers {
                 let reviewed = layer == REVIEWED_LAYER;
                 let mut on = if reviewed {
-                    self.review.agree.reviewed_ticked
+                    self.reviewed_ticked
                 } else {
-                    !self.review.agree.unticked.contains(layer)
+                    !self.unticked.contains(layer)
                 };
                 let response = ui
                     .checkbox(&mut on, layer)
@@ -167,11 +160,11 @@ impl MarginaliaApp {
                     WidgetInfo::selected(Role::CheckBox, true, on, format!("Compare {layer}"))
                 });
                 if reviewed {
-                    self.review.agree.reviewed_ticked = on;
+                    self.reviewed_ticked = on;
                 } else if on {
-                    self.review.agree.unticked.remove(layer);
+                    self.unticked.remove(layer);
                 } else {
-                    self.review.agree.unticked.insert(layer.clone());
+                    self.unticked.insert(layer.clone());
                 }
                 if on {
                     names.push(layer.clone());
@@ -190,15 +183,15 @@ impl MarginaliaApp {
             );
             return;
         }
-        self.refresh_agreement(ui.ctx(), &names);
-        let Some((key, result)) = &self.review.agree.report else {
+        self.refresh(ui.ctx(), cx.ws, &names);
+        let Some((key, result)) = &self.report else {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Computing agreement…");
             });
             return;
         };
-        let stale = key.version != self.ws.version() || key.annotators != names;
+        let stale = key.version != cx.ws.version() || key.annotators != names;
         let report = match result {
             Ok(report) => report.clone(),
             Err(e) => {
@@ -224,7 +217,7 @@ impl MarginaliaApp {
                         let caption = ui.label("Pair");
                         let shown = report
                             .pairs
-                            .get(self.review.agree.pair)
+                            .get(self.pair)
                             .map(|p| format!("{} / {}", p.a, p.b))
                             .unwrap_or_default();
                         egui::ComboBox::from_id_salt("agreement pair")
@@ -232,7 +225,7 @@ impl MarginaliaApp {
                             .show_ui(ui, |ui| {
                                 for (i, p) in report.pairs.iter().enumerate() {
                                     ui.selectable_value(
-                                        &mut self.review.agree.pair,
+                                        &mut self.pair,
                                         i,
                                         format!("{} / {}", p.a, p.b),
                                     );
@@ -242,14 +235,10 @@ impl MarginaliaApp {
                             .labelled_by(caption.id);
                     });
                 }
-                let pair = self
-                    .review
-                    .agree
-                    .pair
-                    .min(report.pairs.len().saturating_sub(1));
+                let pair = self.pair.min(report.pairs.len().saturating_sub(1));
                 tags_ui(ui, &report, pair, &mut clicked);
-                documents_ui(ui, self.ws.project(), &report, pair, &mut clicked);
-                self.behind_ui(ui, &report);
+                documents_ui(ui, cx.project(), &report, pair, &mut clicked);
+                self.behind_ui(ui, cx, &report, out);
             });
         if let Some(focus) = clicked {
             if let Some(i) = report
@@ -257,16 +246,16 @@ impl MarginaliaApp {
                 .iter()
                 .position(|p| p.a == focus.a && p.b == focus.b)
             {
-                self.review.agree.pair = i;
+                self.pair = i;
             }
-            self.review.agree.only = None;
-            self.review.agree.focus = Some(focus);
+            self.only = None;
+            self.focus = Some(focus);
         }
     }
 
     /// The spans behind the figure clicked, each one a link to its article.
-    fn behind_ui(&mut self, ui: &mut Ui, report: &Agreement) {
-        let Some(focus) = self.review.agree.focus.clone() else {
+    fn behind_ui(&mut self, ui: &mut Ui, cx: &Shared, report: &Agreement, out: &mut Requests) {
+        let Some(focus) = self.focus.clone() else {
             ui.add_space(6.0);
             ui.label(
                 RichText::new("Click a figure to list the spans behind it.")
@@ -282,19 +271,19 @@ impl MarginaliaApp {
         else {
             return;
         };
-        let fresh = matches!(&self.review.agree.rows, Some((v, f, _)) if *v == self.ws.version() && *f == focus);
+        let fresh = matches!(&self.rows, Some((v, f, _)) if *v == cx.ws.version() && *f == focus);
         if !fresh {
             let rows = behind::behind(
-                self.ws.project(),
+                cx.project(),
                 &pair.a,
                 &pair.b,
                 focus.tag.as_deref(),
                 focus.doc.as_ref(),
                 focus.matching,
             );
-            self.review.agree.rows = Some((self.ws.version(), focus.clone(), Arc::new(rows)));
+            self.rows = Some((cx.ws.version(), focus.clone(), Arc::new(rows)));
         }
-        let Some((_, _, rows)) = self.review.agree.rows.clone() else {
+        let Some((_, _, rows)) = self.rows.clone() else {
             return;
         };
         ui.add_space(8.0);
@@ -314,7 +303,7 @@ impl MarginaliaApp {
             focus
                 .doc
                 .as_ref()
-                .and_then(|d| self.ws.project().document(d))
+                .and_then(|d| cx.project().document(d))
                 .map_or("all documents".to_owned(), |d| d.meta.title.clone()),
         );
         ui.label(RichText::new(format!("Spans behind it: {scope}")).strong());
@@ -326,29 +315,23 @@ impl MarginaliaApp {
         ];
         ui.horizontal_wrapped(|ui| {
             if ui
-                .selectable_label(
-                    self.review.agree.only.is_none(),
-                    format!("all {}", rows.len()),
-                )
+                .selectable_label(self.only.is_none(), format!("all {}", rows.len()))
                 .clicked()
             {
-                self.review.agree.only = None;
+                self.only = None;
             }
             for o in outcomes {
                 let n = rows.iter().filter(|r| r.outcome == o).count();
                 let text = RichText::new(format!("{} {n}", o.describe(&pair.a, &pair.b)))
                     .color(theme::outcome(ui.visuals(), o));
-                if ui
-                    .selectable_label(self.review.agree.only == Some(o), text)
-                    .clicked()
-                {
-                    self.review.agree.only = Some(o);
+                if ui.selectable_label(self.only == Some(o), text).clicked() {
+                    self.only = Some(o);
                 }
             }
         });
         let shown: Vec<&SpanRow> = rows
             .iter()
-            .filter(|r| self.review.agree.only.is_none_or(|o| r.outcome == o))
+            .filter(|r| self.only.is_none_or(|o| r.outcome == o))
             .collect();
         let mut open: Option<AnnotationId> = None;
         let height = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
@@ -358,73 +341,47 @@ impl MarginaliaApp {
             .auto_shrink([false, true])
             .show_rows(ui, height, shown.len(), |ui, range| {
                 for row in shown.get(range).unwrap_or_default() {
-                    self.span_row_ui(ui, row, &pair.a, &pair.b, &mut open);
+                    span_row_ui(ui, cx, row, &pair.a, &pair.b, &mut open);
                 }
             });
         if let Some(id) = open {
-            self.open_span(id);
+            out.push(Request::OpenSpan(id));
         }
     }
+}
 
-    /// Shows an annotation from the span list in its article, selected, switching the layer
-    /// shown to its annotator's when the article does not show that layer.
-    fn open_span(&mut self, id: AnnotationId) {
-        let Some(layer) = self
-            .ws
-            .project()
-            .annotations
-            .get(&id)
-            .map(|a| a.annotator.clone())
-        else {
-            return;
-        };
-        let hidden = self
-            .shown_layers()
-            .is_some_and(|shown| !shown.contains(&layer));
-        if hidden && self.review.compare.is_none() {
-            self.shown_layer.choice = super::layer_choice::ShownLayer::One(layer.clone());
-            self.derived.forget_list();
-            self.notify(format!("Showing {layer}'s layer."));
-        }
-        self.select(Some(id));
-    }
-
-    /// One row of the span list: its outcome, then each side's quote as a link.
-    fn span_row_ui(
-        &self,
-        ui: &mut Ui,
-        row: &SpanRow,
-        first: &str,
-        second: &str,
-        open: &mut Option<AnnotationId>,
-    ) {
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new(row.outcome.describe(first, second))
-                    .color(theme::outcome(ui.visuals(), row.outcome)),
-            );
-            ui.label(RichText::new(&row.tag).color(theme::weak(ui.visuals())));
-            for (who, id) in [(first, &row.first), (second, &row.second)] {
-                let Some(a) = id
-                    .as_ref()
-                    .and_then(|id| self.ws.project().annotations.get(id))
-                else {
-                    continue;
-                };
-                let quote = if a.quote.chars().count() > 60 {
-                    format!("“{}…”", a.quote.chars().take(59).collect::<String>())
-                } else {
-                    format!("“{}”", a.quote)
-                };
-                let label = format!("{who}: {quote}");
-                let response = ui
-                    .link(quote)
-                    .on_hover_text(format!("{who}'s span; click to show it in the article"));
-                response.widget_info(|| WidgetInfo::labeled(Role::Link, true, &label));
-                if response.clicked() {
-                    *open = Some(a.id.clone());
-                }
+/// One row of the span list: its outcome, then each side's quote as a link.
+fn span_row_ui(
+    ui: &mut Ui,
+    cx: &Shared,
+    row: &SpanRow,
+    first: &str,
+    second: &str,
+    open: &mut Option<AnnotationId>,
+) {
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(row.outcome.describe(first, second))
+                .color(theme::outcome(ui.visuals(), row.outcome)),
+        );
+        ui.label(RichText::new(&row.tag).color(theme::weak(ui.visuals())));
+        for (who, id) in [(first, &row.first), (second, &row.second)] {
+            let Some(a) = id.as_ref().and_then(|id| cx.project().annotations.get(id)) else {
+                continue;
+            };
+            let quote = if a.quote.chars().count() > 60 {
+                format!("“{}…”", a.quote.chars().take(59).collect::<String>())
+            } else {
+                format!("“{}”", a.quote)
+            };
+            let label = format!("{who}: {quote}");
+            let response = ui
+                .link(quote)
+                .on_hover_text(format!("{who}'s span; click to show it in the article"));
+            response.widget_info(|| WidgetInfo::labeled(Role::Link, true, &label));
+            if response.clicked() {
+                *open = Some(a.id.clone());
             }
-        });
-    }
+        }
+    });
 }

@@ -1,36 +1,130 @@
 //! Runs a [`Command`]: the one place where menus, shortcuts, the palette and the context
 //! menu turn into changes.
 
+mod answers;
+pub(crate) mod files;
+mod layers;
+mod review;
+mod schema;
+mod search;
+mod transfer;
+
+pub(crate) use files::WindowState;
+
 use jiff::Timestamp;
 
 use crate::model::motion;
 use crate::model::{ByteOffset, Fragment, ops};
 use crate::review::Action;
 
-use super::app::MarginaliaApp;
-use super::article::{TextSel, move_edge_of};
-use super::commands::Command;
-use super::dialogs::{After, Modal};
-use super::request::Request;
-use super::selection::Linking;
+use crate::ui::app::MarginaliaApp;
+use crate::ui::article::{TextSel, move_edge_of};
+use crate::ui::commands::Command;
+use crate::ui::dialogs::{After, Modal};
+use crate::ui::request::Request;
+use crate::ui::selection::Linking;
 use crate::workspace::Change;
 
 /// Smallest and largest article type sizes.
 const FONT_RANGE: std::ops::RangeInclusive<f32> = 10.0..=32.0;
 
 impl MarginaliaApp {
+    /// Carries out what panels asked for, in the order they asked.
+    pub(crate) fn act_all(&mut self, requests: Vec<Request>, ctx: &egui::Context) {
+        for request in requests {
+            self.act(request, ctx);
+        }
+    }
+
     /// Carries out what a panel asked for.
-    pub(super) fn act(&mut self, request: Request) {
+    pub(crate) fn act(&mut self, request: Request, ctx: &egui::Context) {
         match request {
             Request::Select(id) => self.select(id),
+            Request::ShowDocument(i) => self.show_document(i),
+            Request::Pick(id) => {
+                self.commit_note_draft();
+                self.details.entity_query.clear();
+                self.details.note_draft = None;
+                self.selection.annotation = id;
+            }
+            Request::SelectText(text) => self.selection.text = text,
+            Request::CompareClicked(at) => self.compare_clicked(at),
+            Request::Run(command) => self.run(command, ctx),
+            Request::Edit(label, edit) => {
+                self.apply(&label, edit);
+            }
+            Request::ChangeAnnotation(label, id, edit) => {
+                self.change_annotation(&label, &id, edit);
+            }
+            Request::SetEntity(id, entity) => {
+                let now = Timestamp::now();
+                let edit = ops::set_entity(self.ws.project(), &id, entity.as_ref(), now);
+                let label = if entity.is_some() {
+                    "Set entity"
+                } else {
+                    "Unlink entity"
+                };
+                self.change_annotation(label, &id, edit);
+                self.details.entity_query.clear();
+            }
+            Request::NewEntityFor(id, entity) => {
+                if let Some(why) = self.protected(&id) {
+                    self.error(why);
+                    return;
+                }
+                let eid = entity.id.clone();
+                // Creating and linking is one undo step.
+                self.ws.begin_group("New entity");
+                if self.apply("New entity", ops::put_entity(self.ws.project(), entity)) {
+                    let edit =
+                        ops::set_entity(self.ws.project(), &id, Some(&eid), Timestamp::now());
+                    self.change_annotation("Set entity", &id, edit);
+                }
+                self.ws.end_group();
+                self.details.entity_query.clear();
+            }
             Request::RetypeRelation(id, kind) => {
-                let edit = crate::model::ops::set_relation_kind(self.ws.project(), &id, &kind);
+                let edit = ops::set_relation_kind(self.ws.project(), &id, &kind);
                 self.change_relation("Change link type", &id, edit);
             }
             Request::RemoveRelation(id) => {
-                let edit = crate::model::ops::remove_relation(self.ws.project(), &id);
+                let edit = ops::remove_relation(self.ws.project(), &id);
                 self.change_relation("Remove link", &id, edit);
             }
+            Request::FinishLink(to) => self.finish_link(&to),
+            Request::Focused => self.selection.focus = None,
+            Request::ShowLayer(choice) => {
+                self.shown_layer.choice = choice;
+                self.derived.forget_list();
+                self.selection.annotation = None;
+            }
+            Request::Prefs(prefs) => self.prefs = *prefs,
+            Request::Ask(modal) => self.asking.modal = Some(modal),
+            Request::OpenRecent(path) => self.ask_unsaved(After::Open(Some(path))),
+            Request::ShowHit => self.show_current_hit(),
+            Request::PreviewTagAll(tag) => self.set_preview_tag(tag),
+            Request::CommitTagAll => self.commit_tag_all(),
+            Request::ApplySchema(draft) => {
+                if self.apply_schema_draft(&draft) {
+                    self.notify("Tags and relations updated.");
+                    self.overlays.schema_editor = None;
+                } else if let Some(open) = &mut self.overlays.schema_editor {
+                    open.problem = self.asking.message.as_ref().map(|(m, _)| m.clone());
+                }
+            }
+            Request::Answer(answer) => self.answer(answer),
+            Request::OpenSpan(id) => self.open_span(id),
+            Request::Adjudicate(action) => self.adjudicate(action),
+            Request::GoToDifference(i) => {
+                if let Some(c) = self.comparison() {
+                    self.go_to_difference(&c, i);
+                }
+            }
+            Request::ConfirmMerge => self.confirm_merge(),
+            Request::StartExport => self.start_export(),
+            Request::ChooseImportFiles => self.choose_import_inputs(),
+            Request::CheckImport => self.check_import(),
+            Request::ConfirmImport => self.confirm_import(),
         }
     }
 
@@ -76,8 +170,8 @@ impl MarginaliaApp {
             Command::Cancel => {
                 if self.selection.linking.take().is_some() {
                     self.notify("Link cancelled.");
-                } else if self.search.open {
-                    self.search.open = false;
+                } else if self.article.search.open {
+                    self.article.search.open = false;
                 } else if !self.selection.text.is_empty() {
                     self.selection.text = TextSel::caret(self.selection.text.head);
                 } else {
@@ -121,13 +215,13 @@ impl MarginaliaApp {
             Command::AcceptAgreedEverywhere => self.accept_agreed(true),
             Command::GoTo => self.asking.modal = Some(Modal::GoTo(String::new())),
             Command::Find => {
-                self.search.open = true;
-                self.search.project_wide = false;
+                self.article.search.open = true;
+                self.article.search.project_wide = false;
                 self.selection.focus = Some("search");
             }
             Command::FindInProject => {
-                self.search.open = true;
-                self.search.project_wide = true;
+                self.article.search.open = true;
+                self.article.search.project_wide = true;
                 self.selection.focus = Some("search");
             }
             Command::NextHit => self.step_hit(true),
@@ -141,7 +235,7 @@ impl MarginaliaApp {
             Command::ZoomIn => self.zoom(1.0),
             Command::ZoomOut => self.zoom(-1.0),
             Command::ZoomReset => {
-                self.prefs.view.font_size = super::theme::ARTICLE_FONT_SIZE;
+                self.prefs.view.font_size = crate::ui::theme::ARTICLE_FONT_SIZE;
             }
             Command::ToggleWordSnap => {
                 self.prefs.view.word_snap = !self.prefs.view.word_snap;
@@ -187,7 +281,7 @@ impl MarginaliaApp {
     }
 
     /// The text of the document shown ("" when there is none).
-    pub(super) fn current_text(&self) -> &str {
+    pub(crate) fn current_text(&self) -> &str {
         self.ws
             .project()
             .documents
@@ -240,7 +334,8 @@ impl MarginaliaApp {
                 .head
                 .min(ByteOffset(self.current_text().len())),
         );
-        self.search
+        self.article
+            .search
             .refresh_hits(self.ws.project(), self.selection.doc);
     }
 
@@ -271,18 +366,21 @@ impl MarginaliaApp {
         }
     }
 
-    /// Tags the text selection with tag `i`, or retags the selected annotation.
-    pub(super) fn tag(&mut self, i: usize) {
-        let Some(tag) = self.ws.project().schema.tags.get(i).map(|t| t.id.clone()) else {
-            return;
-        };
-        let Some(doc) = self
-            .ws
+    /// The id of the document shown, if there is one.
+    pub(crate) fn current_doc_id(&self) -> Option<crate::model::DocId> {
+        self.ws
             .project()
             .documents
             .get(self.selection.doc)
             .map(|d| d.id.clone())
-        else {
+    }
+
+    /// Tags the text selection with tag `i`, or retags the selected annotation.
+    pub(crate) fn tag(&mut self, i: usize) {
+        let Some(tag) = self.ws.project().schema.tags.get(i).map(|t| t.id.clone()) else {
+            return;
+        };
+        let Some(doc) = self.current_doc_id() else {
             return;
         };
         let now = Timestamp::now();
@@ -333,10 +431,8 @@ impl MarginaliaApp {
             self.error(why);
             return;
         }
-        self.selection.linking = Some(Linking {
-            from,
-            filter: String::new(),
-        });
+        self.selection.linking = Some(Linking { from });
+        self.details.link_filter.clear();
         self.notify("Click the actor or condition to link, or type to find it (Esc cancels).");
         self.selection.focus = Some("link");
     }
@@ -383,10 +479,11 @@ impl MarginaliaApp {
         // The view's layers are this document's annotations, already sorted by position.
         let shown = self.shown_layers();
         if let Some(doc) = self.ws.project().documents.get(self.selection.doc) {
-            self.view
+            self.article
+                .view
                 .sync(self.ws.project(), doc, self.ws.version(), shown.as_deref());
         }
-        let layers = self.view.layers();
+        let layers = self.article.view.layers();
         // From a bare caret, an annotation starting right at it is the next one.
         let from_caret = self.selection.annotation.is_none() && forward;
         let next = if from_caret {
@@ -412,11 +509,11 @@ impl MarginaliaApp {
 
     /// Moves the caret to a position typed as `line`, `line:column` (from 1) or `#offset`
     /// (code points from 0).
-    pub(super) fn go_to(&mut self, target: &str) -> Result<(), String> {
+    pub(crate) fn go_to(&mut self, target: &str) -> Result<(), String> {
         let text = self.current_text();
         let at = parse_position(text, target)?;
         self.selection.text = TextSel::caret(at);
-        self.view.reveal(at, true);
+        self.article.view.reveal(at, true);
         Ok(())
     }
 }

@@ -14,12 +14,13 @@ use crate::session::{self, LockError};
 use crate::store;
 use crate::workspace::{Finished, SaveKind};
 
-use super::app::MarginaliaApp;
-use super::dialogs::{After, Modal};
+use crate::ui::app::MarginaliaApp;
+use crate::ui::dialogs::{After, Modal};
 
-/// What the window decides about the project file beyond what the workspace keeps.
+/// The window's own state beyond the workspace and the panels: its focus, closing, a file
+/// changed on disk, and the side panels' widths.
 #[derive(Default)]
-pub struct FileState {
+pub struct WindowState {
     /// Whether the window had the focus last frame.
     focused: bool,
     /// Close the window once the current question is answered.
@@ -30,11 +31,13 @@ pub struct FileState {
     pub conflict: (Vec<String>, Vec<String>),
     /// The window may close: unsaved work was saved or discarded.
     pub allow_close: bool,
+    /// The side panels' widths as the analyst set them.
+    pub panel_widths: crate::ui::sizing::PanelWidths,
 }
 
 impl MarginaliaApp {
     /// "saved", "unsaved", "autosaved 12:04".
-    pub(super) fn save_state(&self) -> String {
+    pub(crate) fn save_state(&self) -> String {
         if let Some(kind) = self.ws.saving() {
             return match kind {
                 SaveKind::Save { .. } => "saving…".to_owned(),
@@ -51,7 +54,7 @@ impl MarginaliaApp {
     }
 
     /// Takes the project file's lock; asks when another instance holds it.
-    pub(super) fn lock(&mut self, path: &Path, for_save: bool) -> bool {
+    pub(crate) fn lock(&mut self, path: &Path, for_save: bool) -> bool {
         self.finish_job();
         match self.ws.acquire_lock(path) {
             Ok(()) => true,
@@ -73,7 +76,7 @@ impl MarginaliaApp {
 
     /// Opens the project at `path` (after any question about unsaved work was answered).
     /// Returns whether the project was replaced.
-    pub(super) fn open_path(&mut self, path: PathBuf, steal_lock: bool) -> bool {
+    pub(crate) fn open_path(&mut self, path: PathBuf, steal_lock: bool) -> bool {
         let project = match store::load(&path) {
             Ok(p) => p,
             Err(e) => {
@@ -109,7 +112,7 @@ impl MarginaliaApp {
     }
 
     /// Takes over the lock on `path` ("anyway" over another instance).
-    fn steal_lock(&mut self, path: &Path) {
+    pub(crate) fn steal_lock(&mut self, path: &Path) {
         self.finish_job();
         match self.ws.steal_lock(path) {
             Ok(()) => {}
@@ -118,7 +121,7 @@ impl MarginaliaApp {
     }
 
     /// Takes over the lock on `path` and saves there ("save anyway").
-    pub(super) fn steal_and_write(&mut self, path: &Path) {
+    pub(crate) fn steal_and_write(&mut self, path: &Path) {
         self.steal_lock(path);
         self.write(path);
     }
@@ -149,13 +152,13 @@ impl MarginaliaApp {
     }
 
     /// Where the current project's autosave goes.
-    pub(super) fn recovery_path(&self) -> Option<PathBuf> {
+    pub(crate) fn recovery_path(&self) -> Option<PathBuf> {
         self.ws.recovery_path()
     }
 
     /// Accepts the recovered work: it replaces the project in the window, unsaved; the
     /// project file on disk is untouched until the analyst saves (Reload goes back to it).
-    pub(super) fn recover(&mut self, recovery: &Path) {
+    pub(crate) fn recover(&mut self, recovery: &Path) {
         match store::load(recovery) {
             Ok(recovered) => {
                 // The same file, unsaved until saved.
@@ -171,18 +174,18 @@ impl MarginaliaApp {
 
     /// Saves to the project file, or asks where when there is none; a large project on
     /// another thread.
-    pub(super) fn save(&mut self) {
+    pub(crate) fn save(&mut self) {
         self.save_with(false);
     }
 
     /// Saves now, on this thread, for what waits on the save (a quit, an open, a new
     /// project after "Save" in the unsaved-changes question).
-    pub(super) fn save_and_wait(&mut self) {
+    pub(crate) fn save_and_wait(&mut self) {
         self.finish_job();
         self.save_with(true);
     }
 
-    fn save_with(&mut self, wait: bool) {
+    pub(crate) fn save_with(&mut self, wait: bool) {
         let Some(path) = self.ws.path().cloned().filter(|_| !self.ws.never_saved()) else {
             self.save_as();
             return;
@@ -193,7 +196,7 @@ impl MarginaliaApp {
             return;
         }
         if self.ws.changed_on_disk(&path) {
-            self.files.conflict = match store::load(&path) {
+            self.window.conflict = match store::load(&path) {
                 Ok(disk) => {
                     let theirs = session::lacking(self.ws.project(), &disk);
                     if theirs.is_empty() {
@@ -218,20 +221,24 @@ impl MarginaliaApp {
     /// Writes the project to its own file `path`: at once when it is small or `wait` says
     /// so, otherwise on another thread (the window goes on; [`Self::files_frame`] reports the
     /// outcome). No other save is being written (`save_with` saw to it).
-    fn write_soon(&mut self, path: &Path, wait: bool) {
+    pub(crate) fn write_soon(&mut self, path: &Path, wait: bool) {
         if let Some(result) = self.ws.write_soon(path, wait) {
             self.report_write(path, result);
         }
     }
 
     /// Writes the project to `path` now; on success it is the project's file from now on.
-    pub(super) fn write(&mut self, path: &Path) -> bool {
+    pub(crate) fn write(&mut self, path: &Path) -> bool {
         self.finish_job();
         let result = self.ws.write(path);
         self.report_write(path, result)
     }
 
-    fn report_write(&mut self, path: &Path, result: Result<(), store::StoreError>) -> bool {
+    pub(crate) fn report_write(
+        &mut self,
+        path: &Path,
+        result: Result<(), store::StoreError>,
+    ) -> bool {
         match result {
             Ok(()) => {
                 self.report(Finished::Saved {
@@ -247,7 +254,7 @@ impl MarginaliaApp {
     }
 
     /// Collects a save or autosave written on another thread, once it is done.
-    fn poll_save(&mut self, ctx: &egui::Context) {
+    pub(crate) fn poll_save(&mut self, ctx: &egui::Context) {
         let Some(finished) = self.ws.poll() else {
             if self.ws.saving().is_some() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(30));
@@ -263,14 +270,14 @@ impl MarginaliaApp {
     /// Waits for a save or autosave being written on another thread and reports its
     /// outcome, before anything else writes, takes or gives up the lock, or replaces the
     /// project. A save asked for meanwhile is then the caller's to make.
-    pub(super) fn finish_job(&mut self) {
+    pub(crate) fn finish_job(&mut self) {
         if let Some(finished) = self.ws.finish_job() {
             self.report(finished);
         }
     }
 
     /// Tells the analyst what a save or autosave did.
-    pub(super) fn report(&mut self, finished: Finished) {
+    pub(crate) fn report(&mut self, finished: Finished) {
         match finished {
             Finished::Saved { path } => {
                 self.prefs.remember(&path);
@@ -290,7 +297,7 @@ impl MarginaliaApp {
     }
 
     /// Asks for a file name and saves there.
-    pub(super) fn save_as(&mut self) {
+    pub(crate) fn save_as(&mut self) {
         let suggested = format!("{}.ron", self.ws.project().name.trim().replace(' ', "-"));
         let Some(mut path) = self.asking.dialogs.save_project(&suggested) else {
             return;
@@ -306,7 +313,7 @@ impl MarginaliaApp {
     }
 
     /// Runs `after` now, or asks first when there is unsaved work.
-    pub(super) fn ask_unsaved(&mut self, after: After) {
+    pub(crate) fn ask_unsaved(&mut self, after: After) {
         if self.is_dirty() {
             self.asking.modal = Some(Modal::Unsaved(after));
         } else {
@@ -316,11 +323,11 @@ impl MarginaliaApp {
 
     /// Does what was waiting for unsaved work to be settled; returns whether it happened
     /// (an Open can be cancelled or fail, and then the work on screen stays as it was).
-    pub(super) fn then(&mut self, after: After) -> bool {
+    pub(crate) fn then(&mut self, after: After) -> bool {
         match after {
             After::Quit => {
-                self.files.allow_close = true;
-                self.files.quit = true;
+                self.window.allow_close = true;
+                self.window.quit = true;
                 true
             }
             After::New => {
@@ -338,7 +345,7 @@ impl MarginaliaApp {
     }
 
     /// Adds the articles at `paths` (files or folders) as one undoable step.
-    pub(super) fn add_article_paths(&mut self, paths: &[PathBuf]) {
+    pub(crate) fn add_article_paths(&mut self, paths: &[PathBuf]) {
         if paths.is_empty() {
             return;
         }
@@ -368,7 +375,7 @@ impl MarginaliaApp {
     }
 
     /// Adds pasted text as a new article titled `title`.
-    pub(super) fn add_pasted(&mut self, title: &str, text: &str) -> bool {
+    pub(crate) fn add_pasted(&mut self, title: &str, text: &str) -> bool {
         // Pasted text ends lines as the program it came from did (CRLF, or a lone CR from
         // old Mac programs and some PDF viewers); the article keeps LF, as opened files do.
         let text = crate::intake::decode::normalize_line_ends(text.trim_start_matches('\u{FEFF}'));
@@ -397,7 +404,7 @@ impl MarginaliaApp {
     }
 
     /// Per frame: dropped files, the close button, autosave.
-    pub(super) fn files_frame(&mut self, ui: &mut Ui) {
+    pub(crate) fn files_frame(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.poll_save(&ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -412,24 +419,24 @@ impl MarginaliaApp {
         if !dropped.is_empty() && self.asking.modal.is_none() {
             self.add_article_paths(&dropped);
         }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.files.allow_close {
+        if ctx.input(|i| i.viewport().close_requested()) && !self.window.allow_close {
             // A note being typed counts as work.
             self.commit_note_draft();
             if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.asking.modal = Some(Modal::Unsaved(After::Quit));
             } else {
-                self.files.allow_close = true;
+                self.window.allow_close = true;
             }
         }
-        if self.files.quit {
-            self.files.quit = false;
+        if self.window.quit {
+            self.window.quit = false;
             self.ws.release();
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
         let focused = ctx.input(|i| i.viewport().focused.unwrap_or(true));
-        let focus_lost = self.files.focused && !focused;
-        self.files.focused = focused;
+        let focus_lost = self.window.focused && !focused;
+        self.window.focused = focused;
         if self.ws.autosave_due(focus_lost) {
             self.autosave();
         }
@@ -447,7 +454,7 @@ impl MarginaliaApp {
     }
 
     /// Reloads the project from disk, dropping unsaved changes.
-    pub(super) fn reload(&mut self) {
+    pub(crate) fn reload(&mut self) {
         if let Some(path) = self.ws.path().cloned() {
             match store::load(&path) {
                 Ok(project) => {
@@ -457,6 +464,26 @@ impl MarginaliaApp {
                 }
                 Err(e) => self.error(format!("Could not reload {}: {e}", path.display())),
             }
+        }
+    }
+}
+
+impl MarginaliaApp {
+    /// Drops unsaved work (and its autosave) once what was waiting has happened; if it did
+    /// not (an Open cancelled or failed), the work stays, still unsaved, with its autosave.
+    pub(crate) fn discard_and(&mut self, after: After) {
+        // An autosave being written would put the recovery file back after it is deleted.
+        self.finish_job();
+        let recovery = self.recovery_path();
+        let quitting = after == After::Quit;
+        if quitting {
+            // Mark it settled first, so the close is not asked about again.
+            self.ws.mark_settled();
+        }
+        if self.then(after)
+            && let Some(r) = recovery
+        {
+            let _ = crate::session::discard_recovery(&r);
         }
     }
 }
