@@ -328,3 +328,129 @@ fn read_only_ui(
     });
     ui.separator();
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+    use crate::model::project_from_marked;
+    use crate::ui::prefs::Prefs;
+    use crate::ui::protect::Protection;
+    use crate::ui::selection::Selection;
+    use crate::workspace::Workspace;
+
+    /// What the inspector reads, and what it asked for.
+    struct Alone {
+        details: Details,
+        ws: Workspace,
+        selection: Selection,
+        prefs: Prefs,
+        out: Requests,
+    }
+
+    fn alone(annotator: &str) -> (Harness<'static, Alone>, Vec<AnnotationId>) {
+        let (project, ids) = project_from_marked(
+            "[actor|President Macron] met Xi.",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let state = Alone {
+            details: Details::default(),
+            ws: Workspace::new(project, None),
+            selection: Selection {
+                annotation: Some(ids[0].clone()),
+                focus: Some("entity"),
+                ..Selection::default()
+            },
+            prefs: Prefs {
+                annotator: annotator.into(),
+                ..Prefs::default()
+            },
+            out: Vec::new(),
+        };
+        let harness = Harness::builder()
+            .with_size(egui::Vec2::new(360.0, 500.0))
+            .with_context_setup(crate::ui::install_fonts)
+            .build_ui_state(
+                |ui, s: &mut Alone| {
+                    let protection = Protection::default();
+                    let cx = Shared {
+                        ws: &s.ws,
+                        selection: &s.selection,
+                        prefs: &s.prefs,
+                        protection: &protection,
+                        comparing: false,
+                        layers: &[],
+                    };
+                    s.details.inspector_ui(ui, &cx, &mut s.out);
+                },
+                state,
+            );
+        (harness, ids)
+    }
+
+    /// The inspector alone: a new entity typed and Enter ask for the entity to be made and
+    /// given (one request, so one undo step), a retag asks for the edit; the project is
+    /// unchanged until the runner acts.
+    #[test]
+    fn typing_a_new_entity_and_retagging_are_requests() {
+        let (mut h, ids) = alone("ana");
+        h.run_steps(2);
+        let before = h.state().ws.version();
+        // No runner here clears the focus asked for, so the field reports taking it each frame.
+        let out = &h.state().out;
+        assert!(
+            !out.is_empty() && out.iter().all(|r| *r == Request::Focused),
+            "the entity field took the focus: {out:?}"
+        );
+        h.state_mut().out.clear();
+        h.state_mut().selection.focus = None;
+        h.get_by_label("Find entity").type_text("Emmanuel Macron");
+        h.run_steps(2);
+        h.key_press(egui::Key::Enter);
+        h.run_steps(2);
+        let asked = std::mem::take(&mut h.state_mut().out);
+        match asked.as_slice() {
+            [Request::NewEntityFor(id, entity)] => {
+                assert_eq!(id, &ids[0]);
+                assert_eq!(entity.name, "Emmanuel Macron");
+                assert_eq!(entity.aliases, vec!["President Macron".to_owned()]);
+            }
+            other => panic!("expected one new-entity request, got {other:?}"),
+        }
+        h.get_by_label("Claim").click();
+        h.run_steps(2);
+        let asked = std::mem::take(&mut h.state_mut().out);
+        assert!(
+            matches!(asked.as_slice(), [Request::ChangeAnnotation(label, id, Ok(_))] if label == "Retag" && id == &ids[0]),
+            "{asked:?}"
+        );
+        assert_eq!(
+            h.state().ws.version(),
+            before,
+            "the inspector changed nothing itself"
+        );
+    }
+
+    /// Another annotator's annotation is shown read-only, with the way to open their layer
+    /// as a command.
+    #[test]
+    fn a_colleagues_annotation_offers_only_to_open_their_layer() {
+        let (mut h, _) = alone("ben");
+        h.run_steps(2);
+        assert!(
+            h.query_by_label("Find entity").is_none(),
+            "no entity field on ana's span"
+        );
+        h.get_by_label("Edit ana's layer…").click();
+        h.run_steps(2);
+        assert_eq!(
+            h.state().out,
+            vec![Request::Run(Command::EditTheirLayer)],
+            "the button asks for the command"
+        );
+    }
+}

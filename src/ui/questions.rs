@@ -386,3 +386,93 @@ impl Asking {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    use super::*;
+    use crate::model::Project;
+    use crate::ui::prefs::Prefs;
+    use crate::ui::protect::Protection;
+    use crate::ui::selection::Selection;
+    use crate::workspace::Workspace;
+
+    fn alone(modal: Modal) -> Harness<'static, (Asking, Workspace, Requests)> {
+        let asking = Asking {
+            modal: Some(modal),
+            ..Asking::default()
+        };
+        let state = (asking, Workspace::new(Project::new("P"), None), Vec::new());
+        Harness::builder()
+            .with_size(egui::Vec2::new(700.0, 500.0))
+            .with_context_setup(crate::ui::install_fonts)
+            .build_ui_state(
+                |ui, (asking, ws, out): &mut (Asking, Workspace, Requests)| {
+                    let (selection, prefs, protection) = (
+                        Selection::default(),
+                        Prefs::default(),
+                        Protection::default(),
+                    );
+                    let cx = Shared {
+                        ws,
+                        selection: &selection,
+                        prefs: &prefs,
+                        protection: &protection,
+                        comparing: false,
+                        layers: &[],
+                    };
+                    asking.modal_ui(ui, &cx, &(Vec::new(), Vec::new()), out);
+                },
+                state,
+            )
+    }
+
+    /// A question alone: what is typed stays in it, an answer goes out as an `Answer` and the
+    /// question stays until the runner settles it; Cancel closes it with no answer.
+    #[test]
+    fn an_answer_is_sent_and_cancel_closes_the_question() {
+        let mut h = alone(Modal::GoTo(String::new()));
+        h.run_steps(2);
+        h.get_by_label("Line, line:column or #offset")
+            .type_text("12:5");
+        h.run_steps(2);
+        h.get_by_label("Go").click();
+        h.run_steps(2);
+        let (asking, _, out) = h.state();
+        assert_eq!(out, &[Request::Answer(Answer::GoTo("12:5".into()))]);
+        assert_eq!(
+            asking.modal,
+            Some(Modal::GoTo("12:5".into())),
+            "still asked, as typed"
+        );
+        h.get_by_label("Cancel").click();
+        h.run_steps(2);
+        let (asking, _, out) = h.state();
+        assert_eq!(asking.modal, None, "Cancel closed it");
+        assert_eq!(out.len(), 1, "with no answer");
+    }
+
+    /// The locked-project question answers with the file and whether to go on anyway.
+    #[test]
+    fn a_locked_project_is_opened_anyway_only_when_asked() {
+        let path = std::path::PathBuf::from("/tmp/p.ron");
+        let mut h = alone(Modal::Locked {
+            holder: "ben on host".into(),
+            path: path.clone(),
+            for_save: false,
+        });
+        h.run_steps(2);
+        h.get_by_label("Open anyway").click();
+        h.run_steps(2);
+        assert_eq!(
+            h.state().2,
+            vec![Request::Answer(Answer::Locked {
+                path,
+                for_save: false,
+                anyway: true
+            })]
+        );
+    }
+}
