@@ -607,6 +607,27 @@ fn a_note_being_typed_is_kept_when_the_document_changes() {
     assert_eq!(only_annotation(&h).note, "quoted by Reuters");
 }
 
+/// A retag clicked while a note is being typed keeps both, with no error: each edit is made
+/// against the project as it is when it is carried out, the note first.
+#[test]
+fn a_retag_while_a_note_is_typed_keeps_both_without_an_error() {
+    let p = project("[actor|Macron] spoke.");
+    let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs()));
+    h.get_by_label("Macron").click();
+    h.run();
+    h.get_by_label("Note (F2):").click();
+    h.run();
+    h.get_by_label("Note (F2):").type_text("quoted by Reuters");
+    h.run();
+    h.get_by_label("Claim").click();
+    h.run();
+    let a = only_annotation(&h);
+    assert_eq!(a.note, "quoted by Reuters");
+    assert_eq!(a.tag.as_str(), "claim");
+    let message = h.state().message().unwrap_or_default().to_owned();
+    assert!(!message.contains("changed since"), "{message}");
+}
+
 #[test]
 fn discarding_for_an_open_that_is_cancelled_keeps_the_work() {
     let dialogs = ScriptedDialogs::new();

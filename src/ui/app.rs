@@ -482,8 +482,11 @@ impl MarginaliaApp {
             );
         });
         self.act_all(std::mem::take(&mut out), &ctx);
+        // The layers again: a command may have changed them (cached per version, so cheap).
+        let layers = self.layers();
         self.side_panels_ui(ui, &layers);
         self.article_ui(ui, &layers);
+        let layers = self.layers();
         let cx = shared!(self, &layers);
         self.overlays.ui(&ctx, &cx, &mut out);
         self.article.search.tag_all_ui(&ctx, &cx, &mut out);

@@ -3,7 +3,7 @@
 
 use egui::Ui;
 
-use crate::model::{AnnotationId, ByteOffset, ops};
+use crate::model::{AnnotationId, ByteOffset};
 
 use super::article::{ArticleInput, ArticleView, CompareInput};
 use super::commands::Command;
@@ -92,8 +92,7 @@ impl ArticlePanel {
             }
         }
         if let Some((id, fragments)) = shown.resized {
-            let edit = ops::resize(cx.project(), &id, fragments, jiff::Timestamp::now());
-            out.push(Request::ChangeAnnotation("Resize".into(), id, edit));
+            out.push(Request::Resize(id, fragments));
         }
         if let Some(response) = shown.response {
             response.context_menu(|ui| context_menu_ui(ui, cx, out));

@@ -2,9 +2,8 @@
 //! type-ahead that finds or creates one), its links and its note.
 
 use egui::{RichText, Ui};
-use jiff::Timestamp;
 
-use crate::model::{AnnotationId, Entity, EntityId, EntityKind, ops};
+use crate::model::{AnnotationId, Entity, EntityId, EntityKind};
 
 use super::commands::Command;
 use super::request::{Request, Requests};
@@ -44,7 +43,6 @@ impl Details {
             ui.separator();
             return;
         };
-        let now = Timestamp::now();
         if let Some(why) = cx.protected(&a.id) {
             read_only_ui(ui, cx, a, &why, out);
             return;
@@ -69,19 +67,14 @@ impl Details {
                         .clicked()
                         && t.id != a.tag
                     {
-                        let edit = ops::retag(cx.project(), &a.id, &t.id, now);
-                        out.push(Request::ChangeAnnotation(
-                            "Retag".into(),
-                            a.id.clone(),
-                            edit,
-                        ));
+                        out.push(Request::Retag(a.id.clone(), t.id.clone()));
                     }
                 }
             });
             ui.label(RichText::new(byline(a)).small());
             self.entity_ui(ui, cx, a, out);
             self.links_ui(ui, cx, &a.id, out);
-            self.note_ui(ui, cx, &a.id, &a.note, now, out);
+            self.note_ui(ui, cx, &a.id, &a.note, out);
             if ui.button("Delete annotation (Del)").clicked() {
                 out.push(Request::Run(Command::Delete));
             }
@@ -256,7 +249,6 @@ impl Details {
         cx: &Shared,
         id: &AnnotationId,
         note: &str,
-        now: Timestamp,
         out: &mut Requests,
     ) {
         if self.note_draft.as_ref().is_none_or(|(d, _)| d != id) {
@@ -278,8 +270,7 @@ impl Details {
             out.push(Request::Focused);
         }
         if response.lost_focus() && draft != note {
-            let edit = ops::set_note(cx.project(), id, draft, now);
-            out.push(Request::ChangeAnnotation("Note".into(), id.clone(), edit));
+            out.push(Request::SetNote(id.clone(), draft.clone()));
         }
     }
 }
@@ -425,7 +416,7 @@ mod tests {
         h.run_steps(2);
         let asked = std::mem::take(&mut h.state_mut().out);
         assert!(
-            matches!(asked.as_slice(), [Request::ChangeAnnotation(label, id, Ok(_))] if label == "Retag" && id == &ids[0]),
+            matches!(asked.as_slice(), [Request::Retag(id, tag)] if id == &ids[0] && tag.as_str() == "claim"),
             "{asked:?}"
         );
         assert_eq!(

@@ -33,9 +33,12 @@ pub enum Request {
     Run(Command),
     /// Apply an edit of the project as one undo step under this label.
     Edit(String, Result<Edit, EditError>),
-    /// Apply an edit of annotation `id`, if the analyst may change its layer (stamped as
-    /// theirs in a colleague's opened layer).
-    ChangeAnnotation(String, AnnotationId, Result<Edit, EditError>),
+    /// Give an annotation another tag (if the analyst may change its layer).
+    Retag(AnnotationId, TagId),
+    /// Set an annotation's note to this text.
+    SetNote(AnnotationId, String),
+    /// Give an annotation these fragments (an edge dragged in the text).
+    Resize(AnnotationId, Vec<crate::model::Fragment>),
     /// Set (or clear) the entity of an annotation.
     SetEntity(AnnotationId, Option<EntityId>),
     /// Create this entity and give it to the annotation, one undo step.

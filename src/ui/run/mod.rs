@@ -53,8 +53,34 @@ impl MarginaliaApp {
             Request::Edit(label, edit) => {
                 self.apply(&label, edit);
             }
-            Request::ChangeAnnotation(label, id, edit) => {
-                self.change_annotation(&label, &id, edit);
+            Request::Retag(id, tag) => {
+                let edit = ops::retag(self.ws.project(), &id, &tag, Timestamp::now());
+                self.change_annotation("Retag", &id, edit);
+            }
+            Request::SetNote(id, note) => {
+                // The draft is what is being saved: it is no longer a draft.
+                if self
+                    .details
+                    .note_draft
+                    .as_ref()
+                    .is_some_and(|(d, _)| *d == id)
+                {
+                    self.details.note_draft = Some((id.clone(), note.clone()));
+                }
+                let unchanged = self
+                    .ws
+                    .project()
+                    .annotations
+                    .get(&id)
+                    .is_some_and(|a| a.note == note);
+                if !unchanged {
+                    let edit = ops::set_note(self.ws.project(), &id, &note, Timestamp::now());
+                    self.change_annotation("Note", &id, edit);
+                }
+            }
+            Request::Resize(id, fragments) => {
+                let edit = ops::resize(self.ws.project(), &id, fragments, Timestamp::now());
+                self.change_annotation("Resize", &id, edit);
             }
             Request::SetEntity(id, entity) => {
                 let now = Timestamp::now();
@@ -64,8 +90,9 @@ impl MarginaliaApp {
                 } else {
                     "Unlink entity"
                 };
-                self.change_annotation(label, &id, edit);
-                self.details.entity_query.clear();
+                if self.change_annotation(label, &id, edit) && entity.is_some() {
+                    self.details.entity_query.clear();
+                }
             }
             Request::NewEntityFor(id, entity) => {
                 if let Some(why) = self.protected(&id) {
