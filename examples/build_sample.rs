@@ -127,6 +127,7 @@ fn add_layer(
         )];
         let quote = quote_of(&doc.text, &fragments).unwrap_or_default();
         let annotation = Annotation {
+            values: Default::default(),
             id: AnnotationId(a.key.clone()),
             doc: doc.id.clone(),
             tag: a.tag.as_str().into(),
@@ -166,6 +167,8 @@ fn add_layer(
         project.relations.insert(
             id.clone(),
             Relation {
+                note: Default::default(),
+                values: Default::default(),
                 id,
                 kind: r.kind.as_str().into(),
                 from: r.from.as_str().into(),
@@ -196,6 +199,7 @@ fn main() -> anyhow::Result<()> {
         project.documents.push(Document {
             id: d.id.as_str().into(),
             meta: DocumentMeta {
+                variables: Default::default(),
                 title: d.title.clone(),
                 source: d.source.clone(),
                 author: d.author.clone(),
@@ -210,6 +214,7 @@ fn main() -> anyhow::Result<()> {
         project.entities.insert(
             e.id.as_str().into(),
             Entity {
+                refs: Default::default(),
                 id: e.id.as_str().into(),
                 name: e.name,
                 kind: e.kind,

@@ -135,6 +135,7 @@ fn project(bytes: usize, count: usize) -> Project {
         project.annotations.insert(
             id.clone(),
             Annotation {
+                values: Default::default(),
                 id,
                 doc: "d".into(),
                 tag: TagId::from(tags[rng.next() % 3]),

@@ -684,6 +684,7 @@ fn tag_all_rows_carry_their_context_and_new_actors_their_entity() {
         .0;
     let first = p.annotations.keys().next().unwrap().clone();
     let entity = marginalia::model::Entity {
+        refs: Default::default(),
         id: "e-macron".into(),
         name: "Emmanuel Macron".into(),
         kind: Default::default(),

@@ -238,6 +238,7 @@ fn their_tags_are_mapped_by_label_or_as_told() {
     let (mine, mut theirs) = alice_and_bob();
     for (id, label) in [("akteur", "ACTOR"), ("forderung", "Forderung")] {
         theirs.schema.tags.push(TagType {
+            attributes: Default::default(),
             id: id.into(),
             label: label.into(),
             color: marginalia::model::PALETTE[5],

@@ -47,6 +47,7 @@ fn theirs_file(dir: &tempfile::TempDir) -> std::path::PathBuf {
     let mut theirs = project_from_marked(MARKED, "bob", t(5)).unwrap().0;
     theirs.documents[0].meta.title = "Their title".into();
     theirs.schema.tags.push(TagType {
+        attributes: Default::default(),
         id: "org".into(),
         label: "Organisation".into(),
         color: marginalia::model::PALETTE[4],

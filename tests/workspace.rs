@@ -693,6 +693,7 @@ fn alt_arrows_move_the_selected_annotations_edges_by_word() {
 fn mentions_of_a_known_actor_are_suggested_and_accepted_with_one_key() {
     let mut p = project("[actor|Macron] met Xi. Later Macron left.");
     let entity = marginalia::model::Entity {
+        refs: Default::default(),
         id: "e-macron".into(),
         name: "Emmanuel Macron".into(),
         kind: Default::default(),

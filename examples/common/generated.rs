@@ -331,6 +331,7 @@ pub fn generate() -> anyhow::Result<Project> {
             _ => EntityKind::Person,
         };
         let entity = Entity {
+            refs: Default::default(),
             id: EntityId(format!("e-{i:03}")),
             name: if i < ACTORS.len() {
                 name.to_owned()
@@ -363,6 +364,7 @@ pub fn generate() -> anyhow::Result<Project> {
             rng.pick(CLAIMS)
         );
         let meta = DocumentMeta {
+            variables: Default::default(),
             title,
             source: Some(rng.pick(SOURCES).to_owned()),
             author: Some(rng.pick(AUTHORS).to_owned()),
@@ -406,6 +408,7 @@ pub fn generate() -> anyhow::Result<Project> {
             let id = AnnotationId(format!("a-{annotation_n:06}"));
             let created = Timestamp::from_second(base_time + 37 * annotation_n as i64)?;
             let annotation = Annotation {
+                values: Default::default(),
                 id: id.clone(),
                 doc: doc_id.clone(),
                 tag: tag.into(),
@@ -442,6 +445,8 @@ pub fn generate() -> anyhow::Result<Project> {
         for claim in claims.iter().take(RELATIONS_PER_DOC) {
             relation_n += 1;
             let relation = Relation {
+                note: Default::default(),
+                values: Default::default(),
                 id: RelationId(format!("r-{relation_n:06}")),
                 kind: "said_by".into(),
                 from: claim.clone(),
@@ -544,6 +549,8 @@ pub fn two_layers() -> anyhow::Result<Project> {
         .values()
         .filter_map(|r| {
             Some(Relation {
+                note: Default::default(),
+                values: Default::default(),
                 id: RelationId(format!("s{}", &r.id.0[1..])),
                 kind: r.kind.clone(),
                 from: copies.get(&r.from)?.clone(),

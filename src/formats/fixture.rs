@@ -37,6 +37,7 @@ fn add(p: &mut Project, doc: &str, id: &str, tag: &str, layer: &str, parts: &[&s
     p.annotations.insert(
         AnnotationId(id.into()),
         Annotation {
+            values: Default::default(),
             id: AnnotationId(id.into()),
             doc: DocId(doc.into()),
             tag: TagId(tag.into()),
@@ -57,6 +58,8 @@ fn link(p: &mut Project, id: &str, kind: &str, from: &str, to: &str, layer: &str
     p.relations.insert(
         RelationId(id.into()),
         Relation {
+            note: Default::default(),
+            values: Default::default(),
             id: RelationId(id.into()),
             kind: RelationKindId(kind.into()),
             from: AnnotationId(from.into()),
@@ -81,6 +84,7 @@ pub fn project() -> Project {
         p.entities.insert(
             EntityId(id.into()),
             Entity {
+                refs: Default::default(),
                 id: EntityId(id.into()),
                 name: name.into(),
                 kind: EntityKind::Person,

@@ -66,6 +66,7 @@ pub fn add_articles(project: &Project, articles: Vec<Article>) -> (Edit, AddRepo
         let doc = Document {
             id,
             meta: DocumentMeta {
+                variables: Default::default(),
                 title: article.title,
                 source: article.source,
                 author: article.author,

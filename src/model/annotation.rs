@@ -5,6 +5,7 @@ use std::ops::Range;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use super::codes::{ExternalRef, Values};
 use super::ids::{AnnotationId, DocId, EntityId, RelationId, RelationKindId, TagId};
 use super::offset::ByteOffset;
 
@@ -81,6 +82,8 @@ pub struct Annotation {
     /// window's confirmation, edited another's layer outside review. `None` when its
     /// annotator made the last change. (New in format version 5.)
     pub changed_by: Option<String>,
+    /// The values of its tag type's attributes (stance, concept …). (New in format version 6.)
+    pub values: Values,
 }
 
 impl Annotation {
@@ -143,6 +146,12 @@ pub struct Relation {
     /// who, with the window's confirmation, edited another's layer. (New in format version 5.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_by: Option<String>,
+    /// Free-form analyst note. (New in format version 6.)
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// The values of its relation type's attributes. (New in format version 6.)
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub values: Values,
 }
 
 /// What kind of actor an entity is.
@@ -203,6 +212,9 @@ pub struct Entity {
     /// Free-form note.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// The same actor in knowledge bases (`Wikidata:Q3052772`). (New in format version 6.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<ExternalRef>,
 }
 
 #[cfg(test)]

@@ -150,7 +150,9 @@ impl Codebook {
         self.codes.iter().find(|c| {
             c.label.eq_ignore_ascii_case(name)
                 || c.label.to_lowercase() == name.to_lowercase()
-                || c.aliases.iter().any(|a| a.to_lowercase() == name.to_lowercase())
+                || c.aliases
+                    .iter()
+                    .any(|a| a.to_lowercase() == name.to_lowercase())
         })
     }
 
@@ -267,33 +269,41 @@ pub fn refuse_value(
     let name = &attribute.id;
     match (&attribute.kind, value) {
         (AttributeKind::Flag, Value::Flag) | (AttributeKind::Text, Value::Text(_)) => None,
-        (AttributeKind::Choice { values, multiple, .. }, Value::Choice(chosen)) => {
+        (
+            AttributeKind::Choice {
+                values, multiple, ..
+            },
+            Value::Choice(chosen),
+        ) => {
             if chosen.is_empty() {
                 return Some(format!("{name} has no value chosen"));
             }
             if chosen.len() > 1 && !multiple {
-                return Some(format!(
-                    "{name} takes one value, found {}",
-                    chosen.len()
-                ));
+                return Some(format!("{name} takes one value, found {}", chosen.len()));
             }
-            chosen.iter().find(|c| !values.iter().any(|v| &v.id == *c)).map(|c| {
-                format!(
-                    "{name} has no value {c:?}; expected one of {}",
-                    values
-                        .iter()
-                        .map(|v| format!("{:?}", v.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
+            chosen
+                .iter()
+                .find(|c| !values.iter().any(|v| &v.id == *c))
+                .map(|c| {
+                    format!(
+                        "{name} has no value {c:?}; expected one of {}",
+                        values
+                            .iter()
+                            .map(|v| format!("{:?}", v.id))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
         }
-        (AttributeKind::Scale { min, max }, Value::Scale(n)) => (n < min || n > max)
-            .then(|| format!("{name} is {n}, outside its scale {min} to {max}")),
+        (AttributeKind::Scale { min, max }, Value::Scale(n)) => {
+            (n < min || n > max).then(|| format!("{name} is {n}, outside its scale {min} to {max}"))
+        }
         (AttributeKind::Code { codebook }, Value::Code(code)) => match codebooks.get(codebook) {
-            None => Some(format!("{name} takes codes of the codebook {codebook:?}, which the project lacks")),
+            None => Some(format!(
+                "{name} takes codes of the codebook {codebook:?}, which the project lacks"
+            )),
             Some(book) => book.code(code).is_none().then(|| {
-                format!("{name} is the code {code:?}, which the codebook {codebook:?} lacks")
+                format!("{name} is the code \"{code}\", which the codebook \"{codebook}\" lacks")
             }),
         },
         (kind, value) => Some(format!(

@@ -51,6 +51,9 @@ pub struct DocumentMeta {
     pub url: Option<String>,
     /// Progress per annotator.
     pub status: BTreeMap<String, DocStatus>,
+    /// Values of the project's article variables (outlet, country …), as text checked
+    /// against each variable's kind. (New in format version 6.)
+    pub variables: BTreeMap<crate::model::VariableId, String>,
 }
 
 /// An article: its exact text and what is known about it.

@@ -8,9 +8,10 @@
 use std::collections::BTreeMap;
 
 use super::annotation::{Annotation, Entity, Relation};
+use super::codes::Codebook;
 use super::decision::Decision;
 use super::document::{Document, DocumentMeta};
-use super::ids::{AnnotationId, DecisionId, DocId, EntityId, RelationId};
+use super::ids::{AnnotationId, CodebookId, DecisionId, DocId, EntityId, RelationId};
 use super::project::Project;
 use super::schema::Schema;
 
@@ -81,6 +82,15 @@ pub enum Edit {
         before: Box<DocumentMeta>,
         /// Metadata left behind.
         after: Box<DocumentMeta>,
+    },
+    /// Adds, changes or removes a codebook (its codes with it).
+    Codebook {
+        /// Which codebook.
+        id: CodebookId,
+        /// Expected current value.
+        before: Option<Box<Codebook>>,
+        /// Value left behind.
+        after: Option<Box<Codebook>>,
     },
     /// Replaces the schema.
     Schema {
@@ -204,6 +214,21 @@ impl Edit {
                 }
                 swap_in_map(&mut project.decisions, &id, &b, a.clone(), "decision")?;
                 Edit::Decision {
+                    id,
+                    before: a.map(Box::new),
+                    after: b.map(Box::new),
+                }
+            }
+            Edit::Codebook { id, before, after } => {
+                let (b, a) = (before.map(|b| *b), after.map(|a| *a));
+                if let Some(a) = a.as_ref().filter(|a| a.id != id) {
+                    return Err(EditError::Invalid(format!(
+                        "codebook {} filed as {id}",
+                        a.id
+                    )));
+                }
+                swap_in_map(&mut project.codebooks, &id, &b, a.clone(), "codebook")?;
+                Edit::Codebook {
                     id,
                     before: a.map(Box::new),
                     after: b.map(Box::new),

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(
+            Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
         #[serde(transparent)]
         pub struct $name(pub String);
 
@@ -58,6 +60,23 @@ string_id!(
 string_id!(
     /// Identifies a relation type of the schema (`said_by`, `conditional_on` …).
     RelationKindId
+);
+
+string_id!(
+    /// Identifies an attribute declared on a tag or relation type (`stance`, `concept` …).
+    AttributeId
+);
+string_id!(
+    /// Identifies a codebook (`concepts` …).
+    CodebookId
+);
+string_id!(
+    /// Identifies a code of a codebook.
+    CodeId
+);
+string_id!(
+    /// Identifies an article variable of the project (`outlet`, `country` …).
+    VariableId
 );
 
 /// A fresh random id: `prefix`, a dash and 16 hex digits (64 random bits, so two analysts

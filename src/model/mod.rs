@@ -3,6 +3,8 @@
 //! Pure data: nothing here touches files, the clock (callers pass `now`) or a window.
 
 mod annotation;
+mod codes;
+mod coding;
 mod decision;
 mod document;
 mod edit;
@@ -20,12 +22,17 @@ pub mod ops;
 pub use annotation::{
     Annotation, Entity, EntityKind, Fragment, REVIEWED_LAYER, Relation, ReviewStatus, quote_of,
 };
+pub use codes::{
+    Attribute, AttributeKind, ChoiceValue, Code, Codebook, ExternalRef, Value, Values, Variable,
+    VariableKind, refuse_value,
+};
 pub use decision::{Decision, DecisionReason, Verdict, fingerprint};
 pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
 pub use edit::{Edit, EditError, ProjectMeta, project_meta};
 pub use history::History;
 pub use ids::{
-    AnnotationId, DecisionId, DocId, EntityId, RelationId, RelationKindId, TagId, fresh as fresh_id,
+    AnnotationId, AttributeId, CodeId, CodebookId, DecisionId, DocId, EntityId, RelationId,
+    RelationKindId, TagId, VariableId, fresh as fresh_id,
 };
 pub use marked::{parse_marked, project_from_marked};
 pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};

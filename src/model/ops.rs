@@ -13,6 +13,11 @@ use super::project::Project;
 use super::schema::Schema;
 use super::snap::is_grapheme_boundary;
 
+pub use super::coding::{
+    code_counts, coded_with, merge_codes, put_code, put_codebook, rename_code, set_relation_note,
+    set_relation_value, set_value, set_values, set_variable,
+};
+
 fn invalid(msg: impl Into<String>) -> EditError {
     EditError::Invalid(msg.into())
 }
@@ -150,6 +155,7 @@ pub fn add_annotations(
             }
         };
         let annotation = Annotation {
+            values: Default::default(),
             id: id.clone(),
             doc: item.doc,
             tag: item.tag,
@@ -266,8 +272,11 @@ pub fn retag_all(
     let ids = ids.as_slice();
     let mut edits = Vec::new();
     for id in ids {
+        // Values the new tag does not declare (a stance on what is now an actor) go.
+        let kept = super::coding::values_kept(project, annotation(project, id)?, tag);
         edits.push(change_annotation(project, id, now, |a| {
-            a.tag = tag.clone()
+            a.tag = tag.clone();
+            a.values = kept;
         })?);
     }
     // Relations whose ends no longer fit their type go with the retag, so the project stays valid.
@@ -367,6 +376,8 @@ pub fn add_relation(
         return Ok(Edit::none());
     }
     let relation = Relation {
+        note: Default::default(),
+        values: Default::default(),
         id: RelationId(ids::fresh("r")),
         kind: kind.clone(),
         from: from.clone(),
@@ -599,6 +610,7 @@ pub fn set_document_meta(
 /// relation ids that annotations use must stay: use [`rename_tag`] to change one.
 pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> {
     check_schema(&schema)?;
+    super::coding::check_definitions(&schema, project)?;
     // The project fits its schema (every load and edit checks that), so only what the new
     // schema takes away or changes needs the annotations and relations walked: a colour,
     // label, key or definition changed, or a tag added, is answered without them.
@@ -645,6 +657,23 @@ pub fn set_schema(project: &Project, schema: Schema) -> Result<Edit, EditError> 
     }
     if schema == project.schema {
         return Ok(Edit::none());
+    }
+    let attributes_same = schema.variables == project.schema.variables
+        && schema.tags.iter().all(|t| {
+            project
+                .schema
+                .tag(&t.id)
+                .is_some_and(|o| o.attributes == t.attributes)
+        })
+        && schema.relations.iter().all(|r| {
+            project
+                .schema
+                .relation(&r.id)
+                .is_some_and(|o| o.attributes == r.attributes)
+        });
+    if !attributes_same && let Some(why) = super::coding::refuse_schema_for_values(project, &schema)
+    {
+        return Err(invalid(why));
     }
     Ok(Edit::Schema {
         before: Box::new(project.schema.clone()),

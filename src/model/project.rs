@@ -3,9 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::annotation::{Annotation, Entity, Relation};
+use super::codes::Codebook;
 use super::decision::Decision;
 use super::document::Document;
-use super::ids::{AnnotationId, DecisionId, DocId, EntityId, RelationId};
+use super::ids::{AnnotationId, CodebookId, DecisionId, DocId, EntityId, RelationId};
 use super::schema::Schema;
 
 /// A project: documents, the annotations on them, links, the actor registry and the schema.
@@ -32,13 +33,23 @@ pub struct Project {
     pub entities: BTreeMap<EntityId, Entity>,
     /// Reviewers' decisions on differences between layers, by id.
     pub decisions: BTreeMap<DecisionId, Decision>,
+    /// The codebooks the schema's code attributes take their codes from, by id.
+    pub codebooks: BTreeMap<CodebookId, Codebook>,
 }
 
 impl Project {
-    /// An empty project with the default schema.
+    /// An empty project with the default schema, and the empty concepts codebook its
+    /// `concept` attributes take their codes from.
     pub fn new(name: impl Into<String>) -> Self {
+        let concepts = Codebook {
+            id: super::schema::CONCEPTS.into(),
+            label: "Concepts".to_owned(),
+            definition: "What claims and conditions are about.".to_owned(),
+            codes: Vec::new(),
+        };
         Project {
             name: name.into(),
+            codebooks: BTreeMap::from([(concepts.id.clone(), concepts)]),
             ..Project::default()
         }
     }

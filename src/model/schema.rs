@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::codes::{Attribute, AttributeKind, ChoiceValue, Variable};
 use super::ids::{RelationKindId, TagId};
 
 /// An sRGB colour, written `#RRGGBB` in project files.
@@ -70,6 +71,16 @@ pub struct TagType {
     /// Longer coding guideline.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub guideline: String,
+    /// What is coded on a span of this type (stance, concept …). (New in format version 6.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
+}
+
+impl TagType {
+    /// The attribute with this id.
+    pub fn attribute(&self, id: &crate::model::AttributeId) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| &a.id == id)
+    }
 }
 
 /// A kind of link between two annotations.
@@ -89,9 +100,17 @@ pub struct RelationType {
     /// One-line definition.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub definition: String,
+    /// What is coded on a link of this type. (New in format version 6.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<Attribute>,
 }
 
 impl RelationType {
+    /// The attribute with this id.
+    pub fn attribute(&self, id: &crate::model::AttributeId) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| &a.id == id)
+    }
+
     /// Whether this relation may link an annotation tagged `from` to one tagged `to`.
     pub fn allows(&self, from: &TagId, to: &TagId) -> bool {
         (self.from.is_empty() || self.from.contains(from))
@@ -108,6 +127,10 @@ pub struct Schema {
     /// Relation types.
     #[serde(default)]
     pub relations: Vec<RelationType>,
+    /// Article variables (outlet, country …), beside title, source, author, date and URL.
+    /// (New in format version 6.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<Variable>,
 }
 
 impl Schema {
@@ -119,6 +142,69 @@ impl Schema {
     /// The relation type with this id.
     pub fn relation(&self, id: &RelationKindId) -> Option<&RelationType> {
         self.relations.iter().find(|r| &r.id == id)
+    }
+
+    /// The article variable with this id.
+    pub fn variable(&self, id: &crate::model::VariableId) -> Option<&Variable> {
+        self.variables.iter().find(|v| &v.id == id)
+    }
+
+    /// The default schema as it was before codes: the same tags and relations, no attributes.
+    /// A file that leaves its schema out was written meaning this one.
+    pub fn without_codes() -> Self {
+        let mut schema = Schema::default();
+        for t in &mut schema.tags {
+            t.attributes.clear();
+        }
+        schema
+    }
+
+    /// Whether anything in the schema needs format version 6 (attributes or variables).
+    pub fn has_codes(&self) -> bool {
+        !self.variables.is_empty()
+            || self.tags.iter().any(|t| !t.attributes.is_empty())
+            || self.relations.iter().any(|r| !r.attributes.is_empty())
+    }
+}
+
+/// The id of the codebook the default schema's `concept` attributes take their codes from.
+pub const CONCEPTS: &str = "concepts";
+
+/// The default `stance` of a claim: supports (+), opposes (−), neutral or unclear (0), the
+/// agreement qualifier of discourse network analysis.
+pub fn stance_attribute() -> Attribute {
+    let value = |id: &str, label: &str, color: Rgb, key: &str| ChoiceValue {
+        id: id.to_owned(),
+        label: label.to_owned(),
+        color,
+        key: Some(key.to_owned()),
+    };
+    Attribute {
+        id: "stance".into(),
+        label: "Stance".to_owned(),
+        definition: "Whether the claim supports or opposes its concept.".to_owned(),
+        kind: AttributeKind::Choice {
+            values: vec![
+                value("supports", "supports", PALETTE[2], "+"),
+                value("opposes", "opposes", PALETTE[5], "-"),
+                value("neutral", "neutral or unclear", Rgb(0x80, 0x80, 0x80), "0"),
+            ],
+            multiple: false,
+            default: None,
+        },
+    }
+}
+
+/// The default `concept` of a claim or condition: a code from the concepts codebook.
+pub fn concept_attribute() -> Attribute {
+    Attribute {
+        id: "concept".into(),
+        label: "Concept".to_owned(),
+        definition: "What the claim or condition is about, as a code of the concepts codebook."
+            .to_owned(),
+        kind: AttributeKind::Code {
+            codebook: CONCEPTS.into(),
+        },
     }
 }
 
@@ -132,9 +218,10 @@ impl Default for Schema {
             key: Some(key.to_owned()),
             definition: definition.to_owned(),
             guideline: String::new(),
+            attributes: Vec::new(),
         };
         let [blue, orange, green, ..] = PALETTE;
-        Schema {
+        let mut schema = Schema {
             tags: vec![
                 tag(
                     "actor",
@@ -165,6 +252,7 @@ impl Default for Schema {
                     from: vec!["claim".into()],
                     to: vec!["actor".into()],
                     definition: "Links a claim to the actor who makes it.".to_owned(),
+                    attributes: Vec::new(),
                 },
                 RelationType {
                     id: "conditional_on".into(),
@@ -172,9 +260,16 @@ impl Default for Schema {
                     from: vec!["claim".into()],
                     to: vec!["condition".into()],
                     definition: "Links a claim to a condition it depends on.".to_owned(),
+                    attributes: Vec::new(),
                 },
             ],
-        }
+            variables: Vec::new(),
+        };
+        // A claim's stance and concept, a condition's concept: the statements of discourse
+        // network analysis (actor, concept, qualifier).
+        schema.tags[1].attributes = vec![stance_attribute(), concept_attribute()];
+        schema.tags[2].attributes = vec![concept_attribute()];
+        schema
     }
 }
 

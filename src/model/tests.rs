@@ -93,6 +93,7 @@ fn a_relation_changes_type_only_to_one_the_schema_allows_and_undoes() {
     assert!(matches!(unknown, Err(EditError::Invalid(_))));
     // A second type between claims and conditions: the link can become one.
     project.schema.relations.push(RelationType {
+        attributes: Default::default(),
         id: "undermined_by".into(),
         label: "undermined by".into(),
         from: vec!["claim".into()],
@@ -159,6 +160,7 @@ fn renaming_a_tag_migrates_its_annotations_and_relation_types() {
 fn merging_entities_repoints_mentions_and_keeps_names_as_aliases() {
     let (mut project, ids) = project_from("[actor|Zelensky] met [actor|Zelenskiy]");
     let entity = |id: &str, name: &str| Entity {
+        refs: Default::default(),
         id: id.into(),
         name: name.into(),
         kind: EntityKind::Person,
@@ -372,6 +374,7 @@ fn metadata_schema_and_bulk_edits_undo_exactly() {
 fn removing_an_entity_unlinks_its_mentions_but_keeps_them() {
     let (mut project, ids) = project_from("[actor|Macron] spoke");
     let e = Entity {
+        refs: Default::default(),
         id: "macron".into(),
         name: "Emmanuel Macron".into(),
         kind: EntityKind::Person,
@@ -423,6 +426,7 @@ fn a_group_of_thousands_of_edits_undoes_in_one_step() {
 fn edits_that_would_make_an_invalid_file_are_refused() {
     let (project, ids) = project_from("[claim|talks] by [actor|Xi]");
     let nameless = Entity {
+        refs: Default::default(),
         id: "x".into(),
         name: " ".into(),
         kind: EntityKind::Person,

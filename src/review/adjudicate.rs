@@ -470,6 +470,8 @@ impl<'p> Builder<'p> {
                 project.relations.contains_key(&RelationId(id.to_owned()))
             }));
             let relation = Relation {
+                note: Default::default(),
+                values: Default::default(),
                 id: id.clone(),
                 kind,
                 from,

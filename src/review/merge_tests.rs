@@ -313,6 +313,7 @@ fn an_id_my_project_uses_in_another_layer_is_renamed_and_the_same_on_every_merge
 fn with_their_tags(theirs: &mut Project) -> AnnotationId {
     let color = crate::model::PALETTE[4];
     let tag = |id: &str, label: &str| TagType {
+        attributes: Default::default(),
         id: id.into(),
         label: label.into(),
         color,
@@ -452,6 +453,7 @@ fn my_relation_types_widen_for_their_links_and_theirs_are_added() {
     with_their_tags(&mut theirs);
     theirs.schema.relations[0].to.push("org".into());
     theirs.schema.relations.push(crate::model::RelationType {
+        attributes: Default::default(),
         id: RelationKindId::from("cites"),
         label: "cites".into(),
         from: vec!["akteur".into()],
@@ -528,6 +530,7 @@ fn a_colleagues_removal_never_takes_my_annotations_or_links() {
 fn entities_and_decisions_are_united_by_id_and_mine_win_a_clash() {
     let (mut mine, mut theirs) = alice_and_bob();
     let entity = |id: &str, name: &str| Entity {
+        refs: Default::default(),
         id: id.into(),
         name: name.into(),
         kind: EntityKind::Person,

@@ -329,6 +329,7 @@ mod tests {
                     at = start + len + 1;
                 }
                 Annotation {
+                    values: Default::default(),
                     id: format!("{prefix}{n:03}").as_str().into(),
                     doc: "d".into(),
                     tag: ["actor", "claim", "condition"][usize::from(*tag) % 3].into(),

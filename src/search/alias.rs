@@ -231,6 +231,7 @@ mod tests {
 
     fn put_entity(project: &mut Project, id: &str, name: &str, aliases: &[&str]) {
         let entity = Entity {
+            refs: Default::default(),
             id: id.into(),
             name: name.into(),
             kind: EntityKind::Person,

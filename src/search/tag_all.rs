@@ -490,6 +490,7 @@ mod tests {
             "ana",
         );
         let entity = crate::model::Entity {
+            refs: Default::default(),
             id: "e-macron".into(),
             name: "Emmanuel Macron".into(),
             kind: Default::default(),

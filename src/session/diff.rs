@@ -495,6 +495,7 @@ mod tests {
         recovered.name = "day 2".into();
         recovered.notes = "code claims only".into();
         recovered.schema.tags.push(TagType {
+            attributes: Default::default(),
             id: "place".into(),
             label: "Place".into(),
             color: crate::model::PALETTE[0],
@@ -522,6 +523,7 @@ mod tests {
                 .unwrap();
         }
         let macron = Entity {
+            refs: Default::default(),
             id: "macron".into(),
             name: "Emmanuel Macron".into(),
             kind: EntityKind::Person,
@@ -569,6 +571,7 @@ mod tests {
         old.documents[0].text.push_str(" More.");
         old.annotators = ["zoe".to_owned()].into();
         let entity = |id: &str, name: &str| Entity {
+            refs: Default::default(),
             id: id.into(),
             name: name.into(),
             kind: EntityKind::Other,

@@ -49,7 +49,7 @@ pub enum Saved {
     /// The saved file does not load; the error names it and what is wrong.
     Unreadable(StoreError),
     /// The saved project.
-    Loaded(Project),
+    Loaded(Box<Project>),
 }
 
 /// Work found in a recovery file that the saved file does not have.
@@ -92,7 +92,7 @@ fn find(recovery: PathBuf, project: Option<&Path>) -> Result<Option<Recovery>, S
     let saved = match (project, saved_source) {
         (Some(path), Ok(Some(text))) => match store::from_str(path, &text) {
             Ok(p) if p == recovered => return Ok(None),
-            Ok(p) => Saved::Loaded(p),
+            Ok(p) => Saved::Loaded(Box::new(p)),
             Err(e) => Saved::Unreadable(e),
         },
         (_, Err(e)) => Saved::Unreadable(e),
@@ -154,7 +154,7 @@ mod tests {
         let found = find_recovery(&path).unwrap().unwrap();
         assert_eq!(found.path, recovery);
         assert_eq!(found.project, project("edited"));
-        assert!(matches!(found.saved, Saved::Loaded(p) if p == project("saved")));
+        assert!(matches!(found.saved, Saved::Loaded(p) if *p == project("saved")));
         discard_recovery(&recovery).unwrap();
         assert!(find_recovery(&path).unwrap().is_none());
         discard_recovery(&recovery).unwrap(); // already gone: fine

@@ -27,6 +27,7 @@ pub fn file_to_project(
             fragments.push(Fragment::new(range));
         }
         let annotation = Annotation {
+            values: a.values,
             id: a.id,
             doc: a.doc,
             tag: a.tag,
@@ -48,6 +49,7 @@ pub fn file_to_project(
         .map(|d| Document {
             id: d.id,
             meta: DocumentMeta {
+                variables: d.variables,
                 title: d.title,
                 source: d.source,
                 author: d.author,
@@ -59,6 +61,11 @@ pub fn file_to_project(
         })
         .collect();
     Ok(Project {
+        codebooks: file
+            .codebooks
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect(),
         name: file.name,
         notes: file.notes,
         schema: file.schema,
@@ -144,6 +151,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
             created: a.created,
             modified: (a.modified != a.created).then_some(a.modified),
             changed_by: a.changed_by.clone(),
+            values: a.values.clone(),
         }
     });
 
@@ -157,8 +165,8 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
         )
     });
 
-    ProjectFile {
-        format_version: super::file::version_needed(&annotations, &relations),
+    let mut file = ProjectFile {
+        format_version: 0,
         offset_unit: OFFSET_UNIT.to_owned(),
         name: project.name.clone(),
         notes: project.notes.clone(),
@@ -177,6 +185,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
                 published: d.meta.published.clone(),
                 url: d.meta.url.clone(),
                 status: d.meta.status.clone(),
+                variables: d.meta.variables.clone(),
                 sha256,
                 text: d.text.clone(),
             })
@@ -184,5 +193,8 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
         annotations,
         relations,
         decisions: project.decisions.values().cloned().collect(),
-    }
+        codebooks: project.codebooks.values().cloned().collect(),
+    };
+    file.format_version = super::file::version_needed(&file);
+    file
 }

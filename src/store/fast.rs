@@ -262,6 +262,8 @@ impl Record for AnnotationRecord {
             created,
             modified,
             changed_by: changed_by.map(str::to_owned),
+            // Values are not in this reader's shape: a record with them is left to RON.
+            values: Default::default(),
         })
     }
 }
@@ -275,8 +277,12 @@ impl Record for Relation {
         let to = c.string_field("to")?;
         let annotator = c.string_field("annotator")?;
         let changed_by = c.optional_string("changed_by")?;
+        let note = c.optional_string("note")?;
         c.close()?;
         Some(Relation {
+            note: note.unwrap_or_default().to_owned(),
+            // Values are not in this reader's shape: a record with them is left to RON.
+            values: Default::default(),
             id: id.into(),
             kind: kind.into(),
             from: from.into(),

@@ -1,4 +1,5 @@
-//! The shape of a project file on disk (format version 5, or 4 when nothing needs 5), apart
+//! The shape of a project file on disk (format version 6, or 5 or 4 when nothing needs more),
+//! apart
 //! from the in-memory model.
 //!
 //! Offsets here are [`CharOffset`](crate::model::CharOffset)s (code points), as the header says;
@@ -10,13 +11,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    AnnotationId, Decision, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus, Schema,
-    TagId,
+    AnnotationId, Codebook, Decision, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus,
+    Schema, TagId, Values, VariableId,
 };
 
 /// The newest format version this build reads and writes (files are written at the lowest
 /// version that holds them, see [`version_needed`]).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The only offset unit project files use.
 pub const OFFSET_UNIT: &str = "code_points";
@@ -42,9 +43,13 @@ pub struct ProjectFile {
     /// Project notes.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
-    /// Tag and relation types.
-    #[serde(default)]
+    /// Tag and relation types. A file without them was written meaning the default schema
+    /// of before codes.
+    #[serde(default = "Schema::without_codes")]
     pub schema: Schema,
+    /// The codebooks, by id (version 6).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codebooks: Vec<Codebook>,
     /// Known annotators, sorted.
     #[serde(default)]
     pub annotators: Vec<String>,
@@ -92,6 +97,9 @@ pub struct DocumentRecord {
     /// Progress per annotator.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub status: BTreeMap<String, DocStatus>,
+    /// Values of the article variables (version 6).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<VariableId, String>,
     /// SHA-256 of `text`, lower-case hex.
     pub sha256: String,
     /// The text.
@@ -138,14 +146,29 @@ pub struct AnnotationRecord {
     /// Who last changed it when not its annotator (version 5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed_by: Option<String>,
+    /// Values of its tag type's attributes (version 6).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: Values,
 }
 
-/// The version a file holding `annotations` and `relations` is written at: the lowest that
-/// holds all it has, so that a colleague on the previous release still opens every file
-/// that uses nothing newer. Version 5 is needed only for `changed_by`.
-pub fn version_needed(annotations: &[AnnotationRecord], relations: &[Relation]) -> u32 {
-    if annotations.iter().any(|a| a.changed_by.is_some())
-        || relations.iter().any(|r| r.changed_by.is_some())
+/// The version a file is written at: the lowest that holds all it has, so that a colleague
+/// on an earlier release still opens every file that uses nothing newer. Version 5 is needed
+/// only for `changed_by`; version 6 for codes (attributes and their values, codebooks, article
+/// variables, notes on relations, entities' knowledge-base references).
+pub fn version_needed(file: &ProjectFile) -> u32 {
+    let codes = file.schema.has_codes()
+        || !file.codebooks.is_empty()
+        || file.annotations.iter().any(|a| !a.values.is_empty())
+        || file
+            .relations
+            .iter()
+            .any(|r| !r.values.is_empty() || !r.note.is_empty())
+        || file.entities.iter().any(|e| !e.refs.is_empty())
+        || file.documents.iter().any(|d| !d.variables.is_empty());
+    if codes {
+        6
+    } else if file.annotations.iter().any(|a| a.changed_by.is_some())
+        || file.relations.iter().any(|r| r.changed_by.is_some())
     {
         5
     } else {

@@ -75,6 +75,7 @@ fn in_slices(
         name: file.name.clone(),
         notes: file.notes.clone(),
         schema: file.schema.clone(),
+        codebooks: file.codebooks.clone(),
         annotators: file.annotators.clone(),
         entities: file.entities.clone(),
         documents: file.documents.clone(),
@@ -133,6 +134,7 @@ fn marker_record() -> AnnotationRecord {
         created: jiff::Timestamp::UNIX_EPOCH,
         modified: None,
         changed_by: None,
+        values: Default::default(),
     }
 }
 

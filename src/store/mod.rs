@@ -220,7 +220,7 @@ fn migrate(file: &mut ProjectFile, version: u32) {
             }
         }
     }
-    file.format_version = file::version_needed(&file.annotations, &file.relations);
+    file.format_version = file::version_needed(file);
 }
 
 /// `source` with each Windows line ending (CRLF) turned back into LF.

@@ -29,6 +29,9 @@ pub enum ProblemKind {
     BadRelation,
     /// A field with a value it cannot have.
     BadValue,
+    /// A value for an attribute or article variable that the item's type (or the project)
+    /// does not declare.
+    UnknownAttribute,
 }
 
 /// Where in a project file a problem is, as found by looking for the item's id.
@@ -38,6 +41,9 @@ pub enum Anchor {
     File,
     /// The `nth` (0-based) item with this id (`id: "…"`).
     Id(String, usize),
+    /// The first `needle` after the `nth` item with this id (a value inside its record), or
+    /// the item itself when the needle is not found nearby.
+    Within(String, usize, String),
 }
 
 /// One thing wrong in a project file.
@@ -161,7 +167,7 @@ pub(super) fn locate(source: &str, problems: &mut [Problem]) {
     let wanted: std::collections::HashSet<&str> = problems
         .iter()
         .filter_map(|p| match &p.anchor {
-            Anchor::Id(id, _) => Some(id.as_str()),
+            Anchor::Id(id, _) | Anchor::Within(id, _, _) => Some(id.as_str()),
             Anchor::File => None,
         })
         .collect();
@@ -192,12 +198,20 @@ pub(super) fn locate(source: &str, problems: &mut [Problem]) {
     }
     let mut lines = LineIndex::new(source);
     for p in problems.iter_mut() {
-        if let Anchor::Id(id, nth) = &p.anchor {
-            p.position = found
-                .get(id.as_str())
-                .and_then(|v| v.get(*nth))
-                .map(|&at| lines.line_col(at));
-        }
+        let (id, nth, needle) = match &p.anchor {
+            Anchor::Id(id, nth) => (id, nth, None),
+            Anchor::Within(id, nth, needle) => (id, nth, Some(needle.as_str())),
+            Anchor::File => continue,
+        };
+        p.position = found.get(id.as_str()).and_then(|v| v.get(*nth)).map(|&at| {
+            // A record's values follow its id within a few lines.
+            let inside = needle.and_then(|n| {
+                let end = (at + 4096).min(source.len());
+                let window = source.get(at..end).or_else(|| source.get(at..))?;
+                window.find(n).map(|i| at + i)
+            });
+            lines.line_col(inside.unwrap_or(at))
+        });
     }
 }
 

@@ -154,12 +154,13 @@ const SPECIAL: [bool; 256] = {
 };
 
 /// The top-level fields of a project file (format version 4).
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "format_version",
     "offset_unit",
     "name",
     "notes",
     "schema",
+    "codebooks",
     "annotators",
     "entities",
     "documents",

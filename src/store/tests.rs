@@ -17,6 +17,16 @@ fn now() -> Timestamp {
 }
 
 /// A project with the marked text as one document, an entity, a relation and a note.
+/// `project` with a schema of before codes (no attributes) and no codebooks: what a project
+/// made by an earlier release holds.
+fn without_codes(mut project: Project) -> Project {
+    for t in &mut project.schema.tags {
+        t.attributes.clear();
+    }
+    project.codebooks.clear();
+    project
+}
+
 fn sample() -> Project {
     let (text, marks) = parse_marked(HARD).unwrap();
     let mut project = Project::new("Test «project» 🇺🇦");
@@ -38,6 +48,7 @@ fn sample() -> Project {
         edit.apply(&mut project).unwrap();
     }
     let zelensky = Entity {
+        refs: Default::default(),
         id: "zelensky".into(),
         name: "Volodymyr Zelensky".into(),
         kind: EntityKind::Person,
@@ -209,7 +220,7 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
 
 #[test]
 fn newer_versions_are_refused_and_version_one_is_migrated() {
-    let text = to_string(&sample()).unwrap();
+    let text = to_string(&without_codes(sample())).unwrap();
     let beyond = FORMAT_VERSION + 1;
     let newer = text.replace("format_version: 4", &format!("format_version: {beyond}"));
     let err = from_str(p(), &newer).unwrap_err();
@@ -551,7 +562,11 @@ fn a_damaged_large_file_still_reports_the_exact_position() {
         other => panic!("expected a syntax error, got {other:?}"),
     }
     // A cut-off large file, likewise.
-    let cut = &text[..text.len() * 2 / 3];
+    let mut end = text.len() * 2 / 3;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &text[..end];
     assert!(matches!(from_str(p(), cut), Err(StoreError::Syntax { .. })));
 }
 
@@ -579,7 +594,7 @@ fn re_anchoring_considers_overlapping_occurrences() {
 
 #[test]
 fn a_version_written_oddly_is_refused_not_half_read() {
-    let text = to_string(&sample())
+    let text = to_string(&without_codes(sample()))
         .unwrap()
         .replace("format_version: 4", "format_version: 4_0");
     let err = from_str(p(), &text).unwrap_err();
@@ -643,7 +658,7 @@ fn saving_through_a_link_keeps_the_link_and_the_permissions() {
 
 #[test]
 fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
-    let project = sample();
+    let project = without_codes(sample());
     let text = to_string(&project).unwrap();
     assert!(
         text.contains("format_version: 4"),
@@ -668,7 +683,7 @@ fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
 
 #[test]
 fn a_link_changed_in_another_layer_needs_version_5_and_reads_back() {
-    let mut changed = sample();
+    let mut changed = without_codes(sample());
     let r = changed
         .relations
         .values_mut()
@@ -681,4 +696,258 @@ fn a_link_changed_in_another_layer_needs_version_5_and_reads_back() {
     let back = from_str(p(), &text).unwrap();
     assert_eq!(back, changed);
     assert_eq!(back.relations[&id].changed_by.as_deref(), Some("maya"));
+}
+
+/// The sample coded with a value of every kind, in a text of emoji, CJK and combining accents:
+/// a stance, a concept, a flag, a scale, free text and a multiple choice on the claim, a
+/// scale and a note on a link, knowledge-base references on the entity, and article variables
+/// of every kind.
+fn coded_sample() -> Project {
+    use crate::model::{
+        Attribute, AttributeKind, ChoiceValue, Code, ExternalRef, Rgb, Value, Variable,
+        VariableKind,
+    };
+    let mut p = sample();
+    let claim = p
+        .schema
+        .tags
+        .iter_mut()
+        .find(|t| t.id.as_str() == "claim")
+        .unwrap();
+    let attribute = |id: &str, kind: AttributeKind| Attribute {
+        id: id.into(),
+        label: id.to_uppercase(),
+        definition: String::new(),
+        kind,
+    };
+    claim.attributes.extend([
+        attribute("hedged", AttributeKind::Flag),
+        attribute("intensity", AttributeKind::Scale { min: -2, max: 2 }),
+        attribute("paraphrase", AttributeKind::Text),
+        attribute(
+            "frames",
+            AttributeKind::Choice {
+                values: ["économie", "安全"]
+                    .map(|v| ChoiceValue {
+                        id: v.to_owned(),
+                        label: v.to_owned(),
+                        color: Rgb(1, 2, 3),
+                        key: None,
+                    })
+                    .to_vec(),
+                multiple: true,
+                default: None,
+            },
+        ),
+    ]);
+    let said_by = p
+        .schema
+        .relations
+        .iter_mut()
+        .find(|r| r.id.as_str() == "said_by")
+        .unwrap();
+    said_by.attributes.push(attribute(
+        "certainty",
+        AttributeKind::Scale { min: 1, max: 3 },
+    ));
+    p.schema.variables = vec![
+        Variable {
+            id: "outlet".into(),
+            label: "Outlet".into(),
+            definition: String::new(),
+            kind: VariableKind::Choice {
+                values: vec!["Le Monde".into(), "人民日报".into()],
+            },
+        },
+        Variable {
+            id: "words".into(),
+            label: "Words".into(),
+            definition: String::new(),
+            kind: VariableKind::Number,
+        },
+        Variable {
+            id: "seen".into(),
+            label: "Seen".into(),
+            definition: String::new(),
+            kind: VariableKind::Date,
+        },
+        Variable {
+            id: "desk".into(),
+            label: "Desk".into(),
+            definition: String::new(),
+            kind: VariableKind::Text,
+        },
+    ];
+    let code = Code {
+        id: "ceasefire".into(),
+        label: "Waffenstillstand 停火".into(),
+        color: Some(Rgb(0x11, 0x22, 0x33)),
+        definition: "e\u{301}té « truce » 🕊️".into(),
+        parent: None,
+        aliases: vec!["truce".into()],
+    };
+    ops::put_code(&p, &"concepts".into(), code)
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    let claim_id = p
+        .annotations
+        .values()
+        .find(|a| a.tag.as_str() == "claim")
+        .unwrap()
+        .id
+        .clone();
+    for (attr, v) in [
+        ("stance", Value::Choice(vec!["supports".into()])),
+        ("concept", Value::Code("ceasefire".into())),
+        ("hedged", Value::Flag),
+        ("intensity", Value::Scale(-1)),
+        (
+            "paraphrase",
+            Value::Text("« talks » 北京 👩‍👩‍👧 e\u{301}".into()),
+        ),
+        (
+            "frames",
+            Value::Choice(vec!["économie".into(), "安全".into()]),
+        ),
+    ] {
+        ops::set_value(&p, &claim_id, &attr.into(), Some(v), now())
+            .unwrap()
+            .apply(&mut p)
+            .unwrap();
+    }
+    let link = p
+        .relations
+        .values()
+        .find(|r| r.kind.as_str() == "said_by")
+        .unwrap()
+        .id
+        .clone();
+    ops::set_relation_value(&p, &link, &"certainty".into(), Some(Value::Scale(3)))
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    ops::set_relation_note(&p, &link, "said on TV 📺")
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    let mut zelensky = p.entities.values().next().unwrap().clone();
+    zelensky.refs = vec![ExternalRef {
+        kb: "Wikidata".into(),
+        id: "Q3874799".into(),
+    }];
+    ops::put_entity(&p, zelensky)
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    let doc = p.documents[0].id.clone();
+    for (var, v) in [
+        ("outlet", "人民日报"),
+        ("words", "-12.5"),
+        ("seen", "2023-04"),
+        ("desk", "Außenpolitik"),
+    ] {
+        ops::set_variable(&p, &doc, &var.into(), Some(v))
+            .unwrap()
+            .apply(&mut p)
+            .unwrap();
+    }
+    p
+}
+
+#[test]
+fn codes_of_every_kind_round_trip_and_need_version_6() {
+    let project = coded_sample();
+    let text = to_string(&project).unwrap();
+    assert!(text.contains("format_version: 6"), "{text}");
+    let back = from_str(p(), &text).unwrap();
+    assert_eq!(back, project);
+    assert_eq!(to_string(&back).unwrap(), text, "the same bytes again");
+    // And through the parallel route of large files.
+    let mut large = project.clone();
+    large
+        .documents
+        .push(Document::new("big", "Big", "x ".repeat(700_000)));
+    let text = to_string(&large).unwrap();
+    assert_eq!(from_str(p(), &text).unwrap(), large);
+}
+
+#[test]
+fn a_version_4_file_reads_unchanged_in_meaning_and_is_written_as_4_again() {
+    let old = without_codes(sample());
+    let text = to_string(&old).unwrap();
+    assert!(text.contains("format_version: 4"));
+    assert!(!text.contains("attributes") && !text.contains("codebooks"));
+    let back = from_str(p(), &text).unwrap();
+    assert_eq!(back, old, "no attribute or codebook appears on the way in");
+    assert!(back.schema.tags.iter().all(|t| t.attributes.is_empty()));
+    assert_eq!(to_string(&back).unwrap(), text);
+}
+
+/// The line (1-based) of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in the file"));
+    text[..at].matches('\n').count() + 1
+}
+
+#[test]
+fn each_coding_problem_is_named_at_the_line_of_its_value() {
+    let text = to_string(&coded_sample()).unwrap();
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "\"stance\": Choice([\n                    \"supports\",",
+            "\"stance\": Choice([\n                    \"maybe\",",
+            "stance has no value \"maybe\"; expected one of \"supports\", \"opposes\", \"neutral\"",
+        ),
+        (
+            "\"intensity\": Scale(-1)",
+            "\"intensity\": Scale(9)",
+            "intensity is 9, outside its scale -2 to 2",
+        ),
+        (
+            "\"concept\": Code(\"ceasefire\")",
+            "\"concept\": Code(\"peace\")",
+            "concept is the code \"peace\", which the codebook \"concepts\" lacks",
+        ),
+        (
+            "\"hedged\": Flag",
+            "\"colour\": Flag",
+            "a claim has no attribute colour (it has stance, concept, hedged, intensity, paraphrase, frames)",
+        ),
+        (
+            "\"hedged\": Flag",
+            "\"hedged\": Scale(1)",
+            "hedged is a flag attribute, but the value is a scale",
+        ),
+        (
+            "\"words\": \"-12.5\"",
+            "\"words\": \"many\"",
+            "variable words: expected a number, found \"many\"",
+        ),
+        (
+            "\"outlet\": \"人民日报\"",
+            "\"region\": \"人民日报\"",
+            "variable region is not one of the project's article variables",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(text.contains(from), "{from} not in the file");
+        let broken = text.replacen(from, to, 1);
+        let err = from_str(p(), &broken).unwrap_err();
+        let StoreError::Invalid(problems) = &err else {
+            panic!("{to}: expected problems, got {err}");
+        };
+        let problem = problems
+            .list
+            .iter()
+            .find(|p| p.message.contains(expected))
+            .unwrap_or_else(|| panic!("{to}: no problem saying {expected:?} in {err}"));
+        let (line, _) = problem
+            .position
+            .unwrap_or_else(|| panic!("{to}: no position"));
+        assert_eq!(line, line_of(&broken, to), "{to}: {err}");
+        assert_eq!(problems.list.len(), 1, "{to}: one problem only: {err}");
+    }
 }

@@ -2,7 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{CharOffset, TextIndex, is_grapheme_boundary, is_partial_iso_date, sha256_hex};
+use crate::model::{
+    Attribute, AttributeKind, CharOffset, Codebook, CodebookId, TextIndex, Values,
+    is_grapheme_boundary, is_partial_iso_date, refuse_value, sha256_hex,
+};
 
 use super::file::{AnnotationRecord, OFFSET_UNIT, ProjectFile};
 use super::problem::{Anchor, Problem, ProblemKind};
@@ -68,6 +71,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         + file.decisions.len();
     let mut seen = Seen(HashMap::with_capacity(ids));
     let tags: HashSet<&str> = file.schema.tags.iter().map(|t| t.id.as_str()).collect();
+    let books: HashSet<&str> = file.codebooks.iter().map(|b| b.id.as_str()).collect();
     for t in &file.schema.tags {
         let (anchor, dup) = seen.see(t.id.as_str());
         if dup {
@@ -76,6 +80,10 @@ pub fn check(file: &ProjectFile) -> Checked {
                 anchor.anchor(),
                 format!("tag type {} is defined twice", t.id),
             );
+        }
+        let owner = format!("tag type {}", t.id);
+        for (kind, anchor, message) in check_attributes(&owner, &t.attributes, &mut seen, &books) {
+            push(kind, anchor, message);
         }
     }
     for r in &file.schema.relations {
@@ -86,6 +94,10 @@ pub fn check(file: &ProjectFile) -> Checked {
                 anchor.anchor(),
                 format!("relation type {} is defined twice", r.id),
             );
+        }
+        let owner = format!("relation type {}", r.id);
+        for (kind, anchor, message) in check_attributes(&owner, &r.attributes, &mut seen, &books) {
+            push(kind, anchor, message);
         }
         for t in r
             .from
@@ -103,6 +115,43 @@ pub fn check(file: &ProjectFile) -> Checked {
             );
         }
     }
+    for v in &file.schema.variables {
+        let (anchor, dup) = seen.see(v.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                anchor.anchor(),
+                format!("article variable {} is defined twice", v.id),
+            );
+        }
+        if let crate::model::VariableKind::Choice { values } = &v.kind
+            && values.is_empty()
+        {
+            push(
+                ProblemKind::BadValue,
+                anchor.anchor(),
+                format!("article variable {} is a choice with no values", v.id),
+            );
+        }
+    }
+    for b in &file.codebooks {
+        let (anchor, dup) = seen.see(b.id.as_str());
+        if dup {
+            push(
+                ProblemKind::DuplicateId,
+                anchor.anchor(),
+                format!("codebook {} appears twice", b.id),
+            );
+        }
+        for (kind, anchor, message) in check_codebook(b, &mut seen) {
+            push(kind, anchor, message);
+        }
+    }
+    let codebooks: std::collections::BTreeMap<CodebookId, Codebook> = file
+        .codebooks
+        .iter()
+        .map(|b| (b.id.clone(), b.clone()))
+        .collect();
     let mut entities = HashSet::new();
     for e in &file.entities {
         let (anchor, dup) = seen.see(e.id.as_str());
@@ -118,6 +167,20 @@ pub fn check(file: &ProjectFile) -> Checked {
                 ProblemKind::BadValue,
                 anchor.anchor(),
                 format!("entity {} has no name", e.id),
+            );
+        }
+        for x in e
+            .refs
+            .iter()
+            .filter(|x| x.kb.trim().is_empty() || x.id.trim().is_empty())
+        {
+            push(
+                ProblemKind::BadValue,
+                anchor.anchor(),
+                format!(
+                    "entity {}: a knowledge-base reference needs both a base and an id (found {:?}:{:?})",
+                    e.id, x.kb, x.id
+                ),
             );
         }
         entities.insert(e.id.as_str());
@@ -162,6 +225,28 @@ pub fn check(file: &ProjectFile) -> Checked {
                 ),
             );
         }
+        for (var, value) in &d.variables {
+            let at = Anchor::Within(d.id.0.clone(), anchor.nth, format!("\"{var}\":"));
+            match file.schema.variable(var) {
+                None => push(
+                    ProblemKind::UnknownAttribute,
+                    at,
+                    format!(
+                        "document {}: variable {var} is not one of the project's article variables",
+                        d.id
+                    ),
+                ),
+                Some(v) => {
+                    if let Some(why) = v.kind.refuse(value) {
+                        push(
+                            ProblemKind::BadValue,
+                            at,
+                            format!("document {}: variable {var}: {why}", d.id),
+                        );
+                    }
+                }
+            }
+        }
         indexes.insert(d.id.0.clone(), index);
         texts.insert(d.id.as_str(), d.text.as_str());
     }
@@ -187,12 +272,21 @@ pub fn check(file: &ProjectFile) -> Checked {
         } else {
             annotation_docs.insert(a.id.as_str(), (a.doc.as_str(), a.tag.as_str()));
         }
-        if !tags.contains(a.tag.as_str()) {
-            push(
+        match file.schema.tag(&a.tag) {
+            None => push(
                 ProblemKind::UnknownTag,
                 anchor.anchor(),
                 format!("annotation {}: tag {} is not in the schema", a.id, a.tag),
-            );
+            ),
+            Some(t) => {
+                let owner = format!("annotation {}", a.id);
+                let declared = (&t.attributes[..], format!("a {}", t.id));
+                for (kind, at, message) in
+                    check_values(&owner, anchor, &a.values, declared, &codebooks)
+                {
+                    push(kind, at, message);
+                }
+            }
         }
         if let Some(e) = a.entity.as_ref().filter(|e| !entities.contains(e.as_str())) {
             push(
@@ -252,6 +346,11 @@ pub fn check(file: &ProjectFile) -> Checked {
             );
             continue;
         };
+        let owner = format!("relation {}", r.id);
+        let declared = (&kind.attributes[..], format!("a {} link", kind.id));
+        for (k, at, message) in check_values(&owner, anchor, &r.values, declared, &codebooks) {
+            push(k, at, message);
+        }
         if let [Some((doc_a, tag_a)), Some((doc_b, tag_b))] = ends {
             if doc_a != doc_b {
                 push(
@@ -320,6 +419,183 @@ pub fn check(file: &ProjectFile) -> Checked {
         problems: out,
         indexes,
     }
+}
+
+/// One problem: its kind, where it is, what is wrong.
+type Found = (ProblemKind, Anchor, String);
+
+/// Checks the attributes a tag or relation type (`owner`) declares, seeing their ids and
+/// their values' ids in file order.
+fn check_attributes<'f>(
+    owner: &str,
+    attributes: &'f [Attribute],
+    seen: &mut Seen<'f>,
+    books: &HashSet<&str>,
+) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut ids = HashSet::new();
+    for a in attributes {
+        let (place, _) = seen.see(a.id.as_str());
+        let at = place.anchor();
+        if !ids.insert(a.id.as_str()) {
+            out.push((
+                ProblemKind::DuplicateId,
+                at.clone(),
+                format!("{owner} declares attribute {} twice", a.id),
+            ));
+        }
+        match &a.kind {
+            AttributeKind::Choice {
+                values, default, ..
+            } => {
+                let mut value_ids = HashSet::new();
+                for v in values {
+                    let (place, _) = seen.see(v.id.as_str());
+                    if !value_ids.insert(v.id.as_str()) {
+                        out.push((
+                            ProblemKind::DuplicateId,
+                            place.anchor(),
+                            format!("{owner}: attribute {} has the value {:?} twice", a.id, v.id),
+                        ));
+                    }
+                }
+                if values.is_empty() {
+                    out.push((
+                        ProblemKind::BadValue,
+                        at.clone(),
+                        format!("{owner}: attribute {} is a choice with no values", a.id),
+                    ));
+                }
+                if let Some(d) = default.as_ref().filter(|d| !value_ids.contains(d.as_str())) {
+                    out.push((
+                        ProblemKind::BadValue,
+                        at.clone(),
+                        format!(
+                            "{owner}: attribute {}'s default {d:?} is not one of its values",
+                            a.id
+                        ),
+                    ));
+                }
+            }
+            AttributeKind::Scale { min, max } if min >= max => out.push((
+                ProblemKind::BadValue,
+                at.clone(),
+                format!(
+                    "{owner}: attribute {} has the scale {min} to {max}; expected the smallest value first",
+                    a.id
+                ),
+            )),
+            AttributeKind::Code { codebook } if !books.contains(codebook.as_str()) => out.push((
+                ProblemKind::DanglingReference,
+                at.clone(),
+                format!(
+                    "{owner}: attribute {} takes codes of the codebook {codebook}, which the project lacks",
+                    a.id
+                ),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Checks a codebook's codes, seeing their ids in file order: each id once, each parent a
+/// code of the book, no code its own ancestor.
+fn check_codebook<'f>(book: &'f Codebook, seen: &mut Seen<'f>) -> Vec<Found> {
+    let mut out = Vec::new();
+    let mut ids = HashSet::new();
+    for c in &book.codes {
+        let (place, _) = seen.see(c.id.as_str());
+        let at = place.anchor();
+        if !ids.insert(c.id.as_str()) {
+            out.push((
+                ProblemKind::DuplicateId,
+                at.clone(),
+                format!("codebook {}: code {} appears twice", book.id, c.id),
+            ));
+        }
+        if c.label.trim().is_empty() {
+            out.push((
+                ProblemKind::BadValue,
+                at.clone(),
+                format!("codebook {}: code {} has no label", book.id, c.id),
+            ));
+        }
+        if let Some(p) = &c.parent {
+            if book.code(p).is_none() {
+                out.push((
+                    ProblemKind::DanglingReference,
+                    at.clone(),
+                    format!(
+                        "codebook {}: code {}'s parent {p} is not in the codebook",
+                        book.id, c.id
+                    ),
+                ));
+            } else {
+                // Walk up: a cycle comes back to the code within as many steps as codes.
+                let mut up = book.code(p);
+                for _ in 0..book.codes.len() {
+                    let Some(u) = up else { break };
+                    if u.id == c.id {
+                        out.push((
+                            ProblemKind::BadValue,
+                            at.clone(),
+                            format!(
+                                "codebook {}: code {} is its own ancestor (its parents go round in a circle)",
+                                book.id, c.id
+                            ),
+                        ));
+                        break;
+                    }
+                    up = u.parent.as_ref().and_then(|p| book.code(p));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Checks the values of one annotation or relation (`owner`, at `place`) against the
+/// attributes its type declares (`declared`: the attributes and what the type is called).
+fn check_values(
+    owner: &str,
+    place: Place<'_>,
+    values: &Values,
+    declared: (&[Attribute], String),
+    codebooks: &std::collections::BTreeMap<CodebookId, Codebook>,
+) -> Vec<Found> {
+    let (attributes, type_name) = declared;
+    let mut out = Vec::new();
+    for (id, value) in values {
+        let at = Anchor::Within(place.id.to_owned(), place.nth, format!("\"{id}\":"));
+        match attributes.iter().find(|a| &a.id == id) {
+            None => out.push((
+                ProblemKind::UnknownAttribute,
+                at,
+                format!(
+                    "{owner}: {type_name} has no attribute {id}{}",
+                    if attributes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (it has {})",
+                            attributes
+                                .iter()
+                                .map(|a| a.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ),
+            )),
+            Some(a) => {
+                if let Some(why) = refuse_value(a, value, codebooks) {
+                    out.push((ProblemKind::BadValue, at, format!("{owner}: {why}")));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Checks one annotation's fragments and quote against its document's text.

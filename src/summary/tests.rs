@@ -29,6 +29,8 @@ fn link(p: &mut Project, kind: &str, from: &AnnotationId, to: &AnnotationId, by:
     p.relations.insert(
         id.clone(),
         Relation {
+            note: Default::default(),
+            values: Default::default(),
             id,
             kind: kind.into(),
             from: from.clone(),
@@ -154,6 +156,7 @@ fn mentions_group_by_entity_else_by_name_ignoring_case_and_white_space() {
     p.entities.insert(
         "e-macron".into(),
         Entity {
+            refs: Default::default(),
             id: "e-macron".into(),
             name: "Emmanuel Macron".into(),
             kind: EntityKind::Person,

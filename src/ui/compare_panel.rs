@@ -232,7 +232,7 @@ impl CompareState {
                 .clicked()
             {
                 let edit = crate::review::reopen(cx.project(), &id);
-                out.push(Request::Edit("Reopen".into(), edit));
+                out.push(Request::Edit("Reopen".into(), Box::new(edit)));
             }
             return;
         }

@@ -140,6 +140,7 @@ impl Details {
             || (enter && matches.is_empty());
         if create {
             let entity = Entity {
+                refs: Default::default(),
                 id: EntityId(crate::model::fresh_id("e")),
                 name: typed.clone(),
                 kind: EntityKind::default(),
@@ -151,7 +152,7 @@ impl Details {
                 note: String::new(),
             };
             // Created and linked as one undo step.
-            out.push(Request::NewEntityFor(id.clone(), entity));
+            out.push(Request::NewEntityFor(id.clone(), Box::new(entity)));
             return;
         }
         if let Some(e) = chosen {

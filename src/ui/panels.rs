@@ -378,7 +378,7 @@ pub(super) fn article_header_ui(ui: &mut Ui, cx: &Shared, out: &mut Requests) {
             };
             meta.status.insert(cx.prefs.annotator.clone(), status);
             let edit = ops::set_document_meta(cx.project(), &id, meta);
-            out.push(Request::Edit("Mark done".into(), edit));
+            out.push(Request::Edit("Mark done".into(), Box::new(edit)));
         }
     });
     ui.add_space(4.0);

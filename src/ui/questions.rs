@@ -14,6 +14,11 @@ use super::dialogs::{After, Asking, Modal};
 use super::request::{Request, Requests};
 use super::shared::Shared;
 
+/// Sends an answer to the runner.
+fn answered(out: &mut Requests, answer: Answer) {
+    out.push(Request::Answer(Box::new(answer)));
+}
+
 /// How the analyst answered a question.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
@@ -103,10 +108,10 @@ impl Asking {
                     ui.label("The project has changes that are not saved.");
                     ui.horizontal(|ui| {
                         if answer(ui, "Save") {
-                            out.push(Request::Answer(Answer::SaveThen(after.clone())));
+                            answered(out, Answer::SaveThen(after.clone()));
                         }
                         if answer(ui, "Discard changes") {
-                            out.push(Request::Answer(Answer::DiscardThen(after.clone())));
+                            answered(out, Answer::DiscardThen(after.clone()));
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -124,10 +129,10 @@ impl Asking {
                     }
                     ui.horizontal(|ui| {
                         if answer(ui, "Recover") {
-                            out.push(Request::Answer(Answer::Recover(recovery.clone())));
+                            answered(out, Answer::Recover(recovery.clone()));
                         }
                         if answer(ui, "Discard recovered work") {
-                            out.push(Request::Answer(Answer::DiscardRecovery(recovery.clone())));
+                            answered(out, Answer::DiscardRecovery(recovery.clone()));
                         }
                     });
                 }
@@ -157,16 +162,16 @@ impl Asking {
                     ui.horizontal_wrapped(|ui| {
                         if answer(ui, "Merge theirs into mine…") {
                             // The merge preview of the file on disk; Save then writes both.
-                            out.push(Request::Answer(Answer::MergeFromDisk));
+                            answered(out, Answer::MergeFromDisk);
                         }
                         if answer(ui, "Reload from disk (drop my changes)") {
-                            out.push(Request::Answer(Answer::Reload));
+                            answered(out, Answer::Reload);
                         }
                         if answer(ui, "Keep mine (overwrite)") {
-                            out.push(Request::Answer(Answer::KeepMine));
+                            answered(out, Answer::KeepMine);
                         }
                         if answer(ui, "Save as…") {
-                            out.push(Request::Answer(Answer::SaveAs));
+                            answered(out, Answer::SaveAs);
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -184,10 +189,10 @@ impl Asking {
                     ui.horizontal(|ui| {
                         let go = if for_save { "Save anyway" } else { "Open anyway" };
                         if answer(ui, go) {
-                            out.push(Request::Answer(Answer::Locked { path: path.clone(), for_save, anyway: true }));
+                            answered(out, Answer::Locked { path: path.clone(), for_save, anyway: true });
                         }
                         if answer(ui, "Cancel") || escape {
-                            out.push(Request::Answer(Answer::Locked { path: path.clone(), for_save, anyway: false }));
+                            answered(out, Answer::Locked { path: path.clone(), for_save, anyway: false });
                         }
                     });
                 }
@@ -201,7 +206,7 @@ impl Asking {
                         r.request_focus();
                     }
                     if (answer(ui, "Start annotating") || enter) && !name.trim().is_empty() {
-                        out.push(Request::Answer(Answer::Annotator(name.trim().to_owned())));
+                        answered(out, Answer::Annotator(name.trim().to_owned()));
                     }
                     next = Some(Some(Modal::Annotator(name)));
                 }
@@ -241,7 +246,7 @@ impl Asking {
                     }));
                     ui.horizontal(|ui| {
                         if answer(ui, "Add article") || enter {
-                            out.push(Request::Answer(Answer::AddPasted { title: title.clone(), text: text.clone() }));
+                            answered(out, Answer::AddPasted { title: title.clone(), text: text.clone() });
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -264,7 +269,7 @@ impl Asking {
                     let enter = super::widgets::submitted(ui, &r);
                     ui.horizontal(|ui| {
                         if answer(ui, "Go") || enter {
-                            out.push(Request::Answer(Answer::GoTo(target.clone())));
+                            answered(out, Answer::GoTo(target.clone()));
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -286,7 +291,7 @@ impl Asking {
                     next = Some(Some(Modal::Metadata(doc_id.clone(), meta.clone())));
                     ui.horizontal(|ui| {
                         if answer(ui, "Save details") {
-                            out.push(Request::Answer(Answer::Details(doc_id.clone(), meta.clone())));
+                            answered(out, Answer::Details(doc_id.clone(), meta.clone()));
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -335,7 +340,7 @@ impl Asking {
                         if ui.add_enabled(ready, egui::Button::new("Merge")).clicked()
                             && let (Some(k), Some(g)) = (&keep, &gone)
                         {
-                            out.push(Request::Answer(Answer::MergeEntities(k.clone(), g.clone())));
+                            answered(out, Answer::MergeEntities(k.clone(), g.clone()));
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -352,7 +357,7 @@ impl Asking {
                     ));
                     ui.horizontal(|ui| {
                         if answer(ui, &format!("Edit {layer}'s layer")) {
-                            out.push(Request::Answer(Answer::OpenLayer(layer.clone())));
+                            answered(out, Answer::OpenLayer(layer.clone()));
                         }
                         if answer(ui, "Cancel") || escape {
                             next = Some(None);
@@ -371,7 +376,7 @@ impl Asking {
                     }
                     ui.horizontal(|ui| {
                         if answer(ui, "Delete tag and its annotations") {
-                            out.push(Request::Answer(Answer::DeleteTag(tag.clone())));
+                            answered(out, Answer::DeleteTag(tag.clone()));
                         }
                         if answer(ui, "Keep the tag") || escape {
                             next = Some(None);
@@ -441,7 +446,10 @@ mod tests {
         h.get_by_label("Go").click();
         h.run_steps(2);
         let (asking, _, out) = h.state();
-        assert_eq!(out, &[Request::Answer(Answer::GoTo("12:5".into()))]);
+        assert_eq!(
+            out,
+            &[Request::Answer(Box::new(Answer::GoTo("12:5".into())))]
+        );
         assert_eq!(
             asking.modal,
             Some(Modal::GoTo("12:5".into())),
@@ -468,11 +476,11 @@ mod tests {
         h.run_steps(2);
         assert_eq!(
             h.state().2,
-            vec![Request::Answer(Answer::Locked {
+            vec![Request::Answer(Box::new(Answer::Locked {
                 path,
                 for_save: false,
                 anyway: true
-            })]
+            }))]
         );
     }
 }

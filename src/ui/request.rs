@@ -32,7 +32,7 @@ pub enum Request {
     /// Run one of the analyst's named commands.
     Run(Command),
     /// Apply an edit of the project as one undo step under this label.
-    Edit(String, Result<Edit, EditError>),
+    Edit(String, Box<Result<Edit, EditError>>),
     /// Give an annotation another tag (if the analyst may change its layer).
     Retag(AnnotationId, TagId),
     /// Set an annotation's note to this text.
@@ -42,7 +42,7 @@ pub enum Request {
     /// Set (or clear) the entity of an annotation.
     SetEntity(AnnotationId, Option<EntityId>),
     /// Create this entity and give it to the annotation, one undo step.
-    NewEntityFor(AnnotationId, Entity),
+    NewEntityFor(AnnotationId, Box<Entity>),
     /// Give this relation another type (if the analyst may change its layer).
     RetypeRelation(RelationId, RelationKindId),
     /// Remove this relation (if the analyst may change its layer).
@@ -68,7 +68,7 @@ pub enum Request {
     /// Apply the schema editor's draft, one undo step; the editor closes if it is taken.
     ApplySchema(Box<super::schema_editor::SchemaDraft>),
     /// The question asked was answered.
-    Answer(super::questions::Answer),
+    Answer(Box<super::questions::Answer>),
     /// Show this span in its article (showing its layer if it is hidden).
     OpenSpan(AnnotationId),
     /// Settle the current difference of the compare view so.

@@ -28,6 +28,8 @@ pub struct TagRow {
     pub definition: String,
     /// Longer guideline, kept as it was.
     pub guideline: String,
+    /// Its attributes, kept as they were (edited elsewhere).
+    pub attributes: Vec<crate::model::Attribute>,
 }
 
 /// The editor's draft of the schema.
@@ -37,6 +39,8 @@ pub struct SchemaDraft {
     pub tags: Vec<TagRow>,
     /// Relation types.
     pub relations: Vec<RelationType>,
+    /// Article variables, kept as they were.
+    pub variables: Vec<crate::model::Variable>,
     /// Tags deleted (the analyst confirmed when they were in use).
     pub deleted: Vec<TagId>,
     /// The last problem found when applying.
@@ -58,9 +62,11 @@ impl SchemaDraft {
                     key: t.key.clone().unwrap_or_default(),
                     definition: t.definition.clone(),
                     guideline: t.guideline.clone(),
+                    attributes: t.attributes.clone(),
                 })
                 .collect(),
             relations: schema.relations.clone(),
+            variables: schema.variables.clone(),
             deleted: Vec::new(),
             problem: None,
         }
@@ -69,10 +75,12 @@ impl SchemaDraft {
     /// The schema the draft describes, with tag ids as they will be after renames.
     pub fn schema(&self) -> Schema {
         Schema {
+            variables: self.variables.clone(),
             tags: self
                 .tags
                 .iter()
                 .map(|r| TagType {
+                    attributes: r.attributes.clone(),
                     id: TagId(r.id.trim().to_owned()),
                     label: r.label.trim().to_owned(),
                     color: Rgb(r.color[0], r.color[1], r.color[2]),
@@ -241,6 +249,7 @@ fn tags_ui(
             String::new()
         };
         draft.tags.push(TagRow {
+            attributes: Default::default(),
             original: None,
             id: format!("tag{}", k + 1),
             label: format!("Tag {}", k + 1),
@@ -302,6 +311,7 @@ fn relations_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
     if ui.button("Add relation").clicked() {
         let k = draft.relations.len() + 1;
         draft.relations.push(RelationType {
+            attributes: Default::default(),
             id: RelationKindId(format!("relation{k}")),
             label: format!("relation {k}"),
             from: Vec::new(),

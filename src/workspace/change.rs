@@ -53,6 +53,7 @@ fn annotation_moves(edit: &Edit, moves: &mut Vec<AnnotationMove>) -> bool {
         | Edit::Decision { .. }
         | Edit::DocumentMeta { .. }
         | Edit::Project { .. }
+        | Edit::Codebook { .. }
         | Edit::Schema { .. } => true,
         Edit::Batch(edits) => edits.iter().all(|e| annotation_moves(e, moves)),
         _ => false,
@@ -75,6 +76,7 @@ fn touched_annotations(edit: &Edit) -> Option<Vec<AnnotationId>> {
         | Edit::Decision { .. }
         | Edit::DocumentMeta { .. }
         | Edit::Project { .. }
+        | Edit::Codebook { .. }
         | Edit::Schema { .. } => Some(Vec::new()),
         Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut all, e| {
             all.extend(touched_annotations(e)?);

@@ -334,6 +334,7 @@ fn line_break_project() -> (Project, String) {
         p.annotations.insert(
             AnnotationId(id.into()),
             Annotation {
+                values: Default::default(),
                 id: AnnotationId(id.into()),
                 doc: DocId("d".into()),
                 tag: TagId("claim".into()),
@@ -352,6 +353,8 @@ fn line_break_project() -> (Project, String) {
     p.relations.insert(
         RelationId("r".into()),
         Relation {
+            note: Default::default(),
+            values: Default::default(),
             id: RelationId("r".into()),
             kind: "conditional_on".into(),
             from: AnnotationId("a".into()),

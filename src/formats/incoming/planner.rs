@@ -185,6 +185,7 @@ impl<'p> Planner<'p> {
             .copied()
             .unwrap_or(Rgb(128, 128, 128));
         self.schema.tags.push(TagType {
+            attributes: Default::default(),
             id: id.clone(),
             label: label.trim().to_owned(),
             color,
@@ -205,6 +206,7 @@ impl<'p> Planner<'p> {
         }
         let id = RelationKindId(self.claim(&slug(name)));
         self.schema.relations.push(RelationType {
+            attributes: Default::default(),
             id: id.clone(),
             label: name.trim().to_owned(),
             from: Vec::new(),
@@ -424,6 +426,7 @@ impl<'p> Planner<'p> {
         self.new_tags_of.insert(id.clone(), tag.clone());
         self.layers.insert(annotator.clone());
         self.annotations.push(Annotation {
+            values: Default::default(),
             id: id.clone(),
             doc: doc.clone(),
             tag,
@@ -447,6 +450,7 @@ impl<'p> Planner<'p> {
         }
         let id = EntityId(self.fresh("e"));
         self.new_entities.push(Entity {
+            refs: Default::default(),
             id: id.clone(),
             name: e.name.trim().to_owned(),
             kind: e.kind.unwrap_or_default(),
@@ -504,6 +508,8 @@ impl<'p> Planner<'p> {
         let id = RelationId(self.fresh("r"));
         self.layers.insert(annotator.clone());
         self.relations.push(Relation {
+            note: Default::default(),
+            values: Default::default(),
             id,
             kind,
             from,

@@ -360,6 +360,7 @@ fn document(
 
     Some(InDoc {
         meta: DocumentMeta {
+            variables: Default::default(),
             title: field("title").unwrap_or_default(),
             source: field("source"),
             author: field("author"),

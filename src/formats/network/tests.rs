@@ -186,6 +186,8 @@ fn shared() -> Project {
         p.relations.insert(
             id.clone(),
             Relation {
+                note: Default::default(),
+                values: Default::default(),
                 id,
                 kind: "said_by".into(),
                 from: ids[from].clone(),

@@ -51,7 +51,7 @@ impl MarginaliaApp {
             Request::CompareClicked(at) => self.compare_clicked(at),
             Request::Run(command) => self.run(command, ctx),
             Request::Edit(label, edit) => {
-                self.apply(&label, edit);
+                self.apply(&label, *edit);
             }
             Request::Retag(id, tag) => {
                 let edit = ops::retag(self.ws.project(), &id, &tag, Timestamp::now());
@@ -102,7 +102,7 @@ impl MarginaliaApp {
                 let eid = entity.id.clone();
                 // Creating and linking is one undo step.
                 self.ws.begin_group("New entity");
-                if self.apply("New entity", ops::put_entity(self.ws.project(), entity)) {
+                if self.apply("New entity", ops::put_entity(self.ws.project(), *entity)) {
                     let edit =
                         ops::set_entity(self.ws.project(), &id, Some(&eid), Timestamp::now());
                     self.change_annotation("Set entity", &id, edit);
@@ -139,7 +139,7 @@ impl MarginaliaApp {
                     open.problem = self.asking.message.as_ref().map(|(m, _)| m.clone());
                 }
             }
-            Request::Answer(answer) => self.answer(answer),
+            Request::Answer(answer) => self.answer(*answer),
             Request::OpenSpan(id) => self.open_span(id),
             Request::Adjudicate(action) => self.adjudicate(action),
             Request::GoToDifference(i) => {
