@@ -34,6 +34,16 @@ pub mod field {
     pub const ENTITY_NOTE: &str = "entity note";
     /// A relation's annotator, when it differs from its source annotation's.
     pub const RELATION_ANNOTATOR: &str = "relation annotator";
+    /// A value of an attribute on a span (stance, concept …).
+    pub const ATTRIBUTE_VALUE: &str = "attribute value";
+    /// A value of an attribute on a link.
+    pub const LINK_VALUE: &str = "link attribute value";
+    /// A note on a link.
+    pub const LINK_NOTE: &str = "link note";
+    /// A value of an article variable.
+    pub const ARTICLE_VARIABLE: &str = "article variable";
+    /// An entity's reference to a knowledge base.
+    pub const ENTITY_REFERENCE: &str = "entity reference";
 }
 
 /// The outcome of an export.
@@ -267,6 +277,40 @@ impl Report {
                 }
             }
         }
+    }
+
+    /// Counts the codes of the selection that the format has no place for: values on spans
+    /// and links, notes on links, article variables, and the knowledge-base references of
+    /// the entities mentioned, under the names of [`field`] not in `carried`.
+    pub fn codes_of(&mut self, sel: &super::select::Selection<'_>, carried: &[&str]) {
+        let mut count = |name: &'static str, n: usize| {
+            if n > 0 && !carried.contains(&name) {
+                *self.fields_not_carried.entry(name).or_default() += n;
+            }
+        };
+        let mut mentioned = BTreeSet::new();
+        for part in &sel.docs {
+            count(field::ARTICLE_VARIABLE, part.doc.meta.variables.len());
+            count(
+                field::ATTRIBUTE_VALUE,
+                part.annotations.iter().map(|a| a.values.len()).sum(),
+            );
+            count(
+                field::LINK_VALUE,
+                part.relations.iter().map(|r| r.values.len()).sum(),
+            );
+            count(
+                field::LINK_NOTE,
+                part.relations.iter().filter(|r| !r.note.is_empty()).count(),
+            );
+            mentioned.extend(part.annotations.iter().filter_map(|a| a.entity.as_ref()));
+        }
+        let refs = mentioned
+            .into_iter()
+            .filter_map(|id| sel.project.entities.get(id))
+            .map(|e| e.refs.len())
+            .sum();
+        count(field::ENTITY_REFERENCE, refs);
     }
 
     /// For a format that writes relations without their annotator: counts `relation`'s

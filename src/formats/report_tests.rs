@@ -139,3 +139,61 @@ fn brat_and_doccano_readers_give_a_relation_the_layer_of_its_source() {
         }
     }
 }
+
+/// Codes have no place in the formats yet: each value, link note, article variable and entity
+/// reference exported is counted, so the report never says everything was carried.
+#[test]
+fn codes_not_carried_are_counted_and_everything_carried_is_not_claimed() {
+    use crate::model::{ExternalRef, Value, ops};
+    let mut p = crate::formats::fixture::project();
+    let claim = p
+        .annotations
+        .values()
+        .find(|a| a.tag.as_str() == "claim")
+        .unwrap()
+        .id
+        .clone();
+    let now = jiff::Timestamp::UNIX_EPOCH;
+    ops::set_value(
+        &p,
+        &claim,
+        &"stance".into(),
+        Some(Value::Choice(vec!["opposes".into()])),
+        now,
+    )
+    .unwrap()
+    .apply(&mut p)
+    .unwrap();
+    let link = p.relations.keys().next().unwrap().clone();
+    ops::set_relation_note(&p, &link, "on TV 📺")
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    if let Some(e) = p.entities.values().next().cloned() {
+        let mut e = e;
+        e.refs.push(ExternalRef {
+            kb: "Wikidata".into(),
+            id: "Q1".into(),
+        });
+        ops::put_entity(&p, e).unwrap().apply(&mut p).unwrap();
+    }
+    let export = crate::formats::export(
+        &p,
+        crate::formats::Format::Csv,
+        &crate::formats::ExportOptions::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let fields = &export.report.fields_not_carried;
+    assert_eq!(
+        fields.get(crate::formats::report::field::ATTRIBUTE_VALUE),
+        Some(&1),
+        "{fields:?}"
+    );
+    assert_eq!(
+        fields.get(crate::formats::report::field::LINK_NOTE),
+        Some(&1),
+        "{fields:?}"
+    );
+    assert!(!export.report.to_text().contains("everything was carried"));
+}

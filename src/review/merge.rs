@@ -47,6 +47,7 @@
 //! Merging the same file twice changes nothing the second time: every rule above is a function
 //! of the two projects, and the second time everything of theirs is found in mine.
 
+mod codes;
 mod docs;
 mod ids;
 mod layers;
@@ -136,6 +137,14 @@ pub fn plan_merge(
     options: &MergeOptions,
 ) -> Result<MergePlan, MergeError> {
     let mut schema = schema::merge_schema(&mine.schema, &theirs.schema, &options.tag_map)?;
+    let mut report = MergeReport::default();
+    codes::merge_definitions(
+        &mut schema.schema,
+        &theirs.schema,
+        &schema.tag_of,
+        &mut report,
+    );
+    let (codebook_edits, codebooks) = codes::merge_codebooks(mine, theirs, &mut report);
     let their_layers = layers_of(theirs);
     let chosen = chosen_layers(&their_layers, options)?;
     let mine_layers = layers_of(mine);
@@ -143,12 +152,9 @@ pub fn plan_merge(
     let docs = match_documents(mine, theirs, &mut ids);
     let translated = incoming_layers(&their_layers, &docs, &schema.tag_of, &mut ids)?;
 
-    let mut report = MergeReport {
-        documents_matched: docs.matched.len(),
-        documents_added: docs.added.iter().map(|(_, id)| id.clone()).collect(),
-        renamed: docs.renamed.clone(),
-        ..MergeReport::default()
-    };
+    report.documents_matched = docs.matched.len();
+    report.documents_added = docs.added.iter().map(|(_, id)| id.clone()).collect();
+    report.renamed = docs.renamed.clone();
     for (name, inc) in &translated.layers {
         let is_chosen = chosen.contains(name.as_str());
         let mine_layer = mine_layers.get(name.as_str());
@@ -157,7 +163,19 @@ pub fn plan_merge(
             .push(compare(name, is_chosen, inc, mine_layer, mine));
     }
     let coming: Vec<&LayerReport> = report.layers.iter().filter(|l| l.comes_in()).collect();
-    let layers = layer_edits(mine, translated.layers, &coming, &mut schema.schema);
+    let mut layers = layer_edits(mine, translated.layers, &coming, &mut schema.schema);
+    codes::check_values(
+        &mut layers.annotations,
+        &schema.schema,
+        &codebooks,
+        &mut report,
+    );
+    codes::check_values(
+        &mut layers.relations,
+        &schema.schema,
+        &codebooks,
+        &mut report,
+    );
     let registry = registry_edits(mine, theirs, &docs, &translated.renames, &mut report);
     let seen = stale::Seen::new(mine, &layers.annotations, &registry);
     let documents = document_edits(mine, theirs, &docs, &report.layers, &seen);
@@ -186,6 +204,7 @@ pub fn plan_merge(
         });
     }
     report.annotations_touched = layers.annotations.len();
+    edits.extend(codebook_edits);
     edits.extend(documents.edits);
     edits.extend(registry);
     edits.extend(layers.annotations);

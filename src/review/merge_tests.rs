@@ -640,3 +640,87 @@ fn a_stale_copy_of_my_layer_with_one_newer_annotation_takes_nothing_of_mine() {
     assert_eq!(out.annotations.len(), current.annotations.len());
     assert_valid(&out);
 }
+
+/// Their codes come with their annotations: a code my codebook lacks is added, an attribute
+/// my schema lacks is added, and a value my own definition of an attribute does not allow
+/// is left out and counted, so the result always opens.
+#[test]
+fn codes_come_in_united_by_id_and_a_value_my_definition_refuses_is_left_out() {
+    use crate::model::{Attribute, AttributeKind, Code, Value};
+    let (mut mine, mut theirs) = alice_and_bob();
+    // Mine: a stance without "neutral".
+    let claim = mine
+        .schema
+        .tags
+        .iter_mut()
+        .find(|t| t.id.as_str() == "claim")
+        .unwrap();
+    if let Some(AttributeKind::Choice { values, .. }) = claim
+        .attributes
+        .iter_mut()
+        .find(|a| a.id.as_str() == "stance")
+        .map(|a| &mut a.kind)
+    {
+        values.retain(|v| v.id != "neutral");
+    }
+    // Theirs: a flag mine lacks, and a code.
+    let their_claim = theirs
+        .schema
+        .tags
+        .iter_mut()
+        .find(|t| t.id.as_str() == "claim")
+        .unwrap();
+    their_claim.attributes.push(Attribute {
+        id: "hedged".into(),
+        label: "Hedged".into(),
+        definition: String::new(),
+        kind: AttributeKind::Flag,
+    });
+    let code = Code {
+        id: "talks".into(),
+        label: "谈判 talks".into(),
+        color: None,
+        definition: String::new(),
+        parent: None,
+        aliases: vec!["négociations".into()],
+    };
+    ops::put_code(&theirs, &"concepts".into(), code)
+        .unwrap()
+        .apply(&mut theirs)
+        .unwrap();
+    let claims: Vec<AnnotationId> = theirs
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim")
+        .map(|a| a.id.clone())
+        .collect();
+    let values = [
+        ("concept", Value::Code("talks".into())),
+        ("hedged", Value::Flag),
+        ("stance", Value::Choice(vec!["neutral".into()])),
+    ];
+    for (attr, v) in values {
+        ops::set_values(&theirs, &claims, &attr.into(), Some(v), t(20))
+            .unwrap()
+            .apply(&mut theirs)
+            .unwrap();
+    }
+    let (out, report) = merged(&mine, &theirs, &MergeOptions::default());
+    assert_valid(&out);
+    assert_eq!(report.codes_added, 1);
+    assert_eq!(report.attributes_added, ["claim.hedged".to_owned()]);
+    assert_eq!(report.attributes_kept, ["claim.stance".to_owned()]);
+    assert_eq!(report.values_left_out, claims.len(), "each neutral stance");
+    for c in &claims {
+        let v = &out.annotations[c].values;
+        assert_eq!(v.get(&"concept".into()), Some(&Value::Code("talks".into())));
+        assert_eq!(v.get(&"hedged".into()), Some(&Value::Flag));
+        assert!(!v.contains_key(&"stance".into()));
+    }
+    let text = report.to_text();
+    assert!(text.contains("values left out"), "{text}");
+    // A second merge brings nothing new.
+    let (_, again) = merged(&out, &theirs, &MergeOptions::default());
+    assert_eq!(again.codes_added, 0);
+    assert!(again.attributes_added.is_empty());
+}

@@ -146,6 +146,19 @@ pub struct MergeReport {
     /// Documents marked reviewed that go back to in progress: the merge brings an annotation
     /// their review has not seen.
     pub reviews_reopened: Vec<DocId>,
+    /// Their attributes (`tag.attribute`) and article variables added to my schema.
+    pub attributes_added: Vec<String>,
+    /// Attributes and variables both define under one id differently: mine kept.
+    pub attributes_kept: Vec<String>,
+    /// Their codebooks added.
+    pub codebooks_added: Vec<crate::model::CodebookId>,
+    /// Their codes added to codebooks both have.
+    pub codes_added: usize,
+    /// Codes (`codebook.code`) both have under one id with different content: mine kept.
+    pub codes_kept: Vec<String>,
+    /// Values on incoming annotations and links that the result does not allow (an
+    /// attribute kept as mine with other values): left out.
+    pub values_left_out: usize,
 }
 
 impl MergeReport {
@@ -154,6 +167,9 @@ impl MergeReport {
     /// chosen layers whose copy in their file is older than mine and differs.
     pub fn conflicts(&self) -> usize {
         self.renamed.len()
+            + self.attributes_kept.len()
+            + self.codes_kept.len()
+            + self.values_left_out
             + self.entities_kept.len()
             + self.decisions_kept.len()
             + self.relations_left_out.len()
@@ -236,6 +252,27 @@ impl MergeReport {
         line(
             "relation types widened to allow their links",
             kinds(&self.relation_types_widened),
+        );
+        line("attributes added", self.attributes_added.clone());
+        line(
+            "attributes kept as yours (same id, different definition)",
+            self.attributes_kept.clone(),
+        );
+        line(
+            "codebooks added",
+            self.codebooks_added
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+        );
+        line("codes added", vec_of(self.codes_added, "code", "codes"));
+        line(
+            "codes kept as yours (same id, different content)",
+            self.codes_kept.clone(),
+        );
+        line(
+            "values left out (not allowed by your definition of their attribute)",
+            vec_of(self.values_left_out, "value", "values"),
         );
         line(
             "entities added",
