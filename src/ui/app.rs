@@ -629,6 +629,7 @@ impl MarginaliaApp {
             .filter(|c| !typing || c.works_while_typing())
             .collect();
         let mut to_run = Vec::new();
+        let mut values = Vec::new();
         let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Copy)));
         if copy && !typing {
             to_run.push(Command::Copy);
@@ -662,11 +663,36 @@ impl MarginaliaApp {
                         to_run.push(Command::Tag(n));
                     }
                 }
+                // A value's key (`+` supports, `-` opposes, `0` neutral) on the selected
+                // annotation: typed text, so `+` works whatever key makes it.
+                let selected = self
+                    .selection
+                    .annotation
+                    .as_ref()
+                    .and_then(|id| self.ws.project().annotations.get(id));
+                if let Some(a) = selected {
+                    let cx = shared!(self, &[]);
+                    i.events.retain(|e| match e {
+                        egui::Event::Text(t) => match super::values::value_of_key(&cx, a, t) {
+                            Some((attribute, value)) => {
+                                values.push(super::request::Request::SetValue(
+                                    a.id.clone(),
+                                    attribute,
+                                    value,
+                                ));
+                                false
+                            }
+                            None => true,
+                        },
+                        _ => true,
+                    });
+                }
             }
         });
         for c in to_run {
             self.run(c, ui.ctx());
         }
+        self.act_all(values, ui.ctx());
     }
 }
 

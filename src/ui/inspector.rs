@@ -30,6 +30,8 @@ pub struct Details {
     pub note_draft: Option<(crate::model::AnnotationId, String)>,
     /// Type-ahead over the candidates of a link being made.
     pub link_filter: String,
+    /// What is typed into the selected annotation's value fields.
+    pub values: super::values::ValueDrafts,
 }
 
 impl Details {
@@ -73,6 +75,7 @@ impl Details {
             });
             ui.label(RichText::new(byline(a)).small());
             self.entity_ui(ui, cx, a, out);
+            self.values.ui(ui, cx, a, out);
             self.links_ui(ui, cx, &a.id, out);
             self.note_ui(ui, cx, &a.id, &a.note, out);
             if ui.button("Delete annotation (Del)").clicked() {

@@ -29,6 +29,7 @@ mod sizing;
 mod summary_panel;
 mod theme;
 mod transfer;
+mod values;
 mod widgets;
 
 pub use app::MarginaliaApp;

@@ -39,6 +39,19 @@ pub enum Request {
     SetNote(AnnotationId, String),
     /// Give an annotation these fragments (an edge dragged in the text).
     Resize(AnnotationId, Vec<crate::model::Fragment>),
+    /// Set (`Some`) or clear (`None`) a value of an annotation.
+    SetValue(
+        AnnotationId,
+        crate::model::AttributeId,
+        Option<crate::model::Value>,
+    ),
+    /// Add this code to the codebook and give it to the annotation's attribute, one undo step.
+    NewCode(
+        AnnotationId,
+        crate::model::AttributeId,
+        crate::model::CodebookId,
+        Box<crate::model::Code>,
+    ),
     /// Set (or clear) the entity of an annotation.
     SetEntity(AnnotationId, Option<EntityId>),
     /// Create this entity and give it to the annotation, one undo step.

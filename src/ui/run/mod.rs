@@ -78,6 +78,28 @@ impl MarginaliaApp {
                     self.change_annotation("Note", &id, edit);
                 }
             }
+            Request::SetValue(id, attribute, value) => {
+                let label = self.attribute_label(&id, &attribute);
+                let edit =
+                    ops::set_value(self.ws.project(), &id, &attribute, value, Timestamp::now());
+                self.change_annotation(&label, &id, edit);
+            }
+            Request::NewCode(id, attribute, book, code) => {
+                if let Some(why) = self.protected(&id) {
+                    self.error(why);
+                    return;
+                }
+                let code_id = code.id.clone();
+                // Creating and coding is one undo step.
+                self.ws.begin_group("New code");
+                if self.apply("New code", ops::put_code(self.ws.project(), &book, *code)) {
+                    let value = Some(crate::model::Value::Code(code_id));
+                    let edit =
+                        ops::set_value(self.ws.project(), &id, &attribute, value, Timestamp::now());
+                    self.change_annotation("Set code", &id, edit);
+                }
+                self.ws.end_group();
+            }
             Request::Resize(id, fragments) => {
                 let edit = ops::resize(self.ws.project(), &id, fragments, Timestamp::now());
                 self.change_annotation("Resize", &id, edit);
@@ -391,6 +413,23 @@ impl MarginaliaApp {
         if self.change_annotation("Delete annotation", &id, edit) {
             self.selection.annotation = None;
         }
+    }
+
+    /// "Set Stance": the undo label of a value of `attribute` on annotation `id`.
+    fn attribute_label(
+        &self,
+        id: &crate::model::AnnotationId,
+        attribute: &crate::model::AttributeId,
+    ) -> String {
+        let label = self
+            .ws
+            .project()
+            .annotations
+            .get(id)
+            .and_then(|a| self.ws.project().schema.tag(&a.tag))
+            .and_then(|t| t.attribute(attribute))
+            .map_or(attribute.as_str(), |a| a.label.as_str());
+        format!("Set {label}")
     }
 
     /// The id of the document shown, if there is one.

@@ -1,0 +1,156 @@
+//! Coding in the window: a stance by its key right after tagging, a concept by type-ahead
+//! (an existing code or a new one, made and given in one step), a value by the inspector's
+//! buttons, and each undone with Ctrl+Z.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)] // a test that cannot set up should stop loudly
+
+mod common;
+
+use egui::{Key, Modifiers, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use marginalia::model::{Annotation, AttributeId, ByteOffset, CodebookId, Project, Value};
+use marginalia::ui::{MarginaliaApp, Prefs, TextSel};
+
+/// A text of emoji, CJK and a combining accent.
+const TEXT: &str = "Macron 🇫🇷 said that talks in 北京 could start, e\u{301}té permitting.";
+
+fn window(project: Project) -> Harness<'static, MarginaliaApp> {
+    let prefs = Prefs {
+        annotator: "tester".into(),
+        ..Prefs::default()
+    };
+    let mut h = common::window(
+        MarginaliaApp::new(project, None).with_prefs(prefs),
+        Vec2::new(1280.0, 800.0),
+    );
+    h.run();
+    h
+}
+
+fn marked(text: &str) -> Project {
+    marginalia::model::project_from_marked(text, "tester", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0
+}
+
+fn only(h: &Harness<'static, MarginaliaApp>) -> Annotation {
+    let all: Vec<_> = h.state().project().annotations.values().cloned().collect();
+    assert_eq!(all.len(), 1, "{all:?}");
+    all.into_iter().next().unwrap()
+}
+
+fn value(a: &Annotation, attribute: &str) -> Option<Value> {
+    a.values.get(&AttributeId::from(attribute)).cloned()
+}
+
+fn undo(h: &mut Harness<'static, MarginaliaApp>) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+}
+
+#[test]
+fn a_stance_is_set_by_its_key_right_after_tagging_and_undone_step_by_step() {
+    let mut h = window(marked(TEXT));
+    let start = TEXT.find("talks").unwrap();
+    let end = TEXT.find(" could").unwrap() + " could start".len();
+    h.state_mut().set_text_selection(TextSel {
+        anchor: ByteOffset(start),
+        head: ByteOffset(end),
+    });
+    h.run();
+    h.key_press(Key::Num2);
+    h.run();
+    assert_eq!(only(&h).tag.as_str(), "claim");
+    h.event(egui::Event::Text("+".into()));
+    h.run();
+    assert_eq!(
+        value(&only(&h), "stance"),
+        Some(Value::Choice(vec!["supports".into()]))
+    );
+    h.event(egui::Event::Text("-".into()));
+    h.run();
+    assert_eq!(
+        value(&only(&h), "stance"),
+        Some(Value::Choice(vec!["opposes".into()]))
+    );
+    undo(&mut h);
+    assert_eq!(
+        value(&only(&h), "stance"),
+        Some(Value::Choice(vec!["supports".into()]))
+    );
+    undo(&mut h);
+    assert_eq!(
+        value(&only(&h), "stance"),
+        None,
+        "the tag stays, its stance is undone"
+    );
+    undo(&mut h);
+    assert!(h.state().project().annotations.is_empty());
+}
+
+#[test]
+fn a_concept_is_coded_by_type_ahead_a_new_code_in_one_step_then_found_again() {
+    let mut h = window(marked("Macron said [claim|talks in 北京 could start]."));
+    h.get_by_label("talks in 北京 could start").click();
+    h.run();
+    h.get_by_label("Find concept").click();
+    h.run();
+    h.get_by_label("Find concept")
+        .type_text("Négociations 谈判");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let book = CodebookId::from("concepts");
+    let codes = &h.state().project().codebooks[&book].codes;
+    assert_eq!(codes.len(), 1, "a new code");
+    assert_eq!(codes[0].label, "Négociations 谈判");
+    let code = codes[0].id.clone();
+    assert_eq!(value(&only(&h), "concept"), Some(Value::Code(code.clone())));
+    // One undo takes both the value and the new code.
+    undo(&mut h);
+    assert!(h.state().project().codebooks[&book].codes.is_empty());
+    assert_eq!(value(&only(&h), "concept"), None);
+    // Redo, clear, then find the code by part of its name.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(value(&only(&h), "concept"), Some(Value::Code(code.clone())));
+    h.get_by_label("Clear Concept").click();
+    h.run();
+    assert_eq!(value(&only(&h), "concept"), None);
+    h.get_by_label("Find concept").click();
+    h.run();
+    h.get_by_label("Find concept").type_text("谈判");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(value(&only(&h), "concept"), Some(Value::Code(code)));
+    assert_eq!(
+        h.state().project().codebooks[&book].codes.len(),
+        1,
+        "no second code"
+    );
+}
+
+#[test]
+fn the_inspector_sets_a_stance_by_its_button_and_a_second_click_clears_it() {
+    let mut h = window(marked("Macron said [claim|talks could start]."));
+    h.get_by_label("talks could start").click();
+    h.run();
+    h.get_by_label("neutral or unclear (0)").click();
+    h.run();
+    assert_eq!(
+        value(&only(&h), "stance"),
+        Some(Value::Choice(vec!["neutral".into()]))
+    );
+    h.get_by_label("neutral or unclear (0)").click();
+    h.run();
+    assert_eq!(value(&only(&h), "stance"), None);
+    // An actor has no stance: its key types nothing into it.
+    let mut h = window(marked("[actor|Macron] said it."));
+    h.get_by_label("Macron").click();
+    h.run();
+    h.event(egui::Event::Text("+".into()));
+    h.run();
+    assert!(only(&h).values.is_empty());
+}
