@@ -9,6 +9,7 @@
 //! cargo run --release --no-default-features --example bench_project -- --runs 9 --dir /some/disk
 //! cargo run --release --no-default-features --example bench_project -- --verbose  # every run
 //! cargo run --release --no-default-features --example bench_project -- generate /tmp/big.ron
+//! cargo run --release --no-default-features --example bench_project -- --coded  # 3 values each
 //! ```
 //!
 //! (`generate PATH` only writes the generated project, to look at or open in the window, and
@@ -345,14 +346,16 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     let mut runs = 5usize;
     let mut dir: Option<PathBuf> = None;
     let mut verbose = false;
+    let mut coded = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--runs" => runs = it.next().context("--runs needs a number")?.parse()?,
             "--dir" => dir = Some(it.next().context("--dir needs a folder")?.into()),
             "--verbose" => verbose = true,
+            "--coded" => coded = true,
             other => bail!(
-                "unknown argument {other:?}; usage: bench_project [--runs N] [--dir DIR] [--verbose]"
+                "unknown argument {other:?}; usage: bench_project [--runs N] [--dir DIR] [--verbose] [--coded]"
             ),
         }
     }
@@ -369,7 +372,11 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     let save_path = tmp.path().join("bench-saved.ron");
 
     let start = Instant::now();
-    let project = generate()?;
+    let project = if coded {
+        generated::coded()?
+    } else {
+        generate()?
+    };
     let generated_in = start.elapsed();
     store::save(&project, &path)?;
 

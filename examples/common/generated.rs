@@ -568,3 +568,75 @@ pub fn two_layers() -> anyhow::Result<Project> {
     }
     Ok(project)
 }
+
+/// The benchmark project with three values on every annotation: a confidence (a choice), an
+/// intensity (a scale) and a concept (one of 50 codes), declared on every tag.
+#[allow(dead_code)] // not every example that includes this file codes
+pub fn coded() -> anyhow::Result<Project> {
+    use marginalia::model::{Attribute, AttributeKind, ChoiceValue, Code, CodebookId, Rgb, Value};
+    let mut project = generate()?;
+    let book = CodebookId::from("concepts");
+    let codes: Vec<Code> = (0..50)
+        .map(|i| Code {
+            id: format!("c{i}").as_str().into(),
+            label: format!("Concept {i}"),
+            color: None,
+            definition: String::new(),
+            parent: (i >= 10).then(|| format!("c{}", i % 10).as_str().into()),
+            aliases: Vec::new(),
+        })
+        .collect();
+    if let Some(b) = project.codebooks.get_mut(&book) {
+        b.codes = codes;
+    }
+    let levels = ["low", "mid", "high"];
+    for t in &mut project.schema.tags {
+        t.attributes
+            .retain(|a| a.id.as_str() != "concept" && a.id.as_str() != "stance");
+        t.attributes.push(Attribute {
+            id: "confidence".into(),
+            label: "Confidence".into(),
+            definition: String::new(),
+            kind: AttributeKind::Choice {
+                values: levels
+                    .iter()
+                    .map(|l| ChoiceValue {
+                        id: (*l).to_owned(),
+                        label: (*l).to_owned(),
+                        color: Rgb(0x80, 0x80, 0x80),
+                        key: None,
+                    })
+                    .collect(),
+                multiple: false,
+                default: None,
+            },
+        });
+        t.attributes.push(Attribute {
+            id: "intensity".into(),
+            label: "Intensity".into(),
+            definition: String::new(),
+            kind: AttributeKind::Scale { min: -2, max: 2 },
+        });
+        t.attributes.push(Attribute {
+            id: "concept".into(),
+            label: "Concept".into(),
+            definition: String::new(),
+            kind: AttributeKind::Code {
+                codebook: book.clone(),
+            },
+        });
+    }
+    for (n, a) in project.annotations.values_mut().enumerate() {
+        a.values.insert(
+            "confidence".into(),
+            Value::Choice(vec![levels[n % 3].to_owned()]),
+        );
+        a.values
+            .insert("intensity".into(), Value::Scale((n % 5) as i32 - 2));
+        a.values.insert(
+            "concept".into(),
+            Value::Code(format!("c{}", n % 50).as_str().into()),
+        );
+    }
+    Ok(project)
+}

@@ -15,7 +15,7 @@ use std::ops::Range;
 use jiff::Timestamp;
 
 use super::file::AnnotationRecord;
-use crate::model::{Relation, ReviewStatus};
+use crate::model::{Relation, ReviewStatus, Value, Values};
 
 /// A record type the quick reader knows.
 pub(super) trait Record: Sized {
@@ -144,6 +144,115 @@ impl<'s> Cursor<'s> {
         Some(n)
     }
 
+    /// An identifier (a variant's name).
+    fn ident(&mut self) -> Option<&'s str> {
+        self.blanks();
+        let rest = self.s.get(self.at..)?;
+        let len = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                .len();
+        let word = rest.get(..len).filter(|w| !w.is_empty())?;
+        self.at += len;
+        Some(word)
+    }
+
+    /// A decimal integer, perhaps negative (a scale's point).
+    fn integer(&mut self) -> Option<i32> {
+        self.blanks();
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.at += 1;
+            // The sign and the digits together, as the writer puts them.
+            if !self.peek().is_some_and(|b| b.is_ascii_digit()) {
+                return None;
+            }
+        }
+        let n = i32::try_from(self.number()?).ok()?;
+        Some(if negative { -n } else { n })
+    }
+
+    /// `[ "a", "b", ]`: plain strings, a trailing comma allowed.
+    fn strings(&mut self) -> Option<Vec<String>> {
+        self.byte(b'[')?;
+        let mut out = Vec::new();
+        loop {
+            self.blanks();
+            if self.peek() == Some(b']') {
+                self.at += 1;
+                return Some(out);
+            }
+            out.push(self.string()?.to_owned());
+            self.blanks();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {}
+                _ => return None,
+            }
+        }
+    }
+
+    /// One value: `Flag`, `Choice([…])`, `Scale(n)`, `Text("…")` or `Code("…")`.
+    fn value(&mut self) -> Option<Value> {
+        let value = match self.ident()? {
+            "Flag" => return Some(Value::Flag),
+            "Choice" => {
+                self.byte(b'(')?;
+                Value::Choice(self.strings()?)
+            }
+            "Scale" => {
+                self.byte(b'(')?;
+                Value::Scale(self.integer()?)
+            }
+            "Text" => {
+                self.byte(b'(')?;
+                Value::Text(self.string()?.to_owned())
+            }
+            "Code" => {
+                self.byte(b'(')?;
+                Value::Code(self.string()?.into())
+            }
+            _ => return None,
+        };
+        self.blanks();
+        if self.peek() == Some(b',') {
+            self.at += 1; // a trailing comma inside the variant
+        }
+        self.byte(b')')?;
+        Some(value)
+    }
+
+    /// `{ "attribute": value, … }`, a trailing comma allowed; keys in order, each once (as
+    /// the writer's sorted map has them: anything else is left to RON).
+    fn values(&mut self) -> Option<Values> {
+        self.byte(b'{')?;
+        let mut out = Values::new();
+        loop {
+            self.blanks();
+            if self.peek() == Some(b'}') {
+                self.at += 1;
+                return Some(out);
+            }
+            let key = self.string()?;
+            if out
+                .keys()
+                .next_back()
+                .is_some_and(|last| last.as_str() >= key)
+            {
+                return None;
+            }
+            self.byte(b':')?;
+            let value = self.value()?;
+            out.insert(key.into(), value);
+            self.blanks();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {}
+                _ => return None,
+            }
+        }
+    }
+
     /// A string field that must be there.
     fn string_field(&mut self, name: &str) -> Option<&'s str> {
         if !self.field(name) {
@@ -246,6 +355,13 @@ impl Record for AnnotationRecord {
             None => None,
         };
         let changed_by = c.optional_string("changed_by")?;
+        let values = if c.field("values") {
+            let v = c.values()?;
+            c.end_value();
+            v
+        } else {
+            Values::new()
+        };
         c.close()?;
         Some(AnnotationRecord {
             id: id.into(),
@@ -262,8 +378,7 @@ impl Record for AnnotationRecord {
             created,
             modified,
             changed_by: changed_by.map(str::to_owned),
-            // Values are not in this reader's shape: a record with them is left to RON.
-            values: Default::default(),
+            values,
         })
     }
 }
@@ -278,11 +393,17 @@ impl Record for Relation {
         let annotator = c.string_field("annotator")?;
         let changed_by = c.optional_string("changed_by")?;
         let note = c.optional_string("note")?;
+        let values = if c.field("values") {
+            let v = c.values()?;
+            c.end_value();
+            v
+        } else {
+            Values::new()
+        };
         c.close()?;
         Some(Relation {
             note: note.unwrap_or_default().to_owned(),
-            // Values are not in this reader's shape: a record with them is left to RON.
-            values: Default::default(),
+            values,
             id: id.into(),
             kind: kind.into(),
             from: from.into(),
@@ -431,6 +552,62 @@ mod tests {
         for v in &variants[..3] {
             assert!(quick::<AnnotationRecord>(v).is_none(), "{v}");
         }
+    }
+
+    #[test]
+    fn values_of_every_kind_read_quickly_as_ron_reads_them() {
+        use crate::model::{Value, Values};
+        let mut p = project("[actor|Zoe\u{301}] said [claim|東京 talks]", "n");
+        let values: Values = [
+            ("concept", Value::Code("c-1".into())),
+            (
+                "frames",
+                Value::Choice(vec!["économie".into(), "安全".into()]),
+            ),
+            ("hedged", Value::Flag),
+            ("intensity", Value::Scale(-2)),
+            ("paraphrase", Value::Text("« talks » 👩‍👩‍👧".into())),
+            ("stance", Value::Choice(vec!["supports".into()])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.into(), v))
+        .collect();
+        for a in p.annotations.values_mut() {
+            a.values = values.clone();
+        }
+        for r in p.relations.values_mut() {
+            r.values = [("certainty".into(), Value::Scale(3))]
+                .into_iter()
+                .collect();
+            r.note = "on TV 📺".into();
+        }
+        let saved = super::super::to_string(&p).expect("saved");
+        for item in items(&saved, "annotations") {
+            let read = quick::<AnnotationRecord>(&item);
+            assert!(read.is_some(), "not read quickly: {item}");
+            assert_eq!(read, ron(&item));
+            assert_eq!(read.map(|r| r.values), Some(values.clone()));
+        }
+        let relations = items(&saved, "relations");
+        let read = quick::<Relation>(&relations[0]);
+        assert!(read.is_some(), "not read quickly: {}", relations[0]);
+        assert_eq!(read, ron(&relations[0]));
+        // What the writer never writes is left to RON (which reads it or says where it fails).
+        let good = r#"(id: "a", doc: "d", tag: "claim", quote: "x", annotator: "ann", created: "1970-01-01T00:00:00Z", values: {"a": Flag, "b": Scale(-1), "c": Choice(["x", "y",]), "d": Code("k")})"#;
+        assert!(quick::<AnnotationRecord>(good).is_some());
+        let variants = [
+            good.replace(r#""a": Flag, "b""#, r#""b": Flag, "a""#),
+            good.replace("Scale(-1)", "Scale(0x1)"),
+            good.replace("Scale(-1)", "Scale(- 1)"),
+            good.replace("Flag", "Maybe"),
+            good.replace(r#"Code("k")"#, r#"Code("k"")"#),
+            good.replace(r#""a": Flag"#, r#""a": Flag, "a": Flag"#),
+        ];
+        for v in &variants {
+            assert!(quick::<AnnotationRecord>(v).is_none(), "{v}");
+        }
+        let refs: Vec<&str> = variants.iter().map(String::as_str).collect();
+        both::<AnnotationRecord>(&refs);
     }
 
     proptest! {

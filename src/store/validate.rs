@@ -278,15 +278,16 @@ pub fn check(file: &ProjectFile) -> Checked {
                 anchor.anchor(),
                 format!("annotation {}: tag {} is not in the schema", a.id, a.tag),
             ),
-            Some(t) => {
-                let owner = format!("annotation {}", a.id);
-                let declared = (&t.attributes[..], format!("a {}", t.id));
+            Some(t) if !a.values.is_empty() => {
+                let owner = ("annotation", a.id.as_str());
+                let declared = (&t.attributes[..], ("a", t.id.as_str()));
                 for (kind, at, message) in
-                    check_values(&owner, anchor, &a.values, declared, &codebooks)
+                    check_values(owner, anchor, &a.values, declared, &codebooks)
                 {
                     push(kind, at, message);
                 }
             }
+            Some(_) => {}
         }
         if let Some(e) = a.entity.as_ref().filter(|e| !entities.contains(e.as_str())) {
             push(
@@ -346,10 +347,12 @@ pub fn check(file: &ProjectFile) -> Checked {
             );
             continue;
         };
-        let owner = format!("relation {}", r.id);
-        let declared = (&kind.attributes[..], format!("a {} link", kind.id));
-        for (k, at, message) in check_values(&owner, anchor, &r.values, declared, &codebooks) {
-            push(k, at, message);
+        if !r.values.is_empty() {
+            let owner = ("relation", r.id.as_str());
+            let declared = (&kind.attributes[..], ("a link of type", kind.id.as_str()));
+            for (k, at, message) in check_values(owner, anchor, &r.values, declared, &codebooks) {
+                push(k, at, message);
+            }
         }
         if let [Some((doc_a, tag_a)), Some((doc_b, tag_b))] = ends {
             if doc_a != doc_b {
@@ -558,22 +561,27 @@ fn check_codebook<'f>(book: &'f Codebook, seen: &mut Seen<'f>) -> Vec<Found> {
 /// Checks the values of one annotation or relation (`owner`, at `place`) against the
 /// attributes its type declares (`declared`: the attributes and what the type is called).
 fn check_values(
-    owner: &str,
+    owner: (&str, &str),
     place: Place<'_>,
     values: &Values,
-    declared: (&[Attribute], String),
+    declared: (&[Attribute], (&str, &str)),
     codebooks: &std::collections::BTreeMap<CodebookId, Codebook>,
 ) -> Vec<Found> {
-    let (attributes, type_name) = declared;
+    let (attributes, (article, type_id)) = declared;
+    let type_name = || format!("{article} {type_id}");
+    let owner = || format!("{} {}", owner.0, owner.1);
     let mut out = Vec::new();
     for (id, value) in values {
-        let at = Anchor::Within(place.id.to_owned(), place.nth, format!("\"{id}\":"));
+        // Made only for a problem: most values have none.
+        let at = || Anchor::Within(place.id.to_owned(), place.nth, format!("\"{id}\":"));
         match attributes.iter().find(|a| &a.id == id) {
             None => out.push((
                 ProblemKind::UnknownAttribute,
-                at,
+                at(),
                 format!(
-                    "{owner}: {type_name} has no attribute {id}{}",
+                    "{}: {} has no attribute {id}{}",
+                    owner(),
+                    type_name(),
                     if attributes.is_empty() {
                         String::new()
                     } else {
@@ -590,7 +598,7 @@ fn check_values(
             )),
             Some(a) => {
                 if let Some(why) = refuse_value(a, value, codebooks) {
-                    out.push((ProblemKind::BadValue, at, format!("{owner}: {why}")));
+                    out.push((ProblemKind::BadValue, at(), format!("{}: {why}", owner())));
                 }
             }
         }
