@@ -122,6 +122,123 @@ impl Value {
 /// The values of one span or link, by attribute.
 pub type Values = BTreeMap<AttributeId, Value>;
 
+/// One value as the analyst reads it: the attribute's label, the value's words, and its
+/// colour where it has one (a choice value's, a code's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownValue {
+    /// "Stance".
+    pub attribute: String,
+    /// "supports", "Security › Ceasefire", "yes", "+1".
+    pub text: String,
+    /// The colour of its badge, if any.
+    pub color: Option<Rgb>,
+}
+
+/// The colours of `values` that have one (a choice value's, a code's), in the order
+/// `attributes` declares them: the badges a span shows. Allocates nothing but the list.
+pub fn value_colors(
+    attributes: &[Attribute],
+    values: &Values,
+    codebooks: &BTreeMap<CodebookId, Codebook>,
+) -> Vec<Rgb> {
+    let mut out = Vec::new();
+    for a in attributes {
+        let color = match (&a.kind, values.get(&a.id)) {
+            (
+                AttributeKind::Choice {
+                    values: choices, ..
+                },
+                Some(Value::Choice(chosen)),
+            ) => chosen
+                .first()
+                .and_then(|c| choices.iter().find(|v| &v.id == c))
+                .map(|v| v.color),
+            (AttributeKind::Code { codebook }, Some(Value::Code(code))) => codebooks
+                .get(codebook)
+                .and_then(|b| b.code(code))
+                .and_then(|c| c.color),
+            _ => None,
+        };
+        out.extend(color);
+    }
+    out
+}
+
+/// `values` of a span or link whose type declares `attributes`, as the analyst reads them,
+/// in the attributes' order; a value of an attribute not declared shows by its id.
+pub fn shown_values(
+    attributes: &[Attribute],
+    values: &Values,
+    codebooks: &BTreeMap<CodebookId, Codebook>,
+) -> Vec<ShownValue> {
+    let mut out = Vec::new();
+    let mut show = |attribute: Option<&Attribute>, id: &AttributeId, value: &Value| {
+        let label = attribute.map_or_else(|| id.to_string(), |a| a.label.clone());
+        let (text, color) = match (attribute.map(|a| &a.kind), value) {
+            (_, Value::Flag) => ("yes".to_owned(), None),
+            (Some(AttributeKind::Choice { values, .. }), Value::Choice(chosen)) => {
+                let found: Vec<&ChoiceValue> = chosen
+                    .iter()
+                    .filter_map(|c| values.iter().find(|v| &v.id == c))
+                    .collect();
+                let text = chosen
+                    .iter()
+                    .map(|c| {
+                        values
+                            .iter()
+                            .find(|v| &v.id == c)
+                            .map_or(c.as_str(), |v| v.label.as_str())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (text, found.first().map(|v| v.color))
+            }
+            (_, Value::Choice(chosen)) => (chosen.join(", "), None),
+            (_, Value::Scale(n)) => (
+                if *n > 0 {
+                    format!("+{n}")
+                } else {
+                    n.to_string()
+                },
+                None,
+            ),
+            (_, Value::Text(t)) => (t.clone(), None),
+            (Some(AttributeKind::Code { codebook }), Value::Code(code)) => {
+                match codebooks.get(codebook) {
+                    Some(book) => {
+                        let path = book.path(code);
+                        let text = if path.is_empty() {
+                            code.to_string()
+                        } else {
+                            path.join(" › ")
+                        };
+                        (text, book.code(code).and_then(|c| c.color))
+                    }
+                    None => (code.to_string(), None),
+                }
+            }
+            (_, Value::Code(code)) => (code.to_string(), None),
+        };
+        out.push(ShownValue {
+            attribute: label,
+            text,
+            color,
+        });
+    };
+    for a in attributes {
+        if let Some(v) = values.get(&a.id) {
+            show(Some(a), &a.id, v);
+        }
+    }
+    for (id, v) in values
+        .iter()
+        .filter(|(id, _)| !attributes.iter().any(|a| &a.id == *id))
+    {
+        show(None, id, v);
+    }
+    out
+}
+
 /// A named, open vocabulary of codes (the concepts of a discourse network …).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -311,5 +428,62 @@ pub fn refuse_value(
             kind.name(),
             value.kind_name()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Project, schema::stance_attribute};
+
+    #[test]
+    fn values_read_as_words_and_badges_take_their_colours() {
+        let mut books = Project::new("p").codebooks;
+        let concepts = books.get_mut(&CodebookId::from("concepts")).unwrap();
+        for (id, label, parent, color) in [
+            ("security", "Security", None, None),
+            ("truce", "停火 truce", Some("security"), Some(Rgb(1, 2, 3))),
+        ] {
+            concepts.codes.push(Code {
+                id: id.into(),
+                label: label.into(),
+                color,
+                definition: String::new(),
+                parent: parent.map(Into::into),
+                aliases: Vec::new(),
+            });
+        }
+        let attributes = vec![
+            stance_attribute(),
+            crate::model::schema::concept_attribute(),
+        ];
+        let values: Values = [
+            ("concept".into(), Value::Code("truce".into())),
+            ("stance".into(), Value::Choice(vec!["opposes".into()])),
+            ("extra".into(), Value::Scale(2)),
+        ]
+        .into_iter()
+        .collect();
+        let shown = shown_values(&attributes, &values, &books);
+        let words: Vec<String> = shown
+            .iter()
+            .map(|v| format!("{}: {}", v.attribute, v.text))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Stance: opposes",
+                "Concept: Security › 停火 truce",
+                "extra: +2"
+            ]
+        );
+        let opposes = match &attributes[0].kind {
+            AttributeKind::Choice { values, .. } => values[1].color,
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            value_colors(&attributes, &values, &books),
+            vec![opposes, Rgb(1, 2, 3)]
+        );
     }
 }

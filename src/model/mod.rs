@@ -23,8 +23,8 @@ pub use annotation::{
     Annotation, Entity, EntityKind, Fragment, REVIEWED_LAYER, Relation, ReviewStatus, quote_of,
 };
 pub use codes::{
-    Attribute, AttributeKind, ChoiceValue, Code, Codebook, ExternalRef, Value, Values, Variable,
-    VariableKind, refuse_value,
+    Attribute, AttributeKind, ChoiceValue, Code, Codebook, ExternalRef, ShownValue, Value, Values,
+    Variable, VariableKind, refuse_value, shown_values, value_colors,
 };
 pub use decision::{Decision, DecisionReason, Verdict, fingerprint};
 pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};

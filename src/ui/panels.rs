@@ -550,6 +550,16 @@ fn details_of(cx: &Shared, a: &crate::model::Annotation) -> Vec<String> {
             .relations_of(&a.id)
             .filter_map(|r| cx.link_text(r, &a.id)),
     );
+    let declared = cx
+        .project()
+        .schema
+        .tag(&a.tag)
+        .map_or(&[][..], |t| &t.attributes[..]);
+    details.extend(
+        crate::model::shown_values(declared, &a.values, &cx.project().codebooks)
+            .into_iter()
+            .map(|v| format!("{}: {}", v.attribute.to_lowercase(), v.text)),
+    );
     if !a.note.is_empty() {
         details.push(format!("note: {}", a.note));
     }

@@ -883,6 +883,15 @@ fn hover_card_ui(ui: &mut Ui, project: &Project, a: &Annotation) {
             ui.label(format!("→ {}", e.name));
         }
     });
+    let declared = tag.map_or(&[][..], |t| &t.attributes[..]);
+    for v in crate::model::shown_values(declared, &a.values, &project.codebooks) {
+        ui.horizontal(|ui| {
+            if let Some(c) = v.color {
+                theme::swatch_ui(ui, c);
+            }
+            ui.label(format!("{}: {}", v.attribute, v.text));
+        });
+    }
     if !a.note.is_empty() {
         ui.label(&a.note);
     }

@@ -101,6 +101,52 @@ fn dashed_rect(painter: &Painter, r: Rect, stroke: Stroke) {
     painter.extend(egui::Shape::dashed_line(&corners, stroke, 3.0, 2.0));
 }
 
+/// A dot in each coloured value's colour (a stance, a code) at the top right of the span's
+/// last row, so what a span was coded shows without opening it: one dot per value, in the
+/// order its tag declares them, outlined so a pale colour shows on any fill.
+fn paint_badges(
+    painter: &Painter,
+    input: &ArticleInput<'_>,
+    items: &[&Item],
+    block: Range<usize>,
+    rects: &dyn Fn(Range<usize>) -> Vec<Rect>,
+    visuals: &egui::Visuals,
+) {
+    let outline = egui::Stroke::new(1.0, theme::article_text(visuals).gamma_multiply(0.8));
+    for item in items
+        .iter()
+        .filter(|it| it.hull.end > block.start && it.hull.end <= block.end)
+    {
+        let Some(a) = input.project.annotations.get(&item.id) else {
+            continue;
+        };
+        if a.values.is_empty() {
+            continue;
+        }
+        let declared = input
+            .project
+            .schema
+            .tags
+            .get(item.tag)
+            .map_or(&[][..], |t| &t.attributes[..]);
+        let colours = crate::model::value_colors(declared, &a.values, &input.project.codebooks);
+        let Some(last) = item.fragments.iter().last() else {
+            continue;
+        };
+        let Some(r) = rects(last).into_iter().last() else {
+            continue;
+        };
+        let radius = (r.height() * 0.2).clamp(3.5, 6.0);
+        for (n, c) in colours.iter().enumerate() {
+            let centre = pos2(
+                r.max.x - radius - n as f32 * (2.0 * radius + 1.5),
+                r.min.y + radius,
+            );
+            painter.circle(centre, radius, theme::color(*c), outline);
+        }
+    }
+}
+
 /// Moves a galley-relative rect to the screen.
 pub fn place(rect: Rect, origin: Pos2) -> Rect {
     rect.translate(origin.to_vec2())
@@ -242,6 +288,9 @@ impl ArticleView {
             painter.galley(block_origin, galley.clone(), theme::article_text(visuals));
             if self.labels {
                 self.paint_labels(painter, input, &items, block.bytes.clone(), &rects, visuals);
+            }
+            if input.compare.is_none() {
+                paint_badges(painter, input, &items, block.bytes.clone(), &rects, visuals);
             }
             if let Some(c) = &input.compare {
                 let outline = theme::current_difference(visuals);
