@@ -154,3 +154,108 @@ fn the_inspector_sets_a_stance_by_its_button_and_a_second_click_clears_it() {
     h.run();
     assert!(only(&h).values.is_empty());
 }
+
+#[test]
+fn article_variables_are_edited_in_the_details_checked_by_kind_and_filter_the_list() {
+    use marginalia::model::{Variable, VariableKind};
+    let mut p = marked("Macron said [claim|talks could start].");
+    p.schema.variables = vec![
+        Variable {
+            id: "outlet".into(),
+            label: "Outlet".into(),
+            definition: String::new(),
+            kind: VariableKind::Choice {
+                values: vec!["Le Monde".into(), "人民日报".into()],
+            },
+        },
+        Variable {
+            id: "words".into(),
+            label: "Words".into(),
+            definition: String::new(),
+            kind: VariableKind::Number,
+        },
+    ];
+    p.documents.push(marginalia::model::Document::new(
+        "other",
+        "Other",
+        "Nothing here.",
+    ));
+    let mut h = window(p);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    h.get_by_label("Words (a number)").click();
+    h.run();
+    h.get_by_label("Words (a number)").type_text("many");
+    h.run();
+    h.get_by_label("Save details").click();
+    h.run();
+    let message = h.state().message().unwrap_or_default().to_owned();
+    assert!(message.contains("expected a number"), "{message}");
+    assert!(
+        h.state().modal().is_some(),
+        "the details stay open to be put right"
+    );
+    h.get_by_label("Words (a number)").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Words (a number)").type_text("1200");
+    h.run();
+    h.get_by_label("Outlet").click();
+    h.run();
+    h.get_by_label("人民日报").click();
+    h.run();
+    h.get_by_label("Save details").click();
+    h.run();
+    assert!(h.state().modal().is_none());
+    let vars = &h.state().project().documents[0].meta.variables;
+    assert_eq!(vars[&"words".into()], "1200");
+    assert_eq!(vars[&"outlet".into()], "人民日报");
+    // The document list finds the article by its outlet.
+    assert!(
+        h.query_by_label("Other").is_some(),
+        "both articles listed at first"
+    );
+    h.get_by_label("Filter documents").click();
+    h.run();
+    h.get_by_label("Filter documents").type_text("人民");
+    h.run();
+    assert!(
+        h.query_by_label("Other").is_none(),
+        "the other article is filtered out"
+    );
+}
+
+#[test]
+fn every_listed_claim_takes_a_stance_at_once_and_one_undo_takes_it_back() {
+    let mut h = window(marked(
+        "[actor|Macron] wants [claim|a ceasefire] and [claim|talks in 北京] and [claim|e\u{301}té talks].",
+    ));
+    h.get_by_label("Claim 3").click();
+    h.run();
+    h.get_by_label("Set Stance of all listed to opposes")
+        .click();
+    h.run();
+    let stances = |h: &Harness<'static, MarginaliaApp>| -> Vec<Option<Value>> {
+        let p = h.state().project();
+        p.annotations
+            .values()
+            .filter(|a| a.tag.as_str() == "claim")
+            .map(|a| value(a, "stance"))
+            .collect()
+    };
+    assert_eq!(
+        stances(&h),
+        vec![Some(Value::Choice(vec!["opposes".into()])); 3]
+    );
+    assert!(
+        h.state()
+            .project()
+            .annotations
+            .values()
+            .filter(|a| a.tag.as_str() == "actor")
+            .all(|a| a.values.is_empty()),
+        "the actor, not listed, is untouched"
+    );
+    undo(&mut h);
+    assert_eq!(stances(&h), vec![None; 3], "one undo step");
+}

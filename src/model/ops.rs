@@ -596,6 +596,15 @@ pub fn set_document_meta(
             "published {date:?} is not a date like 2023-04-11, 2023-04 or 2023"
         )));
     }
+    for (var, value) in &meta.variables {
+        let declared = project
+            .schema
+            .variable(var)
+            .ok_or_else(|| invalid(format!("the project has no article variable {var}")))?;
+        if let Some(why) = declared.kind.refuse(value) {
+            return Err(invalid(format!("{}: {why}", declared.label)));
+        }
+    }
     if doc.meta == meta {
         return Ok(Edit::none());
     }

@@ -251,7 +251,7 @@ impl DocumentList {
             ui,
             "Filter documents",
             egui::TextEdit::singleline(&mut self.filter)
-                .hint_text("Filter by title, source, date")
+                .hint_text("Filter by title, source, date, variables")
                 .desired_width(ui.available_width()),
         );
         let counts = per_doc;
@@ -268,13 +268,18 @@ impl DocumentList {
             for (i, doc) in cx.project().documents.iter().enumerate() {
                 let m = &doc.meta;
                 if !filter.is_empty() {
-                    let haystack = format!(
+                    let mut haystack = format!(
                         "{} {} {}",
                         m.title,
                         m.source.as_deref().unwrap_or_default(),
                         m.published.as_deref().unwrap_or_default()
-                    )
-                    .to_lowercase();
+                    );
+                    // The article variables' values too (an outlet, a country).
+                    for v in m.variables.values() {
+                        haystack.push(' ');
+                        haystack.push_str(v);
+                    }
+                    let haystack = haystack.to_lowercase();
                     if !haystack.contains(&filter) {
                         continue;
                     }
@@ -473,6 +478,8 @@ impl Details {
             // The list is derived before the panels draw: the next frame lists this filter.
             self.tag_filter = filter;
             ui.ctx().request_repaint();
+        } else {
+            bulk_values_ui(ui, cx, self.tag_filter.as_ref(), input, out);
         }
         ui.separator();
         let mut clicked = None;
@@ -536,6 +543,51 @@ impl Details {
         if let Some(id) = clicked {
             out.push(Request::Select(Some(id)));
         }
+    }
+}
+
+/// With the list filtered to one tag: each value of that tag's choice attributes as a button
+/// that gives it to every annotation listed, one undo step.
+fn bulk_values_ui(
+    ui: &mut Ui,
+    cx: &Shared,
+    tag: Option<&crate::model::TagId>,
+    input: &ListInput,
+    out: &mut Requests,
+) {
+    let Some(tag) = tag.and_then(|t| cx.project().schema.tag(t)) else {
+        return;
+    };
+    let ids: Vec<crate::model::AnnotationId> = input
+        .list
+        .items
+        .iter()
+        .filter_map(|&n| input.items.get(n).map(|item| item.id.clone()))
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    for attr in &tag.attributes {
+        let crate::model::AttributeKind::Choice { values, .. } = &attr.kind else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{} of all {} listed:", attr.label, ids.len()));
+            for v in values {
+                let name = format!("Set {} of all listed to {}", attr.label, v.label);
+                let b = ui
+                    .small_button(RichText::new(&v.label).color(theme::color(v.color)))
+                    .on_hover_text(format!("{name} (one undo step)"));
+                b.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                if b.clicked() {
+                    out.push(Request::SetValues(
+                        ids.clone(),
+                        attr.id.clone(),
+                        Some(crate::model::Value::Choice(vec![v.id.clone()])),
+                    ));
+                }
+            }
+        });
     }
 }
 

@@ -288,6 +288,39 @@ impl Asking {
                     field(ui, "Author", &mut meta.author);
                     field(ui, "Published (YYYY, YYYY-MM or YYYY-MM-DD)", &mut meta.published);
                     field(ui, "URL", &mut meta.url);
+                    // The project's article variables, each as its kind asks.
+                    for v in &cx.project().schema.variables {
+                        let label = match &v.kind {
+                            crate::model::VariableKind::Number => format!("{} (a number)", v.label),
+                            crate::model::VariableKind::Date => {
+                                format!("{} (YYYY, YYYY-MM or YYYY-MM-DD)", v.label)
+                            }
+                            _ => v.label.clone(),
+                        };
+                        let mut value = meta.variables.get(&v.id).cloned();
+                        match &v.kind {
+                            crate::model::VariableKind::Choice { values } => {
+                                ui.horizontal(|ui| {
+                                    let caption = ui.label(&label);
+                                    egui::ComboBox::from_id_salt(("variable", v.id.as_str()))
+                                        .selected_text(value.clone().unwrap_or_else(|| "none".to_owned()))
+                                        .show_ui(ui, |ui| {
+                                            ui.selectable_value(&mut value, None, "none");
+                                            for choice in values {
+                                                ui.selectable_value(&mut value, Some(choice.clone()), choice);
+                                            }
+                                        })
+                                        .response
+                                        .labelled_by(caption.id);
+                                });
+                            }
+                            _ => field(ui, &label, &mut value),
+                        }
+                        match value {
+                            Some(x) => meta.variables.insert(v.id.clone(), x),
+                            None => meta.variables.remove(&v.id),
+                        };
+                    }
                     next = Some(Some(Modal::Metadata(doc_id.clone(), meta.clone())));
                     ui.horizontal(|ui| {
                         if answer(ui, "Save details") {

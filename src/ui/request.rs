@@ -45,6 +45,12 @@ pub enum Request {
         crate::model::AttributeId,
         Option<crate::model::Value>,
     ),
+    /// Set (or clear) a value on every one of these annotations, one undo step.
+    SetValues(
+        Vec<AnnotationId>,
+        crate::model::AttributeId,
+        Option<crate::model::Value>,
+    ),
     /// Add this code to the codebook and give it to the annotation's attribute, one undo step.
     NewCode(
         AnnotationId,

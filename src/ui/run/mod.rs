@@ -84,6 +84,19 @@ impl MarginaliaApp {
                     ops::set_value(self.ws.project(), &id, &attribute, value, Timestamp::now());
                 self.change_annotation(&label, &id, edit);
             }
+            Request::SetValues(ids, attribute, value) => {
+                if let Some(why) = ids.iter().find_map(|id| self.protected(id)) {
+                    self.error(why);
+                    return;
+                }
+                let n = ids.len();
+                let edit =
+                    ops::set_values(self.ws.project(), &ids, &attribute, value, Timestamp::now())
+                        .map(|e| self.stamp(e));
+                if self.apply("Set values", edit) {
+                    self.notify(format!("Set on {n} annotations (Ctrl+Z undoes it)."));
+                }
+            }
             Request::NewCode(id, attribute, book, code) => {
                 if let Some(why) = self.protected(&id) {
                     self.error(why);
