@@ -259,3 +259,93 @@ fn every_listed_claim_takes_a_stance_at_once_and_one_undo_takes_it_back() {
     undo(&mut h);
     assert_eq!(stances(&h), vec![None; 3], "one undo step");
 }
+
+/// A project with two concepts, each used once.
+fn with_codes() -> (Project, Vec<marginalia::model::AnnotationId>) {
+    use marginalia::model::{Code, ops};
+    let (mut p, ids) = marginalia::model::project_from_marked(
+        "Macron wants [claim|a ceasefire] and [claim|talks in 北京].",
+        "tester",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .unwrap();
+    for (id, label, a) in [
+        ("ceasefire", "Ceasefire", &ids[0]),
+        ("talks", "Peace talks 和谈", &ids[1]),
+    ] {
+        let code = Code {
+            id: id.into(),
+            label: label.into(),
+            color: None,
+            definition: String::new(),
+            parent: None,
+            aliases: Vec::new(),
+        };
+        ops::put_code(&p, &"concepts".into(), code)
+            .unwrap()
+            .apply(&mut p)
+            .unwrap();
+        ops::set_value(
+            &p,
+            a,
+            &"concept".into(),
+            Some(Value::Code(id.into())),
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    }
+    (p, ids)
+}
+
+#[test]
+fn the_codebook_window_merges_renames_and_shows_the_spans_of_a_code() {
+    let (p, ids) = with_codes();
+    let mut h = window(p);
+    h.get_by_label("Edit").click();
+    h.run();
+    h.get_by_label("Codebooks…").click();
+    h.run();
+    assert_eq!(h.query_all_by_label("1 uses").count(), 2);
+    // The spans of a code, one click from their article.
+    h.get_by_label("Spans of Peace talks 和谈").click();
+    h.run();
+    h.get_by_label("“talks in 北京”").click();
+    h.run();
+    assert_eq!(h.state().selected(), Some(&ids[1]));
+    // Merge "Peace talks" into "Ceasefire": both spans are coded Ceasefire, one undo step.
+    h.get_by_label("Merge Peace talks 和谈").click();
+    h.run();
+    h.get_by_label("Code kept").click();
+    h.run();
+    // The code list's row and the choice in the open combo box: the last is the choice.
+    h.query_all_by_label("Ceasefire").last().unwrap().click();
+    h.run();
+    h.get_by_label("Merge").click();
+    h.run();
+    let concept = |h: &Harness<'static, MarginaliaApp>, i: usize| {
+        value(&h.state().project().annotations[&ids[i]], "concept")
+    };
+    assert_eq!(concept(&h, 1), Some(Value::Code("ceasefire".into())));
+    assert_eq!(
+        h.state().project().codebooks[&CodebookId::from("concepts")]
+            .codes
+            .len(),
+        1
+    );
+    assert!(h.query_by_label("2 uses").is_some());
+    undo(&mut h);
+    assert_eq!(concept(&h, 1), Some(Value::Code("talks".into())));
+    // Rename a code: its uses keep it.
+    h.get_by_label("Rename Ceasefire").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("New name").type_text("Waffenruhe");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let book = &h.state().project().codebooks[&CodebookId::from("concepts")];
+    assert_eq!(book.code(&"ceasefire".into()).unwrap().label, "Waffenruhe");
+    assert_eq!(concept(&h, 0), Some(Value::Code("ceasefire".into())));
+}

@@ -73,6 +73,7 @@ pub enum Command {
     AcceptAgreed,
     AcceptAgreedEverywhere,
     SchemaEditor,
+    Codebooks,
     MergeEntities,
     EditTheirLayer,
     ToggleBlind,
@@ -92,7 +93,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 68] = [
+    pub const FIXED: [Command; 69] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -155,6 +156,7 @@ impl Command {
         Command::AcceptAgreed,
         Command::AcceptAgreedEverywhere,
         Command::SchemaEditor,
+        Command::Codebooks,
         Command::MergeEntities,
         Command::EditTheirLayer,
         Command::ToggleBlind,
@@ -229,6 +231,7 @@ impl Command {
             Command::AcceptAgreed => "Accept all agreed in this article",
             Command::AcceptAgreedEverywhere => "Accept all agreed in every article",
             Command::SchemaEditor => "Edit tags and relations…",
+            Command::Codebooks => "Codebooks…",
             Command::MergeEntities => "Merge two entities…",
             Command::EditTheirLayer => "Edit this annotator's layer…",
             Command::ToggleBlind => "Blind coding: show only my layer (on/off)",
@@ -306,6 +309,7 @@ impl Command {
             | Command::ToggleLabels
             | Command::ToggleArcs
             | Command::MergeEntities
+            | Command::Codebooks
             | Command::EditTheirLayer
             | Command::ToggleBlind
             | Command::AcceptAgreed
@@ -318,6 +322,10 @@ impl Command {
     /// the label says it all).
     pub fn tooltip(self) -> &'static str {
         match self {
+            Command::Codebooks => {
+                "Every code with how many spans use it: rename, merge two (one undo step), \
+                 list a code's spans"
+            }
             Command::ImportColleague => {
                 "Merge a colleague's project file into this one: their layers, new articles, \
                  tags, entities and decisions, with a preview first; one undo step"

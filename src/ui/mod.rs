@@ -4,6 +4,7 @@ mod agree_panel;
 mod app;
 mod article;
 mod article_panel;
+mod codebooks;
 mod commands;
 mod compare;
 mod compare_panel;

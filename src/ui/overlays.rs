@@ -19,6 +19,8 @@ pub struct Overlays {
     pub preferences: bool,
     /// The schema editor's draft.
     pub schema_editor: Option<super::schema_editor::SchemaDraft>,
+    /// The codebook window, while open.
+    pub codebooks: Option<super::codebooks::CodebookWindow>,
 }
 
 impl Overlays {
@@ -28,6 +30,7 @@ impl Overlays {
         self.cheat_sheet_ui(ctx, cx);
         self.preferences_ui(ctx, cx, out);
         super::schema_editor::SchemaDraft::window_ui(&mut self.schema_editor, ctx, cx, out);
+        super::codebooks::CodebookWindow::window_ui(&mut self.codebooks, ctx, cx, out);
     }
 
     fn palette_ui(&mut self, ctx: &egui::Context, cx: &Shared, out: &mut Requests) {

@@ -50,6 +50,7 @@ const MENUS: [(&str, &[Command]); 6] = [
             Command::MergeEntities,
             Command::EditTheirLayer,
             Command::SchemaEditor,
+            Command::Codebooks,
             Command::Preferences,
         ],
     ),

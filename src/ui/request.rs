@@ -45,6 +45,14 @@ pub enum Request {
         crate::model::AttributeId,
         Option<crate::model::Value>,
     ),
+    /// Rename a code of a codebook.
+    RenameCode(crate::model::CodebookId, crate::model::CodeId, String),
+    /// Merge the second code of a codebook into the first: every use follows, one undo step.
+    MergeCodes(
+        crate::model::CodebookId,
+        crate::model::CodeId,
+        crate::model::CodeId,
+    ),
     /// Set (or clear) a value on every one of these annotations, one undo step.
     SetValues(
         Vec<AnnotationId>,

@@ -84,6 +84,17 @@ impl MarginaliaApp {
                     ops::set_value(self.ws.project(), &id, &attribute, value, Timestamp::now());
                 self.change_annotation(&label, &id, edit);
             }
+            Request::RenameCode(book, code, label) => {
+                let edit = ops::rename_code(self.ws.project(), &book, &code, &label);
+                self.apply("Rename code", edit);
+            }
+            Request::MergeCodes(book, keep, gone) => {
+                let edit =
+                    ops::merge_codes(self.ws.project(), &book, &keep, &gone, Timestamp::now());
+                if self.apply("Merge codes", edit) {
+                    self.notify("Codes merged: every use follows (Ctrl+Z undoes it).");
+                }
+            }
             Request::SetValues(ids, attribute, value) => {
                 if let Some(why) = ids.iter().find_map(|id| self.protected(id)) {
                     self.error(why);
@@ -327,6 +338,9 @@ impl MarginaliaApp {
                 self.prefs.show_agreement = !self.prefs.show_agreement;
             }
             Command::SchemaEditor => self.open_schema_editor(),
+            Command::Codebooks => {
+                self.overlays.codebooks = Some(super::codebooks::CodebookWindow::default());
+            }
             Command::Export => self.open_export(),
             Command::Import => self.open_import(),
             Command::ImportColleague => self.open_merge(),
