@@ -349,3 +349,59 @@ fn the_codebook_window_merges_renames_and_shows_the_spans_of_a_code() {
     assert_eq!(book.code(&"ceasefire".into()).unwrap().label, "Waffenruhe");
     assert_eq!(concept(&h, 0), Some(Value::Code("ceasefire".into())));
 }
+
+#[test]
+fn the_schema_editor_adds_attributes_and_variables_and_refuses_a_choice_without_values() {
+    let mut h = window(marked("Macron said [claim|talks could start]."));
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    h.run();
+    h.get_by_label("Add attribute").click();
+    h.run();
+    h.get_by_label("Name of attribute 1").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Name of attribute 1").type_text("Hedged ✋");
+    h.run();
+    h.get_by_label("Add article variable").click();
+    h.run();
+    h.get_by_label("Apply").click();
+    h.run();
+    let schema = h.state().project().schema.clone();
+    let actor = schema.tag(&"actor".into()).unwrap();
+    assert_eq!(actor.attributes.len(), 1);
+    assert_eq!(actor.attributes[0].label, "Hedged ✋");
+    assert_eq!(schema.variables.len(), 1);
+    // One undo step takes both back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(
+        h.state()
+            .project()
+            .schema
+            .tag(&"actor".into())
+            .unwrap()
+            .attributes
+            .is_empty()
+    );
+    assert!(h.state().project().schema.variables.is_empty());
+    // A claim's stance left with no values is refused, and says so in the editor.
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::K);
+    h.run();
+    h.get_by_label("What is coded on a").click();
+    h.run();
+    h.query_all_by_label("Claim").last().unwrap().click();
+    h.run();
+    for n in [3, 2, 1] {
+        h.get_by_label(&format!("Delete value {n} of attribute 1"))
+            .click();
+        h.run();
+    }
+    let before = h.state().project().schema.clone();
+    h.get_by_label("Apply").click();
+    h.run();
+    assert_eq!(h.state().project().schema, before, "nothing applied");
+    assert!(
+        h.query_all_by_label_contains("has no values").count() >= 1,
+        "the editor says why"
+    );
+}

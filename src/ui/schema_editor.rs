@@ -45,6 +45,8 @@ pub struct SchemaDraft {
     pub deleted: Vec<TagId>,
     /// The last problem found when applying.
     pub problem: Option<String>,
+    /// The tag whose attributes are shown (an index into `tags`).
+    pub attributes_of: usize,
 }
 
 impl SchemaDraft {
@@ -69,6 +71,7 @@ impl SchemaDraft {
             variables: schema.variables.clone(),
             deleted: Vec::new(),
             problem: None,
+            attributes_of: 0,
         }
     }
 
@@ -141,6 +144,10 @@ impl SchemaDraft {
                 tags_ui(ui, draft, cx.project(), &mut ask_delete);
                 ui.separator();
                 relations_ui(ui, draft);
+                ui.separator();
+                attributes_ui(ui, draft, cx.project());
+                ui.separator();
+                variables_ui(ui, draft);
                 if let Some(p) = &draft.problem {
                     ui.colored_label(ui.visuals().error_fg_color, p);
                 }
@@ -323,6 +330,277 @@ fn relations_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
 
 /// A text field `width` points wide. `add_sized`, because a grid cell gives a field only
 /// the width its column had last frame, which for a new grid is next to nothing.
+/// The kinds of attribute, by the name the analyst picks.
+const KINDS: [&str; 5] = ["flag", "choice", "scale", "text", "code"];
+
+/// A new attribute of kind `name` (a choice with two values to start from, a scale −2 … +2,
+/// a code of the project's first codebook).
+fn attribute_kind(name: &str, project: &crate::model::Project) -> crate::model::AttributeKind {
+    use crate::model::{AttributeKind, ChoiceValue};
+    match name {
+        "choice" => AttributeKind::Choice {
+            values: ["yes", "no"]
+                .iter()
+                .zip([PALETTE[2], PALETTE[5]])
+                .map(|(v, color)| ChoiceValue {
+                    id: (*v).to_owned(),
+                    label: (*v).to_owned(),
+                    color,
+                    key: None,
+                })
+                .collect(),
+            multiple: false,
+            default: None,
+        },
+        "scale" => AttributeKind::Scale { min: -2, max: 2 },
+        "text" => AttributeKind::Text,
+        "code" => AttributeKind::Code {
+            codebook: project
+                .codebooks
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_else(|| crate::model::CONCEPTS.into()),
+        },
+        _ => AttributeKind::Flag,
+    }
+}
+
+/// The attributes of one tag: name, id, kind and definition, a choice's values (name, key,
+/// colour), a scale's range, a code's codebook; added and deleted.
+fn attributes_ui(ui: &mut Ui, draft: &mut SchemaDraft, project: &crate::model::Project) {
+    use crate::model::{Attribute, AttributeKind, ChoiceValue};
+    ui.heading("Attributes");
+    if draft.tags.is_empty() {
+        return;
+    }
+    draft.attributes_of = draft.attributes_of.min(draft.tags.len() - 1);
+    let mut of = draft.attributes_of;
+    ui.horizontal(|ui| {
+        let caption = ui.label("What is coded on a");
+        egui::ComboBox::from_id_salt("attributes of")
+            .selected_text(
+                draft
+                    .tags
+                    .get(of)
+                    .map_or("", |t| t.label.as_str())
+                    .to_owned(),
+            )
+            .show_ui(ui, |ui| {
+                for (i, t) in draft.tags.iter().enumerate() {
+                    ui.selectable_value(&mut of, i, &t.label);
+                }
+            })
+            .response
+            .labelled_by(caption.id);
+    });
+    draft.attributes_of = of;
+    let Some(row) = draft.tags.get_mut(of) else {
+        return;
+    };
+    let mut remove = None;
+    for (k, a) in row.attributes.iter_mut().enumerate() {
+        let name = format!("attribute {}", k + 1);
+        ui.horizontal_wrapped(|ui| {
+            let mut label = a.label.clone();
+            text_cell(ui, &mut label, &format!("Name of {name}"), 120.0);
+            a.label = label;
+            let mut id = a.id.as_str().to_owned();
+            text_cell(ui, &mut id, &format!("Id of {name}"), 90.0);
+            a.id = id.trim().into();
+            let mut kind = a.kind.name();
+            let kind_name = format!("Kind of {name}");
+            egui::ComboBox::from_id_salt(("kind", k))
+                .selected_text(kind)
+                .show_ui(ui, |ui| {
+                    for n in KINDS {
+                        ui.selectable_value(&mut kind, n, n);
+                    }
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &kind_name));
+            if kind != a.kind.name() {
+                a.kind = attribute_kind(kind, project);
+            }
+            text_cell(
+                ui,
+                &mut a.definition,
+                &format!("Definition of {name}"),
+                220.0,
+            );
+            if ui
+                .button("Delete")
+                .on_hover_text(format!("Delete {name}"))
+                .clicked()
+            {
+                remove = Some(k);
+            }
+        });
+        match &mut a.kind {
+            AttributeKind::Choice {
+                values, multiple, ..
+            } => {
+                ui.indent(("values", k), |ui| {
+                    let mut gone = None;
+                    for (j, v) in values.iter_mut().enumerate() {
+                        let vname = format!("value {} of {name}", j + 1);
+                        ui.horizontal(|ui| {
+                            text_cell(ui, &mut v.label, &format!("Name of {vname}"), 140.0);
+                            let mut key = v.key.clone().unwrap_or_default();
+                            text_cell(ui, &mut key, &format!("Key of {vname}"), 30.0);
+                            v.key = Some(key.trim().to_owned()).filter(|k| !k.is_empty());
+                            let mut c = [v.color.0, v.color.1, v.color.2];
+                            ui.color_edit_button_srgb(&mut c)
+                                .on_hover_text(format!("Colour of {vname}"));
+                            v.color = Rgb(c[0], c[1], c[2]);
+                            let delete = format!("Delete {vname}");
+                            let b = ui.small_button("✕").on_hover_text(&delete);
+                            b.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, true, &delete)
+                            });
+                            if b.clicked() {
+                                gone = Some(j);
+                            }
+                        });
+                    }
+                    if let Some(j) = gone {
+                        values.remove(j);
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Add value").clicked() {
+                            let n = values.len() + 1;
+                            values.push(ChoiceValue {
+                                id: format!("value{n}"),
+                                label: format!("value {n}"),
+                                color: PALETTE
+                                    .get(n % PALETTE.len())
+                                    .copied()
+                                    .unwrap_or(Rgb(128, 128, 128)),
+                                key: None,
+                            });
+                        }
+                        ui.checkbox(multiple, "Several at once");
+                    });
+                });
+            }
+            AttributeKind::Scale { min, max } => {
+                ui.indent(("scale", k), |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label("From");
+                        ui.add(egui::DragValue::new(min));
+                        ui.label("to");
+                        ui.add(egui::DragValue::new(max));
+                    });
+                });
+            }
+            AttributeKind::Code { codebook } => {
+                ui.indent(("code", k), |ui| {
+                    ui.horizontal(|ui| {
+                        let caption = ui.label("Codes from");
+                        egui::ComboBox::from_id_salt(("codebook", k))
+                            .selected_text(
+                                project
+                                    .codebooks
+                                    .get(codebook)
+                                    .map_or(codebook.as_str(), |b| b.label.as_str())
+                                    .to_owned(),
+                            )
+                            .show_ui(ui, |ui| {
+                                for b in project.codebooks.values() {
+                                    ui.selectable_value(codebook, b.id.clone(), &b.label);
+                                }
+                            })
+                            .response
+                            .labelled_by(caption.id);
+                    });
+                });
+            }
+            AttributeKind::Flag | AttributeKind::Text => {}
+        }
+    }
+    if let Some(k) = remove {
+        row.attributes.remove(k);
+    }
+    if ui.button("Add attribute").clicked() {
+        let n = row.attributes.len() + 1;
+        row.attributes.push(Attribute {
+            id: format!("attribute{n}").as_str().into(),
+            label: format!("Attribute {n}"),
+            definition: String::new(),
+            kind: AttributeKind::Flag,
+        });
+    }
+}
+
+/// The project's article variables: name, id, kind (a choice's values separated by commas).
+fn variables_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
+    use crate::model::{Variable, VariableKind};
+    ui.heading("Article variables");
+    let mut remove = None;
+    for (k, v) in draft.variables.iter_mut().enumerate() {
+        let name = format!("variable {}", k + 1);
+        ui.horizontal_wrapped(|ui| {
+            text_cell(ui, &mut v.label, &format!("Name of {name}"), 120.0);
+            let mut id = v.id.as_str().to_owned();
+            text_cell(ui, &mut id, &format!("Id of {name}"), 90.0);
+            v.id = id.trim().into();
+            let current = match &v.kind {
+                VariableKind::Text => "text",
+                VariableKind::Number => "number",
+                VariableKind::Date => "date",
+                VariableKind::Choice { .. } => "choice",
+            };
+            let mut kind = current;
+            let kind_name = format!("Kind of {name}");
+            egui::ComboBox::from_id_salt(("variable kind", k))
+                .selected_text(kind)
+                .show_ui(ui, |ui| {
+                    for n in ["text", "number", "date", "choice"] {
+                        ui.selectable_value(&mut kind, n, n);
+                    }
+                })
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &kind_name));
+            if kind != current {
+                v.kind = match kind {
+                    "number" => VariableKind::Number,
+                    "date" => VariableKind::Date,
+                    "choice" => VariableKind::Choice { values: Vec::new() },
+                    _ => VariableKind::Text,
+                };
+            }
+            if let VariableKind::Choice { values } = &mut v.kind {
+                let mut list = values.join(", ");
+                text_cell(ui, &mut list, &format!("Values of {name}"), 220.0);
+                *values = list
+                    .split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+            }
+            if ui
+                .button("Delete")
+                .on_hover_text(format!("Delete {name}"))
+                .clicked()
+            {
+                remove = Some(k);
+            }
+        });
+    }
+    if let Some(k) = remove {
+        draft.variables.remove(k);
+    }
+    if ui.button("Add article variable").clicked() {
+        let n = draft.variables.len() + 1;
+        draft.variables.push(Variable {
+            id: format!("variable{n}").as_str().into(),
+            label: format!("Variable {n}"),
+            definition: String::new(),
+            kind: VariableKind::Text,
+        });
+    }
+}
+
 fn text_cell(ui: &mut Ui, value: &mut String, label: &str, width: f32) {
     let height = ui.spacing().interact_size.y;
     let response = ui.add_sized([width, height], egui::TextEdit::singleline(value));
