@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --release --example frame_bench -- --chars 1000000 --annotations 10000
+//! cargo run --release --example frame_bench -- --chars 1000000 --annotations 10000 --coded
 //! ```
 //!
 //! The last line is `median_ms=<x> p95_ms=<y>` for the scrolling frames. Before it, the same
@@ -25,6 +26,8 @@ struct Args {
     chars: usize,
     annotations: usize,
     step: f32,
+    /// Every claim coded with a stance, so each draws its badge.
+    coded: bool,
 }
 
 fn args() -> Args {
@@ -32,8 +35,13 @@ fn args() -> Args {
         chars: 1_000_000,
         annotations: 10_000,
         step: 200.0,
+        coded: false,
     };
-    let list: Vec<String> = std::env::args().skip(1).collect();
+    let mut list: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = list.iter().position(|s| s == "--coded") {
+        list.remove(at);
+        a.coded = true;
+    }
     for pair in list.chunks(2) {
         let value = pair.get(1).map(String::as_str).unwrap_or_default();
         match pair.first().map(String::as_str) {
@@ -41,7 +49,9 @@ fn args() -> Args {
             Some("--annotations") => a.annotations = value.parse().expect("--annotations M"),
             Some("--step") => a.step = value.parse().expect("--step PIXELS"),
             other => {
-                panic!("unknown argument {other:?}; use --chars N --annotations M [--step PX]")
+                panic!(
+                    "unknown argument {other:?}; use --chars N --annotations M [--step PX] [--coded]"
+                )
             }
         }
     }
@@ -105,7 +115,7 @@ fn article(bytes: usize, rng: &mut Lcg) -> String {
 }
 
 /// A project with one article and `count` annotations on whole words, some nested.
-fn project(bytes: usize, count: usize) -> Project {
+fn project(bytes: usize, count: usize, coded: bool) -> Project {
     let mut rng = Lcg(7);
     let text = article(bytes, &mut rng);
     let starts: Vec<usize> = std::iter::once(0)
@@ -132,13 +142,22 @@ fn project(bytes: usize, count: usize) -> Project {
         let fragments = vec![Fragment::new(ByteOffset(start)..ByteOffset(end))];
         let quote = text[start..end].to_owned();
         let id = AnnotationId(format!("a{i}"));
+        let tag = TagId::from(tags[rng.next() % 3]);
+        let mut values = marginalia::model::Values::new();
+        if coded && tag.as_str() == "claim" {
+            let stance = ["supports", "opposes", "neutral"][i % 3];
+            values.insert(
+                "stance".into(),
+                marginalia::model::Value::Choice(vec![stance.to_owned()]),
+            );
+        }
         project.annotations.insert(
             id.clone(),
             Annotation {
-                values: Default::default(),
+                values,
                 id,
                 doc: "d".into(),
-                tag: TagId::from(tags[rng.next() % 3]),
+                tag,
                 fragments,
                 quote,
                 annotator: "bench".into(),
@@ -264,13 +283,13 @@ fn main() {
     // The host's speed drifts, so the two articles are measured interleaved: a fresh 10 KB
     // run (it scrolls through in a few frames), then the next stretch of the 1 MB one, until
     // the long one reaches its end. Both medians then come from the same stretches of time.
-    let mut bench = Bench::new(project(a.chars, a.annotations));
+    let mut bench = Bench::new(project(a.chars, a.annotations, a.coded));
     bench.frame(Vec::new());
     bench.frame(Vec::new());
     let mut pooled = Vec::new();
     let mut times = Vec::new();
     loop {
-        let mut short = Bench::new(project(small, small_annotations));
+        let mut short = Bench::new(project(small, small_annotations, a.coded));
         short.frame(Vec::new());
         short.frame(Vec::new());
         pooled.extend(short.scroll_through(a.step));
