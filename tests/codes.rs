@@ -405,3 +405,35 @@ fn the_schema_editor_adds_attributes_and_variables_and_refuses_a_choice_without_
         "the editor says why"
     );
 }
+
+#[test]
+fn a_code_attribute_added_to_a_project_made_before_codes_brings_its_codebook() {
+    use marginalia::model::{Attribute, AttributeKind};
+    let mut p = marked("Macron said [claim|talks could start].");
+    p.codebooks.clear();
+    for t in &mut p.schema.tags {
+        t.attributes.clear();
+    }
+    let mut h = window(p);
+    let mut draft = marginalia::ui::SchemaDraft::of(&h.state().project().schema);
+    draft.tags[1].attributes.push(Attribute {
+        id: "topic".into(),
+        label: "Topic".into(),
+        definition: String::new(),
+        kind: AttributeKind::Code {
+            codebook: "concepts".into(),
+        },
+    });
+    assert!(h.state_mut().apply_schema_draft(&draft));
+    h.run();
+    assert!(
+        h.state()
+            .project()
+            .codebooks
+            .contains_key(&CodebookId::from("concepts"))
+    );
+    assert_eq!(h.state().project().schema.tags[1].attributes.len(), 1);
+    // One undo step takes the attribute and the codebook back.
+    undo(&mut h);
+    assert!(h.state().project().codebooks.is_empty());
+}

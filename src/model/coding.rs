@@ -345,12 +345,26 @@ pub fn merge_codes(
             aliases.push(name.clone());
         }
     }
+    // Kept somewhere under the merged code, the kept one takes its place (else the codes
+    // between them would go round in a circle).
+    let under_gone = {
+        let mut up = kept.parent.as_ref();
+        let mut found = false;
+        for _ in 0..old.codes.len() {
+            let Some(p) = up else { break };
+            if p == gone {
+                found = true;
+                break;
+            }
+            up = old.code(p).and_then(|c| c.parent.as_ref());
+        }
+        found
+    };
     new.codes.retain(|c| &c.id != gone);
     for c in &mut new.codes {
         if &c.id == keep {
             c.aliases = aliases.clone();
-            // Taking the place of its own parent, it goes where that parent was.
-            if c.parent.as_ref() == Some(gone) {
+            if under_gone {
                 c.parent = merged.parent.clone();
             }
         } else if c.parent.as_ref() == Some(gone) {
@@ -771,6 +785,44 @@ mod tests {
         assert_eq!(
             p, before,
             "one undo step brings both codes and every use back"
+        );
+    }
+
+    #[test]
+    fn merging_a_code_into_one_deep_under_it_makes_no_circle() {
+        let (mut p, _) = coded();
+        let mut book = p.codebooks[&CodebookId::from("concepts")].clone();
+        // security › talks › ceasefire: ceasefire is kept, security merged into it.
+        book.codes.push(Code {
+            id: "security".into(),
+            label: "Security".into(),
+            color: None,
+            definition: String::new(),
+            parent: None,
+            aliases: Vec::new(),
+        });
+        book.codes[1].parent = Some("security".into()); // talks
+        book.codes[0].parent = Some("talks".into()); // ceasefire
+        put_codebook(&p, book).unwrap().apply(&mut p).unwrap();
+        merge_codes(
+            &p,
+            &"concepts".into(),
+            &"ceasefire".into(),
+            &"security".into(),
+            now(),
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+        let book = p.codebooks[&CodebookId::from("concepts")].clone();
+        assert_eq!(book.code(&"ceasefire".into()).unwrap().parent, None);
+        assert_eq!(
+            book.code(&"talks".into()).unwrap().parent,
+            Some("ceasefire".into())
+        );
+        assert!(
+            put_codebook(&p, book).is_ok(),
+            "a sound codebook: no circle"
         );
     }
 

@@ -450,6 +450,11 @@ pub fn set_relation_kind(
     }
     let mut after = r.clone();
     after.kind = kind.clone();
+    // Values the new type does not declare (or allow) go, as a retag's do.
+    after.values.retain(|attr, v| {
+        rel.attribute(attr)
+            .is_some_and(|d| super::codes::refuse_value(d, v, &project.codebooks).is_none())
+    });
     Ok(Edit::Relation {
         id: id.clone(),
         before: Some(r.clone()),

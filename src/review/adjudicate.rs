@@ -461,17 +461,17 @@ impl<'p> Builder<'p> {
                 _ => false,
             };
             if fits && seen.insert((r.kind.clone(), from.clone(), to.clone())) {
-                wanted.push((r.kind.clone(), from.clone(), to.clone()));
+                wanted.push((r.kind.clone(), from.clone(), to.clone(), r));
             }
         }
         let mut edits = Vec::with_capacity(wanted.len());
-        for (kind, from, to) in wanted {
+        for (kind, from, to, source) in wanted {
             let id = RelationId(self.fresh_id("r", |id| {
                 project.relations.contains_key(&RelationId(id.to_owned()))
             }));
             let relation = Relation {
-                note: Default::default(),
-                values: Default::default(),
+                note: source.note.clone(),
+                values: source.values.clone(),
                 id: id.clone(),
                 kind,
                 from,

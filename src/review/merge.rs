@@ -178,7 +178,7 @@ pub fn plan_merge(
     );
     let registry = registry_edits(mine, theirs, &docs, &translated.renames, &mut report);
     let seen = stale::Seen::new(mine, &layers.annotations, &registry);
-    let documents = document_edits(mine, theirs, &docs, &report.layers, &seen);
+    let mut documents = document_edits(mine, theirs, &docs, &report.layers, &seen);
     drop(seen);
     for l in &mut report.layers {
         l.statuses = documents.counts.get(l.name.as_str()).copied().unwrap_or(0);
@@ -205,6 +205,12 @@ pub fn plan_merge(
     }
     report.annotations_touched = layers.annotations.len();
     edits.extend(codebook_edits);
+    codes::check_values(
+        &mut documents.edits,
+        &schema.schema,
+        &codebooks,
+        &mut report,
+    );
     edits.extend(documents.edits);
     edits.extend(registry);
     edits.extend(layers.annotations);

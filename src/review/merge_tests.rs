@@ -724,3 +724,33 @@ fn codes_come_in_united_by_id_and_a_value_my_definition_refuses_is_left_out() {
     assert_eq!(again.codes_added, 0);
     assert!(again.attributes_added.is_empty());
 }
+
+/// Their article variables come with their definitions: on a document both have, their value
+/// fills in where mine has none; on a new document it comes as it is.
+#[test]
+fn article_variables_come_in_with_their_definitions() {
+    use crate::model::{Variable, VariableKind};
+    let (mine, mut theirs) = alice_and_bob();
+    theirs.schema.variables.push(Variable {
+        id: "outlet".into(),
+        label: "Outlet".into(),
+        definition: String::new(),
+        kind: VariableKind::Text,
+    });
+    for d in &mut theirs.documents {
+        d.meta
+            .variables
+            .insert("outlet".into(), format!("人民日报 {}", d.id));
+    }
+    let (out, report) = merged(&mine, &theirs, &MergeOptions::default());
+    assert_valid(&out);
+    assert_eq!(
+        report.attributes_added,
+        ["article variable outlet".to_owned()]
+    );
+    let ua = out.document(&"ua".into()).unwrap();
+    assert_eq!(ua.meta.variables[&"outlet".into()], "人民日报 kyiv");
+    let beijing = out.document(&"beijing".into()).unwrap();
+    assert_eq!(beijing.meta.variables[&"outlet".into()], "人民日报 beijing");
+    assert_eq!(report.values_left_out, 0);
+}

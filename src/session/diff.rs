@@ -103,6 +103,8 @@ pub struct ProjectDiff {
     pub relations: Counts,
     /// Entities of the actor registry.
     pub entities: Counts,
+    /// Codebooks (a code added, renamed or merged changes its codebook).
+    pub codebooks: Counts,
 }
 
 impl ProjectDiff {
@@ -165,6 +167,7 @@ impl ProjectDiff {
             documents,
             relations: Counts::between(&saved.relations, &recovered.relations),
             entities: Counts::between(&saved.entities, &recovered.entities),
+            codebooks: Counts::between(&saved.codebooks, &recovered.codebooks),
         }
     }
 
@@ -220,6 +223,7 @@ impl ProjectDiff {
         }
         lines.extend(self.relations.describe("relation", "relations"));
         lines.extend(self.entities.describe("entity", "entities"));
+        lines.extend(self.codebooks.describe("codebook", "codebooks"));
         lines
     }
 }
@@ -306,6 +310,10 @@ pub fn lacking(have: &Project, from: &Project) -> Vec<String> {
         {
             let (m, o) = split(&have.decisions, &from.decisions);
             (m, o, "reviewer's decision", "reviewer's decisions")
+        },
+        {
+            let (m, o) = split(&have.codebooks, &from.codebooks);
+            (m, o, "codebook", "codebooks")
         },
     ] {
         lines.extend(count(missing, other, one, many));

@@ -206,8 +206,11 @@ pub(super) fn locate(source: &str, problems: &mut [Problem]) {
         p.position = found.get(id.as_str()).and_then(|v| v.get(*nth)).map(|&at| {
             // A record's values follow its id within a few lines.
             let inside = needle.and_then(|n| {
-                let end = (at + 4096).min(source.len());
-                let window = source.get(at..end).or_else(|| source.get(at..))?;
+                let mut end = (at + 4096).min(source.len());
+                while !source.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let window = source.get(at..end)?;
                 window.find(n).map(|i| at + i)
             });
             lines.line_col(inside.unwrap_or(at))

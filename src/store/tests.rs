@@ -951,3 +951,42 @@ fn each_coding_problem_is_named_at_the_line_of_its_value() {
         assert_eq!(problems.list.len(), 1, "{to}: one problem only: {err}");
     }
 }
+
+#[test]
+fn ids_of_different_kinds_may_be_equal_and_positions_stay_right() {
+    use crate::model::RelationType;
+    let mut project = coded_sample();
+    // A relation type called like a stance value, and a variable called like an attribute.
+    project.schema.relations.push(RelationType {
+        id: "supports".into(),
+        label: "supports".into(),
+        from: vec!["actor".into()],
+        to: vec!["claim".into()],
+        definition: String::new(),
+        attributes: Vec::new(),
+    });
+    project.schema.variables[0].id = "concept".into();
+    let doc = project.documents[0].id.clone();
+    let value = project.documents[0]
+        .meta
+        .variables
+        .remove(&"outlet".into())
+        .unwrap();
+    project.documents[0]
+        .meta
+        .variables
+        .insert("concept".into(), value);
+    let text = to_string(&project).unwrap();
+    assert_eq!(from_str(p(), &text).unwrap(), project);
+    // A problem after them still points at its own line.
+    let broken = text.replacen("\"intensity\": Scale(-1)", "\"intensity\": Scale(7)", 1);
+    let StoreError::Invalid(problems) = from_str(p(), &broken).unwrap_err() else {
+        panic!("expected problems");
+    };
+    assert_eq!(problems.list.len(), 1, "{problems}");
+    assert_eq!(
+        problems.list[0].position.map(|(l, _)| l),
+        Some(line_of(&broken, "\"intensity\": Scale(7)"))
+    );
+    let _ = doc;
+}

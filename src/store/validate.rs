@@ -20,8 +20,10 @@ pub struct Checked {
     pub indexes: HashMap<String, TextIndex>,
 }
 
-/// Counts how often each id has been seen, for duplicate detection and anchoring.
-struct Seen<'f>(HashMap<&'f str, usize>);
+/// Counts how often each id has been seen in the file (every kind together: a problem's
+/// anchor is the nth `id:` with that text), and which ids each kind has, for duplicates: an
+/// entity may share its id with a document, a choice value with a relation type.
+struct Seen<'f>(HashMap<&'f str, usize>, HashSet<(&'static str, &'f str)>);
 
 /// The `nth` occurrence of an id in the file; becomes an [`Anchor`] only if a problem is found.
 #[derive(Clone, Copy)]
@@ -37,11 +39,13 @@ impl Place<'_> {
 }
 
 impl<'f> Seen<'f> {
-    /// Records `id`; returns where this occurrence is and whether the id was seen before.
-    fn see(&mut self, id: &'f str) -> (Place<'f>, bool) {
+    /// Records `id` of an item of `kind`; returns where this occurrence is and whether an
+    /// item of that kind had the id before.
+    fn see(&mut self, kind: &'static str, id: &'f str) -> (Place<'f>, bool) {
         let n = self.0.entry(id).or_insert(0);
         *n += 1;
-        (Place { id, nth: *n - 1 }, *n > 1)
+        let dup = !self.1.insert((kind, id));
+        (Place { id, nth: *n - 1 }, dup)
     }
 }
 
@@ -69,11 +73,11 @@ pub fn check(file: &ProjectFile) -> Checked {
         + file.annotations.len()
         + file.relations.len()
         + file.decisions.len();
-    let mut seen = Seen(HashMap::with_capacity(ids));
+    let mut seen = Seen(HashMap::with_capacity(ids), HashSet::with_capacity(ids));
     let tags: HashSet<&str> = file.schema.tags.iter().map(|t| t.id.as_str()).collect();
     let books: HashSet<&str> = file.codebooks.iter().map(|b| b.id.as_str()).collect();
     for t in &file.schema.tags {
-        let (anchor, dup) = seen.see(t.id.as_str());
+        let (anchor, dup) = seen.see("tag", t.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -87,7 +91,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         }
     }
     for r in &file.schema.relations {
-        let (anchor, dup) = seen.see(r.id.as_str());
+        let (anchor, dup) = seen.see("relation type", r.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -116,7 +120,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         }
     }
     for v in &file.schema.variables {
-        let (anchor, dup) = seen.see(v.id.as_str());
+        let (anchor, dup) = seen.see("variable", v.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -135,7 +139,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         }
     }
     for b in &file.codebooks {
-        let (anchor, dup) = seen.see(b.id.as_str());
+        let (anchor, dup) = seen.see("codebook", b.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -154,7 +158,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         .collect();
     let mut entities = HashSet::new();
     for e in &file.entities {
-        let (anchor, dup) = seen.see(e.id.as_str());
+        let (anchor, dup) = seen.see("entity", e.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -196,7 +200,7 @@ pub fn check(file: &ProjectFile) -> Checked {
         let Some((hash, index)) = prepared.next() else {
             break;
         };
-        let (anchor, dup) = seen.see(d.id.as_str());
+        let (anchor, dup) = seen.see("document", d.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -262,7 +266,7 @@ pub fn check(file: &ProjectFile) -> Checked {
     let mut annotation_docs: HashMap<&str, (&str, &str)> =
         HashMap::with_capacity(file.annotations.len()); // id → (doc, tag)
     for (a, span_problems) in file.annotations.iter().zip(spans) {
-        let (anchor, dup) = seen.see(a.id.as_str());
+        let (anchor, dup) = seen.see("annotation", a.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -321,7 +325,7 @@ pub fn check(file: &ProjectFile) -> Checked {
     }
 
     for r in &file.relations {
-        let (anchor, dup) = seen.see(r.id.as_str());
+        let (anchor, dup) = seen.see("relation", r.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -380,7 +384,7 @@ pub fn check(file: &ProjectFile) -> Checked {
     // A decision's annotations are a record of what it settled, which a later update of a
     // layer may remove; only its document must exist.
     for d in &file.decisions {
-        let (anchor, dup) = seen.see(d.id.as_str());
+        let (anchor, dup) = seen.see("decision", d.id.as_str());
         if dup {
             push(
                 ProblemKind::DuplicateId,
@@ -438,7 +442,7 @@ fn check_attributes<'f>(
     let mut out = Vec::new();
     let mut ids = HashSet::new();
     for a in attributes {
-        let (place, _) = seen.see(a.id.as_str());
+        let (place, _) = seen.see("attribute", a.id.as_str());
         let at = place.anchor();
         if !ids.insert(a.id.as_str()) {
             out.push((
@@ -453,7 +457,7 @@ fn check_attributes<'f>(
             } => {
                 let mut value_ids = HashSet::new();
                 for v in values {
-                    let (place, _) = seen.see(v.id.as_str());
+                    let (place, _) = seen.see("choice value", v.id.as_str());
                     if !value_ids.insert(v.id.as_str()) {
                         out.push((
                             ProblemKind::DuplicateId,
@@ -508,7 +512,7 @@ fn check_codebook<'f>(book: &'f Codebook, seen: &mut Seen<'f>) -> Vec<Found> {
     let mut out = Vec::new();
     let mut ids = HashSet::new();
     for c in &book.codes {
-        let (place, _) = seen.see(c.id.as_str());
+        let (place, _) = seen.see("code", c.id.as_str());
         let at = place.anchor();
         if !ids.insert(c.id.as_str()) {
             out.push((

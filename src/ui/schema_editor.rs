@@ -47,6 +47,8 @@ pub struct SchemaDraft {
     pub problem: Option<String>,
     /// The tag whose attributes are shown (an index into `tags`).
     pub attributes_of: usize,
+    /// The values of each choice variable as typed ("Le Monde, Bild"), by index.
+    pub variable_text: std::collections::BTreeMap<usize, String>,
 }
 
 impl SchemaDraft {
@@ -72,6 +74,7 @@ impl SchemaDraft {
             deleted: Vec::new(),
             problem: None,
             attributes_of: 0,
+            variable_text: Default::default(),
         }
     }
 
@@ -537,7 +540,12 @@ fn variables_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
     use crate::model::{Variable, VariableKind};
     ui.heading("Article variables");
     let mut remove = None;
-    for (k, v) in draft.variables.iter_mut().enumerate() {
+    let SchemaDraft {
+        variables,
+        variable_text,
+        ..
+    } = draft;
+    for (k, v) in variables.iter_mut().enumerate() {
         let name = format!("variable {}", k + 1);
         ui.horizontal_wrapped(|ui| {
             text_cell(ui, &mut v.label, &format!("Name of {name}"), 120.0);
@@ -562,6 +570,7 @@ fn variables_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
                 .response
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &kind_name));
             if kind != current {
+                variable_text.remove(&k);
                 v.kind = match kind {
                     "number" => VariableKind::Number,
                     "date" => VariableKind::Date,
@@ -570,9 +579,10 @@ fn variables_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
                 };
             }
             if let VariableKind::Choice { values } = &mut v.kind {
-                let mut list = values.join(", ");
-                text_cell(ui, &mut list, &format!("Values of {name}"), 220.0);
-                *values = list
+                // Kept as typed (a space or comma at the end stays), read into values.
+                let raw = variable_text.entry(k).or_insert_with(|| values.join(", "));
+                text_cell(ui, raw, &format!("Values of {name}"), 220.0);
+                *values = raw
                     .split(',')
                     .map(|s| s.trim().to_owned())
                     .filter(|s| !s.is_empty())
@@ -588,11 +598,12 @@ fn variables_ui(ui: &mut Ui, draft: &mut SchemaDraft) {
         });
     }
     if let Some(k) = remove {
-        draft.variables.remove(k);
+        variables.remove(k);
+        variable_text.clear();
     }
     if ui.button("Add article variable").clicked() {
-        let n = draft.variables.len() + 1;
-        draft.variables.push(Variable {
+        let n = variables.len() + 1;
+        variables.push(Variable {
             id: format!("variable{n}").as_str().into(),
             label: format!("Variable {n}"),
             definition: String::new(),

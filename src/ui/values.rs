@@ -11,13 +11,16 @@ use super::request::{Request, Requests};
 use super::shared::Shared;
 use super::theme;
 
-/// What the analyst is typing into the selected annotation's value fields.
+/// What the analyst is typing into the selected annotation's value fields, one draft per
+/// attribute, forgotten when another annotation is selected.
 #[derive(Default)]
 pub struct ValueDrafts {
-    /// A text attribute being typed: the annotation, the attribute and the text.
-    pub text: Option<(crate::model::AnnotationId, AttributeId, String)>,
-    /// The type-ahead of a code attribute: the attribute and what is typed.
-    pub code: Option<(AttributeId, String)>,
+    /// The annotation the drafts belong to.
+    pub of: Option<crate::model::AnnotationId>,
+    /// Each text attribute's text as typed.
+    pub text: std::collections::BTreeMap<AttributeId, String>,
+    /// Each code attribute's type-ahead.
+    pub code: std::collections::BTreeMap<AttributeId, String>,
 }
 
 impl ValueDrafts {
@@ -26,6 +29,11 @@ impl ValueDrafts {
         let Some(tag) = cx.project().schema.tag(&a.tag) else {
             return;
         };
+        if self.of.as_ref() != Some(&a.id) {
+            self.of = Some(a.id.clone());
+            self.text.clear();
+            self.code.clear();
+        }
         for attr in &tag.attributes {
             let current = a.values.get(&attr.id);
             let set =
@@ -114,26 +122,18 @@ impl ValueDrafts {
                             Some(Value::Text(t)) => t.as_str(),
                             _ => "",
                         };
-                        let mine = self
+                        let draft = self
                             .text
-                            .as_ref()
-                            .is_some_and(|(id, at, _)| *id == a.id && *at == attr.id);
-                        if !mine {
-                            self.text = Some((a.id.clone(), attr.id.clone(), shown.to_owned()));
-                        }
-                        if let Some((_, _, draft)) = &mut self.text {
-                            let r = super::widgets::labelled(
-                                ui,
-                                &attr.label,
-                                egui::TextEdit::singleline(draft)
-                                    .desired_width(ui.available_width()),
-                            );
-                            if (r.lost_focus() || super::widgets::submitted(ui, &r))
-                                && draft != shown
-                            {
-                                let text = draft.trim().to_owned();
-                                out.push(set((!text.is_empty()).then_some(Value::Text(text))));
-                            }
+                            .entry(attr.id.clone())
+                            .or_insert_with(|| shown.to_owned());
+                        let r = super::widgets::labelled(
+                            ui,
+                            &attr.label,
+                            egui::TextEdit::singleline(draft).desired_width(ui.available_width()),
+                        );
+                        if (r.lost_focus() || super::widgets::submitted(ui, &r)) && draft != shown {
+                            let text = draft.trim().to_owned();
+                            out.push(set((!text.is_empty()).then_some(Value::Text(text))));
                         }
                     }
                     AttributeKind::Code { codebook } => {
@@ -178,12 +178,7 @@ impl ValueDrafts {
         book: Option<&crate::model::Codebook>,
         out: &mut Requests,
     ) {
-        if self.code.as_ref().is_none_or(|(at, _)| at != attribute) {
-            self.code = Some((attribute.clone(), String::new()));
-        }
-        let Some((_, query)) = &mut self.code else {
-            return;
-        };
+        let query = self.code.entry(attribute.clone()).or_default();
         let field = egui::TextEdit::singleline(query)
             .hint_text(format!("Type to find or create a {}", label.to_lowercase()))
             .desired_width(ui.available_width().min(260.0));
@@ -208,13 +203,15 @@ impl ValueDrafts {
             })
             .unwrap_or_default();
         let enter = super::widgets::submitted(ui, &response);
-        let mut chosen = None;
+        // Enter takes the code named exactly (label or alias), else the first match.
+        let exact = book.and_then(|b| b.find(&typed)).map(|c| c.id.clone());
+        let mut chosen = exact.clone().filter(|_| enter);
         for (n, (id, path)) in matches.iter().enumerate() {
-            if ui.button(format!("→ {path}")).clicked() || (enter && n == 0) {
+            if ui.button(format!("→ {path}")).clicked() || (enter && n == 0 && chosen.is_none()) {
                 chosen = Some(id.clone());
             }
         }
-        let exact = book.and_then(|b| b.find(&typed)).is_some();
+        let exact = exact.is_some();
         let create = (!exact && ui.button(format!("New code “{typed}”")).clicked())
             || (enter && matches.is_empty());
         if let Some(id) = chosen {

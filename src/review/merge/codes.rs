@@ -141,10 +141,27 @@ pub(super) fn check_values(
             Edit::Relation { after: Some(r), .. } => {
                 report.values_left_out += keep_relation_values(r, schema, codebooks)
             }
+            Edit::Document { after: Some(d), .. } => {
+                report.values_left_out += keep_variables(&mut d.meta, schema)
+            }
+            Edit::DocumentMeta { after, .. } => {
+                report.values_left_out += keep_variables(after, schema);
+            }
             Edit::Batch(inner) => check_values(inner, schema, codebooks, report),
             _ => {}
         }
     }
+}
+
+/// Leaves out the article variables `schema` does not declare or whose kind refuses them.
+fn keep_variables(meta: &mut crate::model::DocumentMeta, schema: &Schema) -> usize {
+    let before = meta.variables.len();
+    meta.variables.retain(|id, v| {
+        schema
+            .variable(id)
+            .is_some_and(|d| d.kind.refuse(v).is_none())
+    });
+    before - meta.variables.len()
 }
 
 fn keep_annotation_values(

@@ -96,6 +96,12 @@ pub(super) fn document_edits(
             };
             set_status(&mut meta, layer, wanted);
         }
+        // Their article variables where mine has none (mine kept where both are set).
+        for (var, value) in &their.meta.variables {
+            meta.variables
+                .entry(var.clone())
+                .or_insert_with(|| value.clone());
+        }
         out.reopen_if_stale(&my.id, is_reviewed(&my.meta), &mut meta, seen, &touched);
         let layers: BTreeSet<&str> = rule.keys().copied().chain([REVIEWED_LAYER]).collect();
         for layer in layers {

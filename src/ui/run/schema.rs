@@ -46,8 +46,36 @@ impl MarginaliaApp {
                 ok &= self.apply("Delete tag", edit);
             }
         }
+        // A code attribute's codebook that the project lacks (a project made before codes
+        // has none) comes with it, empty.
+        let schema = draft.schema();
+        let wanted: std::collections::BTreeSet<crate::model::CodebookId> = schema
+            .tags
+            .iter()
+            .flat_map(|t| &t.attributes)
+            .chain(schema.relations.iter().flat_map(|r| &r.attributes))
+            .filter_map(|a| match &a.kind {
+                crate::model::AttributeKind::Code { codebook } => Some(codebook.clone()),
+                _ => None,
+            })
+            .filter(|b| !self.ws.project().codebooks.contains_key(b))
+            .collect();
+        for id in wanted {
+            let label = if id.as_str() == crate::model::CONCEPTS {
+                "Concepts".to_owned()
+            } else {
+                id.to_string()
+            };
+            let book = crate::model::Codebook {
+                id,
+                label,
+                definition: String::new(),
+                codes: Vec::new(),
+            };
+            ok &= self.apply("New codebook", ops::put_codebook(self.ws.project(), book));
+        }
         if ok {
-            let edit = ops::set_schema(self.ws.project(), draft.schema());
+            let edit = ops::set_schema(self.ws.project(), schema);
             ok = self.apply("Edit tags and relations", edit);
         }
         self.ws.end_group();
