@@ -182,8 +182,10 @@ impl ValueDrafts {
         let field = egui::TextEdit::singleline(query)
             .hint_text(format!("Type to find or create a {}", label.to_lowercase()))
             .desired_width(ui.available_width().min(260.0));
-        let response =
-            super::widgets::labelled(ui, &format!("Find {}", label.to_lowercase()), field);
+        // Beside the attribute's own label: named for screen readers, not written again.
+        let name = format!("Find {}", label.to_lowercase());
+        let response = ui.add(field);
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, &name));
         let typed = query.trim().to_owned();
         if typed.is_empty() {
             return;
