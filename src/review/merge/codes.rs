@@ -21,50 +21,67 @@ pub(super) fn merge_definitions(
 ) {
     for t in &theirs.tags {
         let id = tag_of.get(&t.id).unwrap_or(&t.id);
-        let Some(mine) = schema.tags.iter_mut().find(|m| &m.id == id) else {
-            continue;
-        };
-        for a in &t.attributes {
-            match mine.attributes.iter().find(|m| m.id == a.id) {
-                None => {
-                    report
-                        .attributes_added
-                        .push(format!("{}.{}", mine.id, a.id));
-                    mine.attributes.push(a.clone());
-                }
-                Some(m) if m != a => report.attributes_kept.push(format!("{}.{}", mine.id, a.id)),
-                Some(_) => {}
-            }
+        if let Some(mine) = schema.tags.iter_mut().find(|m| &m.id == id) {
+            let owner = mine.id.to_string();
+            unite(
+                &mut mine.attributes,
+                &t.attributes,
+                |a| format!("{owner}.{}", a.id),
+                report,
+            );
         }
     }
     for r in &theirs.relations {
-        let Some(mine) = schema.relations.iter_mut().find(|m| m.id == r.id) else {
-            continue;
-        };
-        for a in &r.attributes {
-            match mine.attributes.iter().find(|m| m.id == a.id) {
-                None => {
-                    report
-                        .attributes_added
-                        .push(format!("{}.{}", mine.id, a.id));
-                    mine.attributes.push(a.clone());
-                }
-                Some(m) if m != a => report.attributes_kept.push(format!("{}.{}", mine.id, a.id)),
-                Some(_) => {}
-            }
+        if let Some(mine) = schema.relations.iter_mut().find(|m| m.id == r.id) {
+            let owner = mine.id.to_string();
+            unite(
+                &mut mine.attributes,
+                &r.attributes,
+                |a| format!("{owner}.{}", a.id),
+                report,
+            );
         }
     }
-    for v in &theirs.variables {
-        match schema.variables.iter().find(|m| m.id == v.id) {
+    unite(
+        &mut schema.variables,
+        &theirs.variables,
+        |v| format!("article variable {}", v.id),
+        report,
+    );
+}
+
+/// Something both schemas may define by id: an attribute or an article variable.
+trait Defined: Clone + PartialEq {
+    fn same_id(&self, other: &Self) -> bool;
+}
+
+impl Defined for crate::model::Attribute {
+    fn same_id(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Defined for crate::model::Variable {
+    fn same_id(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+/// Adds to `mine` each of `theirs` it lacks by id, and reports (under `name`) those added
+/// and those both define differently (mine kept).
+fn unite<T: Defined>(
+    mine: &mut Vec<T>,
+    theirs: &[T],
+    name: impl Fn(&T) -> String,
+    report: &mut MergeReport,
+) {
+    for t in theirs {
+        match mine.iter().find(|m| m.same_id(t)) {
             None => {
-                report
-                    .attributes_added
-                    .push(format!("article variable {}", v.id));
-                schema.variables.push(v.clone());
+                report.attributes_added.push(name(t));
+                mine.push(t.clone());
             }
-            Some(m) if m != v => report
-                .attributes_kept
-                .push(format!("article variable {}", v.id)),
+            Some(m) if m != t => report.attributes_kept.push(name(t)),
             Some(_) => {}
         }
     }
@@ -169,15 +186,8 @@ fn keep_annotation_values(
     schema: &Schema,
     codebooks: &BTreeMap<CodebookId, Codebook>,
 ) -> usize {
-    let before = a.values.len();
-    let declared = schema.tag(&a.tag).map(|t| &t.attributes[..]).unwrap_or(&[]);
-    a.values.retain(|id, v| {
-        declared
-            .iter()
-            .find(|d| &d.id == id)
-            .is_some_and(|d| refuse_value(d, v, codebooks).is_none())
-    });
-    before - a.values.len()
+    let declared = schema.tag(&a.tag).map_or(&[][..], |t| &t.attributes[..]);
+    keep_values(&mut a.values, declared, codebooks)
 }
 
 fn keep_relation_values(
@@ -185,16 +195,24 @@ fn keep_relation_values(
     schema: &Schema,
     codebooks: &BTreeMap<CodebookId, Codebook>,
 ) -> usize {
-    let before = r.values.len();
     let declared = schema
         .relation(&r.kind)
-        .map(|k| &k.attributes[..])
-        .unwrap_or(&[]);
-    r.values.retain(|id, v| {
+        .map_or(&[][..], |k| &k.attributes[..]);
+    keep_values(&mut r.values, declared, codebooks)
+}
+
+/// Keeps the values `declared` declares and allows; how many went.
+fn keep_values(
+    values: &mut crate::model::Values,
+    declared: &[crate::model::Attribute],
+    codebooks: &BTreeMap<CodebookId, Codebook>,
+) -> usize {
+    let before = values.len();
+    values.retain(|id, v| {
         declared
             .iter()
             .find(|d| &d.id == id)
             .is_some_and(|d| refuse_value(d, v, codebooks).is_none())
     });
-    before - r.values.len()
+    before - values.len()
 }
