@@ -174,19 +174,30 @@ impl<'s> Cursor<'s> {
 
     /// `[ "a", "b", ]`: plain strings, a trailing comma allowed.
     fn strings(&mut self) -> Option<Vec<String>> {
-        self.byte(b'[')?;
+        self.list(b'[', b']', |c| c.string().map(str::to_owned))
+    }
+
+    /// Items read by `item` between `open` and `close`, separated by commas, a trailing
+    /// comma allowed.
+    fn list<T>(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        self.byte(open)?;
         let mut out = Vec::new();
         loop {
             self.blanks();
-            if self.peek() == Some(b']') {
+            if self.peek() == Some(close) {
                 self.at += 1;
                 return Some(out);
             }
-            out.push(self.string()?.to_owned());
+            out.push(item(self)?);
             self.blanks();
             match self.peek() {
                 Some(b',') => self.at += 1,
-                Some(b']') => {}
+                Some(b) if b == close => {}
                 _ => return None,
             }
         }
@@ -225,32 +236,26 @@ impl<'s> Cursor<'s> {
     /// `{ "attribute": value, … }`, a trailing comma allowed; keys in order, each once (as
     /// the writer's sorted map has them: anything else is left to RON).
     fn values(&mut self) -> Option<Values> {
-        self.byte(b'{')?;
-        let mut out = Values::new();
-        loop {
-            self.blanks();
-            if self.peek() == Some(b'}') {
-                self.at += 1;
-                return Some(out);
-            }
-            let key = self.string()?;
-            if out
-                .keys()
-                .next_back()
-                .is_some_and(|last| last.as_str() >= key)
-            {
-                return None;
-            }
-            self.byte(b':')?;
-            let value = self.value()?;
-            out.insert(key.into(), value);
-            self.blanks();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b'}') => {}
-                _ => return None,
-            }
+        let entries = self.list(b'{', b'}', |c| {
+            let key = c.string()?;
+            c.byte(b':')?;
+            Some((key, c.value()?))
+        })?;
+        // Sorted and each once, as the writer's map has them.
+        if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return None;
         }
+        Some(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+
+    /// The `values` field, which may be missing (no values).
+    fn optional_values(&mut self) -> Option<Values> {
+        if !self.field("values") {
+            return Some(Values::new());
+        }
+        let v = self.values()?;
+        self.end_value();
+        Some(v)
     }
 
     /// A string field that must be there.
@@ -279,31 +284,18 @@ impl<'s> Cursor<'s> {
 
     /// `[(start, end), …]`, a trailing comma allowed.
     fn pairs(&mut self) -> Option<Vec<(usize, usize)>> {
-        self.byte(b'[')?;
-        let mut out = Vec::new();
-        loop {
-            self.blanks();
-            if self.peek() == Some(b']') {
-                self.at += 1;
-                return Some(out);
+        self.list(b'[', b']', |c| {
+            c.byte(b'(')?;
+            let start = c.number()?;
+            c.byte(b',')?;
+            let end = c.number()?;
+            c.blanks();
+            if c.peek() == Some(b',') {
+                c.at += 1; // a trailing comma inside the tuple
             }
-            self.byte(b'(')?;
-            let start = self.number()?;
-            self.byte(b',')?;
-            let end = self.number()?;
-            self.blanks();
-            if self.peek() == Some(b',') {
-                self.at += 1; // a trailing comma inside the tuple
-            }
-            self.byte(b')')?;
-            out.push((start, end));
-            self.blanks();
-            match self.peek() {
-                Some(b',') => self.at += 1,
-                Some(b']') => {}
-                _ => return None,
-            }
-        }
+            c.byte(b')')?;
+            Some((start, end))
+        })
     }
 
     /// An identifier naming a review status.
@@ -355,13 +347,7 @@ impl Record for AnnotationRecord {
             None => None,
         };
         let changed_by = c.optional_string("changed_by")?;
-        let values = if c.field("values") {
-            let v = c.values()?;
-            c.end_value();
-            v
-        } else {
-            Values::new()
-        };
+        let values = c.optional_values()?;
         c.close()?;
         Some(AnnotationRecord {
             id: id.into(),
@@ -393,13 +379,7 @@ impl Record for Relation {
         let annotator = c.string_field("annotator")?;
         let changed_by = c.optional_string("changed_by")?;
         let note = c.optional_string("note")?;
-        let values = if c.field("values") {
-            let v = c.values()?;
-            c.end_value();
-            v
-        } else {
-            Values::new()
-        };
+        let values = c.optional_values()?;
         c.close()?;
         Some(Relation {
             note: note.unwrap_or_default().to_owned(),
