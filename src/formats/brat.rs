@@ -30,6 +30,11 @@
 mod ann;
 mod conf;
 mod read;
+
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 #[cfg(test)]
 mod tests;
 mod write;

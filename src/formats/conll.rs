@@ -32,6 +32,10 @@ const PLACEHOLDERS: &str = "-X- O";
 /// The field counted when a token's characters had to be replaced.
 const REPLACED: &str = "space or control character inside a token (written as U+FFFD)";
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// Writes the selection as one CoNLL file.
 ///
 /// BIO holds one label per token, so the writer picks which spans to write: in the order

@@ -51,6 +51,10 @@ const RELATION_COLUMNS: [&str; 10] = [
 /// Joins the quotes of several linked annotations in one cell.
 const SEPARATOR: &str = " | ";
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// Writes the selection as `annotations.csv` (the `-o` file) and its relations file.
 ///
 /// After the fixed columns comes one column per relation type (its id: `said_by`,

@@ -31,6 +31,10 @@ use super::{
     OutFile, OutPlace, Place, Report, Selection, field, offsets,
 };
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// A sequence-labelling line.
 #[derive(Serialize)]
 struct Labelled<'a> {
@@ -259,6 +263,8 @@ fn document(
         });
         match r {
             Ok((from, to, kind)) => relations.push(InRelation {
+                note: Default::default(),
+                values: Default::default(),
                 place: place.clone(),
                 kind,
                 from,
@@ -272,6 +278,7 @@ fn document(
         }
     }
     Some(InDoc {
+        variables: Default::default(),
         meta: DocumentMeta {
             title: obj
                 .get("title")

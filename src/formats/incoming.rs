@@ -17,9 +17,11 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::model::{
-    DocId, DocumentMeta, Edit, EntityKind, Project, RelationKindId, ReviewStatus, Rgb, TagId,
+    DocId, DocumentMeta, Edit, EntityKind, ExternalRef, Project, RelationKindId, ReviewStatus, Rgb,
+    TagId, VariableKind,
 };
 
+mod codes;
 mod planner;
 
 pub(crate) use planner::slug;
@@ -104,6 +106,9 @@ pub struct Incoming {
     pub tags: Vec<InTag>,
     /// Relation types the input declares.
     pub relation_kinds: Vec<InRelationKind>,
+    /// Article variables the input declares (Label Studio's task-level choices …), by name.
+    /// A variable a document names without a declaration comes in as text.
+    pub variables: Vec<InVariable>,
     /// Problems met while reading (a line that does not parse …).
     pub problems: Vec<ImportProblem>,
 }
@@ -115,6 +120,67 @@ pub struct InTag {
     pub name: String,
     /// Its colour, if the input gives one.
     pub color: Option<Rgb>,
+    /// The attributes it declares (brat's `[attributes]`, a WebAnno feature column …).
+    pub attributes: Vec<InAttribute>,
+}
+
+/// An attribute an incoming tag or relation type declares. A value of an attribute no
+/// declaration names comes in as an attribute of the kind its value has.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InAttribute {
+    /// The name as the input writes it (`Negation`, `stance`).
+    pub name: String,
+    /// What its values are.
+    pub kind: InAttributeKind,
+}
+
+/// The kinds of incoming attribute, as [`crate::model::AttributeKind`] without ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InAttributeKind {
+    /// Present or not.
+    Flag,
+    /// One (or several) of these values, as the input spells them.
+    Choice {
+        /// The values, in order.
+        values: Vec<String>,
+        /// Whether several may be chosen at once.
+        multiple: bool,
+    },
+    /// An integer from `min` to `max`.
+    Scale {
+        /// Smallest value.
+        min: i32,
+        /// Largest value.
+        max: i32,
+    },
+    /// Free text.
+    Text,
+    /// A code of an open vocabulary, named by the attribute (a codebook of that name).
+    Code,
+}
+
+/// A value read for an attribute of a span or link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InValue {
+    /// A flag that is set.
+    Flag,
+    /// Choices, as the input spells them (a value's label or id).
+    Choice(Vec<String>),
+    /// A whole number.
+    Number(i32),
+    /// Free text.
+    Text(String),
+    /// A code, by its label, id or alias.
+    Code(String),
+}
+
+/// An article variable the input declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InVariable {
+    /// The name as the input writes it.
+    pub name: String,
+    /// What its values are.
+    pub kind: VariableKind,
 }
 
 /// A declared relation type.
@@ -126,6 +192,8 @@ pub struct InRelationKind {
     pub from: Vec<String>,
     /// Labels it may point to.
     pub to: Vec<String>,
+    /// The attributes it declares.
+    pub attributes: Vec<InAttribute>,
 }
 
 /// One incoming document.
@@ -147,6 +215,9 @@ pub struct InDoc {
     pub annotations: Vec<InAnnotation>,
     /// The relations, by annotation key.
     pub relations: Vec<InRelation>,
+    /// Values of article variables, by the variable's name as the input writes it. A
+    /// document already in the project gains those it has no value for.
+    pub variables: Vec<(String, String)>,
 }
 
 /// One incoming annotation.
@@ -170,6 +241,8 @@ pub struct InAnnotation {
     pub note: String,
     /// Review status, if the input records one.
     pub status: Option<ReviewStatus>,
+    /// Values of attributes, by the attribute's name as the input writes it.
+    pub values: Vec<(String, InValue)>,
 }
 
 /// An entity named by the input.
@@ -179,6 +252,9 @@ pub struct InEntity {
     pub name: String,
     /// Kind, if given.
     pub kind: Option<EntityKind>,
+    /// References to knowledge bases (brat's `N` lines); an entity already in the registry
+    /// gains those it lacks.
+    pub refs: Vec<ExternalRef>,
 }
 
 /// One incoming relation.
@@ -194,6 +270,10 @@ pub struct InRelation {
     pub to: String,
     /// Who made it, if the input says.
     pub annotator: Option<String>,
+    /// A note.
+    pub note: String,
+    /// Values of attributes, by the attribute's name as the input writes it.
+    pub values: Vec<(String, InValue)>,
 }
 
 /// How to import.
@@ -228,6 +308,14 @@ pub struct ImportReport {
     pub new_relation_kinds: Vec<RelationKindId>,
     /// Entities added to the registry.
     pub new_entities: Vec<String>,
+    /// Attributes added to the schema (or widened to allow new values), as `tag.attribute`.
+    pub new_attributes: Vec<String>,
+    /// Codes added to codebooks, as `codebook: code`.
+    pub new_codes: Vec<String>,
+    /// Article variables added to the schema.
+    pub new_variables: Vec<String>,
+    /// Values set: on spans and links, and article variables of documents.
+    pub values: usize,
     /// The layers that received annotations.
     pub layers: Vec<String>,
     /// Problems skipped (only with `skip_invalid`).
@@ -275,6 +363,21 @@ impl ImportReport {
         }
         if !self.new_entities.is_empty() {
             s.push_str(&format!("new entities: {}\n", self.new_entities.join(", ")));
+        }
+        if self.values > 0 {
+            s.push_str(&format!(
+                "{} values of attributes and variables\n",
+                self.values
+            ));
+        }
+        for (what, names) in [
+            ("new or widened attributes", &self.new_attributes),
+            ("new codes", &self.new_codes),
+            ("new article variables", &self.new_variables),
+        ] {
+            if !names.is_empty() {
+                s.push_str(&format!("{what}: {}\n", names.join(", ")));
+            }
         }
         if !self.skipped.is_empty() {
             s.push_str(&format!("{} problems skipped:\n", self.skipped.len()));
@@ -326,6 +429,7 @@ pub fn plan_import(
     let mut planner = planner::Planner::new(project, options);
     planner.problems.extend(incoming.problems);
     planner.declare(&incoming.tags, &incoming.relation_kinds);
+    planner.declare_variables(&incoming.variables);
     for doc in incoming.documents {
         planner.document(doc);
     }

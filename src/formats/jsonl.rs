@@ -14,6 +14,11 @@
 //! The reader ([`read`]) takes our own lines and plain spaCy/Prodigy lines alike.
 
 mod read;
+
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 #[cfg(test)]
 mod tests;
 

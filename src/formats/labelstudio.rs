@@ -39,6 +39,11 @@ use super::{
 };
 
 mod read;
+
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 pub(crate) use read::read;
 
 /// `from_name` of the labels control.

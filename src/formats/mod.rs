@@ -303,10 +303,22 @@ pub fn export(
         Format::Webanno => webanno::export(&sel, &mut step)?,
         Format::W3c => w3c::export(&sel, &mut step)?,
     };
-    // No format carries codes yet: every value, link note, article variable and entity
-    // reference exported is counted as left out, so a report says "everything was carried"
-    // only when it was.
-    report.codes_of(&sel, &[]);
+    // Every value, link note, article variable and entity reference exported that the format
+    // has no place for is counted as left out, so a report says "everything was carried" only
+    // when it was. Each writer names the codes it carries.
+    let carried = match format {
+        Format::Jsonl => jsonl::CODES_CARRIED,
+        Format::Doccano => doccano::CODES_CARRIED,
+        Format::Conll => conll::CODES_CARRIED,
+        Format::Csv => csv::CODES_CARRIED,
+        Format::Brat => brat::CODES_CARRIED,
+        Format::SummaryMd | Format::SummaryHtml => summary::CODES_CARRIED,
+        Format::Graphml | Format::NetworkCsv => network::CODES_CARRIED,
+        Format::Labelstudio => labelstudio::CODES_CARRIED,
+        Format::Webanno => webanno::CODES_CARRIED,
+        Format::W3c => w3c::CODES_CARRIED,
+    };
+    report.codes_of(&sel, carried);
     Ok(Export { files, report })
 }
 

@@ -38,6 +38,10 @@ use super::{ExportError, OutFile, OutPlace, Report, Selection};
 use crate::model::{DocId, RelationId};
 use crate::summary::Summary;
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum NodeType {

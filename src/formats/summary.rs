@@ -10,6 +10,10 @@ use super::{ExportError, Format, OutFile, OutPlace, Report, Selection};
 use crate::model::DocId;
 use crate::summary::Summary;
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// Writes the summary of `sel` as `format` (`summary-md` or `summary-html`); `step` is told
 /// how many documents are done.
 pub(crate) fn export(

@@ -35,6 +35,11 @@ use crate::model::{Annotation, Relation, ReviewStatus, TextIndex, sha256_hex};
 use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets};
 
 mod read;
+
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 pub(crate) use read::read;
 
 /// The JSON-LD context of the Web Annotation model.

@@ -47,6 +47,10 @@ const SPAN_LAYER: &str = "webanno.custom.Marginalia";
 /// The relation layer's type name.
 const LINK_LAYER: &str = "webanno.custom.MarginaliaLink";
 
+/// The codes (names of [`super::report::field`]) this format carries; the others are counted
+/// as not carried.
+pub(super) const CODES_CARRIED: &[&str] = &[];
+
 /// Writes one TSV file per document.
 pub(crate) fn export(
     sel: &Selection<'_>,

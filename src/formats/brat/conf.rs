@@ -179,6 +179,7 @@ impl Conf {
             .iter()
             .chain(&self.events)
             .map(|t| InTag {
+                attributes: Default::default(),
                 name: self.display(t),
                 color: self.colors.get(t).copied(),
             })
@@ -189,6 +190,7 @@ impl Conf {
             .iter()
             .chain(&self.roles)
             .map(|(name, from, to)| InRelationKind {
+                attributes: Default::default(),
                 name: self.display(name),
                 from: names(from),
                 to: names(to),

@@ -249,6 +249,8 @@ impl Builder<'_> {
         let key = |i: usize| self.spans.get(i).map(|s| s.annotation.key.clone());
         if let (Some(from), Some(to)) = (key(from), key(to)) {
             self.out.push(InRelation {
+                note: Default::default(),
+                values: Default::default(),
                 place: Place::line(self.file, line),
                 kind: kind.to_owned(),
                 from,
@@ -369,6 +371,7 @@ impl Builder<'_> {
                     && !name.is_empty()
                 {
                     span.annotation.entity = Some(InEntity {
+                        refs: Default::default(),
                         name: name.to_owned(),
                         kind: None,
                     });

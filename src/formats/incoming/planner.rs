@@ -1,14 +1,15 @@
 //! The planner: checks incoming items against the project and builds the import's one edit.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Annotation, AnnotationId, CharOffset, DocId, DocIdSeries, Document, Edit, Entity, EntityId,
-    Fragment, PALETTE, Project, Relation, RelationId, RelationKindId, RelationType, Rgb, Schema,
-    TagId, TagType, TextIndex, Utf16Offset, fresh_id, is_grapheme_boundary, project_meta, quote_of,
-    sha256_hex,
+    Annotation, AnnotationId, CharOffset, Codebook, CodebookId, DocId, DocIdSeries, Document,
+    DocumentMeta, Edit, Entity, EntityId, Fragment, PALETTE, Project, Relation, RelationId,
+    RelationKindId, RelationType, Rgb, Schema, TagId, TagType, TextIndex, Utf16Offset, fresh_id,
+    is_grapheme_boundary, project_meta, quote_of, sha256_hex,
 };
 
+use super::codes::Owner;
 use super::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, OffsetUnit,
@@ -16,9 +17,15 @@ use super::{
 
 /// The state of one import being planned.
 pub(super) struct Planner<'p> {
-    project: &'p Project,
+    pub(super) project: &'p Project,
     options: &'p ImportOptions,
-    schema: Schema,
+    pub(super) schema: Schema,
+    /// The project's codebooks, with the codes planned so far.
+    pub(super) codebooks: BTreeMap<CodebookId, Codebook>,
+    /// Documents already in the project that gain article variables, with their new metadata.
+    pub(super) meta_updates: BTreeMap<DocId, DocumentMeta>,
+    /// Entities already in the registry that gain references, as they will be.
+    pub(super) entity_updates: BTreeMap<EntityId, Entity>,
     /// Incoming label (lower-cased) → tag id.
     tags: HashMap<String, TagId>,
     /// Incoming relation name (lower-cased) → relation type id.
@@ -39,12 +46,12 @@ pub(super) struct Planner<'p> {
     /// Ids of the annotations planned so far, with their tags.
     new_tags_of: HashMap<AnnotationId, TagId>,
     new_docs: Vec<Document>,
-    new_entities: Vec<Entity>,
+    pub(super) new_entities: Vec<Entity>,
     annotations: Vec<Annotation>,
     relations: Vec<Relation>,
     layers: BTreeSet<String>,
     pub(super) problems: Vec<ImportProblem>,
-    report: ImportReport,
+    pub(super) report: ImportReport,
 }
 
 impl<'p> Planner<'p> {
@@ -98,6 +105,9 @@ impl<'p> Planner<'p> {
             project,
             options,
             schema: project.schema.clone(),
+            codebooks: project.codebooks.clone(),
+            meta_updates: BTreeMap::new(),
+            entity_updates: BTreeMap::new(),
             tags,
             kinds,
             by_hash: project
@@ -144,6 +154,7 @@ impl<'p> Planner<'p> {
             ) {
                 tag.color = color;
             }
+            self.declare_attributes(&Owner::Tag(id), &t.attributes);
         }
         for k in kinds {
             let from: Vec<TagId> = k.from.iter().map(|l| self.tag(l)).collect();
@@ -152,6 +163,7 @@ impl<'p> Planner<'p> {
             for (f, t) in from.iter().flat_map(|f| to.iter().map(move |t| (f, t))) {
                 self.allow(&id, f, t);
             }
+            self.declare_attributes(&Owner::Kind(id), &k.attributes);
         }
     }
 
@@ -318,6 +330,15 @@ impl<'p> Planner<'p> {
                 id
             }
         };
+        let variables = self.variables(std::mem::take(&mut doc.variables), &doc.place);
+        match self.new_docs.iter_mut().find(|d| d.id == id) {
+            Some(new) => {
+                for (var, value) in variables {
+                    new.meta.variables.entry(var).or_insert(value);
+                }
+            }
+            None => self.fill_variables(&id, variables),
+        }
         let index = TextIndex::new(&doc.text);
         let mut keys: HashMap<String, Option<AnnotationId>> = HashMap::new();
         for a in doc.annotations {
@@ -421,12 +442,13 @@ impl<'p> Planner<'p> {
             .as_ref()
             .filter(|e| !e.name.trim().is_empty())
             .map(|e| self.entity(e));
+        let values = self.values(&Owner::Tag(tag.clone()), a.values, &a.place);
         let id = AnnotationId(self.fresh("a"));
         self.spans.insert(span_key, id.clone());
         self.new_tags_of.insert(id.clone(), tag.clone());
         self.layers.insert(annotator.clone());
         self.annotations.push(Annotation {
-            values: Default::default(),
+            values,
             id: id.clone(),
             doc: doc.clone(),
             tag,
@@ -445,12 +467,13 @@ impl<'p> Planner<'p> {
 
     fn entity(&mut self, e: &InEntity) -> EntityId {
         let key = e.name.trim().to_lowercase();
-        if let Some(id) = self.entities.get(&key) {
-            return id.clone();
+        if let Some(id) = self.entities.get(&key).cloned() {
+            self.add_refs(&id, &e.refs);
+            return id;
         }
         let id = EntityId(self.fresh("e"));
         self.new_entities.push(Entity {
-            refs: Default::default(),
+            refs: e.refs.clone(),
             id: id.clone(),
             name: e.name.trim().to_owned(),
             kind: e.kind.unwrap_or_default(),
@@ -505,11 +528,12 @@ impl<'p> Planner<'p> {
             self.report.already_there += 1;
             return;
         }
+        let values = self.values(&Owner::Kind(kind.clone()), r.values, &r.place);
         let id = RelationId(self.fresh("r"));
         self.layers.insert(annotator.clone());
         self.relations.push(Relation {
-            note: Default::default(),
-            values: Default::default(),
+            note: r.note,
+            values,
             id,
             kind,
             from,
@@ -531,6 +555,17 @@ impl<'p> Planner<'p> {
             self.report.skipped = std::mem::take(&mut self.problems);
         }
         let mut edits = Vec::new();
+        // Codebooks first: a code attribute of the new schema may name a new codebook.
+        for (id, book) in &self.codebooks {
+            let before = self.project.codebooks.get(id);
+            if before != Some(book) {
+                edits.push(Edit::Codebook {
+                    id: id.clone(),
+                    before: before.cloned().map(Box::new),
+                    after: Some(Box::new(book.clone())),
+                });
+            }
+        }
         if self.schema != self.project.schema {
             edits.push(Edit::Schema {
                 before: Box::new(self.project.schema.clone()),
@@ -551,6 +586,24 @@ impl<'p> Planner<'p> {
                 before: None,
                 after: Some(e),
             });
+        }
+        for (id, e) in self.entity_updates {
+            edits.push(Edit::Entity {
+                id: id.clone(),
+                before: self.project.entities.get(&id).cloned(),
+                after: Some(e),
+            });
+        }
+        for (doc, meta) in self.meta_updates {
+            if let Some(known) = self.project.document(&doc)
+                && known.meta != meta
+            {
+                edits.push(Edit::DocumentMeta {
+                    doc,
+                    before: Box::new(known.meta.clone()),
+                    after: Box::new(meta),
+                });
+            }
         }
         self.report.annotations = self.annotations.len();
         for a in self.annotations {
@@ -617,7 +670,7 @@ pub(crate) fn slug(label: &str) -> String {
 }
 
 /// `wanted`, or `wanted_2`, `wanted_3` … whichever is not taken.
-fn unique(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
+pub(super) fn unique(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
     if !taken(wanted) {
         return wanted.to_owned();
     }

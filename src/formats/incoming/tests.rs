@@ -33,6 +33,8 @@ fn doc(text: &str, annotations: Vec<InAnnotation>, relations: Vec<InRelation>) -
 
 fn rel(kind: &str, from: &str, to: &str) -> InRelation {
     InRelation {
+        note: Default::default(),
+        values: Default::default(),
         place: Place::line("in.txt", 9),
         kind: kind.into(),
         from: from.into(),
@@ -105,6 +107,7 @@ fn new_labels_become_tag_types_and_relations_widen_the_schema() {
             vec![rel("said_by", "T2", "T1"), rel("Origin", "T1", "T2")],
         )],
         tags: vec![InTag {
+            attributes: Default::default(),
             name: "Location".into(),
             color: Some(Rgb(1, 2, 3)),
         }],
@@ -184,6 +187,7 @@ fn entities_are_found_by_name_or_created_and_the_layer_is_forced_by_the_option()
     let mut p = fixture::project();
     let entity = |name: &str| {
         Some(InEntity {
+            refs: Default::default(),
             name: name.into(),
             kind: None,
         })
@@ -292,6 +296,7 @@ fn new_ids_never_clash_with_any_id_of_the_project_and_the_result_loads_again() {
     titled.meta.title = "Claim".into();
     let mut nameless = ann("T2", "d1", &[(2, 6)], 2);
     nameless.entity = Some(InEntity {
+        refs: Default::default(),
         name: " ".into(),
         kind: None,
     });
@@ -312,4 +317,232 @@ fn new_ids_never_clash_with_any_id_of_the_project_and_the_result_loads_again() {
     assert!(report.new_entities.is_empty(), "a nameless entity is none");
     let text = crate::store::to_string(&p).expect("serialises");
     crate::store::from_str(std::path::Path::new("p.ron"), &text).expect("loads again");
+}
+
+/// A project whose schema has no codes, so that every attribute comes from the input.
+fn uncoded() -> Project {
+    let mut p = fixture::project();
+    p.schema = crate::model::Schema::without_codes();
+    p
+}
+
+#[test]
+fn values_of_every_kind_come_in_declaring_what_the_schema_lacks() {
+    let mut p = uncoded();
+    let text = "Ça va 🎉 习近平 said: ceasefire now.";
+    let mut claim = ann("T1", "Claim", &[(0, 5)], 3);
+    claim.values = vec![
+        ("Negated".into(), InValue::Flag),
+        ("Stance".into(), InValue::Choice(vec!["Supports".into()])),
+        ("Intensity".into(), InValue::Number(-2)),
+        ("Comment".into(), InValue::Text("hedged — 慎重".into())),
+        ("Concept".into(), InValue::Code("Ceasefire".into())),
+    ];
+    let mut other = ann("T2", "claim", &[(8, 11)], 4);
+    other.values = vec![
+        ("stance".into(), InValue::Choice(vec!["Opposes".into()])),
+        ("intensity".into(), InValue::Number(2)),
+        ("concept".into(), InValue::Code("ceasefire".into())),
+    ];
+    let mut link = rel("said_by", "T1", "T2");
+    link.note = "reported speech".into();
+    link.values = vec![("Certain".into(), InValue::Flag)];
+    let mut d = doc(text, vec![claim, other], vec![link]);
+    d.variables = vec![
+        ("Outlet".into(), "Le Monde".into()),
+        ("Country".into(), "FR".into()),
+    ];
+    let incoming = Incoming {
+        documents: vec![d],
+        variables: vec![InVariable {
+            name: "Country".into(),
+            kind: VariableKind::Choice {
+                values: vec!["DE".into()],
+            },
+        }],
+        ..Incoming::default()
+    };
+    let report = apply(&mut p, incoming, &options());
+    let claim_type = p.schema.tag(&TagId::from("claim")).expect("claim");
+    let labels: Vec<&str> = claim_type
+        .attributes
+        .iter()
+        .map(|a| a.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Negated", "Stance", "Intensity", "Comment", "Concept"]
+    );
+    let kinds: Vec<&str> = claim_type
+        .attributes
+        .iter()
+        .map(|a| a.kind.name())
+        .collect();
+    assert_eq!(kinds, ["flag", "choice", "scale", "text", "code"]);
+    match &claim_type.attributes[1].kind {
+        crate::model::AttributeKind::Choice { values, .. } => {
+            let v: Vec<&str> = values.iter().map(|v| v.label.as_str()).collect();
+            assert_eq!(v, ["Supports", "Opposes"], "widened by the second span");
+        }
+        k => panic!("{k:?}"),
+    }
+    assert_eq!(
+        claim_type.attributes[2].kind,
+        crate::model::AttributeKind::Scale { min: -2, max: 2 }
+    );
+    // Both spans name one code, spelled differently: one code, one codebook.
+    // A "Concept" attribute takes its codes from the project's "concepts" codebook.
+    let book = &p.codebooks[&crate::model::CodebookId::from("concepts")];
+    assert_eq!(
+        claim_type.attributes[4].kind,
+        crate::model::AttributeKind::Code {
+            codebook: book.id.clone()
+        }
+    );
+    assert_eq!(book.codes.len(), 1);
+    assert_eq!(book.codes[0].label, "Ceasefire");
+    let first = p
+        .annotations
+        .values()
+        .find(|a| a.quote == "Ça va")
+        .expect("first");
+    assert_eq!(first.values.len(), 5);
+    assert_eq!(
+        first
+            .values
+            .get(&crate::model::AttributeId::from("comment")),
+        Some(&crate::model::Value::Text("hedged — 慎重".into()))
+    );
+    let r = p.relations.values().next().expect("link");
+    assert_eq!(r.note, "reported speech");
+    assert_eq!(r.values.len(), 1);
+    let doc = p.documents.last().expect("added");
+    let outlet = p
+        .schema
+        .variables
+        .iter()
+        .find(|v| v.label == "Outlet")
+        .expect("outlet");
+    assert_eq!(outlet.kind, VariableKind::Text);
+    assert_eq!(
+        doc.meta.variables.get(&outlet.id).map(String::as_str),
+        Some("Le Monde")
+    );
+    let country = p
+        .schema
+        .variables
+        .iter()
+        .find(|v| v.label == "Country")
+        .expect("country");
+    assert_eq!(
+        country.kind,
+        VariableKind::Choice {
+            values: vec!["DE".into(), "FR".into()]
+        }
+    );
+    assert_eq!(report.values, 5 + 3 + 1 + 2);
+    assert!(report.new_codes.iter().any(|c| c.contains("Ceasefire")));
+    assert!(
+        report
+            .to_text()
+            .contains("new article variables: Country, Outlet")
+    );
+    // The project is still valid as a whole and saves.
+    let saved = crate::store::to_string(&p).expect("saves");
+    let loaded = crate::store::from_str(std::path::Path::new("p.ron"), &saved).expect("loads");
+    assert_eq!(loaded.codebooks, p.codebooks);
+}
+
+#[test]
+fn values_meet_the_attributes_the_schema_declares() {
+    let mut p = fixture::project();
+    let mut claim = ann("T1", "claim", &[(0, 5)], 3);
+    claim.values = vec![
+        ("Stance".into(), InValue::Choice(vec!["opposes".into()])),
+        ("concept".into(), InValue::Code("Sanctions".into())),
+    ];
+    let mut bad = ann("T2", "claim", &[(6, 9)], 7);
+    bad.values = vec![("stance".into(), InValue::Flag)];
+    let mut scale = ann("T3", "claim", &[(10, 12)], 8);
+    scale.values = vec![("concept".into(), InValue::Flag)];
+    let incoming = Incoming {
+        documents: vec![doc(fixture::TEXT, vec![claim, bad, scale], vec![])],
+        ..Incoming::default()
+    };
+    let err = plan_import(&p, incoming.clone(), &options()).expect_err("flags are no values here");
+    assert_eq!(err.problems.len(), 2, "{err}");
+    assert_eq!(err.problems[0].place, Place::line("in.txt", 7));
+    assert!(
+        err.problems[0].message.contains("stance is a choice"),
+        "{err}"
+    );
+    assert_eq!(err.problems[1].place, Place::line("in.txt", 8));
+    assert!(
+        err.problems[1].message.contains("concept takes one code"),
+        "{err}"
+    );
+    let report = apply(
+        &mut p,
+        incoming,
+        &ImportOptions {
+            skip_invalid: true,
+            ..options()
+        },
+    );
+    assert!(
+        report.new_attributes.is_empty(),
+        "{:?}",
+        report.new_attributes
+    );
+    let first = p
+        .annotations
+        .values()
+        .find(|a| a.annotator == "imported" && a.fragments[0].start.0 == 0)
+        .expect("imported");
+    assert_eq!(
+        first.values.get(&crate::model::AttributeId::from("stance")),
+        Some(&crate::model::Value::Choice(vec!["opposes".into()]))
+    );
+    let concepts = &p.codebooks[&crate::model::CodebookId::from("concepts")];
+    assert!(concepts.find("Sanctions").is_some());
+}
+
+#[test]
+fn entity_references_and_notes_on_links_come_in() {
+    let mut p = fixture::project();
+    let known = p.entities.values().next().expect("an entity").clone();
+    let mut a = ann("T1", "actor", &[(0, 5)], 1);
+    a.entity = Some(InEntity {
+        name: known.name.clone(),
+        kind: None,
+        refs: vec![ExternalRef {
+            kb: "Wikidata".into(),
+            id: "Q3052772".into(),
+        }],
+    });
+    let mut b = ann("T2", "actor", &[(6, 9)], 2);
+    b.entity = Some(InEntity {
+        name: "Ангела Меркель".into(),
+        kind: None,
+        refs: vec![ExternalRef {
+            kb: "Wikipedia".into(),
+            id: "64488".into(),
+        }],
+    });
+    let incoming = Incoming {
+        documents: vec![doc(fixture::TEXT, vec![a, b], vec![])],
+        ..Incoming::default()
+    };
+    apply(&mut p, incoming.clone(), &options());
+    assert_eq!(p.entities[&known.id].refs.len(), known.refs.len() + 1);
+    let new = p
+        .entities
+        .values()
+        .find(|e| e.name == "Ангела Меркель")
+        .expect("new entity");
+    assert_eq!(new.refs[0].id, "64488");
+    // Again: nothing changes.
+    let before = p.clone();
+    apply(&mut p, incoming, &options());
+    assert_eq!(p.entities, before.entities);
 }

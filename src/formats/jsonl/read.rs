@@ -269,12 +269,14 @@ fn document(
             .entity
             .filter(|e| !e.trim().is_empty())
             .map(|name| InEntity {
+                refs: Default::default(),
                 kind: kinds.get(&name.trim().to_lowercase()).copied(),
                 name,
             });
         by_key.insert(key.clone(), groups.len());
         groups.push(Group {
             annotation: InAnnotation {
+                values: Default::default(),
                 key,
                 place: place.clone(),
                 label: s.label,
@@ -335,6 +337,8 @@ fn document(
                 .and_then(|g| g.annotation.annotator.clone())
         });
         relations.push(InRelation {
+            note: Default::default(),
+            values: Default::default(),
             place: place.clone(),
             kind: r.label,
             from,
@@ -359,6 +363,7 @@ fn document(
         .collect();
 
     Some(InDoc {
+        variables: Default::default(),
         meta: DocumentMeta {
             variables: Default::default(),
             title: field("title").unwrap_or_default(),

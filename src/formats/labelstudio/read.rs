@@ -253,7 +253,7 @@ fn annotation(
                 // A relation without a label reaches the planner with an empty type, which it
                 // reports.
                 for kind in if labels.is_empty() { vec![""] } else { labels } {
-                    doc.relations.push(InRelation {
+                    doc.relations.push(InRelation { note: Default::default(), values: Default::default(),
                         place: place.clone(),
                         kind: kind.to_owned(),
                         from: key(&from),
@@ -328,6 +328,7 @@ fn annotation(
                 a.status = status;
             } else if kind == "textarea" && name == ENTITY && !text.is_empty() {
                 a.entity = Some(InEntity {
+                    refs: Default::default(),
                     name: text.join(" "),
                     kind: None,
                 });

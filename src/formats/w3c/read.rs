@@ -227,6 +227,8 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
             return;
         };
         r.relations.push(InRelation {
+            note: Default::default(),
+            values: Default::default(),
             place,
             kind: kind.to_owned(),
             from,
@@ -326,6 +328,7 @@ fn labels_or_note(
         Some("tagging" | "classifying") => labels.push(value.to_owned()),
         Some("identifying") => {
             a.entity = Some(InEntity {
+                refs: Default::default(),
                 name: value.to_owned(),
                 kind: None,
             });
