@@ -272,3 +272,56 @@ fn the_spans_listed_follow_the_pair_clicked_not_its_position() {
     assert!(h.query_by_label("ben: “東京 talks”").is_none());
     h.get_by_label("ben: “replied 不”");
 }
+
+#[test]
+fn the_per_code_table_shows_kappa_ac1_and_alpha_of_each_attribute() {
+    // ann and ben match on the claim of the first article; each gives it a stance.
+    let mut p = project();
+    let claims: Vec<(String, marginalia::model::AnnotationId)> = p
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim" && a.doc.as_str() == "d1")
+        .map(|a| (a.annotator.clone(), a.id.clone()))
+        .collect();
+    assert_eq!(claims.len(), 2);
+    for (who, id) in claims {
+        let stance = if who == "ann" { "supports" } else { "opposes" };
+        ops::set_value(
+            &p,
+            &id,
+            &"stance".into(),
+            Some(marginalia::model::Value::Choice(vec![stance.into()])),
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    }
+    let names = choose_annotators(&p, &[]).unwrap();
+    let expected = agreement(&p, &Units::of(&p, &names));
+    let stance = expected
+        .per_attribute
+        .iter()
+        .find(|x| x.a == "ann" && x.b == "ben" && x.attribute == "stance")
+        .unwrap();
+    assert_eq!((stance.units, stance.agree), (1, 0));
+    let mut h = harness(p);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::G);
+    wait_for(&mut h, "Gwet's AC1, ann / ben, claim Stance");
+    h.get_by_label_contains("0 / 1 (of 1 matched)");
+    assert_eq!(
+        figure(&h, "Gwet's AC1, ann / ben, claim Stance").1,
+        stance.gwet_ac1
+    );
+    // One unit, coded differently: κ is 0 (no agreement beyond chance, which is 0 here).
+    assert_eq!(stance.cohen_kappa, Some(0.0));
+    assert_eq!(
+        figure(&h, "Cohen's κ, ann / ben, claim Stance"),
+        ("0.000".to_owned(), Some(0.0))
+    );
+    h.get_by_label("Krippendorff's α, ann / ben, claim Stance")
+        .click();
+    h.run();
+    h.get_by_label_contains("Spans behind it: Relaxed matching · ann / ben");
+    h.get_by_label("ann: “東京 talks could start”");
+}

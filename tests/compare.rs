@@ -391,3 +391,59 @@ fn the_reviewed_result_can_be_shown_alone_and_going_to_a_difference_comes_back()
     click(&mut h, "Differences");
     assert!(!h.state().showing_result());
 }
+
+#[test]
+fn a_value_differs_is_adjudicated_attribute_by_attribute_and_undone() {
+    // Both mark the same claim; ana codes it as supporting, bo as opposing.
+    let text = "[actor|Macron 🇫🇷] said [claim|talks could start in 北京], said Zoe\u{301}.";
+    let (mut p, _) = project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH).unwrap();
+    add_layer(&mut p, "d", "bo", text);
+    let claims: Vec<(String, marginalia::model::AnnotationId)> = p
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim")
+        .map(|a| (a.annotator.clone(), a.id.clone()))
+        .collect();
+    for (who, id) in claims {
+        let stance = if who == "ana" { "supports" } else { "opposes" };
+        ops::set_value(
+            &p,
+            &id,
+            &"stance".into(),
+            Some(marginalia::model::Value::Choice(vec![stance.into()])),
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    }
+    let before = p.clone();
+    let mut h = harness(p);
+    open_at(&mut h, 1);
+    h.get_by_label_contains("Difference 1 of 1 · value differs");
+    // Nothing is taken before a value is chosen for the stance.
+    click(&mut h, "Accept these values");
+    assert!(reviewed(h.state().project()).is_empty());
+    click(&mut h, "bo: opposes");
+    click(&mut h, "Accept these values");
+    let project = h.state().project().clone();
+    let copies = reviewed(&project);
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        copies[0].values.get(&"stance".into()),
+        Some(&marginalia::model::Value::Choice(vec!["opposes".into()]))
+    );
+    let decision = project.decisions.values().next().unwrap();
+    assert_eq!(decision.verdict, Verdict::Accepted);
+    assert_eq!(
+        decision
+            .values_from
+            .get(&"stance".into())
+            .map(String::as_str),
+        Some("bo")
+    );
+    // The agreed actor is not settled yet.
+    assert_eq!(status(&project, 0), Some(DocStatus::InProgress));
+    h.get_by_label_contains("Stance from bo");
+    undo_gives_back(&mut h, &before);
+}

@@ -450,7 +450,14 @@ fn agree(
         store::guard::check_target(out)
             .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was written", out.display()))?;
         activity.step(format!("writing {}", out.display()));
-        let text = serde_json::to_string(&units.to_json())?;
+        let mut matrix = units.to_json();
+        // The values on the matched spans, per pair and attribute, for the checks of the
+        // coefficients per attribute.
+        matrix["attributes"] = review::values::value_pairs(&project, &units)
+            .iter()
+            .map(review::values::ValuePairs::to_json)
+            .collect();
+        let text = serde_json::to_string(&matrix)?;
         // Whole or not at all: a full disk leaves no truncated matrix behind.
         store::write_derived(out, &(text + "\n"))
             .map_err(|e| anyhow::anyhow!("{e} (the units were not written)"))?;

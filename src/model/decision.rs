@@ -1,6 +1,8 @@
 //! Adjudication: a reviewer's decision on one difference between annotators' layers, and what
 //! it put into the reviewed layer.
 
+use std::collections::BTreeMap;
+
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -86,9 +88,9 @@ pub struct Decision {
     /// The compared layers' annotations the decision settles.
     pub sources: Vec<AnnotationId>,
     /// What the reviewer saw of each source, in the order of `sources`: a fingerprint of its
-    /// tag and span ([`fingerprint`]). A source whose tag or span differs now has changed
-    /// since, and the decision no longer settles it; a new note, entity or review status does
-    /// not reopen anything. (New in format version 4; empty in older files: then only the ids
+    /// tag, span and values ([`fingerprint`]). A source whose tag, span or values differ now
+    /// has changed since, and the decision no longer settles it; a new note, entity or review
+    /// status does not reopen anything. (New in format version 4; empty in older files: then only the ids
     /// count.)
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seen: Vec<String>,
@@ -111,6 +113,10 @@ pub struct Decision {
     /// The reviewer's comment.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub comment: String,
+    /// For a *value differs* settled attribute by attribute: whose value each attribute took.
+    /// (New in format version 6.)
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values_from: BTreeMap<crate::model::AttributeId, String>,
 }
 
 impl Decision {
@@ -126,8 +132,8 @@ impl Decision {
     }
 }
 
-/// What a decision remembers of an annotation: the tag and the byte ranges of its fragments,
-/// hashed (64-bit FNV-1a, 16 hex digits; stable across builds and machines).
+/// What a decision remembers of an annotation: the tag, the byte ranges of its fragments and
+/// its values, hashed (64-bit FNV-1a, 16 hex digits; stable across builds and machines).
 pub fn fingerprint(annotation: &crate::model::Annotation) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -141,6 +147,31 @@ pub fn fingerprint(annotation: &crate::model::Annotation) -> String {
         eat(b"\0");
         eat(&(f.start.0 as u64).to_le_bytes());
         eat(&(f.end.0 as u64).to_le_bytes());
+    }
+    // Values count since format version 6; an annotation without any hashes as before, so
+    // the decisions of older files still settle what they settled.
+    for (attribute, value) in &annotation.values {
+        eat(b"\x01");
+        eat(attribute.as_str().as_bytes());
+        eat(b"=");
+        match value {
+            crate::model::Value::Flag => eat(b"flag"),
+            crate::model::Value::Choice(ids) => {
+                for id in ids {
+                    eat(b"\x02");
+                    eat(id.as_bytes());
+                }
+            }
+            crate::model::Value::Scale(n) => eat(&i64::from(*n).to_le_bytes()),
+            crate::model::Value::Text(t) => {
+                eat(b"\x03");
+                eat(t.as_bytes());
+            }
+            crate::model::Value::Code(c) => {
+                eat(b"\x04");
+                eat(c.as_str().as_bytes());
+            }
+        }
     }
     format!("{hash:016x}")
 }

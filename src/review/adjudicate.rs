@@ -26,15 +26,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use jiff::Timestamp;
 
 use crate::model::{
-    Annotation, AnnotationId, Decision, DecisionId, DecisionReason, DocId, DocStatus, Edit,
-    EditError, Project, REVIEWED_LAYER, Relation, RelationId, RelationKindId, ReviewStatus,
-    Verdict, fingerprint, fresh_id, ops,
+    Annotation, AnnotationId, AttributeId, Decision, DecisionId, DecisionReason, DocId, DocStatus,
+    Edit, EditError, Project, REVIEWED_LAYER, Relation, RelationId, RelationKindId, ReviewStatus,
+    Values, Verdict, fingerprint, fresh_id, ops,
 };
 
 use super::diff::{Comparison, DiffKind, Difference};
 
 /// What the reviewer does with one difference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Take the annotation of the annotator at this position of [`Comparison::annotators`].
     Accept(usize),
@@ -44,6 +44,11 @@ pub enum Action {
     Reject,
     /// Take this annotator's annotation to change it in the reviewed layer (verdict edited).
     Edit(usize),
+    /// Take the span and tag the annotators share, with each attribute's value from the
+    /// annotator at the position given (a *value differs*, settled attribute by attribute).
+    /// An attribute left out must have one value among the annotators. The verdict is
+    /// accepted when every value comes from one annotator, edited when they mix.
+    Values(BTreeMap<AttributeId, usize>),
 }
 
 /// Who rules, when and why: what every decision records besides the action.
@@ -78,14 +83,33 @@ pub fn decide(
     let present: Vec<usize> = (0..diff.sides.len())
         .filter(|&i| matches!(diff.sides.get(i), Some(Some(_))))
         .collect();
+    let mut chosen = None;
     let (verdict, take) = match action {
         Action::Accept(side) => (Verdict::Accepted, vec![side]),
         Action::Edit(side) => (Verdict::Edited, vec![side]),
         Action::AcceptAll => (Verdict::AcceptedAll, present),
         Action::Reject => (Verdict::Rejected, Vec::new()),
+        Action::Values(from) => {
+            let (base, values, by) = values_chosen(project, comparison, diff, &from)?;
+            let same = project
+                .annotations
+                .get(
+                    diff.sides[base]
+                        .as_ref()
+                        .ok_or_else(|| invalid("no annotation"))?,
+                )
+                .is_some_and(|a| a.values == values);
+            chosen = Some((values, by));
+            let verdict = if same {
+                Verdict::Accepted
+            } else {
+                Verdict::Edited
+            };
+            (verdict, vec![base])
+        }
     };
     let mut batch = Builder::new(project, ruling, std::slice::from_ref(&comparison.doc));
-    batch.settle(comparison, diff, verdict, &take)?;
+    batch.settle_as(comparison, diff, verdict, &take, chosen)?;
     let unsettled = comparison
         .differences
         .iter()
@@ -281,6 +305,19 @@ impl<'p> Builder<'p> {
         verdict: Verdict,
         take: &[usize],
     ) -> Result<(), EditError> {
+        self.settle_as(comparison, diff, verdict, take, None)
+    }
+
+    /// [`Self::settle`], the one side taken given `values` (chosen per attribute from the
+    /// annotators named) instead of its own when `chosen` says so.
+    fn settle_as(
+        &mut self,
+        comparison: &Comparison,
+        diff: &Difference,
+        verdict: Verdict,
+        take: &[usize],
+        chosen: Option<(Values, BTreeMap<AttributeId, String>)>,
+    ) -> Result<(), EditError> {
         let project = self.project;
         let mut sources: Vec<&'p Annotation> = Vec::new();
         for (slot, id) in diff.sides.iter().enumerate() {
@@ -348,9 +385,10 @@ impl<'p> Builder<'p> {
                     .find(|m| m.tag == source.tag && m.fragments == source.fragments)
                     .and_then(|m| self.copy_of.get(&m.id).cloned())
             };
-            let copy = match earlier.or_else(twin) {
-                Some(copy) => copy,
-                None => self.copy(source),
+            let copy = match (&chosen, earlier.or_else(twin)) {
+                (None, Some(copy)) => copy,
+                (None, None) => self.copy(source, None),
+                (Some((values, _)), _) => self.copy(source, Some(values.clone())),
             };
             made.push(source);
             self.copy_of.insert(source.id.clone(), copy.clone());
@@ -383,6 +421,7 @@ impl<'p> Builder<'p> {
             decided: self.ruling.now,
             reason: self.ruling.reason,
             comment: self.ruling.comment.clone(),
+            values_from: chosen.map(|(_, by)| by).unwrap_or_default(),
         };
         self.decisions.push(Edit::Decision {
             id,
@@ -392,8 +431,8 @@ impl<'p> Builder<'p> {
         Ok(())
     }
 
-    /// A reviewed copy of `source`; returns its id.
-    fn copy(&mut self, source: &Annotation) -> AnnotationId {
+    /// A reviewed copy of `source`, with `values` instead of its own if given; returns its id.
+    fn copy(&mut self, source: &Annotation, values: Option<Values>) -> AnnotationId {
         let project = self.project;
         let id = AnnotationId(self.fresh_id("a", |id| {
             project
@@ -406,6 +445,7 @@ impl<'p> Builder<'p> {
             status: ReviewStatus::Accepted,
             created: self.ruling.now,
             modified: self.ruling.now,
+            values: values.unwrap_or_else(|| source.values.clone()),
             ..source.clone()
         };
         self.copies_made.push(Edit::Annotation {
@@ -538,6 +578,86 @@ impl<'p> Builder<'p> {
         }
         Ok(Edit::Batch(edits))
     }
+}
+
+/// For [`Action::Values`] on `diff`: the side whose annotation is copied (the one most values
+/// come from), the values the copy gets, and the annotator each chosen value came from.
+fn values_chosen(
+    project: &Project,
+    comparison: &Comparison,
+    diff: &Difference,
+    from: &BTreeMap<AttributeId, usize>,
+) -> Result<(usize, Values, BTreeMap<AttributeId, String>), EditError> {
+    let held: Vec<(usize, &Annotation)> = diff
+        .sides
+        .iter()
+        .enumerate()
+        .filter_map(|(slot, id)| Some((slot, project.annotations.get(id.as_ref()?)?)))
+        .collect();
+    let Some(&(first_slot, first)) = held.first() else {
+        return Err(invalid("the difference holds no annotation"));
+    };
+    if held
+        .iter()
+        .any(|(_, a)| a.tag != first.tag || a.fragments != first.fragments)
+    {
+        return Err(invalid(
+            "values are chosen one by one only where every annotator marks the same span with the same tag",
+        ));
+    }
+    let mut attributes: BTreeSet<&AttributeId> = BTreeSet::new();
+    for (_, a) in &held {
+        attributes.extend(a.values.keys());
+    }
+    let mut values = Values::new();
+    let mut by = BTreeMap::new();
+    let mut votes: BTreeMap<usize, usize> = BTreeMap::new();
+    let label = |id: &AttributeId| {
+        project
+            .schema
+            .tag(&first.tag)
+            .and_then(|t| t.attribute(id))
+            .map_or_else(|| id.to_string(), |a| a.label.clone())
+    };
+    for attr in attributes {
+        let side = match from.get(attr) {
+            Some(&side) => side,
+            None => {
+                let mut seen = held.iter().map(|(_, a)| a.values.get(attr));
+                let one = seen.next().flatten();
+                if !seen.all(|v| v == one) {
+                    return Err(invalid(format!(
+                        "the annotators give {} different values: choose one",
+                        label(attr)
+                    )));
+                }
+                first_slot
+            }
+        };
+        let Some((_, a)) = held.iter().find(|(s, _)| *s == side) else {
+            return Err(invalid(format!(
+                "{} has no annotation here to take {} from",
+                comparison
+                    .annotators
+                    .get(side)
+                    .map_or("that annotator", String::as_str),
+                label(attr)
+            )));
+        };
+        if let Some(v) = a.values.get(attr) {
+            values.insert(attr.clone(), v.clone());
+        }
+        if from.contains_key(attr) {
+            *votes.entry(side).or_default() += 1;
+            by.insert(attr.clone(), a.annotator.clone());
+        }
+    }
+    // The copy is made of the annotation most chosen values come from (the first on a tie).
+    let base = votes
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map_or(first_slot, |(s, _)| *s);
+    Ok((base, values, by))
 }
 
 #[cfg(test)]

@@ -519,3 +519,151 @@ fn a_shared_copy_of_an_agreement_follows_the_new_ruling_after_one_side_changes()
     );
     assert_eq!(reviewed(&anas).len(), copies);
 }
+
+/// Two annotators mark the same claim and actor; they code the claim differently: ana says it
+/// supports a ceasefire, bo that it opposes it, with the same concept.
+fn coded() -> (Project, Comparison) {
+    let text = "[actor|Macron 🇫🇷] said [claim|talks could start in 北京], said Zoe\u{301}.";
+    let mut p = layered(&[("ana", text), ("bo", text)]);
+    let now = Timestamp::UNIX_EPOCH;
+    let concepts: crate::model::CodebookId = "concepts".into();
+    let code = crate::model::Code {
+        id: "ceasefire".into(),
+        label: "Ceasefire 停火".into(),
+        color: None,
+        definition: String::new(),
+        parent: None,
+        aliases: Vec::new(),
+    };
+    ops::put_code(&p, &concepts, code)
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    let claims: Vec<(String, AnnotationId)> = p
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim")
+        .map(|a| (a.annotator.clone(), a.id.clone()))
+        .collect();
+    for (who, id) in claims {
+        let stance = if who == "ana" { "supports" } else { "opposes" };
+        for (attr, value) in [
+            ("stance", crate::model::Value::Choice(vec![stance.into()])),
+            ("concept", crate::model::Value::Code("ceasefire".into())),
+        ] {
+            ops::set_value(&p, &id, &attr.into(), Some(value), now)
+                .unwrap()
+                .apply(&mut p)
+                .unwrap();
+        }
+    }
+    let c = compare(&p, &"d".into(), &who(&["ana", "bo"]));
+    (p, c)
+}
+
+#[test]
+fn a_value_differs_is_settled_attribute_by_attribute() {
+    let (p, c) = coded();
+    let kinds: Vec<DiffKind> = c.differences.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [DiffKind::Agree, DiffKind::Values]);
+    assert_eq!(c.counts(), [1, 0, 0, 1, 0]);
+    assert_eq!(DiffKind::Values.label(), "value differs");
+    // Both share the concept, so only the stance must be chosen; bo's is taken.
+    let from: BTreeMap<AttributeId, usize> = [("stance".into(), 1)].into_iter().collect();
+    let edit = decide(&p, &c, 1, Action::Values(from), &ruling()).unwrap();
+    let after = apply_undoably(&p, edit);
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::Accepted, "every chosen value is bo's");
+    assert_eq!(d.proposed_by, ["bo"]);
+    assert_eq!(
+        d.values_from
+            .get(&AttributeId::from("stance"))
+            .map(String::as_str),
+        Some("bo")
+    );
+    assert_eq!(d.sources.len(), 2);
+    let copy = reviewed(&after)[0];
+    assert_eq!(
+        copy.values.get(&AttributeId::from("stance")),
+        Some(&crate::model::Value::Choice(vec!["opposes".into()]))
+    );
+    assert_eq!(
+        copy.values.get(&AttributeId::from("concept")),
+        Some(&crate::model::Value::Code("ceasefire".into()))
+    );
+    let again = compare(&after, &"d".into(), &who(&["ana", "bo"]));
+    assert!(again.differences[1].settled.is_some());
+    // A value changed since reopens it: values are part of what the reviewer saw.
+    let bo_claim = after
+        .annotations
+        .values()
+        .find(|a| a.annotator == "bo" && a.tag.as_str() == "claim")
+        .unwrap()
+        .id
+        .clone();
+    let mut changed = after.clone();
+    ops::set_value(
+        &changed,
+        &bo_claim,
+        &"stance".into(),
+        Some(crate::model::Value::Choice(vec!["neutral".into()])),
+        Timestamp::UNIX_EPOCH,
+    )
+    .unwrap()
+    .apply(&mut changed)
+    .unwrap();
+    let reopened = compare(&changed, &"d".into(), &who(&["ana", "bo"]));
+    assert!(reopened.differences[1].settled.is_none());
+}
+
+#[test]
+fn values_taken_from_both_annotators_are_an_edited_copy() {
+    let (mut p, _) = coded();
+    // bo also drops the concept; ana's concept and bo's stance are taken.
+    let bo_claim = p
+        .annotations
+        .values()
+        .find(|a| a.annotator == "bo" && a.tag.as_str() == "claim")
+        .unwrap()
+        .id
+        .clone();
+    ops::set_value(
+        &p,
+        &bo_claim,
+        &"concept".into(),
+        None,
+        Timestamp::UNIX_EPOCH,
+    )
+    .unwrap()
+    .apply(&mut p)
+    .unwrap();
+    let c = compare(&p, &"d".into(), &who(&["ana", "bo"]));
+    // Choosing only the stance is refused: the concept differs too.
+    let only_stance: BTreeMap<AttributeId, usize> = [("stance".into(), 1)].into_iter().collect();
+    let err = decide(&p, &c, 1, Action::Values(only_stance), &ruling()).unwrap_err();
+    assert!(err.to_string().contains("Concept"), "{err}");
+    let from: BTreeMap<AttributeId, usize> = [("stance".into(), 1), ("concept".into(), 0)]
+        .into_iter()
+        .collect();
+    let after = apply_undoably(
+        &p,
+        decide(&p, &c, 1, Action::Values(from), &ruling()).unwrap(),
+    );
+    let d = only_decision(&after);
+    assert_eq!(d.verdict, Verdict::Edited);
+    let copy = reviewed(&after)[0];
+    assert_eq!(copy.values.len(), 2);
+    assert_eq!(
+        copy.values.get(&AttributeId::from("concept")),
+        Some(&crate::model::Value::Code("ceasefire".into()))
+    );
+    // Values are chosen one by one only on the same span and tag.
+    let (lp, lc) = two();
+    let label = lc
+        .differences
+        .iter()
+        .position(|d| d.kind == DiffKind::Label)
+        .unwrap();
+    let err = decide(&lp, &lc, label, Action::Values(BTreeMap::new()), &ruling()).unwrap_err();
+    assert!(err.to_string().contains("same span"), "{err}");
+}

@@ -158,6 +158,10 @@ pub struct Agreement {
     pub pairs: Vec<PairAgreement>,
     /// One entry per document, in project order.
     pub per_document: Vec<DocAgreement>,
+    /// Per pair and attribute of a tag (stance, concept …): κ, AC1 and α over the matched
+    /// spans both coded (see [`super::values`]), pairs in the order of `pairs`, attributes in
+    /// schema order.
+    pub per_attribute: Vec<super::values::AttributeAgreement>,
     /// The bootstrap seed.
     pub seed: u64,
     /// Bootstrap resamples.
@@ -366,6 +370,7 @@ pub fn agreement(project: &Project, units: &Units) -> Agreement {
         fleiss_units: if k >= 3 { fleiss.units as usize } else { 0 },
         pairs: pair_reports,
         per_document,
+        per_attribute: super::values::attribute_agreement(project, units),
         seed: SEED,
         resamples: RESAMPLES,
         confidence: 0.95,

@@ -64,6 +64,32 @@ impl PairTable {
         }
         Some((p_o - p_e) / (1.0 - p_e))
     }
+
+    /// Gwet's AC1 = (p_o − p_e) / (1 − p_e) with p_e = Σ_q π_q (1 − π_q) / (Q − 1), π_q the
+    /// share of category q among both annotators' values and Q the categories that occur (as
+    /// irrCAC counts them); `None` without units, with one category, or when p_e = 1.
+    pub fn ac1(&self) -> Option<f64> {
+        if self.n <= 0.0 {
+            return None;
+        }
+        let n = self.n;
+        let shares: Vec<f64> = self
+            .a
+            .iter()
+            .zip(&self.b)
+            .map(|(x, y)| (x + y) / (2.0 * n))
+            .filter(|pi| *pi > 0.0)
+            .collect();
+        let q = shares.len() as f64;
+        if q < 2.0 {
+            return None;
+        }
+        let p_e = shares.iter().map(|pi| pi * (1.0 - pi)).sum::<f64>() / (q - 1.0);
+        if (1.0 - p_e).abs() < 1e-12 {
+            return None;
+        }
+        Some((self.agree / n - p_e) / (1.0 - p_e))
+    }
 }
 
 /// Krippendorff's α (nominal) from the coincidence matrix, kept in reduced form: the summed

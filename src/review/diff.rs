@@ -35,16 +35,19 @@ pub enum DiffKind {
     Boundary,
     /// The tags differ (on the same or overlapping spans).
     Label,
+    /// Same span and tag, but the values of attributes differ (stance, concept …).
+    Values,
     /// Some annotator has nothing here ("only in one layer" with two annotators).
     Missing,
 }
 
 impl DiffKind {
     /// Every kind, in the order the compare view lists them.
-    pub const ALL: [DiffKind; 4] = [
+    pub const ALL: [DiffKind; 5] = [
         DiffKind::Agree,
         DiffKind::Boundary,
         DiffKind::Label,
+        DiffKind::Values,
         DiffKind::Missing,
     ];
 
@@ -54,6 +57,7 @@ impl DiffKind {
             DiffKind::Agree => "agree",
             DiffKind::Boundary => "boundary",
             DiffKind::Label => "label",
+            DiffKind::Values => "value differs",
             DiffKind::Missing => "only in one layer",
         }
     }
@@ -96,8 +100,8 @@ pub struct Comparison {
 
 impl Comparison {
     /// How many differences there are of each kind, in the order of [`DiffKind::ALL`].
-    pub fn counts(&self) -> [usize; 4] {
-        let mut counts = [0; 4];
+    pub fn counts(&self) -> [usize; 5] {
+        let mut counts = [0; 5];
         for d in &self.differences {
             if let Some(n) = DiffKind::ALL
                 .iter()
@@ -396,7 +400,7 @@ fn compare_annotations(
 
 /// The kind of a group holding `held` (at most one annotation per annotator) out of
 /// `annotators` compared: label if the tags differ, else boundary if the spans differ, else
-/// missing if some annotator has none, else agree.
+/// missing if some annotator has none, else value differs if the values differ, else agree.
 pub fn kind_of(held: &[&Annotation], annotators: usize) -> DiffKind {
     let Some(first) = held.first() else {
         return DiffKind::Missing;
@@ -407,6 +411,8 @@ pub fn kind_of(held: &[&Annotation], annotators: usize) -> DiffKind {
         DiffKind::Boundary
     } else if held.len() < annotators {
         DiffKind::Missing
+    } else if held.iter().any(|a| a.values != first.values) {
+        DiffKind::Values
     } else {
         DiffKind::Agree
     }

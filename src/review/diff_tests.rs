@@ -86,7 +86,7 @@ fn two_layers_give_every_kind_in_text_order() {
         &text[boundary.hull.start.0..boundary.hull.end.0],
         "talks could start in 北京"
     );
-    assert_eq!(c.counts(), [1, 1, 1, 2]);
+    assert_eq!(c.counts(), [1, 1, 1, 0, 2]);
     assert!(c.differences.iter().all(|d| d.settled.is_none()));
     assert_eq!(DiffKind::Missing.label(), "only in one layer");
 }
@@ -178,6 +178,7 @@ fn a_difference_is_settled_by_a_decision_over_all_its_annotations() {
     let c = compare(&p, &"d".into(), &names(&["ana", "bo"]));
     let ids = |i: usize| -> Vec<AnnotationId> { c.differences[i].annotations().cloned().collect() };
     let decision = |id: &str, sources: Vec<AnnotationId>| Decision {
+        values_from: Default::default(),
         id: DecisionId(id.into()),
         doc: "d".into(),
         verdict: Verdict::Accepted,

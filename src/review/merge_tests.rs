@@ -553,6 +553,7 @@ fn entities_and_decisions_are_united_by_id_and_mine_win_a_clash() {
         .id
         .clone();
     let decision = crate::model::Decision {
+        values_from: Default::default(),
         id: DecisionId::from("dec1"),
         doc: "kyiv".into(),
         verdict: Verdict::Rejected,

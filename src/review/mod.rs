@@ -3,7 +3,8 @@
 //! Depends on [`crate::model`] only. [`units`] turns a project into word-token units with one
 //! label per annotator; [`coef`] holds the coefficients (Cohen's κ, Krippendorff's α, Fleiss'
 //! κ); [`spans`] matches annotations for span and relation F1; [`agree`] puts them together in
-//! one report with bootstrap confidence intervals, and [`behind`] lists the spans behind a
+//! one report with bootstrap confidence intervals, [`values`] adds agreement per attribute
+//! (stance, concept …) over the matched spans, and [`behind`] lists the spans behind a
 //! figure. [`diff`] groups the layers' annotations into the differences the compare view
 //! shows, and [`adjudicate`] turns a reviewer's ruling on one into an edit that fills the
 //! reviewed layer. [`merge`] joins a colleague's project into mine, layer by layer, as one
@@ -19,6 +20,7 @@ pub mod spans;
 mod tally;
 mod text;
 pub mod units;
+pub mod values;
 
 pub use adjudicate::{Action, Ruling, accept_agreed, decide, reopen};
 pub use agree::{AgreeError, Agreement, agreement, choose_annotators};

@@ -95,6 +95,26 @@ impl Agreement {
                 );
             }
         }
+        if self.per_attribute.iter().any(|a| a.matched > 0) {
+            let _ = writeln!(
+                out,
+                "\n{:<24} {:<24} {:>7} {:>7} {:>7} {:>7} {:>7}",
+                "pair", "tag.attribute", "spans", "coded", "kappa", "AC1", "alpha"
+            );
+            for a in self.per_attribute.iter().filter(|a| a.matched > 0) {
+                let _ = writeln!(
+                    out,
+                    "{:<24} {:<24} {:>7} {:>7} {:>7} {:>7} {:>7}",
+                    format!("{} / {}", a.a, a.b),
+                    format!("{}.{}", a.tag, a.attribute),
+                    a.matched,
+                    a.units,
+                    num(a.cohen_kappa),
+                    num(a.gwet_ac1),
+                    num(a.krippendorff_alpha)
+                );
+            }
+        }
         let _ = writeln!(
             out,
             "\n{:<24} {:>7} {:>7}  kappa per pair",

@@ -164,7 +164,8 @@ pub fn version_needed(file: &ProjectFile) -> u32 {
             .iter()
             .any(|r| !r.values.is_empty() || !r.note.is_empty())
         || file.entities.iter().any(|e| !e.refs.is_empty())
-        || file.documents.iter().any(|d| !d.variables.is_empty());
+        || file.documents.iter().any(|d| !d.variables.is_empty())
+        || file.decisions.iter().any(|d| !d.values_from.is_empty());
     if codes {
         6
     } else if file.annotations.iter().any(|a| a.changed_by.is_some())

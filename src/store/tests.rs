@@ -76,6 +76,7 @@ fn sample() -> Project {
         .apply(&mut project)
         .unwrap();
     let decision = crate::model::Decision {
+        values_from: Default::default(),
         id: "d-1".into(),
         doc: "doc-1".into(),
         verdict: crate::model::Verdict::Rejected,

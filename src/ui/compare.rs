@@ -35,6 +35,10 @@ pub struct CompareState {
     pub reason: Option<DecisionReason>,
     /// The comment offered with the next ruling.
     pub comment: String,
+    /// For a *value differs*: the annotator (by position) whose value each attribute takes.
+    pub values_from: std::collections::BTreeMap<crate::model::AttributeId, usize>,
+    /// The (document, difference) `values_from` was chosen for.
+    pub(crate) values_for: Option<(usize, usize)>,
     /// The comparison and what it was made for: (project version, document, annotators).
     pub(crate) cache: Option<(CompareKey, Arc<Comparison>)>,
 }

@@ -221,6 +221,26 @@ impl CompareState {
             if let Some(r) = decision.reason {
                 text.push_str(&format!(" ({})", r.label()));
             }
+            if !decision.values_from.is_empty() {
+                let attributes = d
+                    .annotations()
+                    .next()
+                    .and_then(|id| cx.project().annotations.get(id))
+                    .and_then(|a| cx.project().schema.tag(&a.tag))
+                    .map_or(&[][..], |t| t.attributes.as_slice());
+                let parts: Vec<String> = decision
+                    .values_from
+                    .iter()
+                    .map(|(id, who)| {
+                        let label = attributes
+                            .iter()
+                            .find(|a| &a.id == id)
+                            .map_or(id.as_str(), |a| a.label.as_str());
+                        format!("{label} from {who}")
+                    })
+                    .collect();
+                text.push_str(&format!("; {}", parts.join(", ")));
+            }
             if !decision.comment.is_empty() {
                 text.push_str(&format!(" — {}", decision.comment));
             }
@@ -236,7 +256,102 @@ impl CompareState {
             }
             return;
         }
+        if d.kind == DiffKind::Values {
+            self.values_ui(ui, cx, c, (cx.selection.doc, index), d, out);
+        }
         self.actions_ui(ui, c, d, out);
+    }
+
+    /// For a *value differs*: each attribute on which the annotators differ, with a choice of
+    /// whose value to take, and the button that takes the chosen values.
+    fn values_ui(
+        &mut self,
+        ui: &mut Ui,
+        cx: &Shared,
+        c: &Comparison,
+        at: (usize, usize),
+        d: &Difference,
+        out: &mut Requests,
+    ) {
+        if self.values_for != Some(at) {
+            self.values_for = Some(at);
+            self.values_from.clear();
+        }
+        let project = cx.project();
+        let held: Vec<(usize, &crate::model::Annotation)> = d
+            .sides
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, id)| Some((slot, project.annotations.get(id.as_ref()?)?)))
+            .collect();
+        let Some(&(_, first)) = held.first() else {
+            return;
+        };
+        let declared = project
+            .schema
+            .tag(&first.tag)
+            .map_or(&[][..], |t| t.attributes.as_slice());
+        let mut attributes: Vec<crate::model::AttributeId> =
+            declared.iter().map(|a| a.id.clone()).collect();
+        for (_, a) in &held {
+            for id in a.values.keys() {
+                if !attributes.contains(id) {
+                    attributes.push(id.clone());
+                }
+            }
+        }
+        attributes.retain(|id| {
+            let one = first.values.get(id);
+            held.iter().any(|(_, a)| a.values.get(id) != one)
+        });
+        ui.label(RichText::new("Choose whose value each attribute takes:").strong());
+        for id in &attributes {
+            let attribute = declared.iter().find(|a| &a.id == id);
+            let label = attribute.map_or(id.as_str(), |a| a.label.as_str());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("{label}:"));
+                for (slot, a) in &held {
+                    let who = c.annotators.get(*slot).map_or("?", String::as_str);
+                    let shown = a
+                        .values
+                        .get(id)
+                        .map(|v| {
+                            let one = std::iter::once((id.clone(), v.clone())).collect();
+                            crate::model::shown_values(declared, &one, &project.codebooks)
+                                .into_iter()
+                                .map(|s| s.text)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_else(|| "no value".to_owned());
+                    let chosen = self.values_from.get(id) == Some(slot);
+                    let response = ui
+                        .add(egui::Button::selectable(chosen, format!("{who}: {shown}")))
+                        .on_hover_text(format!("Take {who}'s {label}"));
+                    if response.clicked() {
+                        self.values_from.insert(id.clone(), *slot);
+                    }
+                }
+            });
+        }
+        let ready = attributes
+            .iter()
+            .all(|id| self.values_from.contains_key(id));
+        let button = ui
+            .add_enabled(ready, egui::Button::new("Accept these values"))
+            .on_hover_text(
+                "Take the span and tag the annotators share, with the values chosen above",
+            )
+            .on_disabled_hover_text("Choose a value for every attribute above first");
+        if button.clicked() {
+            let from = self
+                .values_from
+                .iter()
+                .filter(|(id, _)| attributes.contains(id))
+                .map(|(id, slot)| (id.clone(), *slot))
+                .collect();
+            out.push(Request::Adjudicate(Action::Values(from)));
+        }
     }
 
     /// The buttons, the reason and the comment for an unsettled difference.

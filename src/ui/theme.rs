@@ -213,6 +213,7 @@ pub fn diff_color(kind: crate::review::DiffKind) -> Color32 {
         DiffKind::Agree => Color32::from_rgb(150, 150, 150),
         DiffKind::Boundary => Color32::from_rgb(240, 228, 66),
         DiffKind::Label => Color32::from_rgb(213, 94, 0),
+        DiffKind::Values => Color32::from_rgb(86, 180, 233),
         DiffKind::Missing => Color32::from_rgb(204, 121, 167),
     }
 }

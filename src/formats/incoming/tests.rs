@@ -413,8 +413,11 @@ fn values_of_every_kind_come_in_declaring_what_the_schema_lacks() {
             .get(&crate::model::AttributeId::from("comment")),
         Some(&crate::model::Value::Text("hedged — 慎重".into()))
     );
-    let r = p.relations.values().next().expect("link");
-    assert_eq!(r.note, "reported speech");
+    let r = p
+        .relations
+        .values()
+        .find(|r| r.note == "reported speech")
+        .expect("link");
     assert_eq!(r.values.len(), 1);
     let doc = p.documents.last().expect("added");
     let outlet = p

@@ -25,7 +25,7 @@ use crate::workspace::Workspace;
 use super::request::{Request, Requests};
 use super::shared::Shared;
 use super::theme;
-use tables::{documents_ui, overall_ui, pairs_ui, tags_ui};
+use tables::{attributes_ui, documents_ui, overall_ui, pairs_ui, tags_ui};
 
 mod tables;
 
@@ -237,6 +237,7 @@ impl AgreeState {
                 }
                 let pair = self.pair.min(report.pairs.len().saturating_sub(1));
                 tags_ui(ui, &report, pair, &mut clicked);
+                attributes_ui(ui, &report, pair, &mut clicked);
                 documents_ui(ui, cx.project(), &report, pair, &mut clicked);
                 self.behind_ui(ui, cx, &report, out);
             });

@@ -177,6 +177,62 @@ pub(super) fn tags_ui(ui: &mut Ui, r: &Agreement, pair: usize, clicked: &mut Opt
         });
 }
 
+/// Per attribute of a tag, for one pair: how often the two gave matched spans the same value,
+/// and κ, Gwet's AC1 and α over those spans. A figure focuses the tag's matched spans.
+pub(super) fn attributes_ui(ui: &mut Ui, r: &Agreement, pair: usize, clicked: &mut Option<Focus>) {
+    let Some(p) = r.pairs.get(pair) else {
+        return;
+    };
+    let rows: Vec<_> = r
+        .per_attribute
+        .iter()
+        .filter(|x| x.a == p.a && x.b == p.b)
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let name = format!("{} / {}", p.a, p.b);
+    ui.add_space(6.0);
+    ui.label(RichText::new(format!("Per code ({name})")).strong())
+        .on_hover_text(
+            "Over the span pairs matched as relaxed F1 matches them, where both gave a value",
+        );
+    Grid::new("agreement attributes")
+        .striped(true)
+        .num_columns(5)
+        .show(ui, |ui| {
+            for h in ["tag · attribute", "same / both coded", "κ", "AC1", "α"] {
+                ui.label(RichText::new(h).color(theme::weak(ui.visuals())));
+            }
+            ui.end_row();
+            for x in rows {
+                ui.label(format!("{} · {}", x.tag, x.label));
+                ui.label(format!(
+                    "{} / {} (of {} matched)",
+                    x.agree, x.units, x.matched
+                ));
+                let cells = [
+                    ("Cohen's κ", x.cohen_kappa),
+                    ("Gwet's AC1", x.gwet_ac1),
+                    ("Krippendorff's α", x.krippendorff_alpha),
+                ];
+                for (what, value) in cells {
+                    let label = format!("{what}, {name}, {} {}", x.tag, x.label);
+                    if figure_ui(ui, value, &label, "Click for the tag's matched spans") {
+                        *clicked = Some(Focus {
+                            a: p.a.clone(),
+                            b: p.b.clone(),
+                            tag: Some(x.tag.clone()),
+                            doc: None,
+                            matching: Matching::Relaxed,
+                        });
+                    }
+                }
+                ui.end_row();
+            }
+        });
+}
+
 /// Per document: α over all annotators, and κ and span F1 for one pair.
 pub(super) fn documents_ui(
     ui: &mut Ui,

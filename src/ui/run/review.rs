@@ -194,7 +194,8 @@ impl MarginaliaApp {
             self.notify("Choose a difference first (F8 or N steps to the next one).");
             return;
         };
-        let edit = crate::review::decide(self.ws.project(), &c, index, action, &self.ruling());
+        let edit =
+            crate::review::decide(self.ws.project(), &c, index, action.clone(), &self.ruling());
         let copy = edit
             .as_ref()
             .ok()
@@ -206,6 +207,7 @@ impl MarginaliaApp {
             Action::AcceptAll => "Accept all",
             Action::Reject => "Reject",
             Action::Edit(_) => "Accept to edit",
+            Action::Values(_) => "Accept values",
         };
         if !self.apply(label, edit) {
             return;
@@ -213,6 +215,7 @@ impl MarginaliaApp {
         if let Some(state) = self.review.compare.as_mut() {
             state.comment.clear();
             state.reason = None;
+            state.values_from.clear();
         }
         if let (Action::Edit(_), Some(copy)) = (action, copy) {
             self.select(Some(copy));
