@@ -28,12 +28,18 @@
 //! relation's source, naming the relation (`Family → Wilbur Wright: text`).
 
 mod ann;
+mod attrs;
 mod conf;
 mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
-/// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// as not carried. The writer counts the values it cannot write itself (see `attrs`).
+pub(super) const CODES_CARRIED: &[&str] = &[
+    super::report::field::ATTRIBUTE_VALUE,
+    super::report::field::LINK_VALUE,
+    super::report::field::LINK_NOTE,
+    super::report::field::ENTITY_REFERENCE,
+];
 
 #[cfg(test)]
 mod tests;
