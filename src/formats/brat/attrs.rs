@@ -61,8 +61,8 @@ pub(super) enum Written {
 pub(super) struct Attrs {
     /// Binary and valued attributes, in schema order.
     pub declared: Vec<Declared>,
-    /// The note types of free-text attributes.
-    pub notes: Vec<String>,
+    /// The note types of free-text attributes, with the label each stands for.
+    pub notes: Vec<(String, String)>,
     slots: HashMap<(Owner, AttributeId), Slot>,
 }
 
@@ -232,7 +232,7 @@ impl Attrs {
                     n += 1;
                     match &shape {
                         Shape::Note => {
-                            if let Some(i) = out.notes.iter().position(|x| *x == name) {
+                            if let Some(i) = out.notes.iter().position(|(x, _)| *x == name) {
                                 if !note_owners[i].contains(&owner) {
                                     note_owners[i].push(owner.clone());
                                     break Slot::Note(name);
@@ -240,7 +240,7 @@ impl Attrs {
                                 continue;
                             }
                             if taken.insert(name.to_lowercase()) {
-                                out.notes.push(name.clone());
+                                out.notes.push((name.clone(), a.label.clone()));
                                 note_owners.push(vec![owner.clone()]);
                                 break Slot::Note(name);
                             }

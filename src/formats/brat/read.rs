@@ -549,13 +549,14 @@ impl Builder<'_> {
                 }
                 // A note of another type is a free text named by its type (how the export
                 // writes a text attribute).
+                let name = self.conf.display(kind);
                 let values = match found {
                     Ok(Target::Span(i)) => self.spans.get_mut(i).map(|s| &mut s.annotation.values),
                     Ok(Target::Relation(i)) => self.out.get_mut(i).map(|r| &mut r.values),
                     Err(m) => return self.problem(l.line, format!("{}: {m}", l.id)),
                 };
                 if let Some(values) = values
-                    && let Err(m) = add_value(values, kind.clone(), InValue::Text(text.clone()))
+                    && let Err(m) = add_value(values, name, InValue::Text(text.clone()))
                 {
                     self.problem(l.line, format!("{}: {m}", at(target)));
                 }

@@ -1,11 +1,11 @@
 //! Tests of the brat export and import: golden files, brat's own checks on what is written,
 //! round trips through the disk, brat's example corpus, and bad input.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::formats::{
-    Export, ExportOptions, Format, ImportOptions, LayerChoice, LossKind, export, fixture,
+    Export, ExportOptions, Format, ImportOptions, LayerChoice, LossKind, export, field, fixture,
     plan_import, read, write,
 };
 use crate::model::{
@@ -62,7 +62,11 @@ fn through_disk(mut e: Export, layer: &str) -> Project {
 fn brat_errors(txt: &str, ann: &str) -> Vec<String> {
     let chars: Vec<char> = txt.chars().collect();
     let mut ts = HashSet::new();
+    let mut rs = HashSet::new();
     let mut errors = Vec::new();
+    for line in ann.lines().filter(|l| l.starts_with('R')) {
+        rs.insert(line.split('\t').next().unwrap_or_default().to_owned());
+    }
     for line in ann.lines().filter(|l| l.starts_with('T')) {
         let parts: Vec<&str> = line.splitn(3, '\t').collect();
         let [id, data, text] = parts.as_slice() else {
@@ -98,8 +102,9 @@ fn brat_errors(txt: &str, ann: &str) -> Vec<String> {
             Some('N' | '#' | 'A') => data.split_whitespace().nth(1).into_iter().collect(),
             _ => vec!["?"],
         };
+        let on_relation = matches!(line.chars().next(), Some('#' | 'A'));
         for r in refs {
-            if !ts.contains(r) {
+            if !(ts.contains(r) || on_relation && rs.contains(r)) {
                 errors.push(format!("{line:?} refers to {r}, which is no T line"));
             }
         }
@@ -624,5 +629,185 @@ fn configuration_names_colours_and_roles_read_as_brat_reads_them() {
         agent.to,
         ["Person", "Organization", "GPE"],
         "the <POG> macro"
+    );
+}
+
+/// brat's tutorial corpus on biomedical events, copied into the repository's test fixtures.
+fn brat_bio() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brat-bio")
+}
+
+/// The codes of a brat folder as facts that do not depend on ids, by document (file stem):
+/// `A` lines (`M` lines read as the `A` lines they are; the export writes `A`), `N` lines other than the project's
+/// own registry, and `#` lines, each with its target as (type, offsets, text) of a span (an
+/// event by its trigger) or (type, from, to) of a relation. Type names are compared as brat
+/// stores them, without case and with `-` as `_` (the import makes `Part-of` the relation
+/// type `part_of`). Parsed here by hand, as brat's `annotation.py` splits the lines.
+fn code_facts(dir: &Path) -> BTreeMap<String, BTreeSet<(char, String, String, String)>> {
+    let norm = |t: &str| t.to_lowercase().replace('-', "_");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("ann") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("ann");
+        let lines: Vec<Vec<&str>> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.splitn(3, '\t').collect())
+            .collect();
+        let mut keys: BTreeMap<String, String> = BTreeMap::new();
+        for l in &lines {
+            if l[0].starts_with('T') {
+                let (kind, offsets) = l[1].split_once(' ').expect("type");
+                keys.insert(
+                    l[0].to_owned(),
+                    format!("{} [{offsets}] {}", norm(kind), l.get(2).unwrap_or(&"")),
+                );
+            }
+        }
+        for l in &lines {
+            if l[0].starts_with('E') {
+                let trigger = l[1].split_whitespace().next().expect("trigger");
+                let (_, t) = trigger.split_once(':').expect("TYPE:ID");
+                keys.insert(l[0].to_owned(), keys[t].clone());
+            }
+        }
+        for l in &lines {
+            if l[0].starts_with('R') {
+                let words: Vec<&str> = l[1].split_whitespace().collect();
+                let arg = |w: &str| keys[w.split_once(':').expect("ROLE:ID").1].clone();
+                keys.insert(
+                    l[0].to_owned(),
+                    format!("{}({}, {})", norm(words[0]), arg(words[1]), arg(words[2])),
+                );
+            }
+        }
+        let mut facts = BTreeSet::new();
+        for l in &lines {
+            let words: Vec<&str> = l[1].split_whitespace().collect();
+            let kind = l[0].chars().next().expect("id");
+            let fact = match kind {
+                'A' | 'M' => (
+                    'A',
+                    words[0].to_owned(),
+                    keys[words[1]].clone(),
+                    words[2..].join(" "),
+                ),
+                'N' if !words[2].starts_with("marginalia:") => (
+                    'N',
+                    words[0].to_owned(),
+                    keys[words[1]].clone(),
+                    format!("{} {}", words[2], l.get(2).unwrap_or(&"").trim()),
+                ),
+                '#' => (
+                    '#',
+                    words[0].to_owned(),
+                    keys[words[1]].clone(),
+                    l.get(2).unwrap_or(&"").trim().to_owned(),
+                ),
+                _ => continue,
+            };
+            facts.insert(fact);
+        }
+        // The import makes `020-top_bar` the document `020-top-bar`, whose export is named so.
+        let stem = path.file_stem().expect("stem").to_string_lossy();
+        out.insert(stem.replace('_', "-"), facts);
+    }
+    out
+}
+
+#[test]
+fn brats_tutorials_keep_their_attributes_normalizations_and_notes_through_a_round_trip() {
+    for (dir, facts) in [(brat_bio(), 13), (fixture::brat_news(), 16)] {
+        let before = code_facts(&dir);
+        let counted: usize = before.values().map(BTreeSet::len).sum();
+        assert_eq!(counted, facts, "{}: A, N and # lines", dir.display());
+        let p = import(std::slice::from_ref(&dir), "brat");
+        let mut e = export_layer(&p, "brat");
+        for kind in [
+            field::ATTRIBUTE_VALUE,
+            field::LINK_VALUE,
+            field::LINK_NOTE,
+            field::ENTITY_REFERENCE,
+        ] {
+            assert_eq!(e.report.fields_not_carried.get(kind), None, "{kind}");
+        }
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("brat");
+        write(&out, &mut e, &crate::formats::Protected::default()).expect("written");
+        assert_eq!(code_facts(&out), before, "{}", dir.display());
+        // And once more through Marginalia: the export reads back as it was written.
+        let again = import(std::slice::from_ref(&out), "brat");
+        let tmp2 = tempfile::tempdir().expect("tempdir");
+        let out2 = tmp2.path().join("brat");
+        let mut e2 = export_layer(&again, "brat");
+        write(&out2, &mut e2, &crate::formats::Protected::default()).expect("written");
+        assert_eq!(code_facts(&out2), before, "{} twice", dir.display());
+    }
+}
+
+#[test]
+fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
+    let p = import(&[brat_bio()], "brat");
+    // A4 Negation E4 and A3 Confidence E4 Likely, on the trigger of E4.
+    let doc = "100-attribute-annotation";
+    let negated: Vec<(String, Vec<(String, String)>)> = p
+        .annotations
+        .values()
+        .filter(|a| a.doc.as_str() == doc && shown(&p, a).iter().any(|(n, _)| n == "Negation"))
+        .map(|a| (a.quote.clone(), shown(&p, a)))
+        .collect();
+    assert_eq!(
+        negated,
+        [(
+            "bind".to_owned(),
+            vec![
+                ("Negation".to_owned(), "yes".to_owned()),
+                ("Confidence".to_owned(), "Likely".to_owned())
+            ]
+        )]
+    );
+    let binding = p.schema.tag(&"binding".into()).expect("Binding");
+    let kinds: Vec<String> = binding
+        .attributes
+        .iter()
+        .map(|a| match &a.kind {
+            crate::model::AttributeKind::Choice { values, .. } => format!(
+                "{}: {}",
+                a.label,
+                values
+                    .iter()
+                    .map(|v| v.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ),
+            k => format!("{}: {}", a.label, k.name()),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Negation: flag", "Confidence: Possible|Likely|Certain"]
+    );
+    assert!(
+        p.schema
+            .tag(&"protein".into())
+            .is_some_and(|t| t.attributes.is_empty()),
+        "the attributes are for events only"
+    );
+    // #3 AnnotatorNotes R1 on a Part-of relation.
+    let notes: Vec<(String, String)> = p
+        .relations
+        .values()
+        .filter(|r| !r.note.is_empty())
+        .map(|r| (r.kind.to_string(), r.note.clone()))
+        .collect();
+    assert_eq!(
+        notes,
+        [(
+            "part_of".to_owned(),
+            "Should this be annotated? There's no particularly explicit statement of the Part-of relation here.".to_owned()
+        )]
     );
 }

@@ -568,7 +568,12 @@ fn annotation_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
         let _ = writeln!(
             s,
             "\n# Free-text attributes are notes of their own type (#1\\tTYPE T1\\ttext): {}",
-            attrs.notes.join(", ")
+            attrs
+                .notes
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     s
@@ -588,8 +593,11 @@ fn visual_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
         let _ = writeln!(s, "{name} | {}", label(shown, name));
     }
     let _ = writeln!(s, "{STATUS} | Review status");
-    for d in attrs.declared.iter().filter(|d| d.label != d.name) {
-        let _ = writeln!(s, "{} | {}", d.name, label(&d.label, &d.name));
+    let labelled = attrs.declared.iter().map(|d| (&d.name, &d.label));
+    for (name, shown) in labelled.chain(attrs.notes.iter().map(|(n, l)| (n, l))) {
+        if shown != name {
+            let _ = writeln!(s, "{name} | {}", label(shown, name));
+        }
     }
     s.push_str("\n[drawing]\n\n");
     for (id, name) in &names.tags {
