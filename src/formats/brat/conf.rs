@@ -143,7 +143,8 @@ impl Conf {
             .map(|e| e.name.clone())
             .collect();
         for e in section("relations") {
-            if e.name == "ENTITY-NESTING" {
+            // Which spans may overlap, not a relation type.
+            if e.name == "ENTITY-NESTING" || e.name == "<OVERLAP>" {
                 continue;
             }
             let mut args = e.args.iter().filter(|(role, _)| !role.starts_with('<'));

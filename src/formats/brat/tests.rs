@@ -4,13 +4,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::formats::incoming::InValue;
 use crate::formats::{
     Export, ExportOptions, Format, ImportOptions, LayerChoice, LossKind, export, field, fixture,
     plan_import, read, write,
 };
 use crate::model::{
     Annotation, AnnotationId, ByteOffset, DocId, Document, Fragment, Project, Relation, RelationId,
-    ReviewStatus, TagId,
+    ReviewStatus, TagId, Value,
 };
 
 fn export_layer(p: &Project, layer: &str) -> Export {
@@ -809,5 +810,372 @@ fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
             "part_of".to_owned(),
             "Should this be annotated? There's no particularly explicit statement of the Part-of relation here.".to_owned()
         )]
+    );
+}
+
+/// The fixture with values of every kind: on actors a flag, a scale, a free text and a choice
+/// of several (labels with spaces, an apostrophe, CJK and emoji); on claims and conditions the
+/// default stance and concept (codes with emoji and CJK); on `said_by` a choice and a free
+/// text, and a note; references on both entities.
+fn coded_project() -> Project {
+    use crate::model::{Attribute, AttributeKind, ChoiceValue, Code, CodeId, ExternalRef, Rgb};
+    let mut p = fixture::project();
+    let choice = |id: &str, label: &str| ChoiceValue {
+        id: id.into(),
+        label: label.into(),
+        color: Rgb(1, 2, 3),
+        key: None,
+    };
+    let attribute = |id: &str, label: &str, kind: AttributeKind| Attribute {
+        id: id.into(),
+        label: label.into(),
+        definition: String::new(),
+        kind,
+    };
+    let actor = p
+        .schema
+        .tags
+        .iter_mut()
+        .find(|t| t.id.as_str() == "actor")
+        .expect("actor");
+    actor.attributes = vec![
+        attribute("quoted", "Quoted directly", AttributeKind::Flag),
+        attribute(
+            "intensity",
+            "Intensité",
+            AttributeKind::Scale { min: -2, max: 2 },
+        ),
+        attribute("comment", "Kommentar 注释", AttributeKind::Text),
+        attribute(
+            "roles",
+            "Roles",
+            AttributeKind::Choice {
+                values: vec![
+                    choice("spokes", "spokes person"),
+                    choice("chef", "chef d'État"),
+                    choice("leader", "领导人 👩‍👩‍👧"),
+                ],
+                multiple: true,
+                default: None,
+            },
+        ),
+    ];
+    let said_by = p
+        .schema
+        .relations
+        .iter_mut()
+        .find(|r| r.id.as_str() == "said_by")
+        .expect("said_by");
+    said_by.attributes = vec![
+        attribute(
+            "certainty",
+            "Certainty",
+            AttributeKind::Choice {
+                values: vec![choice("sure", "sure"), choice("hedged", "hedged, maybe")],
+                multiple: false,
+                default: None,
+            },
+        ),
+        attribute("evidence", "Evidence", AttributeKind::Text),
+    ];
+    let book = p
+        .codebooks
+        .get_mut(&crate::model::CONCEPTS.into())
+        .expect("concepts");
+    for (id, label) in [
+        ("ceasefire", "Ceasefire talks 🕊"),
+        ("economy", "経済"),
+        ("unused", "Unused"),
+    ] {
+        book.codes.push(Code {
+            id: CodeId(id.into()),
+            label: label.into(),
+            color: None,
+            definition: String::new(),
+            parent: None,
+            aliases: Vec::new(),
+        });
+    }
+    let set = |p: &mut Project, id: &str, values: Vec<(&str, Value)>| {
+        let a = p
+            .annotations
+            .get_mut(&AnnotationId(id.into()))
+            .expect("annotation");
+        a.values = values.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    };
+    let code = |c: &str| Value::Code(CodeId(c.into()));
+    let chosen = |c: &[&str]| Value::Choice(c.iter().map(|s| (*s).to_owned()).collect());
+    set(
+        &mut p,
+        "a-macron",
+        vec![
+            ("quoted", Value::Flag),
+            ("intensity", Value::Scale(-2)),
+            (
+                "comment",
+                Value::Text("Zoe\u{301} 🤷🏽\u{200d}♀️ a dit\n习近平 said «\tthis»".into()),
+            ),
+            ("roles", chosen(&["spokes", "leader"])),
+        ],
+    );
+    set(
+        &mut p,
+        "a-xi",
+        vec![("intensity", Value::Scale(2)), ("roles", chosen(&["chef"]))],
+    );
+    set(
+        &mut p,
+        "a-claim",
+        vec![
+            ("stance", chosen(&["supports"])),
+            ("concept", code("ceasefire")),
+        ],
+    );
+    set(
+        &mut p,
+        "a-talks",
+        vec![
+            ("stance", chosen(&["neutral"])),
+            ("concept", code("economy")),
+        ],
+    );
+    set(&mut p, "a-cond", vec![("concept", code("economy"))]);
+    let said = p
+        .relations
+        .get_mut(&RelationId("r-said".into()))
+        .expect("r-said");
+    said.values = [
+        ("certainty".into(), chosen(&["hedged"])),
+        ("evidence".into(), Value::Text("« pourraient » 🇫🇷".into())),
+    ]
+    .into();
+    said.note = "a link's note, 习近平\nand a second line".into();
+    for (id, refs) in [
+        (
+            "e-macron",
+            vec![("Wikidata", "Q3052772"), ("Wikipedia", "19695")],
+        ),
+        ("e-xi", vec![("Wikidata", "Q15031")]),
+    ] {
+        let e = p
+            .entities
+            .get_mut(&crate::model::EntityId(id.into()))
+            .expect("entity");
+        e.refs = refs
+            .into_iter()
+            .map(|(kb, id)| ExternalRef {
+                kb: kb.into(),
+                id: id.into(),
+            })
+            .collect();
+    }
+    let text = crate::store::to_string(&p).expect("serialises");
+    crate::store::from_str(Path::new("coded.ron"), &text).expect("a valid project");
+    p
+}
+
+/// Every annotation's and relation's values as the analyst reads them, with relation notes
+/// and the references of the entities mentioned.
+fn codes_seen(p: &Project) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for a in p.annotations.values() {
+        for (attribute, text) in shown(p, a) {
+            out.insert(format!("{} {:?}: {attribute} = {text:?}", a.doc, a.quote));
+        }
+        if let Some(e) = a.entity.as_ref().and_then(|e| p.entities.get(e)) {
+            out.insert(format!("{} {:?}: {} {:?}", a.doc, a.quote, e.name, e.refs));
+        }
+    }
+    for r in p.relations.values() {
+        let (from, to) = (&p.annotations[&r.from].quote, &p.annotations[&r.to].quote);
+        let attributes = p
+            .schema
+            .relation(&r.kind)
+            .map(|k| k.attributes.clone())
+            .unwrap_or_default();
+        for v in crate::model::shown_values(&attributes, &r.values, &p.codebooks) {
+            out.insert(format!(
+                "{} {from:?} → {to:?}: {} = {:?}",
+                r.kind, v.attribute, v.text
+            ));
+        }
+        if !r.note.is_empty() {
+            out.insert(format!("{} {from:?} → {to:?}: note {:?}", r.kind, r.note));
+        }
+    }
+    out
+}
+
+#[test]
+fn values_of_every_kind_come_back_from_brat() {
+    let p = coded_project();
+    let e = export_layer(&p, "ana");
+    for name in ["d1.ann", "annotation.conf", "visual.conf", "tools.conf"] {
+        fixture::golden(&format!("brat/coded/{name}"), file(&e, name));
+    }
+    assert_eq!(
+        brat_errors(file(&e, "d1.txt"), file(&e, "d1.ann")),
+        Vec::<String>::new()
+    );
+    // Everything is written; the labels with what annotation.conf cannot hold in a value
+    // (spaces, a comma) are written in another spelling and counted so.
+    assert_eq!(
+        e.report.fields_not_carried,
+        BTreeMap::from([
+            ("attribute value spelling", 5),
+            ("document title", 2),
+            ("entity kind", 2),
+        ])
+    );
+    // Into a project with the same schema and codebooks, every value comes back as it was.
+    let mut target = Project::new("x");
+    target.schema = p.schema.clone();
+    target.codebooks = p.codebooks.clone();
+    let mut e2 = export_layer(&p, "ana");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("brat");
+    write(&out, &mut e2, &crate::formats::Protected::default()).expect("written");
+    let incoming = read(Format::Brat, std::slice::from_ref(&out)).expect("reads");
+    assert_eq!(incoming.problems, []);
+    let plan = plan_import(&target, incoming, &options("ana")).expect("plan");
+    plan.edit.apply(&mut target).expect("applies");
+    let mut ana = p.clone();
+    ana.annotations.retain(|_, a| a.annotator == "ana");
+    ana.relations.retain(|_, r| r.annotator == "ana");
+    assert_eq!(codes_seen(&target), codes_seen(&ana));
+    assert_eq!(
+        target.schema, p.schema,
+        "no attribute, value or code was added"
+    );
+    assert_eq!(target.codebooks, p.codebooks);
+    // Into a new project, the attributes come as brat declares them: the default stance and
+    // concept as they were, the others by the names and values written.
+    let fresh = through_disk(export_layer(&p, "ana"), "ana");
+    let seen = codes_seen(&fresh);
+    let claim = "les pourparlers pourraient commencer";
+    let span =
+        |quote: &str, attribute: &str, text: &str| format!("d1 {quote:?}: {attribute} = {text:?}");
+    let link = |attribute: &str, text: &str| {
+        format!("said_by {claim:?} → \"Macron\": {attribute} = {text:?}")
+    };
+    for expected in [
+        span(claim, "Stance", "supports"),
+        span("talks resume", "Stance", "neutral or unclear"),
+        span("Macron", "Quoted directly", "yes"),
+        span("Macron", "Intensité", "-2"),
+        span("习近平", "Intensité", "+2"),
+        span(
+            "Macron",
+            "Kommentar 注释",
+            "Zoe\u{301} 🤷🏽\u{200d}♀\u{fe0f} a dit\n习近平 said «\tthis»",
+        ),
+        span("Macron", "Roles", "spokes_person, 领导人_👩‍👩‍👧"),
+        format!(
+            "d1 \"Macron\": Emmanuel Macron {:?}",
+            p.entities[&crate::model::EntityId("e-macron".into())].refs
+        ),
+        link("Certainty", "hedged__maybe"),
+        link("Evidence", "« pourraient » 🇫🇷"),
+        format!(
+            "said_by {claim:?} → \"Macron\": note {:?}",
+            "a link's note, 习近平\nand a second line"
+        ),
+    ] {
+        assert!(seen.contains(&expected), "{expected}\nnot in {seen:#?}");
+    }
+    let concepts = &fresh.codebooks[&crate::model::CONCEPTS.into()];
+    let labels: Vec<&str> = concepts.codes.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Ceasefire_talks_🕊", "経済"], "the codes used");
+}
+
+#[test]
+fn attributes_that_do_not_fit_annotation_conf_are_problems_by_file_and_line() {
+    let dir = folder(&[
+        (
+            "annotation.conf",
+            "[entities]\nPerson\n[relations]\nKnows Arg1:Person, Arg2:Person\n[events]\n\
+             [attributes]\nNegation Arg:<ENTITY>\nConfidence Arg:<ENTITY>, Value:High|Low\n",
+        ),
+        ("doc.txt", "Alice met Bob.\n"),
+        (
+            "doc.ann",
+            "T1\tPerson 0 5\tAlice\n\
+             A1\tConfidence T1 Medium\n\
+             A2\tNegation T7\n\
+             A3\tNegation T1 Yes\n\
+             A4\tConfidence T1\n\
+             N1\tReference R9 Wikidata:Q1\tAlice\n\
+             T2\tPerson 10 13\tBob\n\
+             R1\tKnows Arg1:T1 Arg2:T2\n\
+             N2\tReference R1 Wikidata:Q1\tAlice\n\
+             A5\tConfidence T2 High\n\
+             M1\tNegation T2\n\
+             A6\tCertainty R1 sure\n",
+        ),
+    ]);
+    let ann = dir.path().join("doc.ann");
+    let incoming = read(Format::Brat, std::slice::from_ref(&ann)).expect("reads");
+    assert_eq!(lines_of(&incoming.problems, &ann), [2, 3, 4, 5, 6, 9]);
+    let messages: Vec<String> = incoming.problems.iter().map(|p| p.to_string()).collect();
+    let expected = [
+        "doc.ann:2: A1: \"Medium\" is not a value of Confidence: annotation.conf declares High|Low",
+        "doc.ann:3: A2: T7 is not a text-bound annotation or an event of this file",
+        "doc.ann:4: A3: Negation is a binary attribute in annotation.conf (present or absent); expected no value, found \"Yes\"",
+        "doc.ann:5: A4: Confidence takes one of the values annotation.conf declares (High|Low); expected one after the id",
+        "doc.ann:6: N1: R9 is not a text-bound annotation or an event of this file",
+        "doc.ann:9: N2: normalizes relation R1; expected a text-bound annotation or an event",
+    ];
+    for (m, e) in messages.iter().zip(expected) {
+        assert!(m.contains(e), "{m}\ndoes not say\n{e}");
+    }
+    // The lines that fit are read: an old-style M line is the binary attribute it names, an
+    // attribute annotation.conf does not declare comes as it is written.
+    let bob = &incoming.documents[0].annotations[1];
+    assert_eq!(
+        bob.values,
+        [
+            (
+                "Confidence".to_owned(),
+                InValue::Choice(vec!["High".into()])
+            ),
+            ("Negation".to_owned(), InValue::Flag),
+        ]
+    );
+    assert_eq!(
+        incoming.documents[0].relations[0].values,
+        [("Certainty".to_owned(), InValue::Choice(vec!["sure".into()]))]
+    );
+    let failure = plan_import(&Project::new("x"), incoming, &options("ana")).expect_err("refused");
+    assert_eq!(lines_of(&failure.problems, &ann), [2, 3, 4, 5, 6, 9]);
+}
+
+#[test]
+fn an_old_style_m_line_comes_back_as_an_a_line() {
+    let dir = folder(&[
+        ("doc.txt", "Alice met Bob.\n"),
+        (
+            "doc.ann",
+            "T1\tPerson 0 5\tAlice\nM1\tNegation T1\nA1\tMention T1 Name\nA2\tMention T1 Other\n",
+        ),
+    ]);
+    let p = import(&[dir.path().to_owned()], "ana");
+    let alice = p.annotations.values().next().expect("Alice");
+    assert_eq!(
+        shown(&p, alice),
+        [
+            ("Negation".into(), "yes".into()),
+            ("Mention".into(), "Name, Other".into())
+        ]
+    );
+    let e = export_layer(&p, "ana");
+    assert_eq!(
+        file(&e, "doc.ann"),
+        "T1\tperson 0 5\tAlice\nA1\tMention T1 Name\nA2\tMention T1 Other\nA3\tNegation T1\n"
+    );
+    assert!(
+        file(&e, "annotation.conf")
+            .contains("Negation\tArg:person\nMention\tArg:person, Value:Name|Other\n"),
+        "{}",
+        file(&e, "annotation.conf")
     );
 }

@@ -552,6 +552,9 @@ fn annotation_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
             .map_or((Vec::new(), Vec::new()), |r| (r.from.clone(), r.to.clone()));
         let _ = writeln!(s, "{name}\tArg1:{}, Arg2:{}", ends(&from), ends(&to));
     }
+    // Spans of any types may nest and overlap, as they may in Marginalia (brat 1.3 refuses
+    // nesting that is not declared).
+    s.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
     let _ = write!(
         s,
         "\n[events]\n\n[attributes]\n\n{STATUS}\tArg:<ENTITY>, Value:Accepted|Rejected\n"
