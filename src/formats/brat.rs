@@ -16,24 +16,38 @@
 //!   by someone else. The import joins the lines of one annotation's notes with `\n`.
 //! - `N1\tReference T1 marginalia:e-macron\tEmmanuel Macron`: the actor an annotation mentions,
 //!   by the project's entity id and canonical name (`tools.conf` declares the `marginalia`
-//!   normalization resource).
+//!   normalization resource), then `N2\tReference T1 Wikidata:Q3052772\tEmmanuel Macron` for
+//!   each of the entity's knowledge-base references (`tools.conf` declares each resource).
 //! - `A1\tStatus T1 Accepted`: a review status other than pending.
+//! - `A2\tQuoted_directly T1`, `A3\tStance T1 supports`, `#4\tComment T1\ttext`: values of
+//!   the annotation's attributes (see `attrs` for how each kind is written), declared in
+//!   `annotation.conf`.
+//! - After each `R` line, its note as `AnnotatorNotes` lines and its values, on the `R` id.
 //!
 //! The import also reads what brat writes and Marginalia does not: events (`E`) become the
 //! trigger's span plus one relation per argument, named by its role, from the trigger to the
-//! argument; equivalences (`*`) become relations of that type between consecutive members;
-//! attributes other than the status, and references to other resources, are appended to the
-//! annotation's note as a last line of bracketed items (`[Negation] [Confidence=High]
-//! [Reference=Wikipedia:64488]`); notes and attributes on relations go to the note of the
-//! relation's source, naming the relation (`Family → Wilbur Wright: text`).
+//! argument, and what is attached to an event is attached to its trigger's span; equivalences
+//! (`*`) become relations of that type between consecutive members. `A` lines, and the older
+//! `M` lines (binary), are values of the span's or relation's attributes, checked against the
+//! `[attributes]` of `annotation.conf`, which declare them on the types they attach to (valued
+//! attributes whose values are a run of whole numbers come in as scales). `N` lines to other
+//! resources are references of the span's entity, one named by the line's text (or the span's)
+//! when no `marginalia` line names it. A note of a type other than `AnnotatorNotes` is a free
+//! text value named by its type. Notes on relations are the relations' notes.
 
 mod ann;
+mod attrs;
 mod conf;
 mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
-/// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// as not carried. The writer counts the values it cannot write itself (see `attrs`).
+pub(super) const CODES_CARRIED: &[&str] = &[
+    super::report::field::ATTRIBUTE_VALUE,
+    super::report::field::LINK_VALUE,
+    super::report::field::LINK_NOTE,
+    super::report::field::ENTITY_REFERENCE,
+];
 
 #[cfg(test)]
 mod tests;

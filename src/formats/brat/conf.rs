@@ -11,11 +11,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::formats::incoming::slug;
+use crate::formats::incoming::{InAttribute, InAttributeKind, slug};
 use crate::formats::{ImportProblem, InRelationKind, InTag, Place, read_text};
 use crate::model::Rgb;
 
-use super::storage_form;
+use super::{STATUS, storage_form};
 
 /// What a folder's configuration files declare. Empty when they are missing.
 #[derive(Debug, Default)]
@@ -28,10 +28,69 @@ pub(super) struct Conf {
     relations: Vec<(String, Vec<String>, Vec<String>)>,
     /// Event roles with the event types that have them and the types they point to.
     roles: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Attributes (`[attributes]`), in order.
+    attributes: Vec<ConfAttribute>,
     /// Type → its first display label (`visual.conf`, `[labels]`).
     labels: HashMap<String, String>,
     /// Type → its box colour (`visual.conf`, `[drawing]`, `bgColor`).
     colors: HashMap<String, Rgb>,
+}
+
+/// An attribute `annotation.conf` declares: `Negation Arg:<EVENT>` (binary) or
+/// `Confidence Arg:<EVENT>, Value:High|Neutral|Low` (valued).
+#[derive(Debug)]
+pub(super) struct ConfAttribute {
+    /// The name `.ann` files write.
+    pub name: String,
+    /// The types it attaches to, as written (`<EVENT>`, `Person` …).
+    pub args: Vec<String>,
+    /// Its values, in order; `None` for a binary attribute.
+    pub values: Option<Vec<String>>,
+}
+
+impl ConfAttribute {
+    /// The kind it comes in as: binary is a flag; values that are the whole numbers of a
+    /// range (`-2|-1|0|1|2`, as the export writes a scale) a scale; other values a choice.
+    pub(super) fn kind(&self) -> InAttributeKind {
+        let Some(values) = &self.values else {
+            return InAttributeKind::Flag;
+        };
+        match scale_of(values) {
+            Some((min, max)) => InAttributeKind::Scale { min, max },
+            None => InAttributeKind::Choice {
+                values: values.clone(),
+                multiple: false,
+            },
+        }
+    }
+
+    /// Whether this is the review status the export writes (values among accepted, rejected
+    /// and pending): it sets an annotation's status, not an attribute.
+    fn is_status(&self) -> bool {
+        self.name == STATUS
+            && self.values.as_ref().is_some_and(|v| {
+                v.iter().all(|v| {
+                    matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "accepted" | "rejected" | "pending"
+                    )
+                })
+            })
+    }
+}
+
+/// The range `values` spell when they are two or more whole numbers, each one more than the
+/// one before.
+pub(super) fn scale_of(values: &[String]) -> Option<(i32, i32)> {
+    let numbers: Vec<i32> = values
+        .iter()
+        .map(|v| v.parse::<i32>().ok().filter(|n| n.to_string() == *v))
+        .collect::<Option<_>>()?;
+    let (first, last) = (*numbers.first()?, *numbers.last()?);
+    let contiguous = numbers
+        .windows(2)
+        .all(|w| w[0].checked_add(1) == Some(w[1]));
+    (numbers.len() >= 2 && contiguous).then_some((first, last))
 }
 
 /// One line of a configuration section.
@@ -84,13 +143,27 @@ impl Conf {
             .map(|e| e.name.clone())
             .collect();
         for e in section("relations") {
-            if e.name == "ENTITY-NESTING" {
+            // Which spans may overlap, not a relation type.
+            if e.name == "ENTITY-NESTING" || e.name == "<OVERLAP>" {
                 continue;
             }
             let mut args = e.args.iter().filter(|(role, _)| !role.starts_with('<'));
             let mut types = || args.next().map(|(_, t)| self.expand(t)).unwrap_or_default();
             let (from, to) = (types(), types());
             self.relations.push((e.name.clone(), from, to));
+        }
+        for e in section("attributes") {
+            let arg = |key: &str| {
+                e.args
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.iter().filter(|v| !v.is_empty()).cloned().collect())
+            };
+            self.attributes.push(ConfAttribute {
+                name: e.name.clone(),
+                args: arg("Arg").unwrap_or_default(),
+                values: arg("Value"),
+            });
         }
         for e in section("events") {
             for (role, types) in e.args.iter().filter(|(role, _)| !role.starts_with('<')) {
@@ -171,15 +244,48 @@ impl Conf {
         }
     }
 
+    /// The attribute declared as `name` (the name `.ann` files write), other than the review
+    /// status.
+    pub(super) fn attribute(&self, name: &str) -> Option<&ConfAttribute> {
+        self.attributes
+            .iter()
+            .find(|a| a.name == name && !a.is_status())
+    }
+
+    /// Whether `attribute` attaches to type `name`, an entity or event type when `tag`, a
+    /// relation type otherwise (brat's `attributes_for`).
+    fn attaches(&self, attribute: &ConfAttribute, name: &str, tag: bool) -> bool {
+        attribute.args.iter().any(|t| match t.as_str() {
+            "<ANY>" => true,
+            "<ENTITY>" => tag && self.entities.iter().any(|e| e == name),
+            "<EVENT>" => tag && self.events.iter().any(|e| e == name),
+            "<RELATION>" => !tag,
+            other => other.trim_start_matches('!') == name,
+        })
+    }
+
+    /// The attributes declared for type `name`, by the names they are imported under.
+    fn attributes_of(&self, name: &str, tag: bool) -> Vec<InAttribute> {
+        self.attributes
+            .iter()
+            .filter(|a| !a.is_status() && self.attaches(a, name, tag))
+            .map(|a| InAttribute {
+                name: self.display(&a.name),
+                kind: a.kind(),
+            })
+            .collect()
+    }
+
     /// The tag types (entity then event types, with their colours) and relation types
-    /// (relations, then event roles) declared, by the names they are imported under.
+    /// (relations, then event roles) declared, by the names they are imported under, each
+    /// with the attributes `[attributes]` gives it.
     pub(super) fn declared(&self) -> (Vec<InTag>, Vec<InRelationKind>) {
         let tags = self
             .entities
             .iter()
             .chain(&self.events)
             .map(|t| InTag {
-                attributes: Default::default(),
+                attributes: self.attributes_of(t, true),
                 name: self.display(t),
                 color: self.colors.get(t).copied(),
             })
@@ -188,9 +294,14 @@ impl Conf {
         let kinds = self
             .relations
             .iter()
-            .chain(&self.roles)
-            .map(|(name, from, to)| InRelationKind {
-                attributes: Default::default(),
+            .map(|(name, from, to)| (name, from, to, self.attributes_of(name, false)))
+            .chain(
+                self.roles
+                    .iter()
+                    .map(|(name, from, to)| (name, from, to, Vec::new())),
+            )
+            .map(|(name, from, to, attributes)| InRelationKind {
+                attributes,
                 name: self.display(name),
                 from: names(from),
                 to: names(to),

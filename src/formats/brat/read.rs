@@ -8,14 +8,15 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::formats::incoming::{InAttribute, InValue};
 use crate::formats::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files, read_text,
 };
-use crate::model::ReviewStatus;
+use crate::model::{ExternalRef, ReviewStatus};
 
 use super::ann::{self, Body, Line};
-use super::conf::{Conf, role_name};
+use super::conf::{Conf, role_name, scale_of};
 use super::{ENTITY_DB, NOTES, STATUS};
 
 /// Reads the brat documents named by `inputs` (`.ann` files, or folders of them).
@@ -31,12 +32,13 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
                 let conf = Conf::read(&dir, &mut problems);
                 let (tags, kinds) = conf.declared();
                 for t in tags {
-                    if !incoming
+                    match incoming
                         .tags
-                        .iter()
-                        .any(|x| x.name.eq_ignore_ascii_case(&t.name))
+                        .iter_mut()
+                        .find(|x| x.name.eq_ignore_ascii_case(&t.name))
                     {
-                        incoming.tags.push(t);
+                        Some(known) => add_attributes(&mut known.attributes, t.attributes),
+                        None => incoming.tags.push(t),
                     }
                 }
                 for k in kinds {
@@ -48,6 +50,7 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
                         Some(known) => {
                             known.from.extend(k.from);
                             known.to.extend(k.to);
+                            add_attributes(&mut known.attributes, k.attributes);
                         }
                         None => incoming.relation_kinds.push(k),
                     }
@@ -64,6 +67,16 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
     }
     incoming.problems = problems;
     incoming
+}
+
+/// Adds to `known` the attributes of `more` it does not name yet (a type declared by the
+/// configurations of several folders).
+fn add_attributes(known: &mut Vec<InAttribute>, more: Vec<InAttribute>) {
+    for a in more {
+        if !known.iter().any(|k| k.name.eq_ignore_ascii_case(&a.name)) {
+            known.push(a);
+        }
+    }
 }
 
 /// The `.ann` files named by `inputs`: folders give theirs; a `.txt` named gives the `.ann`
@@ -137,11 +150,12 @@ fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Opti
     // In line order, whichever pass found them.
     found.sort_by_key(|p| p.place.line);
     problems.append(&mut found);
+    let annotations = spans.into_iter().map(|s| s.finish(&text)).collect();
     Some(InDoc {
         place: Place::file(&txt),
         text,
         unit: OffsetUnit::CodePoints,
-        annotations: spans.into_iter().map(Span::finish).collect(),
+        annotations,
         relations: out,
         ..InDoc::default()
     })
@@ -152,27 +166,62 @@ struct Span {
     annotation: InAnnotation,
     /// Note lines, in file order.
     notes: Vec<String>,
-    /// Bracketed attributes and references, in file order.
-    items: Vec<String>,
+    /// The entity's name from a normalization to the project's registry ([`ENTITY_DB`]).
+    entity: Option<String>,
+    /// The name the first other normalization gives.
+    other_name: Option<String>,
+    /// References to other knowledge bases, in file order.
+    refs: Vec<ExternalRef>,
 }
 
 impl Span {
-    /// The annotation, with its notes as lines and its items as one last line.
-    fn finish(mut self) -> InAnnotation {
-        if !self.items.is_empty() {
-            self.notes.push(self.items.join(" "));
-        }
+    /// The annotation, with its notes as lines and, when a normalization names a knowledge
+    /// base, an entity: named by the registry's line, else by that normalization's text, else
+    /// by the covered text of `doc`.
+    fn finish(mut self, doc: &str) -> InAnnotation {
         self.annotation.note = self.notes.join("\n");
+        let refs = self.refs;
+        let name = match (self.entity, refs.is_empty()) {
+            (Some(name), _) => Some(name),
+            (None, true) => None,
+            (None, false) => Some(self.other_name.unwrap_or_else(|| {
+                self.annotation
+                    .quote
+                    .clone()
+                    .unwrap_or_else(|| covered(doc, &self.annotation.fragments))
+            })),
+        };
+        self.annotation.entity = name.map(|name| InEntity {
+            name,
+            kind: None,
+            refs,
+        });
         self.annotation
     }
+}
+
+/// The text of `fragments` (code points) in `doc`, joined by one space as brat joins them.
+fn covered(doc: &str, fragments: &[(usize, usize)]) -> String {
+    let chars: Vec<char> = doc.chars().collect();
+    fragments
+        .iter()
+        .map(|&(s, e)| {
+            chars
+                .get(s..e)
+                .unwrap_or_default()
+                .iter()
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// What an id attaches to.
 enum Target {
     /// The span at this index.
     Span(usize),
-    /// The relation with this id (its kind, source span and target span indices).
-    Relation(String, usize, usize),
+    /// The relation at this index of the relations read.
+    Relation(usize),
 }
 
 struct Builder<'a> {
@@ -184,9 +233,42 @@ struct Builder<'a> {
     span_at: HashMap<String, usize>,
     /// `E` id → its trigger's `T` id.
     triggers: HashMap<String, String>,
-    /// `R` id → (kind as imported, source span, target span).
-    relations: HashMap<String, (String, usize, usize)>,
+    /// `R` id → index in `out`.
+    relations: HashMap<String, usize>,
     out: Vec<InRelation>,
+}
+
+/// Adds `value` of attribute `name` to `values`: a second value of a valued attribute makes
+/// it a choice of several (the export writes one `A` line per value chosen), a second line
+/// of a free text another line of it. Anything else given twice is refused.
+fn add_value(
+    values: &mut Vec<(String, InValue)>,
+    name: String,
+    value: InValue,
+) -> Result<(), String> {
+    let Some((_, known)) = values.iter_mut().find(|(n, _)| *n == name) else {
+        values.push((name, value));
+        return Ok(());
+    };
+    match (known, value) {
+        (InValue::Flag, InValue::Flag) => Ok(()),
+        (InValue::Choice(have), InValue::Choice(more)) => {
+            for m in more {
+                if !have.contains(&m) {
+                    have.push(m);
+                }
+            }
+            Ok(())
+        }
+        (InValue::Text(have), InValue::Text(more)) => {
+            have.push('\n');
+            have.push_str(&more);
+            Ok(())
+        }
+        _ => Err(format!(
+            "{name} is given a second value; expected one (or, for a valued attribute, one line per value)"
+        )),
+    }
 }
 
 impl Builder<'_> {
@@ -214,7 +296,9 @@ impl Builder<'_> {
                         ..InAnnotation::default()
                     },
                     notes: Vec::new(),
-                    items: Vec::new(),
+                    entity: None,
+                    other_name: None,
+                    refs: Vec::new(),
                 });
             } else if let Body::Event { trigger, .. } = &l.body {
                 self.triggers.insert(l.id.clone(), trigger.clone());
@@ -266,8 +350,11 @@ impl Builder<'_> {
             Body::Relation { kind, from, to } => match (self.span(from), self.span(to)) {
                 (Ok(f), Ok(t)) => {
                     let kind = self.conf.display(kind);
+                    let at = self.out.len();
                     self.relation(l.line, &kind, f, t);
-                    self.relations.insert(l.id.clone(), (kind, f, t));
+                    if self.out.len() > at {
+                        self.relations.insert(l.id.clone(), at);
+                    }
                 }
                 (Err(m), _) | (_, Err(m)) => self.problem(l.line, format!("{}: {m}", l.id)),
             },
@@ -323,15 +410,45 @@ impl Builder<'_> {
 
     /// What an attribute, normalization or note line is attached to.
     fn target(&self, id: &str) -> Result<Target, String> {
-        if let Some((kind, from, to)) = self.relations.get(id) {
-            return Ok(Target::Relation(kind.clone(), *from, *to));
+        if let Some(&i) = self.relations.get(id) {
+            return Ok(Target::Relation(i));
         }
         self.span(id).map(Target::Span)
     }
 
-    /// Attributes, normalizations and notes, onto their spans.
+    /// The value of attribute `name` an `A` (or `M`) line gives, checked against what
+    /// `annotation.conf` declares: a binary attribute takes no value, a valued one one of its
+    /// values. An attribute it does not declare is binary without a value, valued with one.
+    fn attribute_value(&self, name: &str, value: Option<&str>) -> Result<InValue, String> {
+        let Some(declared) = self.conf.attribute(name) else {
+            return Ok(value.map_or(InValue::Flag, |v| InValue::Choice(vec![v.to_owned()])));
+        };
+        match (&declared.values, value) {
+            (None, None) => Ok(InValue::Flag),
+            (None, Some(v)) => Err(format!(
+                "{name} is a binary attribute in annotation.conf (present or absent); expected no value, found {v:?}"
+            )),
+            (Some(values), None) => Err(format!(
+                "{name} takes one of the values annotation.conf declares ({}); expected one after the id",
+                values.join("|")
+            )),
+            (Some(values), Some(v)) if values.iter().any(|x| x == v) => {
+                match (scale_of(values), v.parse::<i32>()) {
+                    (Some(_), Ok(n)) => Ok(InValue::Number(n)),
+                    _ => Ok(InValue::Choice(vec![v.to_owned()])),
+                }
+            }
+            (Some(values), Some(v)) => Err(format!(
+                "{v:?} is not a value of {name}: annotation.conf declares {}",
+                values.join("|")
+            )),
+        }
+    }
+
+    /// Attributes, normalizations and notes, onto their spans and relations.
     fn attach(&mut self, l: &Line) {
-        let (target, note, item) = match &l.body {
+        let at = |target: &str| format!("{}: {target}", l.id);
+        match &l.body {
             Body::Attribute {
                 name,
                 target,
@@ -343,86 +460,108 @@ impl Builder<'_> {
                     Some("pending") => Some(ReviewStatus::Pending),
                     _ => None,
                 };
+                let found = self.target(target);
                 if name == STATUS
-                    && let (Some(status), Ok(Target::Span(i))) = (status, self.target(target))
-                    && let Some(span) = self.spans.get_mut(i)
+                    && self.conf.attribute(name).is_none()
+                    && let (Some(status), Ok(Target::Span(i))) = (status, &found)
+                    && let Some(span) = self.spans.get_mut(*i)
                     && span.annotation.status.is_none()
                 {
                     span.annotation.status = Some(status);
                     return;
                 }
-                let item = match value {
-                    Some(v) => format!("{name}={v}"),
-                    None => name.clone(),
+                let value = match self.attribute_value(name, value.as_deref()) {
+                    Ok(v) => v,
+                    Err(m) => return self.problem(l.line, format!("{}: {m}", l.id)),
                 };
-                (target, None, Some(item))
+                let name = self.conf.display(name);
+                let values = match found {
+                    Ok(Target::Span(i)) => self.spans.get_mut(i).map(|s| &mut s.annotation.values),
+                    Ok(Target::Relation(i)) => self.out.get_mut(i).map(|r| &mut r.values),
+                    Err(m) => return self.problem(l.line, format!("{}: {m}", l.id)),
+                };
+                if let Some(values) = values
+                    && let Err(m) = add_value(values, name, value)
+                {
+                    self.problem(l.line, format!("{}: {m}", at(target)));
+                }
             }
             Body::Normalization {
-                kind,
+                kind: _,
                 target,
                 db,
                 key,
                 text,
             } => {
                 let name = text.trim();
-                if let Ok(Target::Span(i)) = self.target(target)
-                    && let Some(span) = self.spans.get_mut(i)
-                    && span.annotation.entity.is_none()
-                    && !name.is_empty()
-                {
-                    span.annotation.entity = Some(InEntity {
-                        refs: Default::default(),
-                        name: name.to_owned(),
-                        kind: None,
-                    });
-                    if db != ENTITY_DB {
-                        span.items.push(format!("[{kind}={db}:{key}]"));
+                match self.target(target) {
+                    Ok(Target::Span(i)) => {
+                        let Some(span) = self.spans.get_mut(i) else {
+                            return;
+                        };
+                        if db == ENTITY_DB {
+                            if span.entity.is_none() && !name.is_empty() {
+                                span.entity = Some(name.to_owned());
+                            }
+                            return;
+                        }
+                        if span.other_name.is_none() && !name.is_empty() {
+                            span.other_name = Some(name.to_owned());
+                        }
+                        let r = ExternalRef {
+                            kb: db.clone(),
+                            id: key.clone(),
+                        };
+                        if !span.refs.contains(&r) {
+                            span.refs.push(r);
+                        }
+                    }
+                    Ok(Target::Relation(_)) => self.problem(
+                        l.line,
+                        format!(
+                            "{}: normalizes relation {target}; expected a text-bound annotation or an event (references belong to the entity a span mentions)",
+                            l.id
+                        ),
+                    ),
+                    Err(m) => self.problem(l.line, format!("{}: {m}", l.id)),
+                }
+            }
+            Body::Note { kind, target, text } => {
+                let found = self.target(target);
+                if kind == NOTES {
+                    match found {
+                        Ok(Target::Span(i)) => {
+                            if let Some(span) = self.spans.get_mut(i) {
+                                span.notes.push(text.clone());
+                            }
+                        }
+                        Ok(Target::Relation(i)) => {
+                            if let Some(r) = self.out.get_mut(i) {
+                                if !r.note.is_empty() {
+                                    r.note.push('\n');
+                                }
+                                r.note.push_str(text);
+                            }
+                        }
+                        Err(m) => self.problem(l.line, format!("{}: {m}", l.id)),
                     }
                     return;
                 }
-                let item = if name.is_empty() {
-                    format!("{kind}={db}:{key}")
-                } else {
-                    format!("{kind}={db}:{key} {name}")
+                // A note of another type is a free text named by its type (how the export
+                // writes a text attribute).
+                let name = self.conf.display(kind);
+                let values = match found {
+                    Ok(Target::Span(i)) => self.spans.get_mut(i).map(|s| &mut s.annotation.values),
+                    Ok(Target::Relation(i)) => self.out.get_mut(i).map(|r| &mut r.values),
+                    Err(m) => return self.problem(l.line, format!("{}: {m}", l.id)),
                 };
-                (target, None, Some(item))
-            }
-            Body::Note { kind, target, text } => {
-                let note = if kind == NOTES {
-                    text.clone()
-                } else {
-                    format!("{kind}: {text}")
-                };
-                (target, Some(note), None)
-            }
-            _ => return,
-        };
-        match self.target(target) {
-            Ok(Target::Span(i)) => {
-                if let Some(span) = self.spans.get_mut(i) {
-                    span.notes.extend(note);
-                    span.items.extend(item.map(|i| format!("[{i}]")));
+                if let Some(values) = values
+                    && let Err(m) = add_value(values, name, InValue::Text(text.clone()))
+                {
+                    self.problem(l.line, format!("{}: {m}", at(target)));
                 }
             }
-            Ok(Target::Relation(kind, from, to)) => {
-                let to_text = self
-                    .spans
-                    .get(to)
-                    .map(|s| {
-                        s.annotation
-                            .quote
-                            .clone()
-                            .unwrap_or_else(|| s.annotation.key.clone())
-                    })
-                    .unwrap_or_default();
-                if let Some(span) = self.spans.get_mut(from) {
-                    span.notes
-                        .extend(note.map(|n| format!("{kind} → {to_text}: {n}")));
-                    span.items
-                        .extend(item.map(|i| format!("[{kind} → {to_text}: {i}]")));
-                }
-            }
-            Err(m) => self.problem(l.line, format!("{}: {m}", l.id)),
+            _ => {}
         }
     }
 }

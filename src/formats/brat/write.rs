@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
+use super::attrs::{Attrs, Owner, Written};
+
 use crate::formats::{
     DocPart, ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, field,
     offsets,
@@ -21,13 +23,17 @@ pub(crate) fn export(
     progress: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let names = Names::new(sel);
+    let attrs = Attrs::new(sel, &names.tags, &names.kinds);
     let mut report = Report::new("brat", Some("code points"), sel.layers.clone());
     let mut files = Vec::with_capacity(sel.docs.len() * 2 + 4);
     let mut stems = HashSet::new();
-    let mut entities = BTreeSet::new();
+    let mut shared = Shared {
+        entities: BTreeSet::new(),
+        kbs: BTreeSet::new(),
+    };
     for (done, part) in sel.docs.iter().enumerate() {
         let stem = file_stem(part.doc.id.as_str(), &mut stems);
-        let ann = document(part, sel.project, &names, &mut report, &mut entities);
+        let ann = document(part, sel.project, &names, &attrs, &mut report, &mut shared);
         // The file name is the document's id; a title that is the same is carried by it.
         let title: &[&str] = if part.doc.meta.title == stem {
             &[field::DOCUMENT_TITLE]
@@ -46,11 +52,26 @@ pub(crate) fn export(
         report.documents += 1;
         progress(done + 1);
     }
+    let entities = shared.entities;
     report.entity_fields(sel.project, &entities, &[]);
+    // The references of entities no annotation written mentions were not written.
+    let mentioned: BTreeSet<&EntityId> = sel
+        .docs
+        .iter()
+        .flat_map(|d| d.annotations.iter().filter_map(|a| a.entity.as_ref()))
+        .collect();
+    for id in mentioned.into_iter().filter(|id| !entities.contains(*id)) {
+        for _ in sel.project.entities.get(id).map_or(&[][..], |e| &e.refs) {
+            report.field(field::ENTITY_REFERENCE);
+        }
+    }
     for (name, text) in [
-        ("annotation.conf", annotation_conf(sel.project, &names)),
-        ("visual.conf", visual_conf(sel.project, &names)),
-        ("tools.conf", tools_conf()),
+        (
+            "annotation.conf",
+            annotation_conf(sel.project, &names, &attrs),
+        ),
+        ("visual.conf", visual_conf(sel.project, &names, &attrs)),
+        ("tools.conf", tools_conf(&shared.kbs)),
         ("kb_shortcuts.conf", kb_shortcuts(sel.project, &names)),
     ] {
         files.push(OutFile {
@@ -61,20 +82,113 @@ pub(crate) fn export(
     Ok((files, report))
 }
 
+/// What the documents written have in common: the entities whose `N` lines were written and
+/// the knowledge bases their references name.
+struct Shared {
+    entities: BTreeSet<EntityId>,
+    kbs: BTreeSet<String>,
+}
+
+/// The numbers of the `A`, `N` and `#` lines of one document written so far.
+#[derive(Default)]
+struct Counters {
+    attributes: usize,
+    norms: usize,
+    notes: usize,
+}
+
+/// Writes the `A` and `#` lines of the values of `owner`'s annotation or relation `target`;
+/// counts those that cannot be written under `field` and those written in another spelling.
+#[allow(clippy::too_many_arguments)]
+fn values(
+    out: &mut String,
+    n: &mut Counters,
+    target: &str,
+    owner: &Owner,
+    values: &crate::model::Values,
+    project: &Project,
+    attrs: &Attrs,
+    report: &mut Report,
+    field: &'static str,
+) {
+    for (id, value) in values {
+        let Some((lines, respelled)) = attrs.lines(project, owner, id, value) else {
+            report.field(field);
+            continue;
+        };
+        if respelled {
+            report.field("attribute value spelling");
+        }
+        for line in lines {
+            match line {
+                Written::Attr(name, value) => {
+                    n.attributes += 1;
+                    let value = value.map(|v| format!(" {v}")).unwrap_or_default();
+                    let _ = writeln!(out, "A{}\t{name} {target}{value}", n.attributes);
+                }
+                Written::Note(kind, text) => {
+                    let (lines, exact) = note_lines(&text);
+                    if !exact {
+                        report.field("note line ends");
+                    }
+                    for line in lines {
+                        n.notes += 1;
+                        let _ = writeln!(out, "#{}\t{kind} {target}\t{line}", n.notes);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes a note as `AnnotatorNotes` lines on `target`.
+fn note(out: &mut String, n: &mut Counters, target: &str, note: &str, report: &mut Report) {
+    if note.is_empty() {
+        return;
+    }
+    let (lines, exact) = note_lines(note);
+    if !exact {
+        report.field("note line ends");
+    }
+    for line in lines {
+        n.notes += 1;
+        let _ = writeln!(out, "#{}\t{NOTES} {target}\t{line}", n.notes);
+    }
+}
+
+/// `kb` and `id` of a reference as an `N` line holds them (`KB:ID`, without white space, the
+/// knowledge base without `:`), and whether they had to change.
+fn reference(kb: &str, id: &str) -> (String, String, bool) {
+    let kb2: String = one_token(kb)
+        .chars()
+        .map(|c| if c == ':' { '_' } else { c })
+        .collect();
+    let kb2 = if kb2 == ENTITY_DB {
+        format!("{kb2}_")
+    } else {
+        kb2
+    };
+    let id2 = one_token(id);
+    let changed = kb2 != kb || id2 != id;
+    (kb2, id2, changed)
+}
+
 /// The `.ann` lines of one document: per annotation its `T` line then its `A`, `N` and `#`
-/// lines, then the `R` lines. Counts what was written, and what was not, in `report`.
+/// lines, then per relation its `R` line and its `A` and `#` lines. Counts what was written,
+/// and what was not, in `report`.
 fn document(
     part: &DocPart<'_>,
     project: &Project,
     names: &Names,
+    attrs: &Attrs,
     report: &mut Report,
-    entities: &mut BTreeSet<EntityId>,
+    shared: &mut Shared,
 ) -> String {
     let text = &part.doc.text;
     let index = TextIndex::new(text);
     let mut out = String::new();
     let mut numbers: HashMap<&AnnotationId, usize> = HashMap::new();
-    let (mut attributes, mut norms, mut notes) = (0, 0, 0);
+    let mut n = Counters::default();
     for a in &part.annotations {
         let pieces = cut_at_line_breaks(text, &a.fragments);
         if pieces == a.fragments {
@@ -88,6 +202,9 @@ fn document(
             );
         }
         if pieces.is_empty() {
+            for _ in &a.values {
+                report.field(field::ATTRIBUTE_VALUE);
+            }
             continue;
         }
         let t = numbers.len() + 1;
@@ -107,9 +224,10 @@ fn document(
             spans.join(";"),
             quote.join(" ")
         );
+        let target = format!("T{t}");
         if let Some(value) = status_value(a.status) {
-            attributes += 1;
-            let _ = writeln!(out, "A{attributes}\t{STATUS} T{t} {value}");
+            n.attributes += 1;
+            let _ = writeln!(out, "A{}\t{STATUS} {target} {value}", n.attributes);
         }
         if let Some(id) = &a.entity {
             match project.entities.get(id) {
@@ -118,27 +236,40 @@ fn document(
                     if name != e.name {
                         report.field("entity name line breaks");
                     }
-                    norms += 1;
+                    n.norms += 1;
                     let _ = writeln!(
                         out,
-                        "N{norms}\tReference T{t} {ENTITY_DB}:{}\t{name}",
+                        "N{}\tReference {target} {ENTITY_DB}:{}\t{name}",
+                        n.norms,
                         one_token(id.as_str())
                     );
-                    entities.insert(id.clone());
+                    for r in &e.refs {
+                        let (kb, key, changed) = reference(&r.kb, &r.id);
+                        if changed {
+                            report.field("entity reference spelling");
+                        }
+                        n.norms += 1;
+                        let _ =
+                            writeln!(out, "N{}\tReference {target} {kb}:{key}\t{name}", n.norms);
+                        shared.kbs.insert(kb);
+                    }
+                    shared.entities.insert(id.clone());
                 }
                 None => report.field("entity"),
             }
         }
-        if !a.note.is_empty() {
-            let (lines, exact) = note_lines(&a.note);
-            if !exact {
-                report.field("note line ends");
-            }
-            for line in lines {
-                notes += 1;
-                let _ = writeln!(out, "#{notes}\t{NOTES} T{t}\t{line}");
-            }
-        }
+        note(&mut out, &mut n, &target, &a.note, report);
+        values(
+            &mut out,
+            &mut n,
+            &target,
+            &Owner::Tag(a.tag.clone()),
+            &a.values,
+            project,
+            attrs,
+            report,
+            field::ATTRIBUTE_VALUE,
+        );
     }
     let mut written = 0;
     for r in &part.relations {
@@ -150,12 +281,31 @@ fn document(
                     "R{written}\t{} Arg1:T{from} Arg2:T{to}",
                     names.kind(&r.kind)
                 );
+                let target = format!("R{written}");
+                note(&mut out, &mut n, &target, &r.note, report);
+                values(
+                    &mut out,
+                    &mut n,
+                    &target,
+                    &Owner::Kind(r.kind.clone()),
+                    &r.values,
+                    project,
+                    attrs,
+                    report,
+                    field::LINK_VALUE,
+                );
                 report.relations += 1;
                 if let Some(source) = project.annotations.get(&r.from) {
                     report.relation_annotator(r, source);
                 }
             }
             _ => {
+                if !r.note.is_empty() {
+                    report.field(field::LINK_NOTE);
+                }
+                for _ in &r.values {
+                    report.field(field::LINK_VALUE);
+                }
                 if let (Some(from), Some(to)) = (
                     project.annotations.get(&r.from),
                     project.annotations.get(&r.to),
@@ -373,11 +523,11 @@ fn label(label: &str, name: &str) -> String {
     }
 }
 
-fn annotation_conf(project: &Project, names: &Names) -> String {
+fn annotation_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
     let mut s = String::from(
         "# brat annotation configuration written by Marginalia: the project's tag types as\n\
-         # entity types, its relation types, and the review status as an attribute.\n\
-         # visual.conf gives their labels and colours.\n\n[entities]\n\n",
+         # entity types, its relation types, and the review status and the attributes of the\n\
+         # types as attributes. visual.conf gives their labels and colours.\n\n[entities]\n\n",
     );
     for (_, name) in &names.tags {
         let _ = writeln!(s, "{name}");
@@ -402,14 +552,37 @@ fn annotation_conf(project: &Project, names: &Names) -> String {
             .map_or((Vec::new(), Vec::new()), |r| (r.from.clone(), r.to.clone()));
         let _ = writeln!(s, "{name}\tArg1:{}, Arg2:{}", ends(&from), ends(&to));
     }
+    // Spans of any types may nest and overlap, as they may in Marginalia (brat 1.3 refuses
+    // nesting that is not declared).
+    s.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
     let _ = write!(
         s,
         "\n[events]\n\n[attributes]\n\n{STATUS}\tArg:<ENTITY>, Value:Accepted|Rejected\n"
     );
+    for d in &attrs.declared {
+        let _ = write!(s, "{}\tArg:{}", d.name, d.types.join("|"));
+        if let Some(values) = &d.values {
+            let spelled: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+            let _ = write!(s, ", Value:{}", spelled.join("|"));
+        }
+        s.push('\n');
+    }
+    if !attrs.notes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n# Free-text attributes are notes of their own type (#1\\tTYPE T1\\ttext): {}",
+            attrs
+                .notes
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     s
 }
 
-fn visual_conf(project: &Project, names: &Names) -> String {
+fn visual_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
     let mut s = String::from("# brat visual configuration written by Marginalia.\n\n[labels]\n\n");
     for (id, name) in &names.tags {
         let shown = project.schema.tag(id).map_or(id.as_str(), |t| &t.label);
@@ -422,7 +595,14 @@ fn visual_conf(project: &Project, names: &Names) -> String {
             .map_or(id.as_str(), |r| &r.label);
         let _ = writeln!(s, "{name} | {}", label(shown, name));
     }
-    let _ = write!(s, "{STATUS} | Review status\n\n[drawing]\n\n");
+    let _ = writeln!(s, "{STATUS} | Review status");
+    let labelled = attrs.declared.iter().map(|d| (&d.name, &d.label));
+    for (name, shown) in labelled.chain(attrs.notes.iter().map(|(n, l)| (n, l))) {
+        if shown != name {
+            let _ = writeln!(s, "{name} | {}", label(shown, name));
+        }
+    }
+    s.push_str("\n[drawing]\n\n");
     for (id, name) in &names.tags {
         if let Some(color) = project.schema.tag(id).map(|t| t.color) {
             // Text in white on dark colours, as the article view does.
@@ -436,15 +616,41 @@ fn visual_conf(project: &Project, names: &Names) -> String {
     s
 }
 
-/// brat's tools configuration: every section brat expects, and the normalization resource the
-/// `N` lines name. It has no database or web page; brat shows the entity name from the line.
-fn tools_conf() -> String {
-    format!(
+/// brat's tools configuration: every section brat expects, and the normalization resources the
+/// `N` lines name: the project's registry, which has no database or web page (brat shows the
+/// entity name from the line), and the knowledge bases of the references written, `kbs`, with
+/// a link to an entry's page for those whose address is known.
+fn tools_conf(kbs: &BTreeSet<String>) -> String {
+    let mut s = format!(
         "# brat tools configuration written by Marginalia. The normalization resource\n\
-         # \"{ENTITY_DB}\" is the project's actor registry: N lines give an entity's id and name.\n\n\
+         # \"{ENTITY_DB}\" is the project's actor registry: N lines give an entity's id and name.\n\
+         # The others are the knowledge bases of the entities' references.\n\n\
          [options]\n\n[search]\n\n[annotators]\n\n[disambiguators]\n\n[normalization]\n\n\
          {ENTITY_DB}\tDB:<NONE>, <URL>:about:blank\n"
-    )
+    );
+    for kb in kbs {
+        let urls = match kb.to_ascii_lowercase().as_str() {
+            "wikidata" => Some((
+                "https://www.wikidata.org",
+                "https://www.wikidata.org/wiki/%s",
+            )),
+            "wikipedia" => Some((
+                "http://en.wikipedia.org",
+                "http://en.wikipedia.org/?curid=%s",
+            )),
+            "geonames" => Some(("https://www.geonames.org", "https://www.geonames.org/%s")),
+            _ => None,
+        };
+        match urls {
+            Some((url, base)) => {
+                let _ = writeln!(s, "{kb}\tDB:<NONE>, <URL>:{url}, <URLBASE>:{base}");
+            }
+            None => {
+                let _ = writeln!(s, "{kb}\tDB:<NONE>, <URL>:about:blank");
+            }
+        }
+    }
+    s
 }
 
 /// The tag keys that are one letter or digit, as brat's keyboard shortcuts.

@@ -230,6 +230,8 @@ impl Planner<'_> {
         if let Some(c) = book
             .find(wanted)
             .or_else(|| book.codes.iter().find(|c| c.id.as_str() == wanted))
+            // A label respelled by a format that cannot hold it (brat: `Ceasefire_talks`).
+            .or_else(|| book.codes.iter().find(|c| slug(&c.label) == slug(wanted)))
         {
             return Some(c.id.clone());
         }
@@ -506,5 +508,7 @@ fn choice_id(values: &[ChoiceValue], name: &str) -> Option<String> {
         .iter()
         .find(|v| v.label.eq_ignore_ascii_case(name) || v.id.eq_ignore_ascii_case(name))
         .or_else(|| values.iter().find(|v| v.id == slug(name)))
+        // A label respelled by a format that cannot hold it (brat: `neutral_or_unclear`).
+        .or_else(|| values.iter().find(|v| slug(&v.label) == slug(name)))
         .map(|v| v.id.clone())
 }
