@@ -12,6 +12,15 @@
 //! `note` and `entity`, and a `choices` result named `status`. Relations are `relation`
 //! results between the regions (direction `right`: from → to).
 //!
+//! Codes: each attribute of the schema is a per-region control named by its label (the tags
+//! that declare it in `whenLabelValue`): a choice or a code is a `Choices` (the code labels of
+//! its codebook), a flag a one-choice checkbox, a scale a `Number` with `min` and `max`, a
+//! text a `TextArea`; each value is a `choices`, `number` or `textarea` result with its
+//! region's id and offsets, the value's labels as spelled. Every article variable is in the
+//! task's `meta.variables` (by label), and a choice variable is also a task-level `Choices`
+//! with a result in each annotation. A Label Studio relation has labels only, so a link's note
+//! and values are counted, as are an entity's references (the entity text area holds its name).
+//!
 //! A discontinuous annotation becomes one region per fragment (reported as split); relations
 //! attach to its first fragment. A relation whose ends are in another layer than the relation
 //! itself is not written: a Label Studio relation links regions of one annotation. A
@@ -19,12 +28,13 @@
 //! the report counts them.
 //!
 //! `labelstudio.config.xml` (the `-o` name with `.config.xml`) is the labeling interface that
-//! reads these tasks: the tags with their colours and keys, the relation types, the text, and
-//! the per-region note, entity and status controls.
+//! reads these tasks: the tags with their colours and keys, the relation types, the text, the
+//! task-level choices, and the per-region note, entity, status and attribute controls.
 //!
 //! The reader ([`read`]) takes a JSON array of tasks or one task, in this shape or Label
-//! Studio's own export: `labels` regions, `relation`s, per-region `textarea` and `choices`
-//! results, and the annotator from `completed_by` when it is a name or e-mail (or an object
+//! Studio's own export: `labels` regions, `relation`s, per-region and task-level results (see
+//! `read`'s module for how they become values and variables, and how a config beside the
+//! tasks is used), and the annotator from `completed_by` when it is a name or e-mail (or an object
 //! with an `email`), else from `annotator`. `predictions` (a model's suggestions) are not read.
 //! Each problem names the line where its result (or task) starts.
 
@@ -38,11 +48,18 @@ use super::{
     ExportError, LossKind, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets,
 };
 
+mod codes;
+mod config;
 mod read;
 
+use codes::{ControlKind, Controls, Written};
+
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
-/// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// as not carried. A span's attribute value without a control (its label taken by another
+/// kind or by one of our own controls) is counted by the writer itself. A link has no place
+/// for a note or values (a Label Studio relation has labels only), an entity none for its
+/// references.
+pub(super) const CODES_CARRIED: &[&str] = &[field::ATTRIBUTE_VALUE, field::ARTICLE_VARIABLE];
 
 pub(crate) use read::read;
 
@@ -73,6 +90,9 @@ struct TaskData<'a> {
 #[derive(Serialize)]
 struct TaskMeta<'a> {
     doc_id: &'a str,
+    /// Every article variable, by its label: what a task keeps beside its data.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    variables: BTreeMap<&'a str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,12 +118,13 @@ enum Item<'a> {
     Link(Link<'a>),
 }
 
+/// A labels region, a per-region result sharing its id, or a task-level classification.
 #[derive(Serialize)]
 struct Region<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
-    from_name: &'static str,
+    from_name: &'a str,
     to_name: &'static str,
     value: RegionValue<'a>,
 }
@@ -122,11 +143,23 @@ enum RegionValue<'a> {
         end: usize,
         text: [&'a str; 1],
     },
+    /// A per-region choice: the region's text beside the choices, as Label Studio writes it
+    /// (none for our own `status`).
     Choices {
         start: usize,
         end: usize,
-        choices: [&'static str; 1],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<&'a str>,
+        choices: Vec<&'a str>,
     },
+    Number {
+        start: usize,
+        end: usize,
+        text: &'a str,
+        number: i32,
+    },
+    /// A task-level choice (an article variable): no region.
+    TaskChoices { choices: [&'a str; 1] },
 }
 
 #[derive(Serialize)]
@@ -148,6 +181,7 @@ pub(crate) fn export(
     let mut report = Report::new("labelstudio", Some("UTF-16 code units"), sel.layers.clone());
     let mut tasks = Vec::with_capacity(sel.docs.len());
     let mut entities = BTreeSet::new();
+    let controls = Controls::new(project);
     for (done, part) in sel.docs.iter().enumerate() {
         let doc = part.doc;
         // The task's `data.title` and `meta` hold all but the progress per annotator.
@@ -180,6 +214,7 @@ pub(crate) fn export(
                     a.id.to_string()
                 };
                 let (start, end) = offsets(&index, f, OffsetUnit::Utf16);
+                let covered = doc.text.get(f.bytes()).unwrap_or_default();
                 let region = |kind, from_name, value| {
                     Item::Region(Region {
                         id: id.clone(),
@@ -195,7 +230,7 @@ pub(crate) fn export(
                     RegionValue::Labels {
                         start,
                         end,
-                        text: doc.text.get(f.bytes()).unwrap_or_default(),
+                        text: covered,
                         labels: [a.tag.as_str()],
                     },
                 ));
@@ -216,16 +251,55 @@ pub(crate) fn export(
                     ));
                 }
                 if let Some(status) = status_name(a.status) {
-                    let choices = [status];
                     items.push(region(
                         "choices",
                         STATUS,
                         RegionValue::Choices {
                             start,
                             end,
-                            choices,
+                            text: None,
+                            choices: vec![status],
                         },
                     ));
+                }
+                for (attribute, value) in &a.values {
+                    let Some((control, written)) =
+                        controls.result(project, &a.tag, attribute, value)
+                    else {
+                        if k == 0 {
+                            report.field(field::ATTRIBUTE_VALUE);
+                        }
+                        continue;
+                    };
+                    let (kind, value) = match written {
+                        Written::Choices(choices) => (
+                            "choices",
+                            RegionValue::Choices {
+                                start,
+                                end,
+                                text: Some(covered),
+                                choices,
+                            },
+                        ),
+                        Written::Number(number) => (
+                            "number",
+                            RegionValue::Number {
+                                start,
+                                end,
+                                text: covered,
+                                number,
+                            },
+                        ),
+                        Written::Text(text) => (
+                            "textarea",
+                            RegionValue::TextArea {
+                                start,
+                                end,
+                                text: [text],
+                            },
+                        ),
+                    };
+                    items.push(region(kind, control.name.as_str(), value));
                 }
                 if k == 0 {
                     first_region.insert(&a.id, id);
@@ -275,6 +349,33 @@ pub(crate) fn export(
             report.relations += 1;
         }
         let meta = &doc.meta;
+        let variables: BTreeMap<&str, &str> = meta
+            .variables
+            .iter()
+            .map(|(id, value)| {
+                let label = project
+                    .schema
+                    .variable(id)
+                    .map_or(id.as_str(), |v| v.label.as_str());
+                (label, value.as_str())
+            })
+            .collect();
+        // A choice variable is also the task-level classification of each annotation, as
+        // Label Studio shows and exports it.
+        for (name, _) in &controls.task {
+            let Some(value) = variables.get(name.as_str()) else {
+                continue;
+            };
+            for items in layers.values_mut() {
+                items.push(Item::Region(Region {
+                    id: format!("{}-{}", doc.id, name),
+                    kind: "choices",
+                    from_name: name,
+                    to_name: TEXT,
+                    value: RegionValue::TaskChoices { choices: [value] },
+                }));
+            }
+        }
         tasks.push(Task {
             data: TaskData {
                 text: &doc.text,
@@ -282,6 +383,7 @@ pub(crate) fn export(
             },
             meta: TaskMeta {
                 doc_id: doc.id.as_str(),
+                variables,
                 source: meta.source.as_deref(),
                 author: meta.author.as_deref(),
                 published: meta.published.as_deref(),
@@ -319,7 +421,7 @@ pub(crate) fn export(
             },
             OutFile {
                 place: OutPlace::Sibling(".config.xml"),
-                text: config(project, sel),
+                text: config(project, sel, &controls),
             },
         ],
         report,
@@ -337,7 +439,7 @@ fn status_name(status: ReviewStatus) -> Option<&'static str> {
 
 /// The labeling config: every tag of the schema (and any other tag the selection uses) with
 /// its colour and key, every relation type, the text, and the per-region controls.
-fn config(project: &Project, sel: &Selection<'_>) -> String {
+fn config(project: &Project, sel: &Selection<'_>, controls: &Controls) -> String {
     let schema = &project.schema;
     let mut xml = String::from("<View>\n  <Header value=\"$title\"/>\n");
     xml.push_str(&format!("  <Labels name=\"{LABELS}\" toName=\"{TEXT}\">\n"));
@@ -373,8 +475,20 @@ fn config(project: &Project, sel: &Selection<'_>) -> String {
         xml.push_str(&format!("    <Relation value=\"{}\"/>\n", attr(k)));
     }
     xml.push_str(&format!(
-        "  </Relations>\n  <Text name=\"{TEXT}\" value=\"$text\"/>\n\
-         \x20 <View visibleWhen=\"region-selected\">\n\
+        "  </Relations>\n  <Text name=\"{TEXT}\" value=\"$text\"/>\n"
+    ));
+    for (name, values) in &controls.task {
+        let name = attr(name);
+        xml.push_str(&format!(
+            "  <Header value=\"{name}\"/>\n  <Choices name=\"{name}\" toName=\"{TEXT}\" choice=\"single\" showInline=\"true\">\n"
+        ));
+        for v in values {
+            xml.push_str(&format!("    <Choice value=\"{}\"/>\n", attr(v)));
+        }
+        xml.push_str("  </Choices>\n");
+    }
+    xml.push_str(&format!(
+        "\x20 <View visibleWhen=\"region-selected\">\n\
          \x20   <Header value=\"Note\"/>\n\
          \x20   <TextArea name=\"{NOTE}\" toName=\"{TEXT}\" perRegion=\"true\" editable=\"true\" maxSubmissions=\"1\" rows=\"3\"/>\n\
          \x20   <Header value=\"Entity\"/>\n\
@@ -382,10 +496,47 @@ fn config(project: &Project, sel: &Selection<'_>) -> String {
          \x20   <Choices name=\"{STATUS}\" toName=\"{TEXT}\" perRegion=\"true\" choice=\"single\" showInline=\"true\">\n\
          \x20     <Choice value=\"accepted\"/>\n\
          \x20     <Choice value=\"rejected\"/>\n\
-         \x20   </Choices>\n\
-         \x20 </View>\n</View>\n"
+         \x20   </Choices>\n"
     ));
+    for c in &controls.per_region {
+        per_region_control(&mut xml, c);
+    }
+    xml.push_str("  </View>\n</View>\n");
     xml
+}
+
+/// The config element of a per-region control, for the regions of the tags it names.
+fn per_region_control(xml: &mut String, c: &codes::Control) {
+    let name = attr(&c.name);
+    let common = format!(
+        "name=\"{name}\" toName=\"{TEXT}\" perRegion=\"true\" whenLabelValue=\"{}\"",
+        attr(&c.tags.join(","))
+    );
+    let choices = |xml: &mut String, values: &[&str], multiple: bool| {
+        let choice = if multiple { "multiple" } else { "single" };
+        xml.push_str(&format!(
+            "    <Choices {common} choice=\"{choice}\" showInline=\"true\">\n"
+        ));
+        for v in values {
+            xml.push_str(&format!("      <Choice value=\"{}\"/>\n", attr(v)));
+        }
+        xml.push_str("    </Choices>\n");
+    };
+    match &c.kind {
+        ControlKind::Flag => choices(xml, &[c.name.as_str()], true),
+        ControlKind::Choices { values, .. } if values.is_empty() => {}
+        ControlKind::Choices { values, multiple } => {
+            xml.push_str(&format!("    <Header value=\"{name}\"/>\n"));
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            choices(xml, &values, *multiple);
+        }
+        ControlKind::Number { min, max } => xml.push_str(&format!(
+            "    <Header value=\"{name}\"/>\n    <Number {common} min=\"{min}\" max=\"{max}\"/>\n"
+        )),
+        ControlKind::TextArea => xml.push_str(&format!(
+            "    <Header value=\"{name}\"/>\n    <TextArea {common} editable=\"true\" maxSubmissions=\"1\"/>\n"
+        )),
+    }
 }
 
 /// `s` escaped for an XML attribute in double quotes.
@@ -407,4 +558,4 @@ fn attr(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -6,8 +6,10 @@
 //!
 //! - the header `#FORMAT=WebAnno TSV 3.3`, one span layer `webanno.custom.Marginalia` with
 //!   the features `label` (the tag id), `entity` (the entity's name), `note` and `status`
-//!   (`accepted`/`rejected`), and one relation layer `webanno.custom.MarginaliaLink` with the
-//!   feature `label` (the relation type) between Marginalia spans, then two empty lines;
+//!   (`accepted`/`rejected`) and one per attribute of the schema's tags (`Stance`,
+//!   `Concept` …), and one relation layer `webanno.custom.MarginaliaLink` with the features
+//!   `label` (the relation type), `note` and one per attribute of the relation types, between
+//!   Marginalia spans, then two empty lines (attribute columns: see [`codes`]);
 //! - per sentence (from [`tokenize`], cut at every annotation edge so spans are whole tokens):
 //!   an empty line, its text as `#Text=` lines (split at line feeds), then one line per token:
 //!   `sentence-token`, the UTF-16 `begin-end` offsets, the token, and one column per feature,
@@ -22,13 +24,16 @@
 //!   source, with `[source_target]` disambiguation ids when either end has one (0 for none).
 //!
 //! The layers must exist in the INCEpTION project before import (Project settings → Layers:
-//! a span layer `Marginalia` with string features `label`, `entity`, `note`, `status`, and a
-//! relation layer `MarginaliaLink` over it with a string feature `label`).
+//! a span layer `Marginalia` with string features `label`, `entity`, `note`, `status` and one
+//! per attribute, named by its label (a boolean one for a flag, string for the others), and a
+//! relation layer `MarginaliaLink` over it with string features `label` and `note` and one per
+//! link attribute).
 //!
 //! Losses, each reported: a discontinuous annotation becomes one span per fragment (relations
 //! attach to the first); a span that starts or ends in white space is written without it (the
 //! format cannot address the space between tokens); a span that covers no token is not written.
 //! Carriage returns in notes become line feeds (a raw one would end the line for INCEpTION).
+//! Article variables and entity references have no place; values with no column are counted.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -48,8 +53,22 @@ const SPAN_LAYER: &str = "webanno.custom.Marginalia";
 const LINK_LAYER: &str = "webanno.custom.MarginaliaLink";
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
-/// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// as not carried. Values with no column (see [`codes`]) are counted by the writer itself. A
+/// TSV file has no place for article variables, and the entity feature holds the entity's
+/// name without its references.
+pub(super) const CODES_CARRIED: &[&str] = &[
+    super::field::ATTRIBUTE_VALUE,
+    super::field::LINK_VALUE,
+    super::field::LINK_NOTE,
+];
+
+/// The span layer's own features, before the attribute columns.
+const SPAN_FEATURES: [&str; 4] = ["label", "entity", "note", "status"];
+/// The link layer's own features, before the attribute columns.
+const LINK_FEATURES: [&str; 2] = ["label", "note"];
+
+mod codes;
+use codes::Columns;
 
 /// Writes one TSV file per document.
 pub(crate) fn export(
@@ -57,9 +76,26 @@ pub(crate) fn export(
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let mut report = Report::new("webanno", Some("UTF-16 code units"), sel.layers.clone());
+    let schema = &sel.project.schema;
+    let columns = Layers {
+        span: Columns::new(
+            schema
+                .tags
+                .iter()
+                .map(|t| (t.id.as_str(), t.attributes.as_slice())),
+            &SPAN_FEATURES,
+        ),
+        link: Columns::new(
+            schema
+                .relations
+                .iter()
+                .map(|r| (r.id.as_str(), r.attributes.as_slice())),
+            &LINK_FEATURES,
+        ),
+    };
     let texts = super::per_document(sel, step, |part| {
         let mut part_report = Report::default();
-        let text = document(sel.project, part, &mut part_report);
+        let text = document(sel.project, &columns, part, &mut part_report);
         part_report.documents += 1;
         (text, part_report)
     });
@@ -101,6 +137,40 @@ fn file_name(doc: &Document, taken: &mut HashSet<String>) -> String {
     name
 }
 
+/// The attribute columns of the two layers.
+struct Layers {
+    span: Columns,
+    link: Columns,
+}
+
+/// The header of every file: the format, the span layer and the link layer with their
+/// features, then two empty lines.
+fn header(columns: &Layers) -> String {
+    let names = |own: &[&str], c: &Columns| {
+        own.iter()
+            .map(|s| (*s).to_owned())
+            .chain(c.list.iter().map(|c| c.name.clone()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    format!(
+        "#FORMAT=WebAnno TSV 3.3\n#T_SP={SPAN_LAYER}|{}\n#T_RL={LINK_LAYER}|{}|BT_{SPAN_LAYER}\n\n",
+        names(&SPAN_FEATURES, &columns.span),
+        names(&LINK_FEATURES, &columns.link)
+    )
+}
+
+/// A cell of an attribute column: its value, or what marks none (`false` in a boolean one).
+fn or_none(value: Option<String>, column: Option<&codes::Column>) -> String {
+    value.unwrap_or_else(|| {
+        if column.is_some_and(|c| c.boolean) {
+            "false".to_owned()
+        } else {
+            "*".to_owned()
+        }
+    })
+}
+
 /// One fragment written as a span: which tokens it covers.
 struct Span<'a> {
     annotation: &'a Annotation,
@@ -112,7 +182,12 @@ struct Span<'a> {
 }
 
 /// The TSV text of one document.
-fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> String {
+fn document(
+    project: &Project,
+    columns: &Layers,
+    part: &DocPart<'_>,
+    report: &mut Report,
+) -> String {
     let text = &part.doc.text;
     let index = TextIndex::new(text);
     let cuts: Vec<ByteOffset> = part
@@ -220,7 +295,8 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
     for (s, span) in spans.iter().enumerate() {
         first_span.entry(&span.annotation.id).or_insert(s);
     }
-    let mut links: Vec<Vec<(String, String)>> = vec![Vec::new(); tokens.len()];
+    // Per token, the links that end there: their feature cells, then the source reference.
+    let mut links: Vec<Vec<(Vec<String>, String)>> = vec![Vec::new(); tokens.len()];
     for r in &part.relations {
         let (Some(from), Some(to)) = (
             project.annotations.get(&r.from),
@@ -250,14 +326,37 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             let _ = write!(reference, "[{}_{}]", a.unwrap_or(0), b.unwrap_or(0));
         }
         if let Some(list) = links.get_mut(tgt.first) {
-            list.push((escape_value(r.kind.as_str()), reference));
+            if r.note.contains('\r') {
+                report.field("note line ends");
+            }
+            let note = (!r.note.is_empty())
+                .then(|| escape_value(&r.note.replace("\r\n", "\n").replace('\r', "\n")));
+            let attributes = project
+                .schema
+                .relation(&r.kind)
+                .map(|k| k.attributes.as_slice())
+                .unwrap_or_default();
+            let cells = columns.link.cells(
+                r.kind.as_str(),
+                attributes,
+                &r.values,
+                &project.codebooks,
+                report,
+                codes::LINK,
+            );
+            let mut features = vec![escape_value(r.kind.as_str()), or_none(note, None)];
+            features.extend(
+                cells
+                    .into_iter()
+                    .zip(&columns.link.list)
+                    .map(|(v, c)| or_none(v, Some(c))),
+            );
+            list.push((features, reference));
             report.relations += 1;
         }
     }
 
-    let mut out = format!(
-        "#FORMAT=WebAnno TSV 3.3\n#T_SP={SPAN_LAYER}|label|entity|note|status\n#T_RL={LINK_LAYER}|label|BT_{SPAN_LAYER}\n\n"
-    );
+    let mut out = header(columns);
     for a in &part.annotations {
         if a.entity
             .as_ref()
@@ -266,16 +365,46 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             report.field("entity");
         }
     }
+    // Each annotation's attribute cells, counted once however many spans it is written as.
+    let mut cells: HashMap<&AnnotationId, Vec<Option<String>>> = HashMap::new();
+    for span in &spans {
+        let a = span.annotation;
+        cells.entry(&a.id).or_insert_with(|| {
+            let attributes = project
+                .schema
+                .tag(&a.tag)
+                .map(|t| t.attributes.as_slice())
+                .unwrap_or_default();
+            columns.span.cells(
+                a.tag.as_str(),
+                attributes,
+                &a.values,
+                &project.codebooks,
+                report,
+                codes::SPAN,
+            )
+        });
+    }
     // Each span's feature values, escaped once rather than on every token it covers.
-    let values: Vec<Vec<Option<String>>> = spans
+    let values: Vec<Vec<String>> = spans
         .iter()
         .map(|span| {
-            Feature::ALL
+            let own = Feature::ALL.iter().map(|f| {
+                f.value(project, span.annotation)
+                    .unwrap_or_else(|| "*".to_owned())
+            });
+            let attributes = cells
+                .get(&span.annotation.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
                 .iter()
-                .map(|f| f.value(project, span.annotation))
-                .collect()
+                .zip(&columns.span.list)
+                .map(|(v, c)| or_none(v.clone(), Some(c)));
+            own.chain(attributes).collect()
         })
         .collect();
+    let span_columns = Feature::ALL.len() + columns.span.list.len();
+    let link_columns = LINK_FEATURES.len() + columns.link.list.len();
     for sentence in sentences(&tokens) {
         let (Some(first), Some(last)) = (tokens.get(sentence.start), tokens.get(sentence.end - 1))
         else {
@@ -304,7 +433,7 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
                 text.get(token.bytes()).unwrap_or_default()
             );
             let here = on_token.get(t).map(Vec::as_slice).unwrap_or_default();
-            for column in 0..Feature::ALL.len() {
+            for column in 0..span_columns {
                 if here.is_empty() {
                     out.push('_');
                 }
@@ -312,11 +441,8 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
                     if i > 0 {
                         out.push('|');
                     }
-                    let value = values
-                        .get(s)
-                        .and_then(|v| v.get(column))
-                        .and_then(Option::as_deref);
-                    out.push_str(value.unwrap_or("*"));
+                    let value = values.get(s).and_then(|v| v.get(column));
+                    out.push_str(value.map_or("*", String::as_str));
                     if let Some(id) = ids.get(s).copied().flatten() {
                         let _ = write!(out, "[{id}]");
                     }
@@ -325,11 +451,18 @@ fn document(project: &Project, part: &DocPart<'_>, report: &mut Report) -> Strin
             }
             let here = links.get(t).map(Vec::as_slice).unwrap_or_default();
             if here.is_empty() {
-                out.push_str("_\t_\t");
+                out.push_str(&"_\t".repeat(link_columns + 1));
             } else {
-                let kinds: Vec<&str> = here.iter().map(|l| l.0.as_str()).collect();
+                // Stacked links: each column joins their values with `|`.
+                for column in 0..link_columns {
+                    let cells: Vec<&str> = here
+                        .iter()
+                        .map(|l| l.0.get(column).map_or("*", String::as_str))
+                        .collect();
+                    let _ = write!(out, "{}\t", cells.join("|"));
+                }
                 let refs: Vec<&str> = here.iter().map(|l| l.1.as_str()).collect();
-                let _ = write!(out, "{}\t{}\t", kinds.join("|"), refs.join("|"));
+                let _ = write!(out, "{}\t", refs.join("|"));
             }
             out.push('\n');
         }

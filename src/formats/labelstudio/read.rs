@@ -1,26 +1,113 @@
 //! Reading Label Studio JSON tasks into [`Incoming`].
+//!
+//! Per-region `choices`, `number`, `rating` and `textarea` results (other than our own note,
+//! entity and status) become values of the region's annotation, named by their `from_name`;
+//! task-level ones (no region, no `value.start`) and `meta.variables` become article
+//! variables. The labeling config beside the tasks (`NAME.config.xml`, as the export writes
+//! it, or `config.xml` in the same folder), when there is one, says which data key holds the
+//! text, declares the attributes of the labels the regions use (a `Choices` with its values,
+//! a one-choice checkbox as a flag, a `Number` with `min` and `max` as a scale, a `TextArea` as
+//! text) and the variables (a task-level `Choices` with its values).
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::model::{DocumentMeta, ReviewStatus};
 
+use super::super::incoming::{InAttribute, InValue, InVariable};
 use super::super::jsonpos::{Lines, Node, parse_with_outline};
 use super::super::{
-    ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
+    ImportProblem, InAnnotation, InDoc, InEntity, InRelation, InTag, Incoming, OffsetUnit, Place,
     input_files, read_text,
 };
+use super::config::{self, Config};
 use super::{ENTITY, NOTE, STATUS};
 
 /// Reads Label Studio JSON files (a JSON array of tasks, or one task), or every `.json` file of
 /// a folder. Offsets count UTF-16 code units; `value.text` is checked as the quote.
 pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
     let mut incoming = Incoming::default();
+    let mut configs: HashMap<PathBuf, Config> = HashMap::new();
     for file in input_files(inputs, &["json"], &mut incoming.problems) {
-        read_file(&file, &mut incoming);
+        let first = incoming.documents.len();
+        let config = config_of(&file, &mut configs, &mut incoming.problems);
+        read_file(&file, config, &mut incoming);
+        if let Some(config) = config {
+            let documents = incoming.documents.get(first..).unwrap_or_default();
+            declare(
+                config,
+                documents,
+                &mut incoming.tags,
+                &mut incoming.variables,
+            );
+        }
     }
     incoming
+}
+
+/// The labeling config for the tasks in `file`: `NAME.config.xml` beside `NAME.json`, else
+/// `config.xml` in its folder; read once per run.
+fn config_of<'c>(
+    file: &Path,
+    configs: &'c mut HashMap<PathBuf, Config>,
+    problems: &mut Vec<ImportProblem>,
+) -> Option<&'c Config> {
+    let own = file.with_extension("config.xml");
+    let shared = file.with_file_name("config.xml");
+    let path = [own, shared].into_iter().find(|p| p.is_file())?;
+    if !configs.contains_key(&path) {
+        let xml = read_text(&path, problems)?;
+        configs.insert(path.clone(), config::parse(&xml));
+    }
+    configs.get(&path)
+}
+
+/// The tags and variables `config` declares, for the labels the documents use and the
+/// variables not declared yet.
+fn declare(
+    config: &Config,
+    documents: &[InDoc],
+    tags: &mut Vec<InTag>,
+    variables: &mut Vec<InVariable>,
+) {
+    let used: BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| d.annotations.iter().map(|a| a.label.as_str()))
+        .collect();
+    for label in used {
+        let attributes: Vec<_> = config
+            .per_region
+            .iter()
+            .filter(|c| c.when.is_empty() || c.when.iter().any(|w| w == label))
+            .map(|c| InAttribute {
+                name: c.name.clone(),
+                kind: c.kind.clone(),
+            })
+            .collect();
+        let color = config
+            .labels
+            .iter()
+            .find(|(l, _)| l == label)
+            .and_then(|(_, c)| *c);
+        let known = tags.iter().any(|t| t.name == label);
+        if !known && (color.is_some() || !attributes.is_empty()) {
+            tags.push(InTag {
+                name: label.to_owned(),
+                color,
+                attributes,
+            });
+        }
+    }
+    for (name, kind) in &config.task {
+        if !variables.iter().any(|v| &v.name == name) {
+            variables.push(InVariable {
+                name: name.clone(),
+                kind: kind.clone(),
+            });
+        }
+    }
 }
 
 /// Reading one file: where problems go and how lines are found.
@@ -28,6 +115,8 @@ struct Reader<'a> {
     path: &'a Path,
     lines: Lines,
     problems: &'a mut Vec<ImportProblem>,
+    /// The labeling config beside the file, if any.
+    config: Option<&'a Config>,
 }
 
 impl Reader<'_> {
@@ -40,7 +129,7 @@ impl Reader<'_> {
     }
 }
 
-fn read_file(path: &Path, incoming: &mut Incoming) {
+fn read_file(path: &Path, config: Option<&Config>, incoming: &mut Incoming) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
@@ -56,6 +145,7 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
         path,
         lines: Lines::new(&text),
         problems: &mut incoming.problems,
+        config,
     };
     match &root {
         Value::Array(tasks) => {
@@ -96,10 +186,14 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
         return None;
     };
     let data = obj.get("data").and_then(Value::as_object);
-    let Some(text) = data.and_then(|d| str_of(d, "text")) else {
+    let text_key = r
+        .config
+        .and_then(|c| c.text_key.as_deref())
+        .unwrap_or("text");
+    let Some(text) = data.and_then(|d| str_of(d, text_key)) else {
         r.problem(
             place,
-            "the task has no data.text (the article text as a string); only text tasks can be imported",
+            format!("the task has no data.{text_key} (the article text as a string); only text tasks can be imported"),
         );
         return None;
     };
@@ -124,19 +218,53 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
         ..InDoc::default()
     };
     let (key, list) = match (obj.get("annotations"), obj.get("completions")) {
-        (Some(list), _) => ("annotations", list),
-        (None, Some(list)) => ("completions", list),
-        (None, None) => return Some(doc),
+        (Some(list), _) => ("annotations", Some(list)),
+        (None, Some(list)) => ("completions", Some(list)),
+        (None, None) => ("annotations", None),
     };
-    let Some(list) = list.as_array() else {
-        r.problem(place, format!("\"{key}\" must be a list of annotations"));
-        return Some(doc);
-    };
-    let list_node = node.and_then(|n| n.key(key));
-    for (i, a) in list.iter().enumerate() {
-        annotation(r, &mut doc, i, a, list_node.and_then(|n| n.index(i)));
+    match list.map(Value::as_array) {
+        None => {}
+        Some(None) => r.problem(
+            place.clone(),
+            format!("\"{key}\" must be a list of annotations"),
+        ),
+        Some(Some(list)) => {
+            let list_node = node.and_then(|n| n.key(key));
+            for (i, a) in list.iter().enumerate() {
+                annotation(r, &mut doc, i, a, list_node.and_then(|n| n.index(i)));
+            }
+        }
+    }
+    // Variables the export keeps in the task's meta, for those no result has given.
+    if let Some(vars) = meta
+        .and_then(|m| m.get("variables"))
+        .and_then(Value::as_object)
+    {
+        for (name, value) in vars {
+            let value = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => {
+                    r.problem(
+                        place.clone(),
+                        format!("meta.variables.{name} must be a string or a number"),
+                    );
+                    continue;
+                }
+            };
+            set_variable(&mut doc, name, value);
+        }
     }
     Some(doc)
+}
+
+/// Gives `doc` the variable `name`, unless it has one (the first annotation's task-level
+/// choice wins over later ones: a variable is the article's, not an annotator's).
+fn set_variable(doc: &mut InDoc, name: &str, value: String) {
+    if !doc.variables.iter().any(|(n, _)| n == name) {
+        doc.variables.push((name.to_owned(), value));
+    }
 }
 
 /// Who made an annotation: `completed_by` when it is a name or e-mail (or an object with an
@@ -262,11 +390,13 @@ fn annotation(
                     });
                 }
             }
-            Some(kind @ ("textarea" | "choices")) => later.push((place, id, kind, item)),
+            Some(kind @ ("textarea" | "choices" | "number" | "rating")) => {
+                later.push((place, id, kind, item))
+            }
             other => r.problem(
                 place,
                 format!(
-                    "result type {} is not a text region (labels), a relation, or a per-region text area or choice; not imported",
+                    "result type {} is not a text region (labels), a relation, or a choice, number, rating or text area; not imported",
                     other.map_or_else(|| "(none)".to_owned(), |t| format!("{t:?}"))
                 ),
             ),
@@ -279,72 +409,143 @@ fn annotation(
         let region = a.key.split('\u{1f}').next().unwrap_or(&a.key);
         by_key.entry(region).or_default().push(i);
     }
-    let mut notes = Vec::with_capacity(later.len());
+    let mut results = Vec::with_capacity(later.len());
     for (place, id, kind, item) in later {
         let regions = by_key.get(key(&id).as_str()).cloned().unwrap_or_default();
-        notes.push((place, id, kind, item, regions));
+        results.push((place, id, kind, item, regions));
     }
     drop(by_key);
-    for (place, id, kind, item, regions) in notes {
-        if regions.is_empty() {
+    for (place, id, kind, item, regions) in results {
+        let value = item.get("value").and_then(Value::as_object);
+        let name = str_of(item, "from_name").unwrap_or(NOTE);
+        let Some(read) = result_value(kind, name, value, r.config) else {
             r.problem(
                 place,
-                format!("a {kind} result ({id}) that belongs to no labelled region; Marginalia keeps notes on spans only"),
+                format!(
+                    "a {kind} result ({id}) whose value.{} is not a whole number",
+                    kind
+                ),
             );
             continue;
-        }
-        let name = str_of(item, "from_name").unwrap_or(NOTE);
-        let value = item.get("value").and_then(Value::as_object);
-        let words = |field: &str| -> Vec<String> {
-            match value.and_then(|v| v.get(field)) {
-                Some(Value::String(s)) => vec![s.clone()],
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
+        };
+        if regions.is_empty() {
+            if value.is_some_and(|v| v.contains_key("start")) {
+                r.problem(
+                    place,
+                    format!("a {kind} result ({id}) that belongs to no labelled region"),
+                );
+                continue;
             }
-        };
-        let text = words(if kind == "textarea" {
-            "text"
-        } else {
-            "choices"
-        });
-        let status = match (kind, name, text.as_slice()) {
-            ("choices", STATUS, [one]) => match one.as_str() {
-                "accepted" => Some(ReviewStatus::Accepted),
-                "rejected" => Some(ReviewStatus::Rejected),
-                "pending" => Some(ReviewStatus::Pending),
-                _ => None,
-            },
-            _ => None,
-        };
+            // A task-level classification: an article variable.
+            let words = match read {
+                Read::Value(InValue::Choice(words)) => words.join(", "),
+                Read::Value(InValue::Number(n)) => n.to_string(),
+                Read::Value(InValue::Text(t)) | Read::Note(t) | Read::Entity(t) => t,
+                Read::Value(InValue::Flag) => name.to_owned(),
+                Read::Value(InValue::Code(c)) => c,
+                Read::Status(_) | Read::Nothing => continue,
+            };
+            set_variable(doc, name, words);
+            continue;
+        }
         for i in regions {
             let Some(a) = doc.annotations.get_mut(i) else {
                 continue;
             };
-            if status.is_some() {
-                a.status = status;
-            } else if kind == "textarea" && name == ENTITY && !text.is_empty() {
-                a.entity = Some(InEntity {
-                    refs: Default::default(),
-                    name: text.join(" "),
-                    kind: None,
-                });
-            } else if !text.is_empty() {
-                let line = if kind == "textarea" && name == NOTE {
-                    text.join("\n")
-                } else {
-                    format!("{name}: {}", text.join(", "))
-                };
-                if !a.note.is_empty() {
-                    a.note.push('\n');
+            match &read {
+                Read::Status(status) => a.status = Some(*status),
+                Read::Entity(name) => {
+                    a.entity = Some(InEntity {
+                        refs: Default::default(),
+                        name: name.clone(),
+                        kind: None,
+                    })
                 }
-                a.note.push_str(&line);
+                Read::Note(text) => {
+                    if !a.note.is_empty() {
+                        a.note.push('\n');
+                    }
+                    a.note.push_str(text);
+                }
+                Read::Value(v) => a.values.push((name.to_owned(), v.clone())),
+                Read::Nothing => {}
             }
         }
     }
+}
+
+/// What a choices, number, rating or text area result says.
+enum Read {
+    /// Our own review status.
+    Status(ReviewStatus),
+    /// Our own entity name.
+    Entity(String),
+    /// Our own note.
+    Note(String),
+    /// A value of the control `from_name` names.
+    Value(InValue),
+    /// Nothing (no choice made, an empty text).
+    Nothing,
+}
+
+/// The meaning of a `kind` result from the control `name`; `None` when a number is not a
+/// whole number.
+fn result_value(
+    kind: &str,
+    name: &str,
+    value: Option<&Map<String, Value>>,
+    config: Option<&Config>,
+) -> Option<Read> {
+    let words = |field: &str| -> Vec<String> {
+        match value.and_then(|v| v.get(field)) {
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    Some(match kind {
+        "number" | "rating" => match value.and_then(|v| v.get(kind)) {
+            None | Some(Value::Null) => Read::Nothing,
+            Some(n) => {
+                let n = n
+                    .as_i64()
+                    .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+                    .and_then(|n| i32::try_from(n).ok())?;
+                Read::Value(InValue::Number(n))
+            }
+        },
+        "textarea" => {
+            let text = words("text").join("\n");
+            match name {
+                _ if text.is_empty() => Read::Nothing,
+                NOTE => Read::Note(text),
+                ENTITY => Read::Entity(text),
+                _ => Read::Value(InValue::Text(text)),
+            }
+        }
+        _ => {
+            let choices = words("choices");
+            let status = match (name, choices.as_slice()) {
+                (STATUS, [one]) => match one.as_str() {
+                    "accepted" => Some(ReviewStatus::Accepted),
+                    "rejected" => Some(ReviewStatus::Rejected),
+                    "pending" => Some(ReviewStatus::Pending),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match status {
+                Some(s) => Read::Status(s),
+                None if choices.is_empty() => Read::Nothing,
+                None if config.is_some_and(|c| c.is_flag(name)) => Read::Value(InValue::Flag),
+                None => Read::Value(InValue::Choice(choices)),
+            }
+        }
+    })
 }
 
 fn id_of(item: &Map<String, Value>, key: &str) -> Option<String> {

@@ -75,7 +75,11 @@ fn every_region_is_its_utf16_slice_of_the_text() {
 
 /// The fixture as Label Studio carries it: `a-talks` as two spans, its relation from the first.
 fn as_carried() -> Project {
-    let mut p = fixture::project();
+    as_carried_from(fixture::project())
+}
+
+/// `p` with `a-talks` as its two fragments, its relation from the first.
+fn as_carried_from(mut p: Project) -> Project {
     let talks = p
         .annotations
         .remove(&AnnotationId("a-talks".into()))
@@ -239,7 +243,20 @@ fn label_studios_own_export_is_read_with_its_annotators_and_per_region_fields() 
     plan.edit.apply(&mut p).expect("applies");
     let cleo = fixture::spans(&p, Some("cleo@example.org"));
     let notes: Vec<&str> = cleo.iter().map(|s| s.3.as_str()).collect();
-    assert_eq!(notes, ["", "comments: check"]);
+    assert_eq!(
+        notes,
+        ["", ""],
+        "a per-region text area is a value, not a note"
+    );
+    let macron = p
+        .annotations
+        .values()
+        .find(|a| a.quote == "Macron" && a.annotator == "cleo@example.org")
+        .expect("Macron");
+    assert_eq!(
+        macron.values.values().collect::<Vec<_>>(),
+        [&crate::model::Value::Text("check".into())]
+    );
     assert_eq!(
         fixture::links(&p, Some("cleo@example.org")),
         [(
@@ -290,4 +307,469 @@ fn a_region_with_two_labels_keeps_its_relations() {
     let incoming = read(Format::Labelstudio, std::slice::from_ref(&file)).expect("readable");
     let plan = plan_import(&Project::new("x"), incoming, &options()).expect("valid");
     assert_eq!((plan.report.annotations, plan.report.relations), (3, 1));
+}
+
+/// The fixture with codes of every kind: the claim's default stance and concept plus a flag,
+/// a scale, a free text and a multiple choice; a condition's concept; a value on the
+/// discontinuous `a-talks`; a link's note and value, an entity reference; article variables
+/// of every kind. Labels, codes and texts full of emoji, CJK and combining accents.
+pub(in crate::formats) fn coded() -> Project {
+    use crate::model::{
+        Attribute, AttributeKind, ChoiceValue, Code, CodeId, CodebookId, ExternalRef, Rgb, Value,
+        Variable, VariableKind,
+    };
+    let mut p = fixture::project();
+    let attribute = |id: &str, label: &str, kind| Attribute {
+        id: id.into(),
+        label: label.into(),
+        definition: String::new(),
+        kind,
+    };
+    let claim = &mut p.schema.tags[1];
+    claim.attributes.extend([
+        attribute("negated", "Negated", AttributeKind::Flag),
+        attribute(
+            "intensity",
+            "Intensité",
+            AttributeKind::Scale { min: -2, max: 2 },
+        ),
+        attribute("comment", "Comment 💬", AttributeKind::Text),
+        attribute(
+            "frames",
+            "Frames",
+            AttributeKind::Choice {
+                values: ["économie 💶", "安全", "Zoe\u{301}"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| ChoiceValue {
+                        id: format!("f{i}"),
+                        label: (*l).to_owned(),
+                        color: Rgb(10, 20, 30),
+                        key: None,
+                    })
+                    .collect(),
+                multiple: true,
+                default: None,
+            },
+        ),
+    ]);
+    p.schema.relations[0]
+        .attributes
+        .push(attribute("certain", "Certain", AttributeKind::Flag));
+    let book = p
+        .codebooks
+        .get_mut(&CodebookId::from(crate::model::CONCEPTS))
+        .expect("concepts");
+    for (id, label) in [("ceasefire", "Cessez-le-feu 🕊️"), ("talks", "和谈 talks")] {
+        book.codes.push(Code {
+            id: id.into(),
+            label: label.into(),
+            color: None,
+            definition: String::new(),
+            parent: None,
+            aliases: Vec::new(),
+        });
+    }
+    let set = |p: &mut Project, id: &str, values: Vec<(&str, Value)>| {
+        let a = p
+            .annotations
+            .get_mut(&AnnotationId(id.into()))
+            .expect("annotation");
+        a.values = values.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    };
+    set(
+        &mut p,
+        "a-claim",
+        vec![
+            ("stance", Value::Choice(vec!["supports".into()])),
+            ("concept", Value::Code(CodeId::from("ceasefire"))),
+            ("negated", Value::Flag),
+            ("intensity", Value::Scale(-2)),
+            (
+                "comment",
+                Value::Text("hedged — 慎重,\nZoe\u{301} 🤷🏽‍♀️".into()),
+            ),
+            ("frames", Value::Choice(vec!["f0".into(), "f2".into()])),
+        ],
+    );
+    set(
+        &mut p,
+        "a-talks",
+        vec![
+            ("stance", Value::Choice(vec!["opposes".into()])),
+            ("intensity", Value::Scale(1)),
+        ],
+    );
+    set(
+        &mut p,
+        "a-cond",
+        vec![("concept", Value::Code(CodeId::from("talks")))],
+    );
+    set(
+        &mut p,
+        "b-talks",
+        vec![("stance", Value::Choice(vec!["neutral".into()]))],
+    );
+    let said = p
+        .relations
+        .get_mut(&crate::model::RelationId("r-said".into()))
+        .expect("r-said");
+    said.note = "reported 🗞️".into();
+    said.values = [("certain".into(), Value::Flag)].into();
+    p.entities
+        .get_mut(&crate::model::EntityId("e-macron".into()))
+        .expect("macron")
+        .refs = vec![ExternalRef {
+        kb: "Wikidata".into(),
+        id: "Q3052772".into(),
+    }];
+    let variable = |id: &str, label: &str, kind| Variable {
+        id: id.into(),
+        label: label.into(),
+        definition: String::new(),
+        kind,
+    };
+    p.schema.variables = vec![
+        variable(
+            "outlet",
+            "Outlet",
+            VariableKind::Choice {
+                values: vec!["Le Monde".into(), "人民日报".into()],
+            },
+        ),
+        variable("country", "Pays 🌍", VariableKind::Text),
+        variable("words", "Words", VariableKind::Number),
+        variable("day", "Day", VariableKind::Date),
+    ];
+    let vars = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).to_owned()))
+            .collect()
+    };
+    p.documents[0].meta.variables = vars(&[
+        ("outlet", "人民日报"),
+        ("country", "France 🇫🇷, Zoe\u{301}"),
+        ("words", "812"),
+        ("day", "2023-04"),
+    ]);
+    p.documents[1].meta.variables = vars(&[("outlet", "Le Monde")]);
+    p
+}
+
+/// Each annotation's values as the analyst reads them, by layer, tag and fragments (bytes):
+/// `(attribute label, value text)`, sorted.
+pub(in crate::formats) type ShownKey = (String, String, Vec<(usize, usize)>);
+
+/// The values of every annotation of `p` as [`ShownKey`] → shown values.
+pub(in crate::formats) fn shown(
+    p: &Project,
+) -> std::collections::BTreeMap<ShownKey, Vec<(String, String)>> {
+    p.annotations
+        .values()
+        .map(|a| {
+            let attributes = p
+                .schema
+                .tag(&a.tag)
+                .map(|t| t.attributes.as_slice())
+                .unwrap_or_default();
+            let mut values: Vec<(String, String)> =
+                crate::model::shown_values(attributes, &a.values, &p.codebooks)
+                    .into_iter()
+                    .map(|v| (v.attribute, v.text))
+                    .collect();
+            values.sort();
+            (
+                (
+                    a.annotator.clone(),
+                    a.tag.to_string(),
+                    a.fragments.iter().map(|f| (f.start.0, f.end.0)).collect(),
+                ),
+                values,
+            )
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// `p`'s article variables by document title and variable label.
+fn variables_of(p: &Project) -> std::collections::BTreeSet<(String, String, String)> {
+    p.documents
+        .iter()
+        .flat_map(|d| {
+            d.meta.variables.iter().map(|(id, v)| {
+                let label = p
+                    .schema
+                    .variable(id)
+                    .map_or(id.to_string(), |x| x.label.clone());
+                (d.meta.title.clone(), label, v.clone())
+            })
+        })
+        .collect()
+}
+
+/// [`coded`] as Label Studio carries it: `a-talks` as two spans, each with its values.
+fn coded_as_carried() -> Project {
+    let coded = coded();
+    let mut p = as_carried_from(coded.clone());
+    let values = coded.annotations[&AnnotationId("a-talks".into())]
+        .values
+        .clone();
+    for k in 0..2 {
+        p.annotations
+            .get_mut(&AnnotationId(format!("a-talks-{k}")))
+            .expect("part")
+            .values = values.clone();
+    }
+    p
+}
+
+fn coded_export() -> crate::formats::Export {
+    export(
+        &coded(),
+        Format::Labelstudio,
+        &ExportOptions::default(),
+        &mut |_, _| {},
+    )
+    .expect("exports")
+}
+
+#[test]
+fn codes_of_every_kind_are_per_region_results_and_task_choices() {
+    let out = coded_export();
+    fixture::golden("labelstudio/coded.json", &out.files[0].text);
+    fixture::golden("labelstudio/coded.config.xml", &out.files[1].text);
+    let tasks: Value = serde_json::from_str(&out.files[0].text).expect("json");
+    let ana = &tasks[0]["annotations"][0];
+    assert_eq!(ana["annotator"], "ana");
+    let results = ana["result"].as_array().expect("results");
+    let of =
+        |from: &str| -> Vec<&Value> { results.iter().filter(|r| r["from_name"] == from).collect() };
+    // Every per-region result shares its region's id and offsets.
+    for r in results.iter().filter(|r| r["value"]["start"].is_u64()) {
+        let region = results
+            .iter()
+            .find(|x| x["type"] == "labels" && x["id"] == r["id"])
+            .unwrap_or_else(|| panic!("no region for {r}"));
+        assert_eq!(r["value"]["start"], region["value"]["start"], "{r}");
+        assert_eq!(r["value"]["end"], region["value"]["end"], "{r}");
+    }
+    let stance: Vec<&Value> = of("Stance")
+        .iter()
+        .map(|r| &r["value"]["choices"])
+        .collect();
+    assert_eq!(
+        stance,
+        [
+            &serde_json::json!(["supports"]),
+            &serde_json::json!(["opposes"]),
+            &serde_json::json!(["opposes"])
+        ],
+        "a-talks has its stance on both fragments"
+    );
+    let claim = |from: &str| {
+        of(from)
+            .into_iter()
+            .find(|r| r["id"] == "a-claim")
+            .unwrap_or_else(|| panic!("{from}"))
+            .clone()
+    };
+    assert_eq!(
+        claim("Concept")["value"]["choices"],
+        serde_json::json!(["Cessez-le-feu 🕊️"])
+    );
+    assert_eq!(claim("Negated")["type"], "choices");
+    assert_eq!(
+        claim("Negated")["value"]["choices"],
+        serde_json::json!(["Negated"])
+    );
+    assert_eq!(claim("Intensité")["type"], "number");
+    assert_eq!(claim("Intensité")["value"]["number"], -2);
+    assert_eq!(claim("Comment 💬")["type"], "textarea");
+    assert_eq!(
+        claim("Comment 💬")["value"]["text"],
+        serde_json::json!(["hedged — 慎重,\nZoe\u{301} 🤷🏽‍♀️"])
+    );
+    assert_eq!(
+        claim("Frames")["value"]["choices"],
+        serde_json::json!(["économie 💶", "Zoe\u{301}"])
+    );
+    assert_eq!(
+        claim("Frames")["value"]["text"],
+        "les pourparlers pourraient commencer"
+    );
+    // The choice variable is a task-level result of each annotation; all are in meta.
+    let outlet = of("Outlet");
+    assert_eq!(outlet.len(), 1);
+    assert_eq!(
+        outlet[0]["value"],
+        serde_json::json!({"choices": ["人民日报"]})
+    );
+    assert_eq!(
+        tasks[0]["annotations"][1]["result"]
+            .as_array()
+            .map(|r| r.iter().filter(|x| x["from_name"] == "Outlet").count()),
+        Some(1)
+    );
+    assert_eq!(
+        tasks[0]["meta"]["variables"],
+        serde_json::json!({"Outlet": "人民日报", "Pays 🌍": "France 🇫🇷, Zoe\u{301}", "Words": "812", "Day": "2023-04"})
+    );
+    let config = &out.files[1].text;
+    for want in [
+        "<Choices name=\"Stance\" toName=\"text\" perRegion=\"true\" whenLabelValue=\"claim\" choice=\"single\"",
+        "<Choices name=\"Concept\" toName=\"text\" perRegion=\"true\" whenLabelValue=\"claim,condition\" choice=\"single\"",
+        "<Choice value=\"Cessez-le-feu 🕊️\"/>",
+        "<Choices name=\"Negated\" toName=\"text\" perRegion=\"true\" whenLabelValue=\"claim\" choice=\"multiple\"",
+        "<Number name=\"Intensité\" toName=\"text\" perRegion=\"true\" whenLabelValue=\"claim\" min=\"-2\" max=\"2\"/>",
+        "<TextArea name=\"Comment 💬\" toName=\"text\" perRegion=\"true\" whenLabelValue=\"claim\"",
+        "<Choices name=\"Outlet\" toName=\"text\" choice=\"single\"",
+    ] {
+        assert!(config.contains(want), "{want} not in\n{config}");
+    }
+    // Links have labels only; entities no references.
+    let r = &out.report;
+    assert_eq!(r.fields_not_carried.get("link attribute value"), Some(&1));
+    assert_eq!(r.fields_not_carried.get("link note"), Some(&1));
+    assert_eq!(r.fields_not_carried.get("entity reference"), Some(&1));
+    assert_eq!(r.fields_not_carried.get("attribute value"), None);
+    assert_eq!(r.fields_not_carried.get("article variable"), None);
+}
+
+#[test]
+fn codes_of_every_kind_round_trip_through_our_reader() {
+    let mut out = coded_export();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("coded.json");
+    write(&file, &mut out, &crate::formats::Protected::default()).expect("written");
+    let incoming = read(Format::Labelstudio, &[file]).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let mut p = Project::new("x");
+    let plan = plan_import(&p, incoming, &options()).expect("plans");
+    plan.edit.apply(&mut p).expect("applies");
+    let want = coded_as_carried();
+    assert_eq!(
+        shown(&want).len(),
+        5,
+        "a-claim, both parts of a-talks, a-cond, b-talks"
+    );
+    assert_eq!(shown(&p), shown(&want));
+    assert_eq!(variables_of(&p), variables_of(&want));
+    // The config declared what the values alone could not say.
+    let claim = p.schema.tag(&"claim".into()).expect("claim");
+    let kinds: Vec<(&str, &str)> = claim
+        .attributes
+        .iter()
+        .map(|a| (a.label.as_str(), a.kind.name()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Stance", "choice"),
+            ("Concept", "code"),
+            ("Negated", "flag"),
+            ("Intensité", "scale"),
+            ("Comment 💬", "text"),
+            ("Frames", "choice")
+        ]
+    );
+    assert_eq!(
+        claim.attributes[3].kind,
+        crate::model::AttributeKind::Scale { min: -2, max: 2 }
+    );
+    let outlet = p
+        .schema
+        .variables
+        .iter()
+        .find(|v| v.label == "Outlet")
+        .expect("outlet");
+    assert_eq!(
+        outlet.kind,
+        crate::model::VariableKind::Choice {
+            values: vec!["Le Monde".into(), "人民日报".into()]
+        }
+    );
+    let saved = crate::store::to_string(&p).expect("saves");
+    crate::store::from_str(std::path::Path::new("p.ron"), &saved).expect("loads");
+}
+
+/// Label Studio's own example of global and per-region classifications on a text
+/// (label-studio-frontend `e2e/examples/nested.js`), wrapped as a task with its config.
+#[test]
+fn label_studios_per_region_choices_and_text_areas_come_in_as_values() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labelstudio-nested");
+    let incoming = read(Format::Labelstudio, &[dir.join("tasks.json")]).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let mut p = Project::new("x");
+    let plan = plan_import(&p, incoming, &options()).expect("plans");
+    plan.edit.apply(&mut p).expect("applies");
+    let values = shown(&p);
+    let by_quote = |quote: &str| -> Vec<(String, String)> {
+        let a = p
+            .annotations
+            .values()
+            .find(|a| a.quote == quote)
+            .unwrap_or_else(|| panic!("{quote}"));
+        values
+            .get(&(
+                a.annotator.clone(),
+                a.tag.to_string(),
+                a.fragments.iter().map(|f| (f.start.0, f.end.0)).collect(),
+            ))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        by_quote("amazon"),
+        pairs(&[
+            ("description", "huge corp"),
+            ("gender", "Male"),
+            ("sentiment2", "Negative")
+        ])
+    );
+    assert_eq!(by_quote("Not"), pairs(&[("sentiment2", "Positive")]));
+    assert!(p.annotations.values().all(|a| a.note.is_empty()));
+    // The config's choices are declared, the ones not chosen too.
+    let person = p.schema.tag(&"person".into()).expect("Person");
+    let gender = person
+        .attributes
+        .iter()
+        .find(|a| a.label == "gender")
+        .expect("gender");
+    match &gender.kind {
+        crate::model::AttributeKind::Choice {
+            values, multiple, ..
+        } => {
+            let labels: Vec<&str> = values.iter().map(|v| v.label.as_str()).collect();
+            assert_eq!((labels, *multiple), (vec!["Female", "Male"], false));
+        }
+        k => panic!("{k:?}"),
+    }
+    // `gender` is for Person regions only (whenLabelValue); `sentiment2` for every label.
+    let time = p.schema.tag(&"time".into()).expect("Time");
+    let labels: Vec<&str> = time.attributes.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, ["sentiment2"]);
+    // The task-level choice is the article's variable, with the config's values.
+    assert_eq!(
+        variables_of(&p),
+        [(
+            "tasks".to_owned(),
+            "sentiment".to_owned(),
+            "Neutral".to_owned()
+        )]
+        .into()
+    );
+    let sentiment = &p.schema.variables[0];
+    assert_eq!(
+        sentiment.kind,
+        crate::model::VariableKind::Choice {
+            values: vec!["Positive".into(), "Negative".into(), "Neutral".into()]
+        }
+    );
 }

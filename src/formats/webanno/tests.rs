@@ -52,10 +52,11 @@ fn check_structure(tsv: &str, text: &str, fragments: &[(usize, usize, String)]) 
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(
             cols.len(),
-            10,
-            "{line:?}: 3 + 4 span + 2 relation columns, each tab-ended"
+            13,
+            "{line:?}: 3 + 4 span + the default stance and concept + 2 relation + its \
+             reference columns, each tab-ended"
         );
-        assert_eq!(cols[9], "");
+        assert_eq!(cols[12], "");
         let (b, e) = cols[1].split_once('-').expect("begin-end");
         let (b, e): (usize, usize) = (b.parse().expect("begin"), e.parse().expect("end"));
         let slice = String::from_utf16(&utf16[b..e]).expect("whole characters");
@@ -142,16 +143,19 @@ fn nested_spans_are_stacked_with_ids_and_relations_name_both_ends() {
     // The claim is said by Macron and conditional on the condition: both relations sit on
     // the target's first token and point back at the claim's first token.
     let si: Vec<String> = line("si").split('\t').map(str::to_owned).collect();
-    assert_eq!(si[7], "conditional\\_on");
-    assert!(si[8].starts_with("1-7["), "{si:?}");
+    // Columns: 3 token, 6 span (label, entity, note, status, Stance, Concept), then the
+    // link's label and note and its source.
+    assert_eq!(si[9], "conditional\\_on");
+    assert_eq!(si[10], "*", "no note");
+    assert!(si[11].starts_with("1-7["), "{si:?}");
     let macron: Vec<String> = line("Macron").split('\t').map(str::to_owned).collect();
     assert_eq!(macron[4], "Emmanuel Macron");
     assert_eq!(
         macron[5],
         "French president\\; \"quoted\" twice,\\nsee line 2"
     );
-    assert_eq!(macron[7], "said\\_by");
-    assert!(macron[8].starts_with("1-7["));
+    assert_eq!(macron[9], "said\\_by");
+    assert!(macron[11].starts_with("1-7["));
 }
 
 #[test]
@@ -225,4 +229,151 @@ fn a_fragment_of_white_space_alone_is_reported_as_left_out_not_as_a_split() {
         out.report.fields_not_carried.get("note line ends"),
         Some(&1)
     );
+}
+
+/// `s` with TSV3's value escapes undone (the reverse of [`escape_value`]).
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A small TSV3 reader as INCEpTION's reads our files: the features of the span and link
+/// layers by header name, and for each token its cells by feature name (stacked values split
+/// at `|`, disambiguation ids cut off, values unescaped).
+struct Parsed {
+    span: Vec<String>,
+    link: Vec<String>,
+    /// token text → (feature → stacked values).
+    tokens: Vec<(String, BTreeMap<String, Vec<String>>)>,
+}
+
+fn parse(tsv: &str) -> Parsed {
+    let layer = |prefix: &str| -> Vec<String> {
+        let line = tsv
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix}"));
+        line.split('|').skip(1).map(str::to_owned).collect()
+    };
+    let span = layer("#T_SP=webanno.custom.Marginalia|");
+    let mut link = layer("#T_RL=webanno.custom.MarginaliaLink|");
+    assert_eq!(
+        link.pop().as_deref(),
+        Some("BT_webanno.custom.Marginalia"),
+        "the link layer ends with its base type"
+    );
+    let mut tokens = Vec::new();
+    for line in tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3 + span.len() + link.len() + 1 + 1, "{line:?}");
+        let mut cells = BTreeMap::new();
+        let names = span
+            .iter()
+            .map(|n| format!("span:{n}"))
+            .chain(link.iter().map(|n| format!("link:{n}")));
+        for (name, cell) in names.zip(&cols[3..]) {
+            if *cell == "_" {
+                continue;
+            }
+            // Split at `|` not escaped (our test values have no backslash before one).
+            let values = cell
+                .split('|')
+                .map(|v| {
+                    unescape(
+                        v.rsplit_once('[')
+                            .filter(|(_, id)| id.ends_with(']'))
+                            .map_or(v, |(v, _)| v),
+                    )
+                })
+                .collect();
+            cells.insert(name, values);
+        }
+        tokens.push((cols[2].to_owned(), cells));
+    }
+    Parsed { span, link, tokens }
+}
+
+#[test]
+fn attribute_values_are_feature_columns_named_as_inception_names_them() {
+    let p = crate::formats::labelstudio::tests::coded();
+    let out = export_ana(&p);
+    let d1 = file(&out, "d1.tsv");
+    fixture::golden("webanno/coded-d1.tsv", d1);
+    let parsed = parse(d1);
+    assert_eq!(
+        parsed.span,
+        [
+            "label", "entity", "note", "status", "Stance", "Concept", "Negated", "Intensit",
+            "Comment", "Frames"
+        ]
+    );
+    assert_eq!(parsed.link, ["label", "note", "Certain"]);
+    let cells = |token: &str| {
+        parsed
+            .tokens
+            .iter()
+            .find(|(t, _)| t == token)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| panic!("no {token}"))
+    };
+    let one = |c: &BTreeMap<String, Vec<String>>, name: &str| -> Vec<String> {
+        c.get(name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {c:?}"))
+    };
+    // Every token of the claim carries its values.
+    for token in ["les", "pourparlers", "commencer"] {
+        let c = cells(token);
+        assert_eq!(one(&c, "span:label"), ["claim"]);
+        assert_eq!(one(&c, "span:Stance"), ["supports"]);
+        assert_eq!(one(&c, "span:Concept"), ["Cessez-le-feu 🕊️"]);
+        assert_eq!(one(&c, "span:Negated"), ["true"]);
+        assert_eq!(one(&c, "span:Intensit"), ["-2"]);
+        assert_eq!(one(&c, "span:Comment"), ["hedged — 慎重,\nZoe\u{301} 🤷🏽‍♀️"]);
+        // Two frames at once have no place in one string feature.
+        assert_eq!(one(&c, "span:Frames"), ["*"]);
+    }
+    // The condition has a concept and nothing else; a boolean feature is false when unset.
+    let c = cells("si");
+    assert_eq!(one(&c, "span:Concept"), ["和谈 talks"]);
+    assert_eq!(one(&c, "span:Stance"), ["*"]);
+    assert_eq!(one(&c, "span:Negated"), ["false"]);
+    // Both fragments of the discontinuous claim carry its stance.
+    for token in ["talks", "resume"] {
+        let c = cells(token);
+        assert_eq!(one(&c, "span:Stance"), ["opposes"], "{token}");
+        assert_eq!(one(&c, "span:Intensit"), ["1"], "{token}");
+    }
+    // Links: the note and the flag sit beside the label on the target's first token.
+    let c = cells("Macron");
+    assert_eq!(one(&c, "link:label"), ["said_by"]);
+    assert_eq!(one(&c, "link:note"), ["reported 🗞️"]);
+    assert_eq!(one(&c, "link:Certain"), ["true"]);
+    let c = cells("si");
+    assert_eq!(one(&c, "link:label"), ["conditional_on"]);
+    assert_eq!(one(&c, "link:note"), ["*"]);
+    assert_eq!(one(&c, "link:Certain"), ["false"]);
+    let r = &out.report;
+    assert_eq!(
+        r.fields_not_carried.get("attribute value"),
+        Some(&1),
+        "the two frames"
+    );
+    assert_eq!(r.fields_not_carried.get("link attribute value"), None);
+    assert_eq!(r.fields_not_carried.get("link note"), None);
+    assert_eq!(r.fields_not_carried.get("article variable"), Some(&5));
+    assert_eq!(r.fields_not_carried.get("entity reference"), Some(&1));
 }
