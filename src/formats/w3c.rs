@@ -113,7 +113,8 @@ struct Agent<'a> {
 #[derive(Serialize)]
 #[serde(tag = "type")]
 enum Body<'a> {
-    TextualBody {
+    #[serde(rename = "TextualBody")]
+    Textual {
         purpose: &'static str,
         value: &'a str,
     },
@@ -335,7 +336,7 @@ pub(crate) fn annotation_iri(id: &str) -> String {
 }
 
 fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a>) -> Item<'a> {
-    let text = |purpose, value| Body::TextualBody { purpose, value };
+    let text = |purpose, value| Body::Textual { purpose, value };
     let mut body = vec![text("tagging", a.tag.as_str())];
     if let Some(name) = entity {
         body.push(text("identifying", name));
@@ -365,7 +366,7 @@ fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a
 
 fn relation(r: &Relation) -> Item<'_> {
     let mut body = vec![
-        Body::TextualBody {
+        Body::Textual {
             purpose: "tagging",
             value: r.kind.as_str(),
         },
@@ -375,7 +376,7 @@ fn relation(r: &Relation) -> Item<'_> {
         },
     ];
     if !r.note.is_empty() {
-        body.push(Body::TextualBody {
+        body.push(Body::Textual {
             purpose: "commenting",
             value: &r.note,
         });
