@@ -170,3 +170,185 @@ fn an_actor_saying_several_claims_lists_them_in_text_order() {
         "les pourparlers pourraient commencer | talks resume"
     );
 }
+
+/// The coded fixture exported (every layer).
+fn export_coded(p: &crate::model::Project) -> Export {
+    crate::formats::export(p, Format::Csv, &ExportOptions::default(), &mut |_, _| {})
+        .expect("exports")
+}
+
+fn header(text: &str) -> Vec<String> {
+    let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+    reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn codes_have_a_column_each_headed_by_labels() {
+    let export = export_coded(&crate::formats::coded_fixture::project());
+    let expected: Vec<&str> = COLUMNS
+        .iter()
+        .copied()
+        .chain([
+            "said_by",
+            "conditional_on",
+            // The actor's free-text Stance and the claim's choice share a label, not a kind.
+            "Actor: Stance",
+            "Claim: Stance",
+            // The claim's and the condition's Concept are one attribute: one column.
+            "Concept",
+            "Negated",
+            "Intensity",
+            "Comment 注",
+            "Frames",
+            "Outlet",
+            "Words",
+            "Seen",
+            "Desk 🗞️",
+        ])
+        .collect();
+    assert_eq!(header(&export.files[0].text), expected);
+    let mut links: Vec<&str> = RELATION_COLUMNS.to_vec();
+    links.push("Certainty");
+    assert_eq!(header(&export.files[1].text), links);
+}
+
+#[test]
+fn every_kind_of_value_reads_back_by_label_from_its_cell() {
+    let export = export_coded(&crate::formats::coded_fixture::project());
+    let rows = rows(&export.files[0].text);
+    let row = |id: &str| rows.iter().find(|r| r["annotation"] == id).expect("row");
+    let cells = |id: &str, columns: &[&str]| -> Vec<String> {
+        columns.iter().map(|c| row(id)[*c].clone()).collect()
+    };
+    let codes = [
+        "Actor: Stance",
+        "Claim: Stance",
+        "Concept",
+        "Negated",
+        "Intensity",
+        "Comment 注",
+        "Frames",
+    ];
+    assert_eq!(
+        cells("a-claim", &codes),
+        [
+            "",
+            "supports",
+            "Waffenstillstand 停火",
+            "yes",
+            "-2",
+            "« talks », \"quoted\" 北京 👩‍👩‍👧 e\u{301}\nline 2",
+            "économie | 安全",
+        ]
+    );
+    assert_eq!(
+        cells("a-talks", &codes),
+        ["", "opposes", "Waffenstillstand 停火", "", "1", "", ""]
+    );
+    assert_eq!(
+        cells("a-arabic", &codes[1..3]),
+        ["neutral or unclear", "Trade"]
+    );
+    assert_eq!(cells("a-cond", &codes), ["", "", "Trade", "", "", "", ""]);
+    assert_eq!(cells("a-macron", &codes[..2]), ["pro-EU ✓", ""]);
+    assert_eq!(row("a-macron")["entity_refs"], "Wikidata:Q3052772");
+    assert_eq!(row("a-xi")["entity_refs"], "");
+    let variables = ["Outlet", "Words", "Seen", "Desk 🗞️"];
+    for id in ["a-claim", "a-zoe", "b-macron"] {
+        assert_eq!(
+            cells(id, &variables),
+            ["人民日报", "-12.5", "2023-04", "Außenpolitik, Asien"],
+            "every row of d1 has its article's variables"
+        );
+    }
+    assert_eq!(cells("a-putin", &variables), ["Le Monde", "", "", ""]);
+
+    let links = self::rows(&export.files[1].text);
+    let said = links.iter().find(|l| l["id"] == "r-said").expect("r-said");
+    assert_eq!(
+        (said["note"].as_str(), said["Certainty"].as_str()),
+        ("said on TV 📺, \"live\"", "3")
+    );
+    let xi = links.iter().find(|l| l["id"] == "r-xi").expect("r-xi");
+    assert_eq!((xi["note"].as_str(), xi["Certainty"].as_str()), ("", ""));
+}
+
+#[test]
+fn codes_are_carried_but_for_a_value_no_attribute_declares() {
+    let mut p = crate::formats::coded_fixture::project();
+    let report = export_coded(&p).report;
+    assert_eq!(report.fields_not_carried, [("entity kind", 2)].into());
+    // A value of an attribute the claim does not declare, a variable the schema lacks and a
+    // link value its type does not declare have no column: counted.
+    let claim = p.annotations.get_mut(&"a-arabic".into()).expect("claim");
+    claim
+        .values
+        .insert("colour".into(), crate::model::Value::Flag);
+    p.documents[1]
+        .meta
+        .variables
+        .insert("region".into(), "Asie".into());
+    let link = p.relations.get_mut(&"r-cond".into()).expect("r-cond");
+    link.values
+        .insert("certainty".into(), crate::model::Value::Scale(1));
+    let report = export_coded(&p).report;
+    assert_eq!(
+        report.fields_not_carried,
+        [
+            ("entity kind", 2),
+            (field::ATTRIBUTE_VALUE, 1),
+            (field::ARTICLE_VARIABLE, 1),
+            (field::LINK_VALUE, 1),
+        ]
+        .into()
+    );
+}
+
+#[test]
+fn an_attribute_or_variable_named_like_a_column_gets_its_owner_in_the_header() {
+    let mut p = crate::formats::coded_fixture::project();
+    let claim = p
+        .schema
+        .tags
+        .iter_mut()
+        .find(|t| t.id.as_str() == "claim")
+        .expect("claim");
+    claim.attributes.push(crate::model::Attribute {
+        id: "note2".into(),
+        label: "note".into(),
+        definition: String::new(),
+        kind: crate::model::AttributeKind::Text,
+    });
+    p.schema.variables[0].label = "Negated".into();
+    let mut a = p.annotations[&"a-claim".into()].clone();
+    a.values
+        .insert("note2".into(), crate::model::Value::Text("coded".into()));
+    p.annotations.insert(a.id.clone(), a);
+    let export = export_coded(&p);
+    let head = header(&export.files[0].text);
+    assert!(head.contains(&"Claim: note".to_owned()), "{head:?}");
+    assert!(head.contains(&"article: Negated".to_owned()), "{head:?}");
+    let unique: HashSet<&String> = head.iter().collect();
+    assert_eq!(unique.len(), head.len(), "no header twice: {head:?}");
+    let rows = rows(&export.files[0].text);
+    let row = rows
+        .iter()
+        .find(|r| r["annotation"] == "a-claim")
+        .expect("row");
+    assert_eq!(row["Claim: note"], "coded");
+    assert_eq!(row["note"], "");
+    assert_eq!(row["article: Negated"], "人民日报");
+    assert_eq!(row["Negated"], "yes");
+}
+
+#[test]
+fn the_coded_fixture_exports_as_the_golden_files() {
+    let export = export_coded(&crate::formats::coded_fixture::project());
+    fixture::golden("csv/coded.csv", &export.files[0].text);
+    fixture::golden("csv/coded.relations.csv", &export.files[1].text);
+}

@@ -11,13 +11,43 @@
 //! `child_span`) name the *first* fragment of a split end; `from` and `to` name the whole
 //! annotation, and our reader prefers them.
 //!
+//! Codes: a span (each span of a split annotation) has an `attributes` object, and so has a
+//! relation, by attribute label: a flag `true`, a choice its value's label (a list of labels
+//! when the attribute allows several, even of one), a scale a number, free text and a code
+//! (by its label) a string: `{"Stance": "supports", "Concept": "Ceasefire", "Negated": true,
+//! "Intensity": -2}`. A relation has its `note`; an entity its `refs` (`[{"kb", "id"}]`).
+//! Article variables are members of `meta` by label, beside the fixed members
+//! ([`META_KEYS`]); a variable labelled like one of those has no place and is counted, as is a
+//! value no attribute of its type declares. spaCy and Prodigy keep unknown span members and
+//! `meta` as they are.
+//!
 //! The reader ([`read`]) takes our own lines and plain spaCy/Prodigy lines alike.
 
 mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// Every code is written, but for a value no attribute declares and a variable named like a
+/// fixed member of `meta`, which the writer counts itself.
+pub(super) const CODES_CARRIED: &[&str] = &[
+    field::ATTRIBUTE_VALUE,
+    field::LINK_VALUE,
+    field::LINK_NOTE,
+    field::ARTICLE_VARIABLE,
+    field::ENTITY_REFERENCE,
+];
+
+/// The members of `meta` that are not article variables.
+pub const META_KEYS: [&str; 8] = [
+    "id",
+    "title",
+    "source",
+    "author",
+    "published",
+    "url",
+    "sha256",
+    "offsets",
+];
 
 #[cfg(test)]
 mod tests;
@@ -26,13 +56,19 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::model::{Annotation, ByteOffset, EntityKind, Fragment, ReviewStatus, TextIndex};
+use crate::model::{
+    Annotation, Attribute, ByteOffset, EntityKind, ExternalRef, Fragment, ReviewStatus, TextIndex,
+    Values,
+};
 
 use super::tokens::{Token, covered, tokenize_without_sentences};
 use super::{
     DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
-    Selection, offsets,
+    Selection, field, offsets,
 };
+
+/// Values by attribute label, as JSON.
+type Attributes = serde_json::Map<String, serde_json::Value>;
 
 pub(crate) use read::{key_of, line_text, list, read, read_documents, why};
 
@@ -65,6 +101,9 @@ struct Meta<'a> {
     url: Option<&'a str>,
     sha256: String,
     offsets: &'static str,
+    /// The article variables, by label.
+    #[serde(flatten)]
+    variables: std::collections::BTreeMap<&'a str, &'a str>,
 }
 
 /// A Prodigy token: code-point offsets, its index, and whether white space follows it.
@@ -99,6 +138,8 @@ struct Span<'a> {
     status: Option<ReviewStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fragment: Option<usize>,
+    #[serde(skip_serializing_if = "Attributes::is_empty")]
+    attributes: Attributes,
 }
 
 /// Where a relation's end is, as Prodigy's `head_span` / `child_span` give it.
@@ -127,6 +168,10 @@ struct Rel<'a> {
     from: &'a str,
     to: &'a str,
     annotator: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    note: &'a str,
+    #[serde(skip_serializing_if = "Attributes::is_empty")]
+    attributes: Attributes,
 }
 
 /// A registry entry some span of the line mentions.
@@ -136,6 +181,27 @@ struct Ent<'a> {
     name: &'a str,
     kind: EntityKind,
     aliases: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    refs: &'a [ExternalRef],
+}
+
+/// The values of a span or link of a type declaring `declared`, by label; a value no
+/// attribute declares is counted under `left_out`.
+fn attributes(
+    sel: &Selection<'_>,
+    declared: &[Attribute],
+    values: &Values,
+    left_out: &'static str,
+    report: &mut Report,
+) -> Attributes {
+    let (named, left) = super::values::named(declared, values, &sel.project.codebooks);
+    for _ in 0..left {
+        report.field(left_out);
+    }
+    named
+        .iter()
+        .map(|n| (n.attribute.label.clone(), n.words.json()))
+        .collect()
 }
 
 /// Writes the selection as one JSON line per document, offsets in code points.
@@ -242,6 +308,13 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             mentioned.insert(&e.id);
         }
         let split = a.fragments.len() > 1;
+        let declared = sel
+            .project
+            .schema
+            .tag(&a.tag)
+            .map(|t| t.attributes.as_slice())
+            .unwrap_or_default();
+        let values = attributes(sel, declared, &a.values, field::ATTRIBUTE_VALUE, report);
         for (i, f) in a.fragments.iter().enumerate() {
             let (start, end) = offsets(&index, f, OffsetUnit::CodePoints);
             let (token_start, token_end) = token_range(&tokens, f);
@@ -258,6 +331,7 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
                 entity: entity.map(|e| e.name.as_str()),
                 status: (a.status != ReviewStatus::Pending).then_some(a.status),
                 fragment: split.then_some(i),
+                attributes: values.clone(),
             });
         }
         if split {
@@ -297,6 +371,12 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             continue; // the selection only keeps relations whose ends it holds
         };
         let (head_span, child_span) = (end_of(from), end_of(to));
+        let declared = sel
+            .project
+            .schema
+            .relation(&r.kind)
+            .map(|k| k.attributes.as_slice())
+            .unwrap_or_default();
         relations.push(Rel {
             head: head_span.token_end,
             child: child_span.token_end,
@@ -307,6 +387,8 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             from: r.from.as_str(),
             to: r.to.as_str(),
             annotator: &r.annotator,
+            note: &r.note,
+            attributes: attributes(sel, declared, &r.values, field::LINK_VALUE, report),
         });
         report.relations += 1;
     }
@@ -324,8 +406,22 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             name: &e.name,
             kind: e.kind,
             aliases: &e.aliases,
+            refs: &e.refs,
         })
         .collect();
+
+    let (declared, left) = super::values::variables(&sel.project.schema, doc);
+    let mut variables = std::collections::BTreeMap::new();
+    for (v, value) in declared {
+        if META_KEYS.contains(&v.label.as_str()) || variables.contains_key(v.label.as_str()) {
+            report.field(field::ARTICLE_VARIABLE);
+        } else {
+            variables.insert(v.label.as_str(), value);
+        }
+    }
+    for _ in 0..left {
+        report.field(field::ARTICLE_VARIABLE);
+    }
 
     Line {
         text,
@@ -338,6 +434,7 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
             url: doc.meta.url.as_deref(),
             sha256: doc.sha256(),
             offsets: OFFSETS,
+            variables,
         },
         tokens: toks,
         spans,

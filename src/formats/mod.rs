@@ -10,6 +10,8 @@
 //! or nothing unless problems may be skipped.
 
 mod brat;
+#[cfg(test)]
+pub(crate) mod coded_fixture;
 mod conll;
 mod csv;
 mod doccano;
@@ -24,6 +26,7 @@ mod report;
 mod select;
 mod summary;
 pub mod tokens;
+mod values;
 mod w3c;
 mod webanno;
 

@@ -5,14 +5,19 @@
 //! counted in it (tag counts, progress), so the report gives the selection's totals and lists
 //! nothing as not carried, although notes, offsets and review statuses are not shown. The
 //! report has no offset unit: the summary writes none.
+//!
+//! Of the codes, the summary shows each claim's stance and concept (see
+//! [`crate::summary`]); every other value (of other attributes, on other tags, on links), link
+//! notes, article variables and entity references are counted as not shown.
 
-use super::{ExportError, Format, OutFile, OutPlace, Report, Selection};
+use super::{ExportError, Format, OutFile, OutPlace, Report, Selection, field};
 use crate::model::DocId;
 use crate::summary::Summary;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// The values shown are the claims' stances and concepts; the writer counts the others.
+pub(super) const CODES_CARRIED: &[&str] = &[field::ATTRIBUTE_VALUE];
 
 /// Writes the summary of `sel` as `format` (`summary-md` or `summary-html`); `step` is told
 /// how many documents are done.
@@ -36,6 +41,21 @@ pub(crate) fn export(
     report.documents = sel.docs.len();
     report.annotations = sel.annotation_count();
     report.relations = sel.docs.iter().map(|d| d.relations.len()).sum();
+    let values: usize = sel
+        .docs
+        .iter()
+        .flat_map(|d| &d.annotations)
+        .map(|a| a.values.len())
+        .sum();
+    let shown: usize = summary
+        .documents
+        .iter()
+        .flat_map(|d| &d.claims)
+        .map(|c| usize::from(c.stance.is_some()) + usize::from(c.concept.is_some()))
+        .sum();
+    for _ in shown..values {
+        report.field(field::ATTRIBUTE_VALUE);
+    }
     step(sel.docs.len());
     Ok((
         vec![OutFile {
@@ -111,5 +131,101 @@ mod tests {
         let text = &e.files[0].text;
         assert!(text.contains("| Macron 🇫🇷 | not linked | 1 | 1 | 1 | Macron 🇫🇷 |"));
         assert!(!text.contains("Putin") && !text.contains("Emmanuel Macron"));
+    }
+
+    fn coded(format: Format) -> (String, Report) {
+        let p = crate::formats::coded_fixture::project();
+        let mut e = run(&p, format, &ExportOptions::default(), &mut |_, _| {}).expect("export");
+        (e.files.remove(0).text, e.report)
+    }
+
+    /// The lines of `text` from the one equal to `from`, as many as `expected` has.
+    fn lines_from<'t>(text: &'t str, from: &str, n: usize) -> Vec<&'t str> {
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| *l == from)
+            .unwrap_or_else(|| panic!("no line {from:?} in\n{text}"));
+        lines[at..(at + n).min(lines.len())].to_vec()
+    }
+
+    #[test]
+    fn claim_tables_show_stance_and_concept_and_concepts_list_their_sides() {
+        let (md, report) = coded(Format::SummaryMd);
+        let claims = [
+            "| # | Claim | Stance | Concept | Said by | Conditions | Layer |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| C1 | les pourparlers pourraient commencer | supports | Sécurité › Waffenstillstand 停火 | Emmanuel Macron (“Macron”) | si la Chine aide | ana |",
+            "| C2 | talks resume | opposes | Sécurité › Waffenstillstand 停火 | Xi Jinping (“习近平”) |  | ana |",
+            "| C3 | talks can resume | supports | Trade | Macron 🇫🇷 |  | ben |",
+            "| C4 | المحادثات ستبدأ | neutral or unclear | Trade |  |  | ana |",
+            "",
+        ];
+        assert_eq!(lines_from(&md, claims[0], claims.len()), claims);
+        let concepts = [
+            "## Concepts",
+            "",
+            "The speakers of the claims coded with each concept, by the claim's stance: for (supports), against (opposes), neutral or unclear (any other stance, or none). A count follows an actor who makes more than one such claim.",
+            "",
+            "| Concept | Claims | For | Against | Neutral or unclear |",
+            "| --- | ---: | --- | --- | --- |",
+            "| Sécurité › Waffenstillstand 停火 | 2 | Emmanuel Macron | Xi Jinping |  |",
+            "| Trade | 2 | Macron 🇫🇷 |  |  |",
+            "",
+            "## Left unlinked",
+        ];
+        assert_eq!(lines_from(&md, concepts[0], concepts.len()), concepts);
+        // Shown: four stances and four concepts. Not shown: the claims' other five values,
+        // the condition's concept and the actor's stance; the link's value and note, the
+        // articles' variables and the entity's reference.
+        assert_eq!(
+            report.fields_not_carried,
+            [
+                (field::ARTICLE_VARIABLE, 5),
+                (field::ATTRIBUTE_VALUE, 7),
+                (field::ENTITY_REFERENCE, 1),
+                (field::LINK_VALUE, 1),
+                (field::LINK_NOTE, 1),
+            ]
+            .into()
+        );
+    }
+
+    #[test]
+    fn the_html_summary_shows_the_same_codes_escaped() {
+        let mut p = crate::formats::coded_fixture::project();
+        let book = p
+            .codebooks
+            .get_mut(&crate::model::CONCEPTS.into())
+            .expect("concepts");
+        let trade = book
+            .codes
+            .iter_mut()
+            .find(|c| c.id.as_str() == "trade")
+            .expect("trade");
+        trade.label = "<b>Trade</b> & \"tariffs\"".into();
+        let e = run(
+            &p,
+            Format::SummaryHtml,
+            &ExportOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("export");
+        let html = &e.files[0].text;
+        assert!(!html.contains("<b>Trade"), "the label is escaped");
+        let row = "<tr><td><bdi>&lt;b&gt;Trade&lt;/b&gt; &amp; &quot;tariffs&quot;</bdi></td><td class=\"n\">2</td><td><bdi>Macron 🇫🇷</bdi></td><td></td><td></td></tr>";
+        assert!(html.lines().any(|l| l == row), "{html}");
+        let head = "<thead><tr><th>Concept</th><th class=\"n\">Claims</th><th>For</th><th>Against</th><th>Neutral or unclear</th></tr></thead>";
+        assert!(html.lines().any(|l| l == head), "{html}");
+        assert!(
+            html.contains(
+                "<td><bdi>opposes</bdi></td><td><bdi>Sécurité › Waffenstillstand 停火</bdi></td>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td><bdi>neutral or unclear</bdi></td><td><bdi>&lt;b&gt;Trade&lt;/b&gt; &amp; &quot;tariffs&quot;</bdi></td><td></td>"),
+            "{html}"
+        );
     }
 }

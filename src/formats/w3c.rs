@@ -21,6 +21,17 @@
 //! its bodies are a `tagging` body with the relation type and a `SpecificResource` with
 //! purpose `linking` whose `source` is the annotation it points to (the actor).
 //!
+//! Codes: each value of a span or a link is a body of its own with purpose `classifying`, a
+//! `TextualBody` whose `value` is the value in words (a choice's label, a code's label, a
+//! scale's number, the text, `yes` for a flag) and whose `schema:propertyID` is the
+//! attribute's label: `{"type": "TextualBody", "purpose": "classifying", "value": "supports",
+//! "schema:propertyID": "Stance"}`. A choice of several values has a body per value. The key
+//! is a compact IRI (schema.org's `propertyID`, the name of the property a value is of) under
+//! the `schema` prefix that the model's own context declares, so the file stays valid JSON-LD
+//! with that context alone, and a JSON-LD processor reads the attribute's name as
+//! `http://schema.org/propertyID`. A link's note is its `commenting` body. Article variables
+//! and entities' references have no place: the report counts them.
+//!
 //! The reader ([`read`]) takes that shape back, or a page, an array or a single annotation.
 //! The text is not in the file: each document is named by its hash, which the import planner
 //! finds in the project, and checks each quote selector against it.
@@ -30,7 +41,9 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use unicode_segmentation::GraphemeCursor;
 
-use crate::model::{Annotation, Relation, ReviewStatus, TextIndex, sha256_hex};
+use crate::model::{Annotation, Attribute, Relation, ReviewStatus, TextIndex, Values, sha256_hex};
+
+use super::values::{Words, named};
 
 use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets};
 
@@ -38,7 +51,13 @@ mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
-pub(super) const CODES_CARRIED: &[&str] = &[];
+/// Every value and link note is written, but for a value no attribute declares, which the
+/// writer counts itself.
+pub(super) const CODES_CARRIED: &[&str] =
+    &[field::ATTRIBUTE_VALUE, field::LINK_VALUE, field::LINK_NOTE];
+
+/// The key of a classifying body that names the attribute its value is of.
+pub(crate) const PROPERTY: &str = "schema:propertyID";
 
 pub(crate) use read::read;
 
@@ -94,7 +113,8 @@ struct Agent<'a> {
 #[derive(Serialize)]
 #[serde(tag = "type")]
 enum Body<'a> {
-    TextualBody {
+    #[serde(rename = "TextualBody")]
+    Textual {
         purpose: &'static str,
         value: &'a str,
     },
@@ -102,6 +122,44 @@ enum Body<'a> {
         purpose: &'static str,
         source: String,
     },
+    /// A value of an attribute (purpose `classifying`).
+    #[serde(rename = "TextualBody")]
+    Value {
+        purpose: &'static str,
+        value: String,
+        #[serde(rename = "schema:propertyID")]
+        attribute: &'a str,
+    },
+}
+
+/// The classifying bodies of `values` (of a span or link whose type declares `declared`): one
+/// per value, one per choice of several; a value no attribute declares is counted under
+/// `left_out`.
+fn value_bodies<'a>(
+    sel: &Selection<'a>,
+    declared: &'a [Attribute],
+    values: &'a Values,
+    left_out: &'static str,
+    report: &mut Report,
+) -> Vec<Body<'a>> {
+    let (named, left) = named(declared, values, &sel.project.codebooks);
+    for _ in 0..left {
+        report.field(left_out);
+    }
+    let mut out = Vec::new();
+    for n in named {
+        let attribute = n.attribute.label.as_str();
+        let words: Vec<String> = match &n.words {
+            Words::Choices { labels, .. } => labels.iter().map(|l| (*l).to_owned()).collect(),
+            other => vec![other.joined("")],
+        };
+        out.extend(words.into_iter().map(|value| Body::Value {
+            purpose: "classifying",
+            value,
+            attribute,
+        }));
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -194,15 +252,37 @@ pub(crate) fn export(
             if let Some(None) = entity {
                 report.field("entity");
             }
-            items.push(annotation(
-                a,
-                entity.flatten().map(|e| e.name.as_str()),
-                target,
+            let mut item = annotation(a, entity.flatten().map(|e| e.name.as_str()), target);
+            let declared = project
+                .schema
+                .tag(&a.tag)
+                .map(|t| t.attributes.as_slice())
+                .unwrap_or_default();
+            item.body.extend(value_bodies(
+                sel,
+                declared,
+                &a.values,
+                field::ATTRIBUTE_VALUE,
+                &mut report,
             ));
+            items.push(item);
             report.annotations += 1;
         }
         for r in &part.relations {
-            items.push(relation(r));
+            let mut item = relation(r);
+            let declared = project
+                .schema
+                .relation(&r.kind)
+                .map(|k| k.attributes.as_slice())
+                .unwrap_or_default();
+            item.body.extend(value_bodies(
+                sel,
+                declared,
+                &r.values,
+                field::LINK_VALUE,
+                &mut report,
+            ));
+            items.push(item);
             report.relations += 1;
         }
         report.documents += 1;
@@ -256,7 +336,7 @@ pub(crate) fn annotation_iri(id: &str) -> String {
 }
 
 fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a>) -> Item<'a> {
-    let text = |purpose, value| Body::TextualBody { purpose, value };
+    let text = |purpose, value| Body::Textual { purpose, value };
     let mut body = vec![text("tagging", a.tag.as_str())];
     if let Some(name) = entity {
         body.push(text("identifying", name));
@@ -285,6 +365,22 @@ fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a
 }
 
 fn relation(r: &Relation) -> Item<'_> {
+    let mut body = vec![
+        Body::Textual {
+            purpose: "tagging",
+            value: r.kind.as_str(),
+        },
+        Body::SpecificResource {
+            purpose: "linking",
+            source: annotation_iri(r.to.as_str()),
+        },
+    ];
+    if !r.note.is_empty() {
+        body.push(Body::Textual {
+            purpose: "commenting",
+            value: &r.note,
+        });
+    }
     Item {
         id: format!("urn:marginalia:relation:{}", iri_part(r.id.as_str())),
         kind: "Annotation",
@@ -295,16 +391,7 @@ fn relation(r: &Relation) -> Item<'_> {
         },
         created: None,
         modified: None,
-        body: vec![
-            Body::TextualBody {
-                purpose: "tagging",
-                value: r.kind.as_str(),
-            },
-            Body::SpecificResource {
-                purpose: "linking",
-                source: annotation_iri(r.to.as_str()),
-            },
-        ],
+        body,
         target: Targets::Iri(annotation_iri(r.from.as_str())),
     }
 }

@@ -3,12 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Annotation, AnnotationId, DocId, DocStatus, Document, Project, Relation, TagId,
+    Annotation, AnnotationId, AttributeKind, DocId, DocStatus, Document, Project, Relation, TagId,
+    Value,
 };
 
 use super::{
-    ACTOR, Actor, ActorKey, CLAIM, CONDITION, Claim, Condition, DocActor, DocSummary, Mention,
-    Progress, STATUSES, Speaker, Summary, TagCount, UNKNOWN_TAG_COLOR, spelling,
+    ACTOR, Actor, ActorKey, CLAIM, CONCEPT, CONDITION, Claim, Coded, ConceptSummary, Condition,
+    DocActor, DocSummary, Mention, OPPOSES, Progress, STANCE, STATUSES, SUPPORTS, Side, Speaker,
+    Summary, TagCount, UNKNOWN_TAG_COLOR, spelling,
 };
 
 /// A relation between a claim and another annotation, seen from the claim.
@@ -91,9 +93,11 @@ pub(super) fn summarise(project: &Project, layers: &[String], docs: Option<&[Doc
     sorted_layers.sort();
     sorted_layers.dedup();
 
+    let concepts = concepts(&documents, &actors);
     Summary {
         project: project.name.clone(),
         layers: sorted_layers,
+        concepts,
         actors,
         tags: tag_counts(project, &all),
         progress,
@@ -293,6 +297,8 @@ fn summarise_doc(
             d.claims += 1;
         }
         claims.push(Claim {
+            stance: coded(project, a, STANCE),
+            concept: coded(project, a, CONCEPT),
             mention: Mention::of(a),
             speakers,
             conditions: cond
@@ -349,5 +355,130 @@ fn tag_counts(project: &Project, annotations: &[&Annotation]) -> Vec<TagCount> {
         color: UNKNOWN_TAG_COLOR,
         count,
     }));
+    out
+}
+
+/// The value of attribute `attribute` (an id) of annotation `a`, as the summary shows it: a
+/// choice's first value by label, a code by its path, text as it is; a flag or a scale is no
+/// stance or concept.
+fn coded(project: &Project, a: &Annotation, attribute: &str) -> Option<Coded> {
+    let value = a.values.get(&attribute.into())?;
+    let kind = project
+        .schema
+        .tag(&a.tag)
+        .and_then(|t| t.attributes.iter().find(|x| x.id.as_str() == attribute))
+        .map(|x| &x.kind);
+    match (kind, value) {
+        (_, Value::Choice(chosen)) => {
+            let id = chosen.first()?;
+            let label = match kind {
+                Some(AttributeKind::Choice { values, .. }) => values
+                    .iter()
+                    .find(|v| &v.id == id)
+                    .map_or_else(|| id.clone(), |v| v.label.clone()),
+                _ => id.clone(),
+            };
+            Some(Coded {
+                id: id.clone(),
+                label,
+            })
+        }
+        (_, Value::Code(code)) => {
+            let path = match kind {
+                Some(AttributeKind::Code { codebook }) => project
+                    .codebooks
+                    .get(codebook)
+                    .map(|b| b.path(code).join(" › "))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            Some(Coded {
+                id: code.to_string(),
+                label: if path.is_empty() {
+                    code.to_string()
+                } else {
+                    path
+                },
+            })
+        }
+        (_, Value::Text(t)) if !t.trim().is_empty() => Some(Coded {
+            id: t.clone(),
+            label: t.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// Each concept claims are coded with, with the actors for, against and neither; see the
+/// module docs. Most claims first, then by label ignoring case.
+fn concepts(documents: &[DocSummary], actors: &[Actor]) -> Vec<ConceptSummary> {
+    #[derive(Default)]
+    struct Acc<'s> {
+        claims: usize,
+        sides: [BTreeMap<usize, usize>; 3],
+        concept: Option<&'s Coded>,
+    }
+    let mut by_id: BTreeMap<&str, Acc> = BTreeMap::new();
+    for claim in documents.iter().flat_map(|d| &d.claims) {
+        let Some(concept) = &claim.concept else {
+            continue;
+        };
+        let acc = by_id.entry(concept.id.as_str()).or_default();
+        acc.concept.get_or_insert(concept);
+        acc.claims += 1;
+        let side = match claim.stance.as_ref().map(|s| s.id.as_str()) {
+            Some(SUPPORTS) => 0,
+            Some(OPPOSES) => 1,
+            _ => 2,
+        };
+        let speakers: BTreeSet<usize> = claim.speakers.iter().map(|s| s.actor).collect();
+        for actor in speakers {
+            if let Some(side) = acc.sides.get_mut(side) {
+                *side.entry(actor).or_default() += 1;
+            }
+        }
+    }
+    let name = |i: usize| actors.get(i).map(|a| a.name.as_str()).unwrap_or_default();
+    let sorted = |side: &BTreeMap<usize, usize>| {
+        let mut list: Vec<Side> = side
+            .iter()
+            .map(|(&actor, &claims)| Side { actor, claims })
+            .collect();
+        list.sort_by(|a, b| {
+            b.claims
+                .cmp(&a.claims)
+                .then_with(|| {
+                    name(a.actor)
+                        .to_lowercase()
+                        .cmp(&name(b.actor).to_lowercase())
+                })
+                .then(a.actor.cmp(&b.actor))
+        });
+        list
+    };
+    let mut out: Vec<ConceptSummary> = by_id
+        .into_values()
+        .filter_map(|acc| {
+            let [supports, opposes, neutral] = &acc.sides;
+            Some(ConceptSummary {
+                concept: acc.concept?.clone(),
+                claims: acc.claims,
+                supporters: sorted(supports),
+                opponents: sorted(opposes),
+                neutral: sorted(neutral),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.claims
+            .cmp(&a.claims)
+            .then_with(|| {
+                a.concept
+                    .label
+                    .to_lowercase()
+                    .cmp(&b.concept.label.to_lowercase())
+            })
+            .then_with(|| a.concept.cmp(&b.concept))
+    });
     out
 }

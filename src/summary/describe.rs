@@ -1,6 +1,6 @@
 //! Words both renderers use, as plain text (each renderer escapes them its own way).
 
-use super::{Actor, ActorKey, Condition, Speaker, Summary, spelling};
+use super::{Actor, ActorKey, Claim, Condition, Side, Speaker, Summary, spelling};
 
 /// The rules, in one paragraph for the reader (plain text: no markup characters).
 pub(super) const RULES: &str = "Actors are grouped by the entity they are linked to, or else \
@@ -74,4 +74,36 @@ pub(super) fn with_extra((main, extra): (String, Vec<String>), each: fn(&str) ->
         let extra: Vec<String> = extra.iter().map(|e| each(e)).collect();
         format!("{} ({})", each(&main), extra.join(", "))
     }
+}
+
+/// What the concepts section shows, in one paragraph (plain text: no markup characters).
+pub(super) const CONCEPTS: &str = "The speakers of the claims coded with each concept, by the \
+claim's stance: for (supports), against (opposes), neutral or unclear (any other stance, or \
+none). A count follows an actor who makes more than one such claim.";
+
+/// The header of the concepts table.
+pub(super) const CONCEPT_COLUMNS: [&str; 5] =
+    ["Concept", "Claims", "For", "Against", "Neutral or unclear"];
+
+/// The actors of one side of a concept: each name, with its count of claims in parentheses
+/// when it is more than one.
+pub(super) fn side(s: &Summary, side: &[Side]) -> Vec<String> {
+    side.iter()
+        .map(|a| {
+            let name = actor_name(s, a.actor);
+            if a.claims > 1 {
+                format!("{name} ({})", a.claims)
+            } else {
+                name
+            }
+        })
+        .collect()
+}
+
+/// A claim's stance and concept as shown in its row (empty when not coded).
+pub(super) fn codes(c: &Claim) -> (&str, &str) {
+    (
+        c.stance.as_ref().map_or("", |x| x.label.as_str()),
+        c.concept.as_ref().map_or("", |x| x.label.as_str()),
+    )
 }

@@ -55,6 +55,11 @@ pub(super) fn text(s: &str) -> String {
     format!("<bdi>{escaped}</bdi>")
 }
 
+/// [`text`], or nothing for an empty cell.
+fn text_or_nothing(s: &str) -> String {
+    if s.is_empty() { String::new() } else { text(s) }
+}
+
 /// A colour swatch.
 fn swatch(color: Rgb) -> String {
     format!(
@@ -171,6 +176,10 @@ pub(super) fn render(s: &Summary) -> String {
     heat_map(&mut out, s);
     out.push_str("</section>\n");
 
+    out.push_str("<section>\n<h2>Concepts</h2>\n");
+    concepts(&mut out, s);
+    out.push_str("</section>\n");
+
     out.push_str("<section>\n<h2>Left unlinked</h2>\n<ul>\n");
     let silent: Vec<String> = s
         .silent_actors()
@@ -228,6 +237,44 @@ pub(super) fn render(s: &Summary) -> String {
     }
     out.push_str("</section>\n</body>\n</html>\n");
     out
+}
+
+/// Each concept with the actors for and against it.
+fn concepts(out: &mut String, s: &Summary) {
+    if s.concepts.is_empty() {
+        out.push_str("<p>No claim is coded with a concept.</p>\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"legend\">{}</p>",
+        escape(describe::CONCEPTS)
+    );
+    out.push_str("<table>\n<thead><tr>");
+    for (i, h) in describe::CONCEPT_COLUMNS.iter().enumerate() {
+        let class = if i == 1 { " class=\"n\"" } else { "" };
+        let _ = write!(out, "<th{class}>{h}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for c in &s.concepts {
+        let side = |list| {
+            describe::side(s, list)
+                .iter()
+                .map(|n| text(n))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            text(&c.concept.label),
+            c.claims,
+            side(&c.supporters),
+            side(&c.opponents),
+            side(&c.neutral)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// The actors × articles heat map of claim counts (speaking actors only).
@@ -331,7 +378,7 @@ fn article(out: &mut String, s: &Summary, n: usize, d: &DocSummary) {
     if d.claims.is_empty() {
         out.push_str("<p>No claims are tagged.</p>\n");
     } else {
-        out.push_str("<table>\n<thead><tr><th>#</th><th>Claim</th><th>Said by</th><th>Conditions</th><th>Layer</th></tr></thead>\n<tbody>\n");
+        out.push_str("<table>\n<thead><tr><th>#</th><th>Claim</th><th>Stance</th><th>Concept</th><th>Said by</th><th>Conditions</th><th>Layer</th></tr></thead>\n<tbody>\n");
         for (i, c) in d.claims.iter().enumerate() {
             let said: Vec<String> = c
                 .speakers
@@ -343,12 +390,15 @@ fn article(out: &mut String, s: &Summary, n: usize, d: &DocSummary) {
                 .iter()
                 .map(|co| describe::with_extra(describe::condition(co), text))
                 .collect();
+            let (stance, concept) = describe::codes(c);
             let _ = writeln!(
                 out,
-                "<tr><td>C{}</td><td class=\"q\" style=\"border-left-color:{}\">{}</td><td>{}</td><td class=\"q\" style=\"border-left-color:{condition_color}\">{}</td><td>{}</td></tr>",
+                "<tr><td>C{}</td><td class=\"q\" style=\"border-left-color:{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"q\" style=\"border-left-color:{condition_color}\">{}</td><td>{}</td></tr>",
                 i + 1,
                 claim_color.to_hex(),
                 text(&c.mention.quote),
+                text_or_nothing(stance),
+                text_or_nothing(concept),
                 said.join("<br>"),
                 cond.join("<br>"),
                 text(&c.mention.annotator)

@@ -103,6 +103,9 @@ pub(super) fn render(s: &Summary) -> String {
     out.push_str("\n## Who claims in which article\n\n");
     overview(&mut out, s);
 
+    out.push_str("\n## Concepts\n\n");
+    concepts(&mut out, s);
+
     out.push_str("\n## Left unlinked\n\n");
     let silent: Vec<String> = s
         .silent_actors()
@@ -154,6 +157,36 @@ pub(super) fn render(s: &Summary) -> String {
         article(&mut out, s, n + 1, d);
     }
     out
+}
+
+/// Each concept with the actors for and against it.
+fn concepts(out: &mut String, s: &Summary) {
+    if s.concepts.is_empty() {
+        out.push_str("No claim is coded with a concept.\n");
+        return;
+    }
+    let _ = writeln!(out, "{}\n", describe::CONCEPTS);
+    row(out, &describe::CONCEPT_COLUMNS.map(str::to_owned));
+    out.push_str("| --- | ---: | --- | --- | --- |\n");
+    for c in &s.concepts {
+        let side = |list| {
+            describe::side(s, list)
+                .iter()
+                .map(|n| cell(n))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        row(
+            out,
+            &[
+                cell(&c.concept.label),
+                c.claims.to_string(),
+                side(&c.supporters),
+                side(&c.opponents),
+                side(&c.neutral),
+            ],
+        );
+    }
 }
 
 /// The actors × articles table of claim counts (speaking actors only).
@@ -229,8 +262,8 @@ fn article(out: &mut String, s: &Summary, n: usize, d: &DocSummary) {
     if d.claims.is_empty() {
         out.push_str("No claims are tagged.\n");
     } else {
-        out.push_str("| # | Claim | Said by | Conditions | Layer |\n");
-        out.push_str("| --- | --- | --- | --- | --- |\n");
+        out.push_str("| # | Claim | Stance | Concept | Said by | Conditions | Layer |\n");
+        out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (i, c) in d.claims.iter().enumerate() {
             let said: Vec<String> = c
                 .speakers
@@ -242,11 +275,14 @@ fn article(out: &mut String, s: &Summary, n: usize, d: &DocSummary) {
                 .iter()
                 .map(|co| describe::with_extra(describe::condition(co), cell))
                 .collect();
+            let (stance, concept) = describe::codes(c);
             row(
                 out,
                 &[
                     format!("C{}", i + 1),
                     cell(&c.mention.quote),
+                    cell(stance),
+                    cell(concept),
                     said.join("; "),
                     cond.join("; "),
                     cell(&c.mention.annotator),

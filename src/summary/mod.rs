@@ -24,6 +24,12 @@
 //!   either direction (`conditional_on` by default), attaches the condition to the claim.
 //! - **Left unlinked**: a claim with no speaker; a condition attached to no claim; an actor
 //!   (grouped as above) who is the speaker of no claim.
+//! - **Codes**: a claim's stance and concept are the values of its [`STANCE`] and [`CONCEPT`]
+//!   attributes (by id, as roles are), shown by label (a code by its path in the codebook,
+//!   "Security › Ceasefire"). An actor is *for* a concept when it is a speaker of a claim coded
+//!   with the concept whose stance is `supports`, *against* when it is `opposes`, and listed
+//!   as *neutral or unclear* for any other stance or none, so that no coded claim's speaker is
+//!   hidden. Claims with no concept are left out of [`Summary::concepts`].
 //! - **What is taken**: the annotations of the chosen layers in the chosen documents, and the
 //!   relations whose two ends are both taken (whoever made the relation). Mentions from
 //!   several layers add up: two annotators tagging the same "Macron" make two mentions.
@@ -50,6 +56,15 @@ pub const ACTOR: &str = "actor";
 pub const CLAIM: &str = "claim";
 /// The tag id of conditions.
 pub const CONDITION: &str = "condition";
+
+/// The attribute id of a claim's stance (a choice: supports, opposes, neutral).
+pub const STANCE: &str = "stance";
+/// The attribute id of a claim's concept (a code of the concepts codebook).
+pub const CONCEPT: &str = "concept";
+/// The stance value id of a claim for its concept.
+pub const SUPPORTS: &str = "supports";
+/// The stance value id of a claim against its concept.
+pub const OPPOSES: &str = "opposes";
 
 /// The colour of a tag the schema does not define (a neutral grey).
 pub const UNKNOWN_TAG_COLOR: Rgb = Rgb(0x99, 0x99, 0x99);
@@ -181,6 +196,43 @@ pub struct Claim {
     pub speakers: Vec<Speaker>,
     /// Its conditions, by position in the text, then relation id.
     pub conditions: Vec<Condition>,
+    /// Its stance, if coded.
+    pub stance: Option<Coded>,
+    /// Its concept, if coded.
+    pub concept: Option<Coded>,
+}
+
+/// A value of a claim's stance or concept.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Coded {
+    /// The choice value's or the code's id (free text stands for itself).
+    pub id: String,
+    /// As the analyst reads it: the value's label, or the code's path ("Security › Ceasefire").
+    pub label: String,
+}
+
+/// An actor's claims on one side of a concept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// Index into [`Summary::actors`].
+    pub actor: usize,
+    /// Claims on this side the actor is a speaker of.
+    pub claims: usize,
+}
+
+/// One concept with the actors for and against it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConceptSummary {
+    /// The concept.
+    pub concept: Coded,
+    /// Claims coded with it.
+    pub claims: usize,
+    /// Actors speaking claims that support it, most claims first, then by name.
+    pub supporters: Vec<Side>,
+    /// Actors speaking claims that oppose it, in the same order.
+    pub opponents: Vec<Side>,
+    /// Actors speaking claims with another stance or none, in the same order.
+    pub neutral: Vec<Side>,
 }
 
 /// An actor within one article.
@@ -281,6 +333,8 @@ pub struct Summary {
     pub tags: Vec<TagCount>,
     /// One row per taken layer, plus any other annotator of a taken relation, sorted.
     pub progress: Vec<Progress>,
+    /// The concepts claims are coded with, most claims first, then by label.
+    pub concepts: Vec<ConceptSummary>,
     /// Annotations taken.
     pub annotations: usize,
     /// Relations taken.

@@ -86,7 +86,7 @@ fn a_speaker_is_an_actor_at_either_end_of_a_relation_with_a_claim() {
     );
     assert_eq!(s.claims_without_speaker(), 1);
     let md = s.to_markdown();
-    assert!(md.contains("| C1 | talks start | Macron; Xi (by quoted) |  | ana |"));
+    assert!(md.contains("| C1 | talks start |  |  | Macron; Xi (by quoted) |  | ana |"));
     assert!(md.contains("- Claim with no speaker: C2 “maybe” (ana)"));
 }
 
@@ -324,7 +324,10 @@ fn markdown_escapes_table_bars_line_breaks_and_markup() {
     let (mut p, ids) = marked("[actor|A|B] said [claim|x\ny | *z*].");
     link(&mut p, "said_by", &ids[1], &ids[0], "ana");
     let md = all(&p).to_markdown();
-    assert!(md.contains("| C1 | x<br>y \\| \\*z\\* | A\\|B | "), "{md}");
+    assert!(
+        md.contains("| C1 | x<br>y \\| \\*z\\* |  |  | A\\|B | "),
+        "{md}"
+    );
     assert!(
         md.lines()
             .filter(|l| l.starts_with('|'))
@@ -403,4 +406,90 @@ fn the_fixture_summary_has_the_expected_shape_and_is_deterministic() {
         Summary::of(&p, &s.layers, None).to_markdown()
     );
     assert_eq!(s.to_html(), s.clone().to_html());
+}
+
+#[test]
+fn concepts_list_each_side_with_counts_and_neutral_apart() {
+    use crate::model::{Code, Value};
+    let (mut p, ids) = marked(
+        "[actor|Macron] said [claim|talks now], [claim|talks later] and [claim|no talks]; \
+         [actor|Xi|Li] said [claim|maybe talks] and [claim|talks?]; [claim|unsaid].",
+    );
+    for (claim, actor) in [(1, 0), (2, 0), (3, 0), (5, 4), (6, 4)] {
+        link(&mut p, "said_by", &ids[claim], &ids[actor], "ana");
+    }
+    let book = p
+        .codebooks
+        .get_mut(&crate::model::CONCEPTS.into())
+        .expect("concepts");
+    book.codes.push(Code {
+        id: "talks".into(),
+        label: "Talks | *now*".into(),
+        color: None,
+        definition: String::new(),
+        parent: None,
+        aliases: Vec::new(),
+    });
+    let coded = [
+        (1, Some("supports")),
+        (2, Some("supports")),
+        (3, Some("opposes")),
+        (5, Some("neutral")),
+        (6, None),
+        (7, Some("opposes")),
+    ];
+    for (i, stance) in coded {
+        let a = p.annotations.get_mut(&ids[i]).expect("claim");
+        a.values
+            .insert("concept".into(), Value::Code("talks".into()));
+        if let Some(s) = stance {
+            a.values
+                .insert("stance".into(), Value::Choice(vec![s.to_owned()]));
+        }
+    }
+    let s = all(&p);
+    assert_eq!(s.concepts.len(), 1);
+    let c = &s.concepts[0];
+    assert_eq!((c.concept.id.as_str(), c.claims), ("talks", 6));
+    let side = |list: &[Side]| -> Vec<(String, usize)> {
+        list.iter()
+            .map(|x| (s.actors[x.actor].name.clone(), x.claims))
+            .collect()
+    };
+    assert_eq!(side(&c.supporters), [("Macron".to_owned(), 2)]);
+    assert_eq!(side(&c.opponents), [("Macron".to_owned(), 1)]);
+    assert_eq!(side(&c.neutral), [("Xi|Li".to_owned(), 2)]);
+    let md = s.to_markdown();
+    assert!(
+        md.lines()
+            .any(|l| l == "| Talks \\| \\*now\\* | 6 | Macron (2) | Macron | Xi\\|Li (2) |"),
+        "{md}"
+    );
+    assert!(
+        md.lines()
+            .any(|l| l == "| C4 | maybe talks | neutral or unclear | Talks \\| \\*now\\* | Xi\\|Li |  | ana |"),
+        "{md}"
+    );
+    assert!(
+        md.lines()
+            .any(|l| l == "| C5 | talks? |  | Talks \\| \\*now\\* | Xi\\|Li |  | ana |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_summary_of_uncoded_claims_says_so() {
+    let (p, _) = marked("[actor|Macron] said [claim|talks now].");
+    let s = all(&p);
+    assert!(s.concepts.is_empty());
+    let md = s.to_markdown();
+    let at = md.find("## Concepts\n\n").expect("section");
+    assert!(
+        md[at..]
+            .starts_with("## Concepts\n\nNo claim is coded with a concept.\n\n## Left unlinked")
+    );
+    assert!(
+        s.to_html()
+            .contains("<h2>Concepts</h2>\n<p>No claim is coded with a concept.</p>\n</section>")
+    );
 }

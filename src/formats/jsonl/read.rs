@@ -16,11 +16,12 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::formats::incoming::InValue;
 use crate::formats::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files,
 };
-use crate::model::{DocumentMeta, EntityKind, ReviewStatus, sha256_hex};
+use crate::model::{DocumentMeta, EntityKind, ExternalRef, ReviewStatus, sha256_hex};
 
 use super::json_lines;
 
@@ -130,6 +131,7 @@ struct InSpan {
     note: Option<String>,
     entity: Option<String>,
     status: Option<ReviewStatus>,
+    attributes: Option<Map<String, Value>>,
 }
 
 #[derive(Deserialize)]
@@ -149,12 +151,63 @@ struct InRel {
     head_span: Option<InRef>,
     child_span: Option<InRef>,
     annotator: Option<String>,
+    note: Option<String>,
+    attributes: Option<Map<String, Value>>,
 }
 
 #[derive(Deserialize)]
 struct InEnt {
     name: String,
     kind: Option<EntityKind>,
+    #[serde(default)]
+    refs: Vec<ExternalRef>,
+}
+
+/// The values of an `attributes` object, in its order; `what` names its owner in problems
+/// ("span 3", "relation 1").
+fn values(
+    attributes: Option<&Map<String, Value>>,
+    what: &str,
+    problem: &dyn Fn(String) -> ImportProblem,
+    problems: &mut Vec<ImportProblem>,
+) -> Vec<(String, InValue)> {
+    let mut out = Vec::new();
+    for (name, v) in attributes.into_iter().flatten() {
+        let value = match v {
+            Value::Null | Value::Bool(false) => continue,
+            Value::Bool(true) => InValue::Flag,
+            Value::Number(n) => match n.as_i64().and_then(|n| i32::try_from(n).ok()) {
+                Some(n) => InValue::Number(n),
+                // A fraction or a huge number fits no scale; as text the planner says so, or
+                // keeps it for a text attribute.
+                None => InValue::Text(n.to_string()),
+            },
+            Value::String(s) => InValue::Text(s.clone()),
+            Value::Array(items) => {
+                match items
+                    .iter()
+                    .map(Value::as_str)
+                    .collect::<Option<Vec<&str>>>()
+                {
+                    Some(list) => InValue::Choice(list.into_iter().map(str::to_owned).collect()),
+                    None => {
+                        problems.push(problem(format!(
+                            "{what}: attribute {name:?} is a list of something other than strings; expected the labels of its choices"
+                        )));
+                        continue;
+                    }
+                }
+            }
+            Value::Object(_) => {
+                problems.push(problem(format!(
+                    "{what}: attribute {name:?} is an object; expected true, a number, a string or a list of strings"
+                )));
+                continue;
+            }
+        };
+        out.push((name.clone(), value));
+    }
+    out
 }
 
 /// A span as relations may find it: where it is, and the key of its annotation.
@@ -213,11 +266,16 @@ fn document(
     }
 
     let mut kinds: HashMap<String, EntityKind> = HashMap::new();
+    let mut refs: HashMap<String, Vec<ExternalRef>> = HashMap::new();
     for (i, v) in list(&place, obj, "entities", problems).iter().enumerate() {
         match InEnt::deserialize(v) {
             Ok(e) => {
+                let key = e.name.trim().to_lowercase();
                 if let Some(kind) = e.kind {
-                    kinds.insert(e.name.trim().to_lowercase(), kind);
+                    kinds.insert(key.clone(), kind);
+                }
+                if !e.refs.is_empty() {
+                    refs.insert(key, e.refs);
                 }
             }
             Err(e) => problems.push(problem(format!(
@@ -269,14 +327,24 @@ fn document(
             .entity
             .filter(|e| !e.trim().is_empty())
             .map(|name| InEntity {
-                refs: Default::default(),
+                refs: refs
+                    .get(&name.trim().to_lowercase())
+                    .cloned()
+                    .unwrap_or_default(),
                 kind: kinds.get(&name.trim().to_lowercase()).copied(),
                 name,
             });
+        // A split annotation's spans carry the same values; the first span's are taken.
+        let values = values(
+            s.attributes.as_ref(),
+            &format!("span {n}"),
+            &problem,
+            problems,
+        );
         by_key.insert(key.clone(), groups.len());
         groups.push(Group {
             annotation: InAnnotation {
-                values: Default::default(),
+                values,
                 key,
                 place: place.clone(),
                 label: s.label,
@@ -336,9 +404,15 @@ fn document(
                 .and_then(|&g| groups.get(g))
                 .and_then(|g| g.annotation.annotator.clone())
         });
+        let values = values(
+            r.attributes.as_ref(),
+            &format!("relation {n}"),
+            &problem,
+            problems,
+        );
         relations.push(InRelation {
-            note: Default::default(),
-            values: Default::default(),
+            note: r.note.unwrap_or_default(),
+            values,
             place: place.clone(),
             kind: r.label,
             from,
@@ -362,8 +436,18 @@ fn document(
         })
         .collect();
 
+    let variables = meta
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !super::META_KEYS.contains(&k.as_str()))
+        .filter_map(|(k, v)| match v {
+            Value::String(s) => Some((k.clone(), s.clone())),
+            Value::Number(n) => Some((k.clone(), n.to_string())),
+            _ => None,
+        })
+        .collect();
     Some(InDoc {
-        variables: Default::default(),
+        variables,
         meta: DocumentMeta {
             variables: Default::default(),
             title: field("title").unwrap_or_default(),

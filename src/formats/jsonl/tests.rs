@@ -324,3 +324,318 @@ fn offsets_past_the_end_and_quotes_that_differ_refuse_the_import_by_line() {
     );
     assert!(found[1].contains("the file says \"Li\""), "{}", found[1]);
 }
+
+/// The coded fixture with its documents and schema but no annotations, relations, article
+/// variables or entity references: what a round trip must fill again.
+fn emptied(p: &Project) -> Project {
+    let mut empty = p.clone();
+    empty.annotations.clear();
+    empty.relations.clear();
+    empty.entities.clear();
+    for d in &mut empty.documents {
+        d.meta.variables.clear();
+    }
+    empty
+}
+
+/// Reads `path` as jsonl and imports it into `project`.
+fn import_into(project: &mut Project, path: &Path) -> crate::formats::ImportReport {
+    let incoming = crate::formats::read(Format::Jsonl, &[path.to_owned()]).expect("importable");
+    assert_eq!(incoming.problems, []);
+    let plan = plan_import(project, incoming, &options()).expect("plans");
+    plan.edit.apply(project).expect("applies");
+    plan.report
+}
+
+/// The values of the annotations of `layer`, by (tag, fragments in bytes).
+fn coded_spans(
+    p: &Project,
+    layer: &str,
+) -> std::collections::BTreeMap<(String, Vec<(usize, usize)>), crate::model::Values> {
+    p.annotations
+        .values()
+        .filter(|a| a.annotator == layer)
+        .map(|a| {
+            (
+                (
+                    a.tag.to_string(),
+                    a.fragments.iter().map(|f| (f.start.0, f.end.0)).collect(),
+                ),
+                a.values.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_export_of_the_coded_fixture_matches_the_golden_file() {
+    let p = crate::formats::coded_fixture::project();
+    let export = export_ana(&p);
+    fixture::golden("jsonl/coded-ana.jsonl", &export.files[0].text);
+    assert!(
+        export.report.fields_not_carried.is_empty(),
+        "every code is carried: {:?}",
+        export.report.fields_not_carried
+    );
+}
+
+#[test]
+fn codes_are_written_by_label_as_json_of_their_kind() {
+    let p = crate::formats::coded_fixture::project();
+    let text = export_ana(&p).files.remove(0).text;
+    let first: Value = serde_json::from_str(text.lines().next().expect("line")).expect("json");
+    let span = |id: &str| {
+        first["spans"]
+            .as_array()
+            .expect("spans")
+            .iter()
+            .find(|s| s["id"] == id)
+            .cloned()
+            .expect("span")
+    };
+    assert_eq!(
+        span("a-claim")["attributes"],
+        serde_json::json!({
+            "Stance": "supports",
+            "Concept": "Waffenstillstand 停火",
+            "Negated": true,
+            "Intensity": -2,
+            "Comment 注": "« talks », \"quoted\" 北京 👩‍👩‍👧 e\u{301}\nline 2",
+            "Frames": ["économie", "安全"],
+        })
+    );
+    // Both spans of the split claim carry its values.
+    let talks: Vec<&Value> = first["spans"]
+        .as_array()
+        .expect("spans")
+        .iter()
+        .filter(|s| s["id"] == "a-talks")
+        .collect();
+    assert_eq!(talks.len(), 2);
+    for s in talks {
+        assert_eq!(
+            s["attributes"],
+            serde_json::json!({"Stance": "opposes", "Concept": "Waffenstillstand 停火", "Intensity": 1})
+        );
+    }
+    assert_eq!(
+        span("a-macron")["attributes"],
+        serde_json::json!({"Stance": "pro-EU ✓"})
+    );
+    assert!(span("a-xi").get("attributes").is_none());
+    let meta = &first["meta"];
+    assert_eq!(
+        (
+            &meta["Outlet"],
+            &meta["Words"],
+            &meta["Seen"],
+            &meta["Desk 🗞️"]
+        ),
+        (
+            &Value::from("人民日报"),
+            &Value::from("-12.5"),
+            &Value::from("2023-04"),
+            &Value::from("Außenpolitik, Asien")
+        )
+    );
+    let said = first["relations"]
+        .as_array()
+        .expect("relations")
+        .iter()
+        .find(|r| r["id"] == "r-said")
+        .expect("r-said");
+    assert_eq!(said["note"], "said on TV 📺, \"live\"");
+    assert_eq!(said["attributes"], serde_json::json!({"Certainty": 3}));
+    let macron = first["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .find(|e| e["name"] == "Emmanuel Macron")
+        .expect("entity");
+    assert_eq!(
+        macron["refs"],
+        serde_json::json!([{"kb": "Wikidata", "id": "Q3052772"}])
+    );
+}
+
+#[test]
+fn codes_of_every_kind_round_trip_into_the_project_they_came_from() {
+    let p = crate::formats::coded_fixture::project();
+    let mut export = export_ana(&p);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.jsonl");
+    write(&out, &mut export, &crate::formats::Protected::default()).expect("written");
+    let mut back = emptied(&p);
+    let report = import_into(&mut back, &out);
+    assert!(
+        report.new_attributes.is_empty(),
+        "{:?}",
+        report.new_attributes
+    );
+    assert!(report.new_codes.is_empty(), "{:?}", report.new_codes);
+    assert!(
+        report.new_variables.is_empty(),
+        "{:?}",
+        report.new_variables
+    );
+    assert_eq!(back.schema, p.schema, "the schema fits as it is");
+    assert_eq!(coded_spans(&back, "ana"), coded_spans(&p, "ana"));
+    let links = |p: &Project| {
+        p.relations
+            .values()
+            .filter(|r| r.annotator == "ana")
+            .map(|r| {
+                let from = &p.annotations[&r.from].quote;
+                (
+                    (r.kind.to_string(), from.clone()),
+                    (r.note.clone(), r.values.clone()),
+                )
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(links(&back), links(&p));
+    for (b, o) in back.documents.iter().zip(&p.documents) {
+        assert_eq!(b.meta.variables, o.meta.variables, "{}", o.id);
+    }
+    let refs = |p: &Project| {
+        p.entities
+            .values()
+            .map(|e| (e.name.clone(), e.refs.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(refs(&back), refs(&p));
+    // And the project saves and loads with them.
+    let saved = crate::store::to_string(&back).expect("saves");
+    crate::store::from_str(Path::new("back.ron"), &saved).expect("valid");
+}
+
+#[test]
+fn into_a_new_project_each_value_brings_an_attribute_of_its_kind() {
+    use crate::model::{AttributeKind, Value as V};
+    let p = crate::formats::coded_fixture::project();
+    let mut export = export_ana(&p);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out.jsonl");
+    write(&out, &mut export, &crate::formats::Protected::default()).expect("written");
+    let back = import(&out).expect("imports");
+    let kind = |tag: &str, label: &str| {
+        back.schema
+            .tag(&tag.into())
+            .and_then(|t| t.attributes.iter().find(|a| a.label == label))
+            .map(|a| a.kind.clone())
+            .unwrap_or_else(|| panic!("{tag} has no {label}"))
+    };
+    assert_eq!(kind("claim", "Negated"), AttributeKind::Flag);
+    assert_eq!(kind("claim", "Comment 注"), AttributeKind::Text);
+    assert!(matches!(
+        kind("claim", "Frames"),
+        AttributeKind::Choice { multiple: true, .. }
+    ));
+    assert_eq!(
+        kind("claim", "Intensity"),
+        AttributeKind::Scale { min: -2, max: 1 }
+    );
+    // The default schema's stance and concept take the strings as a choice and a code.
+    assert!(matches!(
+        kind("claim", "Stance"),
+        AttributeKind::Choice { .. }
+    ));
+    assert!(matches!(
+        kind("claim", "Concept"),
+        AttributeKind::Code { .. }
+    ));
+    // An actor has no stance by default: the string is free text.
+    assert_eq!(kind("actor", "Stance"), AttributeKind::Text);
+    let claim = back
+        .annotations
+        .values()
+        .find(|a| a.quote == "les pourparlers pourraient commencer")
+        .expect("claim");
+    assert_eq!(
+        claim.values.get(&"stance".into()),
+        Some(&V::Choice(vec!["supports".into()]))
+    );
+    let concept = match claim.values.get(&"concept".into()) {
+        Some(V::Code(c)) => c.clone(),
+        other => panic!("concept is {other:?}"),
+    };
+    let book = &back.codebooks[&crate::model::CONCEPTS.into()];
+    assert_eq!(
+        book.code(&concept).map(|c| c.label.as_str()),
+        Some("Waffenstillstand 停火")
+    );
+    let d1 = &back.documents[0];
+    let outlet = back
+        .schema
+        .variables
+        .iter()
+        .find(|v| v.label == "Outlet")
+        .expect("Outlet");
+    assert_eq!(d1.meta.variables[&outlet.id], "人民日报");
+}
+
+#[test]
+fn bad_attribute_values_are_problems_at_their_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, incoming) = read_lines(
+        dir.path(),
+        &[
+            r#"{"text": "Macron spoke.", "meta": {"Outlet": "Le Monde", "Words": 12, "nested": {"a": 1}}, "spans": [{"start": 0, "end": 6, "label": "actor", "attributes": {"Frames": [1, 2], "Stance": "pro", "Gone": null, "Off": false, "Where": {"x": 1}, "Share": 0.5}}], "relations": [{"label": "said_by", "from": "a", "to": "a", "attributes": {"Oops": {}}}]}"#,
+        ],
+    );
+    let found: Vec<(usize, &str)> = incoming
+        .problems
+        .iter()
+        .map(|p| (p.place.line.expect("line"), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                1,
+                "span 1: attribute \"Frames\" is a list of something other than strings; expected the labels of its choices"
+            ),
+            (
+                1,
+                "span 1: attribute \"Where\" is an object; expected true, a number, a string or a list of strings"
+            ),
+            (
+                1,
+                "relation 1: attribute \"Oops\" is an object; expected true, a number, a string or a list of strings"
+            ),
+        ]
+    );
+    assert!(incoming.problems.iter().all(|p| p.place.file == path));
+    let doc = &incoming.documents[0];
+    use crate::formats::incoming::InValue;
+    assert_eq!(
+        doc.annotations[0].values,
+        [
+            ("Share".to_owned(), InValue::Text("0.5".into())),
+            ("Stance".to_owned(), InValue::Text("pro".into())),
+        ]
+    );
+    assert_eq!(
+        doc.variables,
+        [
+            ("Outlet".to_owned(), "Le Monde".to_owned()),
+            ("Words".to_owned(), "12".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn a_variable_labelled_like_a_member_of_meta_is_counted_not_written() {
+    let mut p = crate::formats::coded_fixture::project();
+    p.schema.variables[0].label = "title".into();
+    let mut export = export_ana(&p);
+    let first: Value =
+        serde_json::from_str(export.files.remove(0).text.lines().next().expect("line"))
+            .expect("json");
+    assert_eq!(first["meta"]["title"], "Macron et la Chine");
+    assert_eq!(
+        export.report.fields_not_carried,
+        [(crate::formats::field::ARTICLE_VARIABLE, 2)].into(),
+        "the outlet of both articles"
+    );
+}

@@ -1,4 +1,11 @@
 //! Reading W3C Web Annotations into [`Incoming`].
+//!
+//! A body with a `schema:propertyID` (see [`super::PROPERTY`]) is a value of the attribute it
+//! names, whatever its purpose: one such body is a value in words (a string, which the import
+//! planner fits to the kind the project declares for the attribute, and free text for an
+//! attribute the project lacks), several of the same attribute are choices. A classifying
+//! body without one is a tag, as before. A linking annotation's `commenting` body is the
+//! link's note.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,11 +14,13 @@ use serde_json::{Map, Value};
 
 use crate::model::ReviewStatus;
 
+use super::super::incoming::InValue;
 use super::super::jsonpos::{Lines, Node, parse_with_outline};
 use super::super::{
     ImportProblem, InAnnotation, InDoc, InEntity, InRelation, Incoming, OffsetUnit, Place,
     input_files, read_text,
 };
+use super::PROPERTY;
 
 /// Reads W3C Web Annotation JSON-LD files (a collection with embedded pages, a page, an array
 /// of annotations or one annotation), or every `.json`/`.jsonld` file of a folder. Documents
@@ -183,6 +192,47 @@ fn creator_of(obj: &Map<String, Value>) -> Option<String> {
     }
 }
 
+/// The values the bodies with a [`PROPERTY`] hold, by attribute in order of first mention: one
+/// body's value as text, several bodies' as choices. A body whose attribute or value is not a
+/// string is a problem at `place`.
+fn values_of(
+    bodies: &[&Value],
+    place: &Place,
+    problems: &mut Vec<ImportProblem>,
+) -> Vec<(String, InValue)> {
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    for b in bodies {
+        let Some(name) = b.get(PROPERTY) else {
+            continue;
+        };
+        let (Some(name), Some(value)) = (name.as_str(), b.get("value").and_then(Value::as_str))
+        else {
+            problems.push(ImportProblem::new(
+                place.clone(),
+                format!(
+                    "a body with {PROPERTY} needs the attribute's name there and its value as the string \"value\""
+                ),
+            ));
+            continue;
+        };
+        match found.iter_mut().find(|(n, _)| n == name) {
+            Some((_, list)) => list.push(value.to_owned()),
+            None => found.push((name.to_owned(), vec![value.to_owned()])),
+        }
+    }
+    found
+        .into_iter()
+        .map(|(name, mut list)| {
+            let value = if list.len() == 1 {
+                InValue::Text(list.remove(0))
+            } else {
+                InValue::Choice(list)
+            };
+            (name, value)
+        })
+        .collect()
+}
+
 /// One annotation or relation.
 fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
     let place = r.place(node);
@@ -207,13 +257,32 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
         || bodies
             .iter()
             .any(|b| purpose(b).as_deref() == Some("linking"));
+    let values = values_of(&bodies, &place, r.problems);
+    // The bodies that are not values.
+    let bodies: Vec<&Value> = bodies
+        .into_iter()
+        .filter(|b| b.get(PROPERTY).is_none())
+        .collect();
     if linking {
+        let named = |b: &&&Value| b.get("value").and_then(Value::as_str).is_some();
         let kind = bodies
             .iter()
-            .find(|b| b.get("value").is_some() && purpose(b).as_deref() != Some("linking"))
+            .filter(named)
+            .find(|b| purpose(b).as_deref() == Some("tagging"))
+            .or_else(|| {
+                bodies
+                    .iter()
+                    .filter(named)
+                    .find(|b| !matches!(purpose(b).as_deref(), Some("linking" | "commenting")))
+            })
             .and_then(|b| b.get("value"))
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let note: Vec<&str> = bodies
+            .iter()
+            .filter(|b| purpose(b).as_deref() == Some("commenting"))
+            .filter_map(|b| b.get("value").and_then(Value::as_str))
+            .collect();
         let to = bodies
             .iter()
             .find(|b| b.get("value").is_none())
@@ -227,8 +296,8 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
             return;
         };
         r.relations.push(InRelation {
-            note: Default::default(),
-            values: Default::default(),
+            note: note.join("\n"),
+            values,
             place,
             kind: kind.to_owned(),
             from,
@@ -242,6 +311,7 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
         key: id.clone().unwrap_or_else(|| format!("{place}")),
         place: place.clone(),
         annotator,
+        values,
         ..InAnnotation::default()
     };
     let mut labels = Vec::new();

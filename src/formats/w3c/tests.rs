@@ -217,3 +217,167 @@ fn unknown_texts_bad_positions_and_dangling_links_are_reported_by_line() {
     assert!(messages[3].contains("whole resource"));
     assert!(messages[4].contains("u9"));
 }
+
+fn exported_coded() -> crate::formats::Export {
+    export(
+        &crate::formats::coded_fixture::project(),
+        Format::W3c,
+        &ExportOptions::default(),
+        &mut |_, _| {},
+    )
+    .expect("exports")
+}
+
+/// The item with this id in an exported collection.
+fn item(json: &Value, id: &str) -> Value {
+    json["first"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no item {id}"))
+}
+
+#[test]
+fn the_coded_fixture_exports_as_a_golden_collection() {
+    let out = exported_coded();
+    fixture::golden("w3c/coded.json", &out.files[0].text);
+    // Values and link notes are carried; variables and references have no place.
+    assert_eq!(
+        out.report.fields_not_carried,
+        [
+            ("article variable", 5),
+            ("entity kind", 2),
+            ("entity reference", 1)
+        ]
+        .into()
+    );
+}
+
+#[test]
+fn each_value_is_a_classifying_body_naming_its_attribute() {
+    let out = exported_coded();
+    let json: Value = serde_json::from_str(&out.files[0].text).expect("json");
+    let claim = item(&json, "urn:marginalia:annotation:a-claim");
+    let value = |attribute: &str, value: &str| {
+        serde_json::json!({
+            "type": "TextualBody",
+            "purpose": "classifying",
+            "value": value,
+            "schema:propertyID": attribute,
+        })
+    };
+    assert_eq!(
+        claim["body"],
+        serde_json::json!([
+            {"type": "TextualBody", "purpose": "tagging", "value": "claim"},
+            value("Stance", "supports"),
+            value("Concept", "Waffenstillstand 停火"),
+            value("Negated", "yes"),
+            value("Intensity", "-2"),
+            value("Comment 注", "« talks », \"quoted\" 北京 👩‍👩‍👧 e\u{301}\nline 2"),
+            value("Frames", "économie"),
+            value("Frames", "安全"),
+        ])
+    );
+    let said = item(&json, "urn:marginalia:relation:r-said");
+    assert_eq!(
+        said["body"],
+        serde_json::json!([
+            {"type": "TextualBody", "purpose": "tagging", "value": "said_by"},
+            {"type": "SpecificResource", "purpose": "linking", "source": "urn:marginalia:annotation:a-macron"},
+            {"type": "TextualBody", "purpose": "commenting", "value": "said on TV 📺, \"live\""},
+            value("Certainty", "3"),
+        ])
+    );
+}
+
+#[test]
+fn codes_round_trip_into_the_project_they_came_from() {
+    let want = crate::formats::coded_fixture::project();
+    let mut out = exported_coded();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("annotations.json");
+    write(&file, &mut out, &crate::formats::Protected::default()).expect("written");
+    let incoming = read(Format::W3c, &[file]).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let mut p = want.clone();
+    p.annotations.clear();
+    p.relations.clear();
+    p.entities.clear();
+    let plan = plan_import(&p, incoming, &options()).expect("plans");
+    assert!(
+        plan.report.new_attributes.is_empty(),
+        "{:?}",
+        plan.report.new_attributes
+    );
+    assert!(
+        plan.report.new_codes.is_empty(),
+        "{:?}",
+        plan.report.new_codes
+    );
+    plan.edit.apply(&mut p).expect("applies");
+    assert_eq!(p.schema, want.schema);
+    let values = |p: &Project| {
+        p.annotations
+            .values()
+            .map(|a| {
+                (
+                    (a.annotator.clone(), a.quote.clone(), a.tag.to_string()),
+                    a.values.clone(),
+                )
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(values(&p), values(&want));
+    let links = |p: &Project| {
+        p.relations
+            .values()
+            .map(|r| {
+                let from = p.annotations[&r.from].quote.clone();
+                (
+                    (r.kind.to_string(), from),
+                    (r.note.clone(), r.values.clone()),
+                )
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    assert_eq!(links(&p), links(&want));
+}
+
+#[test]
+fn a_classifying_body_without_an_attribute_is_a_tag_and_a_bad_value_a_problem() {
+    let p = with_documents();
+    let hash = sha256_hex(&p.documents[1].text);
+    let target = format!(
+        r#"{{"source": "urn:sha256:{hash}", "selector": {{"type": "TextPositionSelector", "start": 16, "end": 21}}}}"#
+    );
+    let json = format!(
+        r#"[
+  {{"id": "u1", "type": "Annotation", "body": [{{"purpose": "classifying", "value": "actor"}}, {{"purpose": "classifying", "value": "Russia", "schema:propertyID": "Country"}}],
+    "target": {target}}},
+  {{"id": "u2", "type": "Annotation", "body": [{{"purpose": "tagging", "value": "actor"}}, {{"purpose": "classifying", "value": 3, "schema:propertyID": "Rank"}}],
+    "target": {target}}}
+]"#
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w3c.json");
+    std::fs::write(&file, json).expect("written");
+    let incoming = read(Format::W3c, &[file]).expect("reads");
+    assert_eq!(lines(&incoming.problems), [4]);
+    assert!(
+        incoming.problems[0].message.contains("schema:propertyID"),
+        "{}",
+        incoming.problems[0]
+    );
+    let first = &incoming.documents[0].annotations[0];
+    assert_eq!(first.label, "actor");
+    assert_eq!(
+        first.values,
+        [(
+            "Country".to_owned(),
+            crate::formats::incoming::InValue::Text("Russia".into())
+        )]
+    );
+}
