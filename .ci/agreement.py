@@ -7,15 +7,17 @@ Builds a small project with three annotators in a temporary folder (overlapping 
 that cut words, documents some annotators left out, one article nobody coded), runs
 `agree --json --units FILE`, and recomputes from the same per-token labels:
 Cohen's kappa (scikit-learn's cohen_kappa_score), overall and per tag; Krippendorff's alpha
-(the `krippendorff` package, nominal); Fleiss' kappa (statsmodels). Every number must agree
-to 1e-9.
+(the `krippendorff` package, nominal); Fleiss' kappa (statsmodels). Claims carry a stance
+(some left uncoded, some copies recoded), so the coefficients per attribute are recomputed too,
+from the value pairs of the matched spans that `--units` lists: Cohen's kappa (scikit-learn),
+Krippendorff's alpha (nominal) and Gwet's AC1 (irrCAC). Every number must agree to 1e-9.
 
 Then does the same on the bundled sample project (SAMPLE.ron, by default
 sample_projects/macron-china-ukraine.ron beside this folder), two analysts' real coding of real
 articles: the token labels are recomputed from each layer's spans as `export --format jsonl`
 writes them, the coefficients also per document, and span and relation F1 from the exported
 spans (relaxed matching against scipy's optimal one-to-one assignment).
-Needs: pip install scikit-learn krippendorff statsmodels (scipy comes with scikit-learn)
+Needs: pip install scikit-learn krippendorff statsmodels irrCAC (scipy comes with scikit-learn)
 """
 
 import json
@@ -31,12 +33,16 @@ from pathlib import Path
 
 import krippendorff
 import numpy as np
+import pandas as pd
+from irrCAC.raw import CAC
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
 ANNOTATORS = ["ann", "ben", "cy"]
 TAGS = ["actor", "claim", "condition"]
+# The default schema's stance on claims, by its values' labels (as jsonl carries them).
+STANCES = ["supports", "opposes", "neutral or unclear"]
 WORDS = (
     "Macron said talks could start soon if Kyiv agrees ; Xi replied that peace "
     "needs a ceasefire first , while Scholz warned the café owners about élan "
@@ -69,11 +75,21 @@ def spans_for(rng, text, base=None):
                 end = min(len(text), end + rng.randint(1, 6))  # boundary drawn wider
             elif r < 0.5:
                 label = rng.choice(TAGS)  # read as another tag
-            spans.append({"start": start, "end": end, "label": label})
+            span = {"start": start, "end": end, "label": label}
+            stance = s.get("attributes", {}).get("Stance")
+            if label == "claim" and rng.random() < 0.9:
+                # Mostly the same stance, sometimes another, sometimes left uncoded.
+                if stance is None or rng.random() < 0.3:
+                    stance = rng.choice(STANCES)
+                span["attributes"] = {"Stance": stance}
+            spans.append(span)
     for _ in range(rng.randint(1, 4)):
         start = rng.randrange(0, len(text) - 2)
         end = min(len(text), start + rng.randint(1, 25))
-        spans.append({"start": start, "end": end, "label": rng.choice(TAGS)})
+        span = {"start": start, "end": end, "label": rng.choice(TAGS)}
+        if span["label"] == "claim" and rng.random() < 0.8:
+            span["attributes"] = {"Stance": rng.choice(STANCES)}
+        spans.append(span)
     unique = {(s["start"], s["end"], s["label"]): s for s in spans if s["start"] < s["end"]}
     return sorted(unique.values(), key=lambda s: (s["start"], s["end"], s["label"]))
 
@@ -168,6 +184,41 @@ def check(report, units):
             sys.exit(f"fleiss units: marginalia {report['fleiss_units']}, recount {len(full)}")
     elif report["fleiss_kappa"] is not None:
         sys.exit("fleiss kappa should be null")
+
+
+def check_attributes(report, units):
+    """Per attribute and pair: kappa, alpha and AC1 over the matched spans both coded."""
+    pairs = {(x["a"], x["b"], x["tag"], x["attribute"]): x["values"] for x in units["attributes"]}
+    ours_all = report["per_attribute"]
+    if len(ours_all) != len(pairs):
+        sys.exit(f"per_attribute: {len(ours_all)} rows, but --units lists {len(pairs)}")
+    for ours in ours_all:
+        key = (ours["a"], ours["b"], ours["tag"], ours["attribute"])
+        values = pairs[key]
+        what = f"{ours['a']}/{ours['b']} {ours['tag']}.{ours['attribute']}"
+        both = [(x, y) for x, y in values if x is not None and y is not None]
+        if (ours["matched"], ours["units"]) != (len(values), len(both)):
+            sys.exit(f"{what}: matched/units {ours['matched']}/{ours['units']}, "
+                     f"recount {len(values)}/{len(both)}")
+        agree = sum(x == y for x, y in both)
+        if ours["agree"] != agree:
+            sys.exit(f"{what}: agree {ours['agree']}, recount {agree}")
+        x, y = [a for a, _ in both], [b for _, b in both]
+        several = len(set(x) | set(y)) > 1
+        close(f"cohen {what}", ours["cohen_kappa"], cohen_kappa_score(x, y) if several else None)
+        if several:
+            categories = sorted(set(x) | set(y))
+            data = np.array([[categories.index(v) for v in x], [categories.index(v) for v in y]],
+                            dtype=float)
+            alpha = float(krippendorff.alpha(reliability_data=data,
+                                             level_of_measurement="nominal"))
+            ac1 = float(CAC(pd.DataFrame({"a": x, "b": y}), digits=17).gwet()["est"]
+                        ["coefficient_value"])
+        else:
+            alpha = ac1 = None
+        close(f"krippendorff alpha {what}", ours["krippendorff_alpha"], alpha)
+        close(f"gwet AC1 {what}", ours["gwet_ac1"], ac1)
+    return sum(len(v) for v in pairs.values())
 
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_projects" / "macron-china-ukraine.ron"
@@ -300,6 +351,7 @@ def check_sample(binary, sample):
             sys.exit("the sample's token labels differ from those recomputed from its spans")
         check(report, units)
         check_per_document(report, units)
+        check_attributes(report, units)
         for pair in report["pairs"]:
             check_spans(pair, records[pair["a"]], records[pair["b"]])
 
@@ -333,6 +385,8 @@ def main():
                 if [d["labels"] for d in docs[1:]] != expected_labels(texts, coded, chosen):
                     sys.exit("the token labels differ from those recomputed from the spans")
                 check(report, units)
+                if check_attributes(report, units) == 0:
+                    sys.exit("the generated claims should have stances to compare")
     check_sample(binary, sample)
     print("agreement numbers match the reference implementations (generated and sample)")
 

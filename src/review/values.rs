@@ -298,7 +298,7 @@ mod tests {
     }
 
     #[test]
-    fn a_flag_absent_is_no_and_one_category_leaves_kappa_undefined_but_not_ac1() {
+    fn a_flag_absent_is_no_and_one_category_leaves_kappa_and_ac1_undefined() {
         let text = "[claim|one] [claim|two] [claim|three]";
         let (mut p, _) = project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH).unwrap();
         add_layer(&mut p, "bo", text);
