@@ -277,26 +277,13 @@ fn the_spans_listed_follow_the_pair_clicked_not_its_position() {
 fn the_per_code_table_shows_kappa_ac1_and_alpha_of_each_attribute() {
     // ann and ben match on the claim of the first article; each gives it a stance.
     let mut p = project();
-    let claims: Vec<(String, marginalia::model::AnnotationId)> = p
+    let claims = p
         .annotations
         .values()
         .filter(|a| a.tag.as_str() == "claim" && a.doc.as_str() == "d1")
-        .map(|a| (a.annotator.clone(), a.id.clone()))
-        .collect();
-    assert_eq!(claims.len(), 2);
-    for (who, id) in claims {
-        let stance = if who == "ann" { "supports" } else { "opposes" };
-        ops::set_value(
-            &p,
-            &id,
-            &"stance".into(),
-            Some(marginalia::model::Value::Choice(vec![stance.into()])),
-            jiff::Timestamp::UNIX_EPOCH,
-        )
-        .unwrap()
-        .apply(&mut p)
-        .unwrap();
-    }
+        .count();
+    assert_eq!(claims, 2);
+    common::set_stances(&mut p, "d1", &[("ann", "supports"), ("ben", "opposes")]);
     let names = choose_annotators(&p, &[]).unwrap();
     let expected = agreement(&p, &Units::of(&p, &names));
     let stance = expected

@@ -398,25 +398,7 @@ fn a_value_differs_is_adjudicated_attribute_by_attribute_and_undone() {
     let text = "[actor|Macron 🇫🇷] said [claim|talks could start in 北京], said Zoe\u{301}.";
     let (mut p, _) = project_from_marked(text, "ana", jiff::Timestamp::UNIX_EPOCH).unwrap();
     add_layer(&mut p, "d", "bo", text);
-    let claims: Vec<(String, marginalia::model::AnnotationId)> = p
-        .annotations
-        .values()
-        .filter(|a| a.tag.as_str() == "claim")
-        .map(|a| (a.annotator.clone(), a.id.clone()))
-        .collect();
-    for (who, id) in claims {
-        let stance = if who == "ana" { "supports" } else { "opposes" };
-        ops::set_value(
-            &p,
-            &id,
-            &"stance".into(),
-            Some(marginalia::model::Value::Choice(vec![stance.into()])),
-            jiff::Timestamp::UNIX_EPOCH,
-        )
-        .unwrap()
-        .apply(&mut p)
-        .unwrap();
-    }
+    common::set_stances(&mut p, "d", &[("ana", "supports"), ("bo", "opposes")]);
     let before = p.clone();
     let mut h = harness(p);
     open_at(&mut h, 1);

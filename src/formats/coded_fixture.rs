@@ -15,7 +15,8 @@ use crate::model::{
 
 use super::fixture;
 
-fn attribute(id: &str, label: &str, kind: AttributeKind) -> Attribute {
+/// An attribute without a definition.
+pub(crate) fn attribute(id: &str, label: &str, kind: AttributeKind) -> Attribute {
     Attribute {
         id: id.into(),
         label: label.into(),
@@ -42,7 +43,8 @@ fn variable(id: &str, label: &str, kind: VariableKind) -> Variable {
     }
 }
 
-fn code(id: &str, label: &str, parent: Option<&str>) -> Code {
+/// A code without colour, definition or aliases.
+pub(crate) fn code(id: &str, label: &str, parent: Option<&str>) -> Code {
     Code {
         id: id.into(),
         label: label.into(),
@@ -51,6 +53,15 @@ fn code(id: &str, label: &str, parent: Option<&str>) -> Code {
         parent: parent.map(Into::into),
         aliases: Vec::new(),
     }
+}
+
+/// Sets the values of annotation `id` directly (no edit, no check): for building fixtures.
+pub(crate) fn set_values(p: &mut Project, id: &str, values: Vec<(&str, Value)>) {
+    let a = p
+        .annotations
+        .get_mut(&crate::model::AnnotationId(id.into()))
+        .expect("annotation");
+    a.values = values.into_iter().map(|(k, v)| (k.into(), v)).collect();
 }
 
 /// The fixture project with codes (see the module docs). Claims: `a-claim` (said by Macron)

@@ -54,3 +54,30 @@ pub fn quotes(h: &Harness<'static, MarginaliaApp>) -> Vec<String> {
         .map(|a| a.quote.clone())
         .collect()
 }
+
+/// Gives every claim of document `doc` the stance its annotator's entry in `stances` names
+/// (one undoable edit each, as the inspector makes it).
+pub fn set_stances(project: &mut marginalia::model::Project, doc: &str, stances: &[(&str, &str)]) {
+    use marginalia::model::{Value, ops};
+    let claims: Vec<(String, marginalia::model::AnnotationId)> = project
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim" && a.doc.as_str() == doc)
+        .map(|a| (a.annotator.clone(), a.id.clone()))
+        .collect();
+    for (who, id) in claims {
+        let Some((_, stance)) = stances.iter().find(|(w, _)| *w == who) else {
+            continue;
+        };
+        ops::set_value(
+            project,
+            &id,
+            &"stance".into(),
+            Some(Value::Choice(vec![(*stance).into()])),
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .expect("a claim has a stance")
+        .apply(project)
+        .expect("applies");
+    }
+}

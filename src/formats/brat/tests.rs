@@ -818,7 +818,7 @@ fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
 /// default stance and concept (codes with emoji and CJK); on `said_by` a choice and a free
 /// text, and a note; references on both entities.
 fn coded_project() -> Project {
-    use crate::model::{Attribute, AttributeKind, ChoiceValue, Code, CodeId, ExternalRef, Rgb};
+    use crate::model::{AttributeKind, ChoiceValue, CodeId, ExternalRef, Rgb};
     let mut p = fixture::project();
     let choice = |id: &str, label: &str| ChoiceValue {
         id: id.into(),
@@ -826,12 +826,7 @@ fn coded_project() -> Project {
         color: Rgb(1, 2, 3),
         key: None,
     };
-    let attribute = |id: &str, label: &str, kind: AttributeKind| Attribute {
-        id: id.into(),
-        label: label.into(),
-        definition: String::new(),
-        kind,
-    };
+    let attribute = crate::formats::coded_fixture::attribute;
     let actor = p
         .schema
         .tags
@@ -882,27 +877,15 @@ fn coded_project() -> Project {
         .codebooks
         .get_mut(&crate::model::CONCEPTS.into())
         .expect("concepts");
-    for (id, label) in [
-        ("ceasefire", "Ceasefire talks 🕊"),
-        ("economy", "経済"),
-        ("unused", "Unused"),
-    ] {
-        book.codes.push(Code {
-            id: CodeId(id.into()),
-            label: label.into(),
-            color: None,
-            definition: String::new(),
-            parent: None,
-            aliases: Vec::new(),
-        });
-    }
-    let set = |p: &mut Project, id: &str, values: Vec<(&str, Value)>| {
-        let a = p
-            .annotations
-            .get_mut(&AnnotationId(id.into()))
-            .expect("annotation");
-        a.values = values.into_iter().map(|(k, v)| (k.into(), v)).collect();
-    };
+    book.codes.extend(
+        [
+            ("ceasefire", "Ceasefire talks 🕊"),
+            ("economy", "経済"),
+            ("unused", "Unused"),
+        ]
+        .map(|(id, label)| crate::formats::coded_fixture::code(id, label, None)),
+    );
+    let set = crate::formats::coded_fixture::set_values;
     let code = |c: &str| Value::Code(CodeId(c.into()));
     let chosen = |c: &[&str]| Value::Choice(c.iter().map(|s| (*s).to_owned()).collect());
     set(

@@ -315,16 +315,11 @@ fn a_region_with_two_labels_keeps_its_relations() {
 /// of every kind. Labels, codes and texts full of emoji, CJK and combining accents.
 pub(in crate::formats) fn coded() -> Project {
     use crate::model::{
-        Attribute, AttributeKind, ChoiceValue, Code, CodeId, CodebookId, ExternalRef, Rgb, Value,
-        Variable, VariableKind,
+        AttributeKind, ChoiceValue, CodeId, CodebookId, ExternalRef, Rgb, Value, Variable,
+        VariableKind,
     };
     let mut p = fixture::project();
-    let attribute = |id: &str, label: &str, kind| Attribute {
-        id: id.into(),
-        label: label.into(),
-        definition: String::new(),
-        kind,
-    };
+    let attribute = crate::formats::coded_fixture::attribute;
     let claim = &mut p.schema.tags[1];
     claim.attributes.extend([
         attribute("negated", "Negated", AttributeKind::Flag),
@@ -360,23 +355,11 @@ pub(in crate::formats) fn coded() -> Project {
         .codebooks
         .get_mut(&CodebookId::from(crate::model::CONCEPTS))
         .expect("concepts");
-    for (id, label) in [("ceasefire", "Cessez-le-feu 🕊️"), ("talks", "和谈 talks")] {
-        book.codes.push(Code {
-            id: id.into(),
-            label: label.into(),
-            color: None,
-            definition: String::new(),
-            parent: None,
-            aliases: Vec::new(),
-        });
-    }
-    let set = |p: &mut Project, id: &str, values: Vec<(&str, Value)>| {
-        let a = p
-            .annotations
-            .get_mut(&AnnotationId(id.into()))
-            .expect("annotation");
-        a.values = values.into_iter().map(|(k, v)| (k.into(), v)).collect();
-    };
+    book.codes.extend(
+        [("ceasefire", "Cessez-le-feu 🕊️"), ("talks", "和谈 talks")]
+            .map(|(id, label)| crate::formats::coded_fixture::code(id, label, None)),
+    );
+    let set = crate::formats::coded_fixture::set_values;
     set(
         &mut p,
         "a-claim",
