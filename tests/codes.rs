@@ -437,3 +437,72 @@ fn a_code_attribute_added_to_a_project_made_before_codes_brings_its_codebook() {
     undo(&mut h);
     assert!(h.state().project().codebooks.is_empty());
 }
+
+#[test]
+fn the_list_and_the_search_keep_to_the_spans_that_carry_a_value() {
+    let mut p = marked(
+        "[actor|Macron] wants [claim|talks in 北京] and [claim|talks are premature] and [claim|e\u{301}té talks].",
+    );
+    let mut claims: Vec<&Annotation> = p
+        .annotations
+        .values()
+        .filter(|a| a.tag.as_str() == "claim")
+        .collect();
+    claims.sort_by_key(|a| a.fragments[0].start);
+    let ids: Vec<_> = claims.iter().map(|a| a.id.clone()).collect();
+    for (id, stance) in ids.iter().zip(["supports", "opposes"]) {
+        marginalia::model::ops::set_value(
+            &p,
+            id,
+            &"stance".into(),
+            Some(Value::Choice(vec![stance.into()])),
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap()
+        .apply(&mut p)
+        .unwrap();
+    }
+    let mut h = window(p);
+    // The list, filtered to claims, then to those that oppose: one is listed, and the bulk
+    // row acts on that one alone.
+    h.get_by_label("Claim 3").click();
+    h.run();
+    h.get_by_label_contains("Stance of all 3 listed");
+    h.get_by_label("With").click();
+    h.run();
+    h.get_by_label("Stance: opposes").click();
+    h.run();
+    h.get_by_label_contains("Stance of all 1 listed");
+    h.get_by_label("Set Stance of all listed to neutral or unclear")
+        .click();
+    h.run();
+    let p = h.state().project();
+    assert_eq!(
+        value(&p.annotations[&ids[1]], "stance"),
+        Some(Value::Choice(vec!["neutral".into()]))
+    );
+    assert_eq!(
+        value(&p.annotations[&ids[0]], "stance"),
+        Some(Value::Choice(vec!["supports".into()])),
+        "the claim not listed keeps its stance"
+    );
+    // The search for "talks" finds three; within spans that support, one.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find")
+        .type_text("talks");
+    h.run();
+    h.get_by_label("1 of 3");
+    h.get_by_label("Within").click();
+    h.run();
+    h.get_by_label("spans: Stance: supports").click();
+    h.run();
+    h.get_by_label("1 of 1");
+    h.key_press(Key::F3);
+    h.run();
+    let app = h.state();
+    let text = &app.project().documents[0].text;
+    let sel = app.text_selection().range();
+    assert_eq!(&text[sel.start.0..sel.end.0], "talks");
+    assert!(sel.start.0 < text.find("premature").unwrap());
+}

@@ -21,6 +21,7 @@ mod kwic;
 mod tag_all;
 #[cfg(test)]
 mod testing;
+mod within;
 
 pub use alias::{Suggestion, accept_suggestion_edit, alias_suggestions};
 pub use hits::{Hit, search_project};
@@ -29,6 +30,7 @@ pub use tag_all::{
     Extent, Proposal, ProposalStatus, TagAllPreview, preview_tag_all, preview_tag_all_around,
     tag_all_edit,
 };
+pub use within::{ValueFilter, hits_within, value_filters};
 
 /// How a query matches text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

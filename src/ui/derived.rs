@@ -12,7 +12,13 @@ use super::article::TextSel;
 
 /// The cached annotation list: what it was built for, and the ids in order.
 pub type ListKey = (
-    (usize, u64, Option<crate::model::TagId>, Option<Vec<String>>),
+    (
+        usize,
+        u64,
+        Option<crate::model::TagId>,
+        Option<Vec<String>>,
+        Option<crate::search::ValueFilter>,
+    ),
     std::sync::Arc<AnnotationList>,
 );
 

@@ -24,6 +24,10 @@ fn byline(a: &crate::model::Annotation) -> String {
 pub struct Details {
     /// Show only this tag in the annotation list.
     pub tag_filter: Option<crate::model::TagId>,
+    /// With a tag filter: show only the annotations that carry this value.
+    pub value_filter: Option<crate::search::ValueFilter>,
+    /// How `value_filter` is shown (its label when chosen).
+    pub value_filter_label: String,
     /// Text typed in the entity field of the selected annotation.
     pub entity_query: String,
     /// The note being edited, for the selected annotation.

@@ -478,8 +478,10 @@ impl Details {
         if filter != self.tag_filter {
             // The list is derived before the panels draw: the next frame lists this filter.
             self.tag_filter = filter;
+            self.value_filter = None;
             ui.ctx().request_repaint();
         } else {
+            self.value_filter_ui(ui, cx);
             bulk_values_ui(ui, cx, self.tag_filter.as_ref(), input, out);
         }
         ui.separator();
@@ -543,6 +545,57 @@ impl Details {
             });
         if let Some(id) = clicked {
             out.push(Request::Select(Some(id)));
+        }
+    }
+}
+
+impl Details {
+    /// With the list filtered to a tag that has attributes: list only the spans that carry
+    /// one of its values ("Stance: opposes", "Concept: Ceasefire", "Negated"). The values
+    /// are listed only while the menu is open.
+    fn value_filter_ui(&mut self, ui: &mut Ui, cx: &Shared) {
+        let Some(tag) = self
+            .tag_filter
+            .as_ref()
+            .and_then(|t| cx.project().schema.tag(t))
+        else {
+            return;
+        };
+        if tag.attributes.is_empty() {
+            return;
+        }
+        let before = self.value_filter.clone();
+        ui.horizontal(|ui| {
+            let caption = ui.label("With");
+            let shown = if self.value_filter.is_some() {
+                self.value_filter_label.as_str()
+            } else {
+                "any value"
+            };
+            egui::ComboBox::from_id_salt("list value filter")
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(self.value_filter.is_none(), "any value")
+                        .clicked()
+                    {
+                        self.value_filter = None;
+                    }
+                    for (filter, label) in crate::search::value_filters(cx.project(), Some(&tag.id))
+                    {
+                        let on = self.value_filter.as_ref() == Some(&filter);
+                        if ui.selectable_label(on, &label).clicked() {
+                            self.value_filter = Some(filter);
+                            self.value_filter_label = label;
+                        }
+                    }
+                })
+                .response
+                .on_hover_text(format!("List only the {} that carry a value", tag.label))
+                .labelled_by(caption.id);
+        });
+        if self.value_filter != before {
+            ui.ctx().request_repaint();
         }
     }
 }

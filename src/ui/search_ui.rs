@@ -8,12 +8,17 @@ use std::ops::Range;
 use egui::{RichText, Ui};
 
 use crate::model::{ByteOffset, Document, Project, TagId};
-use crate::search::{self, Hit, ProposalStatus, SearchOptions, Suggestion, TagAllPreview};
+use crate::search::{
+    self, Hit, ProposalStatus, SearchOptions, Suggestion, TagAllPreview, ValueFilter,
+};
 
 use super::commands::Command;
 use super::request::{Request, Requests};
 use super::shared::Shared;
 use super::theme;
+
+/// What the hits were found for: query, all articles, options, document, value filter.
+type SearchKey = (String, bool, SearchOptions, usize, Option<ValueFilter>);
 
 /// The search bar's state.
 #[derive(Default)]
@@ -30,8 +35,14 @@ pub struct SearchState {
     pub hits: Vec<Hit>,
     /// Index of the current hit.
     pub current: usize,
-    /// The query and options the hits were found for.
-    searched: Option<(String, bool, SearchOptions, usize)>,
+    /// Keep only hits inside spans that carry this value ("Within: Stance: opposes").
+    pub within: Option<ValueFilter>,
+    /// How `within` is shown (its label when chosen).
+    within_label: String,
+    /// The layers whose spans `within` looks at (`None`: every layer; blind coding: mine).
+    within_layers: Option<Vec<String>>,
+    /// The query, options and value filter the hits were found for.
+    searched: Option<SearchKey>,
     /// Tag all matches: the preview, the tag, and which proposals are ticked.
     pub preview: Option<(TagAllPreview, TagId, Vec<bool>)>,
     /// How much around each hit "tag all" tags.
@@ -48,7 +59,13 @@ impl SearchState {
     }
 
     fn update(&mut self, project: &Project, doc: usize) {
-        let key = (self.query.clone(), self.project_wide, self.options, doc);
+        let key = (
+            self.query.clone(),
+            self.project_wide,
+            self.options,
+            doc,
+            self.within.clone(),
+        );
         if self.searched.as_ref() == Some(&key) {
             return;
         }
@@ -73,6 +90,10 @@ impl SearchState {
                 })
                 .unwrap_or_default()
         };
+        if let Some(filter) = &self.within {
+            let hits = std::mem::take(&mut self.hits);
+            self.hits = search::hits_within(project, hits, filter, self.within_layers.as_deref());
+        }
         self.current = self.current.min(self.hits.len().saturating_sub(1));
         self.searched = Some(key);
     }
@@ -136,6 +157,7 @@ impl SearchState {
             ui.checkbox(&mut self.options.whole_word, "Whole words");
             ui.checkbox(&mut self.options.ignore_diacritics, "Ignore accents");
             ui.checkbox(&mut self.project_wide, "All articles");
+            self.within_ui(ui, cx);
             self.update(cx.project(), cx.selection.doc);
             let n = self.hits.len();
             let at = if n == 0 { 0 } else { self.current + 1 };
@@ -219,6 +241,43 @@ impl SearchState {
             }
         }
         ui.separator();
+    }
+
+    /// "Within": keep the hits inside spans that carry a value. The filters are listed only
+    /// while the menu is open, so a large project pays nothing for them on other frames.
+    fn within_ui(&mut self, ui: &mut Ui, cx: &Shared) {
+        let layers = cx.blind().then(|| vec![cx.prefs.annotator.clone()]);
+        if layers != self.within_layers {
+            self.within_layers = layers;
+            self.searched = None;
+        }
+        let shown = if self.within.is_some() {
+            self.within_label.as_str()
+        } else {
+            "anywhere"
+        };
+        let caption = ui.label("Within");
+        egui::ComboBox::from_id_salt("search within")
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                if ui
+                    .selectable_label(self.within.is_none(), "anywhere")
+                    .clicked()
+                {
+                    self.within = None;
+                }
+                for (filter, label) in search::value_filters(cx.project(), None) {
+                    let label = format!("spans: {label}");
+                    let on = self.within.as_ref() == Some(&filter);
+                    if ui.selectable_label(on, &label).clicked() {
+                        self.within = Some(filter);
+                        self.within_label = label;
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Find only inside spans coded with a value")
+            .labelled_by(caption.id);
     }
 
     /// The "tag all matches" preview window.

@@ -209,6 +209,7 @@ impl MarginaliaApp {
             self.ws.version(),
             self.details.tag_filter.clone(),
             shown,
+            self.details.value_filter.clone(),
         );
         if let Some((k, list)) = &self.derived.list
             && *k == key
@@ -257,7 +258,16 @@ impl MarginaliaApp {
             if let Some(n) = list.per_tag.get_mut(item.tag) {
                 *n += 1;
             }
-            if filter.is_none_or(|f| item.tag == f) {
+            let carries = |f: &crate::search::ValueFilter| {
+                self.ws
+                    .project()
+                    .annotations
+                    .get(&item.id)
+                    .is_some_and(|a| f.matches(a))
+            };
+            if filter.is_none_or(|f| item.tag == f)
+                && self.details.value_filter.as_ref().is_none_or(carries)
+            {
                 list.items.push(i);
             }
         }
