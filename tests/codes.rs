@@ -506,3 +506,53 @@ fn the_list_and_the_search_keep_to_the_spans_that_carry_a_value() {
     assert_eq!(&text[sel.start.0..sel.end.0], "talks");
     assert!(sel.start.0 < text.find("premature").unwrap());
 }
+
+#[test]
+fn the_document_list_sorts_by_an_article_variable() {
+    use marginalia::model::{Document, Variable, VariableKind};
+    let mut p = Project::new("three articles");
+    p.schema.variables = vec![Variable {
+        id: "words".into(),
+        label: "Words".into(),
+        definition: String::new(),
+        kind: VariableKind::Number,
+    }];
+    for (id, title, words) in [
+        ("a", "Zoe\u{301} 北京", "900"),
+        ("b", "Ceasefire 🕊", "-12.5"),
+        ("c", "Beijing", "85"),
+    ] {
+        let mut d = Document::new(id, title, format!("{title} text."));
+        d.meta.variables.insert("words".into(), words.into());
+        p.documents.push(d);
+    }
+    let mut h = window(p);
+    let order = |h: &Harness<'static, MarginaliaApp>| -> Vec<&str> {
+        let mut titles = vec!["Zoe\u{301} 北京", "Ceasefire 🕊", "Beijing"];
+        titles.sort_by(|a, b| {
+            // The document list's row is the leftmost node with the title (the article's
+            // heading has it too).
+            let y = |t: &str| {
+                h.query_all_by_label(t)
+                    .map(|n| n.rect())
+                    .min_by(|a, b| a.min.x.total_cmp(&b.min.x))
+                    .unwrap()
+                    .min
+                    .y
+            };
+            y(a).total_cmp(&y(b))
+        });
+        titles
+    };
+    assert_eq!(order(&h), ["Zoe\u{301} 北京", "Ceasefire 🕊", "Beijing"]);
+    h.get_by_label("Sort by").click();
+    h.run();
+    h.get_by_label("Words").click();
+    h.run();
+    assert_eq!(order(&h), ["Ceasefire 🕊", "Beijing", "Zoe\u{301} 北京"]);
+    h.get_by_label("Sort by").click();
+    h.run();
+    h.get_by_label("title").click();
+    h.run();
+    assert_eq!(order(&h), ["Beijing", "Ceasefire 🕊", "Zoe\u{301} 北京"]);
+}

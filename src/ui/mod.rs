@@ -10,6 +10,7 @@ mod compare;
 mod compare_panel;
 mod derived;
 mod dialogs;
+mod doc_sort;
 mod fonts;
 mod inspector;
 mod layer_choice;

@@ -120,6 +120,10 @@ pub struct DocumentList {
     /// Row heights as last drawn (by document), so rows out of view take their space
     /// without being laid out.
     pub rows: Vec<f32>,
+    /// What the list is sorted by.
+    pub sort: super::doc_sort::DocSort,
+    /// The order last computed, for the project version and sort it was computed for.
+    order: Option<((u64, super::doc_sort::DocSort), Vec<usize>)>,
 }
 
 /// The menu bar: every command by menu, with its key, and the recent projects.
@@ -255,6 +259,29 @@ impl DocumentList {
                 .hint_text("Filter by title, source, date, variables")
                 .desired_width(ui.available_width()),
         );
+        ui.horizontal(|ui| {
+            let caption = ui.label("Sort by");
+            egui::ComboBox::from_id_salt("document sort")
+                .selected_text(self.sort.label(cx.project()))
+                .show_ui(ui, |ui| {
+                    for by in super::doc_sort::DocSort::offered(cx.project()) {
+                        let label = by.label(cx.project());
+                        ui.selectable_value(&mut self.sort, by, label);
+                    }
+                })
+                .response
+                .labelled_by(caption.id);
+        });
+        let key = (cx.ws.version(), self.sort.clone());
+        if self.order.as_ref().is_none_or(|(k, _)| *k != key) {
+            let order = super::doc_sort::document_order(cx.project(), &self.sort);
+            self.order = Some((key, order));
+        }
+        let order = self
+            .order
+            .as_ref()
+            .map(|(_, o)| o.as_slice())
+            .unwrap_or_default();
         let counts = per_doc;
         let filter = self.filter.to_lowercase();
         let mut clicked = None;
@@ -266,7 +293,10 @@ impl DocumentList {
         ScrollArea::vertical().show_viewport(ui, |ui, viewport| {
             let top = ui.min_rect().top();
             let spacing = ui.spacing().item_spacing.y;
-            for (i, doc) in cx.project().documents.iter().enumerate() {
+            for &i in order {
+                let Some(doc) = cx.project().documents.get(i) else {
+                    continue;
+                };
                 let m = &doc.meta;
                 if !filter.is_empty() {
                     let mut haystack = format!(
