@@ -7,7 +7,10 @@
 //! Run: `cargo run --example build_sample --no-default-features [-- ARTICLES_DIR]`
 //!
 //! The annotation files name each span by its exact quote and which occurrence of it in the
-//! text (1-based, counting every match), so it can be read and reviewed without offsets.
+//! text (1-based, counting every match), so it can be read and reviewed without offsets. Each
+//! span may carry `values`, its codes by attribute id: a choice value's id (a claim's `stance`)
+//! or a code's id (a claim's or condition's `concept`, from the concepts codebook that the main
+//! file's `concepts` list fills).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +19,9 @@ use anyhow::{Context, bail};
 use jiff::Timestamp;
 use marginalia::intake;
 use marginalia::model::{
-    Annotation, AnnotationId, ByteOffset, DocStatus, Document, DocumentMeta, Entity, EntityKind,
-    Fragment, Project, Relation, RelationId, ReviewStatus, quote_of,
+    Annotation, AnnotationId, AttributeKind, ByteOffset, CONCEPTS, Code, CodebookId, DocStatus,
+    Document, DocumentMeta, Entity, EntityKind, Fragment, Project, Relation, RelationId,
+    ReviewStatus, Value, Values, ops, quote_of, refuse_value,
 };
 use marginalia::store;
 use serde::Deserialize;
@@ -26,6 +30,9 @@ use serde::Deserialize;
 struct Spec {
     documents: Vec<DocSpec>,
     entities: Vec<EntitySpec>,
+    /// The codes of the concepts codebook, in the order shown.
+    #[serde(default)]
+    concepts: Vec<CodeSpec>,
     annotations: Vec<AnnotationSpec>,
     relations: Vec<RelationSpec>,
 }
@@ -60,6 +67,13 @@ struct EntitySpec {
 }
 
 #[derive(Deserialize)]
+struct CodeSpec {
+    id: String,
+    label: String,
+    definition: String,
+}
+
+#[derive(Deserialize)]
 struct AnnotationSpec {
     key: String,
     doc: String,
@@ -68,6 +82,9 @@ struct AnnotationSpec {
     occurrence: usize,
     entity: Option<String>,
     note: Option<String>,
+    /// The span's codes: attribute id → a choice value's id or a code's id.
+    #[serde(default)]
+    values: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -92,6 +109,35 @@ fn nth_match(text: &str, quote: &str, n: usize) -> Option<usize> {
         from = at + text.get(at..)?.chars().next()?.len_utf8();
     }
     found
+}
+
+/// The values of a span tagged `tag`, each checked against the attribute the tag declares.
+fn values_of(
+    project: &Project,
+    key: &str,
+    tag: &str,
+    given: BTreeMap<String, String>,
+) -> anyhow::Result<Values> {
+    let Some(tag_type) = project.schema.tag(&tag.into()) else {
+        bail!("{key}: no tag {tag}")
+    };
+    let mut values = Values::new();
+    for (id, given) in given {
+        let Some(attribute) = tag_type.attribute(&id.as_str().into()) else {
+            bail!("{key}: the tag {tag} has no attribute {id}")
+        };
+        let value = match &attribute.kind {
+            AttributeKind::Choice { .. } => Value::Choice(vec![given]),
+            AttributeKind::Code { .. } => Value::Code(given.as_str().into()),
+            AttributeKind::Text => Value::Text(given),
+            kind => bail!("{key}: {id} is a {} attribute", kind.name()),
+        };
+        if let Some(why) = refuse_value(attribute, &value, &project.codebooks) {
+            bail!("{key}: {why}")
+        }
+        values.insert(attribute.id.clone(), value);
+    }
+    Ok(values)
 }
 
 /// Adds one annotator's spans and links, marks both documents done for them, and names the
@@ -126,8 +172,9 @@ fn add_layer(
             ByteOffset(start)..ByteOffset(start + a.quote.len()),
         )];
         let quote = quote_of(&doc.text, &fragments).unwrap_or_default();
+        let values = values_of(project, &a.key, &a.tag, a.values)?;
         let annotation = Annotation {
-            values: Default::default(),
+            values,
             id: AnnotationId(a.key.clone()),
             doc: doc.id.clone(),
             tag: a.tag.as_str().into(),
@@ -193,7 +240,7 @@ fn main() -> anyhow::Result<()> {
     let when: Timestamp = "2026-11-21T12:00:00Z".parse()?;
 
     let mut project = Project::new("Macron, China and the war in Ukraine (sample)");
-    project.notes = "Two news articles (2023, 2025) on French President Emmanuel Macron's attempts to enlist China in ending Russia's war against Ukraine, annotated by hand as an example: every actor mention linked to its entity, every claim to who makes it, every condition to the claim that depends on it. Two analysts, analyst and noor, coded both articles independently; they agree on most spans and differ where second coders do (a boundary drawn wider or narrower, an actor missed or added, a claim read as a condition), so Review shows comparison and agreement at once.".into();
+    project.notes = "Two news articles (2023, 2025) on French President Emmanuel Macron's attempts to enlist China in ending Russia's war against Ukraine, annotated by hand as an example: every actor mention linked to its entity, every claim to who makes it, every condition to the claim that depends on it; every claim coded with its concept and the speaker's stance toward it, every condition with its concept (the statements of discourse network analysis). Two analysts, analyst and noor, coded both articles independently; they agree on most spans and differ where second coders do (a boundary drawn wider or narrower, an actor missed or added, a claim read as a condition, another concept or stance where the text allows two readings), so Review shows comparison and agreement at once.".into();
     for d in &spec.documents {
         let article = intake::read_article(&articles.join(&d.file))?;
         project.documents.push(Document {
@@ -209,6 +256,20 @@ fn main() -> anyhow::Result<()> {
             },
             text: article.text,
         });
+    }
+    let concepts = CodebookId::from(CONCEPTS);
+    for c in spec.concepts {
+        let code = Code {
+            id: c.id.as_str().into(),
+            label: c.label,
+            color: None,
+            definition: c.definition,
+            parent: None,
+            aliases: Vec::new(),
+        };
+        ops::put_code(&project, &concepts, code)
+            .and_then(|edit| edit.apply(&mut project))
+            .with_context(|| format!("concept {}", c.id))?;
     }
     for e in spec.entities {
         project.entities.insert(
@@ -252,12 +313,21 @@ fn main() -> anyhow::Result<()> {
     // Check it the way every load does before writing it.
     store::from_str(&out, &text)?;
     store::write_atomically(&out, &text)?;
+    let coded = project
+        .annotations
+        .values()
+        .filter(|a| !a.values.is_empty())
+        .count();
     println!(
-        "wrote {} ({} annotations, {} relations, {} entities)",
+        "wrote {} ({} annotations, {coded} of them coded, {} relations, {} entities, {} concepts)",
         out.display(),
         project.annotations.len(),
         project.relations.len(),
-        project.entities.len()
+        project.entities.len(),
+        project
+            .codebooks
+            .get(&concepts)
+            .map_or(0, |b| b.codes.len())
     );
     Ok(())
 }

@@ -221,7 +221,7 @@ fn messages_name_the_parts_of_the_file_not_the_types_of_the_code() {
         ),
         (
             "zero.ron",
-            SAMPLE.replacen("format_version: 4", "format_version: 0", 1),
+            SAMPLE.replacen("format_version: 6", "format_version: 0", 1),
             &format!("expected 1 to {}", marginalia::store::FORMAT_VERSION),
         ),
     ];
@@ -277,7 +277,7 @@ fn damaged_files_give_exit_1_a_position_and_stay_untouched() {
         (
             "newer.ron",
             SAMPLE
-                .replacen("format_version: 4", "format_version: 9", 1)
+                .replacen("format_version: 6", "format_version: 9", 1)
                 .into_bytes(),
         ),
     ];

@@ -319,6 +319,36 @@ fn agreement_on_the_sample_is_that_of_two_careful_coders() {
     assert!((0.3..0.9).contains(&relations), "relation F1 {relations}");
 }
 
+/// Both analysts coded the claims' stance and concept and the conditions' concept, and differ
+/// on a few of them as second coders do: high but imperfect agreement per attribute.
+#[test]
+fn the_sample_is_coded_and_its_codes_agree_as_careful_coders_do() {
+    let project = sample_project().unwrap();
+    let names = [FIRST.to_owned(), SECOND.to_owned()];
+    let report = agreement(&project, &Units::of(&project, &names));
+    let row = |tag: &str, attribute: &str| {
+        report
+            .per_attribute
+            .iter()
+            .find(|r| r.tag == tag && r.attribute == attribute)
+            .unwrap_or_else(|| panic!("no agreement on {tag}.{attribute}"))
+    };
+    for attribute in ["stance", "concept"] {
+        let r = row("claim", attribute);
+        assert!(r.units >= 30 && r.units < r.matched + 1, "{r:?}");
+        assert!(r.agree < r.units, "the analysts differ somewhere: {r:?}");
+        for value in [r.cohen_kappa, r.gwet_ac1, r.krippendorff_alpha] {
+            let value = value.unwrap();
+            assert!((0.7..0.97).contains(&value), "{attribute}: {value}");
+        }
+    }
+    assert!(row("condition", "concept").units > 0);
+    // The concepts codebook holds the concepts the analysts used.
+    let concepts =
+        &project.codebooks[&marginalia::model::CodebookId::from(marginalia::model::CONCEPTS)];
+    assert!(concepts.codes.len() >= 8, "{}", concepts.codes.len());
+}
+
 /// The first step of a review of the sample, with the reviewer's clock earlier than every
 /// annotation's time (a colleague's clock may run ahead): accepting what the two analysts
 /// agree on settles every agreement, and only the real differences stay open.
