@@ -53,6 +53,23 @@ fn task(text: &str, (start, end): (usize, usize), quote: &str, completed_by: Val
     })
 }
 
+/// Every annotation as (its tag's label, its quote), sorted.
+fn labelled(p: &Project) -> Vec<(&str, &str)> {
+    let mut got: Vec<(&str, &str)> = p
+        .annotations
+        .values()
+        .map(|a| {
+            let label = p
+                .schema
+                .tag(&a.tag)
+                .map_or(a.tag.as_str(), |t| t.label.as_str());
+            (label, a.quote.as_str())
+        })
+        .collect();
+    got.sort();
+    got
+}
+
 fn quotes(p: &Project) -> Vec<(&str, &str)> {
     p.annotations
         .values()
@@ -283,4 +300,61 @@ fn a_bidirectional_relation_comes_in_from_to_and_is_counted() {
         "{}",
         report.notes[0]
     );
+}
+
+/// Imports the files of `tests/fixtures/labelstudio-peers/` named by `names`.
+fn import_peers(names: &[&str]) -> (Project, ImportReport) {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labelstudio-peers");
+    let files: Vec<_> = names.iter().map(|n| dir.join(n)).collect();
+    let incoming = read(Format::Labelstudio, &files).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
+    let mut p = Project::new("x");
+    let plan = plan_import(&p, incoming, &options()).expect("plans");
+    plan.edit.apply(&mut p).expect("applies");
+    (p, plan.report)
+}
+
+#[test]
+fn label_studios_emoji_test_file_comes_in_at_its_code_points() {
+    let (p, report) = import_peers(&["ls_emoji_codepoints.json"]);
+    assert_eq!(
+        labelled(&p),
+        [
+            ("region", "Warning:\n🐱 This is a test"),
+            ("region", "test")
+        ]
+    );
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+}
+
+#[test]
+fn label_studios_ner_files_come_in_with_and_without_region_text_and_with_their_relation() {
+    let (p, report) = import_peers(&["ner_text_tasks.json", "ner_text_with_relation.json"]);
+    // Three tasks on one text: one article, each region once.
+    assert_eq!(p.documents.len(), 1);
+    assert_eq!(
+        labelled(&p),
+        [
+            ("Person", "Alice"),
+            ("Words", "But I don’t want to go among mad people")
+        ]
+    );
+    assert_eq!(
+        fixture::links(&p, Some("imported")),
+        [(
+            "said".to_owned(),
+            "Alice".to_owned(),
+            "But I don’t want to go among mad people".to_owned()
+        )]
+        .into()
+    );
+    assert_eq!(report.already_there, 4);
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+}
+
+#[test]
+fn label_studios_exported_annotation_without_a_task_id_comes_in() {
+    let (p, _) = import_peers(&["named_entity/1.json"]);
+    assert_eq!(labelled(&p), [("Date", "February 22")]);
 }
