@@ -210,7 +210,7 @@ pub enum Command {
 const FORMATS_HELP: &str = "Formats:
   jsonl         spaCy/Prodigy JSON lines (code points)      doccano      doccano JSONL (code points)
   conll         CoNLL-2003 BIO                              brat         brat folder (.txt + .ann + conf)
-  labelstudio   Label Studio tasks (UTF-16 units)           webanno      WebAnno TSV 3.3 folder (UTF-16)
+  labelstudio   Label Studio tasks (code points)            webanno      WebAnno TSV 3.3 folder (UTF-16)
   csv           one row per annotation + relations file     w3c          W3C Web Annotation JSON-LD
   graphml       discourse network (Gephi, igraph)           network-csv  network as node and edge CSVs
   summary-md    who claims what, under which conditions     summary-html the same as one HTML page

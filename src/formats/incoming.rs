@@ -90,10 +90,11 @@ impl fmt::Display for ImportProblem {
 /// The unit the incoming offsets count.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OffsetUnit {
-    /// Unicode code points (brat, doccano, spaCy, our own files).
+    /// Unicode code points (brat, doccano, spaCy, Label Studio, our own files).
     #[default]
     CodePoints,
-    /// UTF-16 code units (Label Studio, WebAnno TSV).
+    /// UTF-16 code units (WebAnno TSV, and our Label Studio exports before they counted code
+    /// points).
     Utf16,
 }
 
@@ -111,6 +112,9 @@ pub struct Incoming {
     pub variables: Vec<InVariable>,
     /// Problems met while reading (a line that does not parse …).
     pub problems: Vec<ImportProblem>,
+    /// What the reader read otherwise than the input says, one counted line each (Label
+    /// Studio's bidirectional relations taken as from → to …), for the import report.
+    pub notes: Vec<String>,
 }
 
 /// A declared tag type.
@@ -320,6 +324,8 @@ pub struct ImportReport {
     pub layers: Vec<String>,
     /// Problems skipped (only with `skip_invalid`).
     pub skipped: Vec<ImportProblem>,
+    /// What the reader read otherwise than the input says, one counted line each.
+    pub notes: Vec<String>,
 }
 
 impl ImportReport {
@@ -379,6 +385,10 @@ impl ImportReport {
                 s.push_str(&format!("{what}: {}\n", names.join(", ")));
             }
         }
+        for note in &self.notes {
+            s.push_str(note);
+            s.push('\n');
+        }
         if !self.skipped.is_empty() {
             s.push_str(&format!("{} problems skipped:\n", self.skipped.len()));
             for p in &self.skipped {
@@ -428,6 +438,7 @@ pub fn plan_import(
 ) -> Result<ImportPlan, ImportFailure> {
     let mut planner = planner::Planner::new(project, options);
     planner.problems.extend(incoming.problems);
+    planner.report.notes = incoming.notes;
     planner.declare(&incoming.tags, &incoming.relation_kinds);
     planner.declare_variables(&incoming.variables);
     for doc in incoming.documents {

@@ -1,16 +1,18 @@
 //! Label Studio JSON tasks, with the labeling config beside them.
 //!
-//! The export is a JSON array with one task per document: `data.text` (the article),
-//! `data.title`, and the document's id and metadata in the task's `meta`. Each annotator layer
-//! is one entry of `annotations`, named by an `annotator` key (Label Studio's own
-//! `completed_by` must be the id or e-mail of a user of the receiving Label Studio, which
-//! would refuse our layer names, so it is left out and Label Studio gives the annotations to
-//! whoever imports them). Each fragment is a `labels` region whose `value.start`/`value.end`
-//! count UTF-16 code units, as Label Studio does (JavaScript string indices), `value.text` is
-//! the exact covered text and `value.labels` holds the tag id. A region's note, entity name
-//! and review status are per-region results sharing the region's id: `textarea` results named
-//! `note` and `entity`, and a `choices` result named `status`. Relations are `relation`
-//! results between the regions (direction `right`: from → to).
+//! The export is a JSON array with one task per document: an `id` (its number in the file,
+//! from 1; Label Studio's converter needs one), `data.text` (the article), `data.title`, and
+//! the document's id and metadata in the task's `meta`. Each annotator layer is one entry of
+//! `annotations`, its layer name in `completed_by.email` (the object form of a user that
+//! Label Studio's import resolves by e-mail and its converter writes as the annotator; a
+//! bare user id would mean nothing outside the Label Studio that made it). Each fragment is a
+//! `labels` region whose `value.start`/`value.end` count Unicode code points, as Label Studio
+//! does (its editor converts JavaScript string indices with `charsToCodePoints` since
+//! label-studio#1559), `value.text` is the exact covered text and `value.labels` holds the tag
+//! id. A region's note, entity name and review status are per-region results sharing the
+//! region's id: `textarea` results named `note` and `entity`, and a `choices` result named
+//! `status`. Relations are `relation` results between the regions (direction `right`:
+//! from → to).
 //!
 //! Codes: each attribute of the schema is a per-region control named by its label (the tags
 //! that declare it in `whenLabelValue`): a choice or a code is a `Choices` (the code labels of
@@ -34,9 +36,11 @@
 //! The reader ([`read`]) takes a JSON array of tasks or one task, in this shape or Label
 //! Studio's own export: `labels` regions, `relation`s, per-region and task-level results (see
 //! `read`'s module for how they become values and variables, and how a config beside the
-//! tasks is used), and the annotator from `completed_by` when it is a name or e-mail (or an object
-//! with an `email`), else from `annotator`. `predictions` (a model's suggestions) are not read.
-//! Each problem names the line where its result (or task) starts.
+//! tasks is used, how the text key is found, how bidirectional relations and our older UTF-16
+//! files come in), and the annotator from `completed_by` (a name, an object with an `email`
+//! or a name, or a user id), else from `annotator` (our older files). `predictions` (a
+//! model's suggestions) are not read. Each problem names the line where its result (or task)
+//! starts.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -76,6 +80,8 @@ const STATUS: &str = "status";
 
 #[derive(Serialize)]
 struct Task<'a> {
+    /// The task's number in the file, from 1: Label Studio's converter needs one.
+    id: usize,
     data: TaskData<'a>,
     meta: TaskMeta<'a>,
     annotations: Vec<TaskAnnotation<'a>>,
@@ -105,10 +111,17 @@ struct TaskMeta<'a> {
 
 #[derive(Serialize)]
 struct TaskAnnotation<'a> {
-    annotator: &'a str,
+    completed_by: CompletedBy<'a>,
     ground_truth: bool,
     was_cancelled: bool,
     result: Vec<Item<'a>>,
+}
+
+/// Who made an annotation, in the shape Label Studio's import and its converter read a user
+/// by: an object with an `email`, which holds the layer name as it is.
+#[derive(Serialize)]
+struct CompletedBy<'a> {
+    email: &'a str,
 }
 
 #[derive(Serialize)]
@@ -178,7 +191,7 @@ pub(crate) fn export(
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
     let project = sel.project;
-    let mut report = Report::new("labelstudio", Some("UTF-16 code units"), sel.layers.clone());
+    let mut report = Report::new("labelstudio", Some("code points"), sel.layers.clone());
     let mut tasks = Vec::with_capacity(sel.docs.len());
     let mut entities = BTreeSet::new();
     let controls = Controls::new(project);
@@ -213,7 +226,7 @@ pub(crate) fn export(
                 } else {
                     a.id.to_string()
                 };
-                let (start, end) = offsets(&index, f, OffsetUnit::Utf16);
+                let (start, end) = offsets(&index, f, OffsetUnit::CodePoints);
                 let covered = doc.text.get(f.bytes()).unwrap_or_default();
                 let region = |kind, from_name, value| {
                     Item::Region(Region {
@@ -377,6 +390,7 @@ pub(crate) fn export(
             }
         }
         tasks.push(Task {
+            id: done + 1,
             data: TaskData {
                 text: &doc.text,
                 title: &meta.title,
@@ -392,7 +406,7 @@ pub(crate) fn export(
             annotations: layers
                 .into_iter()
                 .map(|(annotator, result)| TaskAnnotation {
-                    annotator,
+                    completed_by: CompletedBy { email: annotator },
                     ground_truth: false,
                     was_cancelled: false,
                     result,
@@ -557,5 +571,7 @@ fn attr(s: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod fidelity_tests;
 #[cfg(test)]
 pub(super) mod tests;

@@ -54,7 +54,7 @@ pub enum Format {
     Conll,
     /// A brat folder: `.txt` + `.ann` per document, with `annotation.conf` and `visual.conf`.
     Brat,
-    /// Label Studio JSON tasks (UTF-16 offsets).
+    /// Label Studio JSON tasks (code points).
     Labelstudio,
     /// WebAnno TSV 3.3 for INCEpTION (UTF-16 offsets), one file per document.
     Webanno,
@@ -123,7 +123,7 @@ impl Format {
             Format::Doccano => "doccano JSONL (sequence labelling, or entities + relations)",
             Format::Conll => "CoNLL-2003 BIO, one token per line",
             Format::Brat => "brat standoff folder (.txt + .ann, annotation.conf, visual.conf)",
-            Format::Labelstudio => "Label Studio JSON tasks (UTF-16 offsets)",
+            Format::Labelstudio => "Label Studio JSON tasks (code points)",
             Format::Webanno => {
                 "WebAnno TSV 3.3 for INCEpTION, one file per document (UTF-16 offsets)"
             }

@@ -1,8 +1,8 @@
 //! Offset units and the conversions between them.
 //!
 //! Inside the program a span is a range of [`ByteOffset`]s into the UTF-8 text. Project files
-//! count [`CharOffset`]s (Unicode code points, as Python, brat, doccano and spaCy do); WebAnno
-//! TSV and Label Studio count [`Utf16Offset`]s. The three never mix: every conversion goes
+//! count [`CharOffset`]s (Unicode code points, as Python, brat, doccano, spaCy and Label Studio
+//! do); WebAnno TSV counts [`Utf16Offset`]s. The three never mix: every conversion goes
 //! through a [`TextIndex`] built once per text, which answers each conversion in O(log n).
 
 use std::ops::Range;

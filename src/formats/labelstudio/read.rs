@@ -8,13 +8,24 @@
 //! text, declares the attributes of the labels the regions use (a `Choices` with its values,
 //! a one-choice checkbox as a flag, a `Number` with `min` and `max` as a scale, a `TextArea` as
 //! text) and the variables (a task-level `Choices` with its values).
+//!
+//! The text is the task's `data` key that the config's `<Text value="$key">` names; without
+//! a config (or a `Text` in it), `data.text`, else the task's only string field in `data` (of
+//! those with a space or line break in them: a file name or URL is no article).
+//!
+//! Offsets count Unicode code points, as Label Studio does. Our exports before that counted
+//! UTF-16 code units: a task whose regions' `value.text` fit their offsets only as UTF-16
+//! units (some region fits only so, none only as code points) is read in UTF-16 units, and
+//! the import report counts those tasks. A relation with `direction: "bi"` (Label Studio's
+//! two-headed arrow) comes in as one relation `from_id` → `to_id`, since ours point one way;
+//! the report counts those too. `direction: "left"` is read as `to_id` → `from_id`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::model::{DocumentMeta, ReviewStatus};
+use crate::model::{CharOffset, DocumentMeta, ReviewStatus, TextIndex, Utf16Offset};
 
 use super::super::incoming::{InAttribute, InValue, InVariable};
 use super::super::jsonpos::{Lines, Node, parse_with_outline};
@@ -26,14 +37,16 @@ use super::config::{self, Config};
 use super::{ENTITY, NOTE, STATUS};
 
 /// Reads Label Studio JSON files (a JSON array of tasks, or one task), or every `.json` file of
-/// a folder. Offsets count UTF-16 code units; `value.text` is checked as the quote.
+/// a folder. Offsets count code points (UTF-16 units in our older files); `value.text` is
+/// checked as the quote.
 pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
     let mut incoming = Incoming::default();
     let mut configs: HashMap<PathBuf, Config> = HashMap::new();
+    let mut counts = Counts::default();
     for file in input_files(inputs, &["json"], &mut incoming.problems) {
         let first = incoming.documents.len();
         let config = config_of(&file, &mut configs, &mut incoming.problems);
-        read_file(&file, config, &mut incoming);
+        read_file(&file, config, &mut counts, &mut incoming);
         if let Some(config) = config {
             let documents = incoming.documents.get(first..).unwrap_or_default();
             declare(
@@ -44,7 +57,39 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
             );
         }
     }
+    incoming.notes = counts.notes();
     incoming
+}
+
+/// What the reader read otherwise than the files say, for the import report.
+#[derive(Default)]
+struct Counts {
+    /// Tasks read in UTF-16 code units (our older exports).
+    utf16_tasks: usize,
+    /// Relations with `direction: "bi"`, read as from → to.
+    bidirectional: usize,
+}
+
+impl Counts {
+    fn notes(&self) -> Vec<String> {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut notes = Vec::new();
+        if self.utf16_tasks > 0 {
+            notes.push(format!(
+                "{} task{} read in UTF-16 code units, not code points: their regions' text fits their offsets only so (an export of Marginalia before it counted code points)",
+                self.utf16_tasks,
+                plural(self.utf16_tasks)
+            ));
+        }
+        if self.bidirectional > 0 {
+            notes.push(format!(
+                "{} bidirectional relation{} (direction \"bi\") read as one relation from_id → to_id",
+                self.bidirectional,
+                plural(self.bidirectional)
+            ));
+        }
+        notes
+    }
 }
 
 /// The labeling config for the tasks in `file`: `NAME.config.xml` beside `NAME.json`, else
@@ -117,6 +162,8 @@ struct Reader<'a> {
     problems: &'a mut Vec<ImportProblem>,
     /// The labeling config beside the file, if any.
     config: Option<&'a Config>,
+    /// What was read otherwise than the file says.
+    counts: &'a mut Counts,
 }
 
 impl Reader<'_> {
@@ -129,7 +176,7 @@ impl Reader<'_> {
     }
 }
 
-fn read_file(path: &Path, config: Option<&Config>, incoming: &mut Incoming) {
+fn read_file(path: &Path, config: Option<&Config>, counts: &mut Counts, incoming: &mut Incoming) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
@@ -146,6 +193,7 @@ fn read_file(path: &Path, config: Option<&Config>, incoming: &mut Incoming) {
         lines: Lines::new(&text),
         problems: &mut incoming.problems,
         config,
+        counts,
     };
     match &root {
         Value::Array(tasks) => {
@@ -186,16 +234,12 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
         return None;
     };
     let data = obj.get("data").and_then(Value::as_object);
-    let text_key = r
-        .config
-        .and_then(|c| c.text_key.as_deref())
-        .unwrap_or("text");
-    let Some(text) = data.and_then(|d| str_of(d, text_key)) else {
-        r.problem(
-            place,
-            format!("the task has no data.{text_key} (the article text as a string); only text tasks can be imported"),
-        );
-        return None;
+    let text = match text_of(data, r.config.and_then(|c| c.text_key.as_deref())) {
+        Ok(text) => text,
+        Err(message) => {
+            r.problem(place, message);
+            return None;
+        }
     };
     let meta = obj.get("meta").and_then(Value::as_object);
     let field = |key: &str| {
@@ -214,7 +258,7 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
             ..DocumentMeta::default()
         },
         text: text.to_owned(),
-        unit: OffsetUnit::Utf16,
+        unit: OffsetUnit::CodePoints,
         ..InDoc::default()
     };
     let (key, list) = match (obj.get("annotations"), obj.get("completions")) {
@@ -234,6 +278,10 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
                 annotation(r, &mut doc, i, a, list_node.and_then(|n| n.index(i)));
             }
         }
+    }
+    if fits_only_as_utf16(&doc) {
+        doc.unit = OffsetUnit::Utf16;
+        r.counts.utf16_tasks += 1;
     }
     // Variables the export keeps in the task's meta, for those no result has given.
     if let Some(vars) = meta
@@ -259,6 +307,71 @@ fn task(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) -> Option<InDoc>
     Some(doc)
 }
 
+/// The task's text: `data[key]` for the key the labeling config names, else `data.text`, else
+/// the only string field of `data` with whitespace in it; or the problem's message.
+fn text_of<'v>(data: Option<&'v Map<String, Value>>, key: Option<&str>) -> Result<&'v str, String> {
+    if let Some(key) = key {
+        return data.and_then(|d| str_of(d, key)).ok_or_else(|| {
+            format!("the task has no data.{key} (the article text as a string, which the labeling config's <Text value=\"${key}\"> names); only text tasks can be imported")
+        });
+    }
+    if let Some(text) = data.and_then(|d| str_of(d, "text")) {
+        return Ok(text);
+    }
+    let strings: Vec<(&String, &str)> = data
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k, v.as_str()?)))
+        // A word, a file name or a URL (`"image": "/data/upload/x.png"`) is no article.
+        .filter(|(_, v)| v.contains(char::is_whitespace))
+        .collect();
+    match strings.as_slice() {
+        [(_, text)] => Ok(text),
+        [] => Err("the task has no data.text (the article text as a string) and no other text in data; only text tasks can be imported".to_owned()),
+        several => Err(format!(
+            "the task has no data.text and several string fields in data ({}); a labeling config beside the file (NAME.config.xml or config.xml) whose <Text value=\"$key\"> names the text says which",
+            several.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// Whether the regions of `doc` (offsets as written) fit their `value.text` only as UTF-16
+/// code units: some region's text fits only so, and none fits only as code points. A text in
+/// ASCII counts the same either way.
+fn fits_only_as_utf16(doc: &InDoc) -> bool {
+    if doc.text.is_ascii() {
+        return false;
+    }
+    let index = TextIndex::new(&doc.text);
+    let slice = |start: usize, end: usize, utf16: bool| {
+        let byte = |o: usize| {
+            if utf16 {
+                index.utf16_to_byte(Utf16Offset(o)).ok()
+            } else {
+                index.char_to_byte(CharOffset(o)).ok()
+            }
+        };
+        doc.text.get(byte(start)?.0..byte(end)?.0)
+    };
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fits = |quote: &str, covered: Option<&str>| {
+        covered.is_some_and(|c| c == quote || squash(c) == squash(quote))
+    };
+    let mut utf16_only = false;
+    for a in &doc.annotations {
+        let (Some(quote), Some(&(start, end))) = (a.quote.as_deref(), a.fragments.first()) else {
+            continue;
+        };
+        let as_chars = fits(quote, slice(start, end, false));
+        let as_utf16 = fits(quote, slice(start, end, true));
+        if as_chars && !as_utf16 {
+            return false;
+        }
+        utf16_only |= as_utf16 && !as_chars;
+    }
+    utf16_only
+}
+
 /// Gives `doc` the variable `name`, unless it has one (the first annotation's task-level
 /// choice wins over later ones: a variable is the article's, not an annotator's).
 fn set_variable(doc: &mut InDoc, name: &str, value: String) {
@@ -267,19 +380,32 @@ fn set_variable(doc: &mut InDoc, name: &str, value: String) {
     }
 }
 
-/// Who made an annotation: `completed_by` when it is a name or e-mail (or an object with an
-/// `email`), else an `annotator` name. Numeric user ids say nothing outside Label Studio.
+/// Who made an annotation, from `completed_by`: a name or e-mail; a user object's `email`,
+/// else its first and last name, else its `username`, else its `id`; a user id as `user N`
+/// (Label Studio's own exports name users by id only). Else an `annotator` name (our older
+/// exports).
 fn annotator_of(obj: &Map<String, Value>) -> Option<String> {
-    let completed = match obj.get("completed_by") {
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(Value::Object(user)) => str_of(user, "email").or_else(|| str_of(user, "username")),
+    let nonempty = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
+    let user_id = |id: Option<&Value>| match id? {
+        Value::Number(n) => Some(format!("user {n}")),
+        Value::String(s) => nonempty(s).map(|s| format!("user {s}")),
         _ => None,
     };
-    completed
-        .or_else(|| str_of(obj, "annotator"))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+    let completed = match obj.get("completed_by") {
+        Some(Value::String(s)) => nonempty(s),
+        Some(id @ Value::Number(_)) => user_id(Some(id)),
+        Some(Value::Object(user)) => str_of(user, "email")
+            .and_then(nonempty)
+            .or_else(|| {
+                let first = str_of(user, "first_name").unwrap_or_default().trim();
+                let last = str_of(user, "last_name").unwrap_or_default().trim();
+                nonempty(&format!("{first} {last}"))
+            })
+            .or_else(|| str_of(user, "username").and_then(nonempty))
+            .or_else(|| user_id(user.get("id"))),
+        _ => None,
+    };
+    completed.or_else(|| str_of(obj, "annotator").and_then(nonempty))
 }
 
 /// One entry of a task's `annotations`: its regions, per-region results and relations.
@@ -331,7 +457,7 @@ fn annotation(
                 let Some((start, end)) = value.and_then(span_of) else {
                     r.problem(
                         place,
-                        format!("region {id}: value.start and value.end must be whole numbers (UTF-16 offsets)"),
+                        format!("region {id}: value.start and value.end must be whole numbers (code points)"),
                     );
                     continue;
                 };
@@ -368,10 +494,13 @@ fn annotation(
                     r.problem(place, "a relation needs from_id and to_id");
                     continue;
                 };
-                let (from, to) = if str_of(item, "direction") == Some("left") {
-                    (to, from)
-                } else {
-                    (from, to)
+                let (from, to) = match str_of(item, "direction") {
+                    Some("left") => (to, from),
+                    Some("bi") => {
+                        r.counts.bidirectional += 1;
+                        (from, to)
+                    }
+                    _ => (from, to),
                 };
                 let labels: Vec<&str> = item
                     .get("labels")
@@ -381,7 +510,9 @@ fn annotation(
                 // A relation without a label reaches the planner with an empty type, which it
                 // reports.
                 for kind in if labels.is_empty() { vec![""] } else { labels } {
-                    doc.relations.push(InRelation { note: Default::default(), values: Default::default(),
+                    doc.relations.push(InRelation {
+                        note: Default::default(),
+                        values: Default::default(),
                         place: place.clone(),
                         kind: kind.to_owned(),
                         from: key(&from),

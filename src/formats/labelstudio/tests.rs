@@ -39,19 +39,19 @@ fn the_fixture_exports_as_golden_tasks_and_config() {
     assert_eq!(r.not_carried[0].kind, LossKind::Split { fragments: 2 });
     // Both entities are persons; the entity text area holds only the name.
     assert_eq!(r.fields_not_carried, [("entity kind", 2)].into());
-    assert_eq!(r.unit, Some("UTF-16 code units"));
+    assert_eq!(r.unit, Some("code points"));
 }
 
 #[test]
-fn every_region_is_its_utf16_slice_of_the_text() {
+fn every_region_is_its_code_point_slice_of_the_text() {
     let out = exported();
     let tasks: Value = serde_json::from_str(&out.files[0].text).expect("json");
     let mut regions = 0;
     for task in tasks.as_array().expect("array") {
-        let text: Vec<u16> = task["data"]["text"]
+        let text: Vec<char> = task["data"]["text"]
             .as_str()
             .expect("text")
-            .encode_utf16()
+            .chars()
             .collect();
         for ann in task["annotations"].as_array().expect("annotations") {
             for item in ann["result"].as_array().expect("result") {
@@ -63,7 +63,7 @@ fn every_region_is_its_utf16_slice_of_the_text() {
                     v["start"].as_u64().expect("start"),
                     v["end"].as_u64().expect("end"),
                 );
-                let slice = String::from_utf16(&text[s as usize..e as usize]).expect("whole chars");
+                let slice: String = text[s as usize..e as usize].iter().collect();
                 assert_eq!(slice, v["text"].as_str().expect("quote"), "{item}");
                 regions += 1;
             }
@@ -179,7 +179,7 @@ fn broken_json_is_one_problem_at_its_line() {
 #[test]
 fn bad_offsets_and_shapes_are_reported_by_line_without_stopping() {
     let json = r#"[
-  {"data": {"text": "a😀b"},
+  {"data": {"text": "a👩‍👩‍👧b"},
    "annotations": [{"result": [
      {"id": "r1", "type": "labels", "from_name": "label", "to_name": "text",
       "value": {"start": 1, "end": 2, "labels": ["actor"]}},
@@ -239,7 +239,7 @@ fn label_studios_own_export_is_read_with_its_annotators_and_per_region_fields() 
     assert!(incoming.problems.is_empty(), "{:?}", incoming.problems);
     let mut p = Project::new("x");
     let plan = plan_import(&p, incoming, &options()).expect("plans");
-    assert_eq!(plan.report.layers, ["cleo@example.org", "imported"]);
+    assert_eq!(plan.report.layers, ["cleo@example.org", "user 12"]);
     plan.edit.apply(&mut p).expect("applies");
     let cleo = fixture::spans(&p, Some("cleo@example.org"));
     let notes: Vec<&str> = cleo.iter().map(|s| s.3.as_str()).collect();
@@ -266,7 +266,7 @@ fn label_studios_own_export_is_read_with_its_annotators_and_per_region_fields() 
         )]
         .into()
     );
-    assert_eq!(fixture::spans(&p, Some("imported")).len(), 1);
+    assert_eq!(fixture::spans(&p, Some("user 12")).len(), 1);
     assert_eq!(p.documents[0].meta.title, "one");
 }
 
@@ -287,7 +287,7 @@ fn one_layer_can_be_chosen() {
         .as_array()
         .expect("list")
         .iter()
-        .map(|a| a["annotator"].as_str().expect("name"))
+        .map(|a| a["completed_by"]["email"].as_str().expect("name"))
         .collect();
     assert_eq!(annotators, ["ben"]);
     assert_eq!(tasks[1]["annotations"].as_array().map(Vec::len), Some(0));
@@ -524,7 +524,7 @@ fn codes_of_every_kind_are_per_region_results_and_task_choices() {
     fixture::golden("labelstudio/coded.config.xml", &out.files[1].text);
     let tasks: Value = serde_json::from_str(&out.files[0].text).expect("json");
     let ana = &tasks[0]["annotations"][0];
-    assert_eq!(ana["annotator"], "ana");
+    assert_eq!(ana["completed_by"]["email"], "ana");
     let results = ana["result"].as_array().expect("results");
     let of =
         |from: &str| -> Vec<&Value> { results.iter().filter(|r| r["from_name"] == from).collect() };
