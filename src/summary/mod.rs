@@ -43,6 +43,8 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+pub(crate) use build::coded;
+
 use serde::Serialize;
 
 use crate::model::{
