@@ -15,7 +15,11 @@ jsonl`, spaCy-style, with offsets computed here in Python code points), exports 
 - brat: brat's rules: every T line's text equals the .txt slice of its fragments joined by a
   space; every R, #, N and A line refers to a T that exists.
 - conll: spaCy's CoNLL-2003 NER converter reads it, with as many entities as B- tags.
-- graphml: networkx reads it, with actor and claim nodes.
+- graphml: networkx reads it as it is: node types actor, claim and condition only; every
+  claim and every condition span of the exported jsonl is a node; the says, conditional_on
+  and shares_claim edges and their weights are what the jsonl's spans, entities and
+  relations give when recomputed here (actors grouped by entity, else by the quote folded
+  for case and white space; two actors tied once per claim both are speakers of).
 - csv: Python's csv module reads it; every contiguous row's quote is the text slice.
 """
 
@@ -51,6 +55,16 @@ SPANS = [
     ("Zoe\u0301 Ba\u0301nh", "actor"),
     ("café 🤷🏽\u200d♀️ ok", "claim"),
 ]
+# Links between SPANS (by index): two claims each said by Macron and 习近平, so the network
+# has an actor–actor tie of weight 2 even where the sample's claims have one speaker each.
+LINKS = [
+    ("said_by", 1, 0),
+    ("said_by", 1, 3),
+    ("said_by", 4, 3),
+    ("said_by", 4, 0),
+    ("conditional_on", 1, 2),
+    ("said_by", 8, 7),
+]
 
 failures = []
 
@@ -67,6 +81,53 @@ def run(*args):
     return result.stdout
 
 
+def name_key(quote):
+    """Marginalia's grouping of actor mentions without an entity: case and white space folded."""
+    return " ".join(w.lower() for w in quote.split())
+
+
+def recompute_network(jsonl):
+    """The discourse network's nodes and weighted edges, from an exported jsonl alone."""
+    want = {"claim": set(), "condition": set(), "says": {}, "conditional_on": {}, "shares_claim": {}}
+    with open(jsonl, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            by_name = {e["name"]: e["id"] for e in record.get("entities", [])}
+            spans = {}
+            for s in record["spans"]:
+                spans[s["id"]] = s  # the fragments of a discontinuous span share one id
+            def actor(s):
+                entity = s.get("entity")
+                return f"entity:{by_name[entity]}" if entity in by_name else f"name:{name_key(s['text'])}"
+            for sid, s in spans.items():
+                if s["label"] in ("claim", "condition"):
+                    want[s["label"]].add(f"{s['label']}:{sid}")
+            speakers = {}
+            for r in record.get("relations", []):
+                a, b = spans.get(r["from"]), spans.get(r["to"])
+                if a is None or b is None:
+                    continue
+                if a["label"] != "claim":
+                    a, b = b, a
+                if a["label"] != "claim":
+                    continue
+                claim = f"claim:{a['id']}"
+                if b["label"] == "actor":
+                    key = (actor(b), claim)
+                    want["says"][key] = want["says"].get(key, 0) + 1
+                    speakers.setdefault(claim, set()).add(actor(b))
+                elif b["label"] == "condition":
+                    key = (claim, f"condition:{b['id']}")
+                    want["conditional_on"][key] = want["conditional_on"].get(key, 0) + 1
+            for who in speakers.values():
+                who = sorted(who)
+                for i, x in enumerate(who):
+                    for y in who[i + 1 :]:
+                        pair = frozenset((x, y))
+                        want["shares_claim"][pair] = want["shares_claim"].get(pair, 0) + 1
+    return want
+
+
 def main():
     work = tempfile.mkdtemp(prefix="marginalia-consumers-")
     project = os.path.join(work, "p.ron")
@@ -77,12 +138,13 @@ def main():
 
     # The hard article comes in with spaCy-style spans whose offsets Python counts.
     spans = []
-    for quote, label in SPANS:
+    for n, (quote, label) in enumerate(SPANS):
         start = UNICODE_TEXT.index(quote)
-        spans.append({"start": start, "end": start + len(quote), "label": label})
+        spans.append({"id": f"u{n}", "start": start, "end": start + len(quote), "label": label})
+    links = [{"label": kind, "from": f"u{a}", "to": f"u{b}"} for kind, a, b in LINKS]
     incoming = os.path.join(work, "unicode.jsonl")
     with open(incoming, "w", encoding="utf-8", newline="") as f:
-        line = {"text": UNICODE_TEXT, "meta": {"title": "Unicode"}, "spans": spans}
+        line = {"text": UNICODE_TEXT, "meta": {"title": "Unicode"}, "spans": spans, "relations": links}
         f.write(json.dumps(line, ensure_ascii=False) + "\n")
     # The formats that write one layer get the sample's first layer; the hard article joins it.
     stats = json.loads(run("stats", "--json", project))
@@ -184,12 +246,36 @@ def main():
     check(ents == b_tags and ents > 100, f"p.conll: spaCy reads {ents} entities, the file has {b_tags} B- tags")
     print(f"conll: spaCy's converter reads {len(docs)} docs with {ents} entities (= B- tags)")
 
-    # graphml, through networkx.
+    # graphml, through networkx, against the network recomputed from the jsonl.
     run("export", project, "--format", "graphml", "-o", out("p.graphml"), *args)
     g = networkx.read_graphml(out("p.graphml"))
+    check(isinstance(g, networkx.DiGraph), "p.graphml: networkx does not read a directed graph")
     kinds = {d.get("type") for _, d in g.nodes(data=True)}
-    check({"actor", "claim"} <= kinds and g.number_of_edges() > 0, f"p.graphml: node types {kinds}, {g.number_of_edges()} edges")
-    print(f"graphml: networkx reads {g.number_of_nodes()} nodes and {g.number_of_edges()} edges")
+    check(kinds == {"actor", "claim", "condition"}, f"p.graphml: node types {kinds}")
+    want = recompute_network(out("p.jsonl"))
+    for kind in ("claim", "condition"):
+        have = {n for n, d in g.nodes(data=True) if d.get("type") == kind}
+        check(have == want[kind], f"p.graphml: {kind} nodes differ from the jsonl's spans: "
+              f"missing {sorted(want[kind] - have)[:5]}, extra {sorted(have - want[kind])[:5]}")
+    edges = {}
+    for s, t, d in g.edges(data=True):
+        edges.setdefault(d["kind"], {})[(s, t)] = d["weight"]
+    check(set(edges) <= {"says", "conditional_on", "shares_claim"}, f"p.graphml: edge kinds {set(edges)}")
+    for kind in ("says", "conditional_on"):
+        got = {k: int(w) for k, w in edges.get(kind, {}).items()}
+        check(got == want[kind], f"p.graphml: {kind} edges differ from the jsonl's relations "
+              f"({len(got)} exported, {len(want[kind])} recomputed)")
+    ties = {frozenset(k): int(w) for k, w in edges.get("shares_claim", {}).items()}
+    check(ties == want["shares_claim"], f"p.graphml: actor–actor weights {ties} != recomputed {want['shares_claim']}")
+    check(len(ties) > 0 and max(ties.values(), default=0) >= 2, f"p.graphml: expected a tie of weight 2, got {ties}")
+    check(len(want["condition"]) > 1, f"p.graphml: only {len(want['condition'])} conditions")
+    print(
+        f"graphml: networkx reads {g.number_of_nodes()} nodes ({len(want['claim'])} claims, "
+        f"{len(want['condition'])} conditions) and {g.number_of_edges()} edges, checked against the "
+        f"jsonl's: says "
+        f"({len(want['says'])}), conditional_on ({len(want['conditional_on'])}) and actor–actor "
+        f"ties ({len(ties)}, weights {sorted(ties.values(), reverse=True)})"
+    )
 
     # csv, through Python's csv module.
     run("export", project, "--format", "csv", "-o", out("p.csv"))

@@ -136,16 +136,11 @@ impl Format {
         }
     }
 
-    /// Whether the format records who annotated, so that by default it takes every layer.
+    /// Whether the format records who annotated each item, so that by default it takes every
+    /// layer. The summaries and the network count mentions and claims, which several layers
+    /// would count twice, so they take one layer as the datasets do (see [`LayerChoice`]).
     pub fn records_annotator(self) -> bool {
-        matches!(
-            self,
-            Format::Csv
-                | Format::Labelstudio
-                | Format::W3c
-                | Format::SummaryMd
-                | Format::SummaryHtml
-        )
+        matches!(self, Format::Csv | Format::Labelstudio | Format::W3c)
     }
 
     /// Whether `-o` is a file or a folder.

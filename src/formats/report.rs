@@ -119,6 +119,12 @@ pub enum LossKind {
     /// Written without the white space at its start or end: the format cannot address the
     /// space between tokens.
     Trimmed,
+    /// Not written: the format has no place for a span of its tag (the discourse network
+    /// holds actors, claims and conditions only).
+    Omitted {
+        /// Why the span is missing.
+        why: &'static str,
+    },
     /// A relation not written, with the reason.
     Relation {
         /// Why the relation is missing.
@@ -145,6 +151,7 @@ impl LossKind {
                 format!("crosses a line break, written as {fragments} fragments around it")
             }
             LossKind::Trimmed => "starts or ends in white space, written without it".to_owned(),
+            LossKind::Omitted { why } => format!("not written: {why}"),
             LossKind::Relation { why } => format!("relation not written: {why}"),
         }
     }
@@ -158,6 +165,7 @@ impl LossKind {
             LossKind::NoToken => "no whole token",
             LossKind::LineBreak { .. } => "line breaks",
             LossKind::Trimmed => "trimmed",
+            LossKind::Omitted { .. } => "left out",
             LossKind::Relation { .. } => "relations",
         }
     }

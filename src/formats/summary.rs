@@ -72,9 +72,17 @@ mod tests {
     use crate::formats::fixture;
     use crate::formats::{ExportOptions, export as run};
 
+    /// The options that take layer `layer`.
+    fn layer(layer: &str) -> ExportOptions {
+        ExportOptions {
+            layer: crate::formats::LayerChoice::One(layer.into()),
+            documents: None,
+        }
+    }
+
     fn exported(format: Format) -> (String, Report) {
         let p = fixture::project();
-        let mut e = run(&p, format, &ExportOptions::default(), &mut |_, _| {}).expect("export");
+        let mut e = run(&p, format, &layer("ana"), &mut |_, _| {}).expect("export");
         assert_eq!(e.files.len(), 1);
         let file = e.files.remove(0);
         assert_eq!(file.place, OutPlace::Main);
@@ -82,17 +90,85 @@ mod tests {
     }
 
     #[test]
-    fn summary_md_matches_the_golden_file_and_takes_every_layer() {
+    fn summary_md_matches_the_golden_file_for_the_layer_asked_for() {
         let (text, report) = exported(Format::SummaryMd);
         fixture::golden("summary-md/fixture.md", &text);
         assert_eq!(report.format, "summary-md");
         assert_eq!(report.unit, None);
-        assert_eq!(report.layers, ["ana", "ben"]);
+        assert_eq!(report.layers, ["ana"]);
         assert_eq!(
             (report.documents, report.annotations, report.relations),
-            (2, 12, 4)
+            (2, 10, 3)
         );
         assert!(report.not_carried.is_empty() && report.fields_not_carried.is_empty());
+        assert!(!text.contains("add up"), "one layer: nothing adds up");
+        assert!(
+            !text.contains("talks can resume"),
+            "ben's claim is not ana's"
+        );
+    }
+
+    /// Two analysts' copies of a claim would be listed twice and every mention counted
+    /// twice: without a choice, the summaries take layers as the datasets do.
+    #[test]
+    fn summaries_take_the_reviewed_or_only_layer_or_stop_and_list_the_layers() {
+        let mut p = fixture::project();
+        for format in [Format::SummaryMd, Format::SummaryHtml] {
+            let err = run(&p, format, &ExportOptions::default(), &mut |_, _| {})
+                .expect_err("two layers and no choice");
+            assert_eq!(
+                err,
+                crate::formats::ExportError::ChooseLayer {
+                    layers: vec!["ana".into(), "ben".into()]
+                }
+            );
+        }
+        p.annotations.retain(|_, a| a.annotator == "ben");
+        p.relations.retain(|_, r| r.annotator == "ben");
+        let e = run(
+            &p,
+            Format::SummaryMd,
+            &ExportOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("the only layer");
+        assert_eq!(e.report.layers, ["ben"]);
+        let mut reviewed = p
+            .annotations
+            .values()
+            .find(|a| a.tag.as_str() == "claim")
+            .cloned()
+            .expect("ben's claim");
+        reviewed.id = "r-talks".into();
+        reviewed.annotator = crate::model::REVIEWED_LAYER.into();
+        p.annotations.insert(reviewed.id.clone(), reviewed);
+        let e = run(
+            &p,
+            Format::SummaryMd,
+            &ExportOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("the reviewed layer");
+        assert_eq!(e.report.layers, [crate::model::REVIEWED_LAYER]);
+        assert_eq!(e.report.annotations, 1);
+    }
+
+    /// Asked for several layers (the window's "every layer"), the summary adds them up and
+    /// says so.
+    #[test]
+    fn a_summary_of_several_layers_says_that_they_add_up() {
+        let p = fixture::project();
+        let both = Summary::of(&p, &["ana".to_owned(), "ben".to_owned()], None);
+        assert!(
+            both.to_markdown()
+                .contains("Mentions from several layers add up")
+        );
+        assert!(
+            both.to_html()
+                .contains("Mentions from several layers add up")
+        );
+        let one = Summary::of(&p, &["ana".to_owned()], None);
+        assert!(!one.to_markdown().contains("add up"));
     }
 
     #[test]
@@ -100,7 +176,7 @@ mod tests {
         let (text, report) = exported(Format::SummaryHtml);
         fixture::golden("summary-html/fixture.html", &text);
         assert_eq!((report.format, report.unit), ("summary-html", None));
-        assert_eq!(report.layers, ["ana", "ben"]);
+        assert_eq!(report.layers, ["ana"]);
         let lower = text.to_lowercase();
         for outside in [
             "http:", "https:", "src=", "<script", "@import", "url(", "<link", "//",
@@ -135,7 +211,7 @@ mod tests {
 
     fn coded(format: Format) -> (String, Report) {
         let p = crate::formats::coded_fixture::project();
-        let mut e = run(&p, format, &ExportOptions::default(), &mut |_, _| {}).expect("export");
+        let mut e = run(&p, format, &layer("ana"), &mut |_, _| {}).expect("export");
         (e.files.remove(0).text, e.report)
     }
 
@@ -157,8 +233,7 @@ mod tests {
             "| --- | --- | --- | --- | --- | --- | --- |",
             "| C1 | les pourparlers pourraient commencer | supports | Sécurité › Waffenstillstand 停火 | Emmanuel Macron (“Macron”) | si la Chine aide | ana |",
             "| C2 | talks resume | opposes | Sécurité › Waffenstillstand 停火 | Xi Jinping (“习近平”) |  | ana |",
-            "| C3 | talks can resume | supports | Trade | Macron 🇫🇷 |  | ben |",
-            "| C4 | المحادثات ستبدأ | neutral or unclear | Trade |  |  | ana |",
+            "| C3 | المحادثات ستبدأ | neutral or unclear | Trade |  |  | ana |",
             "",
         ];
         assert_eq!(lines_from(&md, claims[0], claims.len()), claims);
@@ -170,12 +245,12 @@ mod tests {
             "| Concept | Claims | For | Against | Neutral or unclear |",
             "| --- | ---: | --- | --- | --- |",
             "| Sécurité › Waffenstillstand 停火 | 2 | Emmanuel Macron | Xi Jinping |  |",
-            "| Trade | 2 | Macron 🇫🇷 |  |  |",
+            "| Trade | 1 |  |  |  |",
             "",
             "## Left unlinked",
         ];
         assert_eq!(lines_from(&md, concepts[0], concepts.len()), concepts);
-        // Shown: four stances and four concepts. Not shown: the claims' other five values,
+        // Shown: ana's three stances and three concepts. Not shown: the claims' other five values,
         // the condition's concept and the actor's stance; the link's value and note, the
         // articles' variables and the entity's reference.
         assert_eq!(
@@ -204,17 +279,17 @@ mod tests {
             .find(|c| c.id.as_str() == "trade")
             .expect("trade");
         trade.label = "<b>Trade</b> & \"tariffs\"".into();
-        let e = run(
-            &p,
-            Format::SummaryHtml,
-            &ExportOptions::default(),
-            &mut |_, _| {},
-        )
-        .expect("export");
-        let html = &e.files[0].text;
+        let html_of = |who: &str| {
+            let mut e = run(&p, Format::SummaryHtml, &layer(who), &mut |_, _| {}).expect("export");
+            e.files.remove(0).text
+        };
+        // ben's one claim supports Trade; ana's claims are for, against and neither.
+        let ben = html_of("ben");
+        assert!(!ben.contains("<b>Trade"), "the label is escaped");
+        let row = "<tr><td><bdi>&lt;b&gt;Trade&lt;/b&gt; &amp; &quot;tariffs&quot;</bdi></td><td class=\"n\">1</td><td><bdi>Macron 🇫🇷</bdi></td><td></td><td></td></tr>";
+        assert!(ben.lines().any(|l| l == row), "{ben}");
+        let html = &html_of("ana");
         assert!(!html.contains("<b>Trade"), "the label is escaped");
-        let row = "<tr><td><bdi>&lt;b&gt;Trade&lt;/b&gt; &amp; &quot;tariffs&quot;</bdi></td><td class=\"n\">2</td><td><bdi>Macron 🇫🇷</bdi></td><td></td><td></td></tr>";
-        assert!(html.lines().any(|l| l == row), "{html}");
         let head = "<thead><tr><th>Concept</th><th class=\"n\">Claims</th><th>For</th><th>Against</th><th>Neutral or unclear</th></tr></thead>";
         assert!(html.lines().any(|l| l == head), "{html}");
         assert!(

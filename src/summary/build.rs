@@ -361,7 +361,7 @@ fn tag_counts(project: &Project, annotations: &[&Annotation]) -> Vec<TagCount> {
 /// The value of attribute `attribute` (an id) of annotation `a`, as the summary shows it: a
 /// choice's first value by label, a code by its path, text as it is; a flag or a scale is no
 /// stance or concept.
-fn coded(project: &Project, a: &Annotation, attribute: &str) -> Option<Coded> {
+pub(crate) fn coded(project: &Project, a: &Annotation, attribute: &str) -> Option<Coded> {
     let value = a.values.get(&attribute.into())?;
     let kind = project
         .schema

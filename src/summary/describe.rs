@@ -5,8 +5,20 @@ use super::{Actor, ActorKey, Claim, Condition, Side, Speaker, Summary, spelling}
 /// The rules, in one paragraph for the reader (plain text: no markup characters).
 pub(super) const RULES: &str = "Actors are grouped by the entity they are linked to, or else \
 by name, ignoring case and spacing. A speaker is an actor linked to a claim by a relation \
-(said by); a condition is linked to a claim by a relation (conditional on). Mentions from \
-several layers add up.";
+(said by); a condition is linked to a claim by a relation (conditional on).";
+
+/// Said after [`RULES`] when a summary takes several layers (only when asked to).
+pub(super) const SEVERAL_LAYERS: &str = "Mentions from several layers add up: this summary \
+counts each layer's copy of a span.";
+
+/// The rules for `s`: [`RULES`], and [`SEVERAL_LAYERS`] when it takes more than one layer.
+pub(super) fn rules(s: &Summary) -> String {
+    if s.layers.len() > 1 {
+        format!("{RULES} {SEVERAL_LAYERS}")
+    } else {
+        RULES.to_owned()
+    }
+}
 
 /// The relation kind a speaker link has unless told otherwise.
 const SAID_BY: &str = "said_by";

@@ -120,7 +120,7 @@ pub(super) fn render(s: &Summary) -> String {
         s.documents.len(),
         s.annotations,
         s.relations,
-        escape(describe::RULES)
+        escape(&describe::rules(s))
     );
     if !s.documents.is_empty() {
         out.push_str("<nav aria-label=\"Articles\">\n<ol>\n");

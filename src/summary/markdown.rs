@@ -72,7 +72,7 @@ pub(super) fn render(s: &Summary) -> String {
         s.annotations,
         s.relations
     );
-    let _ = writeln!(out, "{}\n", describe::RULES);
+    let _ = writeln!(out, "{}\n", describe::rules(s));
 
     out.push_str("## Tags\n\n| Tag | Annotations |\n| --- | ---: |\n");
     for t in &s.tags {

@@ -30,9 +30,12 @@
 //!   with the concept whose stance is `supports`, *against* when it is `opposes`, and listed
 //!   as *neutral or unclear* for any other stance or none, so that no coded claim's speaker is
 //!   hidden. Claims with no concept are left out of [`Summary::concepts`].
-//! - **What is taken**: the annotations of the chosen layers in the chosen documents, and the
-//!   relations whose two ends are both taken (whoever made the relation). Mentions from
-//!   several layers add up: two annotators tagging the same "Macron" make two mentions.
+//! - **What is taken**: the annotations of the layers given in the chosen documents, and the
+//!   relations whose two ends are both taken (whoever made the relation). Callers give one
+//!   layer by the datasets' rule (the reviewed layer, else the only one, else the one asked
+//!   for: `formats::select`, and the window's summary panel); given several (only when the
+//!   analyst asks for every layer), mentions add up: two annotators tagging the same "Macron"
+//!   make two mentions, and the summary says so.
 
 mod build;
 mod describe;
@@ -42,6 +45,8 @@ mod markdown;
 mod tests;
 
 use std::collections::BTreeMap;
+
+pub(crate) use build::coded;
 
 use serde::Serialize;
 

@@ -543,6 +543,7 @@ impl MarginaliaApp {
                 .then(|| self.comparison())
                 .flatten();
             let own = self.blind().then(|| self.prefs.annotator.clone());
+            let named_shown = self.layer_named_shown();
             let mut out = Vec::new();
             let cx = shared!(self, layers);
             let shown = side
@@ -561,6 +562,7 @@ impl MarginaliaApp {
                             doc: self.selection.doc,
                             layers,
                             blind: own.as_deref(),
+                            shown: named_shown.as_deref(),
                         };
                         self.summary.ui(ui, &input, &mut out);
                     }

@@ -1,10 +1,20 @@
 //! The summary panel: who says what under which conditions, for the article shown or the whole
 //! project, from the same [`Summary`] the `summary-md` and `summary-html` exports render.
 //! Clicking a claim, a speaker or a condition selects it in the article.
+//!
+//! # Which layer
+//! The panel takes layers as the datasets do and never adds them up unless asked. By default
+//! it follows the article: the layer the toolbar's *Layer shown* names (without the analyst's
+//! own, which the article adds beside it: a summary of two layers would count every span the
+//! analysts agree on twice). Where the article shows every layer (the toolbar's "all layers",
+//! or the compare view), it takes the reviewed layer if there is one, else the only layer,
+//! else it summarises nothing and lists the layers to choose from. Its own *Layer* choice
+//! picks one layer instead, or "every layer (added up)", the one way to add layers up. Under
+//! blind coding it takes the analyst's own layer only.
 
 use egui::{Color32, RichText, ScrollArea, Sense, Ui, Vec2};
 
-use crate::model::AnnotationId;
+use crate::model::{AnnotationId, REVIEWED_LAYER};
 use crate::summary::{Claim, DocSummary, Summary};
 
 use super::request::Request;
@@ -21,10 +31,23 @@ pub enum SummaryScope {
     Project,
 }
 
-/// The summary shown and what it was computed for: (project version, scope, layer, document).
+/// Which layers the panel summarises.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SummaryLayer {
+    /// The layer the article shows, else the datasets' rule (see the module docs).
+    #[default]
+    Shown,
+    /// This layer (while it exists; then as [`SummaryLayer::Shown`]).
+    One(String),
+    /// Every layer, added up: asked for, never by default.
+    Every,
+}
+
+/// The summary shown and what it was computed for: (project version, scope, layers,
+/// document).
 #[derive(Default)]
 pub struct SummaryCache {
-    key: Option<(u64, SummaryScope, Option<String>, usize)>,
+    key: Option<(u64, SummaryScope, Vec<String>, usize)>,
     summary: Option<Summary>,
 }
 
@@ -33,8 +56,8 @@ pub struct SummaryCache {
 pub struct SummaryPanel {
     /// What it summarises.
     pub scope: SummaryScope,
-    /// For which layer (`None`: every layer).
-    pub layer: Option<String>,
+    /// For which layers.
+    pub layer: SummaryLayer,
     /// The summary and what it was made for.
     pub cache: SummaryCache,
 }
@@ -49,21 +72,41 @@ pub struct SummaryInput<'a> {
     pub layers: &'a [String],
     /// Under blind coding, the analyst's own layer: the only one summarised or offered.
     pub blind: Option<&'a str>,
+    /// The layer the article shows, as the toolbar's *Layer shown* names it (without the
+    /// analyst's own); `None` where it shows every layer.
+    pub shown: Option<&'a str>,
+}
+
+/// The layers summarised for `choice`, by the rule of the module docs; `None`: there are
+/// several and nothing says which, so the analyst chooses.
+pub fn summary_layers(choice: &SummaryLayer, input: &SummaryInput) -> Option<Vec<String>> {
+    let layers = input.layers;
+    let exists = |l: &str| layers.iter().any(|x| x == l);
+    if let Some(own) = input.blind {
+        return Some(vec![own.to_owned()]);
+    }
+    match choice {
+        SummaryLayer::Every => return Some(layers.to_vec()),
+        SummaryLayer::One(l) if exists(l) => return Some(vec![l.clone()]),
+        SummaryLayer::One(_) | SummaryLayer::Shown => {}
+    }
+    if let Some(l) = input.shown.filter(|l| exists(l)) {
+        Some(vec![l.to_owned()])
+    } else if exists(REVIEWED_LAYER) {
+        Some(vec![REVIEWED_LAYER.to_owned()])
+    } else if layers.len() <= 1 {
+        Some(layers.to_vec())
+    } else {
+        None
+    }
 }
 
 impl SummaryPanel {
-    /// Computes the summary for the panel's scope and layer, once per change.
-    fn refresh(&mut self, input: &SummaryInput) {
-        let layer = match input.blind {
-            Some(own) => Some(own.to_owned()),
-            None => self.layer.clone(),
-        };
-        let key = (input.ws.version(), self.scope, layer.clone(), input.doc);
+    /// Computes the summary for the panel's scope and `layers`, once per change.
+    fn refresh(&mut self, input: &SummaryInput, layers: Vec<String>) {
+        let key = (input.ws.version(), self.scope, layers, input.doc);
         if self.cache.key.as_ref() != Some(&key) {
-            let layers = match &layer {
-                Some(l) => vec![l.clone()],
-                None => input.layers.to_vec(),
-            };
+            let layers = &key.2;
             let project = input.ws.project();
             let docs = match self.scope {
                 SummaryScope::Article => {
@@ -71,7 +114,7 @@ impl SummaryPanel {
                 }
                 SummaryScope::Project => None,
             };
-            self.cache.summary = Some(Summary::of(project, &layers, docs.as_deref()));
+            self.cache.summary = Some(Summary::of(project, layers, docs.as_deref()));
             self.cache.key = Some(key);
         }
     }
@@ -87,21 +130,14 @@ impl SummaryPanel {
             ui.selectable_value(&mut self.scope, SummaryScope::Project, "All articles");
         });
         if input.layers.len() > 1 && input.blind.is_none() {
-            let caption = ui.label("Layer");
-            let shown = self.layer.clone().unwrap_or_else(|| "every layer".into());
-            egui::ComboBox::from_id_salt("summary layer")
-                .selected_text(shown)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.layer, None, "every layer");
-                    for l in input.layers {
-                        ui.selectable_value(&mut self.layer, Some(l.clone()), l);
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
+            self.layer_ui(ui, input);
         }
         ui.separator();
-        self.refresh(input);
+        let Some(layers) = summary_layers(&self.layer, input) else {
+            self.choose_ui(ui, input);
+            return;
+        };
+        self.refresh(input, layers);
         let Some(summary) = &self.cache.summary else {
             return;
         };
@@ -129,6 +165,60 @@ impl SummaryPanel {
         if let Some(id) = clicked {
             out.push(Request::Select(Some(id)));
         }
+    }
+}
+
+impl SummaryPanel {
+    /// The panel's *Layer* choice: the layer shown, one layer, or every layer added up.
+    fn layer_ui(&mut self, ui: &mut Ui, input: &SummaryInput) {
+        let shown = match input.shown {
+            Some(l) => format!("layer shown ({l})"),
+            None => "layer shown".to_owned(),
+        };
+        let every = "every layer (added up)";
+        let text = match &self.layer {
+            SummaryLayer::Shown => shown.clone(),
+            SummaryLayer::One(l) => l.clone(),
+            SummaryLayer::Every => every.to_owned(),
+        };
+        ui.horizontal(|ui| {
+            let caption = ui.label("Layer");
+            egui::ComboBox::from_id_salt("summary layer")
+                .selected_text(text)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.layer, SummaryLayer::Shown, shown);
+                    for l in input.layers {
+                        ui.selectable_value(&mut self.layer, SummaryLayer::One(l.clone()), l);
+                    }
+                    ui.selectable_value(&mut self.layer, SummaryLayer::Every, every);
+                })
+                .response
+                .on_hover_text(
+                    "Whose annotations the summary counts: one layer, as exports take it \
+                     (every layer adds up each analyst's copy of a span)",
+                )
+                .labelled_by(caption.id);
+        });
+    }
+
+    /// Several layers, none shown alone and none reviewed: the layers to choose from.
+    fn choose_ui(&mut self, ui: &mut Ui, input: &SummaryInput) {
+        ui.label(format!(
+            "The project has several layers ({}) and the article shows them all. \
+             Choose the layer to summarise:",
+            input.layers.join(", ")
+        ));
+        ui.horizontal_wrapped(|ui| {
+            for l in input.layers {
+                if ui
+                    .button(l)
+                    .on_hover_text(format!("Summarise {l}'s annotations"))
+                    .clicked()
+                {
+                    self.layer = SummaryLayer::One(l.clone());
+                }
+            }
+        });
     }
 }
 
@@ -376,6 +466,7 @@ mod tests {
                         doc: 0,
                         layers: &layers,
                         blind: None,
+                        shown: None,
                     };
                     panel.ui(ui, &input, out);
                 },
@@ -388,5 +479,113 @@ mod tests {
         let (_, ws, out) = harness.state();
         assert_eq!(out, &[Request::Select(Some(ids[1].clone()))]);
         assert_eq!(ws.version(), before, "the panel changed nothing itself");
+    }
+
+    /// ana's claim said by Macron, and ben's claim with no speaker.
+    fn two_layers() -> (Workspace, Vec<AnnotationId>) {
+        let (mut project, ids) = project_from_marked(
+            "[actor|Macron] said [claim|talks must start] and [claim|peace is near]",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .unwrap();
+        let said = crate::model::ops::add_relation(
+            &project,
+            &RelationKindId("said_by".into()),
+            &ids[1],
+            &ids[0],
+            "ana",
+        )
+        .unwrap();
+        said.apply(&mut project).unwrap();
+        project.annotations.get_mut(&ids[2]).unwrap().annotator = "ben".into();
+        project.annotators.insert("ben".into());
+        (Workspace::new(project, None), ids)
+    }
+
+    type State = (SummaryPanel, Workspace, Vec<Request>, Option<String>);
+
+    /// The panel on `ws`, with the project's layers and `shown` as the toolbar's layer.
+    fn panel(ws: Workspace, shown: Option<&str>) -> Harness<'static, State> {
+        let state = (
+            SummaryPanel::default(),
+            ws,
+            Vec::new(),
+            shown.map(str::to_owned),
+        );
+        let mut harness = Harness::builder()
+            .with_size(egui::Vec2::new(420.0, 600.0))
+            .with_context_setup(crate::ui::install_fonts)
+            .build_ui_state(
+                |ui, (panel, ws, out, shown): &mut State| {
+                    let layers = ws.project().layers();
+                    let input = SummaryInput {
+                        ws,
+                        doc: 0,
+                        layers: &layers,
+                        blind: None,
+                        shown: shown.as_deref(),
+                    };
+                    panel.ui(ui, &input, out);
+                },
+                state,
+            );
+        harness.run_steps(3);
+        harness
+    }
+
+    fn has(h: &Harness<'static, State>, label: &str) -> bool {
+        h.query_all_by_label(label).next().is_some()
+    }
+
+    /// Two analysts' copies are never summed by default: the panel takes the layer the
+    /// article shows, and "every layer" only when chosen.
+    #[test]
+    fn the_panel_follows_the_layer_shown_and_adds_layers_up_only_when_asked() {
+        let (ws, _) = two_layers();
+        let mut h = panel(ws, Some("ben"));
+        assert!(has(&h, "“peace is near”"), "ben's claim");
+        assert!(!has(&h, "“talks must start”"), "not ana's");
+        assert!(h.query_by_label_contains("(layers: ben)").is_some());
+        h.get_by_label("Layer").click();
+        h.run_steps(2);
+        h.get_by_label("every layer (added up)").click();
+        h.run_steps(3);
+        assert_eq!(h.state().0.layer, SummaryLayer::Every);
+        assert!(has(&h, "“peace is near”") && has(&h, "“talks must start”"));
+        assert!(h.query_by_label_contains("(layers: ana, ben)").is_some());
+    }
+
+    /// With every layer in the article and none reviewed, the panel summarises nothing and
+    /// lists the layers; a click on one summarises it.
+    #[test]
+    fn with_every_layer_shown_the_panel_asks_which_layer_to_summarise() {
+        let (ws, _) = two_layers();
+        let mut h = panel(ws, None);
+        assert!(
+            h.query_by_label_contains("several layers (ana, ben)")
+                .is_some()
+        );
+        assert!(!has(&h, "“peace is near”") && !has(&h, "“talks must start”"));
+        h.get_by_label("ana").click();
+        h.run_steps(3);
+        assert_eq!(h.state().0.layer, SummaryLayer::One("ana".into()));
+        assert!(has(&h, "“talks must start”") && !has(&h, "“peace is near”"));
+    }
+
+    /// The reviewed layer is what exports take: the panel takes it too when the article shows
+    /// every layer.
+    #[test]
+    fn with_every_layer_shown_the_reviewed_layer_is_summarised() {
+        let (mut ws, ids) = two_layers();
+        let mut project = ws.project().clone();
+        let mut reviewed = project.annotations[&ids[2]].clone();
+        reviewed.id = AnnotationId("reviewed-peace".into());
+        reviewed.annotator = crate::model::REVIEWED_LAYER.into();
+        project.annotations.insert(reviewed.id.clone(), reviewed);
+        ws = Workspace::new(project, None);
+        let h = panel(ws, None);
+        assert!(h.query_by_label_contains("(layers: reviewed)").is_some());
+        assert!(has(&h, "“peace is near”") && !has(&h, "“talks must start”"));
     }
 }

@@ -173,6 +173,20 @@ impl MarginaliaApp {
         };
     }
 
+    /// The one layer the article shows besides the analyst's own, as the toolbar's *Layer
+    /// shown* names it: what the summary panel follows. `None` where it shows every layer
+    /// (the toolbar's "all layers", or the compare view, which shows several side by side).
+    pub(crate) fn layer_named_shown(&self) -> Option<String> {
+        if self.review.compare.is_some() {
+            return None;
+        }
+        match &self.shown_layer.choice {
+            ShownLayer::All => None,
+            ShownLayer::One(l) => Some(l.clone()),
+            ShownLayer::Default => self.shown_layer.default.chosen.clone(),
+        }
+    }
+
     /// The layers the article and the annotation list show (`None`: every layer): the
     /// reviewed one in compare mode, else the chosen one and the analyst's own.
     pub(crate) fn shown_layers(&self) -> Option<Vec<String>> {
