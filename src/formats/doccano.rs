@@ -461,7 +461,7 @@ mod tests {
         assert_eq!(
             links,
             [(
-                "foundedby".to_owned(),
+                "foundedBy".to_owned(),
                 "Google".to_owned(),
                 "Larry Page".to_owned()
             )]

@@ -191,7 +191,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.tags.get(&key).or_else(|| self.tags.get(&slug(label))) {
             return id.clone();
         }
-        let id = TagId(self.claim(&slug(label)));
+        let id = TagId(self.claim(&spelled(label)));
         let color = PALETTE
             .get(self.schema.tags.len() % PALETTE.len())
             .copied()
@@ -216,7 +216,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.kinds.get(&key).or_else(|| self.kinds.get(&slug(name))) {
             return id.clone();
         }
-        let id = RelationKindId(self.claim(&slug(name)));
+        let id = RelationKindId(self.claim(&spelled(name)));
         self.schema.relations.push(RelationType {
             attributes: Default::default(),
             id: id.clone(),
@@ -667,6 +667,18 @@ pub(crate) fn slug(label: &str) -> String {
     }
     let s = s.trim_matches('_').to_owned();
     if s.is_empty() { "tag".to_owned() } else { s }
+}
+
+/// A new tag or relation id for a name another tool gave: the name as spelled (trimmed, "tag"
+/// when empty), so exports write `Organization`, `B-ORG`'s `ORG` and `foundedAt` back as they
+/// came; the label keeps the same spelling.
+pub(crate) fn spelled(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        "tag".to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 /// `wanted`, or `wanted_2`, `wanted_3` … whichever is not taken.

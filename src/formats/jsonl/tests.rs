@@ -190,9 +190,9 @@ fn spacy_and_prodigy_lines_are_read_without_ids() {
         .values()
         .map(|a| (a.tag.as_str(), a.quote.as_str()))
         .collect();
-    assert!(quotes.contains(&("person", "Xi")));
+    assert!(quotes.contains(&("PERSON", "Xi")));
     assert!(quotes.contains(&("claim", "talks could start")));
-    assert!(quotes.contains(&("person", "Putin")));
+    assert!(quotes.contains(&("PERSON", "Putin")));
     let links = fixture::links(&project, None);
     assert_eq!(
         links.into_iter().collect::<Vec<_>>(),
