@@ -7,6 +7,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Writes one line to standard error, and carries on when it cannot (a closed pipe, as in
+/// `marginalia validate p.ron 2>&1 >/dev/null | true`): `eprintln!` panics there, turning a
+/// finished command into exit code 101.
+#[macro_export]
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use anyhow::bail;
 use clap::{Parser, Subcommand};
 
@@ -120,8 +131,9 @@ pub enum Command {
         #[arg(long, short)]
         out: PathBuf,
         /// The annotator layer to export (`reviewed` for the reviewed layer). Without it, csv,
-        /// labelstudio, w3c and the summaries take every layer; the other formats take the
-        /// reviewed layer, or the only layer, or stop and list the layers.
+        /// labelstudio and w3c take every layer (each item names its annotator); the other
+        /// formats, the network and the summaries included, take the reviewed layer, or the
+        /// only layer, or stop and list the layers.
         #[arg(long)]
         annotator: Option<String>,
         /// Export only this document (by id); repeat for several.
@@ -404,7 +416,7 @@ fn take_lock(path: &Path, force: bool, wait: Option<u64>) -> anyhow::Result<Opti
                 // left beside it can go.
                 let removed = store::remove_leftovers(path);
                 if !removed.is_empty() {
-                    eprintln!(
+                    say_err!(
                         "{}: removed {} temporary file(s) an interrupted save had left",
                         path.display(),
                         removed.len()
@@ -551,7 +563,7 @@ fn export_to_stdout(
     } else {
         export.report.to_text()
     };
-    eprintln!("{}", report.trim_end());
+    say_err!("{}", report.trim_end());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -710,7 +722,7 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
         say!("{}: ok", path.display());
     } else {
         say!("{problems}");
-        eprintln!("{} problem(s) in {}", problems.list.len(), path.display());
+        say_err!("{} problem(s) in {}", problems.list.len(), path.display());
     }
     Ok(if problems.list.is_empty() {
         ExitCode::SUCCESS
@@ -792,8 +804,8 @@ fn fmt(
 pub fn report_error(e: &anyhow::Error) {
     match e.downcast_ref::<StoreError>() {
         Some(StoreError::Invalid(problems)) => {
-            eprintln!("{problems}");
-            eprintln!(
+            say_err!("{problems}");
+            say_err!(
                 "{}: {} problem(s); run `marginalia validate` for the full list",
                 problems.path.display(),
                 problems.list.len()
@@ -806,11 +818,11 @@ pub fn report_error(e: &anyhow::Error) {
                     .iter()
                     .filter(|p| p.kind == store::ProblemKind::LineEndings)
                 {
-                    eprintln!("{}: {}", problems.path.display(), p.message);
+                    say_err!("{}: {}", problems.path.display(), p.message);
                 }
             }
         }
-        _ => eprintln!("error: {}", error_text(e)),
+        _ => say_err!("error: {}", error_text(e)),
     }
 }
 

@@ -46,6 +46,10 @@ pub(super) struct Planner<'p> {
     /// Ids of the annotations planned so far, with their tags.
     new_tags_of: HashMap<AnnotationId, TagId>,
     new_docs: Vec<Document>,
+    /// Where each new document is in `new_docs`, so 100,000 documents are found in O(1).
+    new_doc_at: HashMap<DocId, usize>,
+    /// Documents already counted as matched or added, so the report names each once in O(1).
+    counted_docs: HashSet<DocId>,
     pub(super) new_entities: Vec<Entity>,
     annotations: Vec<Annotation>,
     relations: Vec<Relation>,
@@ -132,6 +136,8 @@ impl<'p> Planner<'p> {
             links,
             new_tags_of: HashMap::new(),
             new_docs: Vec::new(),
+            new_doc_at: HashMap::new(),
+            counted_docs: HashSet::new(),
             new_entities: Vec::new(),
             annotations: Vec::new(),
             relations: Vec::new(),
@@ -289,9 +295,7 @@ impl<'p> Planner<'p> {
         let hash = sha256_hex(&doc.text);
         let id = match self.by_hash.get(&hash) {
             Some(id) => {
-                if !self.report.documents_matched.contains(id)
-                    && !self.report.documents_added.contains(id)
-                {
+                if self.counted_docs.insert(id.clone()) {
                     self.report.documents_matched.push(id.clone());
                 }
                 id.clone()
@@ -319,6 +323,8 @@ impl<'p> Planner<'p> {
                 {
                     meta.published = None;
                 }
+                self.new_doc_at.insert(id.clone(), self.new_docs.len());
+                self.counted_docs.insert(id.clone());
                 self.new_docs.push(Document {
                     id: id.clone(),
                     meta,
@@ -331,7 +337,11 @@ impl<'p> Planner<'p> {
             }
         };
         let variables = self.variables(std::mem::take(&mut doc.variables), &doc.place);
-        match self.new_docs.iter_mut().find(|d| d.id == id) {
+        match self
+            .new_doc_at
+            .get(&id)
+            .and_then(|&i| self.new_docs.get_mut(i))
+        {
             Some(new) => {
                 for (var, value) in variables {
                     new.meta.variables.entry(var).or_insert(value);
