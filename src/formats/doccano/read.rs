@@ -138,8 +138,9 @@ fn records(path: &Path, problems: &mut Vec<ImportProblem>) -> Vec<(Place, Map<St
                 Err(e) => problems.push(not_json(&e, "a JSON object")),
             }
         }
-    } else if serde_json::from_str::<Value>(first_line).is_ok() {
-        // JSON lines: a bad line is reported and the others read.
+    } else if first_line.trim() != "{" {
+        // JSON lines (a pretty printer puts an object's brace on a line of its own): a bad
+        // line is reported and the others read.
         for (i, line) in text.lines().enumerate() {
             let place = Place::line(path, i + 1);
             if line.trim().is_empty() {
