@@ -523,6 +523,24 @@ fn a_bad_array_or_pretty_object_is_named_by_file_line_and_column() {
             found[0]
         );
     }
+    // JSON lines whose first line is broken: that line is named, the next one read.
+    let path = dir.path().join("first.jsonl");
+    std::fs::write(
+        &path,
+        "{\"text\": \"a\", \"label\": [[0,\n{\"text\": \"b\"}\n",
+    )
+    .expect("written");
+    let incoming = read_with(&path, &Default::default());
+    assert_eq!(incoming.problems.len(), 1);
+    assert_eq!(incoming.problems[0].place, Place::line(&path, 1));
+    assert!(
+        incoming.problems[0]
+            .message
+            .contains("expected one JSON object per line")
+    );
+    assert_eq!(incoming.documents.len(), 1);
+    assert_eq!(incoming.documents[0].text, "b");
+
     // A folder reads both .jsonl and .json files.
     let folder = tempfile::tempdir().expect("tempdir");
     std::fs::write(folder.path().join("a.jsonl"), "{\"text\": \"one\"}\n").expect("written");
