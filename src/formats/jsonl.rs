@@ -24,6 +24,7 @@
 //! The reader ([`read`]) takes our own lines and plain spaCy/Prodigy lines alike.
 
 mod read;
+mod tally;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
@@ -50,6 +51,8 @@ pub const META_KEYS: [&str; 8] = [
 ];
 
 #[cfg(test)]
+mod prodigy_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::Path;
@@ -70,7 +73,8 @@ use super::{
 /// Values by attribute label, as JSON.
 type Attributes = serde_json::Map<String, serde_json::Value>;
 
-pub(crate) use read::{key_of, line_text, list, read, read_documents, why};
+pub(crate) use read::{key_of, line_text, list, read, variables_of, why};
+pub(crate) use tally::{Tally, carries};
 
 /// What `meta.offsets` says about the unit of every offset in the file.
 pub const OFFSETS: &str = "code points";
@@ -478,7 +482,8 @@ pub(crate) fn json_lines(path: &Path, problems: &mut Vec<ImportProblem>, each: &
 }
 
 /// The line as a JSON object, without its `tokens` (checked to be JSON, never built: no
-/// reader needs them, and a Prodigy line holds far more tokens than anything else); `None`
+/// reader needs them, and a Prodigy line holds far more tokens than anything else; `true`
+/// stands in their place when there are some); `None`
 /// when the line is JSON but not an object.
 fn object_without_tokens(
     line: &str,
@@ -491,6 +496,9 @@ fn object_without_tokens(
                 for (key, value) in members {
                     if key != "tokens" {
                         map.insert(key, serde_json::from_str(value.get())?);
+                    } else if !matches!(value.get().trim(), "[]" | "null") {
+                        // A marker in their place, so that the reader counts them.
+                        map.insert(key, serde_json::Value::Bool(true));
                     }
                 }
                 return Ok(Some(map));

@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::store::guard::Protected;
 
+pub use doccano::Columns;
 pub use incoming::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
@@ -48,7 +49,7 @@ use crate::model::{ByteOffset, DocId, Fragment, Project, TextIndex};
 pub enum Format {
     /// One JSON object per document with text, spans, tokens, relations and entities.
     Jsonl,
-    /// doccano's sequence-labelling JSONL, or its relation shape.
+    /// doccano's sequence-labelling JSONL, or its relation shape (reads a JSON array too).
     Doccano,
     /// CoNLL-2003 BIO: one token per line.
     Conll,
@@ -255,6 +256,11 @@ pub enum ExportError {
         "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll and w3c"
     )]
     NotImportable(Format),
+    /// `--text-key` or `--label-key` given for a format whose names are fixed.
+    #[error(
+        "--text-key and --label-key name doccano's columns; {0} has fixed names, so leave them out"
+    )]
+    NoColumns(Format),
     /// The data could not be encoded (a bug: report it).
     #[error("cannot encode the export: {0}")]
     Encode(String),
@@ -325,7 +331,7 @@ pub fn export(
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
     match format {
         Format::Jsonl => Ok(jsonl::read(inputs)),
-        Format::Doccano => Ok(doccano::read(inputs)),
+        Format::Doccano => Ok(doccano::read(inputs, &Columns::default())),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
@@ -336,6 +342,21 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         | Format::NetworkCsv
         | Format::SummaryMd
         | Format::SummaryHtml => Err(ExportError::NotImportable(format)),
+    }
+}
+
+/// Reads `inputs` as `format` with the column names a project chose ([`Columns`]: doccano
+/// lets a project name its text and label columns). Other formats have fixed names: asking
+/// them for columns is [`ExportError::NoColumns`].
+pub fn read_with(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+) -> Result<Incoming, ExportError> {
+    match format {
+        Format::Doccano => Ok(doccano::read(inputs, columns)),
+        _ if *columns == Columns::default() => read(format, inputs),
+        _ => Err(ExportError::NoColumns(format)),
     }
 }
 

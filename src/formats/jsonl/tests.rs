@@ -269,6 +269,7 @@ fn lines_without_text_or_with_bad_fields_are_problems() {
             r#"{"text": "Macron spoke.", "spans": [{"start": 0, "end": 6, "label": "actor", "id": "a"}, {"start": 7, "end": 12, "label": "claim", "id": "a"}]}"#,
             r#"{"text": "Macron spoke.", "relations": [{"label": "said_by", "head_span": {"start": 1, "end": 2}, "to": "x"}]}"#,
             r#"{"text": "Macron spoke.", "answer": "reject", "spans": [{"start": 0, "end": 6, "label": "actor"}]}"#,
+            r#"{"text": "Macron spoke.", "answer": "maybe", "spans": [{"start": 0, "end": 6, "label": "actor"}]}"#,
         ],
     );
     let found: Vec<(usize, &str)> = incoming
@@ -284,7 +285,7 @@ fn lines_without_text_or_with_bad_fields_are_problems() {
         (5, "meta.sha256 is 00"),
         (6, "span 2: annotation a is labelled \"actor\""),
         (7, "relation 1 (said_by): head_span 1–2 matches no span"),
-        (8, "Prodigy's answer is \"reject\""),
+        (9, "Prodigy's answer is \"maybe\""),
     ];
     assert_eq!(found.len(), expect.len(), "{found:?}");
     for ((line, message), (want_line, want)) in found.iter().zip(expect) {
@@ -619,8 +620,14 @@ fn bad_attribute_values_are_problems_at_their_line() {
         doc.variables,
         [
             ("Outlet".to_owned(), "Le Monde".to_owned()),
-            ("Words".to_owned(), "12".to_owned())
-        ]
+            ("Words".to_owned(), "12".to_owned()),
+            ("nested".to_owned(), r#"{"a":1}"#.to_owned()),
+        ],
+        "an object in meta is kept as JSON text, and counted"
+    );
+    assert_eq!(
+        incoming.notes,
+        ["1 meta value is a list or an object, kept as JSON text in an article variable"]
     );
 }
 
