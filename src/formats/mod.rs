@@ -613,7 +613,8 @@ fn write_with(
     // Every file staged, on all cores (a folder export has hundreds) …
     let jobs: Vec<(&PathBuf, &OutFile)> = paths.iter().zip(&export.files).collect();
     let staged = crate::par::par_map(&jobs, |(path, file)| {
-        stage(path, &file.text).map_err(|e| io(path, format!("{e}; nothing was written")))
+        stage(path, &file.text)
+            .map_err(|e| io(path, format!("{}; nothing was written", without_path(&e))))
     })
     .into_iter()
     .collect::<Result<Vec<_>, ExportError>>();
@@ -626,10 +627,22 @@ fn write_with(
         }
     };
     for file in staged {
-        file.commit_derived().map_err(|e| io(out, e.to_string()))?;
+        file.commit_derived().map_err(|e| match &e {
+            crate::store::StoreError::Io { path, .. } => io(path, without_path(&e)),
+            _ => io(out, e.to_string()),
+        })?;
     }
     export.report.files = paths;
     Ok(())
+}
+
+/// What went wrong with a file, without the file's name (the caller names it once; the
+/// operating system's error once, without the temporary file's name the message had).
+fn without_path(e: &crate::store::StoreError) -> String {
+    match e {
+        crate::store::StoreError::Io { action, source, .. } => format!("{action}: {source}"),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -678,6 +691,9 @@ mod tests {
         let err = write_with(&out, &mut export, &Protected::default(), &full_at_third)
             .expect_err("the disk is full");
         assert!(err.to_string().contains("nothing was written"), "{err}");
+        let named = err.to_string().matches(&*out.to_string_lossy()).count();
+        assert_eq!(named, 1, "the file is named once: {err}");
+        assert!(err.to_string().contains("No space left"), "{err}");
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .expect("listed")
             .map(|e| e.expect("entry").file_name())
