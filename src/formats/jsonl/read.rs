@@ -456,6 +456,7 @@ fn document(
             published: field("published"),
             url: field("url"),
             status: Default::default(),
+            tokens: Default::default(),
         },
         place,
         text,
