@@ -3,8 +3,13 @@
 //! and review status alongside so that a round trip loses nothing.
 //!
 //! Offsets count Unicode code points (Python's `len()`), and `meta.offsets` says so. Tokens
-//! are [`tokenize`]d with a cut at every fragment edge, so every span starts on a token's start
-//! and ends on a token's end; `token_end` is inclusive, as Prodigy writes it. A discontinuous
+//! divide white space as spaCy's tokenizer does ([`spacy_tokens`]): `ws` is one ordinary space
+//! after the token, and other white space (a second space, a line break) is a token of its
+//! own, so `Doc(vocab, words, spaces)` built from them has the line's `text`. Words are the
+//! UAX #29 words (the tokens a CoNLL import came with for a document read from CoNLL), cut at
+//! every fragment edge, so every span starts on a token's start and ends on a token's end and
+//! spaCy's `doc.char_span(start, end)` is `doc[token_start:token_end + 1]`: `token_end` is
+//! inclusive, as Prodigy writes it. A discontinuous
 //! annotation becomes one span per fragment sharing the annotation's `id`, each with its
 //! `fragment` index: spaCy sees several spans, so the report lists it as
 //! [`LossKind::Split`]. A relation's Prodigy fields (`head`, `child`, `head_span`,
@@ -64,7 +69,7 @@ use crate::model::{
     Values,
 };
 
-use super::tokens::{Token, covered, tokenize_without_sentences};
+use super::tokens::{SpacyToken, spacy_tokens};
 use super::{
     DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
     Selection, field, offsets,
@@ -128,7 +133,7 @@ struct Span<'a> {
     end: usize,
     label: &'a str,
     text: &'a str,
-    /// Absent only for a fragment that covers no token (white space alone).
+    /// Absent only for a fragment that covers no token (none: every fragment has tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     token_start: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,10 +270,13 @@ pub(crate) fn export(
 }
 
 /// The first and last token (inclusive) a fragment covers.
-fn token_range(tokens: &[Token], f: &Fragment) -> (Option<usize>, Option<usize>) {
-    match covered(tokens, f.start..f.end) {
-        Some(r) => (Some(r.start), r.end.checked_sub(1)),
-        None => (None, None),
+fn token_range(tokens: &[SpacyToken], f: &Fragment) -> (Option<usize>, Option<usize>) {
+    let first = tokens.partition_point(|t| t.start < f.start);
+    let last = tokens.partition_point(|t| t.end <= f.end);
+    if first < last {
+        (Some(first), Some(last - 1))
+    } else {
+        (None, None)
     }
 }
 
@@ -276,12 +284,12 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
     let doc = part.doc;
     let text = doc.text.as_str();
     let index = TextIndex::new(text);
-    let cuts: Vec<ByteOffset> = part
+    let edges: Vec<std::ops::Range<ByteOffset>> = part
         .annotations
         .iter()
-        .flat_map(|a| a.fragments.iter().flat_map(|f| [f.start, f.end]))
+        .flat_map(|a| a.fragments.iter().map(|f| f.start..f.end))
         .collect();
-    let tokens = tokenize_without_sentences(text, &cuts);
+    let tokens = spacy_tokens(text, doc.meta.tokens, &edges);
     let toks = tokens
         .iter()
         .enumerate()
@@ -292,14 +300,11 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
                 OffsetUnit::CodePoints,
             );
             Tok {
-                text: text.get(t.bytes()).unwrap_or_default(),
+                text: text.get(t.start.0..t.end.0).unwrap_or_default(),
                 start,
                 end,
                 id,
-                ws: text
-                    .get(t.end.0..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_whitespace),
+                ws: t.ws,
             }
         })
         .collect();

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use crate::model::{
     Annotation, AnnotationId, CharOffset, Codebook, CodebookId, DocId, DocIdSeries, Document,
     DocumentMeta, Edit, Entity, EntityId, Fragment, PALETTE, Project, Relation, RelationId,
-    RelationKindId, RelationType, Rgb, Schema, TagId, TagType, TextIndex, Utf16Offset, fresh_id,
-    is_grapheme_boundary, project_meta, quote_of, sha256_hex,
+    RelationKindId, RelationType, Rgb, Schema, TagId, TagType, TextIndex, Tokens, Utf16Offset,
+    fresh_id, is_grapheme_boundary, project_meta, quote_of, sha256_hex,
 };
 
 use super::codes::Owner;
@@ -32,6 +32,9 @@ pub(super) struct Planner<'p> {
     kinds: HashMap<String, RelationKindId>,
     /// Document text hash → doc id, for the project and the documents added so far.
     by_hash: HashMap<String, DocId>,
+    /// The project's documents by their characters without white space, made when a
+    /// document rebuilt from tokens first needs it.
+    by_characters: Option<HashMap<String, DocId>>,
     /// Every id in the project and planned so far: a project file's tags, relation types,
     /// entities, documents, annotations and relations share one namespace.
     taken: HashSet<String>,
@@ -119,6 +122,7 @@ impl<'p> Planner<'p> {
                 .iter()
                 .map(|d| (d.sha256(), d.id.clone()))
                 .collect(),
+            by_characters: None,
             taken: project
                 .schema
                 .tags
@@ -292,7 +296,11 @@ impl<'p> Planner<'p> {
                 }
             }
         }
-        let hash = sha256_hex(&doc.text);
+        let mut hash = sha256_hex(&doc.text);
+        if doc.meta.tokens == Tokens::Spaces && !self.by_hash.contains_key(&hash) {
+            self.respace(&mut doc);
+            hash = sha256_hex(&doc.text);
+        }
         let id = match self.by_hash.get(&hash) {
             Some(id) => {
                 if self.counted_docs.insert(id.clone()) {
@@ -361,6 +369,26 @@ impl<'p> Planner<'p> {
         }
         for r in doc.relations {
             self.relation(&keys, r);
+        }
+    }
+
+    /// Moves `doc`, whose text was rebuilt from tokens, onto the project's article with the
+    /// same characters, if there is one, and notes it.
+    fn respace(&mut self, doc: &mut InDoc) {
+        let project = self.project;
+        let index = self
+            .by_characters
+            .get_or_insert_with(|| super::respaced::index(project));
+        let Some(article) =
+            super::respaced::find(index, &doc.text).and_then(|id| project.document(id))
+        else {
+            return;
+        };
+        if super::respaced::onto(doc, &article.text) {
+            self.report.notes.push(format!(
+                "{}: matched to article {} by its characters (its tokens are spaced otherwise); offsets moved onto that text",
+                doc.place, article.id
+            ));
         }
     }
 

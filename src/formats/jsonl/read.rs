@@ -621,6 +621,7 @@ fn document(
             published: field("published"),
             url: field("url"),
             status: Default::default(),
+            tokens: Default::default(),
         },
         place,
         text,

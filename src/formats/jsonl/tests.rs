@@ -646,3 +646,47 @@ fn a_variable_labelled_like_a_member_of_meta_is_counted_not_written() {
         "the outlet of both articles"
     );
 }
+
+#[test]
+fn tokens_and_their_spaces_rebuild_the_text_and_hold_every_span() {
+    let (p, _) = crate::model::project_from_marked(
+        "[actor|Macron]  said:\n\n[claim| a deal ] 🇫🇷 中国 [actor|e\u{301}]x \u{3000}end",
+        "ana",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .expect("marked");
+    let text = export_ana(&p).files.remove(0).text;
+    let v: Value = serde_json::from_str(text.lines().next().expect("line")).expect("json");
+    let tokens = v["tokens"].as_array().expect("tokens");
+    // What spaCy's Doc(words, spaces) joins.
+    let mut rebuilt = String::new();
+    for t in tokens {
+        rebuilt.push_str(t["text"].as_str().expect("text"));
+        if t["ws"] == true {
+            rebuilt.push(' ');
+        }
+    }
+    assert_eq!(rebuilt, v["text"].as_str().expect("text"));
+    let words: Vec<(&str, bool)> = tokens
+        .iter()
+        .map(|t| (t["text"].as_str().expect("text"), t["ws"] == true))
+        .collect();
+    assert_eq!(
+        words[..6],
+        [
+            ("Macron", true),
+            (" ", false),
+            ("said", false),
+            (":", false),
+            ("\n\n", false),
+            // " a deal " starts at a space: the space is a token of its own.
+            (" ", false)
+        ]
+    );
+    for s in v["spans"].as_array().expect("spans") {
+        let (first, last) = (&s["token_start"], &s["token_end"]);
+        let first = &tokens[first.as_u64().expect("token_start") as usize];
+        let last = &tokens[last.as_u64().expect("token_end") as usize];
+        assert_eq!((&first["start"], &last["end"]), (&s["start"], &s["end"]));
+    }
+}
