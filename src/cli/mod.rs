@@ -571,7 +571,7 @@ fn import(
         [one] => format!("reading {} as {format}", file_label(one)),
         _ => format!("reading {} inputs as {format}", inputs.len()),
     });
-    let incoming = formats::read(format, inputs)?;
+    let incoming = formats::read_for(format, inputs, &project)?;
     activity.step(format!(
         "checking what comes in against {}",
         file_label(path)

@@ -322,14 +322,34 @@ pub fn export(
 
 /// Reads `inputs` (files or folders) in `format` into the neutral [`Incoming`] shape. Problems
 /// in the input are in [`Incoming::problems`]; only a format that cannot be imported fails.
+/// W3C annotations point at texts instead of carrying them: [`read_for`] finds those in the
+/// project; here only a text named by its hash can be found (by the planner).
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &[])
+}
+
+/// [`read`] for an import into `project`: W3C annotations are placed on its articles (matched
+/// by text hash, URL or title) by their quote and position selectors.
+pub fn read_for(
+    format: Format,
+    inputs: &[PathBuf],
+    project: &Project,
+) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &project.documents)
+}
+
+fn read_against(
+    format: Format,
+    inputs: &[PathBuf],
+    articles: &[crate::model::Document],
+) -> Result<Incoming, ExportError> {
     match format {
         Format::Jsonl => Ok(jsonl::read(inputs)),
         Format::Doccano => Ok(doccano::read(inputs)),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
-        Format::W3c => Ok(w3c::read(inputs)),
+        Format::W3c => Ok(w3c::read(inputs, articles)),
         Format::Webanno
         | Format::Csv
         | Format::Graphml
