@@ -486,4 +486,8 @@ fn after(text: &str, at: usize) -> &str {
 }
 
 #[cfg(test)]
+mod spec_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_tests;

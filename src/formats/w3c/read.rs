@@ -171,9 +171,19 @@ fn read_file(path: &Path, incoming: &mut Incoming, shared: &mut Shared<'_>) {
             unmatched_message(source.as_deref(), &ids, articles),
         ));
     }
-    for rel in relations {
+    for mut rel in relations {
         match doc_of.get(&rel.from).and_then(|&i| docs.get_mut(i)) {
-            Some(doc) => doc.relations.push(rel),
+            Some(doc) => {
+                // A link that names no creator is in the layer of the span it starts from.
+                if rel.annotator.is_none() {
+                    rel.annotator = doc
+                        .annotations
+                        .iter()
+                        .find(|a| a.key == rel.from)
+                        .and_then(|a| a.annotator.clone());
+                }
+                doc.relations.push(rel);
+            }
             None => incoming.problems.push(ImportProblem::new(
                 rel.place.clone(),
                 format!(
@@ -441,7 +451,7 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
     }
     if many(obj.get("references")).iter().any(|v| v.is_string()) {
         r.shared.tally.skip(
-            "that reply to another annotation (Hypothesis `references`), not to the text",
+            "written as a reply to another annotation (Hypothesis `references`), not to the text",
             &name,
         );
         return;
@@ -518,7 +528,7 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
         ));
     }
     if chose {
-        said.push("with a Choice body: its first item taken".into());
+        said.push("with a Choice body, of which the first item was taken".into());
     }
     if labels.is_empty() {
         let tag = motivations
@@ -527,7 +537,7 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
             .unwrap_or("annotation")
             .to_owned();
         said.push(format!(
-            "without a tagging or classifying body: tagged {tag:?}"
+            "without a tagging or classifying body, so tagged {tag:?}"
         ));
         labels.push(tag);
     }
@@ -560,7 +570,7 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
         };
         if how == Matched::Only {
             said.push(format!(
-                    "whose source {} matches no article's URL, title or text: placed on the project's only article",
+                    "whose source {} matches no article's URL, title or text, so they were placed on the project's only article",
                     t.source.as_deref().map_or("(none)".to_owned(), |s| format!("{s:?}"))
                 ));
         }

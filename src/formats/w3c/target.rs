@@ -262,16 +262,16 @@ pub(super) fn adjusted_words(a: &Adjusted) -> String {
             "placed by a later selector of their list (the first, {first}, cannot be resolved on plain text)"
         ),
         Adjusted::PositionMismatch => {
-            "whose TextPositionSelector does not hold their quote: placed by the quote".into()
+            "whose TextPositionSelector does not hold their quote, so they were placed by the quote".into()
         }
         Adjusted::LooseContext => {
             "whose quote's prefix or suffix matched only with white space evened out".into()
         }
         Adjusted::NearestToPosition => {
-            "whose quote occurs several times: placed at the occurrence nearest their TextPositionSelector".into()
+            "whose quote occurs several times with its context, so they were placed at the occurrence nearest their TextPositionSelector".into()
         }
         Adjusted::WholeText(outer) => format!(
-            "whose quote refines a {outer}, which plain text cannot resolve: searched in the whole text"
+            "whose quote refines a {outer}, which plain text cannot resolve, so it was searched in the whole text"
         ),
     }
 }
