@@ -48,6 +48,14 @@ impl<'a> Text<'a> {
         self.index.char_to_byte(CharOffset(c)).ok().map(|b| b.0)
     }
 
+    /// The text from code point `start` to `end` (empty if they do not fit).
+    pub(super) fn slice(&self, start: usize, end: usize) -> &'a str {
+        match (self.byte(start), self.byte(end)) {
+            (Some(s), Some(e)) => self.text.get(s..e).unwrap_or_default(),
+            _ => "",
+        }
+    }
+
     fn boundary(&self, b: usize) -> bool {
         is_grapheme_boundary(self.text, ByteOffset(b))
     }

@@ -239,9 +239,7 @@ impl<'a> Articles<'a> {
         let text = self.texts.entry(i).or_insert_with(|| Text::new(&doc.text));
         let placed = place(text, selectors);
         let slice = match &placed {
-            Placed::Span { start, end, .. } => {
-                doc.text.chars().skip(*start).take(end - start).collect()
-            }
+            Placed::Span { start, end, .. } => text.slice(*start, *end).to_owned(),
             _ => String::new(),
         };
         (placed, slice)
