@@ -54,6 +54,7 @@ use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field
 
 mod anchor;
 mod read;
+mod tally;
 mod target;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted

@@ -32,7 +32,11 @@ use super::super::{
 };
 use super::PROPERTY;
 use super::anchor::Placed;
-use super::target::{Articles, Matched, TargetIn, adjusted_words, hash_of, kinds, many, targets};
+use super::tally::{Tally, unmatched_message};
+use super::target::{
+    Articles, Matched, Spans, TargetIn, adjusted_words, hash_of, kinds, many, own_position, push,
+    targets,
+};
 
 /// Reads W3C Web Annotation JSON-LD files (a collection with embedded pages, a page, an array
 /// of annotations or one annotation; Hypothesis' API and export shapes too), or every
@@ -55,59 +59,6 @@ pub(crate) fn read(inputs: &[PathBuf], articles: &[Document]) -> Incoming {
 struct Shared<'a> {
     articles: Articles<'a>,
     tally: Tally,
-}
-
-/// Annotations skipped or placed otherwise than their first selector says, by reason, with
-/// their ids.
-#[derive(Default)]
-struct Tally {
-    skipped: BTreeMap<String, Vec<String>>,
-    adjusted: BTreeMap<String, Vec<String>>,
-}
-
-impl Tally {
-    fn skip(&mut self, reason: impl Into<String>, id: &str) {
-        self.skipped
-            .entry(reason.into())
-            .or_default()
-            .push(id.to_owned());
-    }
-
-    fn adjust(&mut self, what: impl Into<String>, id: &str) {
-        let ids = self.adjusted.entry(what.into()).or_default();
-        if ids.last().map(String::as_str) != Some(id) {
-            ids.push(id.to_owned());
-        }
-    }
-
-    /// One line per reason: the skipped name every annotation; the others the first ten.
-    fn lines(&self) -> Vec<String> {
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let mut out = Vec::new();
-        for (reason, ids) in &self.skipped {
-            out.push(format!(
-                "skipped {} annotation{} {reason}: {}",
-                ids.len(),
-                plural(ids.len()),
-                ids.join(", ")
-            ));
-        }
-        for (what, ids) in &self.adjusted {
-            let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
-            let more = if ids.len() > 10 {
-                format!(" and {} more", ids.len() - 10)
-            } else {
-                String::new()
-            };
-            out.push(format!(
-                "{} annotation{} {what}: {}{more}",
-                ids.len(),
-                plural(ids.len()),
-                shown.join(", ")
-            ));
-        }
-        out
-    }
 }
 
 /// One file being read.
@@ -638,66 +589,6 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
                 });
             }
         }
-    }
-}
-
-/// An annotation's spans on one article (its index, or the hash of a text the project lacks):
-/// fragments in code points and their quotes.
-type Spans = (Result<usize, String>, Vec<(usize, usize)>, Vec<String>);
-
-/// Adds a span to the annotation's spans on `article`.
-fn push(
-    placed: &mut Vec<Spans>,
-    article: Result<usize, String>,
-    span: (usize, usize),
-    quote: String,
-) {
-    match placed.iter_mut().find(|(a, _, _)| *a == article) {
-        Some((_, fragments, quotes)) => {
-            fragments.push(span);
-            quotes.push(quote);
-        }
-        None => placed.push((article, vec![span], vec![quote])),
-    }
-}
-
-/// The position and quote of a target of ours whose text the project lacks (the planner
-/// finds the text by its hash, or says it is missing).
-fn own_position(t: &TargetIn<'_>) -> Result<((usize, usize), String), String> {
-    let num = |s: &Value, k: &str| s.get(k)?.as_u64().and_then(|n| usize::try_from(n).ok());
-    let position = t
-        .selectors
-        .iter()
-        .find(|s| is_type(s, "TextPositionSelector"))
-        .and_then(|s| Some((num(s, "start")?, num(s, "end")?)));
-    let Some(position) = position else {
-        return Err("a target has no TextPositionSelector with whole-number start and end, and its text is not in the project for a quote to be found in".into());
-    };
-    let exact = t
-        .selectors
-        .iter()
-        .find(|s| is_type(s, "TextQuoteSelector"))
-        .and_then(|s| s.get("exact"))
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    Ok((position, exact.to_owned()))
-}
-
-/// The problem of annotations whose source matches no article.
-fn unmatched_message(source: Option<&str>, ids: &[String], articles: usize) -> String {
-    let n = ids.len();
-    let which = format!(
-        "{n} annotation{} ({})",
-        if n == 1 { "" } else { "s" },
-        ids.join(", ")
-    );
-    match source {
-        Some(source) => format!(
-            "{which} point at {source:?}, which matches no article of the project by URL, title or text hash; give the article that URL (the URL in its details in the window, `url:` in a Markdown file's front matter, or an HTML page's canonical link) and import again"
-        ),
-        None => format!(
-            "{which} name no source, and the project has {articles} articles, not one, to put them on; import them into a project with just that article, or give their targets a source that is an article's URL"
-        ),
     }
 }
 

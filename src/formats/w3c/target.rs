@@ -273,3 +273,45 @@ pub(super) fn adjusted_words(a: &Adjusted) -> String {
         ),
     }
 }
+
+/// An annotation's spans on one article (its index, or the hash of a text the project lacks):
+/// fragments in code points and their quotes.
+pub(super) type Spans = (Result<usize, String>, Vec<(usize, usize)>, Vec<String>);
+
+/// Adds a span to the annotation's spans on `article`.
+pub(super) fn push(
+    placed: &mut Vec<Spans>,
+    article: Result<usize, String>,
+    span: (usize, usize),
+    quote: String,
+) {
+    match placed.iter_mut().find(|(a, _, _)| *a == article) {
+        Some((_, fragments, quotes)) => {
+            fragments.push(span);
+            quotes.push(quote);
+        }
+        None => placed.push((article, vec![span], vec![quote])),
+    }
+}
+
+/// The position and quote of a target of ours whose text the project lacks (the planner
+/// finds the text by its hash, or says it is missing).
+pub(super) fn own_position(t: &TargetIn<'_>) -> Result<((usize, usize), String), String> {
+    let num = |s: &Value, k: &str| s.get(k)?.as_u64().and_then(|n| usize::try_from(n).ok());
+    let position = t
+        .selectors
+        .iter()
+        .find(|s| kind(s) == "TextPositionSelector")
+        .and_then(|s| Some((num(s, "start")?, num(s, "end")?)));
+    let Some(position) = position else {
+        return Err("a target has no TextPositionSelector with whole-number start and end, and its text is not in the project for a quote to be found in".into());
+    };
+    let exact = t
+        .selectors
+        .iter()
+        .find(|s| kind(s) == "TextQuoteSelector")
+        .and_then(|s| s.get("exact"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok((position, exact.to_owned()))
+}
