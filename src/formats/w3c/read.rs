@@ -473,9 +473,12 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
     // What the report says of this annotation once it is placed.
     let mut said: Vec<String> = Vec::new();
     if !other.is_empty() {
+        let what = match kinds(&other) {
+            k if k.is_empty() => "whole resources".to_owned(),
+            k => k,
+        };
         said.push(format!(
-            "with targets that select no text besides text ({}): those targets left out",
-            kinds(&other)
+            "with targets besides text that select no text ({what}), which were left out"
         ));
     }
     if chose {

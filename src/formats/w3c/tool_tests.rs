@@ -367,3 +367,140 @@ fn positions_count_code_points_and_context_tells_repeated_quotes_apart() {
         ]
     );
 }
+
+#[test]
+fn ranges_char_fragments_and_refinements_count_from_what_they_refine() {
+    let text = "Intro. 東京 🙂 said: the talks can resume. End.";
+    let p = one_article(text);
+    let at = |s: &str| text[..text.find(s).expect("in the text")].chars().count();
+    let talks = at("the talks");
+    let json = format!(
+        "[\n{},\n{},\n{}\n]",
+        // From the start of one quote to the start of the other.
+        anno(
+            "r1",
+            r#"{"type": "RangeSelector", "startSelector": {"type": "TextQuoteSelector", "exact": "the talks"}, "endSelector": {"type": "TextQuoteSelector", "exact": ". End"}}"#
+        ),
+        // RFC 5147 characters, refined by positions counted from the fragment's start.
+        anno(
+            "r2",
+            &format!(
+                r#"{{"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc5147", "value": "char={talks},{}", "refinedBy": {{"type": "TextPositionSelector", "start": 4, "end": 9}}}}"#,
+                talks + 24
+            )
+        ),
+        // A refinement past the end of what it refines does not fit.
+        anno(
+            "r3",
+            &format!(
+                r#"{{"type": "FragmentSelector", "value": "char={talks},{}", "refinedBy": {{"type": "TextPositionSelector", "start": 4, "end": 9}}}}"#,
+                talks + 5
+            )
+        ),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("r.json");
+    std::fs::write(&file, json).expect("written");
+    let incoming = read_for(Format::W3c, &[file], &p).expect("reads");
+    let messages: Vec<String> = incoming.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 1, "{messages:#?}");
+    assert!(
+        messages[0].contains(
+            "r3: its TextPositionSelector 4–9 goes past the end of what it refines (5 characters)"
+        ),
+        "{}",
+        messages[0]
+    );
+    let got: Vec<(String, Option<String>)> = incoming.documents[0]
+        .annotations
+        .iter()
+        .map(|a| (a.key.clone(), a.quote.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("r1".to_owned(), Some("the talks can resume".to_owned())),
+            ("r2".to_owned(), Some("talks".to_owned())),
+        ]
+    );
+    assert_eq!(
+        incoming.documents[0].annotations[1].fragments,
+        [(talks + 4, talks + 9)]
+    );
+}
+
+#[test]
+fn bodies_and_creators_of_every_shape_the_model_allows() {
+    let text = "Ana met Ben in 北京.";
+    let p = one_article(text);
+    let quote = |exact: &str| {
+        format!(
+            r#"{{"source": "http://x.example/a", "selector": {{"type": "TextQuoteSelector", "exact": "{exact}"}}}}"#
+        )
+    };
+    let json = format!(
+        r#"[
+{{"id": "b1", "type": "Annotation", "creator": "http://example.org/user1", "bodyValue": "met in person", "target": {}}},
+{{"id": "b2", "type": "Annotation", "creator": {{"id": "http://example.org/user2", "type": "Person", "nickname": "pseudo"}},
+  "body": [{{"type": "TextualBody", "purpose": "classifying", "value": "Person"}},
+           {{"type": "TextualBody", "purpose": "describing", "value": "a colleague"}},
+           {{"type": "Choice", "items": [{{"type": "TextualBody", "purpose": "commenting", "value": "first choice"}},
+                                        {{"type": "TextualBody", "purpose": "commenting", "value": "second"}}]}}],
+  "target": {}}},
+{{"id": "b3", "type": "Annotation", "motivation": "tagging", "creator": {{"name": "A. Person", "nickname": "user1"}},
+  "body": {{"type": "TextualBody", "value": "City"}}, "target": [{}, "http://example.org/image1"]}}
+]"#,
+        quote("Ana"),
+        quote("Ben"),
+        quote("北京"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("b.json");
+    std::fs::write(&file, json).expect("written");
+    let incoming = read_for(Format::W3c, &[file], &p).expect("reads");
+    assert!(incoming.problems.is_empty(), "{:#?}", incoming.problems);
+    let got: Vec<(String, String, String, Option<String>)> = incoming.documents[0]
+        .annotations
+        .iter()
+        .map(|a| {
+            (
+                a.key.clone(),
+                a.label.clone(),
+                a.note.clone(),
+                a.annotator.clone(),
+            )
+        })
+        .collect();
+    let row = |k: &str, l: &str, n: &str, who: &str| {
+        (
+            k.to_owned(),
+            l.to_owned(),
+            n.to_owned(),
+            Some(who.to_owned()),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            row(
+                "b1",
+                "annotation",
+                "met in person",
+                "http://example.org/user1"
+            ),
+            row("b2", "Person", "a colleague\nfirst choice", "pseudo"),
+            // With motivation `tagging`, a body without a purpose is the tag.
+            row("b3", "City", "", "A. Person"),
+        ]
+    );
+    let mut notes = incoming.notes.clone();
+    notes.sort();
+    assert_eq!(
+        notes,
+        [
+            "1 annotation with a Choice body, of which the first item was taken: b2",
+            "1 annotation with targets besides text that select no text (whole resources), which were left out: b3",
+            "1 annotation without a tagging or classifying body, so tagged \"annotation\": b1",
+        ]
+    );
+}
