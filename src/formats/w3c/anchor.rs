@@ -306,7 +306,8 @@ fn positions(
     }
     let base = text.chars(scope.start);
     let len = text.chars(scope.end) - base;
-    let (Some(s), Some(e)) = (text.byte(base + start), text.byte(base + end)) else {
+    let at = |c: usize| base.checked_add(c).and_then(|c| text.byte(c));
+    let (Some(s), Some(e)) = (at(start), at(end)) else {
         return Err(Why::Failed(format!(
             "its {what} {start}–{end} goes past the end of the text ({len} characters)"
         )));

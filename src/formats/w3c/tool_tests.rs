@@ -280,7 +280,7 @@ fn anno(id: &str, selectors: &str) -> String {
 fn quotes_missing_ambiguous_or_at_odds_with_their_positions_are_problems_naming_the_annotation() {
     let p = one_article("Troy fought. Troy won. 🏛\u{fe0f} e\u{301}");
     let json = format!(
-        "[\n{},\n{},\n{},\n{}\n]",
+        "[\n{},\n{},\n{},\n{},\n{}\n]",
         anno("n1", r#"{"type": "TextQuoteSelector", "exact": "Sparta"}"#),
         anno("n2", r#"{"type": "TextQuoteSelector", "exact": "Troy"}"#),
         anno(
@@ -289,9 +289,14 @@ fn quotes_missing_ambiguous_or_at_odds_with_their_positions_are_problems_naming_
         ),
         // "e" alone would split the accented letter: no occurrence on a grapheme boundary.
         anno("n4", r#"{"type": "TextQuoteSelector", "exact": "e"}"#),
+        anno(
+            "n5",
+            r#"{"type": "TextPositionSelector", "start": 18446744073709551614, "end": 18446744073709551615}"#
+        ),
     );
     let got = problems(&json, &p);
-    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(got.len(), 5, "{got:#?}");
+    assert!(got[4].contains("n5: its TextPositionSelector 18446744073709551614–18446744073709551615 goes past the end of the text"), "{}", got[4]);
     assert!(
         got[0].contains("odd.json:2: n1: the quote \"Sparta\" is not in the text"),
         "{}",
