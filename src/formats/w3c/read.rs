@@ -552,6 +552,9 @@ fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
             }
         }
     }
+    // Once per annotation, however many of its targets it concerns.
+    said.sort();
+    said.dedup();
     for what in said {
         r.shared.tally.adjust(what, &name);
     }

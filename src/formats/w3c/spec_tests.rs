@@ -245,7 +245,7 @@ fn without_the_articles_the_sources_are_named_with_how_to_match_them() {
     assert_eq!(messages.len(), 1, "{messages:#?}");
     assert!(messages[0].contains("anno23.json:"), "{}", messages[0]);
     assert!(
-        messages[0].contains("1 annotation (http://example.org/anno23) point at \"http://example.org/page1\", which matches no article"),
+        messages[0].contains("1 annotation (http://example.org/anno23) points at \"http://example.org/page1\", which matches no article"),
         "{}",
         messages[0]
     );

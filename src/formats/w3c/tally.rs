@@ -21,10 +21,10 @@ impl Tally {
     }
 
     pub(super) fn adjust(&mut self, what: impl Into<String>, id: &str) {
-        let ids = self.adjusted.entry(what.into()).or_default();
-        if ids.last().map(String::as_str) != Some(id) {
-            ids.push(id.to_owned());
-        }
+        self.adjusted
+            .entry(what.into())
+            .or_default()
+            .push(id.to_owned());
     }
 
     /// One line per reason: the skipped name every annotation; the others the first ten.
@@ -67,10 +67,12 @@ pub(super) fn unmatched_message(source: Option<&str>, ids: &[String], articles: 
     );
     match source {
         Some(source) => format!(
-            "{which} point at {source:?}, which matches no article of the project by URL, title or text hash; give the article that URL (the URL in its details in the window, `url:` in a Markdown file's front matter, or an HTML page's canonical link) and import again"
+            "{which} {} at {source:?}, which matches no article of the project by URL, title or text hash; give the article that URL (the URL in its details in the window, `url:` in a Markdown file's front matter, or an HTML page's canonical link) and import again",
+            if n == 1 { "points" } else { "point" }
         ),
         None => format!(
-            "{which} name no source, and the project has {articles} articles, not one, to put them on; import them into a project with just that article, or give their targets a source that is an article's URL"
+            "{which} {} no source, and the project has {articles} articles, not one, to put them on; import them into a project with just that article, or give their targets a source that is an article's URL",
+            if n == 1 { "names" } else { "name" }
         ),
     }
 }
