@@ -25,9 +25,14 @@ jsonl`, spaCy-style, with offsets computed here in Python code points), exports 
   relations give when recomputed here (actors grouped by entity, else by the quote folded
   for case and white space; two actors tied once per claim both are speakers of).
 - csv: Python's csv module reads it; every contiguous row's quote is the text slice.
+- w3c: every target's source is `urn:sha256:` of a text of the export (Python's hashlib) and
+  its TextPositionSelector, counted in code points as the model requires, slices that text to
+  the TextQuoteSelector's `exact`, whose prefix and suffix surround it there; creators are
+  Persons with an `id`; importing the file back adds nothing.
 """
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -339,6 +344,34 @@ def main():
             check(got == row["quote"], f"p.csv:{n}: quote {row['quote']!r} != slice {got!r}")
     check(rows > 100, f"p.csv: only {rows} rows")
     print(f"csv: {rows} rows read; quotes equal their code-point slices")
+
+    # w3c, read as the Web Annotation model says: positions in code points.
+    run("export", project, "--format", "w3c", "-o", out("p.w3c.json"))
+    by_hash = {hashlib.sha256(t.encode("utf-8")).hexdigest(): t for t in texts.values()}
+    with open(out("p.w3c.json"), encoding="utf-8") as f:
+        collection = json.load(f)
+    targets = 0
+    for item in collection["first"]["items"]:
+        creator = item["creator"]
+        check(creator.get("type") == "Person" and creator.get("id") and creator.get("name"), f"p.w3c.json: {item['id']}: creator {creator}")
+        if item["motivation"] == "linking":
+            continue
+        for t in item["target"] if isinstance(item["target"], list) else [item["target"]]:
+            targets += 1
+            source = t["source"]
+            text = by_hash.get(source["id"].removeprefix("urn:sha256:"))
+            check(text is not None and source.get("partOf"), f"p.w3c.json: {item['id']}: source {source}")
+            if text is None:
+                continue
+            position, quote = t["selector"]
+            start, end = position["start"], position["end"]
+            check(text[start:end] == quote["exact"], f"p.w3c.json: {item['id']}: {start}-{end} is {text[start:end]!r}, exact {quote['exact']!r}")
+            check(text[:start].endswith(quote.get("prefix", "")), f"p.w3c.json: {item['id']}: prefix {quote.get('prefix')!r}")
+            check(text[end:].startswith(quote.get("suffix", "")), f"p.w3c.json: {item['id']}: suffix {quote.get('suffix')!r}")
+    check(targets > 100, f"p.w3c.json: only {targets} targets")
+    again = run("import", project, "--format", "w3c", out("p.w3c.json"))
+    check("nothing new" in again, f"p.w3c.json: importing it back changed the project:\n{again}")
+    print(f"w3c: {targets} targets slice their texts (found by SHA-256) in code points to their quotes; importing the file back adds nothing")
 
     if failures:
         print(f"\n{len(failures)} failure(s):", file=sys.stderr)

@@ -1130,3 +1130,41 @@ fn long_commands_show_progress_on_a_terminal_only_never_with_json_and_wipe_it() 
     assert_eq!(stderr(&out), "");
     assert_eq!(stdout(&out), "p.ron: ok\n");
 }
+
+#[test]
+fn import_places_w3c_annotations_of_other_tools_on_the_projects_article() {
+    let dir = Dir::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let recogito = fixtures.join("w3c-tools/recogito.json");
+    let spec = fixtures.join("w3c-spec/anno23.json");
+    assert_eq!(code(&dir.run(&["new", "p.ron"])), 0);
+    dir.write(
+        "troy.txt",
+        "Troy 🏛\u{fe0f} fell, and the news reached 東京 and Ithaca; Zoe\u{301} wrote of Troy again.\n",
+    );
+    assert_eq!(code(&dir.run(&["add", "p.ron", "troy.txt"])), 0);
+    // RecogitoJS names no source: the project's only article it is, and the report says so.
+    let out = dir.run(&["import", "p.ron", "-f", "w3c", recogito.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains("3 annotations and 1 relations into Zoé"),
+        "{report}"
+    );
+    assert!(
+        report.contains("placed on the project's only article"),
+        "{report}"
+    );
+    // The specification's quote is not in this article: refused, by file and annotation.
+    let before = read(&dir.path("p.ron"));
+    let out = dir.run(&["import", "p.ron", "-f", "w3c", spec.to_str().unwrap()]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("anno23.json:")
+            && err
+                .contains("http://example.org/anno23: the quote \"anotation\" is not in the text"),
+        "{err}"
+    );
+    assert_eq!(read(&dir.path("p.ron")), before, "unchanged");
+}

@@ -636,7 +636,7 @@ fn import(
         [one] => format!("reading {} as {format}", file_label(one)),
         _ => format!("reading {} inputs as {format}", inputs.len()),
     });
-    let incoming = formats::read_with(format, inputs, &columns)?;
+    let incoming = formats::read_into(format, inputs, &columns, &project)?;
     activity.step(format!(
         "checking what comes in against {}",
         file_label(path)

@@ -328,14 +328,34 @@ pub fn export(
 
 /// Reads `inputs` (files or folders) in `format` into the neutral [`Incoming`] shape. Problems
 /// in the input are in [`Incoming::problems`]; only a format that cannot be imported fails.
+/// W3C annotations point at texts instead of carrying them: [`read_for`] finds those in the
+/// project; here only a text named by its hash can be found (by the planner).
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &[])
+}
+
+/// [`read`] for an import into `project`: W3C annotations are placed on its articles (matched
+/// by text hash, URL or title) by their quote and position selectors.
+pub fn read_for(
+    format: Format,
+    inputs: &[PathBuf],
+    project: &Project,
+) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &project.documents)
+}
+
+fn read_against(
+    format: Format,
+    inputs: &[PathBuf],
+    articles: &[crate::model::Document],
+) -> Result<Incoming, ExportError> {
     match format {
         Format::Jsonl => Ok(jsonl::read(inputs)),
         Format::Doccano => Ok(doccano::read(inputs, &Columns::default())),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
-        Format::W3c => Ok(w3c::read(inputs)),
+        Format::W3c => Ok(w3c::read(inputs, articles)),
         Format::Webanno
         | Format::Csv
         | Format::Graphml
@@ -353,9 +373,29 @@ pub fn read_with(
     inputs: &[PathBuf],
     columns: &Columns,
 ) -> Result<Incoming, ExportError> {
+    read_columns_against(format, inputs, columns, &[])
+}
+
+/// [`read_with`] for an import into `project`, as [`read_for`] is to [`read`]: what the
+/// command line and the window's import both call.
+pub fn read_into(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+    project: &Project,
+) -> Result<Incoming, ExportError> {
+    read_columns_against(format, inputs, columns, &project.documents)
+}
+
+fn read_columns_against(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+    articles: &[crate::model::Document],
+) -> Result<Incoming, ExportError> {
     match format {
         Format::Doccano => Ok(doccano::read(inputs, columns)),
-        _ if *columns == Columns::default() => read(format, inputs),
+        _ if *columns == Columns::default() => read_against(format, inputs, articles),
         _ => Err(ExportError::NoColumns(format)),
     }
 }
