@@ -279,6 +279,7 @@ fn document(
     }
     Some(InDoc {
         variables: Default::default(),
+        white_space_may_differ: false,
         meta: DocumentMeta {
             title: obj
                 .get("title")

@@ -167,13 +167,14 @@ impl Format {
     }
 
     /// The formats `import` reads.
-    pub const IMPORTABLE: [Format; 6] = [
+    pub const IMPORTABLE: [Format; 7] = [
         Format::Brat,
         Format::Doccano,
         Format::Labelstudio,
         Format::Jsonl,
         Format::Conll,
         Format::W3c,
+        Format::Webanno,
     ];
 
     /// Whether `import` reads this format.
@@ -252,7 +253,7 @@ pub enum ExportError {
     NoSuchDocument(DocId),
     /// The format cannot be imported.
     #[error(
-        "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll and w3c"
+        "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll, w3c and webanno"
     )]
     NotImportable(Format),
     /// The data could not be encoded (a bug: report it).
@@ -330,8 +331,8 @@ pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError>
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
         Format::W3c => Ok(w3c::read(inputs)),
-        Format::Webanno
-        | Format::Csv
+        Format::Webanno => Ok(webanno::read(inputs)),
+        Format::Csv
         | Format::Graphml
         | Format::NetworkCsv
         | Format::SummaryMd

@@ -68,7 +68,11 @@ const SPAN_FEATURES: [&str; 4] = ["label", "entity", "note", "status"];
 const LINK_FEATURES: [&str; 2] = ["label", "note"];
 
 mod codes;
+mod read;
+mod syntax;
 use codes::Columns;
+
+pub(crate) use read::read;
 
 /// Writes one TSV file per document.
 pub(crate) fn export(

@@ -107,6 +107,17 @@ impl Planner<'_> {
                 || a.id.as_str().eq_ignore_ascii_case(wanted)
                 || a.id.as_str() == slug(wanted)
         });
+        // A label respelled as INCEpTION names a feature (`Intensité` → `Intensit`).
+        let found = found.or_else(|| {
+            let feature = |l: &str| -> String {
+                l.chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            };
+            self.attributes_mut(owner)?
+                .iter()
+                .position(|a| !wanted.is_empty() && feature(&a.label) == wanted)
+        });
         let Some(i) = found else {
             let codebook =
                 matches!(hint, InAttributeKind::Code).then(|| self.codebook_named(wanted));

@@ -448,6 +448,7 @@ fn document(
         .collect();
     Some(InDoc {
         variables,
+        white_space_may_differ: false,
         meta: DocumentMeta {
             variables: Default::default(),
             title: field("title").unwrap_or_default(),
