@@ -97,6 +97,7 @@ pub(crate) fn export(
             &LINK_FEATURES,
         ),
     };
+    report.requires = requirements(&columns);
     let texts = super::per_document(sel, step, |part| {
         let mut part_report = Report::default();
         let text = document(sel.project, &columns, part, &mut part_report);
@@ -139,6 +140,34 @@ fn file_name(doc: &Document, taken: &mut HashSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+/// What an INCEpTION project needs before it imports the files: its own reader refuses a
+/// file whose layers or features the project lacks.
+fn requirements(columns: &Layers) -> Vec<String> {
+    let features = |own: &[&str], c: &Columns| {
+        own.iter()
+            .map(|f| format!("{f} (string)"))
+            .chain(c.list.iter().map(|c| {
+                format!(
+                    "{} ({})",
+                    c.name,
+                    if c.boolean { "boolean" } else { "string" }
+                )
+            }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        format!(
+            "INCEpTION imports these files only into a project that has, in Settings › Layers, a span layer named Marginalia (type {SPAN_LAYER}) with the features {}",
+            features(&SPAN_FEATURES, &columns.span)
+        ),
+        format!(
+            "and a relation layer named MarginaliaLink (type {LINK_LAYER}) attached to Marginalia with the features {}",
+            features(&LINK_FEATURES, &columns.link)
+        ),
+    ]
 }
 
 /// The attribute columns of the two layers.

@@ -52,8 +52,13 @@ impl Doc<'_> {
         }
         self.check_tokens();
         let typed = self.typed();
+        let (title, annotator) = inception_names(self.file);
         let mut doc = InDoc {
             place: Place::file(self.file),
+            meta: crate::model::DocumentMeta {
+                title: title.unwrap_or_default(),
+                ..Default::default()
+            },
             text: std::mem::take(&mut self.text),
             unit: OffsetUnit::Utf16,
             white_space_may_differ: true,
@@ -164,6 +169,14 @@ impl Doc<'_> {
         self.relations(&mut doc, &keys, &refused, &typed, counts);
         self.slots(&mut doc, &keys, &refused, counts);
         self.chain_links(&mut doc, &keys, &refused);
+        if let Some(who) = annotator {
+            for a in &mut doc.annotations {
+                a.annotator = Some(who.clone());
+            }
+            for r in &mut doc.relations {
+                r.annotator = Some(who.clone());
+            }
+        }
         problems.append(&mut self.problems);
         Some(doc)
     }
@@ -465,6 +478,30 @@ impl Doc<'_> {
             }
         }
         self.problems.extend(found);
+    }
+}
+
+/// The document's name and the layer, where the file sits as INCEpTION's project export
+/// lays it out: `annotation/<document>/<user>.tsv` (the user's layer) and
+/// `curation/<document>/CURATION_USER.tsv` (the reviewed layer). Elsewhere the document is
+/// named by the file, and the layer is the one the import is told.
+fn inception_names(file: &Path) -> (Option<String>, Option<String>) {
+    let name = |p: Option<&Path>| {
+        p.and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+    };
+    let document = file.parent();
+    let (Some(doc), Some(kind), Some(user)) = (
+        name(document),
+        name(document.and_then(Path::parent)),
+        file.file_stem().map(|s| s.to_string_lossy().into_owned()),
+    ) else {
+        return (None, None);
+    };
+    match kind.as_str() {
+        "annotation" => (Some(doc), Some(user)),
+        "curation" => (Some(doc), Some(crate::model::REVIEWED_LAYER.to_owned())),
+        _ => (None, None),
     }
 }
 

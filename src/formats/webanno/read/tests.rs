@@ -623,3 +623,32 @@ fn our_export_comes_back_as_it_was() {
     let again = try_import(&target, std::slice::from_ref(&out), false).expect("imports");
     assert_eq!((again.report.annotations, again.report.relations), (0, 0));
 }
+
+#[test]
+fn inception_project_exports_name_the_document_and_the_layer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tsv = std::fs::read_to_string(case("testSimpleChain")).expect("case");
+    let mut files = Vec::new();
+    for (folder, user) in [
+        ("annotation", "ana"),
+        ("annotation", "ben"),
+        ("curation", "CURATION_USER"),
+    ] {
+        let d = dir.path().join(folder).join("article 1.txt");
+        std::fs::create_dir_all(&d).expect("folder");
+        let f = d.join(format!("{user}.tsv"));
+        std::fs::write(&f, &tsv).expect("written");
+        files.push(f);
+    }
+    let mut p = Project::new("x");
+    let plan = try_import(&p, &files, false).expect("imports");
+    assert_eq!(plan.report.layers, ["ana", "ben", "reviewed"]);
+    assert_eq!(
+        plan.report.documents_added.len(),
+        1,
+        "one document, three layers"
+    );
+    plan.edit.apply(&mut p).expect("applies");
+    assert_eq!(p.documents[0].meta.title, "article 1.txt");
+    assert_eq!(p.annotations.len(), 9);
+}
