@@ -144,6 +144,18 @@ impl Planner<'_> {
                         default: None,
                     }
                 }
+                // A scale needs two ends (the store refuses `42 to 42`): one value seen makes
+                // a scale from it to the next.
+                InAttributeKind::Scale { min, max } if min >= max => match min.checked_add(1) {
+                    Some(next) => AttributeKind::Scale {
+                        min: *min,
+                        max: next,
+                    },
+                    None => AttributeKind::Scale {
+                        min: min - 1,
+                        max: *min,
+                    },
+                },
                 InAttributeKind::Scale { min, max } => AttributeKind::Scale {
                     min: *min,
                     max: *max,

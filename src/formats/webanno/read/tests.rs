@@ -41,7 +41,15 @@ fn import_case(name: &str) -> Project {
     let mut p = Project::new("x");
     let plan = try_import(&p, &[case(name)], false).unwrap_or_else(|e| panic!("{name}: {e}"));
     plan.edit.apply(&mut p).expect("applies");
+    assert_valid(&p, name);
     p
+}
+
+/// The project passes the checks of a load, as the command line checks an import's result.
+fn assert_valid(p: &Project, name: &str) {
+    let file = crate::store::project_to_file(p);
+    let problems = crate::store::check(Path::new("p.ron"), "", &file);
+    assert!(problems.list.is_empty(), "{name}: {problems}");
 }
 
 fn label(p: &Project, tag: &crate::model::TagId) -> String {
@@ -202,6 +210,16 @@ fn relations_come_with_their_features() {
             ("boolValue".into(), Some(Value::Flag)),
             ("integerValue".into(), Some(Value::Scale(42)))
         ]
+    );
+    // A scale seen with one value reaches to the next (a scale needs two ends).
+    let scale = kind("nsubj")
+        .attributes
+        .iter()
+        .find(|a| a.label == "integerValue")
+        .map(|a| a.kind.clone());
+    assert_eq!(
+        scale,
+        Some(crate::model::AttributeKind::Scale { min: 42, max: 43 })
     );
     assert_eq!(
         values("obj"),
@@ -364,6 +382,9 @@ fn every_case_of_the_suite_has_a_definite_outcome() {
                 if name != "testSentenceId" {
                     assert!(plan.report.annotations > 0, "{name}: no annotation");
                 }
+                let mut p = Project::new("x");
+                plan.edit.apply(&mut p).expect("applies");
+                assert_valid(&p, &name);
             }
             Err(failure) => {
                 assert!(!failure.problems.is_empty(), "{name}");
