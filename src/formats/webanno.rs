@@ -29,6 +29,10 @@
 //! relation layer `MarginaliaLink` over it with string features `label` and `note` and one per
 //! link attribute).
 //!
+//! The export's report says so (`Report::requires`), as the README does.
+//!
+//! [`read`] is the import: INCEpTION's files and our own come back in (see its module).
+//!
 //! Losses, each reported: a discontinuous annotation becomes one span per fragment (relations
 //! attach to the first); a span that starts or ends in white space is written without it (the
 //! format cannot address the space between tokens); a span that covers no token is not written.
