@@ -68,6 +68,8 @@ impl Doc<'_> {
         let mut keys: Vec<String> = Vec::with_capacity(self.spans.len());
         let mut used: HashMap<String, usize> = HashMap::new();
         let mut refused: HashMap<usize, usize> = HashMap::new();
+        // Tag, begin and end of each annotation kept → its index.
+        let mut seen: HashMap<(String, usize, usize), usize> = HashMap::new();
         for (s, span) in self.spans.iter().enumerate() {
             let layer = self.layers.get(span.layer);
             let short = layer.map_or("", |l| l.short.as_str());
@@ -139,10 +141,8 @@ impl Doc<'_> {
             }
             // Marginalia keeps one annotation per tag and text in a layer: a stacked one
             // identical to another is that one; one with other features cannot come in.
-            let same = doc
-                .annotations
-                .iter()
-                .find(|b| b.label.trim() == a.label.trim() && b.fragments == a.fragments);
+            let place = (a.label.trim().to_owned(), span.begin, span.end);
+            let same = seen.get(&place).and_then(|&i| doc.annotations.get(i));
             if let Some(b) = same {
                 let identical = (&b.values, &b.note, &b.entity, b.status)
                     == (&a.values, &a.note, &a.entity, a.status);
@@ -164,6 +164,7 @@ impl Doc<'_> {
                 }
                 continue;
             }
+            seen.insert(place, doc.annotations.len());
             doc.annotations.push(a);
         }
         self.relations(&mut doc, &keys, &refused, &typed, counts);
