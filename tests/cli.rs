@@ -1167,6 +1167,7 @@ fn import_places_w3c_annotations_of_other_tools_on_the_projects_article() {
         "{err}"
     );
     assert_eq!(read(&dir.path("p.ron")), before, "unchanged");
+}
 
 #[test]
 fn webanno_export_imports_back_onto_its_articles_and_bad_tsv_is_refused_by_line() {

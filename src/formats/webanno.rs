@@ -106,6 +106,9 @@ pub(crate) fn export(
         let mut part_report = Report::default();
         let text = document(sel.project, &columns, part, &mut part_report);
         part_report.documents += 1;
+        // A TSV file holds the text and its annotations: the article's title, date, source
+        // and progress have no place in it.
+        part_report.document_fields(part.doc, &[]);
         (text, part_report)
     });
     let mut files = Vec::with_capacity(sel.docs.len());
@@ -117,6 +120,13 @@ pub(crate) fn export(
         });
         report.absorb(part_report);
     }
+    // The entity column holds the entity's name: its kind, aliases and note stay behind.
+    let mentioned: std::collections::BTreeSet<_> = sel
+        .docs
+        .iter()
+        .flat_map(|part| part.annotations.iter().filter_map(|a| a.entity.clone()))
+        .collect();
+    report.entity_fields(sel.project, mentioned.iter(), &[]);
     Ok((files, report))
 }
 
