@@ -5,7 +5,11 @@ a pinned commit, on
 - the export of the sample project (every layer in turn), and
 - the export of brat's own tutorial folders (`tests/fixtures/brat-bio`, `brat-news`) after an
   import into a new project: their events, attributes, normalizations and notes come back, and
-  the attributes must be declared in the `annotation.conf` written for the types they are on.
+  the attributes must be declared in the `annotation.conf` written for the types they are on;
+- the export of brat's copy of the BioNLP-ST 2011 GE corpus (fetched with brat, not committed:
+  its licence is for research use) after an import: every `E` line comes back as an `E` line
+  (distinct events sharing a trigger included, with one `T` line for the trigger), every
+  argument with its role as written, and a second import of the same folder changes nothing.
 
 Every issue brat reports fails the check, and so does any warning its configuration reader
 gives on the `annotation.conf`, `visual.conf` and `tools.conf` written.
@@ -25,6 +29,8 @@ BIN = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BRAT_COMMIT = "44ecd825810167eed2a5d8ad875d832218e734e8"
 BRAT = os.path.join(HERE, "target", f"brat-{BRAT_COMMIT[:7]}")
+# brat's copy of the BioNLP-ST 2011 GE corpus: events that share triggers, events as arguments.
+GE = "example-data/corpora/BioNLP-ST_2011/BioNLP-ST_2011_GE"
 # Where to fetch brat from (a local mirror works too).
 BRAT_GIT = os.environ.get("BRAT_GIT", "https://github.com/nlplab/brat.git")
 
@@ -36,7 +42,9 @@ def sh(*args, cwd=None):
 def fetch_brat():
     """brat's server sources at the pinned commit (only `server/src`, without the large
     archives the repository also holds); False when they cannot be fetched."""
-    if os.path.isfile(os.path.join(BRAT, "server", "src", "verify_annotations.py")):
+    if os.path.isfile(os.path.join(BRAT, "server", "src", "verify_annotations.py")) and os.path.isdir(
+        os.path.join(BRAT, GE)
+    ):
         return True
     try:
         fetch_into()
@@ -53,9 +61,36 @@ def fetch_into():
     os.makedirs(BRAT, exist_ok=True)
     sh("git", "init", "-q", cwd=BRAT)
     sh("git", "remote", "add", "origin", BRAT_GIT, cwd=BRAT)
-    sh("git", "sparse-checkout", "set", "server/src", cwd=BRAT)
+    sh("git", "sparse-checkout", "set", "server/src", GE, cwd=BRAT)
     sh("git", "fetch", "-q", "--depth", "1", "--filter=blob:none", "origin", BRAT_COMMIT, cwd=BRAT)
     sh("git", "checkout", "-q", "FETCH_HEAD", cwd=BRAT)
+
+
+def events(folder):
+    """The events of a brat folder as facts without ids, per document: (type, trigger offsets,
+    sorted (role, argument) pairs), an argument being a text-bound annotation's (type, offsets)
+    or an event's trigger offsets and type."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(folder, "*.ann"))):
+        lines = {}
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) >= 2:
+                    lines[parts[0]] = parts[1].split(" ")
+        def fact(i, depth=0):
+            data = lines.get(i, [])
+            if i.startswith("T") and data:
+                return (data[0], " ".join(data[1:]))
+            if i.startswith("E") and data and depth < 5:
+                kind, trigger = data[0].split(":", 1)
+                args = sorted((a.split(":", 1)[0], fact(a.split(":", 1)[1], depth + 1)) for a in data[1:])
+                return (kind, fact(trigger), tuple(args))
+            return (i,)
+        # (Document file names are compared without case and `_`/`-`: ours are the ids.)
+        doc = os.path.basename(path)[: -len(".ann")].lower().replace("_", "-")
+        out[doc] = sorted(fact(i) for i in lines if i.startswith("E"))
+    return out
 
 
 def run(*args):
@@ -118,6 +153,22 @@ def main():
         folders.append(out)
 
     failures = []
+    ge = os.path.join(BRAT, GE)
+    project = os.path.join(work, "ge.ron")
+    run("new", project)
+    run("import", project, "--format", "brat", ge, "--annotator", "brat")
+    again = run("import", project, "--format", "brat", ge, "--annotator", "brat")
+    if "0 annotations and 0 relations" not in again:
+        failures.append(f"a second import of the GE corpus changed the project: {again.strip()}")
+    out = os.path.join(work, "ge")
+    run("export", project, "--format", "brat", "-o", out, "--annotator", "brat")
+    folders.append(out)
+    want, got = events(ge), events(out)
+    n_events = sum(len(v) for v in want.values())
+    if want != got:
+        for doc in sorted(set(want) | set(got)):
+            if want.get(doc) != got.get(doc):
+                failures.append(f"GE {doc}: events differ after import and export:\n  {want.get(doc)}\n  {got.get(doc)}")
     attribute_lines = 0
     for folder in folders:
         conf = projectconfig.ProjectConfiguration(folder)
@@ -138,7 +189,10 @@ def main():
         print("error:", f)
     if failures:
         sys.exit(1)
-    print(f"brat: {len(folders)} exports pass verify_annotations ({attribute_lines} attribute lines)")
+    print(
+        f"brat: {len(folders)} exports pass verify_annotations ({attribute_lines} attribute lines); "
+        f"the GE corpus's {n_events} events come back as they were"
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@
 mod ann;
 mod attrs;
 mod conf;
+mod kept;
 mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted

@@ -115,6 +115,9 @@ pub struct Incoming {
     /// What the reader read otherwise than the input says, one counted line each (Label
     /// Studio's bidirectional relations taken as from → to …), for the import report.
     pub notes: Vec<String>,
+    /// Paragraphs for the project's notes, each added unless the notes hold it already
+    /// (brat's `annotation.conf`, kept so that the export writes the corpus's rules back).
+    pub project_notes: Vec<String>,
 }
 
 /// A declared tag type.
@@ -247,6 +250,10 @@ pub struct InAnnotation {
     pub status: Option<ReviewStatus>,
     /// Values of attributes, by the attribute's name as the input writes it.
     pub values: Vec<(String, InValue)>,
+    /// An item of its own even where another of the input has the same tag and fragments
+    /// (brat's events sharing a trigger): the planner matches it to an annotation already in
+    /// the project only one to one, never two incoming to one.
+    pub distinct: bool,
 }
 
 /// An entity named by the input.
@@ -439,6 +446,7 @@ pub fn plan_import(
     let mut planner = planner::Planner::new(project, options);
     planner.problems.extend(incoming.problems);
     planner.report.notes = incoming.notes;
+    planner.project_notes = incoming.project_notes;
     planner.declare(&incoming.tags, &incoming.relation_kinds);
     planner.declare_variables(&incoming.variables);
     for doc in incoming.documents {

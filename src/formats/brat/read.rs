@@ -16,7 +16,8 @@ use crate::formats::{
 use crate::model::{ExternalRef, ReviewStatus};
 
 use super::ann::{self, Body, Line};
-use super::conf::{Conf, role_name, scale_of};
+use super::conf::{Conf, scale_of};
+use super::kept;
 use super::{ENTITY_DB, NOTES, STATUS};
 
 /// Reads the brat documents named by `inputs` (`.ann` files, or folders of them).
@@ -54,6 +55,12 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
                         }
                         None => incoming.relation_kinds.push(k),
                     }
+                }
+                if let Some(text) = &conf.annotation_text {
+                    let folder = dir
+                        .file_name()
+                        .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into());
+                    incoming.project_notes.push(kept::paragraph(&folder, text));
                 }
                 confs.push((dir, conf));
                 confs.len() - 1
@@ -141,16 +148,27 @@ fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Opti
         problems: &mut found,
         spans: Vec::new(),
         span_at: HashMap::new(),
-        triggers: HashMap::new(),
+        events: HashMap::new(),
+        triggers: Vec::new(),
         relations: HashMap::new(),
         out: Vec::new(),
     };
     doc.read(&lines, shift);
-    let Builder { spans, out, .. } = doc;
+    let Builder {
+        spans,
+        out,
+        triggers,
+        ..
+    } = doc;
     // In line order, whichever pass found them.
     found.sort_by_key(|p| p.place.line);
     problems.append(&mut found);
-    let annotations = spans.into_iter().map(|s| s.finish(&text)).collect();
+    let annotations = spans
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !triggers.contains(i))
+        .map(|(_, s)| s.finish(&text))
+        .collect();
     Some(InDoc {
         place: Place::file(&txt),
         text,
@@ -175,6 +193,16 @@ struct Span {
 }
 
 impl Span {
+    fn new(annotation: InAnnotation) -> Self {
+        Span {
+            annotation,
+            notes: Vec::new(),
+            entity: None,
+            other_name: None,
+            refs: Vec::new(),
+        }
+    }
+
     /// The annotation, with its notes as lines and, when a normalization names a knowledge
     /// base, an entity: named by the registry's line, else by that normalization's text, else
     /// by the covered text of `doc`.
@@ -231,8 +259,11 @@ struct Builder<'a> {
     spans: Vec<Span>,
     /// `T` id → index in `spans`.
     span_at: HashMap<String, usize>,
-    /// `E` id → its trigger's `T` id.
-    triggers: HashMap<String, String>,
+    /// `E` id → index in `spans` of the event's own span.
+    events: HashMap<String, usize>,
+    /// Indices in `spans` of the `T` lines that are triggers: each of their events is a span
+    /// of its own, so the trigger itself is not imported.
+    triggers: Vec<usize>,
     /// `R` id → index in `out`.
     relations: HashMap<String, usize>,
     out: Vec<InRelation>,
@@ -277,33 +308,33 @@ impl Builder<'_> {
             .push(ImportProblem::new(Place::line(self.file, line), message));
     }
 
-    /// Spans first, then what links them, then what attaches to them, each in file order
-    /// (ids may be used before the line that defines them).
+    /// Spans first (each event a span of its own), then what links them, then what attaches
+    /// to them, each in file order (ids may be used before the line that defines them).
     fn read(&mut self, lines: &[Line], shift: usize) {
         for l in lines {
             if let Body::Text { label, spans, text } = &l.body {
                 self.span_at.insert(l.id.clone(), self.spans.len());
-                self.spans.push(Span {
-                    annotation: InAnnotation {
-                        key: l.id.clone(),
-                        place: Place::line(self.file, l.line),
-                        label: self.conf.display(label),
-                        fragments: spans
-                            .iter()
-                            .map(|&(s, e)| (s.saturating_sub(shift), e.saturating_sub(shift)))
-                            .collect(),
-                        quote: text.clone(),
-                        ..InAnnotation::default()
-                    },
-                    notes: Vec::new(),
-                    entity: None,
-                    other_name: None,
-                    refs: Vec::new(),
-                });
-            } else if let Body::Event { trigger, .. } = &l.body {
-                self.triggers.insert(l.id.clone(), trigger.clone());
+                self.spans.push(Span::new(InAnnotation {
+                    key: l.id.clone(),
+                    place: Place::line(self.file, l.line),
+                    label: self.conf.display(label),
+                    fragments: spans
+                        .iter()
+                        .map(|&(s, e)| (s.saturating_sub(shift), e.saturating_sub(shift)))
+                        .collect(),
+                    quote: text.clone(),
+                    ..InAnnotation::default()
+                }));
             }
         }
+        // What names a trigger (an attribute, a note, a relation) names its first event.
+        let mut first_event: HashMap<String, usize> = HashMap::new();
+        for l in lines {
+            if let Body::Event { kind, trigger, .. } = &l.body {
+                self.event(l, kind, trigger, &mut first_event);
+            }
+        }
+        self.span_at.extend(first_event);
         for l in lines {
             self.link(l);
         }
@@ -312,17 +343,53 @@ impl Builder<'_> {
         }
     }
 
-    /// The span an argument names: a `T`, or an `E` by its trigger.
-    fn span(&self, id: &str) -> Result<usize, String> {
-        if let Some(&i) = self.span_at.get(id) {
-            return Ok(i);
+    /// The span of event `l`: the event's type on its trigger's text, distinct from the other
+    /// events on that trigger.
+    fn event(
+        &mut self,
+        l: &Line,
+        kind: &str,
+        trigger: &str,
+        first_event: &mut HashMap<String, usize>,
+    ) {
+        let Some(&t) = self.span_at.get(trigger) else {
+            let m = format!(
+                "{}: its trigger {trigger} is not a text-bound annotation of this file",
+                l.id
+            );
+            return self.problem(l.line, m);
+        };
+        let Some(span) = self.spans.get(t) else {
+            return;
+        };
+        let label = self.conf.display(kind);
+        if span.annotation.label != label {
+            let m = format!(
+                "{}: the event is a {kind}, but its trigger {trigger} is a {}; brat expects the same type",
+                l.id, span.annotation.label
+            );
+            return self.problem(l.line, m);
         }
-        if let Some(trigger) = self.triggers.get(id) {
-            return self.span_at.get(trigger).copied().ok_or_else(|| {
-                format!(
-                    "event {id}'s trigger {trigger} is not a text-bound annotation of this file"
-                )
-            });
+        let annotation = InAnnotation {
+            key: l.id.clone(),
+            place: Place::line(self.file, l.line),
+            distinct: true,
+            ..span.annotation.clone()
+        };
+        if !self.triggers.contains(&t) {
+            self.triggers.push(t);
+        }
+        first_event
+            .entry(trigger.to_owned())
+            .or_insert(self.spans.len());
+        self.events.insert(l.id.clone(), self.spans.len());
+        self.spans.push(Span::new(annotation));
+    }
+
+    /// The span an argument names: a `T` (a trigger: its first event), or an `E`.
+    fn span(&self, id: &str) -> Result<usize, String> {
+        if let Some(&i) = self.span_at.get(id).or_else(|| self.events.get(id)) {
+            return Ok(i);
         }
         Err(format!(
             "{id} is not a text-bound annotation or an event of this file"
@@ -358,32 +425,16 @@ impl Builder<'_> {
                 }
                 (Err(m), _) | (_, Err(m)) => self.problem(l.line, format!("{}: {m}", l.id)),
             },
-            Body::Event {
-                kind,
-                trigger,
-                args,
-            } => {
-                let Some(&t) = self.span_at.get(trigger) else {
-                    let m = format!(
-                        "{}: its trigger {trigger} is not a text-bound annotation of this file",
-                        l.id
-                    );
-                    return self.problem(l.line, m);
+            Body::Event { args, .. } => {
+                let Some(&e) = self.events.get(&l.id) else {
+                    return;
                 };
-                let label = self.spans.get(t).map(|s| s.annotation.label.clone());
-                if label.as_deref() != Some(self.conf.display(kind).as_str()) {
-                    let m = format!(
-                        "{}: the event is a {kind}, but its trigger {trigger} is a {}; brat expects the same type",
-                        l.id,
-                        label.unwrap_or_default()
-                    );
-                    self.problem(l.line, m);
-                }
                 for (role, arg) in args {
                     match self.span(arg) {
+                        // The role as the line writes it: `Theme2` stays `Theme2`.
                         Ok(a) => {
-                            let kind = self.conf.display(&role_name(role));
-                            self.relation(l.line, &kind, t, a);
+                            let kind = self.conf.display(role);
+                            self.relation(l.line, &kind, e, a);
                         }
                         Err(m) => self.problem(l.line, format!("{}: {m}", l.id)),
                     }
