@@ -52,6 +52,8 @@ pub(super) const CODES_CARRIED: &[&str] = &[
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_events;
 mod write;
 
 pub(crate) use read::read;

@@ -16,7 +16,7 @@ use crate::formats::{
 use crate::model::{ExternalRef, ReviewStatus};
 
 use super::ann::{self, Body, Line};
-use super::conf::{Conf, scale_of};
+use super::conf::{Conf, role_name, scale_of};
 use super::kept;
 use super::{ENTITY_DB, NOTES, STATUS};
 
@@ -72,8 +72,91 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
             incoming.documents.push(doc);
         }
     }
+    for (dir, conf) in &confs {
+        if conf.annotation_text.is_none()
+            && let Some(text) = made_conf(dir, &incoming.documents)
+        {
+            let folder = dir
+                .file_name()
+                .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into());
+            incoming.project_notes.push(kept::paragraph(&folder, &text));
+        }
+    }
     incoming.problems = problems;
     incoming
+}
+
+/// For a folder without `annotation.conf` whose documents hold events, the configuration that
+/// declares them (each role optional and repeatable, to the types it was seen pointing at) and
+/// the other types as entities, so that the export writes the events back as events.
+fn made_conf(dir: &Path, docs: &[InDoc]) -> Option<String> {
+    let mut entities: Vec<&str> = Vec::new();
+    // Event type → its roles, each with the types it points at.
+    type Roles<'d> = Vec<(String, Vec<&'d str>)>;
+    let mut events: Vec<(&str, Roles)> = Vec::new();
+    let docs: Vec<&InDoc> = docs
+        .iter()
+        .filter(|d| d.place.file.parent() == Some(dir))
+        .collect();
+    for d in &docs {
+        for a in &d.annotations {
+            let list = if a.distinct {
+                if !events.iter().any(|(t, _)| *t == a.label) {
+                    events.push((&a.label, Vec::new()));
+                }
+                continue;
+            } else {
+                &mut entities
+            };
+            if !list.contains(&a.label.as_str()) {
+                list.push(&a.label);
+            }
+        }
+    }
+    if events.is_empty() {
+        return None;
+    }
+    for d in &docs {
+        let label = |key: &str| d.annotations.iter().find(|a| a.key == key);
+        for r in &d.relations {
+            let (Some(from), Some(to)) = (label(&r.from), label(&r.to)) else {
+                continue;
+            };
+            let Some((_, roles)) = events
+                .iter_mut()
+                .find(|(t, _)| from.distinct && *t == from.label)
+            else {
+                continue;
+            };
+            let role = role_name(&r.kind);
+            match roles.iter_mut().find(|(n, _)| *n == role) {
+                Some((_, types)) => {
+                    if !types.contains(&to.label.as_str()) {
+                        types.push(&to.label);
+                    }
+                }
+                None => roles.push((role, vec![&to.label])),
+            }
+        }
+    }
+    let mut s = String::from("[entities]\n\n");
+    for e in entities
+        .iter()
+        .filter(|e| !events.iter().any(|(t, _)| t == *e))
+    {
+        s.push_str(e);
+        s.push('\n');
+    }
+    s.push_str("\n[relations]\n\n[events]\n\n");
+    for (t, roles) in &events {
+        let roles: Vec<String> = roles
+            .iter()
+            .map(|(r, types)| format!("{r}*:{}", types.join("|")))
+            .collect();
+        s.push_str(&format!("{t}\t{}\n", roles.join(", ")));
+    }
+    s.push_str("\n[attributes]\n");
+    Some(s)
 }
 
 /// Adds to `known` the attributes of `more` it does not name yet (a type declared by the
