@@ -3,7 +3,8 @@ runs when it opens a document) and its project configuration reader, taken from 
 a pinned commit, on
 
 - the export of the sample project (every layer in turn), and
-- the export of brat's own tutorial folders (`tests/fixtures/brat-bio`, `brat-news`) after an
+- the export of brat's own tutorial folders (`tests/fixtures/brat-bio`, `brat-news`) and of
+  dkpro-core's event without `annotation.conf` (`tests/fixtures/dkpro-brat`) after an
   import into a new project: their events, attributes, normalizations and notes come back, and
   the attributes must be declared in the `annotation.conf` written for the types they are on;
 - the export of brat's copy of the BioNLP-ST 2011 GE corpus (fetched with brat, not committed:
@@ -143,7 +144,7 @@ def main():
         out = os.path.join(work, f"sample-{layer}")
         run("export", sample, "--format", "brat", "-o", out, "--annotator", layer)
         folders.append(out)
-    for name in ["brat-bio", "brat-news"]:
+    for name in ["brat-bio", "brat-news", "dkpro-brat"]:
         project = os.path.join(work, f"{name}.ron")
         run("new", project)
         run("import", project, "--format", "brat", os.path.join(HERE, "tests/fixtures", name),

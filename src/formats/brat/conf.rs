@@ -157,6 +157,16 @@ impl Conf {
         self.roles.iter().map(|(n, _, _)| n.as_str())
     }
 
+    /// Whether event type `event` may have role `role` (without its number) pointing at a
+    /// `to` (brat's roles, as this reads them, allow the union of the types given).
+    pub(super) fn allows_role(&self, event: &str, role: &str, to: &str) -> bool {
+        self.roles.iter().any(|(r, from, types)| {
+            r == role
+                && from.iter().any(|f| f == event)
+                && (types.is_empty() || types.iter().any(|t| t == to))
+        })
+    }
+
     /// The attributes declared, by the names `.ann` files write.
     pub(super) fn attribute_names(&self) -> impl Iterator<Item = &str> {
         self.attributes.iter().map(|a| a.name.as_str())

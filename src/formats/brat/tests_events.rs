@@ -394,3 +394,40 @@ fn n_lines_have_one_tab_before_the_name_and_brats_own_two_tabs_read_the_same() {
         assert_eq!(names, ["Barack Obama"], "{tabs:?}");
     }
 }
+
+#[test]
+fn the_kept_annotation_conf_is_written_back_with_only_what_the_data_adds() {
+    // brat-bio's conf gives Negative_regulation a Theme and a Cause; this event has a Site.
+    let text = std::fs::read_to_string(fixtures("brat-bio").join("090-event_structures.txt"))
+        .expect("text");
+    let ann = "T1\tProtein 469 478\tIkB-alpha\nT2\tProtein 509 515\tVCAM-1\n\
+               T3\tNegative_regulation 479 488\tinhibited\nE1\tNegative_regulation:T3 Theme:T1 Site:T2\n";
+    let dir = shared_trigger_folder(&text, ann);
+    let mut p = Project::new("x");
+    import_into(&mut p, &[dir.path().to_path_buf()]);
+    let out = tempfile::tempdir().expect("tempdir");
+    let brat = export_to(&p, out.path());
+    let conf = std::fs::read_to_string(brat.join("annotation.conf")).expect("conf");
+    let kept = std::fs::read_to_string(dir.path().join("annotation.conf")).expect("conf");
+    // Every rule kept (sections in brat's usual order); the event's line gains the role it
+    // lacked.
+    let rules = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let written = rules(&conf);
+    for rule in rules(&kept) {
+        let want = if rule.starts_with("Negative_regulation") {
+            format!("{rule}, Site*:Protein")
+        } else {
+            rule
+        };
+        assert!(written.contains(&want), "{want:?} missing in\n{conf}");
+    }
+    // Spans do not overlap here: no overlap rule is added to the kept ones.
+    assert!(!conf.contains("<OVERLAP>"), "{conf}");
+    assert_eq!(event_facts(&brat), event_facts(dir.path()));
+}

@@ -1,7 +1,7 @@
 //! The brat export: `.txt` and `.ann` per document, then the configuration files that let
 //! brat serve the folder with the project's types, labels, colours and keys.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::attrs::{Attrs, Owner, Written};
@@ -36,6 +36,7 @@ pub(crate) fn export(
         kbs: BTreeSet::new(),
         pairs: BTreeSet::new(),
         overlap: false,
+        roles: BTreeSet::new(),
     };
     for (done, part) in sel.docs.iter().enumerate() {
         let stem = file_stem(part.doc.id.as_str(), &mut stems);
@@ -100,6 +101,8 @@ struct Shared {
     pairs: BTreeSet<(String, String, String)>,
     /// Whether spans that are not events overlap somewhere.
     overlap: bool,
+    /// The roles written, as (event type, role without its number, argument's type).
+    roles: BTreeSet<(String, String, String)>,
 }
 
 /// The numbers of the `A`, `N` and `#` lines of one document written so far.
@@ -286,6 +289,13 @@ fn document(
                 for r in part.relations.iter().filter(|r| r.from == a.id) {
                     if let Some(to) = refs.get(&r.to) {
                         let _ = write!(line, " {}:{to}", names.kind(&r.kind));
+                        if let Some(arg) = project.annotations.get(&r.to) {
+                            shared.roles.insert((
+                                names.tag(&a.tag).to_owned(),
+                                role_name(names.kind(&r.kind)),
+                                names.tag(&arg.tag).to_owned(),
+                            ));
+                        }
                         report.relations += 1;
                         if let Some(source) = project.annotations.get(&r.from) {
                             report.relation_annotator(r, source);
@@ -590,8 +600,11 @@ impl Names {
         for name in declared.iter().chain(&roles) {
             taken.insert(name.to_lowercase());
         }
+        // Types the kept configuration does not declare are named by their labels (a brat
+        // corpus's own spelling, `Site`), in a project without one by their ids.
         let mut name_of = |id: &str, label: Option<&str>| match label.and_then(|l| spelled(id, l)) {
             Some(name) => name,
+            None if kept.is_some() => unique_name(label.unwrap_or(id), &mut taken),
             None => unique_name(id, &mut taken),
         };
         let tags: Vec<(TagId, String)> = tag_ids
@@ -772,7 +785,41 @@ fn kept_conf(kept: &Kept, names: &Names, attrs: &Attrs, shared: &Shared) -> Stri
     if shared.overlap && !kept.has_overlap_rules() {
         s.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
     }
-    section(&mut s, "events");
+    // A kept event type's line gains the roles written that it does not allow (brat reads
+    // one line per event type).
+    let mut missing: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for (event, role, to) in &shared.roles {
+        if !conf.allows_role(event, role, to) {
+            missing
+                .entry(event)
+                .or_default()
+                .entry(role)
+                .or_default()
+                .push(to);
+        }
+    }
+    s.push_str("\n[events]\n\n");
+    for line in kept.lines("events") {
+        let head = line.split_whitespace().next().unwrap_or_default();
+        let name = head
+            .split('|')
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches('!');
+        match missing.remove(name) {
+            Some(roles) => {
+                let roles: Vec<String> = roles
+                    .iter()
+                    .map(|(r, types)| format!("{r}*:{}", types.join("|")))
+                    .collect();
+                let sep = if line.contains(':') { ", " } else { "\t" };
+                let _ = writeln!(s, "{line}{sep}{}", roles.join(", "));
+            }
+            None => {
+                let _ = writeln!(s, "{line}");
+            }
+        }
+    }
     section(&mut s, "attributes");
     let kept_attributes: BTreeSet<&str> = conf.attribute_names().collect();
     if !kept_attributes.contains(STATUS) {

@@ -700,6 +700,10 @@ impl<'p> Planner<'p> {
         after.annotators.extend(self.layers.iter().cloned());
         for paragraph in &self.project_notes {
             if !after.notes.contains(paragraph.as_str()) {
+                let first = paragraph.lines().next().unwrap_or_default();
+                self.report
+                    .notes
+                    .push(format!("added to the project's notes: {first}"));
                 if !after.notes.is_empty() {
                     after.notes.push_str(if after.notes.ends_with('\n') {
                         "\n"
