@@ -8,7 +8,8 @@
 //! unknown span. Any problem refuses the whole import unless problems may be skipped; either
 //! way the project is changed by one edit or not at all. Annotations already in the layer
 //! (same document, tag and fragments) are not added twice, so importing a file again changes
-//! nothing.
+//! nothing; items marked [`InAnnotation::distinct`] (brat's events sharing a trigger) each take
+//! at most one of them, the one with the same links if there is one.
 
 use std::fmt;
 use std::path::PathBuf;
