@@ -48,6 +48,10 @@ def fetch_brat():
     ):
         return True
     try:
+        import shutil
+
+        # A copy from before the GE corpus was needed holds only `server/src`: fetch afresh.
+        shutil.rmtree(BRAT, ignore_errors=True)
         fetch_into()
         return True
     except (subprocess.CalledProcessError, OSError) as e:
