@@ -25,6 +25,7 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
     let mut incoming = Incoming::default();
     let mut problems = Vec::new();
     let mut confs: Vec<(PathBuf, Conf)> = Vec::new();
+    let mut named_triggers = 0;
     for file in ann_files(inputs, &mut problems) {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let index = match confs.iter().position(|(d, _)| *d == dir) {
@@ -67,7 +68,7 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
             }
         };
         if let Some((_, conf)) = confs.get(index)
-            && let Some(doc) = document(&file, conf, &mut problems)
+            && let Some(doc) = document(&file, conf, &mut problems, &mut named_triggers)
         {
             incoming.documents.push(doc);
         }
@@ -81,6 +82,11 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
                 .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into());
             incoming.project_notes.push(kept::paragraph(&folder, &text));
         }
+    }
+    if named_triggers > 0 {
+        incoming.notes.push(format!(
+            "lines that name an event's trigger (T) instead of the event, taken as naming its first event: {named_triggers}"
+        ));
     }
     incoming.problems = problems;
     incoming
@@ -207,7 +213,12 @@ fn starts_with_bom(path: &Path) -> bool {
 }
 
 /// One document: the `.ann` file `file` and the `.txt` beside it.
-fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Option<InDoc> {
+fn document(
+    file: &Path,
+    conf: &Conf,
+    problems: &mut Vec<ImportProblem>,
+    named_triggers: &mut usize,
+) -> Option<InDoc> {
     let txt = file.with_extension("txt");
     if !txt.is_file() {
         problems.push(ImportProblem::new(
@@ -233,6 +244,7 @@ fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Opti
         span_at: HashMap::new(),
         events: HashMap::new(),
         triggers: Vec::new(),
+        on_trigger: 0,
         relations: HashMap::new(),
         out: Vec::new(),
     };
@@ -241,8 +253,10 @@ fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Opti
         spans,
         out,
         triggers,
+        on_trigger,
         ..
     } = doc;
+    *named_triggers += on_trigger;
     // In line order, whichever pass found them.
     found.sort_by_key(|p| p.place.line);
     problems.append(&mut found);
@@ -347,6 +361,8 @@ struct Builder<'a> {
     /// Indices in `spans` of the `T` lines that are triggers: each of their events is a span
     /// of its own, so the trigger itself is not imported.
     triggers: Vec<usize>,
+    /// How many lines name a trigger that has events (they are put on its first event).
+    on_trigger: usize,
     /// `R` id → index in `out`.
     relations: HashMap<String, usize>,
     out: Vec<InRelation>,
@@ -417,6 +433,22 @@ impl Builder<'_> {
                 self.event(l, kind, trigger, &mut first_event);
             }
         }
+        // Lines that name a trigger rather than its event (brat's BioNLP compatibility lets
+        // relations do so) are counted for the report.
+        self.on_trigger = lines
+            .iter()
+            .filter(|l| {
+                let named: Vec<&String> = match &l.body {
+                    Body::Relation { from, to, .. } => vec![from, to],
+                    Body::Attribute { target, .. }
+                    | Body::Normalization { target, .. }
+                    | Body::Note { target, .. } => vec![target],
+                    Body::Equiv { members, .. } => members.iter().collect(),
+                    _ => Vec::new(),
+                };
+                named.iter().any(|id| first_event.contains_key(id.as_str()))
+            })
+            .count();
         self.span_at.extend(first_event);
         for l in lines {
             self.link(l);

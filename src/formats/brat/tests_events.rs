@@ -272,7 +272,8 @@ fn distinct_events_on_one_trigger_keep_all_their_arguments() {
     let ann = "T1\tProtein 469 478\tIkB-alpha\nT2\tProtein 509 515\tVCAM-1\n\
                T3\tNegative_regulation 479 488\tinhibited\n\
                E1\tNegative_regulation:T3 Theme:T1\nE2\tNegative_regulation:T3 Theme:T2\n\
-               E3\tNegative_regulation:T3 Theme:T2 Cause:E1\nA1\tNegation E2\n";
+               E3\tNegative_regulation:T3 Theme:T2 Cause:E1\nA1\tNegation E2\n\
+               #1\tAnnotatorNotes T3\ton the trigger\n";
     let dir = shared_trigger_folder(&text, ann);
     let mut p = Project::new("x");
     let report = import_into(&mut p, &[dir.path().to_path_buf()]);
@@ -293,6 +294,20 @@ fn distinct_events_on_one_trigger_keep_all_their_arguments() {
             vec![("Theme".into(), "IkB-alpha".into())],
             vec![("Theme".into(), "VCAM-1".into())],
         ]
+    );
+    // A note on the trigger is on its first event, and the report says so.
+    let noted: Vec<Vec<(String, String)>> = events
+        .iter()
+        .filter(|a| a.note == "on the trigger")
+        .map(|a| roles(&p, a))
+        .collect();
+    assert_eq!(noted, [vec![("Theme".to_owned(), "IkB-alpha".to_owned())]]);
+    assert!(
+        report
+            .to_text()
+            .contains("taken as naming its first event: 1"),
+        "{}",
+        report.to_text()
     );
     // The attribute is on E2's event only.
     let negated: Vec<Vec<(String, String)>> = events
