@@ -239,6 +239,18 @@ fn brats_events_come_back_as_events_after_an_export() {
         let before = event_facts(&fixtures(folder));
         assert!(before.values().map(Vec::len).sum::<usize>() > 0, "{folder}");
         assert_eq!(event_facts(&out), before, "{folder}");
+        // The corpus's rules are all written back, as they were.
+        if let Ok(kept) = std::fs::read_to_string(fixtures(folder).join("annotation.conf")) {
+            let conf = std::fs::read_to_string(out.join("annotation.conf")).expect("conf");
+            let written: BTreeSet<&str> = conf.lines().map(str::trim).collect();
+            for rule in kept.lines().map(str::trim) {
+                let rule = rule.split(" #").next().unwrap_or(rule);
+                assert!(
+                    written.contains(rule),
+                    "{folder}: {rule:?} missing in\n{conf}"
+                );
+            }
+        }
         // And in again: the same events, nothing new.
         let mut q = Project::new("y");
         import_into(&mut q, std::slice::from_ref(&out));

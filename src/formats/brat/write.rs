@@ -767,6 +767,9 @@ fn kept_conf(kept: &Kept, names: &Names, attrs: &Attrs, shared: &Shared) -> Stri
             let _ = writeln!(s, "{line}");
         }
     };
+    for line in kept.lines("") {
+        let _ = writeln!(s, "{line}");
+    }
     section(&mut s, "entities");
     for (id, name) in &names.tags {
         let known = conf.entity_types().contains(name) || conf.event_types().contains(name);
