@@ -251,10 +251,27 @@ fn brats_events_come_back_as_events_after_an_export() {
                 );
             }
         }
-        // And in again: the same events, nothing new.
+        // And in again: the same spans and events with the same roles, nothing new.
         let mut q = Project::new("y");
         import_into(&mut q, std::slice::from_ref(&out));
-        assert_eq!(q.annotations.len(), p.annotations.len(), "{folder}");
+        let facts = |p: &Project| {
+            let mut v: Vec<_> = p
+                .annotations
+                .values()
+                .map(|a| {
+                    let label = p.schema.tag(&a.tag).map_or("?", |t| t.label.as_str());
+                    (
+                        label.to_owned(),
+                        a.quote.clone(),
+                        a.fragments.clone(),
+                        roles(p, a),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(facts(&q), facts(&p), "{folder}");
         assert_eq!(q.relations.len(), p.relations.len(), "{folder}");
         let again = import_into(&mut q, &[out]);
         assert_eq!((again.annotations, again.relations), (0, 0), "{folder}");
@@ -457,4 +474,37 @@ fn the_kept_annotation_conf_is_written_back_with_only_what_the_data_adds() {
     // Spans do not overlap here: no overlap rule is added to the kept ones.
     assert!(!conf.contains("<OVERLAP>"), "{conf}");
     assert_eq!(event_facts(&brat), event_facts(dir.path()));
+}
+
+#[test]
+fn events_that_name_nothing_are_problems_by_file_and_line() {
+    let text = std::fs::read_to_string(fixtures("brat-bio").join("090-event_structures.txt"))
+        .expect("text");
+    let ann = "T1\tProtein 469 478\tIkB-alpha\nT3\tNegative_regulation 479 488\tinhibited\n\
+               E1\tNegative_regulation:T9 Theme:T1\nE2\tNegative_regulation:T3 Theme:E7\n\
+               E3\tGene_expression:T3 Theme:T1\nE4\tNegative_regulation:T3 Theme:T1 Cause:E3\n";
+    let dir = shared_trigger_folder(&text, ann);
+    let incoming = read(Format::Brat, &[dir.path().to_path_buf()]).expect("reads");
+    let file = dir.path().join("doc.ann");
+    let found: Vec<(Option<usize>, bool)> = incoming
+        .problems
+        .iter()
+        .map(|p| (p.place.line, p.place.file == file))
+        .collect();
+    // E1's trigger, E2's argument, E3's type (not its trigger's), E4's argument E3 (refused).
+    assert_eq!(
+        found,
+        [
+            (Some(3), true),
+            (Some(4), true),
+            (Some(5), true),
+            (Some(6), true)
+        ],
+        "{:?}",
+        incoming.problems
+    );
+    assert!(incoming.problems[0].message.contains("T9"));
+    assert!(incoming.problems[1].message.contains("E7"));
+    let p = Project::new("x");
+    assert!(plan_import(&p, incoming, &options()).is_err());
 }
