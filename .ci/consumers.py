@@ -9,7 +9,11 @@ jsonl`, spaCy-style, with offsets computed here in Python code points), exports 
 
 - jsonl: every span's offsets slice the text (Python code points) to the exported text; every
   span that spaCy's own tokenizer aligns (`spacy.blank("en")`, `Doc.char_span`) gives the
-  exported label and text; the exported tokens slice the text to their own text.
+  exported label and text; the exported tokens slice the text to their own text; and
+  `Doc(vocab, words, spaces)` built from each line's own tokens has the line's text, with every
+  span at `doc.char_span(start, end) == doc[token_start:token_end + 1]` (an article of double
+  spaces, blank lines, emoji, CJK and combining accents, with spans that start at a space or
+  end inside a word, is added for this).
 - labelstudio: every region's start/end, counted in code points (as Label Studio does),
   slices the text to `value.text`.
 - brat: brat's rules: every T line's text equals the .txt slice of its fragments joined by a
@@ -21,9 +25,14 @@ jsonl`, spaCy-style, with offsets computed here in Python code points), exports 
   relations give when recomputed here (actors grouped by entity, else by the quote folded
   for case and white space; two actors tied once per claim both are speakers of).
 - csv: Python's csv module reads it; every contiguous row's quote is the text slice.
+- w3c: every target's source is `urn:sha256:` of a text of the export (Python's hashlib) and
+  its TextPositionSelector, counted in code points as the model requires, slices that text to
+  the TextQuoteSelector's `exact`, whose prefix and suffix surround it there; creators are
+  Persons with an `id`; importing the file back adds nothing.
 """
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -33,6 +42,7 @@ import tempfile
 
 import networkx
 import spacy
+from spacy.tokens import Doc
 from spacy.training.converters import conll_ner_to_docs
 
 BIN = os.path.abspath(sys.argv[1])
@@ -54,6 +64,20 @@ SPANS = [
     ("المحادثات ستبدأ", "claim"),
     ("Zoe\u0301 Ba\u0301nh", "actor"),
     ("café 🤷🏽\u200d♀️ ok", "claim"),
+]
+# An article whose white space spaCy's tokenizer makes tokens of, with spans at awkward edges.
+SPACES_TEXT = (
+    "Macron  said:\n\n« les pourparlers »  🇫🇷 习近平 a dit\n\n\n"
+    "Zoe\u0301 Ba\u0301nh 👩\u200d👩\u200d👧  noted \u3000 ok  "
+)
+SPACES_SPANS = [
+    ("Macron", "actor"),
+    (" said", "claim"),  # starts at the second of two spaces
+    ("pourparlers »  ", "claim"),  # ends after a double space
+    ("习近", "actor"),  # inside a run of CJK
+    ("Zoe\u0301 Ba\u0301", "actor"),  # ends inside a word
+    ("👩\u200d👩\u200d👧", "actor"),
+    ("ok ", "claim"),  # ends at a token's trailing space
 ]
 # Links between SPANS (by index): two claims each said by Macron and 习近平, so the network
 # has an actor–actor tie of weight 2 even where the sample's claims have one speaker each.
@@ -142,9 +166,15 @@ def main():
         start = UNICODE_TEXT.index(quote)
         spans.append({"id": f"u{n}", "start": start, "end": start + len(quote), "label": label})
     links = [{"label": kind, "from": f"u{a}", "to": f"u{b}"} for kind, a, b in LINKS]
+    spaced = []
+    for n, (quote, label) in enumerate(SPACES_SPANS):
+        start = SPACES_TEXT.index(quote)
+        spaced.append({"id": f"w{n}", "start": start, "end": start + len(quote), "label": label})
     incoming = os.path.join(work, "unicode.jsonl")
     with open(incoming, "w", encoding="utf-8", newline="") as f:
         line = {"text": UNICODE_TEXT, "meta": {"title": "Unicode"}, "spans": spans, "relations": links}
+        f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        line = {"text": SPACES_TEXT, "meta": {"title": "Spaces"}, "spans": spaced}
         f.write(json.dumps(line, ensure_ascii=False) + "\n")
     # The formats that write one layer get the sample's first layer; the hard article joins it.
     stats = json.loads(run("stats", "--json", project))
@@ -157,15 +187,32 @@ def main():
 
     # jsonl, read as spaCy users do.
     run("export", project, "--format", "jsonl", "-o", out("p.jsonl"), *args)
-    aligned = total = 0
-    seen_unicode = False
+    aligned = total = placed = 0
+    seen_unicode = seen_spaces = False
     with open(out("p.jsonl"), encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             record = json.loads(line)
             text = record["text"]
             seen_unicode |= text == UNICODE_TEXT
+            seen_spaces |= text == SPACES_TEXT
             for t in record.get("tokens", []):
                 check(text[t["start"] : t["end"]] == t["text"], f"p.jsonl:{n}: token {t} does not slice the text")
+            # The file's own tokens, as spaCy users build a Doc from them.
+            tokens = record["tokens"]
+            own = Doc(nlp.vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
+            check(own.text == text, f"p.jsonl:{n}: Doc(words, spaces) of the tokens is not the text")
+            check([t["id"] for t in tokens] == list(range(len(tokens))), f"p.jsonl:{n}: token ids are not 0, 1, 2 …")
+            for s in record["spans"]:
+                span = own.char_span(s["start"], s["end"])
+                if span is None:
+                    check(False, f"p.jsonl:{n}: span {s['start']}-{s['end']} {s['text']!r} falls off the file's tokens")
+                    continue
+                want = own[s["token_start"] : s["token_end"] + 1]
+                check(
+                    (span.start, span.end) == (want.start, want.end),
+                    f"p.jsonl:{n}: span {s['text']!r} is tokens {span.start}..{span.end}, the file says {s['token_start']}..{s['token_end']} inclusive",
+                )
+                placed += 1
             doc = nlp(text)
             for s in record["spans"]:
                 total += 1
@@ -179,8 +226,10 @@ def main():
                     check(span.text == s["text"], f"p.jsonl:{n}: spaCy span {span.text!r} != {s['text']!r}")
                     check(span.label_ == s["label"], f"p.jsonl:{n}: spaCy label {span.label_!r} != {s['label']!r}")
     check(seen_unicode, "p.jsonl: the Unicode article is not in the export")
+    check(seen_spaces, "p.jsonl: the article of spaces is not in the export")
     check(total > 100 and aligned > total // 2, f"p.jsonl: only {aligned} of {total} spans align with spaCy's tokens")
-    print(f"jsonl: {total} spans slice the text in code points; {aligned} align with spaCy's tokenizer and match")
+    print(f"jsonl: {total} spans slice the text in code points; {aligned} align with spaCy's tokenizer and match; "
+          f"Doc(words, spaces) of the file's tokens rebuilds every text and places {placed} spans at token_start..token_end")
 
     # labelstudio: offsets in code points.
     run("export", project, "--format", "labelstudio", "-o", out("p.json"))
@@ -295,6 +344,34 @@ def main():
             check(got == row["quote"], f"p.csv:{n}: quote {row['quote']!r} != slice {got!r}")
     check(rows > 100, f"p.csv: only {rows} rows")
     print(f"csv: {rows} rows read; quotes equal their code-point slices")
+
+    # w3c, read as the Web Annotation model says: positions in code points.
+    run("export", project, "--format", "w3c", "-o", out("p.w3c.json"))
+    by_hash = {hashlib.sha256(t.encode("utf-8")).hexdigest(): t for t in texts.values()}
+    with open(out("p.w3c.json"), encoding="utf-8") as f:
+        collection = json.load(f)
+    targets = 0
+    for item in collection["first"]["items"]:
+        creator = item["creator"]
+        check(creator.get("type") == "Person" and creator.get("id") and creator.get("name"), f"p.w3c.json: {item['id']}: creator {creator}")
+        if item["motivation"] == "linking":
+            continue
+        for t in item["target"] if isinstance(item["target"], list) else [item["target"]]:
+            targets += 1
+            source = t["source"]
+            text = by_hash.get(source["id"].removeprefix("urn:sha256:"))
+            check(text is not None and source.get("partOf"), f"p.w3c.json: {item['id']}: source {source}")
+            if text is None:
+                continue
+            position, quote = t["selector"]
+            start, end = position["start"], position["end"]
+            check(text[start:end] == quote["exact"], f"p.w3c.json: {item['id']}: {start}-{end} is {text[start:end]!r}, exact {quote['exact']!r}")
+            check(text[:start].endswith(quote.get("prefix", "")), f"p.w3c.json: {item['id']}: prefix {quote.get('prefix')!r}")
+            check(text[end:].startswith(quote.get("suffix", "")), f"p.w3c.json: {item['id']}: suffix {quote.get('suffix')!r}")
+    check(targets > 100, f"p.w3c.json: only {targets} targets")
+    again = run("import", project, "--format", "w3c", out("p.w3c.json"))
+    check("nothing new" in again, f"p.w3c.json: importing it back changed the project:\n{again}")
+    print(f"w3c: {targets} targets slice their texts (found by SHA-256) in code points to their quotes; importing the file back adds nothing")
 
     if failures:
         print(f"\n{len(failures)} failure(s):", file=sys.stderr)

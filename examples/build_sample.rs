@@ -246,6 +246,7 @@ fn main() -> anyhow::Result<()> {
         project.documents.push(Document {
             id: d.id.as_str().into(),
             meta: DocumentMeta {
+                tokens: Default::default(),
                 variables: Default::default(),
                 title: d.title.clone(),
                 source: d.source.clone(),

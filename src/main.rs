@@ -38,7 +38,7 @@ fn open_window(
     }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot open the window: {e}");
+            marginalia::say_err!("error: cannot open the window: {e}");
             ExitCode::from(1)
         }
     }
@@ -50,7 +50,7 @@ fn open_window(
     _annotator: Option<String>,
     _blind: bool,
 ) -> ExitCode {
-    eprintln!(
+    marginalia::say_err!(
         "error: this marginalia was built without the window (feature `gui`); use a command, see `marginalia --help`"
     );
     ExitCode::from(2)

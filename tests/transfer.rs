@@ -100,7 +100,7 @@ fn the_import_window_previews_new_tags_and_imports_as_one_undo_step() {
     h.get_by_label("Choose files…").click();
     h.run();
     assert!(
-        h.query_by_label_contains("will be added: location")
+        h.query_by_label_contains("will be added: Location")
             .is_some(),
         "the window asks before adding a tag type"
     );
@@ -120,8 +120,8 @@ fn the_import_window_previews_new_tags_and_imports_as_one_undo_step() {
         .collect();
     assert_eq!(added.len(), 1);
     assert_eq!(added[0].quote, "Zoe\u{301}");
-    assert_eq!(added[0].tag, TagId("location".into()));
-    assert!(p.schema.tag(&TagId("location".into())).is_some());
+    assert_eq!(added[0].tag, TagId("Location".into()));
+    assert!(p.schema.tag(&TagId("Location".into())).is_some());
 
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(

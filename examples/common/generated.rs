@@ -365,6 +365,7 @@ pub fn generate() -> anyhow::Result<Project> {
         );
         let meta = DocumentMeta {
             variables: Default::default(),
+            tokens: Default::default(),
             title,
             source: Some(rng.pick(SOURCES).to_owned()),
             author: Some(rng.pick(AUTHORS).to_owned()),

@@ -11,13 +11,15 @@
 //! `-DOCSTART-`, and spaCy splits documents only on that exact line (CoNLL-2003's own
 //! `-DOCSTART- -X- -X- O` would not split them there).
 //!
-//! Labels are `B-`/`I-` and the tag id (`B-actor`), `O` outside. The writer is in [`export`],
-//! the reader in [`read`].
+//! Labels are `B-`/`I-` and the tag's id (`B-actor`; `B-ORG` for a tag read as `ORG`, as
+//! imports keep the spelling of the names they read), `O` outside. Tokens are the document's ([`tokens::tokenize_by`]): for
+//! an article read from CoNLL, the tokens it came with. The writer is in [`export`], the reader
+//! in [`read`].
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Annotation, ByteOffset};
+use crate::model::{Annotation, ByteOffset, DocumentMeta, Tokens};
 
 use super::tokens::{self, Token};
 use super::{
@@ -31,6 +33,10 @@ const DOCSTART: &str = "-DOCSTART- -X- O O";
 const PLACEHOLDERS: &str = "-X- O";
 /// The field counted when a token's characters had to be replaced.
 const REPLACED: &str = "space or control character inside a token (written as U+FFFD)";
+/// The field counted when a tag's label had to be respelled.
+const TAG_RESPELLED: &str = "space or control character in a tag's label (written as _)";
+/// The field counted when a token a document came with is cut at a span's edge.
+const TOKEN_CUT: &str = "token read from CoNLL cut at a span's edge";
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
@@ -140,9 +146,20 @@ fn write_document<'p>(
     report: &mut Report,
 ) -> Vec<&'p Annotation> {
     let text = &part.doc.text;
+    let rule = part.doc.meta.tokens;
     let written = choose(part, report);
     let cuts: Vec<ByteOffset> = written.iter().flat_map(|a| [a.start(), a.end()]).collect();
-    let toks = tokens::tokenize(text, &cuts);
+    let toks = tokens::tokenize_by(rule, text, &cuts);
+    if rule == Tokens::Spaces {
+        let uncut = tokens::tokenize_by(rule, text, &[]).len();
+        for _ in uncut..toks.len() {
+            report.field(TOKEN_CUT);
+        }
+    }
+    // The tag's id, as every format writes it: an imported tag's id is the name its file
+    // spelled (`ORG`), so `B-ORG` comes back as it came, and a CoNLL file names the tags
+    // exactly as the jsonl, brat or CSV export of the same project does.
+    let name = |a: &'p Annotation| a.tag.as_str();
     let mut labels = vec![Bio::Out; toks.len()];
     let mut labelled = Vec::with_capacity(written.len());
     for a in written {
@@ -165,10 +182,13 @@ fn write_document<'p>(
             .skip(range.start)
         {
             *label = if i == range.start {
-                Bio::Begin(a.tag.as_str())
+                Bio::Begin(name(a))
             } else {
-                Bio::Inside(a.tag.as_str())
+                Bio::Inside(name(a))
             };
+        }
+        if name(a).chars().any(unsafe_in_column) {
+            report.field(TAG_RESPELLED);
         }
         report.fields_of(a, &[]);
     }
@@ -222,7 +242,9 @@ fn unsafe_in_column(c: char) -> bool {
 ///
 /// CoNLL keeps neither the text nor offsets, so each document's text is rebuilt: its tokens
 /// joined by one space, its sentences by a line break; offsets count code points of that
-/// text. `-DOCSTART-` lines start a new document (a file without them is one document),
+/// text, and the document's tokens are [`Tokens::Spaces`], so an export writes these tokens
+/// again. Middle columns (part of speech, chunk) are not kept, and labels in IOB1 or IOBES
+/// form are written back in BIO: the import's notes count both. `-DOCSTART-` lines start a new document (a file without them is one document),
 /// titled after the file (with a number when it holds several). An `I-` (or `E-`/`L-`)
 /// that does not continue a span of its tag starts a new one, as seqeval reads it. A line
 /// with one column or a label that is not `O` or a known prefix and a tag is a problem at
@@ -290,6 +312,8 @@ struct Builder {
     sentence_start: bool,
     open: Option<Open>,
     annotations: Vec<InAnnotation>,
+    /// Labels a CoNLL export writes otherwise (IOB1's `I-` that starts a span, IOBES).
+    relabelled: usize,
 }
 
 impl Builder {
@@ -301,6 +325,7 @@ impl Builder {
             sentence_start: true,
             open: None,
             annotations: Vec::new(),
+            relabelled: 0,
         }
     }
 
@@ -336,6 +361,14 @@ impl Builder {
             Label::End(t) => (!continues(t), Some(t), true),
             Label::Single(t) => (true, Some(t), true),
         };
+        let bio = match label {
+            Label::Out | Label::Begin(_) => true,
+            Label::Inside(_) => !start,
+            Label::End(_) | Label::Single(_) => false,
+        };
+        if !bio {
+            self.relabelled += 1;
+        }
         if start || tag.is_none() {
             self.close(file);
         }
@@ -358,21 +391,29 @@ impl Builder {
         }
     }
 
-    fn finish(mut self, file: &Path) -> Option<InDoc> {
+    /// The document, and how many of its labels a CoNLL export writes otherwise.
+    fn finish(mut self, file: &Path) -> (Option<InDoc>, usize) {
         self.close(file);
-        (!self.text.is_empty()).then(|| InDoc {
+        let doc = (!self.text.is_empty()).then(|| InDoc {
             place: self.place,
             text: self.text,
             unit: OffsetUnit::CodePoints,
             annotations: self.annotations,
+            meta: DocumentMeta {
+                tokens: Tokens::Spaces,
+                ..DocumentMeta::default()
+            },
             ..InDoc::default()
-        })
+        });
+        (doc, self.relabelled)
     }
 }
 
 fn read_file(file: &Path, source: &str, incoming: &mut Incoming) {
     let mut docs = Vec::new();
     let mut doc = Builder::new(Place::file(file));
+    let mut relabelled = 0;
+    let mut middle = 0;
     for (i, raw) in source.split('\n').enumerate() {
         let line = i + 1;
         let columns: Vec<&str> = raw.split_whitespace().collect();
@@ -382,8 +423,13 @@ fn read_file(file: &Path, source: &str, incoming: &mut Incoming) {
         };
         if first == "-DOCSTART-" {
             let next = Builder::new(Place::line(file, line));
-            docs.extend(std::mem::replace(&mut doc, next).finish(file));
+            let (done, n) = std::mem::replace(&mut doc, next).finish(file);
+            docs.extend(done);
+            relabelled += n;
             continue;
+        }
+        if rest.len() > 1 && rest.get(..rest.len() - 1) != Some(&["-X-", "O"]) {
+            middle += 1;
         }
         let Some(&last) = rest.last() else {
             incoming.problems.push(ImportProblem::new(
@@ -406,7 +452,21 @@ fn read_file(file: &Path, source: &str, incoming: &mut Incoming) {
         });
         doc.token(file, line, first, label);
     }
-    docs.extend(doc.finish(file));
+    let (done, n) = doc.finish(file);
+    docs.extend(done);
+    relabelled += n;
+    if middle > 0 {
+        incoming.notes.push(format!(
+            "{}: the middle columns (part of speech, chunk …) of {middle} token lines are not kept; a CoNLL export writes \"{PLACEHOLDERS}\" there",
+            file.display()
+        ));
+    }
+    if relabelled > 0 {
+        incoming.notes.push(format!(
+            "{}: {relabelled} labels in IOB1 or IOBES form (an I- that starts a span; E-, L-, S-, U-) read as spans; a CoNLL export writes them in BIO (B- first, then I-)",
+            file.display()
+        ));
+    }
     if docs.is_empty() {
         incoming.problems.push(ImportProblem::new(
             Place::file(file),

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::formats::{
@@ -258,6 +258,10 @@ fn odd_characters_cannot_break_a_line_or_a_column() {
     }
     assert!(text.contains("f -X- O B-public_actor\ng -X- O I-public_actor\n"));
     assert_eq!(export.report.fields_not_carried.get(REPLACED), Some(&3));
+    assert_eq!(
+        export.report.fields_not_carried.get(TAG_RESPELLED),
+        Some(&1)
+    );
 }
 
 #[test]
@@ -317,4 +321,149 @@ fn a_span_inside_a_word_cuts_it_and_one_with_white_space_at_its_edges_is_listed_
     assert_eq!(lost[0], ("a-blank", &LossKind::NoToken));
     assert_eq!(lost[1].1, &LossKind::Trimmed);
     assert_eq!(lost.len(), 2);
+}
+
+/// A file of `tests/fixtures/conll-peers/`.
+fn peer(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/conll-peers")
+        .join(name)
+}
+
+/// (token, label) of every token line, the first column and the last.
+fn token_lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let columns: Vec<&str> = l.split_whitespace().collect();
+            let (first, last) = (columns.first()?, columns.last()?);
+            (*first != "-DOCSTART-").then(|| (first.to_string(), last.to_string()))
+        })
+        .collect()
+}
+
+/// Imports `files` into `project` (layer `ana`), returning the import report.
+fn import_into(project: &mut Project, files: &[PathBuf]) -> crate::formats::ImportReport {
+    let incoming = crate::formats::read(Format::Conll, files).expect("reads");
+    let plan = plan_import(project, incoming, &options()).expect("imports");
+    plan.edit.apply(project).expect("applies");
+    plan.report
+}
+
+#[test]
+fn peer_files_come_back_out_with_their_tokens_and_labels() {
+    for name in ["doccano-example.conll", "doccano-labeling.trailing.conll"] {
+        let path = peer(name);
+        let input = std::fs::read_to_string(&path).expect("fixture");
+        let mut p = Project::new("x");
+        let report = import_into(&mut p, std::slice::from_ref(&path));
+        assert!(report.notes.is_empty(), "{name}: {:?}", report.notes);
+        let out = export_layer(&p, "ana");
+        // AL-AIN and 1996-12-06 stay one token each; ORG stays ORG.
+        assert_eq!(
+            token_lines(&out.files[0].text),
+            token_lines(&input),
+            "{name}"
+        );
+        assert!(out.report.not_carried.is_empty(), "{name}");
+        assert_eq!(
+            out.report.fields_not_carried,
+            [("document title", 1)].into(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_dkpro_file_keeps_its_tokens_and_names_what_it_writes_otherwise() {
+    let path = peer("dkpro-en-orig.conll");
+    let input = std::fs::read_to_string(&path).expect("fixture");
+    let mut p = Project::new("x");
+    let report = import_into(&mut p, std::slice::from_ref(&path));
+    // The part-of-speech and chunk columns of every line, and the three IOB1 I- that start a
+    // span, are named in the import report.
+    assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+    assert!(report.notes[0].contains("of 7 token lines are not kept"));
+    assert!(report.notes[1].contains("3 labels in IOB1 or IOBES form"));
+    let out = export_layer(&p, "ana");
+    let got = token_lines(&out.files[0].text);
+    let want: Vec<(String, String)> = token_lines(&input)
+        .into_iter()
+        .map(|(token, label)| (token, label.replacen("I-", "B-", 1)))
+        .collect();
+    // "U.N." stays one token; IOB1's I-ORG starting a span is written B-ORG.
+    assert_eq!(got, want);
+    assert_eq!(got[0], ("U.N.".to_owned(), "B-ORG".to_owned()));
+}
+
+#[test]
+fn importing_our_own_export_again_matches_its_articles() {
+    // A file read from CoNLL, exported and read again: the same document, nothing added.
+    let path = peer("dkpro-en-orig.conll");
+    let mut p = Project::new("x");
+    import_into(&mut p, std::slice::from_ref(&path));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("again.conll");
+    let mut export = export_layer(&p, "ana");
+    crate::formats::write(&out, &mut export, &crate::formats::Protected::default())
+        .expect("written");
+    let again = import_into(&mut p, std::slice::from_ref(&out));
+    assert_eq!((again.documents_added.len(), again.annotations), (0, 0));
+    assert_eq!((again.documents_matched.len(), again.already_there), (1, 3));
+
+    // Articles that were never CoNLL: matched by their characters, every span written in full
+    // found already there.
+    let mut p = fixture::project();
+    let before = p.clone();
+    let mut export = export_layer(&p, "ana");
+    let out = dir.path().join("fixture.conll");
+    crate::formats::write(&out, &mut export, &crate::formats::Protected::default())
+        .expect("written");
+    let report = import_into(&mut p, std::slice::from_ref(&out));
+    assert!(report.documents_added.is_empty(), "{report:?}");
+    assert_eq!(report.documents_matched.len(), 2);
+    assert_eq!((report.annotations, report.already_there), (0, 8));
+    assert_eq!(report.notes.len(), 2, "{:?}", report.notes);
+    assert!(report.notes[0].contains("matched to article d1 by its characters"));
+    assert_eq!(p.documents, before.documents);
+    assert_eq!(p.annotations, before.annotations);
+}
+
+#[test]
+fn a_token_cut_by_a_later_span_is_counted() {
+    let (_dir, path, incoming) = read_str("s.conll", "spider-man B-PER\nsaid O\n");
+    assert!(incoming.problems.is_empty());
+    let mut p = Project::new("x");
+    plan_import(&p, incoming, &options())
+        .expect("imports")
+        .edit
+        .apply(&mut p)
+        .expect("applies");
+    assert_eq!(p.documents[0].meta.tokens, crate::model::Tokens::Spaces);
+    let first = export_layer(&p, "ana");
+    assert_eq!(
+        token_lines(&first.files[0].text),
+        token_lines(&std::fs::read_to_string(&path).expect("read"))
+    );
+    // A span on "spider" alone cuts the token the document came with: counted.
+    let mut a = p.annotations.values().next().cloned().expect("one");
+    a.fragments = vec![crate::model::Fragment::new(ByteOffset(0)..ByteOffset(6))];
+    a.quote = "spider".into();
+    p.annotations.insert(a.id.clone(), a);
+    let cut = export_layer(&p, "ana");
+    assert!(
+        cut.files[0]
+            .text
+            .contains("spider -X- O B-PER\n-man -X- O O\n")
+    );
+    assert_eq!(cut.report.fields_not_carried.get(TOKEN_CUT), Some(&1));
+}
+
+#[test]
+fn a_line_without_a_label_is_a_problem_naming_the_file_and_line() {
+    let path = peer("doccano-labeling.invalid.conll");
+    let incoming = read(std::slice::from_ref(&path));
+    assert_eq!(incoming.problems.len(), 1, "{:?}", incoming.problems);
+    assert_eq!(incoming.problems[0].place, Place::line(&path, 1));
+    assert!(incoming.problems[0].message.contains("\"SOCCERO\""));
+    assert!(plan_import(&Project::new("x"), incoming, &options()).is_err());
 }

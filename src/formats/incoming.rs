@@ -1,8 +1,8 @@
 //! Imports: the format-neutral shape every reader produces, and the planner that checks it
 //! and turns it into one edit.
 //!
-//! The planner matches documents by the SHA-256 of their text (titles may differ) and adds
-//! the others, maps incoming labels to the schema (adding the tag and relation types it lacks),
+//! The planner matches documents by the SHA-256 of their text (titles may differ), a document
+//! rebuilt from tokens (CoNLL) also by its characters without white space, and adds the others, maps incoming labels to the schema (adding the tag and relation types it lacks),
 //! finds or creates entities by name, and checks every item: offsets past the text or inside a
 //! character or grapheme, fragments that overlap, a quote that does not match, a relation to an
 //! unknown span. Any problem refuses the whole import unless problems may be skipped; either
@@ -24,6 +24,7 @@ use crate::model::{
 
 mod codes;
 mod planner;
+mod respaced;
 
 pub(crate) use planner::slug;
 

@@ -3,8 +3,13 @@
 //! and review status alongside so that a round trip loses nothing.
 //!
 //! Offsets count Unicode code points (Python's `len()`), and `meta.offsets` says so. Tokens
-//! are [`tokenize`]d with a cut at every fragment edge, so every span starts on a token's start
-//! and ends on a token's end; `token_end` is inclusive, as Prodigy writes it. A discontinuous
+//! divide white space as spaCy's tokenizer does ([`spacy_tokens`]): `ws` is one ordinary space
+//! after the token, and other white space (a second space, a line break) is a token of its
+//! own, so `Doc(vocab, words, spaces)` built from them has the line's `text`. Words are the
+//! UAX #29 words (the tokens a CoNLL import came with for a document read from CoNLL), cut at
+//! every fragment edge, so every span starts on a token's start and ends on a token's end and
+//! spaCy's `doc.char_span(start, end)` is `doc[token_start:token_end + 1]`: `token_end` is
+//! inclusive, as Prodigy writes it. A discontinuous
 //! annotation becomes one span per fragment sharing the annotation's `id`, each with its
 //! `fragment` index: spaCy sees several spans, so the report lists it as
 //! [`LossKind::Split`]. A relation's Prodigy fields (`head`, `child`, `head_span`,
@@ -24,6 +29,7 @@
 //! The reader ([`read`]) takes our own lines and plain spaCy/Prodigy lines alike.
 
 mod read;
+mod tally;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
@@ -50,6 +56,8 @@ pub const META_KEYS: [&str; 8] = [
 ];
 
 #[cfg(test)]
+mod prodigy_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::Path;
@@ -61,7 +69,7 @@ use crate::model::{
     Values,
 };
 
-use super::tokens::{Token, covered, tokenize_without_sentences};
+use super::tokens::{SpacyToken, spacy_tokens};
 use super::{
     DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
     Selection, field, offsets,
@@ -70,7 +78,8 @@ use super::{
 /// Values by attribute label, as JSON.
 type Attributes = serde_json::Map<String, serde_json::Value>;
 
-pub(crate) use read::{key_of, line_text, list, read, read_documents, why};
+pub(crate) use read::{key_of, line_text, list, read, variables_of, why};
+pub(crate) use tally::{Tally, carries};
 
 /// What `meta.offsets` says about the unit of every offset in the file.
 pub const OFFSETS: &str = "code points";
@@ -124,7 +133,7 @@ struct Span<'a> {
     end: usize,
     label: &'a str,
     text: &'a str,
-    /// Absent only for a fragment that covers no token (white space alone).
+    /// Absent only for a fragment that covers no token (none: every fragment has tokens).
     #[serde(skip_serializing_if = "Option::is_none")]
     token_start: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -261,10 +270,13 @@ pub(crate) fn export(
 }
 
 /// The first and last token (inclusive) a fragment covers.
-fn token_range(tokens: &[Token], f: &Fragment) -> (Option<usize>, Option<usize>) {
-    match covered(tokens, f.start..f.end) {
-        Some(r) => (Some(r.start), r.end.checked_sub(1)),
-        None => (None, None),
+fn token_range(tokens: &[SpacyToken], f: &Fragment) -> (Option<usize>, Option<usize>) {
+    let first = tokens.partition_point(|t| t.start < f.start);
+    let last = tokens.partition_point(|t| t.end <= f.end);
+    if first < last {
+        (Some(first), Some(last - 1))
+    } else {
+        (None, None)
     }
 }
 
@@ -272,12 +284,12 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
     let doc = part.doc;
     let text = doc.text.as_str();
     let index = TextIndex::new(text);
-    let cuts: Vec<ByteOffset> = part
+    let edges: Vec<std::ops::Range<ByteOffset>> = part
         .annotations
         .iter()
-        .flat_map(|a| a.fragments.iter().flat_map(|f| [f.start, f.end]))
+        .flat_map(|a| a.fragments.iter().map(|f| f.start..f.end))
         .collect();
-    let tokens = tokenize_without_sentences(text, &cuts);
+    let tokens = spacy_tokens(text, doc.meta.tokens, &edges);
     let toks = tokens
         .iter()
         .enumerate()
@@ -288,14 +300,11 @@ fn line<'a>(sel: &Selection<'a>, part: &DocPart<'a>, report: &mut Report) -> Lin
                 OffsetUnit::CodePoints,
             );
             Tok {
-                text: text.get(t.bytes()).unwrap_or_default(),
+                text: text.get(t.start.0..t.end.0).unwrap_or_default(),
                 start,
                 end,
                 id,
-                ws: text
-                    .get(t.end.0..)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(char::is_whitespace),
+                ws: t.ws,
             }
         })
         .collect();
@@ -478,7 +487,8 @@ pub(crate) fn json_lines(path: &Path, problems: &mut Vec<ImportProblem>, each: &
 }
 
 /// The line as a JSON object, without its `tokens` (checked to be JSON, never built: no
-/// reader needs them, and a Prodigy line holds far more tokens than anything else); `None`
+/// reader needs them, and a Prodigy line holds far more tokens than anything else; `true`
+/// stands in their place when there are some); `None`
 /// when the line is JSON but not an object.
 fn object_without_tokens(
     line: &str,
@@ -491,6 +501,9 @@ fn object_without_tokens(
                 for (key, value) in members {
                     if key != "tokens" {
                         map.insert(key, serde_json::from_str(value.get())?);
+                    } else if !matches!(value.get().trim(), "[]" | "null") {
+                        // A marker in their place, so that the reader counts them.
+                        map.insert(key, serde_json::Value::Bool(true));
                     }
                 }
                 return Ok(Some(map));

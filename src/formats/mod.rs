@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::store::guard::Protected;
 
+pub use doccano::Columns;
 pub use incoming::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
@@ -48,7 +49,7 @@ use crate::model::{ByteOffset, DocId, Fragment, Project, TextIndex};
 pub enum Format {
     /// One JSON object per document with text, spans, tokens, relations and entities.
     Jsonl,
-    /// doccano's sequence-labelling JSONL, or its relation shape.
+    /// doccano's sequence-labelling JSONL, or its relation shape (reads a JSON array too).
     Doccano,
     /// CoNLL-2003 BIO: one token per line.
     Conll,
@@ -255,6 +256,11 @@ pub enum ExportError {
         "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll and w3c"
     )]
     NotImportable(Format),
+    /// `--text-key` or `--label-key` given for a format whose names are fixed.
+    #[error(
+        "--text-key and --label-key name doccano's columns; {0} has fixed names, so leave them out"
+    )]
+    NoColumns(Format),
     /// The data could not be encoded (a bug: report it).
     #[error("cannot encode the export: {0}")]
     Encode(String),
@@ -322,20 +328,75 @@ pub fn export(
 
 /// Reads `inputs` (files or folders) in `format` into the neutral [`Incoming`] shape. Problems
 /// in the input are in [`Incoming::problems`]; only a format that cannot be imported fails.
+/// W3C annotations point at texts instead of carrying them: [`read_for`] finds those in the
+/// project; here only a text named by its hash can be found (by the planner).
 pub fn read(format: Format, inputs: &[PathBuf]) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &[])
+}
+
+/// [`read`] for an import into `project`: W3C annotations are placed on its articles (matched
+/// by text hash, URL or title) by their quote and position selectors.
+pub fn read_for(
+    format: Format,
+    inputs: &[PathBuf],
+    project: &Project,
+) -> Result<Incoming, ExportError> {
+    read_against(format, inputs, &project.documents)
+}
+
+fn read_against(
+    format: Format,
+    inputs: &[PathBuf],
+    articles: &[crate::model::Document],
+) -> Result<Incoming, ExportError> {
     match format {
         Format::Jsonl => Ok(jsonl::read(inputs)),
-        Format::Doccano => Ok(doccano::read(inputs)),
+        Format::Doccano => Ok(doccano::read(inputs, &Columns::default())),
         Format::Conll => Ok(conll::read(inputs)),
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
-        Format::W3c => Ok(w3c::read(inputs)),
+        Format::W3c => Ok(w3c::read(inputs, articles)),
         Format::Webanno
         | Format::Csv
         | Format::Graphml
         | Format::NetworkCsv
         | Format::SummaryMd
         | Format::SummaryHtml => Err(ExportError::NotImportable(format)),
+    }
+}
+
+/// Reads `inputs` as `format` with the column names a project chose ([`Columns`]: doccano
+/// lets a project name its text and label columns). Other formats have fixed names: asking
+/// them for columns is [`ExportError::NoColumns`].
+pub fn read_with(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+) -> Result<Incoming, ExportError> {
+    read_columns_against(format, inputs, columns, &[])
+}
+
+/// [`read_with`] for an import into `project`, as [`read_for`] is to [`read`]: what the
+/// command line and the window's import both call.
+pub fn read_into(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+    project: &Project,
+) -> Result<Incoming, ExportError> {
+    read_columns_against(format, inputs, columns, &project.documents)
+}
+
+fn read_columns_against(
+    format: Format,
+    inputs: &[PathBuf],
+    columns: &Columns,
+    articles: &[crate::model::Document],
+) -> Result<Incoming, ExportError> {
+    match format {
+        Format::Doccano => Ok(doccano::read(inputs, columns)),
+        _ if *columns == Columns::default() => read_against(format, inputs, articles),
+        _ => Err(ExportError::NoColumns(format)),
     }
 }
 
@@ -592,7 +653,8 @@ fn write_with(
     // Every file staged, on all cores (a folder export has hundreds) …
     let jobs: Vec<(&PathBuf, &OutFile)> = paths.iter().zip(&export.files).collect();
     let staged = crate::par::par_map(&jobs, |(path, file)| {
-        stage(path, &file.text).map_err(|e| io(path, format!("{e}; nothing was written")))
+        stage(path, &file.text)
+            .map_err(|e| io(path, format!("{}; nothing was written", without_path(&e))))
     })
     .into_iter()
     .collect::<Result<Vec<_>, ExportError>>();
@@ -605,10 +667,22 @@ fn write_with(
         }
     };
     for file in staged {
-        file.commit_derived().map_err(|e| io(out, e.to_string()))?;
+        file.commit_derived().map_err(|e| match &e {
+            crate::store::StoreError::Io { path, .. } => io(path, without_path(&e)),
+            _ => io(out, e.to_string()),
+        })?;
     }
     export.report.files = paths;
     Ok(())
+}
+
+/// What went wrong with a file, without the file's name (the caller names it once; the
+/// operating system's error once, without the temporary file's name the message had).
+fn without_path(e: &crate::store::StoreError) -> String {
+    match e {
+        crate::store::StoreError::Io { action, source, .. } => format!("{action}: {source}"),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -657,6 +731,9 @@ mod tests {
         let err = write_with(&out, &mut export, &Protected::default(), &full_at_third)
             .expect_err("the disk is full");
         assert!(err.to_string().contains("nothing was written"), "{err}");
+        let named = err.to_string().matches(&*out.to_string_lossy()).count();
+        assert_eq!(named, 1, "the file is named once: {err}");
+        assert!(err.to_string().contains("No space left"), "{err}");
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .expect("listed")
             .map(|e| e.expect("entry").file_name())

@@ -6,11 +6,14 @@
 //! JSON-LD tools read as it is; a bare array is not a JSON-LD document of the model.
 //!
 //! Each annotation (`urn:marginalia:annotation:<id>`, motivation `tagging`) has a `creator`
-//! (a `Person` named by the annotator layer), `created`/`modified`, and textual bodies by
+//! (a `Person` named by the annotator layer, with the layer's IRI as `id`: the name itself when
+//! it is an absolute IRI, such as a Hypothesis `acct:`, else `urn:marginalia:annotator:<name>`),
+//! `created`/`modified`, and textual bodies by
 //! purpose: `tagging` (the tag id), `identifying` (the entity's canonical name),
 //! `commenting` (the note) and `assessing` (the review status, `accepted` or `rejected`). Its
 //! target's `source` is the document as `urn:sha256:<hex of its UTF-8 text>` (type `Text`,
-//! with the title as `label`), and two equivalent selectors: a `TextPositionSelector` counting
+//! with the title as `label` and the project, `urn:marginalia:project:<name>`, as `partOf`;
+//! the page is `partOf` the collection, as the model has it), and two equivalent selectors: a `TextPositionSelector` counting
 //! code points (as the model counts characters) and a `TextQuoteSelector` with the exact text
 //! and up to 32 characters of `prefix` and `suffix`, cut on grapheme boundaries. A
 //! discontinuous annotation has one target per fragment. The document's other metadata and
@@ -32,9 +35,11 @@
 //! `http://schema.org/propertyID`. A link's note is its `commenting` body. Article variables
 //! and entities' references have no place: the report counts them.
 //!
-//! The reader ([`read`]) takes that shape back, or a page, an array or a single annotation.
-//! The text is not in the file: each document is named by its hash, which the import planner
-//! finds in the project, and checks each quote selector against it.
+//! The reader ([`read`]) takes that shape back, or a page, an array or a single annotation,
+//! and other tools' annotations (Hypothesis, RecogitoJS, the model's own examples): the text
+//! is not in the file, so each target's source is matched to an article of the project (by
+//! hash, URL or title, or the only article) and its selectors placed on that text (module
+//! `anchor`); what selects no text is skipped and counted in the report.
 
 use std::collections::BTreeSet;
 
@@ -47,7 +52,10 @@ use super::values::{Words, named};
 
 use super::{ExportError, OffsetUnit, OutFile, OutPlace, Report, Selection, field, offsets};
 
+mod anchor;
 mod read;
+mod tally;
+mod target;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
 /// as not carried.
@@ -83,6 +91,9 @@ struct Page<'a> {
     id: String,
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The collection the page is part of.
+    #[serde(rename = "partOf")]
+    part_of: String,
     #[serde(rename = "startIndex")]
     start_index: usize,
     items: Vec<Item<'a>>,
@@ -105,9 +116,21 @@ struct Item<'a> {
 
 #[derive(Serialize)]
 struct Agent<'a> {
+    id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     name: &'a str,
+}
+
+impl<'a> Agent<'a> {
+    /// The annotator layer `name` as a `Person`.
+    fn person(name: &'a str) -> Self {
+        Agent {
+            id: annotator_iri(name),
+            kind: "Person",
+            name,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -183,6 +206,9 @@ struct Source<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "str::is_empty")]
     label: &'a str,
+    /// The project the text is an article of.
+    #[serde(rename = "partOf")]
+    part_of: &'a str,
 }
 
 #[derive(Serialize)]
@@ -210,6 +236,7 @@ pub(crate) fn export(
     let mut report = Report::new("w3c", Some("code points"), sel.layers.clone());
     let mut items = Vec::new();
     let mut entities = BTreeSet::new();
+    let project_iri = format!("urn:marginalia:project:{}", iri_part(&project.name));
     for (done, part) in sel.docs.iter().enumerate() {
         let doc = part.doc;
         // The title is the `label` of each target's source; the rest has no place.
@@ -229,6 +256,7 @@ pub(crate) fn export(
                             id: source.clone(),
                             kind: "Text",
                             label: &doc.meta.title,
+                            part_of: &project_iri,
                         },
                         selector: [
                             Selector::TextPositionSelector { start, end },
@@ -299,6 +327,7 @@ pub(crate) fn export(
         first: Page {
             id: format!("{id}:page-1"),
             kind: "AnnotationPage",
+            part_of: id.clone(),
             start_index: 0,
             items: Vec::new(),
         },
@@ -353,10 +382,7 @@ fn annotation<'a>(a: &'a Annotation, entity: Option<&'a str>, target: Targets<'a
         id: annotation_iri(a.id.as_str()),
         kind: "Annotation",
         motivation: "tagging",
-        creator: Agent {
-            kind: "Person",
-            name: &a.annotator,
-        },
+        creator: Agent::person(&a.annotator),
         created: Some(a.created.to_string()),
         modified: Some(a.modified.to_string()),
         body,
@@ -385,14 +411,31 @@ fn relation(r: &Relation) -> Item<'_> {
         id: format!("urn:marginalia:relation:{}", iri_part(r.id.as_str())),
         kind: "Annotation",
         motivation: "linking",
-        creator: Agent {
-            kind: "Person",
-            name: &r.annotator,
-        },
+        creator: Agent::person(&r.annotator),
         created: None,
         modified: None,
         body,
         target: Targets::Iri(annotation_iri(r.from.as_str())),
+    }
+}
+
+/// The IRI of an annotator layer: its name if that is an absolute IRI already (a layer
+/// imported from a creator known only by its IRI, `acct:…` of Hypothesis), else
+/// `urn:marginalia:annotator:<name>`.
+fn annotator_iri(name: &str) -> String {
+    let scheme = name.split_once(':').map(|(s, _)| s).unwrap_or_default();
+    let absolute = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !name.chars().any(char::is_whitespace);
+    if absolute {
+        name.to_owned()
+    } else {
+        format!("urn:marginalia:annotator:{}", iri_part(name))
     }
 }
 
@@ -444,4 +487,8 @@ fn after(text: &str, at: usize) -> &str {
 }
 
 #[cfg(test)]
+mod spec_tests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tool_tests;

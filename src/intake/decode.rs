@@ -84,7 +84,14 @@ pub fn decode_with_declared(
         check_bytes_not_binary(bytes)?;
         match std::str::from_utf8(bytes) {
             Ok(text) => (text.to_owned(), UTF_8),
-            Err(_) => {
+            Err(e) => {
+                // A page that declares UTF-8 and is not: the declaration says which encoding
+                // it was written in, so the bytes that are not UTF-8 are the second one.
+                if declared.is_some_and(|d| d == UTF_8) {
+                    let before = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+                    return Err(DecodeProblem::MixedEncoding { line });
+                }
                 // Bytes that read as no one encoding are refused as such; a file that reads
                 // as a legacy encoding but holds UTF-8 characters too is two files in one.
                 let legacy = decode_legacy(bytes, declared)?;
@@ -301,6 +308,18 @@ mod tests {
             bytes.extend_from_slice(&pair);
         }
         bytes
+    }
+
+    #[test]
+    fn a_page_declaring_utf8_with_a_latin1_line_is_refused_at_that_line() {
+        let bytes = b"<p>caf\xc3\xa9</p>\n<p>caf\xe9</p>\n";
+        assert_eq!(
+            decode_with_declared(bytes, Some(UTF_8)).unwrap_err(),
+            DecodeProblem::MixedEncoding { line: 2 }
+        );
+        // Undeclared, one UTF-8 pair is not enough to call the file mixed (legacy text has
+        // such pairs by chance); it is read as the legacy encoding it otherwise is.
+        assert!(decode(bytes).is_ok());
     }
 
     #[test]

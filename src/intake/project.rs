@@ -73,6 +73,7 @@ pub fn add_articles(project: &Project, articles: Vec<Article>) -> (Edit, AddRepo
                 published: article.published,
                 url: article.url,
                 status: Default::default(),
+                tokens: Default::default(),
             },
             text: article.text,
         };

@@ -36,6 +36,29 @@ impl DocStatus {
     }
 }
 
+/// How a document's text divides into tokens for the token formats (CoNLL, the jsonl token
+/// list).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Tokens {
+    /// Words as Unicode finds them (UAX #29), punctuation apart: an article's text.
+    #[default]
+    Words,
+    /// The runs of characters between white space, one sentence per line: the text was
+    /// rebuilt from a token-per-line file (CoNLL) by joining its tokens with spaces, and these
+    /// are those tokens.
+    Spaces,
+}
+
+impl Tokens {
+    /// Whether this is the default, [`Tokens::Words`].
+    pub fn is_words(&self) -> bool {
+        *self == Tokens::Words
+    }
+}
+
 /// Everything about a document except its text: what a metadata edit changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DocumentMeta {
@@ -54,6 +77,8 @@ pub struct DocumentMeta {
     /// Values of the project's article variables (outlet, country …), as text checked
     /// against each variable's kind. (New in format version 6.)
     pub variables: BTreeMap<crate::model::VariableId, String>,
+    /// How the text divides into tokens. (New in format version 7.)
+    pub tokens: Tokens,
 }
 
 /// An article: its exact text and what is known about it.

@@ -27,7 +27,7 @@ pub use codes::{
     Variable, VariableKind, refuse_value, shown_values, value_colors,
 };
 pub use decision::{Decision, DecisionReason, Verdict, fingerprint};
-pub use document::{DocStatus, Document, DocumentMeta, is_partial_iso_date, sha256_hex};
+pub use document::{DocStatus, Document, DocumentMeta, Tokens, is_partial_iso_date, sha256_hex};
 pub use edit::{Edit, EditError, ProjectMeta, project_meta};
 pub use history::History;
 pub use ids::{

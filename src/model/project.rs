@@ -144,18 +144,19 @@ impl DocIdSeries {
     }
 }
 
-/// `wanted` lower-cased, with every run of non-alphanumerics as one dash, none at the ends;
-/// "doc" when nothing is left.
+/// `wanted` as spelled (a file name such as `PMID-10429004` or `Bericht_2024.1` stays the
+/// name exports write), with every run of anything but letters, digits, `-`, `_` and `.` as
+/// one dash, no dash or dot at the ends; "doc" when nothing is left.
 fn doc_slug(wanted: &str) -> String {
     let mut slug = String::with_capacity(wanted.len());
     for c in wanted.chars() {
-        if c.is_alphanumeric() {
-            slug.push(c.to_ascii_lowercase());
+        if c.is_alphanumeric() || (matches!(c, '_' | '.') && !slug.is_empty()) {
+            slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
     }
-    while slug.ends_with('-') {
+    while slug.ends_with(['-', '.']) {
         slug.pop();
     }
     if slug.is_empty() {
@@ -174,7 +175,7 @@ mod tests {
         let mut taken = std::collections::HashSet::new();
         let mut series = DocIdSeries::default();
         for n in 1..=5000 {
-            let id = series.id("In", |s| taken.contains(s));
+            let id = series.id("in", |s| taken.contains(s));
             let want = if n == 1 {
                 "in".to_owned()
             } else {
@@ -203,13 +204,17 @@ mod tests {
         let mut p = Project::new("t");
         assert_eq!(
             p.unused_doc_id("2023 Macron: China!").as_str(),
-            "2023-macron-china"
+            "2023-Macron-China"
         );
+        // A file name keeps its spelling: brat's PMID-10429004, a dotted version.
+        assert_eq!(p.unused_doc_id("PMID-10429004").as_str(), "PMID-10429004");
+        assert_eq!(p.unused_doc_id("report_v2.1").as_str(), "report_v2.1");
+        assert_eq!(p.unused_doc_id(".hidden.").as_str(), "hidden");
         p.documents
-            .push(Document::new("2023-macron-china", "t", "x"));
+            .push(Document::new("2023-Macron-China", "t", "x"));
         assert_eq!(
             p.unused_doc_id("2023 Macron: China!").as_str(),
-            "2023-macron-china-2"
+            "2023-Macron-China-2"
         );
         assert_eq!(p.unused_doc_id("???").as_str(), "doc");
     }

@@ -50,6 +50,7 @@ pub fn file_to_project(
             id: d.id,
             meta: DocumentMeta {
                 variables: d.variables,
+                tokens: d.tokens,
                 title: d.title,
                 source: d.source,
                 author: d.author,
@@ -186,6 +187,7 @@ pub fn project_to_file(project: &Project) -> ProjectFile {
                 url: d.meta.url.clone(),
                 status: d.meta.status.clone(),
                 variables: d.meta.variables.clone(),
+                tokens: d.meta.tokens,
                 sha256,
                 text: d.text.clone(),
             })

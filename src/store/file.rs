@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{
     AnnotationId, Codebook, Decision, DocId, DocStatus, Entity, EntityId, Relation, ReviewStatus,
-    Schema, TagId, Values, VariableId,
+    Schema, TagId, Tokens, Values, VariableId,
 };
 
 /// The newest format version this build reads and writes (files are written at the lowest
 /// version that holds them, see [`version_needed`]).
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The only offset unit project files use.
 pub const OFFSET_UNIT: &str = "code_points";
@@ -100,6 +100,9 @@ pub struct DocumentRecord {
     /// Values of the article variables (version 6).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<VariableId, String>,
+    /// How the text divides into tokens, when not into words (version 7).
+    #[serde(default, skip_serializing_if = "Tokens::is_words")]
+    pub tokens: Tokens,
     /// SHA-256 of `text`, lower-case hex.
     pub sha256: String,
     /// The text.
@@ -154,8 +157,12 @@ pub struct AnnotationRecord {
 /// The version a file is written at: the lowest that holds all it has, so that a colleague
 /// on an earlier release still opens every file that uses nothing newer. Version 5 is needed
 /// only for `changed_by`; version 6 for codes (attributes and their values, codebooks, article
-/// variables, notes on relations, entities' knowledge-base references).
+/// variables, notes on relations, entities' knowledge-base references); version 7 for a
+/// document whose tokens are its text's runs between spaces (one read from CoNLL).
 pub fn version_needed(file: &ProjectFile) -> u32 {
+    if file.documents.iter().any(|d| !d.tokens.is_words()) {
+        return 7;
+    }
     let codes = file.schema.has_codes()
         || !file.codebooks.is_empty()
         || file.annotations.iter().any(|a| !a.values.is_empty())

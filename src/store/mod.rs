@@ -438,7 +438,10 @@ fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, Stor
         .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| StoreError::io(path, "cannot create a temporary file beside it", e))?;
-    tmp.write_all(text.as_bytes())
+    // Through the file itself: the temporary file's own writer adds "at path …tmp" to an
+    // error, naming a file the user never asked for.
+    tmp.as_file_mut()
+        .write_all(text.as_bytes())
         .and_then(|()| tmp.as_file().metadata())
         .and_then(|meta| {
             tmp.as_file()

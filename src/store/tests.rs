@@ -991,3 +991,17 @@ fn ids_of_different_kinds_may_be_equal_and_positions_stay_right() {
     );
     let _ = doc;
 }
+
+#[test]
+fn a_document_with_space_tokens_round_trips_and_needs_version_7() {
+    let mut project = sample();
+    let plain = to_string(&project).unwrap();
+    assert!(!plain.contains("tokens:"), "{plain}");
+    project.documents[0].meta.tokens = crate::model::Tokens::Spaces;
+    let text = to_string(&project).unwrap();
+    assert!(text.contains("format_version: 7"), "{text}");
+    assert!(text.contains("tokens: spaces,"), "{text}");
+    let back = from_str(p(), &text).unwrap();
+    assert_eq!(back, project);
+    assert_eq!(to_string(&back).unwrap(), text, "the same bytes again");
+}

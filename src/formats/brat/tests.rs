@@ -267,16 +267,16 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
     // E1 Transfer-money:T3 Giver-Arg:T1 Money-Arg:T2 Beneficiary-Arg:T4 Recipient-Arg:T6,
     // with A5 Confidence E1 High.
     let moving = find(&p, "000-introduction", 443, "moving");
-    assert_eq!(moving.tag, TagId("transfer_money".into()));
+    assert_eq!(moving.tag, TagId("Transfer money".into()));
     assert_eq!(moving.note, "");
     assert_eq!(shown(&p, moving), [("Confidence".into(), "High".into())]);
     assert_eq!(
         links_from(&p, moving),
         [
-            ("beneficiary_arg".into(), "Raul Salinas de Gortari".into()),
-            ("giver_arg".into(), "Citibank".into()),
-            ("money_arg".into(), "$100 million".into()),
-            ("recipient_arg".into(), "banks".into()),
+            ("Beneficiary-Arg".into(), "Raul Salinas de Gortari".into()),
+            ("Giver-Arg".into(), "Citibank".into()),
+            ("Money-Arg".into(), "$100 million".into()),
+            ("Recipient-Arg".into(), "banks".into()),
         ]
     );
     // A3 Mention T5 Nominal, A4 Individual T5, N1 Reference T5 Wikipedia:64488.
@@ -301,7 +301,7 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
         ))
     );
     // `[attributes]` declares them on the types they attach to, with their values.
-    let person = p.schema.tag(&"person".into()).expect("Person");
+    let person = p.schema.tag(&"Person".into()).expect("Person");
     let kinds: Vec<(&str, &str)> = person
         .attributes
         .iter()
@@ -313,34 +313,34 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
         "100000000 USD"
     );
     // `*\tAlias T3 T4 T5`: Alias between consecutive members.
-    let joanne = find(&p, "060-relation-annotation", 483, "Joanne Rowling");
+    let joanne = find(&p, "060-relation_annotation", 483, "Joanne Rowling");
     assert_eq!(
         links_from(&p, joanne),
-        [("alias".into(), "Jo Rowling".into())]
+        [("Alias".into(), "Jo Rowling".into())]
     );
     // E2 Merge-org:T3 Org-Arg:T4 Org-Arg2:T5: the roles keep their numbers.
     let merged = find(&p, "080-event-annotation", 303, "merged");
     assert_eq!(
         links_from(&p, merged),
         [
-            ("org_arg".into(), "YouTube".into()),
-            ("org_arg2".into(), "Google".into())
+            ("Org-Arg".into(), "YouTube".into()),
+            ("Org-Arg2".into(), "Google".into())
         ]
     );
     assert_eq!(
         p.schema
-            .relation(&"org_arg2".into())
+            .relation(&"Org-Arg2".into())
             .map(|r| r.label.as_str()),
         Some("Org-Arg2")
     );
     assert_eq!(
         p.schema
-            .relation(&"org_arg".into())
+            .relation(&"Org-Arg".into())
             .map(|r| r.label.as_str()),
         Some("Org-Arg")
     );
     // A note on an event goes to the event; a note on a relation to the relation.
-    let note_doc = "110-note-annotation";
+    let note_doc = "110-note_annotation";
     assert_eq!(
         find(&p, note_doc, 495, "merged").note,
         "Annotate as one merge event with three participants or two events with two participants each?"
@@ -362,9 +362,9 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
             .tag(&TagId(id.into()))
             .map(|t| (t.label.as_str(), t.color.to_hex()))
     };
-    assert_eq!(tag("person"), Some(("Person", "#FF821C".into())));
-    assert_eq!(tag("gpe"), Some(("GPE", "#FFD412".into())));
-    assert_eq!(tag("be_born").map(|t| t.0), Some("Be born"));
+    assert_eq!(tag("Person"), Some(("Person", "#FF821C".into())));
+    assert_eq!(tag("GPE"), Some(("GPE", "#FFD412".into())));
+    assert_eq!(tag("Be born").map(|t| t.0), Some("Be born"));
 }
 
 /// A project whose document has CRLF line ends, a span across one, a span of only a line
@@ -759,7 +759,7 @@ fn brats_tutorials_keep_their_attributes_normalizations_and_notes_through_a_roun
 fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
     let p = import(&[brat_bio()], "brat");
     // A4 Negation E4 and A3 Confidence E4 Likely, on the trigger of E4.
-    let doc = "100-attribute-annotation";
+    let doc = "100-attribute_annotation";
     let negated: Vec<(String, Vec<(String, String)>)> = p
         .annotations
         .values()
@@ -776,7 +776,7 @@ fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
             ]
         )]
     );
-    let binding = p.schema.tag(&"binding".into()).expect("Binding");
+    let binding = p.schema.tag(&"Binding".into()).expect("Binding");
     let kinds: Vec<String> = binding
         .attributes
         .iter()
@@ -799,7 +799,7 @@ fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
     );
     assert!(
         p.schema
-            .tag(&"protein".into())
+            .tag(&"Protein".into())
             .is_some_and(|t| t.attributes.is_empty()),
         "the attributes are for events only"
     );
@@ -813,7 +813,7 @@ fn brats_bio_tutorial_reads_attributes_of_events_and_notes_of_relations() {
     assert_eq!(
         notes,
         [(
-            "part_of".to_owned(),
+            "Part-of".to_owned(),
             "Should this be annotated? There's no particularly explicit statement of the Part-of relation here.".to_owned()
         )]
     );
@@ -1159,11 +1159,11 @@ fn an_old_style_m_line_comes_back_as_an_a_line() {
     let e = export_layer(&p, "ana");
     assert_eq!(
         file(&e, "doc.ann"),
-        "T1\tperson 0 5\tAlice\nA1\tMention T1 Name\nA2\tMention T1 Other\nA3\tNegation T1\n"
+        "T1\tPerson 0 5\tAlice\nA1\tMention T1 Name\nA2\tMention T1 Other\nA3\tNegation T1\n"
     );
     assert!(
         file(&e, "annotation.conf")
-            .contains("Negation\tArg:person\nMention\tArg:person, Value:Name|Other\n"),
+            .contains("Negation\tArg:Person\nMention\tArg:Person, Value:Name|Other\n"),
         "{}",
         file(&e, "annotation.conf")
     );

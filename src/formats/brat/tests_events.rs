@@ -183,12 +183,12 @@ fn every_e_line_of_brats_bio_tutorial_is_an_event_with_its_roles_as_written() {
     );
     // 090: E2 Positive_regulation:T4 Cause:T1 Theme:E1, E1 Gene_expression:T3 Theme:T2: the
     // theme is the event E1 (with its own theme), not merely the word "expression".
-    let doc = "090-event-structures";
+    let doc = "090-event_structures";
     let up = at(&p, doc, "upregulates");
     let theme = p
         .relations
         .values()
-        .find(|r| r.from == up[0].id && r.kind.as_str() == "theme")
+        .find(|r| r.from == up[0].id && r.kind.as_str() == "Theme")
         .map(|r| &p.annotations[&r.to])
         .expect("a theme");
     assert_eq!(theme.quote, "expression");

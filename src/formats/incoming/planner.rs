@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use crate::model::{
     Annotation, AnnotationId, CharOffset, Codebook, CodebookId, DocId, DocIdSeries, Document,
     DocumentMeta, Edit, Entity, EntityId, Fragment, PALETTE, Project, Relation, RelationId,
-    RelationKindId, RelationType, Rgb, Schema, TagId, TagType, TextIndex, Utf16Offset, fresh_id,
-    is_grapheme_boundary, project_meta, quote_of, sha256_hex,
+    RelationKindId, RelationType, Rgb, Schema, TagId, TagType, TextIndex, Tokens, Utf16Offset,
+    fresh_id, is_grapheme_boundary, project_meta, quote_of, sha256_hex,
 };
 
 use super::codes::Owner;
@@ -32,6 +32,9 @@ pub(super) struct Planner<'p> {
     kinds: HashMap<String, RelationKindId>,
     /// Document text hash → doc id, for the project and the documents added so far.
     by_hash: HashMap<String, DocId>,
+    /// The project's documents by their characters without white space, made when a
+    /// document rebuilt from tokens first needs it.
+    by_characters: Option<HashMap<String, DocId>>,
     /// Every id in the project and planned so far: a project file's tags, relation types,
     /// entities, documents, annotations and relations share one namespace.
     taken: HashSet<String>,
@@ -53,6 +56,10 @@ pub(super) struct Planner<'p> {
     /// Ids of the annotations planned so far, with their tags.
     new_tags_of: HashMap<AnnotationId, TagId>,
     new_docs: Vec<Document>,
+    /// Where each new document is in `new_docs`, so 100,000 documents are found in O(1).
+    new_doc_at: HashMap<DocId, usize>,
+    /// Documents already counted as matched or added, so the report names each once in O(1).
+    counted_docs: HashSet<DocId>,
     pub(super) new_entities: Vec<Entity>,
     annotations: Vec<Annotation>,
     relations: Vec<Relation>,
@@ -122,6 +129,7 @@ impl<'p> Planner<'p> {
                 .iter()
                 .map(|d| (d.sha256(), d.id.clone()))
                 .collect(),
+            by_characters: None,
             taken: project
                 .schema
                 .tags
@@ -147,6 +155,8 @@ impl<'p> Planner<'p> {
             links,
             new_tags_of: HashMap::new(),
             new_docs: Vec::new(),
+            new_doc_at: HashMap::new(),
+            counted_docs: HashSet::new(),
             new_entities: Vec::new(),
             annotations: Vec::new(),
             relations: Vec::new(),
@@ -206,7 +216,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.tags.get(&key).or_else(|| self.tags.get(&slug(label))) {
             return id.clone();
         }
-        let id = TagId(self.claim(&slug(label)));
+        let id = TagId(self.claim(&spelled(label)));
         let color = PALETTE
             .get(self.schema.tags.len() % PALETTE.len())
             .copied()
@@ -231,7 +241,7 @@ impl<'p> Planner<'p> {
         if let Some(id) = self.kinds.get(&key).or_else(|| self.kinds.get(&slug(name))) {
             return id.clone();
         }
-        let id = RelationKindId(self.claim(&slug(name)));
+        let id = RelationKindId(self.claim(&spelled(name)));
         self.schema.relations.push(RelationType {
             attributes: Default::default(),
             id: id.clone(),
@@ -301,12 +311,14 @@ impl<'p> Planner<'p> {
                 }
             }
         }
-        let hash = sha256_hex(&doc.text);
+        let mut hash = sha256_hex(&doc.text);
+        if doc.meta.tokens == Tokens::Spaces && !self.by_hash.contains_key(&hash) {
+            self.respace(&mut doc);
+            hash = sha256_hex(&doc.text);
+        }
         let id = match self.by_hash.get(&hash) {
             Some(id) => {
-                if !self.report.documents_matched.contains(id)
-                    && !self.report.documents_added.contains(id)
-                {
+                if self.counted_docs.insert(id.clone()) {
                     self.report.documents_matched.push(id.clone());
                 }
                 id.clone()
@@ -334,6 +346,8 @@ impl<'p> Planner<'p> {
                 {
                     meta.published = None;
                 }
+                self.new_doc_at.insert(id.clone(), self.new_docs.len());
+                self.counted_docs.insert(id.clone());
                 self.new_docs.push(Document {
                     id: id.clone(),
                     meta,
@@ -346,7 +360,11 @@ impl<'p> Planner<'p> {
             }
         };
         let variables = self.variables(std::mem::take(&mut doc.variables), &doc.place);
-        match self.new_docs.iter_mut().find(|d| d.id == id) {
+        match self
+            .new_doc_at
+            .get(&id)
+            .and_then(|&i| self.new_docs.get_mut(i))
+        {
             Some(new) => {
                 for (var, value) in variables {
                     new.meta.variables.entry(var).or_insert(value);
@@ -394,6 +412,26 @@ impl<'p> Planner<'p> {
         }
         for r in doc.relations {
             self.relation(&keys, r);
+        }
+    }
+
+    /// Moves `doc`, whose text was rebuilt from tokens, onto the project's article with the
+    /// same characters, if there is one, and notes it.
+    fn respace(&mut self, doc: &mut InDoc) {
+        let project = self.project;
+        let index = self
+            .by_characters
+            .get_or_insert_with(|| super::respaced::index(project));
+        let Some(article) =
+            super::respaced::find(index, &doc.text).and_then(|id| project.document(id))
+        else {
+            return;
+        };
+        if super::respaced::onto(doc, &article.text) {
+            self.report.notes.push(format!(
+                "{}: matched to article {} by its characters (its tokens are spaced otherwise); offsets moved onto that text",
+                doc.place, article.id
+            ));
         }
     }
 
@@ -757,6 +795,18 @@ pub(crate) fn slug(label: &str) -> String {
     }
     let s = s.trim_matches('_').to_owned();
     if s.is_empty() { "tag".to_owned() } else { s }
+}
+
+/// A new tag or relation id for a name another tool gave: the name as spelled (trimmed, "tag"
+/// when empty), so exports write `Organization`, `B-ORG`'s `ORG` and `foundedAt` back as they
+/// came; the label keeps the same spelling.
+pub(crate) fn spelled(name: &str) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        "tag".to_owned()
+    } else {
+        name.to_owned()
+    }
 }
 
 /// `wanted`, or `wanted_2`, `wanted_3` … whichever is not taken.

@@ -114,8 +114,8 @@ fn new_labels_become_tag_types_and_relations_widen_the_schema() {
         ..Incoming::default()
     };
     let report = apply(&mut p, incoming, &options());
-    assert_eq!(report.new_tags, [TagId("location".into())]);
-    let location = p.schema.tag(&TagId("location".into())).expect("added");
+    assert_eq!(report.new_tags, [TagId("Location".into())]);
+    let location = p.schema.tag(&TagId("Location".into())).expect("added");
     assert_eq!(
         (location.label.as_str(), location.color),
         ("Location", Rgb(1, 2, 3))
@@ -124,14 +124,14 @@ fn new_labels_become_tag_types_and_relations_widen_the_schema() {
         report.new_relation_kinds,
         [
             RelationKindId("said_by".into()),
-            RelationKindId("origin".into())
+            RelationKindId("Origin".into())
         ]
     );
     let said_by = p
         .schema
         .relation(&RelationKindId("said_by".into()))
         .expect("kept");
-    assert!(said_by.allows(&TagId("claim".into()), &TagId("location".into())));
+    assert!(said_by.allows(&TagId("claim".into()), &TagId("Location".into())));
     assert_eq!(p.relations.len(), 2);
     assert_eq!(report.documents_added.len(), 1);
     assert_eq!(p.documents.len(), 1);
@@ -293,7 +293,7 @@ fn new_ids_never_clash_with_any_id_of_the_project_and_the_result_loads_again() {
         vec![ann("T1", "Claim", &[(0, 1)], 1)],
         vec![],
     );
-    titled.meta.title = "Claim".into();
+    titled.meta.title = "claim".into();
     let mut nameless = ann("T2", "d1", &[(2, 6)], 2);
     nameless.entity = Some(InEntity {
         refs: Default::default(),

@@ -2,8 +2,14 @@
 //! (`{"text": …, "spans": [{"start", "end", "label"}], "relations": [{"head_span", "child_span",
 //! "label"}]}`).
 //!
-//! A Prodigy line whose `answer` is not `accept` (a rejected or ignored example) is a problem,
-//! so it is skipped only when problems may be.
+//! Prodigy's answers are honoured: a task answered `reject` or `ignore` is skipped, and so is
+//! a span answered `reject` (or `ignore`) inside an accepted task; both are counted in the
+//! import report ([`Tally`]). Any other answer is a problem. A task's `_annotator_id` (else
+//! its `_session_id`) is the layer of spans that do not name their annotator. Every member of
+//! `meta` that is not one of [`super::META_KEYS`] becomes an article variable (a string, a
+//! number or `true`/`false` as it is written; a list or an object as JSON text, counted); a
+//! member of a task, span or relation that has no place in the project (Prodigy's hashes,
+//! `_view_id`, a span's `source`, the tokens …) is counted by name.
 //!
 //! Spans that share an `id` are joined back into one discontinuous annotation. A relation
 //! names its ends by `from`/`to` annotation ids when it has them; otherwise by `head_span` /
@@ -24,18 +30,25 @@ use crate::formats::{
 use crate::model::{DocumentMeta, EntityKind, ExternalRef, ReviewStatus, sha256_hex};
 
 use super::json_lines;
+use super::tally::{Tally, carries};
 
 /// Reads every `.jsonl` file of `inputs`; every line is one document.
 pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
-    read_documents(inputs, document)
+    let mut tally = Tally::default();
+    let mut incoming = read_documents(inputs, &mut |place, obj, problems| {
+        document(place, obj, problems, &mut tally)
+    });
+    incoming.notes.extend(tally.notes("task"));
+    incoming
 }
 
 /// A format's reading of one line's object into a document.
-pub(crate) type ReadLine = fn(Place, &Map<String, Value>, &mut Vec<ImportProblem>) -> Option<InDoc>;
+pub(crate) type ReadLine<'a> =
+    dyn FnMut(Place, &Map<String, Value>, &mut Vec<ImportProblem>) -> Option<InDoc> + 'a;
 
 /// Reads every `.jsonl` file of `inputs`, turning each line's object into a document with
 /// `document` (which reports its own problems), in file and line order.
-pub(crate) fn read_documents(inputs: &[PathBuf], document: ReadLine) -> Incoming {
+pub(crate) fn read_documents(inputs: &[PathBuf], document: &mut ReadLine<'_>) -> Incoming {
     let mut incoming = Incoming::default();
     let files = input_files(inputs, &["jsonl"], &mut incoming.problems);
     let mut documents = Vec::new();
@@ -118,6 +131,82 @@ pub(crate) fn why(e: &serde_json::Error) -> String {
     let s = e.to_string();
     s.split(" at line ").next().unwrap_or_default().to_owned()
 }
+
+/// A string, a number or a boolean as text (`None` for anything else).
+pub(crate) fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The article variables of a `meta`-like object, by name, leaving out `fixed` members: a
+/// scalar as its text, a list or an object as JSON text (counted in `json`); nothing for
+/// `null` or an empty list or object, which carry nothing.
+pub(crate) fn variables_of<'m>(
+    members: impl IntoIterator<Item = (&'m String, &'m Value)>,
+    fixed: &[&str],
+    json: &mut usize,
+) -> Vec<(String, String)> {
+    members
+        .into_iter()
+        .filter(|(k, v)| !fixed.contains(&k.as_str()) && carries(v))
+        .map(|(k, v)| {
+            let text = scalar(v).unwrap_or_else(|| {
+                *json += 1;
+                v.to_string()
+            });
+            (k.clone(), text)
+        })
+        .collect()
+}
+
+/// The members of a task this reader takes (`tokens` is counted: it is made again).
+const TASK_FIELDS: &[&str] = &[
+    "text",
+    "meta",
+    "spans",
+    "relations",
+    "entities",
+    "answer",
+    "_annotator_id",
+    "_session_id",
+];
+
+/// The members of a span this reader takes.
+const SPAN_FIELDS: &[&str] = &[
+    "id",
+    "start",
+    "end",
+    "label",
+    "text",
+    "token_start",
+    "token_end",
+    "annotator",
+    "note",
+    "entity",
+    "status",
+    "attributes",
+    "fragment",
+    "answer",
+];
+
+/// The members of a relation this reader takes.
+const RELATION_FIELDS: &[&str] = &[
+    "id",
+    "label",
+    "from",
+    "to",
+    "head",
+    "child",
+    "head_span",
+    "child_span",
+    "annotator",
+    "note",
+    "attributes",
+];
 
 #[derive(Deserialize)]
 struct InSpan {
@@ -225,19 +314,48 @@ struct Group {
     parts: Vec<(usize, usize, Option<String>)>,
 }
 
+/// What Prodigy's `answer` (of a task or a span) asks of the reader.
+enum Answer {
+    /// Absent or `accept`: take it.
+    Take,
+    /// `reject` or `ignore`: skip it, counted.
+    Skip(String),
+    /// Anything else: a problem.
+    Unknown(String),
+}
+
+fn answer(v: Option<&Value>) -> Answer {
+    match v {
+        None | Some(Value::Null) => Answer::Take,
+        Some(Value::String(a)) if a == "accept" => Answer::Take,
+        Some(Value::String(a)) if a == "reject" || a == "ignore" => Answer::Skip(a.clone()),
+        Some(other) => Answer::Unknown(other.to_string()),
+    }
+}
+
 fn document(
     place: Place,
     obj: &Map<String, Value>,
     problems: &mut Vec<ImportProblem>,
+    tally: &mut Tally,
 ) -> Option<InDoc> {
-    let text = line_text(&place, obj, &["text"], problems)?;
     let problem = |message: String| ImportProblem::new(place.clone(), message);
+    match answer(obj.get("answer")) {
+        Answer::Take => {}
+        Answer::Skip(a) => {
+            *tally.answers.entry(a).or_default() += 1;
+            return None;
+        }
+        Answer::Unknown(a) => {
+            problems.push(problem(format!(
+                "Prodigy's answer is {a}; expected \"accept\", \"reject\" or \"ignore\""
+            )));
+            return None;
+        }
+    }
+    let text = line_text(&place, obj, &["text"], problems)?;
     let meta = obj.get("meta").and_then(Value::as_object);
-    let field = |k: &str| {
-        meta.and_then(|m| m.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+    let field = |k: &str| meta.and_then(|m| m.get(k)).and_then(scalar);
     if let Some(hash) = field("sha256") {
         let actual = sha256_hex(&text);
         if !hash.eq_ignore_ascii_case(&actual) {
@@ -247,14 +365,6 @@ fn document(
             return None;
         }
     }
-    if let Some(answer) = obj.get("answer").and_then(Value::as_str)
-        && answer != "accept"
-    {
-        problems.push(problem(format!(
-            "Prodigy's answer is {answer:?}; only accepted examples are imported"
-        )));
-        return None;
-    }
     if let Some(unit) = field("offsets")
         && unit != super::OFFSETS
     {
@@ -263,6 +373,21 @@ fn document(
             super::OFFSETS
         )));
         return None;
+    }
+
+    // Prodigy's annotator: `_annotator_id`, else `_session_id` (the same in most setups).
+    let task_annotator = ["_annotator_id", "_session_id"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(Value::as_str))
+        .filter(|a| !a.trim().is_empty())
+        .map(str::to_owned);
+    // Our own lines carry `meta.offsets`: their `meta.id` is our document id, internal, and
+    // their tokens are made from the text as the export makes them again.
+    let ours = meta.is_some_and(|m| m.contains_key("offsets"));
+    let known = [TASK_FIELDS, if ours { &["tokens"] } else { &[] }].concat();
+    Tally::others(&mut tally.task_fields, obj, &known);
+    if !ours && meta.and_then(|m| m.get("id")).is_some_and(carries) {
+        *tally.task_fields.entry("meta.id".to_owned()).or_default() += 1;
     }
 
     let mut kinds: HashMap<String, EntityKind> = HashMap::new();
@@ -289,6 +414,8 @@ fn document(
     let mut groups: Vec<Group> = Vec::new();
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut found = Vec::new();
+    // Spans answered `reject` or `ignore`, so that relations to them are skipped too.
+    let mut skipped = Vec::new();
     for (i, v) in list(&place, obj, "spans", problems).iter().enumerate() {
         let n = i + 1;
         let s = match InSpan::deserialize(v) {
@@ -301,6 +428,29 @@ fn document(
                 continue;
             }
         };
+        match answer(v.get("answer")) {
+            Answer::Take => {}
+            Answer::Skip(a) => {
+                *tally.span_answers.entry(a).or_default() += 1;
+                skipped.push(Found {
+                    start: s.start,
+                    end: s.end,
+                    label: s.label,
+                    token_end: s.token_end,
+                    key: s.id.as_ref().and_then(key_of).unwrap_or_default(),
+                });
+                continue;
+            }
+            Answer::Unknown(a) => {
+                problems.push(problem(format!(
+                    "span {n}: Prodigy's answer is {a}; expected \"accept\", \"reject\" or \"ignore\""
+                )));
+                continue;
+            }
+        }
+        if let Some(members) = v.as_object() {
+            Tally::others(&mut tally.span_fields, members, SPAN_FIELDS);
+        }
         let key =
             s.id.as_ref()
                 .and_then(key_of)
@@ -350,7 +500,7 @@ fn document(
                 label: s.label,
                 fragments: Vec::new(),
                 quote: None,
-                annotator: s.annotator,
+                annotator: s.annotator.or_else(|| task_annotator.clone()),
                 entity,
                 note: s.note.unwrap_or_default(),
                 status: s.status,
@@ -373,6 +523,25 @@ fn document(
                 continue;
             }
         };
+        if let Some(members) = v.as_object() {
+            Tally::others(&mut tally.relation_fields, members, RELATION_FIELDS);
+        }
+        if to_skipped(
+            r.from.as_ref(),
+            r.head_span.as_ref(),
+            r.head,
+            &found,
+            &skipped,
+        ) || to_skipped(
+            r.to.as_ref(),
+            r.child_span.as_ref(),
+            r.child,
+            &found,
+            &skipped,
+        ) {
+            tally.relations_to_skipped += 1;
+            continue;
+        }
         let ends = (
             end(
                 r.from.as_ref(),
@@ -393,6 +562,7 @@ fn document(
         );
         let (from, to) = match ends {
             (Ok(f), Ok(t)) => (f, t),
+
             (Err(m), _) | (_, Err(m)) => {
                 problems.push(problem(format!("relation {n} ({}): {m}", r.label)));
                 continue;
@@ -437,16 +607,11 @@ fn document(
         })
         .collect();
 
-    let variables = meta
-        .into_iter()
-        .flatten()
-        .filter(|(k, _)| !super::META_KEYS.contains(&k.as_str()))
-        .filter_map(|(k, v)| match v {
-            Value::String(s) => Some((k.clone(), s.clone())),
-            Value::Number(n) => Some((k.clone(), n.to_string())),
-            _ => None,
-        })
-        .collect();
+    let variables = variables_of(
+        meta.into_iter().flatten(),
+        &super::META_KEYS,
+        &mut tally.json_variables,
+    );
     Some(InDoc {
         variables,
         meta: DocumentMeta {
@@ -457,6 +622,7 @@ fn document(
             published: field("published"),
             url: field("url"),
             status: Default::default(),
+            tokens: Default::default(),
         },
         place,
         text,
@@ -465,6 +631,22 @@ fn document(
         annotations,
         relations,
     })
+}
+
+/// Whether a relation end names a span that was skipped (answered `reject` or `ignore`) and
+/// none that was taken.
+fn to_skipped(
+    id: Option<&Value>,
+    span: Option<&InRef>,
+    token: Option<usize>,
+    found: &[Found],
+    skipped: &[Found],
+) -> bool {
+    if let Some(key) = id.and_then(key_of) {
+        return skipped.iter().any(|f| f.key == key) && found.iter().all(|f| f.key != key);
+    }
+    end(None, span, token, skipped, "", "").is_ok()
+        && end(None, span, token, found, "", "").is_err()
 }
 
 /// The key of the annotation a relation end names: by its id, else by its span, else by the

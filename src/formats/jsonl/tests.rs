@@ -190,9 +190,9 @@ fn spacy_and_prodigy_lines_are_read_without_ids() {
         .values()
         .map(|a| (a.tag.as_str(), a.quote.as_str()))
         .collect();
-    assert!(quotes.contains(&("person", "Xi")));
+    assert!(quotes.contains(&("PERSON", "Xi")));
     assert!(quotes.contains(&("claim", "talks could start")));
-    assert!(quotes.contains(&("person", "Putin")));
+    assert!(quotes.contains(&("PERSON", "Putin")));
     let links = fixture::links(&project, None);
     assert_eq!(
         links.into_iter().collect::<Vec<_>>(),
@@ -269,6 +269,7 @@ fn lines_without_text_or_with_bad_fields_are_problems() {
             r#"{"text": "Macron spoke.", "spans": [{"start": 0, "end": 6, "label": "actor", "id": "a"}, {"start": 7, "end": 12, "label": "claim", "id": "a"}]}"#,
             r#"{"text": "Macron spoke.", "relations": [{"label": "said_by", "head_span": {"start": 1, "end": 2}, "to": "x"}]}"#,
             r#"{"text": "Macron spoke.", "answer": "reject", "spans": [{"start": 0, "end": 6, "label": "actor"}]}"#,
+            r#"{"text": "Macron spoke.", "answer": "maybe", "spans": [{"start": 0, "end": 6, "label": "actor"}]}"#,
         ],
     );
     let found: Vec<(usize, &str)> = incoming
@@ -284,7 +285,7 @@ fn lines_without_text_or_with_bad_fields_are_problems() {
         (5, "meta.sha256 is 00"),
         (6, "span 2: annotation a is labelled \"actor\""),
         (7, "relation 1 (said_by): head_span 1–2 matches no span"),
-        (8, "Prodigy's answer is \"reject\""),
+        (9, "Prodigy's answer is \"maybe\""),
     ];
     assert_eq!(found.len(), expect.len(), "{found:?}");
     for ((line, message), (want_line, want)) in found.iter().zip(expect) {
@@ -619,8 +620,14 @@ fn bad_attribute_values_are_problems_at_their_line() {
         doc.variables,
         [
             ("Outlet".to_owned(), "Le Monde".to_owned()),
-            ("Words".to_owned(), "12".to_owned())
-        ]
+            ("Words".to_owned(), "12".to_owned()),
+            ("nested".to_owned(), r#"{"a":1}"#.to_owned()),
+        ],
+        "an object in meta is kept as JSON text, and counted"
+    );
+    assert_eq!(
+        incoming.notes,
+        ["1 meta value is a list or an object, kept as JSON text in an article variable"]
     );
 }
 
@@ -638,4 +645,48 @@ fn a_variable_labelled_like_a_member_of_meta_is_counted_not_written() {
         [(crate::formats::field::ARTICLE_VARIABLE, 2)].into(),
         "the outlet of both articles"
     );
+}
+
+#[test]
+fn tokens_and_their_spaces_rebuild_the_text_and_hold_every_span() {
+    let (p, _) = crate::model::project_from_marked(
+        "[actor|Macron]  said:\n\n[claim| a deal ] 🇫🇷 中国 [actor|e\u{301}]x \u{3000}end",
+        "ana",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .expect("marked");
+    let text = export_ana(&p).files.remove(0).text;
+    let v: Value = serde_json::from_str(text.lines().next().expect("line")).expect("json");
+    let tokens = v["tokens"].as_array().expect("tokens");
+    // What spaCy's Doc(words, spaces) joins.
+    let mut rebuilt = String::new();
+    for t in tokens {
+        rebuilt.push_str(t["text"].as_str().expect("text"));
+        if t["ws"] == true {
+            rebuilt.push(' ');
+        }
+    }
+    assert_eq!(rebuilt, v["text"].as_str().expect("text"));
+    let words: Vec<(&str, bool)> = tokens
+        .iter()
+        .map(|t| (t["text"].as_str().expect("text"), t["ws"] == true))
+        .collect();
+    assert_eq!(
+        words[..6],
+        [
+            ("Macron", true),
+            (" ", false),
+            ("said", false),
+            (":", false),
+            ("\n\n", false),
+            // " a deal " starts at a space: the space is a token of its own.
+            (" ", false)
+        ]
+    );
+    for s in v["spans"].as_array().expect("spans") {
+        let (first, last) = (&s["token_start"], &s["token_end"]);
+        let first = &tokens[first.as_u64().expect("token_start") as usize];
+        let last = &tokens[last.as_u64().expect("token_end") as usize];
+        assert_eq!((&first["start"], &last["end"]), (&s["start"], &s["end"]));
+    }
 }

@@ -719,7 +719,7 @@ fn label_studios_per_region_choices_and_text_areas_come_in_as_values() {
     assert_eq!(by_quote("Not"), pairs(&[("sentiment2", "Positive")]));
     assert!(p.annotations.values().all(|a| a.note.is_empty()));
     // The config's choices are declared, the ones not chosen too.
-    let person = p.schema.tag(&"person".into()).expect("Person");
+    let person = p.schema.tag(&"Person".into()).expect("Person");
     let gender = person
         .attributes
         .iter()
@@ -735,7 +735,7 @@ fn label_studios_per_region_choices_and_text_areas_come_in_as_values() {
         k => panic!("{k:?}"),
     }
     // `gender` is for Person regions only (whenLabelValue); `sentiment2` for every label.
-    let time = p.schema.tag(&"time".into()).expect("Time");
+    let time = p.schema.tag(&"Time".into()).expect("Time");
     let labels: Vec<&str> = time.attributes.iter().map(|a| a.label.as_str()).collect();
     assert_eq!(labels, ["sentiment2"]);
     // The task-level choice is the article's variable, with the config's values.

@@ -1,5 +1,15 @@
 //! Reading W3C Web Annotations into [`Incoming`].
 //!
+//! Our own export comes back as it went out; annotations of other tools come in by what the
+//! model says: the tag from `tagging` and `classifying` bodies (or from the motivation, else
+//! `annotation`, when there is none), the note from `commenting` and `describing` bodies and
+//! bodies without a purpose, `bodyValue`, the first item of a `Choice`; Hypothesis' own API
+//! shape (an annotation without `type`, `text` as the note, `tags`, `user`, `uri` and
+//! `document.title`; a search result's `rows` or a client export's `annotations`); and
+//! RecogitoJS' (no `source`, the creator on the bodies, links as two targets). Where each
+//! target lands is [`super::target`]'s and [`super::anchor`]'s business; what selects no text
+//! is skipped and counted, by reason, in the report's notes.
+//!
 //! A body with a `schema:propertyID` (see [`super::PROPERTY`]) is a value of the attribute it
 //! names, whatever its purpose: one such body is a value in words (a string, which the import
 //! planner fits to the kind the project declares for the attribute, and free text for an
@@ -7,12 +17,12 @@
 //! body without one is a tag, as before. A linking annotation's `commenting` body is the
 //! link's note.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::model::ReviewStatus;
+use crate::model::{Document, ReviewStatus};
 
 use super::super::incoming::InValue;
 use super::super::jsonpos::{Lines, Node, parse_with_outline};
@@ -21,21 +31,40 @@ use super::super::{
     input_files, read_text,
 };
 use super::PROPERTY;
+use super::anchor::Placed;
+use super::tally::{Tally, unmatched_message};
+use super::target::{
+    Articles, Matched, Spans, TargetIn, adjusted_words, hash_of, kinds, many, own_position, push,
+    targets,
+};
 
 /// Reads W3C Web Annotation JSON-LD files (a collection with embedded pages, a page, an array
-/// of annotations or one annotation), or every `.json`/`.jsonld` file of a folder. Documents
-/// are named by `urn:sha256:` sources; positions count code points.
-pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
+/// of annotations or one annotation; Hypothesis' API and export shapes too), or every
+/// `.json`/`.jsonld` file of a folder, placing the annotations on `articles` (the project's).
+/// Positions count code points.
+pub(crate) fn read(inputs: &[PathBuf], articles: &[Document]) -> Incoming {
     let mut incoming = Incoming::default();
+    let mut shared = Shared {
+        articles: Articles::new(articles),
+        tally: Tally::default(),
+    };
     for file in input_files(inputs, &["json", "jsonld"], &mut incoming.problems) {
-        read_file(&file, &mut incoming);
+        read_file(&file, &mut incoming, &mut shared);
     }
+    incoming.notes.extend(shared.tally.lines());
     incoming
 }
 
+/// What the files of one import share: the articles and the report's tally.
+struct Shared<'a> {
+    articles: Articles<'a>,
+    tally: Tally,
+}
+
 /// One file being read.
-struct Reader<'a> {
+struct Reader<'a, 's> {
     path: &'a Path,
+    shared: &'a mut Shared<'s>,
     lines: Lines,
     problems: &'a mut Vec<ImportProblem>,
     /// The documents of this file, by text hash, in order of first mention.
@@ -44,9 +73,11 @@ struct Reader<'a> {
     /// Annotation id → index of its document.
     doc_of: HashMap<String, usize>,
     relations: Vec<InRelation>,
+    /// Sources no article matched → the place of the first annotation and the ids.
+    unmatched: BTreeMap<Option<String>, (Place, Vec<String>)>,
 }
 
-impl Reader<'_> {
+impl Reader<'_, '_> {
     fn place(&self, node: Option<&Node>) -> Place {
         Place::line(self.path, self.lines.of(node, 1))
     }
@@ -56,7 +87,7 @@ impl Reader<'_> {
     }
 }
 
-fn read_file(path: &Path, incoming: &mut Incoming) {
+fn read_file(path: &Path, incoming: &mut Incoming, shared: &mut Shared<'_>) {
     let Some(text) = read_text(path, &mut incoming.problems) else {
         return;
     };
@@ -67,6 +98,8 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
     };
     let mut r = Reader {
         path,
+        shared,
+        unmatched: BTreeMap::new(),
         lines: Lines::new(&text),
         problems: &mut incoming.problems,
         docs: Vec::new(),
@@ -75,15 +108,33 @@ fn read_file(path: &Path, incoming: &mut Incoming) {
         relations: Vec::new(),
     };
     items(&mut r, &root, tree.as_ref());
+    let articles = r.shared.articles.len();
     let Reader {
         mut docs,
         doc_of,
         relations,
+        unmatched,
         ..
     } = r;
-    for rel in relations {
+    for (source, (place, ids)) in unmatched {
+        incoming.problems.push(ImportProblem::new(
+            place,
+            unmatched_message(source.as_deref(), &ids, articles),
+        ));
+    }
+    for mut rel in relations {
         match doc_of.get(&rel.from).and_then(|&i| docs.get_mut(i)) {
-            Some(doc) => doc.relations.push(rel),
+            Some(doc) => {
+                // A link that names no creator is in the layer of the span it starts from.
+                if rel.annotator.is_none() {
+                    rel.annotator = doc
+                        .annotations
+                        .iter()
+                        .find(|a| a.key == rel.from)
+                        .and_then(|a| a.annotator.clone());
+                }
+                doc.relations.push(rel);
+            }
             None => incoming.problems.push(ImportProblem::new(
                 rel.place.clone(),
                 format!(
@@ -106,7 +157,7 @@ fn is_type(value: &Value, kind: &str) -> bool {
 }
 
 /// Finds the annotations in whatever container the file holds.
-fn items(r: &mut Reader<'_>, root: &Value, node: Option<&Node>) {
+fn items(r: &mut Reader<'_, '_>, root: &Value, node: Option<&Node>) {
     match root {
         Value::Array(list) => {
             for (i, item) in list.iter().enumerate() {
@@ -138,22 +189,29 @@ fn items(r: &mut Reader<'_>, root: &Value, node: Option<&Node>) {
             }
         }
         Value::Object(_) if is_type(root, "Annotation") => annotation(r, root, node),
+        // Hypothesis: a search result's `rows`, a client export's `annotations`.
+        Value::Object(obj)
+            if ["rows", "annotations"]
+                .iter()
+                .any(|k| obj.get(*k).is_some_and(Value::is_array)) =>
+        {
+            for key in ["rows", "annotations"] {
+                if let Some(list) = obj.get(key) {
+                    items(r, list, node.and_then(|n| n.key(key)));
+                }
+            }
+        }
+        // Hypothesis' API annotation has no `type`.
+        Value::Object(obj) if obj.get("type").is_none() && obj.contains_key("target") => {
+            annotation(r, root, node);
+        }
         _ => {
             let place = r.place(node);
             r.problem(
                 place,
-                "expected an AnnotationCollection, an AnnotationPage, a list of annotations or one Annotation",
+                "expected an AnnotationCollection, an AnnotationPage, a list of annotations or one Annotation (or Hypothesis' rows or annotations)",
             );
         }
-    }
-}
-
-/// A value that is one item or a list of them, as a list.
-fn many(value: Option<&Value>) -> Vec<&Value> {
-    match value {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(list)) => list.iter().collect(),
-        Some(one) => vec![one],
     }
 }
 
@@ -233,26 +291,56 @@ fn values_of(
         .collect()
 }
 
+/// Who made it: the annotation's creator, else Hypothesis' `user`, else the creator of the
+/// first body that names one (RecogitoJS puts it there).
+fn annotator_of(obj: &Map<String, Value>, bodies: &[&Value]) -> Option<String> {
+    creator_of(obj)
+        .or_else(|| obj.get("user").and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| {
+            bodies
+                .iter()
+                .find_map(|b| b.as_object().and_then(creator_of))
+        })
+}
+
+/// The bodies, with a `Choice` as its first item (and whether there was one).
+fn bodies_of(obj: &Map<String, Value>) -> (Vec<&Value>, bool) {
+    let mut chose = false;
+    let bodies = many(obj.get("body"))
+        .into_iter()
+        .filter_map(|b| {
+            if is_type(b, "Choice") {
+                chose = true;
+                many(b.get("items")).into_iter().next()
+            } else {
+                Some(b)
+            }
+        })
+        .collect();
+    (bodies, chose)
+}
+
 /// One annotation or relation.
-fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
+fn annotation(r: &mut Reader<'_, '_>, value: &Value, node: Option<&Node>) {
     let place = r.place(node);
     let Some(obj) = value.as_object() else {
         r.problem(place, "expected an annotation object");
         return;
     };
     let id = obj.get("id").and_then(Value::as_str).map(str::to_owned);
+    let name = id.clone().unwrap_or_else(|| format!("{place}"));
     let motivations: Vec<&str> = many(obj.get("motivation"))
         .into_iter()
         .filter_map(Value::as_str)
         .collect();
-    let bodies = many(obj.get("body"));
+    let (bodies, chose) = bodies_of(obj);
     let purpose = |b: &Value| -> Option<String> {
         many(b.get("purpose"))
             .into_iter()
             .find_map(Value::as_str)
             .map(str::to_owned)
     };
-    let annotator = creator_of(obj);
+    let annotator = annotator_of(obj, &bodies);
     let linking = motivations.contains(&"linking")
         || bodies
             .iter()
@@ -283,15 +371,21 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
             .filter(|b| purpose(b).as_deref() == Some("commenting"))
             .filter_map(|b| b.get("value").and_then(Value::as_str))
             .collect();
+        let ends: Vec<String> = many(obj.get("target"))
+            .into_iter()
+            .filter_map(iri_of)
+            .collect();
+        // Ours: the target starts, a body points. RecogitoJS: two targets, from and to.
         let to = bodies
             .iter()
             .find(|b| b.get("value").is_none())
-            .and_then(|b| iri_of(b));
-        let from = many(obj.get("target")).into_iter().next().and_then(iri_of);
+            .and_then(|b| iri_of(b))
+            .or_else(|| ends.get(1).cloned());
+        let from = ends.first().cloned();
         let (Some(from), Some(to)) = (from, to) else {
             r.problem(
                 place,
-                "a linking annotation needs a target (the annotation it starts from) and a body naming the annotation it points to",
+                "a linking annotation needs a target (the annotation it starts from) and a body or a second target naming the annotation it points to",
             );
             return;
         };
@@ -306,9 +400,16 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
         });
         return;
     }
+    if many(obj.get("references")).iter().any(|v| v.is_string()) {
+        r.shared.tally.skip(
+            "written as a reply to another annotation (Hypothesis `references`), not to the text",
+            &name,
+        );
+        return;
+    }
 
     let mut a = InAnnotation {
-        key: id.clone().unwrap_or_else(|| format!("{place}")),
+        key: name.clone(),
         place: place.clone(),
         annotator,
         values,
@@ -334,52 +435,165 @@ fn annotation(r: &mut Reader<'_>, value: &Value, node: Option<&Node>) {
             );
         }
     }
-    let (source, title, fragments, quotes) = match targets(obj) {
-        Ok(t) => t,
-        Err(message) => {
-            r.problem(place, message);
-            return;
-        }
-    };
-    let Some(hash) = source
-        .strip_prefix("urn:sha256:")
-        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_ascii_lowercase)
-    else {
-        r.problem(
-            place,
-            format!(
-                "the target's source {source:?} is not urn:sha256:<64 hex digits>; Marginalia finds the article by the SHA-256 of its text"
-            ),
-        );
-        return;
-    };
-    if labels.is_empty() {
-        r.problem(place, "the annotation has no tagging body (its tag)");
+    // Hypothesis' API shape.
+    if let Some(text) = obj
+        .get("text")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+    {
+        labels_or_note(&mut a, &mut labels, Some("commenting"), text, &[]);
+    }
+    labels.extend(
+        many(obj.get("tags"))
+            .into_iter()
+            .filter_map(Value::as_str)
+            .filter(|t| !t.trim().is_empty())
+            .map(str::to_owned),
+    );
+    let title = obj
+        .get("document")
+        .and_then(|d| many(d.get("title")).into_iter().find_map(Value::as_str));
+    let uri = obj.get("uri").and_then(Value::as_str);
+    let all = targets(obj.get("target"), uri, title);
+    if all.is_empty() {
+        r.problem(place, format!("{name} has no target"));
         return;
     }
-    a.fragments = fragments;
-    a.quote = quotes.map(|q| q.join(" "));
-    let doc = match r.by_hash.get(&hash) {
-        Some(&i) => i,
-        None => {
-            r.docs.push(InDoc {
-                place: place.clone(),
-                sha256: Some(hash.clone()),
-                unit: OffsetUnit::CodePoints,
-                ..InDoc::default()
-            });
-            if let Some(d) = r.docs.last_mut() {
-                d.meta.title = title.unwrap_or_default();
+    let (text, other): (Vec<TargetIn<'_>>, Vec<TargetIn<'_>>) =
+        all.into_iter().partition(TargetIn::selects_text);
+    if text.is_empty() {
+        let reason = if other.iter().all(|t| t.selectors.is_empty()) {
+            "whose target is a whole resource, not a span of its text".to_owned()
+        } else {
+            format!("whose selectors select no text ({})", kinds(&other))
+        };
+        r.shared.tally.skip(reason, &name);
+        return;
+    }
+    // What the report says of this annotation once it is placed.
+    let mut said: Vec<String> = Vec::new();
+    if !other.is_empty() {
+        let what = match kinds(&other) {
+            k if k.is_empty() => "whole resources".to_owned(),
+            k => k,
+        };
+        said.push(format!(
+            "with targets besides text that select no text ({what}), which were left out"
+        ));
+    }
+    if chose {
+        said.push("with a Choice body, of which the first item was taken".into());
+    }
+    if labels.is_empty() {
+        let tag = motivations
+            .first()
+            .copied()
+            .unwrap_or("annotation")
+            .to_owned();
+        said.push(format!(
+            "without a tagging or classifying body, so tagged {tag:?}"
+        ));
+        labels.push(tag);
+    }
+    // Each target on its article: (article, or the hash of a text not in the project) →
+    // fragments and quotes.
+    let mut placed: Vec<Spans> = Vec::new();
+    for t in &text {
+        let found = r
+            .shared
+            .articles
+            .find(t.source.as_deref(), t.title.as_deref());
+        let Some((article, how)) = found else {
+            if let Some(hash) = t.source.as_deref().and_then(hash_of) {
+                // A text of ours that the project lacks: the planner says so, by hash.
+                match own_position(t) {
+                    Ok((span, quote)) => push(&mut placed, Err(hash), span, quote),
+                    Err(message) => {
+                        r.problem(place, format!("{name}: {message}"));
+                        return;
+                    }
+                }
+                continue;
             }
-            r.by_hash.insert(hash, r.docs.len() - 1);
-            r.docs.len() - 1
+            let entry = r
+                .unmatched
+                .entry(t.source.clone())
+                .or_insert_with(|| (place.clone(), Vec::new()));
+            entry.1.push(name.clone());
+            return;
+        };
+        if how == Matched::Only {
+            said.push(format!(
+                    "whose source {} matches no article's URL, title or text, so they were placed on the project's only article",
+                    t.source.as_deref().map_or("(none)".to_owned(), |s| format!("{s:?}"))
+                ));
         }
-    };
-    r.doc_of.insert(a.key.clone(), doc);
-    if let Some(d) = r.docs.get_mut(doc) {
-        for label in labels {
-            d.annotations.push(InAnnotation { label, ..a.clone() });
+        match r.shared.articles.place(article, &t.selectors) {
+            (Placed::Span { start, end, notes }, quote) => {
+                said.extend(notes.iter().map(adjusted_words));
+                push(&mut placed, Ok(article), (start, end), quote);
+            }
+            (Placed::Unresolvable(outer), _) => {
+                r.shared.tally.skip(
+                    format!(
+                        "whose text selectors count from inside a {outer}, which plain text cannot resolve"
+                    ),
+                    &name,
+                );
+                return;
+            }
+            (Placed::NotText(_), _) => {
+                r.shared.tally.skip("whose selectors select no text", &name);
+                return;
+            }
+            (Placed::Failed(why), _) => {
+                r.problem(place, format!("{name}: {why}"));
+                return;
+            }
+        }
+    }
+    // Once per annotation, however many of its targets it concerns.
+    said.sort();
+    said.dedup();
+    for what in said {
+        r.shared.tally.adjust(what, &name);
+    }
+    for (article, fragments, quotes) in placed {
+        let key = match &article {
+            Ok(i) => r.shared.articles.hash(*i),
+            Err(hash) => hash.clone(),
+        };
+        let doc = match r.by_hash.get(&key) {
+            Some(&i) => i,
+            None => {
+                let mut d = InDoc {
+                    place: place.clone(),
+                    sha256: Some(key.clone()),
+                    unit: OffsetUnit::CodePoints,
+                    ..InDoc::default()
+                };
+                if article.is_err() {
+                    d.meta.title = text
+                        .iter()
+                        .find_map(|t| t.title.clone())
+                        .unwrap_or_default();
+                }
+                r.docs.push(d);
+                r.by_hash.insert(key, r.docs.len() - 1);
+                r.docs.len() - 1
+            }
+        };
+        r.doc_of.entry(a.key.clone()).or_insert(doc);
+        let mut one = a.clone();
+        one.fragments = fragments;
+        one.quote = Some(quotes.join(" "));
+        if let Some(d) = r.docs.get_mut(doc) {
+            for label in &labels {
+                d.annotations.push(InAnnotation {
+                    label: label.clone(),
+                    ..one.clone()
+                });
+            }
         }
     }
 }
@@ -415,71 +629,10 @@ fn labels_or_note(
                 a.note.push('\n');
             }
             match other {
-                None | Some("commenting") => {}
+                None | Some("commenting" | "describing") => {}
                 Some(p) => a.note.push_str(&format!("{p}: ")),
             }
             a.note.push_str(value);
         }
     }
-}
-
-/// Source, title, fragments (code points) and exact quotes (when every target has one) of an
-/// annotation's targets.
-type Targets = (
-    String,
-    Option<String>,
-    Vec<(usize, usize)>,
-    Option<Vec<String>>,
-);
-
-fn targets(obj: &Map<String, Value>) -> Result<Targets, String> {
-    let list = many(obj.get("target"));
-    if list.is_empty() {
-        return Err("the annotation has no target".into());
-    }
-    let mut source: Option<String> = None;
-    let mut title = None;
-    let mut fragments = Vec::new();
-    let mut quotes = Some(Vec::new());
-    for t in list {
-        let Some(t) = t.as_object() else {
-            return Err("a target is a whole resource, not a span of its text; expected a TextPositionSelector".into());
-        };
-        let Some(this) = t.get("source").and_then(iri_of_str) else {
-            return Err("a target has no source".into());
-        };
-        if source.as_deref().is_some_and(|s| s != this) {
-            return Err("the targets point at different documents".into());
-        }
-        source = Some(this.to_owned());
-        if title.is_none() {
-            title = t
-                .get("source")
-                .and_then(|s| s.get("label"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-        }
-        let selectors = many(t.get("selector"));
-        let position = selectors
-            .iter()
-            .find(|s| is_type(s, "TextPositionSelector"))
-            .and_then(|s| {
-                let num = |k: &str| s.get(k)?.as_u64().and_then(|n| usize::try_from(n).ok());
-                Some((num("start")?, num("end")?))
-            });
-        let Some(position) = position else {
-            return Err("a target has no TextPositionSelector with whole-number start and end; a quote alone cannot be placed".into());
-        };
-        fragments.push(position);
-        let exact = selectors
-            .iter()
-            .find(|s| is_type(s, "TextQuoteSelector"))
-            .and_then(|s| s.get("exact"))
-            .and_then(Value::as_str);
-        match (exact, quotes.as_mut()) {
-            (Some(q), Some(list)) => list.push(q.to_owned()),
-            _ => quotes = None,
-        }
-    }
-    Ok((source.unwrap_or_default(), title, fragments, quotes))
 }

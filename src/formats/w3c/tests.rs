@@ -207,15 +207,22 @@ fn unknown_texts_bad_positions_and_dangling_links_are_reported_by_line() {
     );
     let problems = problems_of(&json, &p);
     let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
-    // The reader's (a whole-resource target) and the planner's (the unknown text, the
-    // offset past the end, the wrong quote, the link to an annotation that is not there),
-    // in line order.
-    assert_eq!(lines(&problems), [2, 4, 6, 8, 12], "{messages:#?}");
+    // The planner's (the unknown text, the offset past the end, the wrong quote, the link to
+    // an annotation that is not there), in line order.
+    assert_eq!(lines(&problems), [2, 4, 6, 12], "{messages:#?}");
     assert!(messages[0].contains("not in the project"));
     assert!(messages[1].contains("past the end"));
     assert!(messages[2].contains("\"Pudin\""));
-    assert!(messages[3].contains("whole resource"));
-    assert!(messages[4].contains("u9"));
+    assert!(messages[3].contains("u9"));
+    // A whole-resource target is no problem of the file: it is skipped, and counted.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("w3c.json");
+    std::fs::write(&file, &json).expect("written");
+    let incoming = read(Format::W3c, &[file]).expect("reads");
+    assert_eq!(
+        incoming.notes,
+        ["skipped 1 annotation whose target is a whole resource, not a span of its text: u4"]
+    );
 }
 
 fn exported_coded() -> crate::formats::Export {

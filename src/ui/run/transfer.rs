@@ -170,15 +170,17 @@ impl MarginaliaApp {
             skip_invalid: draft.skip_invalid,
             now: Timestamp::now(),
         };
-        draft.plan = Some(match formats::read(draft.format, &draft.inputs) {
-            Ok(incoming) => formats::plan_import(self.ws.project(), incoming, &options),
-            Err(e) => Err(ImportFailure {
-                problems: vec![formats::ImportProblem::new(
-                    formats::Place::default(),
-                    e.to_string(),
-                )],
-            }),
-        });
+        draft.plan = Some(
+            match formats::read_for(draft.format, &draft.inputs, self.ws.project()) {
+                Ok(incoming) => formats::plan_import(self.ws.project(), incoming, &options),
+                Err(e) => Err(ImportFailure {
+                    problems: vec![formats::ImportProblem::new(
+                        formats::Place::default(),
+                        e.to_string(),
+                    )],
+                }),
+            },
+        );
     }
 
     /// Checks the import again against the project as it is now (it may have changed since the
