@@ -383,32 +383,50 @@ impl<'p> Planner<'p> {
             }
         };
         // Items of their own (events) last, each once the items its relations point to are
-        // placed, so that it is matched to the annotation already there with the same links.
-        let (mut distinct, plain): (Vec<_>, Vec<_>) =
+        // placed (a pass per level of nesting), so that it is matched to the annotation
+        // already there with the same links.
+        let (distinct, plain): (Vec<_>, Vec<_>) =
             doc.annotations.into_iter().partition(|a| a.distinct);
         for a in plain {
             place(self, &mut keys, a, None);
         }
-        while !distinct.is_empty() {
-            let ready = distinct.iter().position(|a| {
-                doc.relations
+        let mut out: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        for r in &doc.relations {
+            out.entry(r.from.as_str())
+                .or_default()
+                .push((r.kind.as_str(), r.to.as_str()));
+        }
+        let mut pending = distinct;
+        while !pending.is_empty() {
+            let before = pending.len();
+            let mut rest = Vec::new();
+            for a in pending {
+                let links = out
+                    .get(a.key.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                if !links
                     .iter()
-                    .filter(|r| r.from == a.key)
-                    .all(|r| keys.contains_key(&r.to) || r.to == a.key)
-            });
-            // A cycle of events: the first goes without links to match on.
-            let a = distinct.remove(ready.unwrap_or(0));
-            let links = ready.map(|_| {
-                doc.relations
+                    .all(|(_, to)| keys.contains_key(*to) || *to == a.key)
+                {
+                    rest.push(a);
+                    continue;
+                }
+                let want = links
                     .iter()
-                    .filter(|r| r.from == a.key)
-                    .filter_map(|r| {
-                        let kind = self.kinds.get(&r.kind.trim().to_lowercase())?;
-                        Some((kind.clone(), keys.get(&r.to).cloned().flatten()?))
+                    .filter_map(|(kind, to)| {
+                        let kind = self.kinds.get(&kind.trim().to_lowercase())?;
+                        Some((kind.clone(), keys.get(*to).cloned().flatten()?))
                     })
-                    .collect::<BTreeSet<_>>()
-            });
-            place(self, &mut keys, a, links);
+                    .collect::<BTreeSet<_>>();
+                place(self, &mut keys, a, Some(want));
+            }
+            // A cycle of events: the first goes without links to match on.
+            if rest.len() == before && !rest.is_empty() {
+                let a = rest.remove(0);
+                place(self, &mut keys, a, None);
+            }
+            pending = rest;
         }
         for r in doc.relations {
             self.relation(&keys, r);
