@@ -1168,3 +1168,54 @@ fn import_places_w3c_annotations_of_other_tools_on_the_projects_article() {
     );
     assert_eq!(read(&dir.path("p.ron")), before, "unchanged");
 }
+
+#[test]
+fn webanno_export_imports_back_onto_its_articles_and_bad_tsv_is_refused_by_line() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let out = dir.run(&[
+        "export",
+        "p.ron",
+        "-f",
+        "webanno",
+        "-o",
+        "tsv",
+        "--annotator",
+        "analyst",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The export says what INCEpTION needs before it imports the files.
+    assert!(
+        stdout(&out).contains("webanno.custom.Marginalia"),
+        "{}",
+        stdout(&out)
+    );
+    let out = dir.run(&[
+        "import",
+        "p.ron",
+        "-f",
+        "webanno",
+        "tsv",
+        "--annotator",
+        "analyst",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = stdout(&out);
+    // Every span and link is already there, on the articles it came from.
+    assert!(report.contains("nothing new"), "{report}");
+
+    let suite =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inception-tsv3");
+    let zero = suite.join("testZeroLengthSpansWithFeatureValues/reference.tsv");
+    dir.write("zero.tsv", std::fs::read_to_string(zero).unwrap());
+    let before = read(&dir.path("p.ron"));
+    let out = dir.run(&["import", "p.ron", "-f", "webanno", "zero.tsv"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("zero.tsv:7: a zero-length Span annotation"),
+        "{err}"
+    );
+    assert!(err.contains("zero.tsv:12:"), "{err}");
+    assert_eq!(read(&dir.path("p.ron")), before);
+}

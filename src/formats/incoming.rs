@@ -227,6 +227,11 @@ pub struct InDoc {
     /// Values of article variables, by the variable's name as the input writes it. A
     /// document already in the project gains those it has no value for.
     pub variables: Vec<(String, String)>,
+    /// The input keeps the text but not its white space everywhere (WebAnno TSV keeps the
+    /// sentences and fills what lies between them with spaces and line breaks): a project
+    /// document that differs only in which white-space character stands where, and in white
+    /// space at the end, is this one, and its text is kept.
+    pub white_space_may_differ: bool,
 }
 
 /// One incoming annotation.

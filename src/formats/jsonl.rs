@@ -235,6 +235,17 @@ pub(crate) fn export(
             let mut part_report = Report::default();
             let json = serde_json::to_string(&line(sel, part, &mut part_report));
             part_report.documents += 1;
+            // `meta` holds the metadata but for the progress per annotator.
+            part_report.document_fields(
+                part.doc,
+                &[
+                    field::DOCUMENT_TITLE,
+                    field::DOCUMENT_SOURCE,
+                    field::DOCUMENT_AUTHOR,
+                    field::DOCUMENT_DATE,
+                    field::DOCUMENT_URL,
+                ],
+            );
             (json, part_report, part.doc.text.len())
         },
         |(json, part_report, text_len)| match json {

@@ -168,13 +168,14 @@ impl Format {
     }
 
     /// The formats `import` reads.
-    pub const IMPORTABLE: [Format; 6] = [
+    pub const IMPORTABLE: [Format; 7] = [
         Format::Brat,
         Format::Doccano,
         Format::Labelstudio,
         Format::Jsonl,
         Format::Conll,
         Format::W3c,
+        Format::Webanno,
     ];
 
     /// Whether `import` reads this format.
@@ -253,7 +254,7 @@ pub enum ExportError {
     NoSuchDocument(DocId),
     /// The format cannot be imported.
     #[error(
-        "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll and w3c"
+        "{0} cannot be imported; the import formats are brat, doccano, labelstudio, jsonl, conll, w3c and webanno"
     )]
     NotImportable(Format),
     /// `--text-key` or `--label-key` given for a format whose names are fixed.
@@ -356,8 +357,8 @@ fn read_against(
         Format::Brat => Ok(brat::read(inputs)),
         Format::Labelstudio => Ok(labelstudio::read(inputs)),
         Format::W3c => Ok(w3c::read(inputs, articles)),
-        Format::Webanno
-        | Format::Csv
+        Format::Webanno => Ok(webanno::read(inputs)),
+        Format::Csv
         | Format::Graphml
         | Format::NetworkCsv
         | Format::SummaryMd

@@ -68,6 +68,10 @@ pub struct Report {
     /// Fields the format has no place for, by name (`note`, `entity` …): how many values were
     /// left out.
     pub fields_not_carried: BTreeMap<&'static str, usize>,
+    /// What the tool that reads the files must have before it can (INCEpTION: the layers and
+    /// features of a WebAnno TSV export), one sentence each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
 }
 
 /// One span or relation a format could not carry as it is.
@@ -362,6 +366,9 @@ impl Report {
         );
         for f in &self.files {
             let _ = writeln!(s, "  {}", f.display());
+        }
+        for r in &self.requires {
+            let _ = writeln!(s, "before importing: {r}");
         }
         if self.not_carried.is_empty() && self.fields_not_carried.is_empty() {
             let _ = writeln!(s, "everything was carried");

@@ -29,6 +29,10 @@
 //! relation layer `MarginaliaLink` over it with string features `label` and `note` and one per
 //! link attribute).
 //!
+//! The export's report says so (`Report::requires`), as the README does.
+//!
+//! [`read`] is the import: INCEpTION's files and our own come back in (see its module).
+//!
 //! Losses, each reported: a discontinuous annotation becomes one span per fragment (relations
 //! attach to the first); a span that starts or ends in white space is written without it (the
 //! format cannot address the space between tokens); a span that covers no token is not written.
@@ -68,7 +72,11 @@ const SPAN_FEATURES: [&str; 4] = ["label", "entity", "note", "status"];
 const LINK_FEATURES: [&str; 2] = ["label", "note"];
 
 mod codes;
+mod read;
+mod syntax;
 use codes::Columns;
+
+pub(crate) use read::read;
 
 /// Writes one TSV file per document.
 pub(crate) fn export(
@@ -93,10 +101,14 @@ pub(crate) fn export(
             &LINK_FEATURES,
         ),
     };
+    report.requires = requirements(&columns);
     let texts = super::per_document(sel, step, |part| {
         let mut part_report = Report::default();
         let text = document(sel.project, &columns, part, &mut part_report);
         part_report.documents += 1;
+        // A TSV file holds the text and its annotations: the article's title, date, source
+        // and progress have no place in it.
+        part_report.document_fields(part.doc, &[]);
         (text, part_report)
     });
     let mut files = Vec::with_capacity(sel.docs.len());
@@ -108,6 +120,13 @@ pub(crate) fn export(
         });
         report.absorb(part_report);
     }
+    // The entity column holds the entity's name: its kind, aliases and note stay behind.
+    let mentioned: std::collections::BTreeSet<_> = sel
+        .docs
+        .iter()
+        .flat_map(|part| part.annotations.iter().filter_map(|a| a.entity.clone()))
+        .collect();
+    report.entity_fields(sel.project, mentioned.iter(), &[]);
     Ok((files, report))
 }
 
@@ -135,6 +154,34 @@ fn file_name(doc: &Document, taken: &mut HashSet<String>) -> String {
         n += 1;
     }
     name
+}
+
+/// What an INCEpTION project needs before it imports the files: its own reader refuses a
+/// file whose layers or features the project lacks.
+fn requirements(columns: &Layers) -> Vec<String> {
+    let features = |own: &[&str], c: &Columns| {
+        own.iter()
+            .map(|f| format!("{f} (string)"))
+            .chain(c.list.iter().map(|c| {
+                format!(
+                    "{} ({})",
+                    c.name,
+                    if c.boolean { "boolean" } else { "string" }
+                )
+            }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    vec![
+        format!(
+            "INCEpTION imports these files only into a project that has, in Settings › Layers, a span layer named Marginalia (type {SPAN_LAYER}) with the features {}",
+            features(&SPAN_FEATURES, &columns.span)
+        ),
+        format!(
+            "and a relation layer named MarginaliaLink (type {LINK_LAYER}) attached to Marginalia with the features {}",
+            features(&LINK_FEATURES, &columns.link)
+        ),
+    ]
 }
 
 /// The attribute columns of the two layers.

@@ -81,6 +81,10 @@ impl FileDialogs for NativeDialogs {
                 .add_filter("CoNLL", &["conll", "txt", "tsv"])
                 .pick_files()
                 .unwrap_or_default(),
+            Format::Webanno => dialog
+                .add_filter("WebAnno TSV", &["tsv"])
+                .pick_files()
+                .unwrap_or_default(),
             _ => dialog
                 .add_filter("JSON", &["json", "jsonld"])
                 .pick_files()

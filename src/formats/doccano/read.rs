@@ -367,6 +367,7 @@ fn document(
         None => {}
     }
     Some(InDoc {
+        white_space_may_differ: false,
         variables,
         meta: DocumentMeta {
             title: obj

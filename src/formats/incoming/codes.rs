@@ -107,6 +107,17 @@ impl Planner<'_> {
                 || a.id.as_str().eq_ignore_ascii_case(wanted)
                 || a.id.as_str() == slug(wanted)
         });
+        // A label respelled as INCEpTION names a feature (`Intensité` → `Intensit`).
+        let found = found.or_else(|| {
+            let feature = |l: &str| -> String {
+                l.chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            };
+            self.attributes_mut(owner)?
+                .iter()
+                .position(|a| !wanted.is_empty() && feature(&a.label) == wanted)
+        });
         let Some(i) = found else {
             let codebook =
                 matches!(hint, InAttributeKind::Code).then(|| self.codebook_named(wanted));
@@ -133,6 +144,18 @@ impl Planner<'_> {
                         default: None,
                     }
                 }
+                // A scale needs two ends (the store refuses `42 to 42`): one value seen makes
+                // a scale from it to the next.
+                InAttributeKind::Scale { min, max } if min >= max => match min.checked_add(1) {
+                    Some(next) => AttributeKind::Scale {
+                        min: *min,
+                        max: next,
+                    },
+                    None => AttributeKind::Scale {
+                        min: min - 1,
+                        max: *min,
+                    },
+                },
                 InAttributeKind::Scale { min, max } => AttributeKind::Scale {
                     min: *min,
                     max: *max,

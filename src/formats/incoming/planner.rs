@@ -64,6 +64,8 @@ pub(super) struct Planner<'p> {
     annotations: Vec<Annotation>,
     relations: Vec<Relation>,
     layers: BTreeSet<String>,
+    /// Documents matched by [`Planner::same_but_white_space`].
+    white_space_matches: usize,
     pub(super) problems: Vec<ImportProblem>,
     pub(super) report: ImportReport,
 }
@@ -161,6 +163,7 @@ impl<'p> Planner<'p> {
             annotations: Vec::new(),
             relations: Vec::new(),
             layers: BTreeSet::new(),
+            white_space_matches: 0,
             problems: Vec::new(),
             report: ImportReport::default(),
         }
@@ -316,7 +319,12 @@ impl<'p> Planner<'p> {
             self.respace(&mut doc);
             hash = sha256_hex(&doc.text);
         }
-        let id = match self.by_hash.get(&hash) {
+        let known = self
+            .by_hash
+            .get(&hash)
+            .cloned()
+            .or_else(|| self.same_but_white_space(&mut doc));
+        let id = match known.as_ref() {
             Some(id) => {
                 if self.counted_docs.insert(id.clone()) {
                     self.report.documents_matched.push(id.clone());
@@ -451,6 +459,26 @@ impl<'p> Planner<'p> {
                 doc.place, article.id
             ));
         }
+    }
+
+    /// A document of the project (or of this import) whose text is `doc`'s but for its white
+    /// space, when `doc` says its white space may differ; `doc` then takes that text.
+    /// Every white-space character is one code point and one UTF-16 unit, so offsets into one
+    /// text are offsets into the other.
+    fn same_but_white_space(&mut self, doc: &mut InDoc) -> Option<DocId> {
+        if !doc.white_space_may_differ {
+            return None;
+        }
+        let found = self
+            .project
+            .documents
+            .iter()
+            .chain(&self.new_docs)
+            .find(|d| same_but_white_space(&d.text, &doc.text))?;
+        doc.text = found.text.clone();
+        let id = found.id.clone();
+        self.white_space_matches += 1;
+        Some(id)
     }
 
     /// Checks and plans one annotation; its id (new, or the one already there), or `None` if
@@ -674,6 +702,12 @@ impl<'p> Planner<'p> {
     }
 
     pub(super) fn finish(mut self) -> Result<ImportPlan, ImportFailure> {
+        if self.white_space_matches > 0 {
+            self.report.notes.push(format!(
+                "{} documents matched to articles whose text differs only in white space (the input does not keep it; the article's text is kept)",
+                self.white_space_matches
+            ));
+        }
         // Reading and checking find problems in two passes; report them in input order.
         self.problems.sort_by(|a, b| a.place.cmp(&b.place));
         if !self.problems.is_empty() {
@@ -798,6 +832,21 @@ fn quote_matches(given: &str, text: &str, fragments: &[Fragment]) -> bool {
         .collect();
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     given == parts.join(" ") || given == parts.concat() || squash(given) == squash(&parts.join(" "))
+}
+
+/// Whether `a` and `b` are one text but for which white-space character stands where, and
+/// for white space at the end.
+fn same_but_white_space(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    loop {
+        match (x.next(), y.next()) {
+            (Some(c), Some(d)) if c == d || (c.is_whitespace() && d.is_whitespace()) => {}
+            (Some(c), None) => return c.is_whitespace() && x.all(char::is_whitespace),
+            (None, Some(d)) => return d.is_whitespace() && y.all(char::is_whitespace),
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
 }
 
 /// A tag or relation id made from a label: lower case, runs of anything but letters and digits

@@ -614,6 +614,7 @@ fn document(
     );
     Some(InDoc {
         variables,
+        white_space_may_differ: false,
         meta: DocumentMeta {
             variables: Default::default(),
             title: field("title").unwrap_or_default(),

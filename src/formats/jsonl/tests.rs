@@ -83,6 +83,22 @@ fn the_report_lists_the_split_annotation_and_nothing_else() {
         }]
     );
     assert!(report.fields_not_carried.is_empty());
+
+    // An article's progress per annotator has no place in `meta`, and is said.
+    let mut p = p;
+    p.documents[0]
+        .meta
+        .status
+        .insert("ana".into(), crate::model::DocStatus::Done);
+    let report = export(&p, Format::Jsonl, &options, &mut |_, _| {})
+        .expect("exports")
+        .report;
+    assert_eq!(
+        report.fields_not_carried.get("document status"),
+        Some(&1),
+        "{:?}",
+        report.fields_not_carried
+    );
 }
 
 #[test]
