@@ -24,9 +24,22 @@
 //!   `annotation.conf`.
 //! - After each `R` line, its note as `AnnotatorNotes` lines and its values, on the `R` id.
 //!
-//! The import also reads what brat writes and Marginalia does not: events (`E`) become the
-//! trigger's span plus one relation per argument, named by its role, from the trigger to the
-//! argument, and what is attached to an event is attached to its trigger's span; equivalences
+//! - Events, when the project keeps the `annotation.conf` of the corpus it came from (see
+//!   `kept`) and a span's type is one of its `[events]`: `T4\tBinding 298 303\tbinds`, the
+//!   trigger, written once for all the events of that type on that text, then per event
+//!   `E2\tBinding:T4 Theme:T2 Theme2:T3`, its links as the roles (named as they came, numbers
+//!   kept), an argument that is an event by its `E` id. What is attached to the event is on
+//!   the `E` id. `annotation.conf` is the kept one, plus what the data needs that it lacks.
+//!
+//! Events come in as events: each `E` line is a span of the event's type on its trigger's
+//! text (a span of its own even when events share a trigger, which the import does not merge:
+//! [`crate::formats::InAnnotation::distinct`]), its arguments relations named by their roles
+//! (`Theme2` stays `Theme2`) from that span to the argument's span or, for an event, to that
+//! event's span. The trigger's `T` line is not imported on its own; what names it (an
+//! attribute, a note, a relation) names its first event. The folder's `annotation.conf` is
+//! kept in the project's notes (one made from the events, for a folder without one).
+//!
+//! The import also reads what brat writes and Marginalia does not: equivalences
 //! (`*`) become relations of that type between consecutive members. `A` lines, and the older
 //! `M` lines (binary), are values of the span's or relation's attributes, checked against the
 //! `[attributes]` of `annotation.conf`, which declare them on the types they attach to (valued
@@ -38,6 +51,7 @@
 mod ann;
 mod attrs;
 mod conf;
+mod kept;
 mod read;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
@@ -51,6 +65,8 @@ pub(super) const CODES_CARRIED: &[&str] = &[
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_events;
 mod write;
 
 pub(crate) use read::read;

@@ -8,7 +8,8 @@
 //! unknown span. Any problem refuses the whole import unless problems may be skipped; either
 //! way the project is changed by one edit or not at all. Annotations already in the layer
 //! (same document, tag and fragments) are not added twice, so importing a file again changes
-//! nothing.
+//! nothing; items marked [`InAnnotation::distinct`] (brat's events sharing a trigger) each take
+//! at most one of them, the one with the same links if there is one.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -116,6 +117,9 @@ pub struct Incoming {
     /// What the reader read otherwise than the input says, one counted line each (Label
     /// Studio's bidirectional relations taken as from → to …), for the import report.
     pub notes: Vec<String>,
+    /// Paragraphs for the project's notes, each added unless the notes hold it already
+    /// (brat's `annotation.conf`, kept so that the export writes the corpus's rules back).
+    pub project_notes: Vec<String>,
 }
 
 /// A declared tag type.
@@ -253,6 +257,10 @@ pub struct InAnnotation {
     pub status: Option<ReviewStatus>,
     /// Values of attributes, by the attribute's name as the input writes it.
     pub values: Vec<(String, InValue)>,
+    /// An item of its own even where another of the input has the same tag and fragments
+    /// (brat's events sharing a trigger): the planner matches it to an annotation already in
+    /// the project only one to one, never two incoming to one.
+    pub distinct: bool,
 }
 
 /// An entity named by the input.
@@ -445,6 +453,7 @@ pub fn plan_import(
     let mut planner = planner::Planner::new(project, options);
     planner.problems.extend(incoming.problems);
     planner.report.notes = incoming.notes;
+    planner.project_notes = incoming.project_notes;
     planner.declare(&incoming.tags, &incoming.relation_kinds);
     planner.declare_variables(&incoming.variables);
     for doc in incoming.documents {

@@ -34,6 +34,8 @@ pub(super) struct Conf {
     labels: HashMap<String, String>,
     /// Type → its box colour (`visual.conf`, `[drawing]`, `bgColor`).
     colors: HashMap<String, Rgb>,
+    /// The text of `annotation.conf`, as it was read.
+    pub(super) annotation_text: Option<String>,
 }
 
 /// An attribute `annotation.conf` declares: `Negation Arg:<EVENT>` (binary) or
@@ -116,6 +118,7 @@ impl Conf {
             && let Some(text) = read_text(&path, problems)
         {
             conf.annotation(&text, &path, problems);
+            conf.annotation_text = Some(text);
         }
         let path = dir.join("visual.conf");
         if path.is_file()
@@ -124,6 +127,58 @@ impl Conf {
             conf.visual(&text, &path, problems);
         }
         conf
+    }
+
+    /// The rules of an `annotation.conf` kept in the project (see `kept`); what does not parse
+    /// is left out.
+    pub(super) fn kept(text: &str) -> Conf {
+        let mut conf = Conf::default();
+        conf.annotation(text, Path::new("annotation.conf"), &mut Vec::new());
+        conf
+    }
+
+    /// The event types declared, as `.ann` files name them.
+    pub(super) fn event_types(&self) -> &[String] {
+        &self.events
+    }
+
+    /// The entity types declared.
+    pub(super) fn entity_types(&self) -> &[String] {
+        &self.entities
+    }
+
+    /// The relation types declared (not the overlap rules).
+    pub(super) fn relation_types(&self) -> impl Iterator<Item = &str> {
+        self.relations.iter().map(|(n, _, _)| n.as_str())
+    }
+
+    /// The event roles declared, without their numbers.
+    pub(super) fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(|(n, _, _)| n.as_str())
+    }
+
+    /// Whether event type `event` may have role `role` (without its number) pointing at a
+    /// `to` (brat's roles, as this reads them, allow the union of the types given).
+    pub(super) fn allows_role(&self, event: &str, role: &str, to: &str) -> bool {
+        self.roles.iter().any(|(r, from, types)| {
+            r == role
+                && from.iter().any(|f| f == event)
+                && (types.is_empty() || types.iter().any(|t| t == to))
+        })
+    }
+
+    /// The attributes declared, by the names `.ann` files write.
+    pub(super) fn attribute_names(&self) -> impl Iterator<Item = &str> {
+        self.attributes.iter().map(|a| a.name.as_str())
+    }
+
+    /// Whether relation type `name` may link a `from` to a `to` (types as `.ann` files name
+    /// them).
+    pub(super) fn allows_relation(&self, name: &str, from: &str, to: &str) -> bool {
+        let fits = |types: &[String], t: &str| types.is_empty() || types.iter().any(|x| x == t);
+        self.relations
+            .iter()
+            .any(|(n, f, t)| n == name && fits(f, from) && fits(t, to))
     }
 
     fn annotation(&mut self, text: &str, file: &Path, problems: &mut Vec<ImportProblem>) {

@@ -17,6 +17,7 @@ use crate::model::{ExternalRef, ReviewStatus};
 
 use super::ann::{self, Body, Line};
 use super::conf::{Conf, role_name, scale_of};
+use super::kept;
 use super::{ENTITY_DB, NOTES, STATUS};
 
 /// Reads the brat documents named by `inputs` (`.ann` files, or folders of them).
@@ -24,6 +25,7 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
     let mut incoming = Incoming::default();
     let mut problems = Vec::new();
     let mut confs: Vec<(PathBuf, Conf)> = Vec::new();
+    let mut named_triggers = 0;
     for file in ann_files(inputs, &mut problems) {
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let index = match confs.iter().position(|(d, _)| *d == dir) {
@@ -55,18 +57,112 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
                         None => incoming.relation_kinds.push(k),
                     }
                 }
+                if let Some(text) = &conf.annotation_text {
+                    let folder = dir
+                        .file_name()
+                        .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into());
+                    incoming.project_notes.push(kept::paragraph(&folder, text));
+                }
                 confs.push((dir, conf));
                 confs.len() - 1
             }
         };
         if let Some((_, conf)) = confs.get(index)
-            && let Some(doc) = document(&file, conf, &mut problems)
+            && let Some(doc) = document(&file, conf, &mut problems, &mut named_triggers)
         {
             incoming.documents.push(doc);
         }
     }
+    for (dir, conf) in &confs {
+        if conf.annotation_text.is_none()
+            && let Some(text) = made_conf(dir, &incoming.documents)
+        {
+            let folder = dir
+                .file_name()
+                .map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into());
+            incoming.project_notes.push(kept::paragraph(&folder, &text));
+        }
+    }
+    if named_triggers > 0 {
+        incoming.notes.push(format!(
+            "lines that name an event's trigger (T) instead of the event, taken as naming its first event: {named_triggers}"
+        ));
+    }
     incoming.problems = problems;
     incoming
+}
+
+/// For a folder without `annotation.conf` whose documents hold events, the configuration that
+/// declares them (each role optional and repeatable, to the types it was seen pointing at) and
+/// the other types as entities, so that the export writes the events back as events.
+fn made_conf(dir: &Path, docs: &[InDoc]) -> Option<String> {
+    let mut entities: Vec<&str> = Vec::new();
+    // Event type → its roles, each with the types it points at.
+    type Roles<'d> = Vec<(String, Vec<&'d str>)>;
+    let mut events: Vec<(&str, Roles)> = Vec::new();
+    let docs: Vec<&InDoc> = docs
+        .iter()
+        .filter(|d| d.place.file.parent() == Some(dir))
+        .collect();
+    for d in &docs {
+        for a in &d.annotations {
+            let list = if a.distinct {
+                if !events.iter().any(|(t, _)| *t == a.label) {
+                    events.push((&a.label, Vec::new()));
+                }
+                continue;
+            } else {
+                &mut entities
+            };
+            if !list.contains(&a.label.as_str()) {
+                list.push(&a.label);
+            }
+        }
+    }
+    if events.is_empty() {
+        return None;
+    }
+    for d in &docs {
+        let label = |key: &str| d.annotations.iter().find(|a| a.key == key);
+        for r in &d.relations {
+            let (Some(from), Some(to)) = (label(&r.from), label(&r.to)) else {
+                continue;
+            };
+            let Some((_, roles)) = events
+                .iter_mut()
+                .find(|(t, _)| from.distinct && *t == from.label)
+            else {
+                continue;
+            };
+            let role = role_name(&r.kind);
+            match roles.iter_mut().find(|(n, _)| *n == role) {
+                Some((_, types)) => {
+                    if !types.contains(&to.label.as_str()) {
+                        types.push(&to.label);
+                    }
+                }
+                None => roles.push((role, vec![&to.label])),
+            }
+        }
+    }
+    let mut s = String::from("[entities]\n\n");
+    for e in entities
+        .iter()
+        .filter(|e| !events.iter().any(|(t, _)| t == *e))
+    {
+        s.push_str(e);
+        s.push('\n');
+    }
+    s.push_str("\n[relations]\n\n[events]\n\n");
+    for (t, roles) in &events {
+        let roles: Vec<String> = roles
+            .iter()
+            .map(|(r, types)| format!("{r}*:{}", types.join("|")))
+            .collect();
+        s.push_str(&format!("{t}\t{}\n", roles.join(", ")));
+    }
+    s.push_str("\n[attributes]\n");
+    Some(s)
 }
 
 /// Adds to `known` the attributes of `more` it does not name yet (a type declared by the
@@ -117,7 +213,12 @@ fn starts_with_bom(path: &Path) -> bool {
 }
 
 /// One document: the `.ann` file `file` and the `.txt` beside it.
-fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Option<InDoc> {
+fn document(
+    file: &Path,
+    conf: &Conf,
+    problems: &mut Vec<ImportProblem>,
+    named_triggers: &mut usize,
+) -> Option<InDoc> {
     let txt = file.with_extension("txt");
     if !txt.is_file() {
         problems.push(ImportProblem::new(
@@ -141,16 +242,30 @@ fn document(file: &Path, conf: &Conf, problems: &mut Vec<ImportProblem>) -> Opti
         problems: &mut found,
         spans: Vec::new(),
         span_at: HashMap::new(),
-        triggers: HashMap::new(),
+        events: HashMap::new(),
+        triggers: Vec::new(),
+        on_trigger: 0,
         relations: HashMap::new(),
         out: Vec::new(),
     };
     doc.read(&lines, shift);
-    let Builder { spans, out, .. } = doc;
+    let Builder {
+        spans,
+        out,
+        triggers,
+        on_trigger,
+        ..
+    } = doc;
+    *named_triggers += on_trigger;
     // In line order, whichever pass found them.
     found.sort_by_key(|p| p.place.line);
     problems.append(&mut found);
-    let annotations = spans.into_iter().map(|s| s.finish(&text)).collect();
+    let annotations = spans
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !triggers.contains(i))
+        .map(|(_, s)| s.finish(&text))
+        .collect();
     Some(InDoc {
         place: Place::file(&txt),
         text,
@@ -175,6 +290,16 @@ struct Span {
 }
 
 impl Span {
+    fn new(annotation: InAnnotation) -> Self {
+        Span {
+            annotation,
+            notes: Vec::new(),
+            entity: None,
+            other_name: None,
+            refs: Vec::new(),
+        }
+    }
+
     /// The annotation, with its notes as lines and, when a normalization names a knowledge
     /// base, an entity: named by the registry's line, else by that normalization's text, else
     /// by the covered text of `doc`.
@@ -231,8 +356,13 @@ struct Builder<'a> {
     spans: Vec<Span>,
     /// `T` id → index in `spans`.
     span_at: HashMap<String, usize>,
-    /// `E` id → its trigger's `T` id.
-    triggers: HashMap<String, String>,
+    /// `E` id → index in `spans` of the event's own span.
+    events: HashMap<String, usize>,
+    /// Indices in `spans` of the `T` lines that are triggers: each of their events is a span
+    /// of its own, so the trigger itself is not imported.
+    triggers: Vec<usize>,
+    /// How many lines name a trigger that has events (they are put on its first event).
+    on_trigger: usize,
     /// `R` id → index in `out`.
     relations: HashMap<String, usize>,
     out: Vec<InRelation>,
@@ -277,33 +407,49 @@ impl Builder<'_> {
             .push(ImportProblem::new(Place::line(self.file, line), message));
     }
 
-    /// Spans first, then what links them, then what attaches to them, each in file order
-    /// (ids may be used before the line that defines them).
+    /// Spans first (each event a span of its own), then what links them, then what attaches
+    /// to them, each in file order (ids may be used before the line that defines them).
     fn read(&mut self, lines: &[Line], shift: usize) {
         for l in lines {
             if let Body::Text { label, spans, text } = &l.body {
                 self.span_at.insert(l.id.clone(), self.spans.len());
-                self.spans.push(Span {
-                    annotation: InAnnotation {
-                        key: l.id.clone(),
-                        place: Place::line(self.file, l.line),
-                        label: self.conf.display(label),
-                        fragments: spans
-                            .iter()
-                            .map(|&(s, e)| (s.saturating_sub(shift), e.saturating_sub(shift)))
-                            .collect(),
-                        quote: text.clone(),
-                        ..InAnnotation::default()
-                    },
-                    notes: Vec::new(),
-                    entity: None,
-                    other_name: None,
-                    refs: Vec::new(),
-                });
-            } else if let Body::Event { trigger, .. } = &l.body {
-                self.triggers.insert(l.id.clone(), trigger.clone());
+                self.spans.push(Span::new(InAnnotation {
+                    key: l.id.clone(),
+                    place: Place::line(self.file, l.line),
+                    label: self.conf.display(label),
+                    fragments: spans
+                        .iter()
+                        .map(|&(s, e)| (s.saturating_sub(shift), e.saturating_sub(shift)))
+                        .collect(),
+                    quote: text.clone(),
+                    ..InAnnotation::default()
+                }));
             }
         }
+        // What names a trigger (an attribute, a note, a relation) names its first event.
+        let mut first_event: HashMap<String, usize> = HashMap::new();
+        for l in lines {
+            if let Body::Event { kind, trigger, .. } = &l.body {
+                self.event(l, kind, trigger, &mut first_event);
+            }
+        }
+        // Lines that name a trigger rather than its event (brat's BioNLP compatibility lets
+        // relations do so) are counted for the report.
+        self.on_trigger = lines
+            .iter()
+            .filter(|l| {
+                let named: Vec<&String> = match &l.body {
+                    Body::Relation { from, to, .. } => vec![from, to],
+                    Body::Attribute { target, .. }
+                    | Body::Normalization { target, .. }
+                    | Body::Note { target, .. } => vec![target],
+                    Body::Equiv { members, .. } => members.iter().collect(),
+                    _ => Vec::new(),
+                };
+                named.iter().any(|id| first_event.contains_key(id.as_str()))
+            })
+            .count();
+        self.span_at.extend(first_event);
         for l in lines {
             self.link(l);
         }
@@ -312,17 +458,53 @@ impl Builder<'_> {
         }
     }
 
-    /// The span an argument names: a `T`, or an `E` by its trigger.
-    fn span(&self, id: &str) -> Result<usize, String> {
-        if let Some(&i) = self.span_at.get(id) {
-            return Ok(i);
+    /// The span of event `l`: the event's type on its trigger's text, distinct from the other
+    /// events on that trigger.
+    fn event(
+        &mut self,
+        l: &Line,
+        kind: &str,
+        trigger: &str,
+        first_event: &mut HashMap<String, usize>,
+    ) {
+        let Some(&t) = self.span_at.get(trigger) else {
+            let m = format!(
+                "{}: its trigger {trigger} is not a text-bound annotation of this file",
+                l.id
+            );
+            return self.problem(l.line, m);
+        };
+        let Some(span) = self.spans.get(t) else {
+            return;
+        };
+        let label = self.conf.display(kind);
+        if span.annotation.label != label {
+            let m = format!(
+                "{}: the event is a {kind}, but its trigger {trigger} is a {}; brat expects the same type",
+                l.id, span.annotation.label
+            );
+            return self.problem(l.line, m);
         }
-        if let Some(trigger) = self.triggers.get(id) {
-            return self.span_at.get(trigger).copied().ok_or_else(|| {
-                format!(
-                    "event {id}'s trigger {trigger} is not a text-bound annotation of this file"
-                )
-            });
+        let annotation = InAnnotation {
+            key: l.id.clone(),
+            place: Place::line(self.file, l.line),
+            distinct: true,
+            ..span.annotation.clone()
+        };
+        if !self.triggers.contains(&t) {
+            self.triggers.push(t);
+        }
+        first_event
+            .entry(trigger.to_owned())
+            .or_insert(self.spans.len());
+        self.events.insert(l.id.clone(), self.spans.len());
+        self.spans.push(Span::new(annotation));
+    }
+
+    /// The span an argument names: a `T` (a trigger: its first event), or an `E`.
+    fn span(&self, id: &str) -> Result<usize, String> {
+        if let Some(&i) = self.span_at.get(id).or_else(|| self.events.get(id)) {
+            return Ok(i);
         }
         Err(format!(
             "{id} is not a text-bound annotation or an event of this file"
@@ -358,32 +540,16 @@ impl Builder<'_> {
                 }
                 (Err(m), _) | (_, Err(m)) => self.problem(l.line, format!("{}: {m}", l.id)),
             },
-            Body::Event {
-                kind,
-                trigger,
-                args,
-            } => {
-                let Some(&t) = self.span_at.get(trigger) else {
-                    let m = format!(
-                        "{}: its trigger {trigger} is not a text-bound annotation of this file",
-                        l.id
-                    );
-                    return self.problem(l.line, m);
+            Body::Event { args, .. } => {
+                let Some(&e) = self.events.get(&l.id) else {
+                    return;
                 };
-                let label = self.spans.get(t).map(|s| s.annotation.label.clone());
-                if label.as_deref() != Some(self.conf.display(kind).as_str()) {
-                    let m = format!(
-                        "{}: the event is a {kind}, but its trigger {trigger} is a {}; brat expects the same type",
-                        l.id,
-                        label.unwrap_or_default()
-                    );
-                    self.problem(l.line, m);
-                }
                 for (role, arg) in args {
                     match self.span(arg) {
+                        // The role as the line writes it: `Theme2` stays `Theme2`.
                         Ok(a) => {
-                            let kind = self.conf.display(&role_name(role));
-                            self.relation(l.line, &kind, t, a);
+                            let kind = self.conf.display(role);
+                            self.relation(l.line, &kind, e, a);
                         }
                         Err(m) => self.problem(l.line, format!("{}: {m}", l.id)),
                     }

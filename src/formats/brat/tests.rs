@@ -318,14 +318,20 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
         links_from(&p, joanne),
         [("Alias".into(), "Jo Rowling".into())]
     );
-    // E2 Merge-org:T3 Org-Arg:T4 Org-Arg2:T5: both arguments are Org-Arg.
+    // E2 Merge-org:T3 Org-Arg:T4 Org-Arg2:T5: the roles keep their numbers.
     let merged = find(&p, "080-event-annotation", 303, "merged");
     assert_eq!(
         links_from(&p, merged),
         [
-            ("Org-Arg".into(), "Google".into()),
-            ("Org-Arg".into(), "YouTube".into())
+            ("Org-Arg".into(), "YouTube".into()),
+            ("Org-Arg2".into(), "Google".into())
         ]
+    );
+    assert_eq!(
+        p.schema
+            .relation(&"Org-Arg2".into())
+            .map(|r| r.label.as_str()),
+        Some("Org-Arg2")
     );
     assert_eq!(
         p.schema
@@ -333,7 +339,7 @@ fn events_equivalences_attributes_references_and_notes_are_all_kept() {
             .map(|r| r.label.as_str()),
         Some("Org-Arg")
     );
-    // A note on an event goes to its trigger; a note on a relation to the relation.
+    // A note on an event goes to the event; a note on a relation to the relation.
     let note_doc = "110-note_annotation";
     assert_eq!(
         find(&p, note_doc, 495, "merged").note,

@@ -1,7 +1,7 @@
 //! The brat export: `.txt` and `.ann` per document, then the configuration files that let
 //! brat serve the folder with the project's types, labels, colours and keys.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::attrs::{Attrs, Owner, Written};
@@ -11,18 +11,22 @@ use crate::formats::{
     offsets,
 };
 use crate::model::{
-    AnnotationId, ByteOffset, EntityId, Fragment, Project, RelationKindId, ReviewStatus, TagId,
-    TextIndex,
+    Annotation, AnnotationId, ByteOffset, EntityId, Fragment, Project, Relation, RelationKindId,
+    ReviewStatus, TagId, TextIndex,
 };
 
+use super::conf::role_name;
+use super::kept::Kept;
 use super::{ENTITY_DB, NOTES, STATUS, is_line_break, storage_form};
+use crate::formats::incoming::slug;
 
 /// Builds the brat folder for `sel`; `progress` is told how many documents are done.
 pub(crate) fn export(
     sel: &Selection<'_>,
     progress: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
-    let names = Names::new(sel);
+    let kept = Kept::from_notes(&sel.project.notes);
+    let names = Names::new(sel, kept.as_ref());
     let attrs = Attrs::new(sel, &names.tags, &names.kinds);
     let mut report = Report::new("brat", Some("code points"), sel.layers.clone());
     let mut files = Vec::with_capacity(sel.docs.len() * 2 + 4);
@@ -30,6 +34,9 @@ pub(crate) fn export(
     let mut shared = Shared {
         entities: BTreeSet::new(),
         kbs: BTreeSet::new(),
+        pairs: BTreeSet::new(),
+        overlap: false,
+        roles: BTreeSet::new(),
     };
     for (done, part) in sel.docs.iter().enumerate() {
         let stem = file_stem(part.doc.id.as_str(), &mut stems);
@@ -52,7 +59,7 @@ pub(crate) fn export(
         report.documents += 1;
         progress(done + 1);
     }
-    let entities = shared.entities;
+    let entities = std::mem::take(&mut shared.entities);
     report.entity_fields(sel.project, &entities, &[]);
     // The references of entities no annotation written mentions were not written.
     let mentioned: BTreeSet<&EntityId> = sel
@@ -68,7 +75,10 @@ pub(crate) fn export(
     for (name, text) in [
         (
             "annotation.conf",
-            annotation_conf(sel.project, &names, &attrs),
+            match &kept {
+                Some(kept) => kept_conf(kept, &names, &attrs, &shared),
+                None => annotation_conf(sel.project, &names, &attrs),
+            },
         ),
         ("visual.conf", visual_conf(sel.project, &names, &attrs)),
         ("tools.conf", tools_conf(&shared.kbs)),
@@ -87,6 +97,12 @@ pub(crate) fn export(
 struct Shared {
     entities: BTreeSet<EntityId>,
     kbs: BTreeSet<String>,
+    /// The `R` lines written, as (type, first argument's type, second's).
+    pairs: BTreeSet<(String, String, String)>,
+    /// Whether spans that are not events overlap somewhere.
+    overlap: bool,
+    /// The roles written, as (event type, role without its number, argument's type).
+    roles: BTreeSet<(String, String, String)>,
 }
 
 /// The numbers of the `A`, `N` and `#` lines of one document written so far.
@@ -173,9 +189,10 @@ fn reference(kb: &str, id: &str) -> (String, String, bool) {
     (kb2, id2, changed)
 }
 
-/// The `.ann` lines of one document: per annotation its `T` line then its `A`, `N` and `#`
-/// lines, then per relation its `R` line and its `A` and `#` lines. Counts what was written,
-/// and what was not, in `report`.
+/// The `.ann` lines of one document: per annotation its `T` line (an event: its trigger's
+/// `T` line, one for the events of one type on one range, then its `E` line with its roles)
+/// then its `A`, `N` and `#` lines, then per relation that is not a role its `R` line and its
+/// `A` and `#` lines. Counts what was written, and what was not, in `report`.
 fn document(
     part: &DocPart<'_>,
     project: &Project,
@@ -187,8 +204,13 @@ fn document(
     let text = &part.doc.text;
     let index = TextIndex::new(text);
     let mut out = String::new();
-    let mut numbers: HashMap<&AnnotationId, usize> = HashMap::new();
-    let mut n = Counters::default();
+    // Ids first (an event's role may name an event written after it): `T3` or `E2`.
+    let mut refs: HashMap<&AnnotationId, String> = HashMap::new();
+    let mut pieces_of: Vec<Vec<Fragment>> = Vec::with_capacity(part.annotations.len());
+    // An event's trigger: (type, pieces) → its `T` number.
+    let mut triggers: HashMap<(&str, Vec<Fragment>), usize> = HashMap::new();
+    let mut trigger_of: HashMap<&AnnotationId, usize> = HashMap::new();
+    let (mut t, mut e) = (0, 0);
     for a in &part.annotations {
         let pieces = cut_at_line_breaks(text, &a.fragments);
         if pieces == a.fragments {
@@ -205,10 +227,42 @@ fn document(
             for _ in &a.values {
                 report.field(field::ATTRIBUTE_VALUE);
             }
+        } else if names.is_event(&a.tag) {
+            let key = (names.tag(&a.tag), pieces.clone());
+            let trigger = *triggers.entry(key).or_insert_with(|| {
+                t += 1;
+                t
+            });
+            trigger_of.insert(&a.id, trigger);
+            e += 1;
+            refs.insert(&a.id, format!("E{e}"));
+        } else {
+            t += 1;
+            refs.insert(&a.id, format!("T{t}"));
+        }
+        pieces_of.push(pieces);
+    }
+    let mut reach = None;
+    for (a, pieces) in part.annotations.iter().zip(&pieces_of) {
+        if names.is_event(&a.tag) {
             continue;
         }
-        let t = numbers.len() + 1;
-        numbers.insert(&a.id, t);
+        let (Some(first), Some(last)) = (pieces.first(), pieces.last()) else {
+            continue;
+        };
+        if reach.is_some_and(|end| first.start < end) {
+            shared.overlap = true;
+        }
+        reach = reach.max(Some(last.end));
+    }
+    // The relations out of an event are its roles.
+    let is_role = |r: &Relation| trigger_of.contains_key(&r.from) && refs.contains_key(&r.to);
+    let mut n = Counters::default();
+    let mut written_triggers: HashSet<usize> = HashSet::new();
+    for (a, pieces) in part.annotations.iter().zip(&pieces_of) {
+        let Some(target) = refs.get(&a.id) else {
+            continue;
+        };
         let spans: Vec<String> = pieces
             .iter()
             .map(|f| {
@@ -217,70 +271,73 @@ fn document(
             })
             .collect();
         let quote: Vec<&str> = pieces.iter().filter_map(|f| text.get(f.bytes())).collect();
-        let _ = writeln!(
-            out,
-            "T{t}\t{} {}\t{}",
-            names.tag(&a.tag),
-            spans.join(";"),
-            quote.join(" ")
-        );
-        let target = format!("T{t}");
-        if let Some(value) = status_value(a.status) {
-            n.attributes += 1;
-            let _ = writeln!(out, "A{}\t{STATUS} {target} {value}", n.attributes);
-        }
-        if let Some(id) = &a.entity {
-            match project.entities.get(id) {
-                Some(e) => {
-                    let name = one_line(&e.name);
-                    if name != e.name {
-                        report.field("entity name line breaks");
-                    }
-                    n.norms += 1;
-                    let _ = writeln!(
-                        out,
-                        "N{}\tReference {target} {ENTITY_DB}:{}\t{name}",
-                        n.norms,
-                        one_token(id.as_str())
-                    );
-                    for r in &e.refs {
-                        let (kb, key, changed) = reference(&r.kb, &r.id);
-                        if changed {
-                            report.field("entity reference spelling");
-                        }
-                        n.norms += 1;
-                        let _ =
-                            writeln!(out, "N{}\tReference {target} {kb}:{key}\t{name}", n.norms);
-                        shared.kbs.insert(kb);
-                    }
-                    shared.entities.insert(id.clone());
+        let tline = |out: &mut String, number: usize| {
+            let _ = writeln!(
+                out,
+                "T{number}\t{} {}\t{}",
+                names.tag(&a.tag),
+                spans.join(";"),
+                quote.join(" ")
+            );
+        };
+        match trigger_of.get(&a.id) {
+            Some(&trigger) => {
+                if written_triggers.insert(trigger) {
+                    tline(&mut out, trigger);
                 }
-                None => report.field("entity"),
+                let mut line = format!("{target}\t{}:T{trigger}", names.tag(&a.tag));
+                for r in part.relations.iter().filter(|r| r.from == a.id) {
+                    if let Some(to) = refs.get(&r.to) {
+                        let _ = write!(line, " {}:{to}", names.kind(&r.kind));
+                        if let Some(arg) = project.annotations.get(&r.to) {
+                            shared.roles.insert((
+                                names.tag(&a.tag).to_owned(),
+                                role_name(names.kind(&r.kind)),
+                                names.tag(&arg.tag).to_owned(),
+                            ));
+                        }
+                        report.relations += 1;
+                        if let Some(source) = project.annotations.get(&r.from) {
+                            report.relation_annotator(r, source);
+                        }
+                        if !r.note.is_empty() {
+                            report.field(field::LINK_NOTE);
+                        }
+                        for _ in &r.values {
+                            report.field(field::LINK_VALUE);
+                        }
+                    }
+                }
+                let _ = writeln!(out, "{line}");
+            }
+            None => {
+                let number = target.trim_start_matches('T').parse().unwrap_or(0);
+                tline(&mut out, number);
             }
         }
-        note(&mut out, &mut n, &target, &a.note, report);
-        values(
-            &mut out,
-            &mut n,
-            &target,
-            &Owner::Tag(a.tag.clone()),
-            &a.values,
-            project,
-            attrs,
-            report,
-            field::ATTRIBUTE_VALUE,
-        );
+        attachments(&mut out, &mut n, target, a, project, attrs, report, shared);
     }
     let mut written = 0;
-    for r in &part.relations {
-        match (numbers.get(&r.from), numbers.get(&r.to)) {
+    for r in part.relations.iter().filter(|r| !is_role(r)) {
+        match (refs.get(&r.from), refs.get(&r.to)) {
             (Some(from), Some(to)) => {
                 written += 1;
                 let _ = writeln!(
                     out,
-                    "R{written}\t{} Arg1:T{from} Arg2:T{to}",
+                    "R{written}\t{} Arg1:{from} Arg2:{to}",
                     names.kind(&r.kind)
                 );
+                let type_of = |id: &AnnotationId| {
+                    project
+                        .annotations
+                        .get(id)
+                        .map_or_else(String::new, |a| names.tag(&a.tag).to_owned())
+                };
+                shared.pairs.insert((
+                    names.kind(&r.kind).to_owned(),
+                    type_of(&r.from),
+                    type_of(&r.to),
+                ));
                 let target = format!("R{written}");
                 note(&mut out, &mut n, &target, &r.note, report);
                 values(
@@ -321,6 +378,64 @@ fn document(
         }
     }
     out
+}
+
+/// The `A`, `N` and `#` lines of annotation `a`, written as `target` (`T3`, `E2`).
+#[allow(clippy::too_many_arguments)]
+fn attachments(
+    out: &mut String,
+    n: &mut Counters,
+    target: &str,
+    a: &Annotation,
+    project: &Project,
+    attrs: &Attrs,
+    report: &mut Report,
+    shared: &mut Shared,
+) {
+    if let Some(value) = status_value(a.status) {
+        n.attributes += 1;
+        let _ = writeln!(out, "A{}\t{STATUS} {target} {value}", n.attributes);
+    }
+    if let Some(id) = &a.entity {
+        match project.entities.get(id) {
+            Some(e) => {
+                let name = one_line(&e.name);
+                if name != e.name {
+                    report.field("entity name line breaks");
+                }
+                n.norms += 1;
+                let _ = writeln!(
+                    out,
+                    "N{}\tReference {target} {ENTITY_DB}:{}\t{name}",
+                    n.norms,
+                    one_token(id.as_str())
+                );
+                for r in &e.refs {
+                    let (kb, key, changed) = reference(&r.kb, &r.id);
+                    if changed {
+                        report.field("entity reference spelling");
+                    }
+                    n.norms += 1;
+                    let _ = writeln!(out, "N{}\tReference {target} {kb}:{key}\t{name}", n.norms);
+                    shared.kbs.insert(kb);
+                }
+                shared.entities.insert(id.clone());
+            }
+            None => report.field("entity"),
+        }
+    }
+    note(out, n, target, &a.note, report);
+    values(
+        out,
+        n,
+        target,
+        &Owner::Tag(a.tag.clone()),
+        &a.values,
+        project,
+        attrs,
+        report,
+        field::ATTRIBUTE_VALUE,
+    );
 }
 
 /// `fragments` with every line break cut out: brat holds no line break inside a `.ann` line.
@@ -422,10 +537,12 @@ struct Names {
     tags: Vec<(TagId, String)>,
     /// Relation types likewise.
     kinds: Vec<(RelationKindId, String)>,
+    /// The tag types written as events: those the kept `annotation.conf` declares as events.
+    events: HashSet<TagId>,
 }
 
 impl Names {
-    fn new(sel: &Selection<'_>) -> Self {
+    fn new(sel: &Selection<'_>, kept: Option<&Kept>) -> Self {
         let schema = &sel.project.schema;
         let mut taken: HashSet<String> = ["SPAN_DEFAULT", "ARC_DEFAULT", "ENTITY-NESTING", STATUS]
             .iter()
@@ -454,21 +571,72 @@ impl Names {
                 .filter(|k| schema.relation(k).is_none())
                 .cloned(),
         );
-        let tags = tag_ids
+        // A type the kept configuration declares keeps its spelling there; a role keeps its
+        // number (`Theme2`, declared as `Theme`).
+        let conf = kept.map(|k| &k.conf);
+        let declared: Vec<&str> = conf.map_or_else(Vec::new, |c| {
+            c.entity_types()
+                .iter()
+                .chain(c.event_types())
+                .map(String::as_str)
+                .chain(c.relation_types())
+                .collect()
+        });
+        let roles: Vec<&str> = conf.map_or_else(Vec::new, |c| c.role_names().collect());
+        let same = |a: &str, b: &str| slug(a) == slug(b);
+        let spelled = |id: &str, label: &str| -> Option<String> {
+            [label, id].into_iter().find_map(|name| {
+                if let Some(d) = declared.iter().find(|d| same(d, name)) {
+                    return Some((*d).to_owned());
+                }
+                let name = storage_form(name);
+                let role = role_name(&name);
+                roles
+                    .iter()
+                    .find(|r| same(r, &role))
+                    .map(|r| format!("{r}{}", name.get(role.len()..).unwrap_or_default()))
+            })
+        };
+        for name in declared.iter().chain(&roles) {
+            taken.insert(name.to_lowercase());
+        }
+        // Types the kept configuration does not declare are named by their labels (a brat
+        // corpus's own spelling, `Site`), in a project without one by their ids.
+        let mut name_of = |id: &str, label: Option<&str>| match label.and_then(|l| spelled(id, l)) {
+            Some(name) => name,
+            None if kept.is_some() => unique_name(label.unwrap_or(id), &mut taken),
+            None => unique_name(id, &mut taken),
+        };
+        let tags: Vec<(TagId, String)> = tag_ids
             .into_iter()
             .map(|id| {
-                let name = unique_name(id.as_str(), &mut taken);
+                let label = schema.tag(&id).map(|t| t.label.as_str());
+                let name = name_of(id.as_str(), label.or(Some(id.as_str())));
                 (id, name)
             })
             .collect();
         let kinds = kind_ids
             .into_iter()
             .map(|id| {
-                let name = unique_name(id.as_str(), &mut taken);
+                let label = schema.relation(&id).map(|r| r.label.as_str());
+                let name = name_of(id.as_str(), label.or(Some(id.as_str())));
                 (id, name)
             })
             .collect();
-        Names { tags, kinds }
+        let events = tags
+            .iter()
+            .filter(|(_, name)| conf.is_some_and(|c| c.event_types().contains(name)))
+            .map(|(id, _)| id.clone())
+            .collect();
+        Names {
+            tags,
+            kinds,
+            events,
+        }
+    }
+
+    fn is_event(&self, id: &TagId) -> bool {
+        self.events.contains(id)
     }
 
     fn tag(&self, id: &TagId) -> &str {
@@ -578,6 +746,99 @@ fn annotation_conf(project: &Project, names: &Names, attrs: &Attrs) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    s
+}
+
+/// `annotation.conf` from the configuration the import kept: its lines, section by section,
+/// then what the data written needs and they do not declare: tag types as entities, relation
+/// types (or the pairs of types a kept relation type does not allow), an `<OVERLAP>` rule
+/// when spans overlap and the kept lines say nothing of overlaps, the review status and the
+/// attributes.
+fn kept_conf(kept: &Kept, names: &Names, attrs: &Attrs, shared: &Shared) -> String {
+    let conf = &kept.conf;
+    let mut s = String::from(
+        "# brat annotation configuration written by Marginalia: the configuration kept from the\n\
+         # import, then the types, relations and attributes the project adds.\n",
+    );
+    let section = |s: &mut String, name: &str| {
+        let _ = write!(s, "\n[{name}]\n\n");
+        for line in kept.lines(name) {
+            let _ = writeln!(s, "{line}");
+        }
+    };
+    for line in kept.lines("") {
+        let _ = writeln!(s, "{line}");
+    }
+    section(&mut s, "entities");
+    for (id, name) in &names.tags {
+        let known = conf.entity_types().contains(name) || conf.event_types().contains(name);
+        if !known && !names.is_event(id) {
+            let _ = writeln!(s, "{name}");
+        }
+    }
+    section(&mut s, "relations");
+    let declared: BTreeSet<&str> = conf.relation_types().collect();
+    for (kind, from, to) in &shared.pairs {
+        if !conf.allows_relation(kind, from, to) {
+            let _ = writeln!(s, "{kind}\tArg1:{from}, Arg2:{to}");
+        }
+    }
+    let _ = declared;
+    if shared.overlap && !kept.has_overlap_rules() {
+        s.push_str("<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>\n");
+    }
+    // A kept event type's line gains the roles written that it does not allow (brat reads
+    // one line per event type).
+    let mut missing: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for (event, role, to) in &shared.roles {
+        if !conf.allows_role(event, role, to) {
+            missing
+                .entry(event)
+                .or_default()
+                .entry(role)
+                .or_default()
+                .push(to);
+        }
+    }
+    s.push_str("\n[events]\n\n");
+    for line in kept.lines("events") {
+        let head = line.split_whitespace().next().unwrap_or_default();
+        let name = head
+            .split('|')
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches('!');
+        match missing.remove(name) {
+            Some(roles) => {
+                let roles: Vec<String> = roles
+                    .iter()
+                    .map(|(r, types)| format!("{r}*:{}", types.join("|")))
+                    .collect();
+                let sep = if line.contains(':') { ", " } else { "\t" };
+                let _ = writeln!(s, "{line}{sep}{}", roles.join(", "));
+            }
+            None => {
+                let _ = writeln!(s, "{line}");
+            }
+        }
+    }
+    section(&mut s, "attributes");
+    let kept_attributes: BTreeSet<&str> = conf.attribute_names().collect();
+    if !kept_attributes.contains(STATUS) {
+        let _ = writeln!(s, "{STATUS}\tArg:<ENTITY>|<EVENT>, Value:Accepted|Rejected");
+    }
+    for d in attrs
+        .declared
+        .iter()
+        .filter(|d| !kept_attributes.contains(d.name.as_str()))
+    {
+        let _ = write!(s, "{}\tArg:{}", d.name, d.types.join("|"));
+        if let Some(values) = &d.values {
+            let spelled: Vec<&str> = values.iter().map(|(_, v)| v.as_str()).collect();
+            let _ = write!(s, ", Value:{}", spelled.join("|"));
+        }
+        s.push('\n');
     }
     s
 }

@@ -42,8 +42,15 @@ pub(super) struct Planner<'p> {
     doc_ids: DocIdSeries,
     /// Entity name or alias (lower-cased) → id, for the registry and new entities.
     entities: HashMap<String, EntityId>,
-    /// (doc, tag, fragments, annotator) of every annotation, existing or planned → its id.
-    spans: HashMap<(DocId, TagId, Vec<Fragment>, String), AnnotationId>,
+    /// (doc, tag, fragments, annotator) of every annotation, existing or planned → their
+    /// ids (existing ones in id order, then those planned).
+    spans: HashMap<SpanKey, Vec<AnnotationId>>,
+    /// The links out of each annotation of the project: (kind, to).
+    links_out: HashMap<AnnotationId, BTreeSet<(RelationKindId, AnnotationId)>>,
+    /// The annotations distinct incoming items have taken so far (each at most once).
+    distinct_taken: HashSet<AnnotationId>,
+    /// Paragraphs to add to the project's notes (see [`super::Incoming::project_notes`]).
+    pub(super) project_notes: Vec<String>,
     /// (kind, from, to, annotator) of every relation, existing or planned.
     links: HashSet<(RelationKindId, AnnotationId, AnnotationId, String)>,
     /// Ids of the annotations planned so far, with their tags.
@@ -62,6 +69,9 @@ pub(super) struct Planner<'p> {
     pub(super) problems: Vec<ImportProblem>,
     pub(super) report: ImportReport,
 }
+
+/// What makes two annotations the same for an import: document, tag, fragments, annotator.
+type SpanKey = (DocId, TagId, Vec<Fragment>, String);
 
 impl<'p> Planner<'p> {
     pub(super) fn new(project: &'p Project, options: &'p ImportOptions) -> Self {
@@ -83,21 +93,18 @@ impl<'p> Planner<'p> {
                     .or_insert_with(|| e.id.clone());
             }
         }
-        let spans = project
-            .annotations
-            .values()
-            .map(|a| {
-                (
-                    (
-                        a.doc.clone(),
-                        a.tag.clone(),
-                        a.fragments.clone(),
-                        a.annotator.clone(),
-                    ),
-                    a.id.clone(),
-                )
-            })
-            .collect();
+        let mut spans: HashMap<SpanKey, Vec<AnnotationId>> = HashMap::new();
+        for a in project.annotations.values() {
+            spans
+                .entry((
+                    a.doc.clone(),
+                    a.tag.clone(),
+                    a.fragments.clone(),
+                    a.annotator.clone(),
+                ))
+                .or_default()
+                .push(a.id.clone());
+        }
         let links = project
             .relations
             .values()
@@ -139,6 +146,14 @@ impl<'p> Planner<'p> {
             doc_ids: DocIdSeries::default(),
             entities,
             spans,
+            distinct_taken: HashSet::new(),
+            links_out: project.relations.values().fold(HashMap::new(), |mut m, r| {
+                m.entry(r.from.clone())
+                    .or_default()
+                    .insert((r.kind.clone(), r.to.clone()));
+                m
+            }),
+            project_notes: Vec::new(),
             links,
             new_tags_of: HashMap::new(),
             new_docs: Vec::new(),
@@ -367,13 +382,59 @@ impl<'p> Planner<'p> {
         }
         let index = TextIndex::new(&doc.text);
         let mut keys: HashMap<String, Option<AnnotationId>> = HashMap::new();
-        for a in doc.annotations {
+        let place = |this: &mut Self, keys: &mut HashMap<_, _>, a: InAnnotation, links| {
             let key = a.key.clone();
-            let placed = self.annotation(&id, &doc.text, &index, doc.unit, a);
+            let placed = this.annotation(&id, &doc.text, &index, doc.unit, a, links);
             if keys.insert(key.clone(), placed).is_some() {
                 // Two items with one key: relations to it would be ambiguous.
                 keys.insert(key, None);
             }
+        };
+        // Items of their own (events) last, each once the items its relations point to are
+        // placed (a pass per level of nesting), so that it is matched to the annotation
+        // already there with the same links.
+        let (distinct, plain): (Vec<_>, Vec<_>) =
+            doc.annotations.into_iter().partition(|a| a.distinct);
+        for a in plain {
+            place(self, &mut keys, a, None);
+        }
+        let mut out: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        for r in &doc.relations {
+            out.entry(r.from.as_str())
+                .or_default()
+                .push((r.kind.as_str(), r.to.as_str()));
+        }
+        let mut pending = distinct;
+        while !pending.is_empty() {
+            let before = pending.len();
+            let mut rest = Vec::new();
+            for a in pending {
+                let links = out
+                    .get(a.key.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                if !links
+                    .iter()
+                    .all(|(_, to)| keys.contains_key(*to) || *to == a.key)
+                {
+                    rest.push(a);
+                    continue;
+                }
+                let want = links
+                    .iter()
+                    .filter_map(|(kind, to)| {
+                        let kind = self.kinds.get(&kind.trim().to_lowercase())?;
+                        Some((kind.clone(), keys.get(*to).cloned().flatten()?))
+                    })
+                    .collect::<BTreeSet<_>>();
+                place(self, &mut keys, a, Some(want));
+            }
+            // A cycle of events: the first goes without links to match on.
+            if rest.len() == before && !rest.is_empty() {
+                let a = rest.remove(0);
+                place(self, &mut keys, a, None);
+            }
+            pending = rest;
         }
         for r in doc.relations {
             self.relation(&keys, r);
@@ -429,6 +490,7 @@ impl<'p> Planner<'p> {
         index: &TextIndex,
         unit: OffsetUnit,
         a: InAnnotation,
+        links: Option<BTreeSet<(RelationKindId, AnnotationId)>>,
     ) -> Option<AnnotationId> {
         let fail = |this: &mut Self, message: String| {
             this.problems
@@ -498,9 +560,36 @@ impl<'p> Planner<'p> {
             fragments.clone(),
             annotator.clone(),
         );
-        if let Some(id) = self.spans.get(&span_key) {
+        // An item of its own takes an annotation under its key that no other took, the one
+        // with the same links if there is one; others take the first.
+        let known = self
+            .spans
+            .get(&span_key)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let found = if a.distinct {
+            let free: Vec<&AnnotationId> = known
+                .iter()
+                .filter(|id| !self.distinct_taken.contains(*id))
+                .collect();
+            let same_links = |id: &AnnotationId| {
+                links
+                    .as_ref()
+                    .is_some_and(|want| self.links_out.get(id).unwrap_or(&BTreeSet::new()) == want)
+            };
+            free.iter()
+                .find(|id| same_links(id))
+                .or(free.first())
+                .map(|id| (*id).clone())
+        } else {
+            known.first().cloned()
+        };
+        if let Some(id) = found {
+            if a.distinct {
+                self.distinct_taken.insert(id.clone());
+            }
             self.report.already_there += 1;
-            return Some(id.clone());
+            return Some(id);
         }
         // A mention of an entity without a name is a mention of none.
         let entity = a
@@ -510,7 +599,10 @@ impl<'p> Planner<'p> {
             .map(|e| self.entity(e));
         let values = self.values(&Owner::Tag(tag.clone()), a.values, &a.place);
         let id = AnnotationId(self.fresh("a"));
-        self.spans.insert(span_key, id.clone());
+        if a.distinct {
+            self.distinct_taken.insert(id.clone());
+        }
+        self.spans.entry(span_key).or_default().push(id.clone());
         self.new_tags_of.insert(id.clone(), tag.clone());
         self.layers.insert(annotator.clone());
         self.annotations.push(Annotation {
@@ -696,6 +788,22 @@ impl<'p> Planner<'p> {
         let before = project_meta(self.project);
         let mut after = before.clone();
         after.annotators.extend(self.layers.iter().cloned());
+        for paragraph in &self.project_notes {
+            if !after.notes.contains(paragraph.as_str()) {
+                let first = paragraph.lines().next().unwrap_or_default();
+                self.report
+                    .notes
+                    .push(format!("added to the project's notes: {first}"));
+                if !after.notes.is_empty() {
+                    after.notes.push_str(if after.notes.ends_with('\n') {
+                        "\n"
+                    } else {
+                        "\n\n"
+                    });
+                }
+                after.notes.push_str(paragraph);
+            }
+        }
         if after != before {
             edits.push(Edit::Project {
                 before: Box::new(before),

@@ -504,6 +504,7 @@ fn document(
                 entity,
                 note: s.note.unwrap_or_default(),
                 status: s.status,
+                ..InAnnotation::default()
             },
             parts: vec![(s.start, s.end, s.text)],
         });
