@@ -70,6 +70,17 @@ fn link(p: &mut Project, id: &str, kind: &str, from: &str, to: &str, layer: &str
     );
 }
 
+/// The options of a test import: into the layers the input names, else `imported`; all or
+/// nothing; at the start of the epoch, so decisions' times compare the same in every run.
+pub fn import_options() -> crate::formats::ImportOptions {
+    crate::formats::ImportOptions {
+        annotator: None,
+        fallback_annotator: "imported".into(),
+        skip_invalid: false,
+        now: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
 /// The project: documents `d1` (hard text) and `d2` (plain); layers `ana` and `ben`.
 ///
 /// `ana` has a nested actor inside a condition (`a-china` in `a-cond`), a discontinuous claim

@@ -17,12 +17,7 @@ fn export_ana(project: &Project) -> Export {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 /// Reads `path` as jsonl and imports it into an empty project.

@@ -15,12 +15,7 @@ use crate::model::{Project, project_from_marked};
 const CAT: &str = "🐱 Warning: This is a test text";
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 /// Imports `tasks` (with `config` beside them as `tasks.config.xml`) into an empty project.

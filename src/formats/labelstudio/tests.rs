@@ -7,12 +7,7 @@ use crate::formats::{
 use crate::model::{AnnotationId, Project, ReviewStatus};
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 fn exported() -> crate::formats::Export {

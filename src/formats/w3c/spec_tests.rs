@@ -13,12 +13,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 /// `text` as an article found at `url`.

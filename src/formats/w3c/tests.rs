@@ -8,12 +8,7 @@ use crate::formats::{
 use crate::model::{Project, ReviewStatus, sha256_hex};
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 fn exported() -> crate::formats::Export {

@@ -26,12 +26,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn options() -> ImportOptions {
-    ImportOptions {
-        annotator: None,
-        fallback_annotator: "imported".into(),
-        skip_invalid: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-    }
+    crate::formats::fixture::import_options()
 }
 
 fn storm_project() -> Project {
