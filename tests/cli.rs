@@ -1219,3 +1219,46 @@ fn webanno_export_imports_back_onto_its_articles_and_bad_tsv_is_refused_by_line(
     assert!(err.contains("zero.tsv:12:"), "{err}");
     assert_eq!(read(&dir.path("p.ron")), before);
 }
+
+#[test]
+fn a_command_that_only_reads_reports_what_an_interrupted_save_left_and_a_write_removes_it() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let left = dir.write(".p.ron.marginalia-Xy12ab.tmp", "half a save");
+    for args in [
+        &["validate", "p.ron"][..],
+        &["stats", "p.ron"],
+        &[
+            "export",
+            "p.ron",
+            "-f",
+            "jsonl",
+            "--annotator",
+            "analyst",
+            "-o",
+            "o.jsonl",
+        ],
+    ] {
+        let out = dir.run(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("1 temporary file(s) an interrupted save left lie beside it"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            left.exists(),
+            "{args:?} only reads: it leaves the file to a writer"
+        );
+    }
+    let out = dir.run(&["fmt", "p.ron"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("removed 1 temporary file(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!left.exists());
+    let out = dir.run(&["validate", "p.ron"]);
+    assert!(!stderr(&out).contains("temporary"), "{}", stderr(&out));
+}

@@ -322,6 +322,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let activity = Activity::start(json);
             activity.step(format!("reading {}", file_label(&project)));
             let stats = Stats::of(&store::load(&project)?);
+            report_leftovers(&project);
             activity.finish();
             if json {
                 say!("{}", serde_json::to_string_pretty(&stats)?);
@@ -447,6 +448,19 @@ impl Rewrite {
     }
 }
 
+/// Says, for a command that only reads the project, what interrupted saves left beside it;
+/// the next command that writes the project (which holds its lock) removes them.
+fn report_leftovers(path: &Path) {
+    let left = store::leftovers(path);
+    if !left.is_empty() {
+        say_err!(
+            "note: {}: {} temporary file(s) an interrupted save left lie beside it; the next command that writes the project removes them (marginalia fmt {0})",
+            path.display(),
+            left.len()
+        );
+    }
+}
+
 /// The lock of `path` for a command (see [`Rewrite::begin`]).
 fn take_lock(path: &Path, force: bool, wait: Option<u64>) -> anyhow::Result<Option<session::Lock>> {
     let deadline = wait.map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
@@ -492,6 +506,7 @@ fn agree(
     let activity = Activity::start(json);
     activity.step(format!("reading {}", file_label(path)));
     let project = store::load(path)?;
+    report_leftovers(path);
     let names = review::choose_annotators(&project, annotators)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     activity.step(format!("comparing {} annotators word by word", names.len()));
@@ -537,6 +552,7 @@ fn export(
     let activity = Activity::start(json);
     activity.step(format!("reading {}", file_label(path)));
     let project = store::load(path)?;
+    report_leftovers(path);
     let options = ExportOptions {
         layer: annotator.map_or(LayerChoice::Auto, LayerChoice::One),
         documents: (!documents.is_empty()).then(|| documents.into_iter().map(DocId).collect()),
@@ -739,6 +755,7 @@ fn validate(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     activity.step(format!("checking {}", file_label(path)));
     let checked = store::validate_path(path);
     activity.finish();
+    report_leftovers(path);
     let problems = match checked {
         Ok(problems) => problems,
         Err(e) if json => {

@@ -587,12 +587,11 @@ fn refuse_read_only(path: &Path, target: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Removes what killed saves left beside the project at `path`: its temporary files
-/// (`.NAME.marginalia-*.tmp`), and those of the unnamed kind earlier versions made
-/// (`.marginalia-*.tmp`) once they are an hour old (no save takes that long). Call it holding
-/// the project's lock, so that no save of this project is under way. Returns what was
-/// removed.
-pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
+/// What killed saves left beside the project at `path`: its temporary files
+/// (`.NAME.marginalia-*.tmp`, and those of its backup and recovery file), and those of the
+/// unnamed kind earlier versions made (`.marginalia-*.tmp`) once they are an hour old (no save
+/// takes that long). Sorted.
+pub fn leftovers(path: &Path) -> Vec<PathBuf> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -612,7 +611,7 @@ pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
         return Vec::new();
     };
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    let mut removed = Vec::new();
+    let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.ends_with(TEMP_SUFFIX) {
@@ -625,13 +624,21 @@ pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
                 .is_ok_and(|t| t < hour_ago);
         if (own.iter().any(|own| name.starts_with(own)) || old_kind)
             && entry.file_type().is_ok_and(|t| t.is_file())
-            && std::fs::remove_file(entry.path()).is_ok()
         {
-            removed.push(entry.path());
+            found.push(entry.path());
         }
     }
-    removed.sort();
-    removed
+    found.sort();
+    found
+}
+
+/// Removes the [`leftovers`] of the project at `path`. Call it holding the project's lock, so
+/// that no save of this project is under way. Returns what was removed.
+pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
+    leftovers(path)
+        .into_iter()
+        .filter(|p| std::fs::remove_file(p).is_ok())
+        .collect()
 }
 
 /// Saves a project (canonical text, atomic write, backup kept).
