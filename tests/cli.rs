@@ -1262,3 +1262,29 @@ fn a_command_that_only_reads_reports_what_an_interrupted_save_left_and_a_write_r
     let out = dir.run(&["validate", "p.ron"]);
     assert!(!stderr(&out).contains("temporary"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_import_names_a_fifo_it_was_given_for_what_it_is() {
+    let dir = Dir::new();
+    dir.write("p.ron", SAMPLE);
+    let fifo = dir.path("in.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = dir.run(&["import", "p.ron", "-f", "jsonl", "in.jsonl"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("in.jsonl: it is a FIFO (named pipe), not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    // In a folder, beside a file that imports, it is named too, not passed over.
+    std::fs::create_dir(dir.path("in")).unwrap();
+    std::fs::rename(&fifo, dir.path("in/pipe.jsonl")).unwrap();
+    let out = dir.run(&["import", "p.ron", "-f", "jsonl", "in"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("pipe.jsonl: it is a FIFO (named pipe), not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -495,16 +495,28 @@ pub(crate) fn input_files(
                     continue;
                 }
             };
-            let mut found: Vec<PathBuf> = entries
+            let wanted = |p: &Path| {
+                p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
+            };
+            let (mut found, odd): (Vec<PathBuf>, Vec<PathBuf>) = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && p.extension()
-                            .and_then(|x| x.to_str())
-                            .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
-                })
-                .collect();
+                .filter(|p| wanted(p) && !p.is_dir())
+                .partition(|p| p.is_file());
             found.sort();
+            // A FIFO, device or socket named like an input is said, not passed over.
+            for path in odd {
+                if let Ok(meta) = std::fs::metadata(&path) {
+                    problems.push(ImportProblem::new(
+                        Place::file(&path),
+                        format!(
+                            "it is {}, not a regular file; nothing was read from it",
+                            crate::store::guard::kind_of(&meta)
+                        ),
+                    ));
+                }
+            }
             if found.is_empty() {
                 problems.push(ImportProblem::new(
                     Place::file(input),
@@ -514,6 +526,15 @@ pub(crate) fn input_files(
             files.extend(found);
         } else if input.is_file() {
             files.push(input.clone());
+        } else if let Ok(meta) = std::fs::metadata(input) {
+            // A FIFO, device or socket: there, but nothing an import reads.
+            problems.push(ImportProblem::new(
+                Place::file(input),
+                format!(
+                    "it is {}, not a regular file or folder; nothing was read from it",
+                    crate::store::guard::kind_of(&meta)
+                ),
+            ));
         } else {
             problems.push(ImportProblem::new(
                 Place::file(input),

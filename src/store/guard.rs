@@ -113,7 +113,7 @@ pub fn check_target(path: &Path) -> io::Result<()> {
 }
 
 /// What kind of file `meta` describes, for messages ("a FIFO (named pipe)").
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let t = meta.file_type();
     if t.is_dir() {
         return "a folder";
