@@ -1288,3 +1288,21 @@ fn an_import_names_a_fifo_it_was_given_for_what_it_is() {
         stderr(&out)
     );
 }
+
+#[test]
+fn add_of_a_folder_holding_a_fifo_named_like_an_article_refuses_it_by_name() {
+    let dir = Dir::new();
+    assert_eq!(code(&dir.run(&["new", "p.ron"])), 0);
+    let before = read(&dir.path("p.ron"));
+    dir.write("in/a.txt", "A plain article.\n");
+    let made = Command::new("mkfifo")
+        .arg(dir.path("in/b.txt"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = dir.run(&["add", "p.ron", "in"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("b.txt"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("FIFO"), "{}", stderr(&out));
+    assert_eq!(read(&dir.path("p.ron")), before, "nothing was added");
+}

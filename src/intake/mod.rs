@@ -225,12 +225,15 @@ pub fn read_articles(paths: &[PathBuf]) -> Result<Vec<Article>, IntakeErrors> {
     }
 }
 
-/// The article files directly inside `folder`, sorted by file name.
+/// The article files directly inside `folder` (anything but a folder named like one),
+/// sorted by file name.
 fn folder_articles(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(folder)? {
         let path = entry?.path();
-        if is_article_path(&path) && path.is_file() {
+        // A FIFO, device or socket named like an article is taken too, so reading it refuses
+        // it by name (all or nothing) instead of the folder passing it over in silence.
+        if is_article_path(&path) && path.exists() && !path.is_dir() {
             files.push(path);
         }
     }
