@@ -213,3 +213,66 @@ fn the_summary_panel_shows_who_claims_what_and_clicking_a_claim_selects_it() {
     h.run();
     assert_eq!(h.state().selected(), Some(&ids[1]));
 }
+
+#[test]
+fn the_import_window_reads_a_webanno_folder_into_a_layer() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(app(&dialogs));
+    // The project's own layer, exported as INCEpTION would get it …
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tsv");
+    let options = marginalia::formats::ExportOptions {
+        layer: marginalia::formats::LayerChoice::One("ana".into()),
+        documents: None,
+    };
+    let mut export = marginalia::formats::export(
+        h.state().project(),
+        marginalia::formats::Format::Webanno,
+        &options,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    marginalia::formats::write(&out, &mut export, &Default::default()).unwrap();
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let ana = h
+        .state()
+        .project()
+        .annotations
+        .values()
+        .filter(|a| a.annotator == "ana")
+        .count();
+
+    // … comes back through File › Import annotations… into another layer.
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::I);
+    choose(&mut h, "Format", "webanno");
+    h.get_by_label("Into layer").click();
+    h.run();
+    h.get_by_label("Into layer").type_text("ben");
+    h.run();
+    dialogs.answer(files);
+    h.get_by_label("Choose files…").click();
+    h.run();
+    h.get_by_label("Import").click();
+    h.run();
+    let p = h.state().project();
+    let quotes = |layer: &str| {
+        let mut q: Vec<(String, String)> = p
+            .annotations
+            .values()
+            .filter(|a| a.annotator == layer)
+            .map(|a| (a.tag.to_string(), a.quote.clone()))
+            .collect();
+        q.sort();
+        q
+    };
+    assert_eq!(quotes("ben").len(), ana);
+    assert_eq!(
+        quotes("ben"),
+        quotes("ana"),
+        "the same spans, emoji and accents included"
+    );
+    assert_eq!(dialogs.pending(), 0);
+}
