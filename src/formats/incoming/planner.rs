@@ -423,7 +423,10 @@ impl<'p> Planner<'p> {
                 let want = links
                     .iter()
                     .filter_map(|(kind, to)| {
-                        let kind = self.kinds.get(&kind.trim().to_lowercase())?;
+                        let kind = self
+                            .kinds
+                            .get(&kind.trim().to_lowercase())
+                            .or_else(|| self.kinds.get(&slug(kind)))?;
                         Some((kind.clone(), keys.get(*to).cloned().flatten()?))
                     })
                     .collect::<BTreeSet<_>>();
@@ -560,8 +563,10 @@ impl<'p> Planner<'p> {
             fragments.clone(),
             annotator.clone(),
         );
-        // An item of its own takes an annotation under its key that no other took, the one
-        // with the same links if there is one; others take the first.
+        // An item of its own takes an annotation under its key that no other took: the one
+        // with the same links if there is one, else the one sharing most of them (an event
+        // that gained an argument since keeps its own annotation, not its neighbour's on the
+        // same trigger), the first on a tie; others take the first.
         let known = self
             .spans
             .get(&span_key)
@@ -572,15 +577,18 @@ impl<'p> Planner<'p> {
                 .iter()
                 .filter(|id| !self.distinct_taken.contains(*id))
                 .collect();
-            let same_links = |id: &AnnotationId| {
-                links
-                    .as_ref()
-                    .is_some_and(|want| self.links_out.get(id).unwrap_or(&BTreeSet::new()) == want)
+            let empty = BTreeSet::new();
+            let likeness = |id: &AnnotationId| match links.as_ref() {
+                Some(want) => {
+                    let have = self.links_out.get(id).unwrap_or(&empty);
+                    (have == want, want.intersection(have).count())
+                }
+                None => (false, 0),
             };
             free.iter()
-                .find(|id| same_links(id))
-                .or(free.first())
-                .map(|id| (*id).clone())
+                .enumerate()
+                .max_by_key(|&(i, id)| (likeness(id), std::cmp::Reverse(i)))
+                .map(|(_, id)| (*id).clone())
         } else {
             known.first().cloned()
         };

@@ -549,3 +549,54 @@ fn entity_references_and_notes_on_links_come_in() {
     apply(&mut p, incoming, &options());
     assert_eq!(p.entities, before.entities);
 }
+
+#[test]
+fn an_event_that_gained_an_argument_keeps_its_own_annotation_on_a_shared_trigger() {
+    // Two events on one trigger; the second import gives the first a third argument. Which
+    // existing annotation each takes must not depend on the order of their random ids.
+    let text = "Zeta binds Alpha and Beta at Gamma.";
+    let file = |site: bool| {
+        let mut e1 = ann("E1", "Binding", &[(5, 10)], 1);
+        e1.distinct = true;
+        let mut e2 = ann("E2", "Binding", &[(5, 10)], 2);
+        e2.distinct = true;
+        let mut rels = vec![rel("Theme", "E1", "T2"), rel("Theme", "E2", "T3")];
+        if site {
+            rels.push(rel("Theme", "E1", "T4"));
+        }
+        doc(
+            text,
+            vec![
+                ann("T2", "Protein", &[(11, 16)], 3),
+                ann("T3", "Protein", &[(21, 25)], 4),
+                ann("T4", "Protein", &[(29, 34)], 5),
+                e1,
+                e2,
+            ],
+            rels,
+        )
+    };
+    for _ in 0..20 {
+        let mut p = fixture::project();
+        let incoming = |site| Incoming {
+            documents: vec![file(site)],
+            ..Incoming::default()
+        };
+        apply(&mut p, incoming(false), &options());
+        let report = apply(&mut p, incoming(true), &options());
+        assert_eq!(report.relations, 1, "only the new argument is added");
+        let mut themes: Vec<usize> = p
+            .annotations
+            .values()
+            .filter(|a| a.tag.as_str() == "Binding")
+            .map(|b| {
+                p.relations
+                    .values()
+                    .filter(|r| r.from == b.id && r.kind.as_str() == "Theme")
+                    .count()
+            })
+            .collect();
+        themes.sort();
+        assert_eq!(themes, [1, 2]);
+    }
+}
