@@ -35,6 +35,9 @@ pub(super) struct Planner<'p> {
     /// The project's documents by their characters without white space, made when a
     /// document rebuilt from tokens first needs it.
     by_characters: Option<HashMap<String, DocId>>,
+    /// The documents of the project and of this import by [`white_space_shape`], made when a
+    /// document whose white space may differ first needs it, then kept up to date.
+    by_shape: Option<HashMap<String, Vec<DocId>>>,
     /// Every id in the project and planned so far: a project file's tags, relation types,
     /// entities, documents, annotations and relations share one namespace.
     taken: HashSet<String>,
@@ -132,6 +135,7 @@ impl<'p> Planner<'p> {
                 .map(|d| (d.sha256(), d.id.clone()))
                 .collect(),
             by_characters: None,
+            by_shape: None,
             taken: project
                 .schema
                 .tags
@@ -355,6 +359,12 @@ impl<'p> Planner<'p> {
                     meta.published = None;
                 }
                 self.new_doc_at.insert(id.clone(), self.new_docs.len());
+                if let Some(index) = &mut self.by_shape {
+                    index
+                        .entry(white_space_shape(&doc.text))
+                        .or_default()
+                        .push(id.clone());
+                }
                 self.counted_docs.insert(id.clone());
                 self.new_docs.push(Document {
                     id: id.clone(),
@@ -472,15 +482,37 @@ impl<'p> Planner<'p> {
         if !doc.white_space_may_differ {
             return None;
         }
-        let found = self
-            .project
-            .documents
+        let (project, new_docs) = (self.project, &self.new_docs);
+        let index = self.by_shape.get_or_insert_with(|| {
+            let mut index: HashMap<String, Vec<DocId>> = HashMap::new();
+            for d in project.documents.iter().chain(new_docs) {
+                index
+                    .entry(white_space_shape(&d.text))
+                    .or_default()
+                    .push(d.id.clone());
+            }
+            index
+        });
+        let text_of = |id: &DocId| {
+            project.document(id).map(|d| d.text.as_str()).or_else(|| {
+                self.new_doc_at
+                    .get(id)
+                    .and_then(|&i| new_docs.get(i))
+                    .map(|d| d.text.as_str())
+            })
+        };
+        let (id, text) = index
+            .get(&white_space_shape(&doc.text))?
             .iter()
-            .chain(&self.new_docs)
-            .find(|d| same_but_white_space(&d.text, &doc.text))?;
-        doc.text = found.text.clone();
-        let id = found.id.clone();
-        self.white_space_matches += 1;
+            .find_map(|id| {
+                text_of(id)
+                    .filter(|t| same_but_white_space(t, &doc.text))
+                    .map(|t| (id.clone(), t.to_owned()))
+            })?;
+        doc.text = text;
+        if !self.counted_docs.contains(&id) {
+            self.white_space_matches += 1;
+        }
         Some(id)
     }
 
@@ -840,6 +872,16 @@ fn quote_matches(given: &str, text: &str, fragments: &[Fragment]) -> bool {
         .collect();
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     given == parts.join(" ") || given == parts.concat() || squash(given) == squash(&parts.join(" "))
+}
+
+/// What [`same_but_white_space`] texts share: the SHA-256 of the text with every white-space
+/// character a space and none at the end.
+fn white_space_shape(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    sha256_hex(spaced.trim_end())
 }
 
 /// Whether `a` and `b` are one text but for which white-space character stands where, and

@@ -600,3 +600,47 @@ fn an_event_that_gained_an_argument_keeps_its_own_annotation_on_a_shared_trigger
         assert_eq!(themes, [1, 2]);
     }
 }
+
+#[test]
+fn documents_whose_white_space_differs_match_once_and_are_counted_once() {
+    let mut p = fixture::project();
+    let article = p.documents[0].text.clone();
+    // The same text with each run of white space another one, twice in one import, and a
+    // new text with its copy: each matches, by an index rather than a scan, and is counted
+    // once.
+    let respaced: String = article
+        .chars()
+        .map(|c| if c == ' ' { '\n' } else { c })
+        .collect();
+    let may_differ = |text: &str| {
+        let mut d = doc(text, vec![], vec![]);
+        d.white_space_may_differ = true;
+        d
+    };
+    let report = apply(
+        &mut p,
+        Incoming {
+            documents: vec![
+                may_differ(&respaced),
+                may_differ(&respaced),
+                may_differ("Ein neuer Text."),
+                may_differ("Ein\u{3000}neuer Text.  "),
+            ],
+            ..Incoming::default()
+        },
+        &options(),
+    );
+    assert_eq!(report.documents_matched, [p.documents[0].id.clone()]);
+    assert_eq!(
+        report.documents_added.len(),
+        1,
+        "{:?}",
+        report.documents_added
+    );
+    assert!(
+        report.notes.iter().any(|n| n
+            .starts_with("1 documents matched to articles whose text differs only in white space")),
+        "{:?}",
+        report.notes
+    );
+}
