@@ -50,7 +50,8 @@ pub(super) struct Planner<'p> {
     spans: HashMap<SpanKey, Vec<AnnotationId>>,
     /// The links out of each annotation of the project: (kind, to).
     links_out: HashMap<AnnotationId, BTreeSet<(RelationKindId, AnnotationId)>>,
-    /// The annotations distinct incoming items have taken so far (each at most once).
+    /// The annotations distinct incoming items of the document being planned have taken (each
+    /// at most once).
     distinct_taken: HashSet<AnnotationId>,
     /// Paragraphs to add to the project's notes (see [`super::Incoming::project_notes`]).
     pub(super) project_notes: Vec<String>,
@@ -298,6 +299,9 @@ impl<'p> Planner<'p> {
     }
 
     pub(super) fn document(&mut self, mut doc: InDoc) {
+        // Distinct items match one to one within a document; the same file given twice in
+        // one import matches its own events the second time.
+        self.distinct_taken.clear();
         if doc.text.is_empty()
             && let Some(hash) = doc.sha256.as_deref()
         {

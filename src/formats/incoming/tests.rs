@@ -644,3 +644,38 @@ fn documents_whose_white_space_differs_match_once_and_are_counted_once() {
         report.notes
     );
 }
+
+#[test]
+fn the_same_events_given_twice_in_one_import_are_added_once() {
+    let mut p = fixture::project();
+    let before = (p.annotations.len(), p.relations.len());
+    let file = || {
+        let mut e1 = ann("E1", "Binding", &[(5, 10)], 1);
+        e1.distinct = true;
+        let mut e2 = ann("E2", "Binding", &[(5, 10)], 2);
+        e2.distinct = true;
+        doc(
+            "Zeta binds Alpha and Beta.",
+            vec![
+                ann("T2", "Protein", &[(11, 16)], 3),
+                ann("T3", "Protein", &[(21, 25)], 4),
+                e1,
+                e2,
+            ],
+            vec![rel("Theme", "E1", "T2"), rel("Theme", "E2", "T3")],
+        )
+    };
+    let report = apply(
+        &mut p,
+        Incoming {
+            documents: vec![file(), file()],
+            ..Incoming::default()
+        },
+        &options(),
+    );
+    assert_eq!((report.annotations, report.relations), (4, 2));
+    assert_eq!(
+        (p.annotations.len(), p.relations.len()),
+        (before.0 + 4, before.1 + 2)
+    );
+}
