@@ -69,29 +69,27 @@ pub(crate) fn read(inputs: &[PathBuf]) -> Incoming {
             incoming.documents.push(d);
         }
     }
-    if counts.sentence_ids > 0 {
-        incoming.notes.push(format!(
-            "{} sentence ids (#Sentence.id) not kept: an article in Marginalia has no sentences",
-            counts.sentence_ids
-        ));
-    }
-    if counts.empty_slots > 0 {
-        incoming.notes.push(format!(
-            "{} slot links without a filler left out (a relation needs both ends)",
-            counts.empty_slots
-        ));
-    }
-    if counts.merged > 0 {
-        incoming.notes.push(format!(
-            "{} stacked annotations identical to another of their layer on the same text (same features) taken as that one: a layer in Marginalia holds one annotation of a tag on a text",
-            counts.merged
-        ));
-    }
-    if counts.trimmed > 0 {
-        incoming.notes.push(format!(
-            "{} labels with white space at their start or end, which a tag's or relation type's name cannot keep: trimmed",
-            counts.trimmed
-        ));
+    for (n, what) in [
+        (
+            counts.sentence_ids,
+            "sentence ids (#Sentence.id) not kept: an article in Marginalia has no sentences",
+        ),
+        (
+            counts.empty_slots,
+            "slot links without a filler left out (a relation needs both ends)",
+        ),
+        (
+            counts.merged,
+            "stacked annotations identical to another of their layer on the same text (same features) taken as that one: a layer in Marginalia holds one annotation of a tag on a text",
+        ),
+        (
+            counts.trimmed,
+            "labels with white space at their start or end, which a tag's or relation type's name cannot keep: trimmed",
+        ),
+    ] {
+        if n > 0 {
+            incoming.notes.push(format!("{n} {what}"));
+        }
     }
     incoming.problems = problems;
     incoming
