@@ -101,14 +101,14 @@ pub fn merge_files(
         );
     }
     let staged = staged?;
-    if crate::session::Fingerprint::of(out).ok() != out_before {
+    // Looked at and renamed as one step for every other save, also a forced one.
+    if !staged.commit_if(|| crate::session::Fingerprint::of(out).ok() == out_before)? {
         bail!(
             "{}: the file changed while the merge ran (another command or a window wrote it), \
              so the merge was not written over it; run it again. Nothing was written.",
             out.display()
         );
     }
-    staged.commit()?;
     Ok(MergeOutcome {
         report: plan.report,
         written: true,

@@ -429,14 +429,8 @@ impl Rewrite {
     /// Puts a version staged beside the project in its place, if the file is still the one
     /// read (a staged version that does not go in is removed when dropped).
     fn commit(&self, staged: store::StagedWrite) -> anyhow::Result<()> {
-        self.still_as_read()?;
-        staged.commit()?;
-        Ok(())
-    }
-
-    /// `Err` if the file changed since it was read.
-    fn still_as_read(&self) -> anyhow::Result<()> {
-        if session::Fingerprint::of(&self.path).ok() != self.read {
+        // Looked at and renamed as one step for every other save, also a forced one.
+        if !staged.commit_if(|| session::Fingerprint::of(&self.path).ok() == self.read)? {
             bail!(
                 "{}: the file changed while this command ran (another command or a window \
                  wrote it), so this command's result was not written over it; run it again. \

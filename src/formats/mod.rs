@@ -695,6 +695,9 @@ fn write_with(
         })?;
     }
     export.report.files = paths;
+    // A folder format's own folder is the output asked for; only the folders above it were
+    // not asked for by name.
+    export.report.folders_made = made.into_iter().filter(|d| !d.starts_with(out)).collect();
     Ok(())
 }
 
@@ -768,6 +771,17 @@ mod tests {
         write(&out, &mut export, &Protected::default()).expect("written");
         assert_eq!(export.report.files.len(), export.files.len());
         assert!(export.report.files.iter().all(|f| f.is_file()));
+        // The folder above the output was made, and the report says so; the output folder
+        // itself was asked for.
+        assert_eq!(export.report.folders_made, vec![dir.path().join("corpus")]);
+        assert!(
+            export.report.to_text().contains(&format!(
+                "made the folder {}",
+                dir.path().join("corpus").display()
+            )),
+            "{}",
+            export.report.to_text()
+        );
     }
 
     #[test]

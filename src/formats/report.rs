@@ -63,6 +63,10 @@ pub struct Report {
     pub relations: usize,
     /// Files written, once they are on disk.
     pub files: Vec<PathBuf>,
+    /// Folders the export made because the output named them and they did not exist, parents
+    /// first (said, so that a mistyped `-o` does not go unnoticed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub folders_made: Vec<PathBuf>,
     /// Spans and relations the format could not carry as they are, one entry each.
     pub not_carried: Vec<Loss>,
     /// Fields the format has no place for, by name (`note`, `entity` …): how many values were
@@ -364,6 +368,9 @@ impl Report {
                 self.layers.join(", ")
             }
         );
+        for d in &self.folders_made {
+            let _ = writeln!(s, "  made the folder {}", d.display());
+        }
         for f in &self.files {
             let _ = writeln!(s, "  {}", f.display());
         }

@@ -124,7 +124,7 @@ impl LockOwner {
 
     /// Whether the lock was taken by a process of this host that has ended.
     fn sees_ended(&self, info: &LockInfo) -> bool {
-        same_host(&self.host, &info.host) && !process_running(info.pid)
+        same_host(&self.host, &info.host) && !crate::store::process_running(info.pid)
     }
 }
 
@@ -142,17 +142,6 @@ fn first_named(candidates: impl IntoIterator<Item = Option<String>>) -> String {
 /// another: two machines without a name must not take each other's locks for their own.
 fn same_host(a: &str, b: &str) -> bool {
     a == b && a != UNKNOWN
-}
-
-/// Whether process `pid` of this host is running. Only Linux can tell (through `/proc`);
-/// elsewhere, and where `/proc` is not mounted, every process is assumed to run, so a lock is
-/// never taken over on a guess.
-fn process_running(pid: u32) -> bool {
-    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
-        Path::new("/proc").join(pid.to_string()).exists()
-    } else {
-        true
-    }
 }
 
 /// The current time, later than any this process has given a lock before: two locks taken
@@ -234,6 +223,48 @@ fn write_record(file: &mut File, info: &LockInfo) -> io::Result<()> {
     file.sync_all()
 }
 
+/// Creates the lock file at `path` holding `info`, failing with `AlreadyExists` if there is
+/// one. The record is written to a temporary file first and linked into place (a link, unlike
+/// a rename, fails when the name is taken), so another instance never reads a lock file
+/// that exists but is still empty and takes its holder for unknown. Where the file system
+/// cannot link, the file is created empty (`create_new`) and then written.
+fn create_whole(path: &Path, info: &LockInfo) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if let Ok(mut tmp) = tempfile::Builder::new()
+        .prefix(".marginalia-")
+        .suffix(".lock.tmp")
+        .tempfile_in(&dir)
+    {
+        set_readable(tmp.as_file())?;
+        write_record(tmp.as_file_mut(), info)?;
+        match std::fs::hard_link(tmp.path(), path) {
+            Ok(()) => return Ok(()), // the temporary name goes when `tmp` drops
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(e),
+            Err(_) => {} // no links here: create it in place
+        }
+    }
+    let mut file = File::options().write(true).create_new(true).open(path)?;
+    if let Err(e) = write_record(&mut file, info) {
+        // The write error is the one to report; a half-written lock file that cannot be
+        // removed either will read as garbled.
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Makes a lock file others sharing the folder can read (a temporary file starts private).
+fn set_readable(file: &File) -> io::Result<()> {
+    #[cfg(unix)]
+    let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
+    #[cfg(not(unix))]
+    let readable = file.metadata()?.permissions();
+    file.set_permissions(readable)
+}
+
 /// A lock on a project, held until [`Lock::release`] or drop.
 ///
 /// Releasing deletes the lock file only if it still holds this lock's record: a lock taken
@@ -268,16 +299,8 @@ impl Lock {
         let path = lock_path(&real_path(project));
         for _ in 0..ATTEMPTS {
             let info = owner.info_now();
-            match File::options().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    if let Err(e) = write_record(&mut file, &info) {
-                        // The write error is the one to report; a half-written lock file
-                        // that cannot be removed either will read as garbled.
-                        let _ = std::fs::remove_file(&path);
-                        return Err(io_error(&path, "cannot write the lock file")(e));
-                    }
-                    return Ok(Lock::held(path, info));
-                }
+            match create_whole(&path, &info) {
+                Ok(()) => return Ok(Lock::held(path, info)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(io_error(&path, "cannot create the lock file")(e)),
             }
@@ -392,18 +415,7 @@ fn replace(path: PathBuf, owner: &LockOwner) -> Result<Lock, LockError> {
             &path,
             "cannot create a temporary file beside the lock file",
         ))?;
-    // A temporary file starts private; others sharing the folder must be able to read who
-    // holds the project.
-    #[cfg(unix)]
-    let readable = std::os::unix::fs::PermissionsExt::from_mode(0o644);
-    #[cfg(not(unix))]
-    let readable = tmp
-        .as_file()
-        .metadata()
-        .map_err(io_error(&path, "cannot write the lock file"))?
-        .permissions();
-    tmp.as_file()
-        .set_permissions(readable)
+    set_readable(tmp.as_file())
         .and_then(|()| write_record(tmp.as_file_mut(), &info))
         .map_err(io_error(&path, "cannot write the lock file"))?;
     tmp.persist(&path)
@@ -527,6 +539,37 @@ mod tests {
         assert_eq!(record(&lock_path(&project)), *bob.info());
         std::fs::remove_file(lock_path(&project)).unwrap();
         bob.release().unwrap(); // already gone: fine
+    }
+
+    #[test]
+    fn a_lock_file_is_never_seen_before_its_record_is_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("day.ron");
+        let lock = lock_path(&project);
+        let alice = owner("alice", "host-1", 4242);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| {
+                let mut seen = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    match read_lock(&lock) {
+                        Found::Record(_) => seen += 1,
+                        Found::Missing => {}
+                        Found::Garbled(_) | Found::Unreadable => {
+                            panic!("a lock file without its record was seen")
+                        }
+                    }
+                }
+                seen
+            });
+            for _ in 0..2000 {
+                Lock::acquire(&project, &alice).unwrap().release().unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            assert!(reader.join().unwrap() > 0, "the reader saw some locks");
+        });
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(names.is_empty(), "no temporary file left: {names:?}");
     }
 
     #[test]

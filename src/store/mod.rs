@@ -438,6 +438,9 @@ fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, Stor
         .suffix(TEMP_SUFFIX)
         .tempfile_in(&dir)
         .map_err(|e| StoreError::io(path, "cannot create a temporary file beside it", e))?;
+    // Held until the file is closed (put in place or removed): the lock tells a cleanup of
+    // leftovers (`remove_leftovers`) that this one is being written, by whatever process.
+    let _ = tmp.as_file().try_lock();
     // Through the file itself: the temporary file's own writer adds "at path …tmp" to an
     // error, naming a file the user never asked for.
     tmp.as_file_mut()
@@ -470,12 +473,32 @@ impl StagedWrite {
         self.commit_with(Backup::Keep)
     }
 
+    /// [`Self::commit`], if `unchanged()` says the target is still the file the caller read:
+    /// the look and the rename are made while holding the folder's writers' lock, which every
+    /// project save takes, so that no other save (of another process, also one forced past
+    /// the project's lock) comes between them. `Ok(false)`: changed, not written (the staged
+    /// file is removed).
+    pub fn commit_if(self, unchanged: impl FnOnce() -> bool) -> Result<bool, StoreError> {
+        let _writers = WritersLock::take(&self.dir);
+        if !unchanged() {
+            return Ok(false);
+        }
+        self.put_in_place(Backup::Keep)?;
+        Ok(true)
+    }
+
     /// Renames the staged file over its target, keeping no backup: for exports.
     pub fn commit_derived(self) -> Result<(), StoreError> {
         self.commit_with(Backup::Skip)
     }
 
     fn commit_with(self, backup: Backup) -> Result<(), StoreError> {
+        // Derived files (exports, thousands to a folder) are nobody's read-modify-write.
+        let _writers = (self.flush == Flush::Yes).then(|| WritersLock::take(&self.dir));
+        self.put_in_place(backup)
+    }
+
+    fn put_in_place(self, backup: Backup) -> Result<(), StoreError> {
         let StagedWrite {
             tmp,
             target,
@@ -503,6 +526,25 @@ impl StagedWrite {
     }
 }
 
+/// The lock the saves of one folder take around putting a file in place (an OS lock on the
+/// folder itself, released when dropped), so that a save's "is the file still the one I
+/// read?" and its rename are one step for every other save. Where the folder cannot be
+/// opened or locked (not Unix, or a file system without locks), saves go on without it.
+struct WritersLock {
+    /// The folder, open and locked (`None`: not lockable here).
+    _folder: Option<std::fs::File>,
+}
+
+impl WritersLock {
+    fn take(dir: &Path) -> Self {
+        WritersLock {
+            _folder: std::fs::File::open(dir)
+                .ok()
+                .filter(|folder| folder.lock().is_ok()),
+        }
+    }
+}
+
 /// The permissions the written file gets: those of the file it replaces, else (on Unix) the
 /// usual `rw-r--r--`, since a temporary file starts private.
 fn permissions_for(target: &Path, fresh: std::fs::Permissions) -> std::fs::Permissions {
@@ -524,6 +566,16 @@ fn permissions_for(target: &Path, fresh: std::fs::Permissions) -> std::fs::Permi
 /// every moment, also when the save is killed half-way.
 fn keep_backup(path: &Path) -> Result<(), StoreError> {
     let backup = backup_path(path);
+    if std::fs::metadata(&backup).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+        return Err(StoreError::io(
+            &backup,
+            "is read-only, so it was not replaced by the previous version and nothing was saved",
+            std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "make it writable (chmod u+w) or move it elsewhere to keep it",
+            ),
+        ));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -633,12 +685,41 @@ pub fn leftovers(path: &Path) -> Vec<PathBuf> {
 }
 
 /// Removes the [`leftovers`] of the project at `path`. Call it holding the project's lock, so
-/// that no save of this project is under way. Returns what was removed.
+/// that no save of this project is under way; a save that goes on without the lock (a command
+/// given `--force`) is still seen and left alone: its temporary file is locked while it is
+/// written, and the backup link it makes names its process. Returns what was removed.
 pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
     leftovers(path)
         .into_iter()
-        .filter(|p| std::fs::remove_file(p).is_ok())
+        .filter(|p| !being_written(p) && std::fs::remove_file(p).is_ok())
         .collect()
+}
+
+/// Whether the temporary file at `path` belongs to a save still running: it is locked (see
+/// [`stage_file`]), or it is a backup link (`…bak-PID-N.tmp`) of a process still running.
+fn being_written(path: &Path) -> bool {
+    let locked = std::fs::File::open(path)
+        .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let linker = name
+        .rsplit_once("bak-")
+        .and_then(|(_, rest)| rest.split('-').next())
+        .and_then(|pid| pid.parse::<u32>().ok());
+    locked || linker.is_some_and(process_running)
+}
+
+/// Whether process `pid` of this host is running. Only Linux can tell (through `/proc`);
+/// elsewhere, and where `/proc` is not mounted, every process is assumed to run, so nothing
+/// of another's is taken on a guess.
+pub fn process_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
 }
 
 /// Saves a project (canonical text, atomic write, backup kept).

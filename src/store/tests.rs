@@ -354,7 +354,7 @@ fn a_backup_exists_at_every_step_of_a_save_and_leftovers_go_at_the_next_open() {
     // killed while writing its temporary file: the old backup is still whole.
     let killed_backup = dir
         .path()
-        .join(format!("{}bak-99999-0.tmp", temp_prefix(&path)));
+        .join(format!("{}bak-4000000000-0.tmp", temp_prefix(&path))); // no such process
     std::fs::hard_link(&path, &killed_backup).unwrap();
     let killed_write = dir.path().join(format!("{}AbC123.tmp", temp_prefix(&path)));
     std::fs::write(&killed_write, &v2[..v2.len() / 2]).unwrap();
@@ -409,6 +409,85 @@ fn a_read_only_project_is_not_replaced() {
         "nothing touched, not even the backup"
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_backup_is_not_replaced_and_the_save_stops_before_anything_changes() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    let mut project = sample();
+    save(&project, &path).unwrap();
+    project.name = "second".into();
+    save(&project, &path).unwrap();
+    let bak = backup_path(&path);
+    std::fs::set_permissions(&bak, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (file_before, bak_before) = (std::fs::read(&path).unwrap(), std::fs::read(&bak).unwrap());
+    project.name = "third".into();
+    let err = save(&project, &path).unwrap_err().to_string();
+    assert!(
+        err.contains("day.ron.bak: is read-only, so it was not replaced"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing was saved") && err.contains("chmod u+w"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), file_before);
+    assert_eq!(std::fs::read(&bak).unwrap(), bak_before);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn a_save_being_written_is_not_taken_for_a_leftover() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    save(&sample(), &path).unwrap();
+    // A save under way (a command forced past the lock, say): its temporary file is locked.
+    let staged = stage(&path, &to_string(&Project::new("under way")).unwrap()).unwrap();
+    let mut live = leftovers(&path);
+    assert_eq!(live.len(), 1, "listed: {live:?}");
+    assert!(remove_leftovers(&path).is_empty(), "but not removed");
+    assert!(live[0].exists());
+    // A backup link named after a running process (this one) stays too.
+    let linking = dir.path().join(format!(
+        "{}bak-{}-0.tmp",
+        temp_prefix(&path),
+        std::process::id()
+    ));
+    std::fs::hard_link(&path, &linking).unwrap();
+    assert!(remove_leftovers(&path).is_empty());
+    std::fs::remove_file(&linking).unwrap();
+    // Once the save ends (here: it is put in place) nothing of it is left to remove.
+    staged.commit().unwrap();
+    assert!(!live.pop().unwrap().exists());
+    assert!(leftovers(&path).is_empty());
+    assert_eq!(load(&path).unwrap().name, "under way");
+}
+
+#[test]
+fn a_conditional_commit_writes_only_while_the_file_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("day.ron");
+    save(&sample(), &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let text = to_string(&Project::new("next")).unwrap();
+    assert!(!stage(&path, &text).unwrap().commit_if(|| false).unwrap());
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "changed: not written"
+    );
+    assert!(!backup_path(&path).exists());
+    assert!(leftovers(&path).is_empty(), "its temporary file removed");
+    assert!(stage(&path, &text).unwrap().commit_if(|| true).unwrap());
+    assert_eq!(load(&path).unwrap().name, "next");
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), before);
 }
 
 #[test]
