@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod formats;
+pub mod graph_layout;
 pub mod highlight;
 pub mod intake;
 pub mod model;

@@ -12,6 +12,7 @@ mod derived;
 mod dialogs;
 mod doc_sort;
 mod fonts;
+pub mod graph_canvas;
 mod inspector;
 mod layer_choice;
 mod merge_window;
