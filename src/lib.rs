@@ -6,6 +6,7 @@
 //! [`formats`] (import and export), [`cli`] (the headless commands), and `ui` (the window,
 //! behind the `gui` feature). A layer uses only those below it.
 
+pub mod analysis;
 pub mod cli;
 pub mod formats;
 pub mod graph_layout;

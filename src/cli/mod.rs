@@ -1,5 +1,5 @@
 //! The headless command line: `new`, `add`, `validate`, `fmt`, `stats`, `export`, `import`,
-//! `agree`, `merge`.
+//! `agree`, `merge`, `network`.
 //!
 //! Exit codes: 0 success; 1 the input has problems (validation findings, a `--check` that
 //! fails, an unreadable input); 2 usage errors (clap reports those itself).
@@ -225,6 +225,10 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         wait: Option<u64>,
     },
+    /// Discourse networks from coded statements, as the Discourse Network Analyzer makes
+    /// them: actors × concepts, actors × actors or concepts × concepts, with qualifier
+    /// aggregation, normalisation, duplicates, filters and moving time windows.
+    Network(network::NetworkArgs),
 }
 
 const FORMATS_HELP: &str = "Formats:
@@ -287,6 +291,7 @@ macro_rules! say {
 }
 
 pub mod merge;
+pub mod network;
 mod progress;
 
 use progress::{Activity, file_label};
@@ -389,6 +394,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let _lock = take_lock(&out, force, wait)?;
             merge::run(&mine, &theirs, &out, layers, maps, json)
         }
+        Command::Network(args) => network::run(args),
     }
 }
 

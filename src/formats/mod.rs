@@ -39,6 +39,7 @@ pub use incoming::{
     ImportFailure, ImportOptions, ImportPlan, ImportProblem, ImportReport, InAnnotation, InDoc,
     InEntity, InRelation, InRelationKind, InTag, Incoming, OffsetUnit, Place, plan_import,
 };
+pub(crate) use network::xml_escape;
 pub use report::{Loss, LossKind, Report, field};
 pub use select::{DocPart, LayerChoice, Selection, select};
 

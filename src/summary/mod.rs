@@ -123,7 +123,7 @@ pub fn name_key(quote: &str) -> String {
 
 /// A quote with every run of white space made one space, none at the ends: how a spelling
 /// is shown.
-fn spelling(quote: &str) -> String {
+pub(crate) fn spelling(quote: &str) -> String {
     quote.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
