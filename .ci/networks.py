@@ -211,7 +211,7 @@ def main():
     a, n1, _ = array(take(rows, "congruence", "month"), "actor", "concept", levels)
     n, _ = compare("duplicates month", one_mode(a, "congruence", "none", sim), n1, n1, j["edges"], True)
     checked += n
-    # A moving window of three months, from the first date, while it ends by the last.
+    # A moving window of three months, from the first date, until one reaches the last.
     j = json.loads(run("network", project, "--aggregation", "congruence", "--normalize", "average", "--window", "months:3", "--json"))
     dated = [r for r in take(rows, "congruence") if r["day"] is not None]
     first, last = dated[0]["day"], dated[-1]["day"]
@@ -225,9 +225,9 @@ def main():
     k, windows = 0, []
     while True:
         start, end = add_months(first, k), add_months(first, k + 3) - datetime.timedelta(days=1)
-        if end > last:
-            break
         windows.append((start, end))
+        if end >= last:
+            break
         k += 1
     if len(windows) != len(j["windows"]):
         sys.exit(f"error: {len(windows)} windows expected, marginalia made {len(j['windows'])}")

@@ -222,13 +222,24 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 fn windows_go_into_one_gexf_or_a_folder_of_graphml_files() {
     let d = Dir::new();
     // The sample's articles are dated 2023 and 2025: one-year windows from 1 January 2023
-    // that end by 1 January 2025, i.e. 2023 and 2024.
+    // until one reaches 1 January 2025, i.e. 2023, 2024 and 2025, so that the second
+    // article's statements are in a window too.
     let j = json(&d.ok(&["--window", "years:1", "--json"]));
     let windows = j["windows"].as_array().unwrap();
-    assert_eq!(windows.len(), 2);
+    assert_eq!(windows.len(), 3);
     assert_eq!(windows[0]["start"], "2023-01-01");
     assert_eq!(windows[0]["end"], "2023-12-31");
     assert_eq!(windows[1]["statements"], 0);
+    assert_eq!(windows[2]["start"], "2025-01-01");
+    let in_windows: u64 = windows
+        .iter()
+        .map(|w| w["statements"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        in_windows,
+        j["taken"].as_u64().unwrap(),
+        "every statement taken is in a window: {j}"
+    );
 
     let gexf = d.ok(&["--window", "years:1", "-f", "gexf", "-o", "-"]);
     let names = elements(&gexf);
@@ -246,7 +257,8 @@ fn windows_go_into_one_gexf_or_a_folder_of_graphml_files() {
         files,
         [
             "001-2023-01-01-2023-12-31.graphml",
-            "002-2024-01-01-2024-12-31.graphml"
+            "002-2024-01-01-2024-12-31.graphml",
+            "003-2025-01-01-2025-12-31.graphml"
         ]
     );
     elements(&d.read("windows/001-2023-01-01-2023-12-31.graphml"));

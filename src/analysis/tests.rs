@@ -986,26 +986,46 @@ fn windows_of_days_weeks_months_years_and_statements() {
         Some(("2024-12-31".into(), "2025-01-02".into(), 1))
     );
     let weeks = series(&p, "weeks:1");
-    // Ends 7 Jan + 7k ≤ 2 Jan 2025: k ≤ 51 (361 days / 7): 52 windows.
-    assert_eq!(weeks.len(), 52);
+    // Until one reaches 2 Jan 2025: ends 7 Jan + 7k ≥ 2 Jan 2025 first at k = 52 (the week
+    // of 30 December 2024 to 5 January 2025): 53 windows, the last holding 2 January.
+    assert_eq!(weeks.len(), 53);
     assert_eq!(weeks[0], ("2024-01-01".into(), "2024-01-07".into(), 3));
+    assert_eq!(
+        weeks.last().cloned(),
+        Some(("2024-12-30".into(), "2025-01-05".into(), 1))
+    );
     let months = series(&p, "months:1");
-    // January … December 2024; January 2025 would end after the last date.
-    assert_eq!(months.len(), 12);
+    // January 2024 … January 2025, the last holding 2 January 2025.
+    assert_eq!(months.len(), 13);
     assert_eq!(months[0], ("2024-01-01".into(), "2024-01-31".into(), 4));
     assert_eq!(months[1], ("2024-02-01".into(), "2024-02-29".into(), 0));
     assert_eq!(months[4].2, 1, "May");
+    assert_eq!(months[12], ("2025-01-01".into(), "2025-01-31".into(), 1));
     let six = series(&p, "months:6");
-    // Windows of six months starting January … July 2024 (July's ends 31 December).
-    assert_eq!(six.len(), 7);
+    // Six months starting January … August 2024 (August's ends 31 January 2025, the first
+    // to reach the last date).
+    assert_eq!(six.len(), 8);
     assert_eq!(six[0], ("2024-01-01".into(), "2024-06-30".into(), 5));
+    assert_eq!(six[7], ("2024-08-01".into(), "2025-01-31".into(), 1));
     let years = series(&p, "years:1");
-    assert_eq!(years, [("2024-01-01".into(), "2024-12-31".into(), 5)]);
+    assert_eq!(
+        years,
+        [
+            ("2024-01-01".into(), "2024-12-31".into(), 5),
+            ("2025-01-01".into(), "2025-12-31".into(), 1)
+        ]
+    );
     let statements = series(&p, "statements:2");
     assert_eq!(statements.len(), 5);
     assert_eq!(statements[0], ("2024-01-01".into(), "2024-01-01".into(), 2));
     assert_eq!(statements[4], ("2024-05-01".into(), "2025-01-02".into(), 2));
-    assert!(series(&p, "years:2").is_empty(), "longer than the dates");
+    // Longer than the dates, or than the statements: one window of them all.
+    assert_eq!(
+        series(&p, "years:2"),
+        [("2024-01-01".into(), "2025-12-31".into(), 6)]
+    );
+    assert_eq!(series(&p, "statements:10").len(), 1);
+    assert_eq!(series(&p, "statements:10")[0].2, 6);
 }
 
 #[test]

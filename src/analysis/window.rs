@@ -108,11 +108,12 @@ fn step(from: Date, unit: WindowUnit, k: i64) -> Option<Date> {
 /// not N units (six months would be six months and a day, one month a single day), so here
 /// a window is N whole units from `t`: `[t, t + N units − 1 day]`, with `t` the first day
 /// (the date range's `from`, else the first statement's date) and each step one unit later,
-/// the last the one that ends on or before the last day (`to`, else the last statement's
-/// date): the same windows as DNA's for an odd number of days. A statement window is N
-/// consecutive statements in date order, stepping by one (DNA takes `2·⌊N/2⌋ + 1` around
-/// each statement, shuffling ties at random; here ties keep list order). Statements of
-/// undated articles are in no window, and counted.
+/// the last the first that reaches the last day (`to`, else the last statement's date), so
+/// that every statement taken is in a window, as in DNA's (a series shorter than one window
+/// is one window). A statement window is N consecutive statements in date order, stepping by
+/// one (DNA takes `2·⌊N/2⌋ + 1` around each statement, shuffling ties at random; here ties
+/// keep list order); fewer than N statements make one window. Statements of undated
+/// articles are in no window, and counted.
 pub fn windows(
     st: &Statements,
     options: &NetworkOptions,
@@ -134,8 +135,9 @@ pub fn windows(
     let last = dated.last().and_then(date);
     if let (Some(first), Some(last)) = (first, last) {
         if spec.unit == WindowUnit::Statements {
-            let n = spec.size as usize;
-            if dated.len() >= n {
+            // Fewer statements than a window holds: one window of them all.
+            let n = (spec.size as usize).min(dated.len());
+            if n > 0 {
                 for i in 0..=dated.len() - n {
                     let slice = dated.get(i..i + n).unwrap_or(&[]);
                     let (Some(start), Some(end)) =
@@ -161,7 +163,7 @@ pub fn windows(
                 let Ok(end) = next.yesterday() else {
                     break;
                 };
-                if end > to {
+                if start > to {
                     break;
                 }
                 let lo = dated.partition_point(|i| date(i).is_some_and(|d| d < start));
@@ -172,6 +174,11 @@ pub fn windows(
                     end,
                     network: compute_on(st, options, slice, &rows, &cols),
                 });
+                // The first window that reaches the last day is the last: every statement
+                // taken is in one.
+                if end >= to {
+                    break;
+                }
                 k += 1;
             }
         }
