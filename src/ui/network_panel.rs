@@ -1,0 +1,856 @@
+//! The Analysis window's network: the discourse network of [`crate::analysis`] (who agrees
+//! with whom, through which concepts), drawn on a [`GraphCanvas`] with the options of
+//! `marginalia network`, a time slider over moving windows, and the spans behind a node or
+//! a tie one click away.
+//!
+//! # What is drawn
+//! - Nodes: the network's rows (one-mode), or actors and then concepts (two-mode); a disc's
+//!   area grows with the node's statements in the window shown. Actors are blue, concepts
+//!   orange.
+//! - Edges: width by weight relative to the heaviest of the window; colour by what the weight
+//!   means: green for agreement (congruence, a positive subtract), vermillion for conflict
+//!   (conflict, a negative subtract), grey where the qualifier is ignored or combined.
+//! - Places: one force-directed layout of the whole period's network, kept for every
+//!   window, so that moving the slider shows ties appear and fade without the picture
+//!   jumping (Gephi's timeline does the same).
+//!
+//! # Cost
+//! Statements, networks, windows and the layout are computed again only when the project's
+//! version, the layer or an option changes. Up to [`BACKGROUND_FROM`] annotations that is done
+//! in the frame (the sample takes well under a millisecond); above, on a worker thread over
+//! the shared project, with Cancel, the last picture staying on screen meanwhile.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+
+use egui::{Color32, RichText, ScrollArea};
+
+use crate::analysis::{
+    self, Aggregation, Duplicates, Filter, Mode, Network, NetworkOptions, Node, NodeKind,
+    Normalization, StatementOptions, Statements, WindowSpec, WindowUnit, Windows,
+};
+use crate::formats::LayerChoice;
+use crate::graph_layout::{LayoutEdge, LayoutOptions, force_directed_until};
+use crate::model::{AnnotationId, AttributeKind, Project};
+
+use super::graph_canvas::{CanvasEdge, CanvasNode, GraphCanvas, Hit};
+use super::request::{Request, Requests};
+
+/// Projects with more annotations than this are computed on a worker thread.
+pub const BACKGROUND_FROM: usize = 20_000;
+
+/// The stance's values, lowest first, when it is read as a scale.
+const STANCE_SCALE: [&str; 3] = ["opposes", "neutral", "supports"];
+
+const ACTOR_BLUE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+const CONCEPT_ORANGE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+const AGREE_GREEN: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+const CONFLICT_RED: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+const NEUTRAL_GREY: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
+
+/// The analyst's choices, the options of `marginalia network`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetSettings {
+    /// Which network.
+    pub mode: Mode,
+    /// How stances combine.
+    pub aggregation: Aggregation,
+    /// How weights are normalised.
+    pub normalization: Normalization,
+    /// Which statements count as one.
+    pub duplicates: Duplicates,
+    /// The stance read as a scale (opposes < neutral < supports) instead of categories.
+    pub stance_scale: bool,
+    /// Nodes with fewer statements are left out.
+    pub min_statements: usize,
+    /// A moving window, or the whole period.
+    pub window: Option<WindowSpec>,
+}
+
+impl Default for NetSettings {
+    fn default() -> Self {
+        NetSettings {
+            mode: Mode::ActorActor,
+            aggregation: Aggregation::Congruence,
+            normalization: Normalization::None,
+            duplicates: Duplicates::Statement,
+            stance_scale: false,
+            min_statements: 0,
+            window: None,
+        }
+    }
+}
+
+impl NetSettings {
+    fn options(&self) -> NetworkOptions {
+        NetworkOptions {
+            mode: self.mode,
+            aggregation: self.aggregation,
+            normalization: self.normalization,
+            duplicates: self.duplicates,
+            filter: Filter {
+                min_statements: self.min_statements,
+                ..Filter::default()
+            },
+        }
+    }
+
+    /// The aggregations and normalisations the mode takes (the others are refused by
+    /// [`NetworkOptions::check`]); a choice the new mode lacks becomes its first.
+    fn fit_mode(&mut self) {
+        let (aggs, norms) = choices(self.mode);
+        if !aggs.iter().any(|(a, _)| *a == self.aggregation) {
+            self.aggregation = aggs[0].0;
+        }
+        if !norms.iter().any(|(n, _)| *n == self.normalization)
+            || self.aggregation == Aggregation::Combine
+        {
+            self.normalization = Normalization::None;
+        }
+    }
+}
+
+type AggChoices = &'static [(Aggregation, &'static str)];
+type NormChoices = &'static [(Normalization, &'static str)];
+
+fn choices(mode: Mode) -> (AggChoices, NormChoices) {
+    if mode.one_mode() {
+        (
+            &[
+                (Aggregation::Congruence, "congruence (same stance)"),
+                (Aggregation::Conflict, "conflict (other stance)"),
+                (Aggregation::Subtract, "subtract (congruence − conflict)"),
+                (Aggregation::Ignore, "ignore the stance"),
+            ],
+            &[
+                (Normalization::None, "none"),
+                (Normalization::Average, "average"),
+                (Normalization::Jaccard, "Jaccard"),
+                (Normalization::Cosine, "cosine"),
+            ],
+        )
+    } else {
+        (
+            &[
+                (Aggregation::Ignore, "ignore the stance"),
+                (Aggregation::Subtract, "subtract (signed by stance)"),
+                (Aggregation::Combine, "combine (which stances)"),
+            ],
+            &[
+                (Normalization::None, "none"),
+                (Normalization::Activity, "activity"),
+                (Normalization::Prominence, "prominence"),
+            ],
+        )
+    }
+}
+
+/// What was computed, for one project version, layer and set of choices.
+struct Drawn {
+    key: Key,
+    statements: Statements,
+    /// One network per step (the whole period: one).
+    steps: Vec<Step>,
+    /// The nodes drawn (those of every step).
+    nodes: Vec<Node>,
+    /// Where each node is, in `[-1, 1]²`.
+    places: Vec<[f64; 2]>,
+}
+
+/// One network of the series.
+struct Step {
+    /// "2023-04-01 – 2023-09-30", or "whole period".
+    label: String,
+    network: Network,
+    /// The statements behind each edge, in edge order.
+    behind: Vec<Vec<u32>>,
+}
+
+/// (project version, layer, choices).
+type Key = (u64, String, NetSettings);
+
+/// A computation on the worker thread.
+struct Job {
+    key: Key,
+    cancel: Arc<AtomicBool>,
+    result: mpsc::Receiver<Result<Drawn, String>>,
+}
+
+/// The network tab's own state.
+#[derive(Default)]
+pub struct NetworkPanel {
+    /// The analyst's choices.
+    pub settings: NetSettings,
+    /// The window shown, on the slider.
+    pub step: usize,
+    /// The node or tie clicked.
+    pub picked: Option<Hit>,
+    canvas: GraphCanvas,
+    drawn: Option<Drawn>,
+    /// Why nothing could be drawn for the current key.
+    failed: Option<(Key, String)>,
+    job: Option<Job>,
+    stopped: Option<Key>,
+}
+
+impl Drop for NetworkPanel {
+    fn drop(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Statements, networks and the layout for `key`; `Err` in the user's words. `cancel` is
+/// asked between steps.
+fn compute(project: &Project, key: &Key, cancel: &AtomicBool) -> Result<Drawn, String> {
+    let (_, layer, settings) = key;
+    let stance_scale = settings.stance_scale && stance_is_scale(project);
+    let st = Statements::of(
+        project,
+        &StatementOptions {
+            layer: LayerChoice::One(layer.clone()),
+            qualifier_order: stance_scale
+                .then(|| STANCE_SCALE.iter().map(|s| (*s).to_owned()).collect()),
+            ..StatementOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    let options = settings.options();
+    options.check(&st).map_err(|e| e.to_string())?;
+    let whole = Network::compute(&st, &options);
+    let (nodes, steps) = match &settings.window {
+        None => {
+            let behind = whole.behind_edges(&st);
+            let nodes = drawn_nodes(&whole.rows, &whole.cols, whole.mode);
+            let step = Step {
+                label: "whole period".to_owned(),
+                network: whole.clone(),
+                behind,
+            };
+            (nodes, vec![step])
+        }
+        Some(spec) => {
+            let Windows {
+                windows,
+                rows,
+                cols,
+                ..
+            } = analysis::windows(&st, &options, spec).map_err(|e| e.to_string())?;
+            let nodes = drawn_nodes(&rows, &cols, settings.mode);
+            let mut steps = Vec::with_capacity(windows.len());
+            for w in windows {
+                if cancel.load(Ordering::Relaxed) {
+                    return Err("cancelled".to_owned());
+                }
+                let label = format!("{} – {}", w.start, w.end);
+                let behind = w.network.behind_edges(&st);
+                steps.push(Step {
+                    label,
+                    network: w.network,
+                    behind,
+                });
+            }
+            (nodes, steps)
+        }
+    };
+    // One layout for every step: that of the whole period's network, on the nodes drawn.
+    let index_of = |n: &Node| {
+        nodes
+            .iter()
+            .position(|m| m.kind == n.kind && m.index == n.index)
+    };
+    let layout_edges: Vec<LayoutEdge> = whole
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let a = whole.rows.get(e.row).and_then(index_of)?;
+            let b = whole.cols.get(e.col).and_then(index_of)?;
+            Some(LayoutEdge {
+                a,
+                b,
+                weight: e.weight.abs(),
+            })
+        })
+        .collect();
+    let places = force_directed_until(
+        nodes.len(),
+        &layout_edges,
+        &[],
+        LayoutOptions::for_nodes(nodes.len()),
+        &|| cancel.load(Ordering::Relaxed),
+    )
+    .ok_or_else(|| "cancelled".to_owned())?;
+    Ok(Drawn {
+        key: key.clone(),
+        statements: st,
+        steps,
+        nodes,
+        places,
+    })
+}
+
+/// The nodes drawn: the rows, and in a two-mode network the columns after them.
+fn drawn_nodes(rows: &[Node], cols: &[Node], mode: Mode) -> Vec<Node> {
+    let mut nodes = rows.to_vec();
+    if !mode.one_mode() {
+        nodes.extend_from_slice(cols);
+    }
+    nodes
+}
+
+/// Whether the project's claims have the default stance (opposes, neutral, supports), which
+/// can be read as a scale.
+fn stance_is_scale(project: &Project) -> bool {
+    project
+        .schema
+        .tag(&crate::summary::CLAIM.into())
+        .and_then(|t| t.attribute(&crate::summary::STANCE.into()))
+        .is_some_and(|a| match &a.kind {
+            AttributeKind::Choice { values, .. } => {
+                values.len() == STANCE_SCALE.len()
+                    && STANCE_SCALE
+                        .iter()
+                        .all(|s| values.iter().any(|v| v.id.as_str() == *s))
+            }
+            _ => false,
+        })
+}
+
+/// A combo box captioned by a label (kittest finds it by the caption).
+fn choice<T: PartialEq + Copy>(
+    ui: &mut egui::Ui,
+    caption: &str,
+    value: &mut T,
+    options: &[(T, &str)],
+) {
+    let shown = options
+        .iter()
+        .find(|(v, _)| v == value)
+        .map_or("", |(_, l)| l);
+    let label = ui.label(caption);
+    egui::ComboBox::from_id_salt(("network", caption))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (v, l) in options {
+                ui.selectable_value(value, *v, *l);
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+impl NetworkPanel {
+    /// The tab's contents: the choices, the network and the spans behind what was clicked.
+    /// `layers` are those the Analysis window takes (the network takes one).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        ws: &crate::workspace::Workspace,
+        layers: &[String],
+        out: &mut Requests,
+    ) {
+        let project = ws.project();
+        let before = self.settings.clone();
+        self.controls_ui(ui, project);
+        if self.settings != before {
+            self.picked = None;
+            self.step = 0;
+        }
+        let [layer] = layers else {
+            ui.label(
+                "The network takes one layer: choose one with Layer above (the reviewed layer, \
+                 or one analyst's).",
+            );
+            return;
+        };
+        let key: Key = (ws.version(), layer.clone(), self.settings.clone());
+        self.refresh(ws, &key);
+        if let Some(job) = &self.job {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Computing the network…");
+                if ui.button("Cancel").clicked() {
+                    job.cancel.store(true, Ordering::Relaxed);
+                    self.stopped = Some(job.key.clone());
+                }
+            });
+        }
+        if let Some((k, why)) = &self.failed
+            && *k == key
+        {
+            ui.colored_label(ui.visuals().error_fg_color, why);
+            return;
+        }
+        if self.stopped.as_ref() == Some(&key) && self.drawn.is_none() {
+            ui.label("Cancelled. Change a choice to compute again.");
+            return;
+        }
+        // Taken out while drawn, so that the panel's other fields can change meanwhile.
+        let drawn = self.drawn.take();
+        self.network_ui(ui, project, drawn.as_ref(), out);
+        if self.drawn.is_none() {
+            self.drawn = drawn;
+        }
+    }
+
+    /// Starts, polls or runs the computation for `key`.
+    fn refresh(&mut self, ws: &crate::workspace::Workspace, key: &Key) {
+        if let Some(job) = &self.job {
+            match job.result.try_recv() {
+                Ok(result) => {
+                    let done = self.job.take().map(|j| j.key);
+                    self.take_result(done, result);
+                }
+                Err(mpsc::TryRecvError::Empty) => {}
+                Err(mpsc::TryRecvError::Disconnected) => self.job = None,
+            }
+        }
+        let current = self.drawn.as_ref().is_some_and(|d| d.key == *key)
+            || self.failed.as_ref().is_some_and(|(k, _)| k == key)
+            || self.stopped.as_ref() == Some(key);
+        let running = self.job.as_ref().is_some_and(|j| j.key == *key);
+        if current || running {
+            return;
+        }
+        if let Some(old) = self.job.take() {
+            old.cancel.store(true, Ordering::Relaxed);
+        }
+        let project = ws.project();
+        let big = project.annotations.len() + project.relations.len() > BACKGROUND_FROM;
+        if !big {
+            let result = compute(project, key, &AtomicBool::new(false));
+            self.take_result(Some(key.clone()), result);
+            return;
+        }
+        let shared = ws.shared();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let (k, c) = (key.clone(), Arc::clone(&cancel));
+        std::thread::spawn(move || {
+            let _ = tx.send(compute(&shared, &k, &c));
+        });
+        self.job = Some(Job {
+            key: key.clone(),
+            cancel,
+            result: rx,
+        });
+    }
+
+    fn take_result(&mut self, key: Option<Key>, result: Result<Drawn, String>) {
+        match (key, result) {
+            (_, Ok(drawn)) => {
+                self.failed = None;
+                self.step = self.step.min(drawn.steps.len().saturating_sub(1));
+                self.drawn = Some(drawn);
+            }
+            (Some(k), Err(why)) if why != "cancelled" => {
+                self.failed = Some((k, why));
+            }
+            _ => {}
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui, project: &Project) {
+        let s = &mut self.settings;
+        ui.horizontal_wrapped(|ui| {
+            let mode_before = s.mode;
+            choice(
+                ui,
+                "Network",
+                &mut s.mode,
+                &[
+                    (Mode::ActorActor, "actors × actors"),
+                    (Mode::ConceptConcept, "concepts × concepts"),
+                    (Mode::ActorConcept, "actors × concepts"),
+                ],
+            );
+            if s.mode != mode_before {
+                s.fit_mode();
+            }
+            let (aggs, norms) = choices(s.mode);
+            choice(ui, "Stances", &mut s.aggregation, aggs);
+            s.fit_mode();
+            if s.aggregation != Aggregation::Combine {
+                choice(ui, "Normalise", &mut s.normalization, norms);
+            }
+            choice(
+                ui,
+                "Count once per",
+                &mut s.duplicates,
+                &[
+                    (Duplicates::Statement, "statement"),
+                    (Duplicates::Document, "article"),
+                    (Duplicates::Week, "week"),
+                    (Duplicates::Month, "month"),
+                    (Duplicates::Year, "year"),
+                ],
+            );
+        });
+        ui.horizontal_wrapped(|ui| {
+            if stance_is_scale(project) {
+                ui.checkbox(
+                    &mut s.stance_scale,
+                    "Stance as a scale (opposes < neutral < supports)",
+                )
+                .on_hover_text(
+                    "Off: a stance is a category, and two different ones are in conflict. \
+                         On: neutral is half-way, so neutral and supports agree by half.",
+                );
+            }
+            let label = ui.label("At least");
+            ui.add(egui::DragValue::new(&mut s.min_statements).range(0..=1000))
+                .labelled_by(label.id);
+            ui.label("statements per node");
+        });
+        ui.horizontal_wrapped(|ui| {
+            let mut unit = s.window.map(|w| w.unit);
+            let label = ui.label("Time window");
+            egui::ComboBox::from_id_salt(("network", "window"))
+                .selected_text(match unit {
+                    None => "whole period",
+                    Some(WindowUnit::Days) => "days",
+                    Some(WindowUnit::Weeks) => "weeks",
+                    Some(WindowUnit::Months) => "months",
+                    Some(WindowUnit::Years) => "years",
+                    Some(WindowUnit::Statements) => "statements",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut unit, None, "whole period");
+                    for (u, l) in [
+                        (WindowUnit::Days, "days"),
+                        (WindowUnit::Weeks, "weeks"),
+                        (WindowUnit::Months, "months"),
+                        (WindowUnit::Years, "years"),
+                        (WindowUnit::Statements, "statements"),
+                    ] {
+                        ui.selectable_value(&mut unit, Some(u), l);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            match (unit, &mut s.window) {
+                (None, w) => *w = None,
+                (Some(u), Some(w)) => w.unit = u,
+                (Some(u), w) => *w = Some(WindowSpec { unit: u, size: 6 }),
+            }
+            if let Some(w) = &mut s.window {
+                let label = ui.label("wide");
+                ui.add(egui::DragValue::new(&mut w.size).range(1..=1000))
+                    .labelled_by(label.id);
+            }
+        });
+    }
+
+    fn network_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        drawn: Option<&Drawn>,
+        out: &mut Requests,
+    ) {
+        let Some(drawn) = drawn else {
+            return;
+        };
+        let st = &drawn.statements;
+        let skipped = &st.skipped;
+        ui.label(
+            RichText::new(format!(
+                "{} statements from {} layer; {} claims without a speaker and {} without a concept make none.",
+                st.list.len(),
+                st.layers.join(", "),
+                skipped.no_speaker,
+                skipped.no_concept
+            ))
+            .weak(),
+        );
+        if drawn.steps.len() > 1 {
+            let last = drawn.steps.len() - 1;
+            ui.horizontal(|ui| {
+                let label = ui.label("Window");
+                ui.add(
+                    egui::Slider::new(&mut self.step, 0..=last).custom_formatter(|v, _| {
+                        drawn
+                            .steps
+                            .get(v as usize)
+                            .map_or_else(String::new, |s| s.label.clone())
+                    }),
+                )
+                .labelled_by(label.id);
+            });
+        } else if drawn.steps.is_empty() {
+            ui.label("No window holds a dated statement.");
+            return;
+        }
+        let Some(step) = drawn.steps.get(self.step.min(drawn.steps.len() - 1)) else {
+            return;
+        };
+        let net = &step.network;
+        if net.statements.is_empty() {
+            ui.label("No statement is taken with these choices.");
+        }
+        let (nodes, edges) = canvas_items(st, drawn, step, self.settings.aggregation);
+        let picked = self.picked;
+        ui.columns(2, |cols| {
+            let size = egui::vec2(
+                cols[0].available_width(),
+                (cols[0].available_height() - 8.0).max(260.0),
+            );
+            if let Some(hit) =
+                self.canvas
+                    .show(&mut cols[0], size, &nodes, &edges, &drawn.places, picked)
+            {
+                self.picked = Some(hit);
+            }
+            ScrollArea::vertical()
+                .id_salt("network-side")
+                .show(&mut cols[1], |ui| {
+                    self.side_ui(ui, project, drawn, step, &nodes, out);
+                });
+        });
+    }
+
+    /// The strongest ties and, once something is clicked, the spans behind it.
+    fn side_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        drawn: &Drawn,
+        step: &Step,
+        nodes: &[CanvasNode],
+        out: &mut Requests,
+    ) {
+        let st = &drawn.statements;
+        if let Some(hit) = self.picked {
+            let (title, behind) = match hit {
+                Hit::Node(i) => (
+                    nodes.get(i).map_or_else(String::new, |n| n.label.clone()),
+                    node_statements(st, &step.network, drawn.nodes.get(i)),
+                ),
+                Hit::Edge(e) => (
+                    tie_label(st, &step.network, e),
+                    step.behind.get(e).cloned().unwrap_or_default(),
+                ),
+            };
+            ui.horizontal(|ui| {
+                ui.strong(title);
+                if ui.small_button("Clear").clicked() {
+                    self.picked = None;
+                }
+            });
+            spans_ui(ui, project, st, &behind, out);
+            ui.separator();
+        }
+        ui.strong("Strongest ties");
+        let mut order: Vec<usize> = (0..step.network.edges.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (wa, wb) = (step.network.edges[a].weight, step.network.edges[b].weight);
+            wb.abs().total_cmp(&wa.abs()).then(a.cmp(&b))
+        });
+        if order.is_empty() {
+            ui.label("No tie in this network.");
+        }
+        for e in order.into_iter().take(25) {
+            let w = step.network.edges[e].weight;
+            let text = format!("{} ({})", tie_label(st, &step.network, e), weight_text(w));
+            if ui
+                .selectable_label(self.picked == Some(Hit::Edge(e)), text)
+                .clicked()
+            {
+                self.picked = Some(Hit::Edge(e));
+            }
+        }
+        ui.separator();
+        ui.strong("Nodes");
+        let mut by_size: Vec<usize> = (0..nodes.len()).collect();
+        by_size.sort_by(|&a, &b| nodes[b].size.total_cmp(&nodes[a].size).then(a.cmp(&b)));
+        for i in by_size.into_iter().take(40) {
+            if ui
+                .selectable_label(self.picked == Some(Hit::Node(i)), &nodes[i].tip)
+                .clicked()
+            {
+                self.picked = Some(Hit::Node(i));
+            }
+        }
+    }
+}
+
+/// The nodes and edges of `step` as the canvas draws them.
+fn canvas_items(
+    st: &Statements,
+    drawn: &Drawn,
+    step: &Step,
+    aggregation: Aggregation,
+) -> (Vec<CanvasNode>, Vec<CanvasEdge>) {
+    let net = &step.network;
+    let in_step: Vec<usize> = drawn
+        .nodes
+        .iter()
+        .map(|n| {
+            net.rows
+                .iter()
+                .chain(if net.mode.one_mode() {
+                    &[][..]
+                } else {
+                    &net.cols[..]
+                })
+                .find(|m| m.kind == n.kind && m.index == n.index)
+                .map_or(0, |m| m.statements)
+        })
+        .collect();
+    let most = in_step.iter().copied().max().unwrap_or(0).max(1);
+    let nodes: Vec<CanvasNode> = drawn
+        .nodes
+        .iter()
+        .zip(&in_step)
+        .map(|(n, &count)| {
+            let label = analysis::write::node_label(st, n).to_owned();
+            let base = match n.kind {
+                NodeKind::Actor => ACTOR_BLUE,
+                NodeKind::Concept => CONCEPT_ORANGE,
+            };
+            CanvasNode {
+                tip: format!(
+                    "{label}: {count} statement{}",
+                    if count == 1 { "" } else { "s" }
+                ),
+                label,
+                size: count as f32 / most as f32,
+                color: if count == 0 {
+                    base.gamma_multiply(0.35)
+                } else {
+                    base
+                },
+            }
+        })
+        .collect();
+    let index_of = |n: &Node| {
+        drawn
+            .nodes
+            .iter()
+            .position(|m| m.kind == n.kind && m.index == n.index)
+    };
+    let heaviest = net
+        .edges
+        .iter()
+        .map(|e| e.weight.abs())
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let edges = net
+        .edges
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let a = net.rows.get(e.row).and_then(index_of)?;
+            let b = net.cols.get(e.col).and_then(index_of)?;
+            let color = match aggregation {
+                Aggregation::Congruence => AGREE_GREEN,
+                Aggregation::Conflict => CONFLICT_RED,
+                Aggregation::Subtract if e.weight > 0.0 => AGREE_GREEN,
+                Aggregation::Subtract if e.weight < 0.0 => CONFLICT_RED,
+                _ => NEUTRAL_GREY,
+            };
+            Some(CanvasEdge {
+                a,
+                b,
+                width: (e.weight.abs() / heaviest) as f32,
+                color: color.gamma_multiply(0.8),
+                tip: format!("{} ({})", tie_label(st, net, i), weight_text(e.weight)),
+            })
+        })
+        .collect();
+    (nodes, edges)
+}
+
+/// "Macron – Xi".
+fn tie_label(st: &Statements, net: &Network, edge: usize) -> String {
+    let Some(e) = net.edges.get(edge) else {
+        return String::new();
+    };
+    let name = |n: Option<&Node>| n.map_or("", |n| analysis::write::node_label(st, n));
+    format!(
+        "{} – {}",
+        name(net.rows.get(e.row)),
+        name(net.cols.get(e.col))
+    )
+}
+
+fn weight_text(w: f64) -> String {
+    if w.fract() == 0.0 {
+        format!("{w:.0}")
+    } else {
+        format!("{w:.3}")
+    }
+}
+
+/// The statements of `node` taken in `net`.
+fn node_statements(st: &Statements, net: &Network, node: Option<&Node>) -> Vec<u32> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    net.statements
+        .iter()
+        .copied()
+        .filter(|&i| {
+            st.list.get(i as usize).is_some_and(|s| match node.kind {
+                NodeKind::Actor => s.actor == node.index,
+                NodeKind::Concept => s.concept == node.index,
+            })
+        })
+        .collect()
+}
+
+/// The spans behind `statements`, one line each (a claim said by two actors once); a click
+/// shows the span in its article.
+fn spans_ui(
+    ui: &mut egui::Ui,
+    project: &Project,
+    st: &Statements,
+    statements: &[u32],
+    out: &mut Requests,
+) {
+    let mut seen: Vec<&AnnotationId> = Vec::new();
+    for &i in statements {
+        let Some(s) = st.list.get(i as usize) else {
+            continue;
+        };
+        if seen.contains(&&s.annotation) {
+            continue;
+        }
+        seen.push(&s.annotation);
+        let Some(a) = project.annotations.get(&s.annotation) else {
+            continue;
+        };
+        let actor = st
+            .actors
+            .get(s.actor as usize)
+            .map_or("", |a| a.name.as_str());
+        let concept = st
+            .concepts
+            .get(s.concept as usize)
+            .map_or("", |c| c.label.as_str());
+        let stance = s
+            .level
+            .and_then(|l| st.qualifier.levels.get(l as usize))
+            .map_or("no stance", |l| l.label.as_str());
+        let article = st
+            .documents
+            .get(s.doc as usize)
+            .and_then(|d| project.documents.get(d.index))
+            .map_or("", |d| d.meta.title.as_str());
+        let quote: String = a.quote.chars().take(90).collect();
+        let more = if a.quote.chars().count() > 90 {
+            "…"
+        } else {
+            ""
+        };
+        let text = format!("“{quote}{more}” — {actor}, {stance}, {concept} ({article})");
+        if ui.link(text).clicked() {
+            out.push(Request::OpenSpan(s.annotation.clone()));
+        }
+    }
+    if seen.is_empty() {
+        ui.label("No span.");
+    }
+}
