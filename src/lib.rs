@@ -10,6 +10,7 @@ pub mod cli;
 pub mod formats;
 pub mod highlight;
 pub mod intake;
+pub mod matrices;
 pub mod model;
 mod par;
 pub mod review;
