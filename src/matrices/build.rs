@@ -183,6 +183,29 @@ fn co_occurrence(
         behind: Vec::new(),
     };
     let mut cells: Vec<u64> = Vec::new();
+    // Sentence boundaries of the documents with a coded span, on every core (UAX #29 is
+    // most of the cost of this rule).
+    let starts: Vec<Vec<usize>> = if rule == Rule::SameSentence {
+        let docs: Vec<(usize, &str)> = taken
+            .by_doc
+            .iter()
+            .enumerate()
+            .map(|(d, spans)| {
+                let coded = spans
+                    .clone()
+                    .any(|s| !rows.of_span(s).is_empty() || !cols.of_span(s).is_empty());
+                let text = project.documents.get(d).map_or("", |doc| doc.text.as_str());
+                (d, if coded { text } else { "" })
+            })
+            .collect();
+        crate::par::par_map(&docs, |(_, text)| {
+            text.split_sentence_bound_indices()
+                .map(|(i, _)| i)
+                .collect()
+        })
+    } else {
+        Vec::new()
+    };
     for (d, spans) in taken.by_doc.iter().enumerate() {
         if work.cancelled() {
             return None;
@@ -236,8 +259,8 @@ fn co_occurrence(
                 }
             }
             Rule::SameSentence => {
-                let text = project.documents.get(d).map_or("", |doc| doc.text.as_str());
-                same_sentence(&mut b, text, taken, &coded, rows, cols);
+                let starts = starts.get(d).map(Vec::as_slice).unwrap_or_default();
+                same_sentence(&mut b, starts, taken, &coded, rows, cols);
             }
         }
     }
@@ -245,19 +268,15 @@ fn co_occurrence(
 }
 
 /// The units of one document's sentences: every sentence adds one to each (row, column)
-/// pair of items carried in it. Sentence boundaries are UAX #29's.
+/// pair of items carried in it; `starts` are its sentences' first bytes (UAX #29).
 fn same_sentence(
     b: &mut Builder,
-    text: &str,
+    starts: &[usize],
     taken: &Taken,
     coded: &[usize],
     rows: &Carrier,
     cols: &Carrier,
 ) {
-    let starts: Vec<usize> = text
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
-        .collect();
     let sentence_of = |byte: usize| starts.partition_point(|&s| s <= byte).saturating_sub(1);
     let mut in_sentence: Vec<(usize, usize)> = Vec::with_capacity(coded.len());
     for &s in coded {

@@ -27,8 +27,9 @@ use super::request::{Request, Requests};
 use super::summary_panel::{SummaryInput, SummaryLayer, summary_layers};
 use super::theme;
 
-/// Projects with more annotations than this are computed on a worker thread: 20,000 take
-/// about 30 ms in a release build (BENCHMARKS.md), more would stall frames.
+/// Projects with more annotations than this are computed on a worker thread: 250,000 take
+/// 100–240 ms a table in a release build (BENCHMARKS.md), so 20,000 take about 10–20 ms,
+/// and more would stall frames.
 pub const BACKGROUND_FROM: usize = 20_000;
 
 /// Which table the window shows.
