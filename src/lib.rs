@@ -12,6 +12,7 @@ pub mod formats;
 pub mod graph_layout;
 pub mod highlight;
 pub mod intake;
+pub mod matrices;
 pub mod model;
 mod par;
 pub mod review;

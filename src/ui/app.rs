@@ -487,6 +487,21 @@ impl MarginaliaApp {
         self.side_panels_ui(ui, &layers);
         self.article_ui(ui, &layers);
         let layers = self.layers();
+        let own = self.blind().then(|| self.prefs.annotator.clone());
+        let named_shown = self.layer_named_shown();
+        let input = super::summary_panel::SummaryInput {
+            ws: &self.ws,
+            doc: self.selection.doc,
+            layers: &layers,
+            blind: own.as_deref(),
+            shown: named_shown.as_deref(),
+        };
+        super::analysis_view::AnalysisView::window_ui(
+            &mut self.overlays.analysis,
+            &ctx,
+            &input,
+            &mut out,
+        );
         let cx = shared!(self, &layers);
         self.overlays.ui(&ctx, &cx, &mut out);
         self.article.search.tag_all_ui(&ctx, &cx, &mut out);

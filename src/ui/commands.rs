@@ -61,6 +61,7 @@ pub enum Command {
     ToggleAnnotations,
     ToggleSummary,
     ToggleAgreement,
+    Analysis,
     ToggleCompare,
     ToggleResult,
     NextDifference,
@@ -93,7 +94,7 @@ const NONE: Modifiers = Modifiers::NONE;
 
 impl Command {
     /// Every command except the per-tag ones, in the order menus and the palette list them.
-    pub const FIXED: [Command; 69] = [
+    pub const FIXED: [Command; 70] = [
         Command::New,
         Command::Open,
         Command::Save,
@@ -144,6 +145,7 @@ impl Command {
         Command::ToggleAnnotations,
         Command::ToggleSummary,
         Command::ToggleAgreement,
+        Command::Analysis,
         Command::ToggleCompare,
         Command::ToggleResult,
         Command::NextDifference,
@@ -219,6 +221,7 @@ impl Command {
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
             Command::ToggleAgreement => "Show or hide the agreement between annotators",
+            Command::Analysis => "Analysis: matrices and time chart…",
             Command::ToggleCompare => "Compare annotators",
             Command::ToggleResult => "Show the reviewed result or the differences",
             Command::NextDifference => "Next difference between annotators (N when comparing)",
@@ -292,6 +295,7 @@ impl Command {
             Command::ToggleAnnotations => sc(CTRL_SHIFT, Key::B),
             Command::ToggleSummary => sc(CTRL_SHIFT, Key::M),
             Command::ToggleAgreement => sc(CTRL_SHIFT, Key::G),
+            Command::Analysis => sc(CTRL_SHIFT, Key::Y),
             Command::ToggleCompare => sc(CTRL_SHIFT, Key::D),
             Command::ToggleResult => sc(CTRL_SHIFT, Key::R),
             Command::NextDifference => sc(NONE, Key::F8),
@@ -322,6 +326,10 @@ impl Command {
     /// the label says it all).
     pub fn tooltip(self) -> &'static str {
         match self {
+            Command::Analysis => {
+                "Codes or tags × articles, codes × codes, codes × an article variable and \
+                 statements over time, as shaded tables; a click on a figure lists its spans"
+            }
             Command::Codebooks => {
                 "Every code with how many spans use it: rename, merge two (one undo step), \
                  list a code's spans"

@@ -1,6 +1,7 @@
 //! The window (feature `gui`). It reads the model and the store; nothing below it knows egui.
 
 mod agree_panel;
+mod analysis_view;
 mod app;
 mod article;
 mod article_panel;

@@ -21,6 +21,8 @@ pub struct Overlays {
     pub schema_editor: Option<super::schema_editor::SchemaDraft>,
     /// The codebook window, while open.
     pub codebooks: Option<super::codebooks::CodebookWindow>,
+    /// The Analysis window (matrices and time chart), while open.
+    pub analysis: Option<super::analysis_view::AnalysisView>,
 }
 
 impl Overlays {

@@ -88,6 +88,7 @@ const MENUS: [(&str, &[Command]); 6] = [
             Command::ToggleAnnotations,
             Command::ToggleSummary,
             Command::ToggleAgreement,
+            Command::Analysis,
             Command::ToggleCompare,
             Command::ToggleBlind,
             Command::Palette,

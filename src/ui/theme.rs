@@ -241,6 +241,24 @@ pub fn current_difference(visuals: &egui::Visuals) -> Stroke {
     Stroke::new(2.0, visuals.strong_text_color())
 }
 
+/// The hue of the Analysis view's heat-shaded cells (the palette's blue, Okabe–Ito).
+const HEAT: Rgb = crate::model::PALETTE[0];
+
+/// A heat-shaded cell at `strength` (0 to 1 of the table's largest value): the fill, and
+/// black or white text, whichever contrasts more with it, so a figure stays legible at every
+/// shade in both themes.
+pub fn heat(visuals: &egui::Visuals, strength: f32) -> (Color32, Color32) {
+    let alpha = (30.0 + 225.0 * strength.clamp(0.0, 1.0)).round() as u8;
+    let tint = Color32::from_rgba_unmultiplied(HEAT.0, HEAT.1, HEAT.2, alpha);
+    let fill = over(tint, visuals.panel_fill);
+    let text = if contrast(Color32::WHITE, fill) >= contrast(Color32::BLACK, fill) {
+        Color32::WHITE
+    } else {
+        Color32::BLACK
+    };
+    (fill, text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

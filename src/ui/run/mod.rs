@@ -338,6 +338,12 @@ impl MarginaliaApp {
                 self.prefs.show_agreement = !self.prefs.show_agreement;
             }
             Command::SchemaEditor => self.open_schema_editor(),
+            Command::Analysis => {
+                self.overlays.analysis = match self.overlays.analysis.take() {
+                    Some(_) => None,
+                    None => Some(Default::default()),
+                };
+            }
             Command::Codebooks => {
                 self.overlays.codebooks = Some(super::codebooks::CodebookWindow::default());
             }
