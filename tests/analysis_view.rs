@@ -6,7 +6,7 @@ mod common;
 
 use egui::{Key, Modifiers, Vec2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use marginalia::matrices::{Kind, Query, Rows, Rule, Work, compute};
 use marginalia::model::{AnnotationId, Project, Value};
 use marginalia::ui::{MarginaliaApp, Prefs};
@@ -165,4 +165,46 @@ fn codes_by_articles_and_over_time_show_their_tables() {
         "the year between is in the table, empty"
     );
     assert!(h.query_all_by_label_contains("× 2025:").next().is_some());
+}
+
+#[test]
+fn the_network_tab_draws_the_ties_and_a_tie_reaches_its_spans_in_the_article() {
+    let mut h = sample();
+    open_analysis(&mut h);
+    h.get_by_label("Network").click();
+    h.run();
+    // Actors × actors by congruence on the analyst's layer (the command line gives the same:
+    // `marginalia network --annotator analyst --aggregation congruence`).
+    assert!(
+        h.query_by_label_contains("Network: ").is_some(),
+        "the canvas is drawn"
+    );
+    h.get_by_label("China – Emmanuel Macron (6)").click();
+    h.run();
+    let behind = [
+        "p23-claim-5",
+        "p23-claim-20",
+        "p25-claim-1",
+        "p25-claim-11",
+        "p25-claim-14",
+    ];
+    let link = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.starts_with('“') && l.contains("— China,"))
+        })
+        .next()
+        .expect("a claim of China's behind the tie")
+        .accesskit_node()
+        .label()
+        .expect("labelled");
+    h.get_by_label(&link).click();
+    h.run();
+    let selected = h.state().selected().cloned().expect("a span selected");
+    assert!(behind.contains(&selected.as_str()), "{selected}");
+    let p = h.state().project();
+    let doc = p
+        .document_index(&p.annotations[&selected].doc)
+        .expect("its article");
+    assert_eq!(h.state().current_document(), doc, "shown in its article");
 }

@@ -118,12 +118,26 @@ fn a_stance_changed_in_the_project_changes_the_tie_at_once() {
         .unwrap();
         s.ws.apply("stance", edit).unwrap();
     }
+    let before = h.state().panel.places();
     h.run();
     let tie = label_starting(&h, "China – Emmanuel Macron");
     assert_ne!(
         tie, "China – Emmanuel Macron (6)",
         "the view follows the project"
     );
+    // The picture settles from where it was instead of being laid out afresh.
+    let after: std::collections::HashMap<String, [f64; 2]> =
+        h.state().panel.places().into_iter().collect();
+    assert_eq!(after.len(), before.len());
+    let moved: f64 = before
+        .iter()
+        .map(|(id, p)| {
+            let q = after[id];
+            ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2)).sqrt()
+        })
+        .sum::<f64>()
+        / before.len() as f64;
+    assert!(moved < 0.2, "nodes moved {moved:.3} on average");
 }
 
 #[test]
@@ -141,18 +155,23 @@ fn a_monthly_window_gives_a_slider_over_other_networks() {
         "a slider over the windows"
     );
     let first = label_starting(&h, "Network: ");
-    // The sample's articles are of April 2023 and 2025: the first window holds the first
-    // article's ties, and a window two years on the second's.
+    // The sample's articles are dated 2023 and 2025 (read as 1 January): six-month windows
+    // from January 2023 until one reaches 1 January 2025 (August 2024 – January 2025), 20 in
+    // all; the first holds the first article's ties, the last the second's.
     let steps = h.state().panel.step;
     assert_eq!(steps, 0);
     // The slider, moved from the keyboard as an analyst would, a step a press.
     h.get_by_role(egui::accesskit::Role::Slider).focus();
     h.run();
-    for _ in 0..24 {
+    for _ in 0..30 {
         h.key_press(egui::Key::ArrowRight);
         h.run();
     }
-    assert_eq!(h.state().panel.step, 24);
+    assert_eq!(
+        h.state().panel.step,
+        19,
+        "the slider stops at the last window"
+    );
     let later = label_starting(&h, "Network: ");
     assert_ne!(first, later, "another window, another network");
 }

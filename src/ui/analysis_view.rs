@@ -44,10 +44,18 @@ pub enum Tab {
     Variable,
     /// Codes over time.
     OverTime,
+    /// The discourse network (`super::network_panel`).
+    Network,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Articles, Tab::Codes, Tab::Variable, Tab::OverTime];
+    const ALL: [Tab; 5] = [
+        Tab::Articles,
+        Tab::Codes,
+        Tab::Variable,
+        Tab::OverTime,
+        Tab::Network,
+    ];
 
     fn label(self) -> &'static str {
         match self {
@@ -55,6 +63,7 @@ impl Tab {
             Tab::Codes => "Codes × codes",
             Tab::Variable => "Codes × variable",
             Tab::OverTime => "Over time",
+            Tab::Network => "Network",
         }
     }
 }
@@ -86,6 +95,8 @@ pub struct AnalysisView {
     pub layer: SummaryLayer,
     /// The cell clicked, as (row, column) of the matrix.
     pub picked: Option<(usize, usize)>,
+    /// The network tab.
+    pub network: super::network_panel::NetworkPanel,
     /// The table on screen and what it was computed for (version, query).
     table: Option<((u64, Query), Arc<Matrix>)>,
     job: Option<Job>,
@@ -106,6 +117,7 @@ impl Default for AnalysisView {
             shown: Shown::default(),
             layer: SummaryLayer::default(),
             picked: None,
+            network: super::network_panel::NetworkPanel::default(),
             table: None,
             job: None,
             stopped: None,
@@ -206,7 +218,7 @@ impl AnalysisView {
         let mut open = true;
         egui::Window::new("Analysis")
             .open(&mut open)
-            .default_size([760.0, 560.0])
+            .default_size([900.0, 640.0])
             .resizable(true)
             .show(ctx, |ui| state.ui(ui, input, out));
         if !open {
@@ -254,15 +266,20 @@ impl AnalysisView {
             ));
             return;
         };
+        let kind = match self.tab {
+            Tab::Articles => Kind::Articles,
+            Tab::Codes => Kind::CoOccurrence(self.cols.clone(), self.rule),
+            Tab::Variable => Kind::Variable(self.grouping.clone()),
+            Tab::OverTime => Kind::OverTime(self.period),
+            Tab::Network => {
+                self.network.ui(ui, input.ws, &layers, out);
+                return;
+            }
+        };
         let query = Query {
             layers,
             rows: self.rows.clone(),
-            kind: match self.tab {
-                Tab::Articles => Kind::Articles,
-                Tab::Codes => Kind::CoOccurrence(self.cols.clone(), self.rule),
-                Tab::Variable => Kind::Variable(self.grouping.clone()),
-                Tab::OverTime => Kind::OverTime(self.period),
-            },
+            kind,
         };
         self.refresh(ui, input, query);
         let Some((key, matrix)) = self.table.clone() else {
@@ -328,7 +345,9 @@ impl AnalysisView {
                 .map(|(id, label)| (Rows::Attribute(id), label)),
         );
         ui.horizontal_wrapped(|ui| {
-            choice(ui, "Rows", &mut self.rows, &row_options);
+            if self.tab != Tab::Network {
+                choice(ui, "Rows", &mut self.rows, &row_options);
+            }
             match self.tab {
                 Tab::Codes => {
                     choice(ui, "Columns", &mut self.cols, &row_options);
@@ -356,7 +375,7 @@ impl AnalysisView {
                         .map(|p| (p, p.name().to_owned()));
                     choice(ui, "Per", &mut self.period, &periods);
                 }
-                Tab::Articles => {}
+                Tab::Articles | Tab::Network => {}
             }
             if input.layers.len() > 1 && input.blind.is_none() {
                 let mut layers = vec![(SummaryLayer::Shown, "layer shown".to_owned())];
@@ -370,6 +389,9 @@ impl AnalysisView {
                 choice(ui, "Layer", &mut self.layer, &layers);
             }
         });
+        if self.tab == Tab::Network {
+            return;
+        }
         ui.horizontal(|ui| {
             ui.label("Show");
             ui.selectable_value(&mut self.shown, Shown::Counts, "Counts");

@@ -66,7 +66,7 @@ impl Default for GraphCanvas {
 
 /// How many node labels are drawn at most (largest nodes first), besides the hovered and
 /// selected one.
-const LABELS: usize = 40;
+const LABELS: usize = 15;
 
 impl GraphCanvas {
     /// Back to the whole network in view.

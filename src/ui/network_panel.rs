@@ -202,9 +202,18 @@ impl Drop for NetworkPanel {
     }
 }
 
+/// Where the nodes of a picture shown were, by node id (`entity:…`, `concept:…`).
+type Seed = std::collections::HashMap<String, [f64; 2]>;
+
 /// Statements, networks and the layout for `key`; `Err` in the user's words. `cancel` is
-/// asked between steps.
-fn compute(project: &Project, key: &Key, cancel: &AtomicBool) -> Result<Drawn, String> {
+/// asked between steps. Nodes found in `seed` start where they were and the layout only
+/// settles, so an edit or a changed option moves the picture little.
+fn compute(
+    project: &Project,
+    key: &Key,
+    cancel: &AtomicBool,
+    seed: &Seed,
+) -> Result<Drawn, String> {
     let (_, layer, settings) = key;
     let stance_scale = settings.stance_scale && stance_is_scale(project);
     let st = Statements::of(
@@ -274,13 +283,20 @@ fn compute(project: &Project, key: &Key, cancel: &AtomicBool) -> Result<Drawn, S
             })
         })
         .collect();
-    let places = force_directed_until(
-        nodes.len(),
-        &layout_edges,
-        &[],
-        LayoutOptions::for_nodes(nodes.len()),
-        &|| cancel.load(Ordering::Relaxed),
-    )
+    let start: Vec<Option<[f64; 2]>> = nodes
+        .iter()
+        .map(|n| seed.get(&analysis::write::node_id(&st, n)).copied())
+        .collect();
+    let known = start.iter().filter(|p| p.is_some()).count();
+    // Mostly known: settle the picture; else lay it out afresh.
+    let layout = if known * 2 > nodes.len() {
+        LayoutOptions::settling(nodes.len())
+    } else {
+        LayoutOptions::for_nodes(nodes.len())
+    };
+    let places = force_directed_until(nodes.len(), &layout_edges, &start, layout, &|| {
+        cancel.load(Ordering::Relaxed)
+    })
     .ok_or_else(|| "cancelled".to_owned())?;
     Ok(Drawn {
         key: key.clone(),
@@ -395,6 +411,17 @@ impl NetworkPanel {
         }
     }
 
+    /// Where each node drawn is, by node id (`entity:…`, `concept:…`), in `[-1, 1]²`.
+    pub fn places(&self) -> Vec<(String, [f64; 2])> {
+        self.drawn.as_ref().map_or_else(Vec::new, |d| {
+            d.nodes
+                .iter()
+                .zip(&d.places)
+                .map(|(n, p)| (analysis::write::node_id(&d.statements, n), *p))
+                .collect()
+        })
+    }
+
     /// Starts, polls or runs the computation for `key`.
     fn refresh(&mut self, ws: &crate::workspace::Workspace, key: &Key) {
         if let Some(job) = &self.job {
@@ -418,9 +445,10 @@ impl NetworkPanel {
             old.cancel.store(true, Ordering::Relaxed);
         }
         let project = ws.project();
+        let seed: Seed = self.places().into_iter().collect();
         let big = project.annotations.len() + project.relations.len() > BACKGROUND_FROM;
         if !big {
-            let result = compute(project, key, &AtomicBool::new(false));
+            let result = compute(project, key, &AtomicBool::new(false), &seed);
             self.take_result(Some(key.clone()), result);
             return;
         }
@@ -429,7 +457,7 @@ impl NetworkPanel {
         let (tx, rx) = mpsc::channel();
         let (k, c) = (key.clone(), Arc::clone(&cancel));
         std::thread::spawn(move || {
-            let _ = tx.send(compute(&shared, &k, &c));
+            let _ = tx.send(compute(&shared, &k, &c, &seed));
         });
         self.job = Some(Job {
             key: key.clone(),
@@ -592,22 +620,27 @@ impl NetworkPanel {
         }
         let (nodes, edges) = canvas_items(st, drawn, step, self.settings.aggregation);
         let picked = self.picked;
-        ui.columns(2, |cols| {
-            let size = egui::vec2(
-                cols[0].available_width(),
-                (cols[0].available_height() - 8.0).max(260.0),
-            );
-            if let Some(hit) =
-                self.canvas
-                    .show(&mut cols[0], size, &nodes, &edges, &drawn.places, picked)
+        // The canvas takes three fifths of the width and at least 380 points of height (the
+        // window grows to hold it); the ties and spans the rest, scrolling.
+        let width = ui.available_width();
+        let height = (ui.available_height() - 8.0).max(380.0);
+        ui.horizontal_top(|ui| {
+            let size = egui::vec2((width * 0.6).max(320.0), height);
+            if let Some(hit) = self
+                .canvas
+                .show(ui, size, &nodes, &edges, &drawn.places, picked)
             {
                 self.picked = Some(hit);
             }
-            ScrollArea::vertical()
-                .id_salt("network-side")
-                .show(&mut cols[1], |ui| {
-                    self.side_ui(ui, project, drawn, step, &nodes, out);
-                });
+            ui.vertical(|ui| {
+                ui.set_max_height(height);
+                ScrollArea::vertical()
+                    .id_salt("network-side")
+                    .max_height(height)
+                    .show(ui, |ui| {
+                        self.side_ui(ui, project, drawn, step, &nodes, out);
+                    });
+            });
         });
     }
 
