@@ -225,7 +225,7 @@ pub(crate) fn norm_name(n: Normalization) -> &'static str {
 }
 
 /// What a node stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// An index into [`Statements::actors`].

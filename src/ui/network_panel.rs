@@ -170,6 +170,23 @@ struct Step {
 /// (project version, layer, choices).
 type Key = (u64, String, NetSettings);
 
+/// At most this many ties are drawn, the strongest (the list beside the canvas and the
+/// spans behind a tie still take them all): a dense network of 500 actors has over 100,000,
+/// which would cost tens of milliseconds a frame and read as a grey mass.
+pub const DRAWN_TIES: usize = 4_000;
+
+/// What the canvas draws for one step, made once per (key, step) rather than every frame.
+struct Picture {
+    key: Key,
+    step: usize,
+    nodes: Vec<CanvasNode>,
+    edges: Vec<CanvasEdge>,
+    /// The network's edge behind each canvas edge.
+    edge_of: Vec<usize>,
+    /// The network's edges, strongest first.
+    strongest: Vec<usize>,
+}
+
 /// A computation on the worker thread.
 struct Job {
     key: Key,
@@ -188,6 +205,7 @@ pub struct NetworkPanel {
     pub picked: Option<Hit>,
     canvas: GraphCanvas,
     drawn: Option<Drawn>,
+    picture: Option<Picture>,
     /// Why nothing could be drawn for the current key.
     failed: Option<(Key, String)>,
     job: Option<Job>,
@@ -618,19 +636,46 @@ impl NetworkPanel {
         if net.statements.is_empty() {
             ui.label("No statement is taken with these choices.");
         }
-        let (nodes, edges) = canvas_items(st, drawn, step, self.settings.aggregation);
-        let picked = self.picked;
+        let at = self.step.min(drawn.steps.len() - 1);
+        if !self
+            .picture
+            .as_ref()
+            .is_some_and(|p| p.key == drawn.key && p.step == at)
+        {
+            self.picture = Some(picture(drawn, at, self.settings.aggregation));
+        }
+        let Some(pic) = self.picture.take() else {
+            return;
+        };
+        if pic.edges.len() < net.edges.len() {
+            ui.label(
+                RichText::new(format!(
+                    "The {} strongest of {} ties are drawn; the list has them all.",
+                    pic.edges.len(),
+                    net.edges.len()
+                ))
+                .weak(),
+            );
+        }
+        // The canvas speaks of its own edges; the panel of the network's.
+        let picked = match self.picked {
+            Some(Hit::Edge(e)) => pic.edge_of.iter().position(|&x| x == e).map(Hit::Edge),
+            other => other,
+        };
         // The canvas takes three fifths of the width and at least 380 points of height (the
         // window grows to hold it); the ties and spans the rest, scrolling.
         let width = ui.available_width();
         let height = (ui.available_height() - 8.0).max(380.0);
         ui.horizontal_top(|ui| {
             let size = egui::vec2((width * 0.6).max(320.0), height);
-            if let Some(hit) = self
-                .canvas
-                .show(ui, size, &nodes, &edges, &drawn.places, picked)
+            if let Some(hit) =
+                self.canvas
+                    .show(ui, size, &pic.nodes, &pic.edges, &drawn.places, picked)
             {
-                self.picked = Some(hit);
+                self.picked = match hit {
+                    Hit::Edge(e) => pic.edge_of.get(e).copied().map(Hit::Edge),
+                    node => Some(node),
+                };
             }
             ui.vertical(|ui| {
                 ui.set_max_height(height);
@@ -638,10 +683,11 @@ impl NetworkPanel {
                     .id_salt("network-side")
                     .max_height(height)
                     .show(ui, |ui| {
-                        self.side_ui(ui, project, drawn, step, &nodes, out);
+                        self.side_ui(ui, project, drawn, step, &pic, out);
                     });
             });
         });
+        self.picture = Some(pic);
     }
 
     /// The strongest ties and, once something is clicked, the spans behind it.
@@ -651,10 +697,11 @@ impl NetworkPanel {
         project: &Project,
         drawn: &Drawn,
         step: &Step,
-        nodes: &[CanvasNode],
+        pic: &Picture,
         out: &mut Requests,
     ) {
         let st = &drawn.statements;
+        let nodes = &pic.nodes;
         if let Some(hit) = self.picked {
             let (title, behind) = match hit {
                 Hit::Node(i) => (
@@ -676,15 +723,10 @@ impl NetworkPanel {
             ui.separator();
         }
         ui.strong("Strongest ties");
-        let mut order: Vec<usize> = (0..step.network.edges.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (wa, wb) = (step.network.edges[a].weight, step.network.edges[b].weight);
-            wb.abs().total_cmp(&wa.abs()).then(a.cmp(&b))
-        });
-        if order.is_empty() {
+        if pic.strongest.is_empty() {
             ui.label("No tie in this network.");
         }
-        for e in order.into_iter().take(25) {
+        for &e in pic.strongest.iter().take(25) {
             let w = step.network.edges[e].weight;
             let text = format!("{} ({})", tie_label(st, &step.network, e), weight_text(w));
             if ui
@@ -709,31 +751,38 @@ impl NetworkPanel {
     }
 }
 
-/// The nodes and edges of `step` as the canvas draws them.
-fn canvas_items(
-    st: &Statements,
-    drawn: &Drawn,
-    step: &Step,
-    aggregation: Aggregation,
-) -> (Vec<CanvasNode>, Vec<CanvasEdge>) {
+/// The nodes and (the strongest [`DRAWN_TIES`]) edges of step `at` as the canvas draws them.
+fn picture(drawn: &Drawn, at: usize, aggregation: Aggregation) -> Picture {
+    let st = &drawn.statements;
+    let mut pic = Picture {
+        key: drawn.key.clone(),
+        step: at,
+        nodes: Vec::new(),
+        edges: Vec::new(),
+        edge_of: Vec::new(),
+        strongest: Vec::new(),
+    };
+    let Some(step) = drawn.steps.get(at) else {
+        return pic;
+    };
     let net = &step.network;
-    let in_step: Vec<usize> = drawn
+    let place: std::collections::HashMap<(NodeKind, u32), usize> = drawn
         .nodes
         .iter()
-        .map(|n| {
-            net.rows
-                .iter()
-                .chain(if net.mode.one_mode() {
-                    &[][..]
-                } else {
-                    &net.cols[..]
-                })
-                .find(|m| m.kind == n.kind && m.index == n.index)
-                .map_or(0, |m| m.statements)
-        })
+        .enumerate()
+        .map(|(i, n)| ((n.kind, n.index), i))
         .collect();
+    let index_of = |n: &Node| place.get(&(n.kind, n.index)).copied();
+    // Each node's statements in this step (rows, and a two-mode network's columns).
+    let mut in_step = vec![0; drawn.nodes.len()];
+    let cols: &[Node] = if net.mode.one_mode() { &[] } else { &net.cols };
+    for m in net.rows.iter().chain(cols) {
+        if let Some(i) = index_of(m) {
+            in_step[i] = m.statements;
+        }
+    }
     let most = in_step.iter().copied().max().unwrap_or(0).max(1);
-    let nodes: Vec<CanvasNode> = drawn
+    pic.nodes = drawn
         .nodes
         .iter()
         .zip(&in_step)
@@ -758,42 +807,45 @@ fn canvas_items(
             }
         })
         .collect();
-    let index_of = |n: &Node| {
-        drawn
-            .nodes
-            .iter()
-            .position(|m| m.kind == n.kind && m.index == n.index)
-    };
     let heaviest = net
         .edges
         .iter()
         .map(|e| e.weight.abs())
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
-    let edges = net
-        .edges
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| {
-            let a = net.rows.get(e.row).and_then(index_of)?;
-            let b = net.cols.get(e.col).and_then(index_of)?;
-            let color = match aggregation {
-                Aggregation::Congruence => AGREE_GREEN,
-                Aggregation::Conflict => CONFLICT_RED,
-                Aggregation::Subtract if e.weight > 0.0 => AGREE_GREEN,
-                Aggregation::Subtract if e.weight < 0.0 => CONFLICT_RED,
-                _ => NEUTRAL_GREY,
-            };
-            Some(CanvasEdge {
-                a,
-                b,
-                width: (e.weight.abs() / heaviest) as f32,
-                color: color.gamma_multiply(0.8),
-                tip: format!("{} ({})", tie_label(st, net, i), weight_text(e.weight)),
-            })
-        })
-        .collect();
-    (nodes, edges)
+    pic.strongest = (0..net.edges.len()).collect();
+    pic.strongest.sort_by(|&a, &b| {
+        let (wa, wb) = (net.edges[a].weight, net.edges[b].weight);
+        wb.abs().total_cmp(&wa.abs()).then(a.cmp(&b))
+    });
+    // Drawn lightest first, so that the strongest lie on top.
+    for &i in pic.strongest.iter().take(DRAWN_TIES).rev() {
+        let Some(e) = net.edges.get(i) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (
+            net.rows.get(e.row).and_then(index_of),
+            net.cols.get(e.col).and_then(index_of),
+        ) else {
+            continue;
+        };
+        let color = match aggregation {
+            Aggregation::Congruence => AGREE_GREEN,
+            Aggregation::Conflict => CONFLICT_RED,
+            Aggregation::Subtract if e.weight > 0.0 => AGREE_GREEN,
+            Aggregation::Subtract if e.weight < 0.0 => CONFLICT_RED,
+            _ => NEUTRAL_GREY,
+        };
+        pic.edges.push(CanvasEdge {
+            a,
+            b,
+            width: (e.weight.abs() / heaviest) as f32,
+            color: color.gamma_multiply(0.8),
+            tip: format!("{} ({})", tie_label(st, net, i), weight_text(e.weight)),
+        });
+        pic.edge_of.push(i);
+    }
+    pic
 }
 
 /// "Macron – Xi".
@@ -885,5 +937,42 @@ fn spans_ui(
     }
     if seen.is_empty() {
         ui.label("No span.");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_picture_draws_the_strongest_ties_on_top_each_edge_knowing_its_tie() {
+        let project = crate::sample::sample_project().expect("the sample");
+        let key: Key = (0, "analyst".to_owned(), NetSettings::default());
+        let drawn = compute(&project, &key, &AtomicBool::new(false), &Seed::new()).expect("drawn");
+        let pic = picture(&drawn, 0, Aggregation::Congruence);
+        let net = &drawn.steps[0].network;
+        assert_eq!(pic.edges.len(), net.edges.len().min(DRAWN_TIES));
+        assert_eq!(pic.edge_of.len(), pic.edges.len());
+        // Each canvas edge joins the ends of the tie it stands for.
+        for (c, &e) in pic.edges.iter().zip(&pic.edge_of) {
+            let tie = &net.edges[e];
+            let (a, b) = (&drawn.nodes[c.a], &drawn.nodes[c.b]);
+            assert_eq!(
+                (a.kind, a.index),
+                (net.rows[tie.row].kind, net.rows[tie.row].index)
+            );
+            assert_eq!(
+                (b.kind, b.index),
+                (net.cols[tie.col].kind, net.cols[tie.col].index)
+            );
+        }
+        // Lightest first, so the last drawn (on top) is the strongest tie listed first.
+        let weights: Vec<f64> = pic.edge_of.iter().map(|&e| net.edges[e].weight).collect();
+        assert!(weights.windows(2).all(|w| w[0] <= w[1]), "{weights:?}");
+        assert_eq!(pic.edge_of.last(), pic.strongest.first());
+        assert_eq!(
+            tie_label(&drawn.statements, net, pic.strongest[0]),
+            "China – Emmanuel Macron"
+        );
     }
 }
