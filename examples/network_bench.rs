@@ -2,10 +2,10 @@
 //!
 //! ```text
 //! cargo run --release --example network_bench [STATEMENTS ARTICLES]   (default 200000 5000)
-//! cargo run --example network_bench -- --write OUT.ron STATEMENTS ARTICLES
+//! cargo run --example network_bench -- --write OUT.ron STATEMENTS ARTICLES [ACTORS]
 //! ```
 //! The project: ARTICLES articles dated over five years (2020–2024, one in forty undated),
-//! each with an `outlet` variable; STATEMENTS claims, each said by one of 300 actors (half of
+//! each with an `outlet` variable; STATEMENTS claims, each said by one of 300 actors (or ACTORS) (half of
 //! them entities) about one of 40 concepts, with a stance (supports, opposes, neutral; one in
 //! twenty without); one claim in fifty has a second speaker and one in a hundred none.
 //! `--write` saves it (the CI's network check reads it), otherwise the times are printed:
@@ -43,12 +43,13 @@ impl Rng {
 /// A claim to make: its speakers (actor number and mention range) and its range.
 type Item = (Vec<(u64, std::ops::Range<usize>)>, std::ops::Range<usize>);
 
+/// Actors unless told otherwise.
 const ACTORS: u64 = 300;
 const CONCEPTS: u64 = 40;
 const OUTLETS: [&str; 3] = ["le_monde", "figaro", "liberation"];
 const STANCES: [&str; 3] = ["supports", "opposes", "neutral"];
 
-fn generate(statements: usize, articles: usize) -> Project {
+fn generate(statements: usize, articles: usize, actors: u64) -> Project {
     let now = jiff::Timestamp::UNIX_EPOCH;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut p = Project::new("generated");
@@ -71,7 +72,7 @@ fn generate(statements: usize, articles: usize) -> Project {
             });
         }
     }
-    for a in (0..ACTORS).step_by(2) {
+    for a in (0..actors).step_by(2) {
         let id = EntityId(format!("e{a:03}"));
         p.entities.insert(
             id.clone(),
@@ -102,7 +103,7 @@ fn generate(statements: usize, articles: usize) -> Project {
             };
             let mut mentions = Vec::new();
             for _ in 0..speakers {
-                let a = rng.below(ACTORS);
+                let a = rng.below(actors);
                 let name = format!("Actor {a:03}");
                 mentions.push((a, text.len()..text.len() + name.len()));
                 text.push_str(&name);
@@ -186,10 +187,13 @@ fn generate(statements: usize, articles: usize) -> Project {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--write") {
-        let out = args.get(1).expect("--write OUT.ron STATEMENTS ARTICLES");
+        let out = args
+            .get(1)
+            .expect("--write OUT.ron STATEMENTS ARTICLES [ACTORS]");
         let statements = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(600);
         let articles = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(40);
-        let p = generate(statements, articles);
+        let actors = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(ACTORS);
+        let p = generate(statements, articles, actors);
         marginalia::store::save(&p, std::path::Path::new(out)).unwrap();
         println!(
             "wrote {out}: {} articles, {} annotations",
@@ -201,7 +205,7 @@ fn main() {
     let statements: usize = args.first().and_then(|s| s.parse().ok()).unwrap_or(200_000);
     let articles: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5_000);
     let t = Instant::now();
-    let p = generate(statements, articles);
+    let p = generate(statements, articles, ACTORS);
     println!(
         "generated {} articles, {} annotations in {:.2} s",
         p.documents.len(),

@@ -149,7 +149,7 @@ fn choices(mode: Mode) -> (AggChoices, NormChoices) {
 /// What was computed, for one project version, layer and set of choices.
 struct Drawn {
     key: Key,
-    statements: Statements,
+    statements: Arc<Statements>,
     /// One network per step (the whole period: one).
     steps: Vec<Step>,
     /// The nodes drawn (those of every step).
@@ -231,19 +231,13 @@ fn compute(
     key: &Key,
     cancel: &AtomicBool,
     seed: &Seed,
+    known: Option<Arc<Statements>>,
 ) -> Result<Drawn, String> {
-    let (_, layer, settings) = key;
-    let stance_scale = settings.stance_scale && stance_is_scale(project);
-    let st = Statements::of(
-        project,
-        &StatementOptions {
-            layer: LayerChoice::One(layer.clone()),
-            qualifier_order: stance_scale
-                .then(|| STANCE_SCALE.iter().map(|s| (*s).to_owned()).collect()),
-            ..StatementOptions::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let (_, _, settings) = key;
+    let st = match known {
+        Some(st) => st,
+        None => Arc::new(read_statements(project, key)?),
+    };
     let options = settings.options();
     options.check(&st).map_err(|e| e.to_string())?;
     let whole = Network::compute(&st, &options);
@@ -323,6 +317,30 @@ fn compute(
         nodes,
         places,
     })
+}
+
+/// What the statements are read for: (project version, layer, stance read as a scale); the
+/// other choices reuse them.
+type ReadKey = (u64, String, bool);
+
+fn read_key(key: &Key) -> ReadKey {
+    (key.0, key.1.clone(), key.2.stance_scale)
+}
+
+/// The statements of `key`'s layer, the stance read as its choices say.
+fn read_statements(project: &Project, key: &Key) -> Result<Statements, String> {
+    let (_, layer, settings) = key;
+    let stance_scale = settings.stance_scale && stance_is_scale(project);
+    Statements::of(
+        project,
+        &StatementOptions {
+            layer: LayerChoice::One(layer.clone()),
+            qualifier_order: stance_scale
+                .then(|| STANCE_SCALE.iter().map(|s| (*s).to_owned()).collect()),
+            ..StatementOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// The nodes drawn: the rows, and in a two-mode network the columns after them.
@@ -440,6 +458,17 @@ impl NetworkPanel {
         })
     }
 
+    /// The ties drawn and those in the network shown (the canvas draws at most
+    /// [`DRAWN_TIES`]).
+    pub fn ties(&self) -> (usize, usize) {
+        let total = self
+            .drawn
+            .as_ref()
+            .and_then(|d| d.steps.get(self.step.min(d.steps.len().saturating_sub(1))))
+            .map_or(0, |s| s.network.edges.len());
+        (self.picture.as_ref().map_or(0, |p| p.edges.len()), total)
+    }
+
     /// Starts, polls or runs the computation for `key`.
     fn refresh(&mut self, ws: &crate::workspace::Workspace, key: &Key) {
         if let Some(job) = &self.job {
@@ -464,9 +493,16 @@ impl NetworkPanel {
         }
         let project = ws.project();
         let seed: Seed = self.places().into_iter().collect();
+        // The statements shown are read again only when the project, the layer or the way
+        // the stance is read changed; other choices only compute networks from them.
+        let known = self
+            .drawn
+            .as_ref()
+            .filter(|d| read_key(&d.key) == read_key(key))
+            .map(|d| Arc::clone(&d.statements));
         let big = project.annotations.len() + project.relations.len() > BACKGROUND_FROM;
         if !big {
-            let result = compute(project, key, &AtomicBool::new(false), &seed);
+            let result = compute(project, key, &AtomicBool::new(false), &seed, known);
             self.take_result(Some(key.clone()), result);
             return;
         }
@@ -475,7 +511,7 @@ impl NetworkPanel {
         let (tx, rx) = mpsc::channel();
         let (k, c) = (key.clone(), Arc::clone(&cancel));
         std::thread::spawn(move || {
-            let _ = tx.send(compute(&shared, &k, &c, &seed));
+            let _ = tx.send(compute(&shared, &k, &c, &seed, known));
         });
         self.job = Some(Job {
             key: key.clone(),
@@ -945,10 +981,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn other_choices_reuse_the_statements_and_a_new_version_reads_them_again() {
+        let ws = crate::workspace::Workspace::new(
+            crate::sample::sample_project().expect("the sample"),
+            None,
+        );
+        let mut panel = NetworkPanel::default();
+        let key = |settings: NetSettings| -> Key { (ws.version(), "analyst".into(), settings) };
+        let read =
+            |panel: &NetworkPanel| Arc::clone(&panel.drawn.as_ref().expect("drawn").statements);
+        panel.refresh(&ws, &key(NetSettings::default()));
+        let first = read(&panel);
+        let conflict = NetSettings {
+            aggregation: Aggregation::Conflict,
+            window: Some("months:6".parse().expect("a window")),
+            ..NetSettings::default()
+        };
+        panel.refresh(&ws, &key(conflict.clone()));
+        assert_eq!(panel.drawn.as_ref().expect("drawn").key.2, conflict);
+        assert!(Arc::ptr_eq(&first, &read(&panel)), "the same statements");
+        let scale = NetSettings {
+            stance_scale: true,
+            ..conflict
+        };
+        panel.refresh(&ws, &key(scale));
+        assert!(
+            !Arc::ptr_eq(&first, &read(&panel)),
+            "read again, the stance as a scale"
+        );
+    }
+
+    #[test]
     fn the_picture_draws_the_strongest_ties_on_top_each_edge_knowing_its_tie() {
         let project = crate::sample::sample_project().expect("the sample");
         let key: Key = (0, "analyst".to_owned(), NetSettings::default());
-        let drawn = compute(&project, &key, &AtomicBool::new(false), &Seed::new()).expect("drawn");
+        let drawn =
+            compute(&project, &key, &AtomicBool::new(false), &Seed::new(), None).expect("drawn");
         let pic = picture(&drawn, 0, Aggregation::Congruence);
         let net = &drawn.steps[0].network;
         assert_eq!(pic.edges.len(), net.edges.len().min(DRAWN_TIES));
