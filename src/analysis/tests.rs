@@ -1156,3 +1156,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_summarys_strongest_ties_are_the_networks_congruence_and_conflict() {
+    // The summary weighs its ties itself (it sits below this layer); on the sample's analyst
+    // layer they must be this module's categorical congruence and conflict, edge for edge.
+    let p = crate::sample::sample_project().expect("the sample");
+    let s = crate::summary::Summary::of(&p, &["analyst".to_owned()], None);
+    let st = Statements::of(
+        &p,
+        &StatementOptions {
+            layer: LayerChoice::One("analyst".into()),
+            ..StatementOptions::default()
+        },
+    )
+    .expect("statements");
+    for (ties, aggregation) in [
+        (&s.agreements, Aggregation::Congruence),
+        (&s.conflicts, Aggregation::Conflict),
+    ] {
+        let o = opts(Mode::ActorActor, aggregation, Normalization::None);
+        let network = Network::compute(&st, &o);
+        assert!(!ties.is_empty(), "{aggregation:?}: the sample has ties");
+        let strongest = network.edges.iter().map(|e| e.weight).fold(0.0, f64::max);
+        assert_eq!(ties[0].weight as f64, strongest, "{aggregation:?}");
+        for tie in ties.iter() {
+            let name = |i: usize| s.actors[i].name.as_str();
+            let weight = w(&st, &network, name(tie.a), name(tie.b));
+            assert_eq!(
+                tie.weight as f64,
+                weight,
+                "{aggregation:?}: {} – {}",
+                name(tie.a),
+                name(tie.b)
+            );
+        }
+    }
+}

@@ -247,9 +247,31 @@ mod tests {
             "| Sécurité › Waffenstillstand 停火 | 2 | Emmanuel Macron | Xi Jinping |  |",
             "| Trade | 1 |  |  |  |",
             "",
-            "## Left unlinked",
+            "## Actors × concepts",
         ];
         assert_eq!(lines_from(&md, concepts[0], concepts.len()), concepts);
+        // Macron supports the ceasefire and Xi opposes it: one pair of claims in conflict.
+        let stands = [
+            "| Actor | Sécurité › Waffenstillstand 停火 | Trade |",
+            "| --- | --- | --- |",
+            "| Emmanuel Macron | +1 |  |",
+            "| Xi Jinping | −1 |  |",
+            "",
+            "## Strongest ties",
+        ];
+        assert_eq!(lines_from(&md, stands[0], stands.len()), stands);
+        let ties = [
+            "### Agreeing",
+            "",
+            "None.",
+            "",
+            "### In conflict",
+            "",
+            "1. **Emmanuel Macron** and **Xi Jinping**: 1, on Sécurité › Waffenstillstand 停火. “les pourparlers pourraient commencer” (Emmanuel Macron); “talks resume” (Xi Jinping)",
+            "",
+            "## Left unlinked",
+        ];
+        assert_eq!(lines_from(&md, ties[0], ties.len()), ties);
         // Shown: ana's three stances and three concepts. Not shown: the claims' other five values,
         // the condition's concept and the actor's stance; the link's value and note, the
         // articles' variables and the entity's reference.

@@ -94,10 +94,14 @@ pub(super) fn summarise(project: &Project, layers: &[String], docs: Option<&[Doc
     sorted_layers.dedup();
 
     let concepts = concepts(&documents, &actors);
+    let (stands, agreements, conflicts) = super::stands::stands_and_ties(&documents, &concepts);
     Summary {
         project: project.name.clone(),
         layers: sorted_layers,
         concepts,
+        stands,
+        agreements,
+        conflicts,
         actors,
         tags: tag_counts(project, &all),
         progress,

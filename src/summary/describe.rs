@@ -1,5 +1,7 @@
 //! Words both renderers use, as plain text (each renderer escapes them its own way).
 
+use std::collections::BTreeMap;
+
 use super::{Actor, ActorKey, Claim, Condition, Side, Speaker, Summary, spelling};
 
 /// The rules, in one paragraph for the reader (plain text: no markup characters).
@@ -117,5 +119,99 @@ pub(super) fn codes(c: &Claim) -> (&str, &str) {
     (
         c.stance.as_ref().map_or("", |x| x.label.as_str()),
         c.concept.as_ref().map_or("", |x| x.label.as_str()),
+    )
+}
+
+/// The legend of the actors × concepts table.
+pub(super) const STANDS: &str = "Each speaking actor's claims on each concept, by stance: + \
+supports, − opposes, · another stance or none.";
+
+/// The legend of the strongest ties.
+pub(super) const TIES: &str = "Two actors agree on a concept when they take the same stance \
+on it and conflict when they take different ones. A tie's weight multiplies the two actors' \
+claims (two claims each make four pairs), summed over the concepts, as marginalia network \
+--aggregation congruence (or conflict) counts it.";
+
+/// How many of a tie's claims are quoted; the rest are counted.
+pub(super) const TIE_QUOTES: usize = 4;
+
+/// A cell of the actors × concepts table: `+2 −1 ·1`, counts of zero left out.
+pub(super) fn stand(st: &super::Stand) -> String {
+    [("+", st.supports), ("−", st.opposes), ("·", st.other)]
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(sign, n)| format!("{sign}{n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The actors of the table's rows (those with a stand), in summary order, and the cell of
+/// each actor and concept.
+pub(super) fn stand_rows(s: &Summary) -> (Vec<usize>, BTreeMap<(usize, usize), String>) {
+    let mut rows: Vec<usize> = s.stands.iter().map(|st| st.actor).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let cells = s
+        .stands
+        .iter()
+        .map(|st| ((st.actor, st.concept), stand(st)))
+        .collect();
+    (rows, cells)
+}
+
+/// A tie's concepts, and its first claims as (quote, speaker names) with how many more.
+pub(super) fn tie_parts(
+    s: &Summary,
+    tie: &super::Tie,
+) -> (Vec<String>, Vec<(String, String)>, usize) {
+    let concepts = tie
+        .concepts
+        .iter()
+        .filter_map(|&c| s.concepts.get(c).map(|c| c.concept.label.clone()))
+        .collect();
+    let claims: BTreeMap<&crate::model::AnnotationId, &Claim> = s
+        .documents
+        .iter()
+        .flat_map(|d| &d.claims)
+        .map(|c| (&c.mention.id, c))
+        .collect();
+    // One actor's claims, then the other's, taken in turn, so both are quoted.
+    let by = |actor: usize| -> Vec<&Claim> {
+        tie.claims
+            .iter()
+            .filter_map(|id| claims.get(id).copied())
+            .filter(|c| c.speakers.iter().any(|sp| sp.actor == actor))
+            .collect()
+    };
+    let (of_a, of_b) = (by(tie.a), by(tie.b));
+    let mut turns: Vec<&Claim> = Vec::new();
+    for i in 0..of_a.len().max(of_b.len()) {
+        for list in [&of_a, &of_b] {
+            if let Some(c) = list.get(i)
+                && !turns.iter().any(|t| t.mention.id == c.mention.id)
+            {
+                turns.push(c);
+            }
+        }
+    }
+    let quoted = turns
+        .into_iter()
+        .take(TIE_QUOTES)
+        .map(|c| {
+            let who: Vec<String> = c
+                .speakers
+                .iter()
+                .filter(|sp| sp.actor == tie.a || sp.actor == tie.b)
+                .map(|sp| actor_name(s, sp.actor))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            (spelling(&c.mention.quote), who.join(", "))
+        })
+        .collect();
+    (
+        concepts,
+        quoted,
+        tie.claims.len().saturating_sub(TIE_QUOTES),
     )
 }

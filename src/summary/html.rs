@@ -26,7 +26,7 @@ td.c{text-align:center}.sw{display:inline-block;width:.8em;height:.8em;margin-ri
 border:1px solid #555;vertical-align:baseline}\
 .q{border-left-width:4px;border-left-style:solid}\
 .meta,.rules,.legend{color:#444}ul{padding-left:1.3rem}\
-nav ol{columns:2}\
+nav ol{columns:2}.wide{overflow-x:auto}\
 @media print{body{margin:0;max-width:none;font-size:10pt}nav{display:none}\
 h2,h3,h4{break-after:avoid}tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
@@ -180,6 +180,12 @@ pub(super) fn render(s: &Summary) -> String {
     concepts(&mut out, s);
     out.push_str("</section>\n");
 
+    out.push_str("<section>\n<h2>Actors × concepts</h2>\n");
+    stands(&mut out, s);
+    out.push_str("</section>\n");
+    out.push_str("<section>\n<h2>Strongest ties</h2>\n");
+    ties(&mut out, s);
+    out.push_str("</section>\n");
     out.push_str("<section>\n<h2>Left unlinked</h2>\n<ul>\n");
     let silent: Vec<String> = s
         .silent_actors()
@@ -275,6 +281,75 @@ fn concepts(out: &mut String, s: &Summary) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// The actors × concepts table: each actor's claims on each concept, by stance.
+fn stands(out: &mut String, s: &Summary) {
+    if s.stands.is_empty() {
+        out.push_str("<p>No claim coded with a concept has a speaker.</p>\n");
+        return;
+    }
+    let _ = writeln!(out, "<p class=\"legend\">{}</p>", escape(describe::STANDS));
+    let (rows, cells) = describe::stand_rows(s);
+    out.push_str("<div class=\"wide\"><table>\n<thead><tr><th>Actor</th>");
+    for c in &s.concepts {
+        let _ = write!(out, "<th>{}</th>", text(&c.concept.label));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for a in rows {
+        let _ = write!(out, "<tr><td>{}</td>", text(&describe::actor_name(s, a)));
+        for c in 0..s.concepts.len() {
+            let _ = write!(
+                out,
+                "<td class=\"n\">{}</td>",
+                escape(cells.get(&(a, c)).map_or("", String::as_str))
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table></div>\n");
+}
+
+/// The strongest agreements and conflicts, each with the claims it rests on.
+fn ties(out: &mut String, s: &Summary) {
+    if s.stands.is_empty() {
+        out.push_str("<p>No claim coded with a concept has a speaker.</p>\n");
+        return;
+    }
+    let _ = writeln!(out, "<p class=\"legend\">{}</p>", escape(describe::TIES));
+    for (title, list) in [("Agreeing", &s.agreements), ("In conflict", &s.conflicts)] {
+        let _ = writeln!(out, "<h3>{title}</h3>");
+        if list.is_empty() {
+            out.push_str("<p>None.</p>\n");
+            continue;
+        }
+        out.push_str("<ol>\n");
+        for tie in list {
+            let (concepts, quoted, more) = describe::tie_parts(s, tie);
+            let quotes: Vec<String> = quoted
+                .iter()
+                .map(|(q, who)| format!("“{}” ({})", text(q), text(who)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong> and <strong>{}</strong>: {}, on {}. {}{}</li>",
+                text(&describe::actor_name(s, tie.a)),
+                text(&describe::actor_name(s, tie.b)),
+                tie.weight,
+                text(&concepts.join(", ")),
+                quotes.join("; "),
+                if more > 0 {
+                    format!(
+                        "; and {more} more claim{}",
+                        if more == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out.push_str("</ol>\n");
+    }
 }
 
 /// The actors × articles heat map of claim counts (speaking actors only).

@@ -106,6 +106,12 @@ pub(super) fn render(s: &Summary) -> String {
     out.push_str("\n## Concepts\n\n");
     concepts(&mut out, s);
 
+    out.push_str("\n## Actors × concepts\n\n");
+    stands(&mut out, s);
+
+    out.push_str("\n## Strongest ties\n\n");
+    ties(&mut out, s);
+
     out.push_str("\n## Left unlinked\n\n");
     let silent: Vec<String> = s
         .silent_actors()
@@ -186,6 +192,73 @@ fn concepts(out: &mut String, s: &Summary) {
                 side(&c.neutral),
             ],
         );
+    }
+}
+
+/// The actors × concepts table: each actor's claims on each concept, by stance.
+fn stands(out: &mut String, s: &Summary) {
+    if s.stands.is_empty() {
+        out.push_str("No claim coded with a concept has a speaker.\n");
+        return;
+    }
+    let _ = writeln!(out, "{}\n", describe::STANDS);
+    let (rows, cells) = describe::stand_rows(s);
+    let mut head = vec!["Actor".to_owned()];
+    head.extend(s.concepts.iter().map(|c| cell(&c.concept.label)));
+    row(out, &head);
+    out.push_str("| --- |");
+    out.push_str(&" --- |".repeat(s.concepts.len()));
+    out.push('\n');
+    for a in rows {
+        let mut line = vec![cell(&describe::actor_name(s, a))];
+        line.extend((0..s.concepts.len()).map(|c| cells.get(&(a, c)).cloned().unwrap_or_default()));
+        row(out, &line);
+    }
+}
+
+/// The strongest agreements and conflicts, each with the claims it rests on.
+fn ties(out: &mut String, s: &Summary) {
+    if s.stands.is_empty() {
+        out.push_str("No claim coded with a concept has a speaker.\n");
+        return;
+    }
+    let _ = writeln!(out, "{}\n", describe::TIES);
+    for (title, list) in [("Agreeing", &s.agreements), ("In conflict", &s.conflicts)] {
+        let _ = writeln!(out, "### {title}\n");
+        if list.is_empty() {
+            out.push_str("None.\n\n");
+            continue;
+        }
+        for (n, tie) in list.iter().enumerate() {
+            let (concepts, quoted, more) = describe::tie_parts(s, tie);
+            let quotes: Vec<String> = quoted
+                .iter()
+                .map(|(q, who)| format!("“{}” ({})", inline(q), inline(who)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}. **{}** and **{}**: {}, on {}. {}{}",
+                n + 1,
+                inline(&describe::actor_name(s, tie.a)),
+                inline(&describe::actor_name(s, tie.b)),
+                tie.weight,
+                inline(&concepts.join(", ")),
+                quotes.join("; "),
+                if more > 0 {
+                    format!(
+                        "; and {more} more claim{}",
+                        if more == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out.push('\n');
+    }
+    // One blank line before the next section, as after every other.
+    while out.ends_with("\n\n") {
+        out.pop();
     }
 }
 

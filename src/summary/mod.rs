@@ -41,6 +41,7 @@ mod build;
 mod describe;
 mod html;
 mod markdown;
+pub mod stands;
 #[cfg(test)]
 mod tests;
 
@@ -49,6 +50,8 @@ use std::collections::BTreeMap;
 pub(crate) use build::coded;
 
 use serde::Serialize;
+
+pub use stands::{Stand, Tie};
 
 use crate::model::{
     Annotation, AnnotationId, DocId, DocStatus, EntityId, EntityKind, Project, RelationId,
@@ -340,6 +343,14 @@ pub struct Summary {
     pub progress: Vec<Progress>,
     /// The concepts claims are coded with, most claims first, then by label.
     pub concepts: Vec<ConceptSummary>,
+    /// Each speaking actor's claims per concept, by stance (the actors × concepts table), by
+    /// actor then concept.
+    pub stands: Vec<Stand>,
+    /// The pairs of actors who most often take the same stance on a concept, strongest
+    /// first ([`stands`] says how they are weighed).
+    pub agreements: Vec<Tie>,
+    /// The pairs of actors who most often take different stances on a concept.
+    pub conflicts: Vec<Tie>,
     /// Annotations taken.
     pub annotations: usize,
     /// Relations taken.

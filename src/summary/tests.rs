@@ -485,8 +485,13 @@ fn a_summary_of_uncoded_claims_says_so() {
     let md = s.to_markdown();
     let at = md.find("## Concepts\n\n").expect("section");
     assert!(
-        md[at..]
-            .starts_with("## Concepts\n\nNo claim is coded with a concept.\n\n## Left unlinked")
+        md[at..].starts_with(
+            "## Concepts\n\nNo claim is coded with a concept.\n\n## Actors × concepts\n\n\
+             No claim coded with a concept has a speaker.\n\n## Strongest ties\n\n\
+             No claim coded with a concept has a speaker.\n\n## Left unlinked"
+        ),
+        "{}",
+        &md[at..]
     );
     assert!(
         s.to_html()
