@@ -53,7 +53,7 @@ fn cell(m: &marginalia::matrices::Matrix, r: usize, c: usize) -> String {
 fn open_analysis(h: &mut Harness<'static, MarginaliaApp>) {
     h.get_by_label("View").click();
     h.run();
-    h.get_by_label("Analysis: matrices and time chart… Ctrl+Shift+Y")
+    h.get_by_label("Analysis: matrices, network and time chart… Ctrl+Shift+Y")
         .click();
     h.run();
 }

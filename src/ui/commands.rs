@@ -221,7 +221,7 @@ impl Command {
             Command::ToggleAnnotations => "Show or hide the annotation list",
             Command::ToggleSummary => "Show or hide the summary (who claims what)",
             Command::ToggleAgreement => "Show or hide the agreement between annotators",
-            Command::Analysis => "Analysis: matrices and time chart…",
+            Command::Analysis => "Analysis: matrices, network and time chart…",
             Command::ToggleCompare => "Compare annotators",
             Command::ToggleResult => "Show the reviewed result or the differences",
             Command::NextDifference => "Next difference between annotators (N when comparing)",

@@ -21,7 +21,7 @@ pub struct Overlays {
     pub schema_editor: Option<super::schema_editor::SchemaDraft>,
     /// The codebook window, while open.
     pub codebooks: Option<super::codebooks::CodebookWindow>,
-    /// The Analysis window (matrices and time chart), while open.
+    /// The Analysis window (matrices, network and time chart), while open.
     pub analysis: Option<super::analysis_view::AnalysisView>,
 }
 
