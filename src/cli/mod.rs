@@ -448,6 +448,21 @@ impl Rewrite {
     }
 }
 
+/// Writes `text` to standard output whole; a reader that stopped (`| head`) is no error: what
+/// it wanted it has.
+pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => bail!("cannot write to standard output: {e}"),
+    }
+}
+
 /// Says, for a command that only reads the project, what interrupted saves left beside it;
 /// the next command that writes the project (which holds its lock) removes them.
 fn report_leftovers(path: &Path) {
@@ -588,7 +603,6 @@ fn export_to_stdout(
     export: &formats::Export,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    use std::io::Write as _;
     let [file] = export.files.as_slice() else {
         bail!(
             "{format} writes {} files, so it cannot go to standard output (-o -): name a {} to \
@@ -605,16 +619,7 @@ fn export_to_stdout(
             }
         );
     };
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(file.text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => {}
-        // The reader stopped (`| head`): what it wanted it has.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => bail!("cannot write to standard output: {e}"),
-    }
+    write_stdout(&file.text)?;
     let report = if json {
         serde_json::to_string_pretty(&export.report)?
     } else {

@@ -327,16 +327,7 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
                     files.len()
                 );
             };
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(file.text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => bail!("cannot write to standard output: {e}"),
-            }
+            super::write_stdout(&file.text)?;
         } else {
             if files.is_empty() {
                 bail!(

@@ -215,3 +215,12 @@ pub(super) fn tie_parts(
         tie.claims.len().saturating_sub(TIE_QUOTES),
     )
 }
+
+/// What follows a tie's quotes when it rests on more claims than are quoted.
+pub(super) fn more_claims(more: usize) -> String {
+    match more {
+        0 => String::new(),
+        1 => "; and 1 more claim".to_owned(),
+        n => format!("; and {n} more claims"),
+    }
+}

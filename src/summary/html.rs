@@ -338,14 +338,7 @@ fn ties(out: &mut String, s: &Summary) {
                 tie.weight,
                 text(&concepts.join(", ")),
                 quotes.join("; "),
-                if more > 0 {
-                    format!(
-                        "; and {more} more claim{}",
-                        if more == 1 { "" } else { "s" }
-                    )
-                } else {
-                    String::new()
-                }
+                describe::more_claims(more)
             );
         }
         out.push_str("</ol>\n");

@@ -237,24 +237,9 @@ impl AnalysisView {
                 }
             }
         });
-        let before = (
-            self.rows.clone(),
-            self.cols.clone(),
-            self.rule,
-            self.grouping.clone(),
-            self.period,
-            self.layer.clone(),
-        );
+        let before = self.choices();
         self.controls_ui(ui, input);
-        let after = (
-            self.rows.clone(),
-            self.cols.clone(),
-            self.rule,
-            self.grouping.clone(),
-            self.period,
-            self.layer.clone(),
-        );
-        if before != after {
+        if before != self.choices() {
             self.picked = None;
         }
         ui.separator();
@@ -330,6 +315,18 @@ impl AnalysisView {
             ui.separator();
             spans_ui(ui, input, &matrix, r, c, out);
         }
+    }
+
+    /// What the table is computed for: a change of any drops the cell picked.
+    fn choices(&self) -> (Rows, Rows, Rule, Grouping, Period, SummaryLayer) {
+        (
+            self.rows.clone(),
+            self.cols.clone(),
+            self.rule,
+            self.grouping.clone(),
+            self.period,
+            self.layer.clone(),
+        )
     }
 
     /// The choices of rows, columns, rule, variable, period, layer and what cells show.
