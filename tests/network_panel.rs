@@ -175,3 +175,25 @@ fn a_monthly_window_gives_a_slider_over_other_networks() {
     let later = label_starting(&h, "Network: ");
     assert_ne!(first, later, "another window, another network");
 }
+
+#[test]
+fn a_node_picked_from_the_list_lists_its_claims() {
+    let mut h = harness();
+    h.run();
+    // The largest nodes are listed beside the canvas (for the keyboard and screen readers):
+    // Macron speaks the most claims on the analyst's layer.
+    let macron = label_starting(&h, "Emmanuel Macron: ");
+    h.get_by_label(&macron).click();
+    h.run();
+    let claims: Vec<String> = h
+        .get_all_by(|n| n.label().is_some_and(|l| l.starts_with('“')))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect();
+    let statements: usize = macron
+        .trim_start_matches("Emmanuel Macron: ")
+        .trim_end_matches(" statements")
+        .parse()
+        .unwrap();
+    assert_eq!(claims.len(), statements, "{claims:?}");
+    assert!(claims.iter().all(|c| c.contains("— Emmanuel Macron,")), "{claims:?}");
+}
