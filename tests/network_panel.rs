@@ -195,5 +195,8 @@ fn a_node_picked_from_the_list_lists_its_claims() {
         .parse()
         .unwrap();
     assert_eq!(claims.len(), statements, "{claims:?}");
-    assert!(claims.iter().all(|c| c.contains("— Emmanuel Macron,")), "{claims:?}");
+    assert!(
+        claims.iter().all(|c| c.contains("— Emmanuel Macron,")),
+        "{claims:?}"
+    );
 }

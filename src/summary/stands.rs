@@ -113,58 +113,80 @@ pub(super) fn stands_and_ties(
     for &(a, c) in said.keys() {
         by_concept.entry(c).or_default().push(a);
     }
-    let mut agree: BTreeMap<(usize, usize), Tie> = BTreeMap::new();
-    let mut conflict: BTreeMap<(usize, usize), Tie> = BTreeMap::new();
+    // The weights of every pair first (two numbers a pair), the claims only for the few
+    // ties listed: collecting claims for every pair would hold the product of the speakers'
+    // claims in memory (gigabytes on a corpus of 200,000 claims).
+    let weigh = |a: usize, b: usize, c: usize| -> (usize, usize) {
+        let (Some(ka), Some(kb)) = (stanced.get(&(a, c)), stanced.get(&(b, c))) else {
+            return (0, 0);
+        };
+        let (mut same, mut differ) = (0, 0);
+        for (x, nx) in ka {
+            for (y, ny) in kb {
+                if x == y {
+                    same += nx * ny;
+                } else {
+                    differ += nx * ny;
+                }
+            }
+        }
+        (same, differ)
+    };
+    let mut weights: std::collections::HashMap<(usize, usize), (usize, usize)> =
+        std::collections::HashMap::new();
     for (c, speakers) in &by_concept {
         for (i, &a) in speakers.iter().enumerate() {
             for &b in &speakers[i + 1..] {
-                let (Some(sa), Some(sb)) = (said.get(&(a, *c)), said.get(&(b, *c))) else {
-                    continue;
-                };
-                let (Some(ka), Some(kb)) = (stanced.get(&(a, *c)), stanced.get(&(b, *c))) else {
-                    continue;
-                };
-                let mut same = 0;
-                let mut differ = 0;
-                for (x, nx) in ka {
-                    for (y, ny) in kb {
-                        if x == y {
-                            same += nx * ny;
-                        } else {
-                            differ += nx * ny;
-                        }
-                    }
+                let (same, differ) = weigh(a, b, *c);
+                if same + differ > 0 {
+                    let w = weights.entry((a, b)).or_default();
+                    w.0 += same;
+                    w.1 += differ;
                 }
-                let add = |ties: &mut BTreeMap<(usize, usize), Tie>, w: usize, same: bool| {
-                    if w == 0 {
-                        return;
-                    }
-                    let tie = ties.entry((a, b)).or_insert_with(|| Tie {
-                        a,
-                        b,
-                        weight: 0,
-                        concepts: Vec::new(),
-                        claims: Vec::new(),
-                    });
-                    tie.weight += w;
-                    tie.concepts.push(*c);
-                    // The claims that count: for agreement, those on a stance both take;
-                    // for conflict, those on a stance the other does not (only) take.
-                    for (mine, other) in [(sa, sb), (sb, sa)] {
-                        for (k, ids) in mine.iter().filter(|(k, _)| !k.is_empty()) {
-                            let shared = other.contains_key(k);
-                            let others_differ = other.keys().any(|o| !o.is_empty() && o != k);
-                            if (same && shared) || (!same && others_differ) {
-                                tie.claims.extend(ids.iter().map(|&id| id.clone()));
-                            }
-                        }
-                    }
-                };
-                add(&mut agree, same, true);
-                add(&mut conflict, differ, false);
             }
         }
     }
+    let top = |pick: fn(&(usize, usize)) -> usize| -> Vec<((usize, usize), usize)> {
+        let mut list: Vec<((usize, usize), usize)> = weights
+            .iter()
+            .map(|(&pair, w)| (pair, pick(w)))
+            .filter(|(_, w)| *w > 0)
+            .collect();
+        list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        list.truncate(STRONGEST);
+        list
+    };
+    // A listed tie's concepts and the claims that count: for agreement, those on a stance
+    // both take; for conflict, those on a stance the other does not (only) take.
+    let tie = |(a, b): (usize, usize), weight: usize, same: bool| -> Tie {
+        let mut tie = Tie {
+            a,
+            b,
+            weight,
+            concepts: Vec::new(),
+            claims: Vec::new(),
+        };
+        for c in 0..concepts.len() {
+            let (ws, wd) = weigh(a, b, c);
+            if (same && ws == 0) || (!same && wd == 0) {
+                continue;
+            }
+            tie.concepts.push(c);
+            let (Some(sa), Some(sb)) = (said.get(&(a, c)), said.get(&(b, c))) else {
+                continue;
+            };
+            for (mine, other) in [(sa, sb), (sb, sa)] {
+                for (k, ids) in mine.iter().filter(|(k, _)| !k.is_empty()) {
+                    let shared = other.contains_key(k);
+                    let others_differ = other.keys().any(|o| !o.is_empty() && o != k);
+                    if (same && shared) || (!same && others_differ) {
+                        tie.claims.extend(ids.iter().map(|&id| id.clone()));
+                    }
+                }
+            }
+        }
+        tie
+    };
     // Where each claim comes in the summary: (article, place in the article).
     let order: std::collections::HashMap<&AnnotationId, (usize, usize)> = documents
         .iter()
@@ -176,16 +198,18 @@ pub(super) fn stands_and_ties(
                 .map(move |(i, c)| (&c.mention.id, (d, i)))
         })
         .collect();
-    let strongest = |ties: BTreeMap<(usize, usize), Tie>| -> Vec<Tie> {
-        let mut list: Vec<Tie> = ties.into_values().collect();
-        list.sort_by(|x, y| y.weight.cmp(&x.weight).then((x.a, x.b).cmp(&(y.a, y.b))));
-        list.truncate(STRONGEST);
-        for tie in &mut list {
-            tie.claims
-                .sort_by_key(|id| order.get(id).copied().unwrap_or((usize::MAX, usize::MAX)));
-            tie.claims.dedup();
-        }
-        list
+    let strongest = |same: bool| -> Vec<Tie> {
+        let pick: fn(&(usize, usize)) -> usize = if same { |w| w.0 } else { |w| w.1 };
+        top(pick)
+            .into_iter()
+            .map(|(pair, weight)| {
+                let mut t = tie(pair, weight, same);
+                t.claims
+                    .sort_by_key(|id| order.get(id).copied().unwrap_or((usize::MAX, usize::MAX)));
+                t.claims.dedup();
+                t
+            })
+            .collect()
     };
-    (stands, strongest(agree), strongest(conflict))
+    (stands, strongest(true), strongest(false))
 }
