@@ -200,3 +200,37 @@ fn a_node_picked_from_the_list_lists_its_claims() {
         "{claims:?}"
     );
 }
+
+#[test]
+fn a_tie_picked_stays_that_tie_when_the_slider_moves() {
+    let mut h = harness();
+    h.state_mut().panel.settings.window = Some("months:6".parse().unwrap());
+    h.run();
+    // The strongest tie of the first window (the 2023 article), picked from the list.
+    let first = h
+        .get_all_by(|n| {
+            n.label()
+                .is_some_and(|l| l.contains(" – ") && l.ends_with(')'))
+        })
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .expect("a tie listed");
+    let pair = first.rsplit_once(" (").unwrap().0.to_owned();
+    h.get_by_label(&first).click();
+    h.run();
+    assert!(h.query_by_label(&pair).is_some(), "{pair} shown as picked");
+    // The last window holds the 2025 article: the pick is that pair there, or said absent,
+    // never the tie that happens to sit at the same place in the other network.
+    h.get_by_role(egui::accesskit::Role::Slider).focus();
+    h.run();
+    for _ in 0..30 {
+        h.key_press(egui::Key::ArrowRight);
+        h.run();
+    }
+    assert!(
+        h.query_by_label(&pair).is_some()
+            || h.query_by_label("The tie picked is not in this window.")
+                .is_some(),
+        "{pair}: the pick followed the edge's number instead of the pair"
+    );
+}

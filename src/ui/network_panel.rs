@@ -194,6 +194,70 @@ struct Job {
     result: mpsc::Receiver<Result<Drawn, String>>,
 }
 
+/// What the analyst clicked, by node ids (`entity:…`, `concept:…`), so that it stays the same
+/// node or tie when the slider moves or an edit renumbers the network's nodes and edges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// A node.
+    Node(String),
+    /// The tie between two nodes (row, then column, as the network lists them).
+    Tie(String, String),
+}
+
+/// `pick` in the network of `step`: the drawn node's index, or the network's edge index;
+/// `None` where it is not in this network (a tie of another window).
+fn resolve(pick: &Pick, drawn: &Drawn, step: &Step) -> Option<Hit> {
+    let st = &drawn.statements;
+    let node_of = |id: &str| {
+        drawn
+            .nodes
+            .iter()
+            .find(|n| analysis::write::node_id(st, n) == id)
+    };
+    match pick {
+        Pick::Node(id) => drawn
+            .nodes
+            .iter()
+            .position(|n| analysis::write::node_id(st, n) == *id)
+            .map(Hit::Node),
+        Pick::Tie(a, b) => {
+            let (a, b) = (node_of(a)?, node_of(b)?);
+            let net = &step.network;
+            let at = |list: &[Node], n: &Node| {
+                list.iter()
+                    .position(|m| m.kind == n.kind && m.index == n.index)
+            };
+            let (mut r, mut c) = (at(&net.rows, a)?, at(&net.cols, b)?);
+            if net.mode.one_mode() && r > c {
+                std::mem::swap(&mut r, &mut c);
+            }
+            net.edges
+                .binary_search_by(|e| (e.row, e.col).cmp(&(r, c)))
+                .ok()
+                .map(Hit::Edge)
+        }
+    }
+}
+
+/// The pick of a node (drawn index) or edge (network index) of `step`.
+fn pick_of(hit: Hit, drawn: &Drawn, step: &Step) -> Option<Pick> {
+    let st = &drawn.statements;
+    match hit {
+        Hit::Node(i) => drawn
+            .nodes
+            .get(i)
+            .map(|n| Pick::Node(analysis::write::node_id(st, n))),
+        Hit::Edge(e) => {
+            let net = &step.network;
+            let edge = net.edges.get(e)?;
+            Some(Pick::Tie(
+                analysis::write::node_id(st, net.rows.get(edge.row)?),
+                analysis::write::node_id(st, net.cols.get(edge.col)?),
+            ))
+        }
+    }
+}
+
 /// The network tab's own state.
 #[derive(Default)]
 pub struct NetworkPanel {
@@ -202,7 +266,7 @@ pub struct NetworkPanel {
     /// The window shown, on the slider.
     pub step: usize,
     /// The node or tie clicked.
-    pub picked: Option<Hit>,
+    pub picked: Option<Pick>,
     canvas: GraphCanvas,
     drawn: Option<Drawn>,
     picture: Option<Picture>,
@@ -693,8 +757,10 @@ impl NetworkPanel {
                 .weak(),
             );
         }
-        // The canvas speaks of its own edges; the panel of the network's.
-        let picked = match self.picked {
+        // The pick in this network; the canvas speaks of its own edges, the panel of the
+        // network's.
+        let resolved = self.picked.as_ref().and_then(|p| resolve(p, drawn, step));
+        let picked = match resolved {
             Some(Hit::Edge(e)) => pic.edge_of.iter().position(|&x| x == e).map(Hit::Edge),
             other => other,
         };
@@ -708,10 +774,11 @@ impl NetworkPanel {
                 self.canvas
                     .show(ui, size, &pic.nodes, &pic.edges, &drawn.places, picked)
             {
-                self.picked = match hit {
+                let hit = match hit {
                     Hit::Edge(e) => pic.edge_of.get(e).copied().map(Hit::Edge),
                     node => Some(node),
                 };
+                self.picked = hit.and_then(|h| pick_of(h, drawn, step));
             }
             ui.vertical(|ui| {
                 ui.set_max_height(height);
@@ -719,7 +786,7 @@ impl NetworkPanel {
                     .id_salt("network-side")
                     .max_height(height)
                     .show(ui, |ui| {
-                        self.side_ui(ui, project, drawn, step, &pic, out);
+                        self.side_ui(ui, project, drawn, step, &pic, resolved, out);
                     });
             });
         });
@@ -734,11 +801,21 @@ impl NetworkPanel {
         drawn: &Drawn,
         step: &Step,
         pic: &Picture,
+        resolved: Option<Hit>,
         out: &mut Requests,
     ) {
         let st = &drawn.statements;
         let nodes = &pic.nodes;
-        if let Some(hit) = self.picked {
+        if self.picked.is_some() && resolved.is_none() {
+            ui.horizontal(|ui| {
+                ui.label("The tie picked is not in this window.");
+                if ui.small_button("Clear").clicked() {
+                    self.picked = None;
+                }
+            });
+            ui.separator();
+        }
+        if let Some(hit) = resolved {
             let (title, behind) = match hit {
                 Hit::Node(i) => (
                     nodes.get(i).map_or_else(String::new, |n| n.label.clone()),
@@ -766,10 +843,10 @@ impl NetworkPanel {
             let w = step.network.edges[e].weight;
             let text = format!("{} ({})", tie_label(st, &step.network, e), weight_text(w));
             if ui
-                .selectable_label(self.picked == Some(Hit::Edge(e)), text)
+                .selectable_label(resolved == Some(Hit::Edge(e)), text)
                 .clicked()
             {
-                self.picked = Some(Hit::Edge(e));
+                self.picked = pick_of(Hit::Edge(e), drawn, step);
             }
         }
         ui.separator();
@@ -778,10 +855,10 @@ impl NetworkPanel {
         by_size.sort_by(|&a, &b| nodes[b].size.total_cmp(&nodes[a].size).then(a.cmp(&b)));
         for i in by_size.into_iter().take(40) {
             if ui
-                .selectable_label(self.picked == Some(Hit::Node(i)), &nodes[i].tip)
+                .selectable_label(resolved == Some(Hit::Node(i)), &nodes[i].tip)
                 .clicked()
             {
-                self.picked = Some(Hit::Node(i));
+                self.picked = pick_of(Hit::Node(i), drawn, step);
             }
         }
     }
