@@ -258,6 +258,15 @@ fn pick_of(hit: Hit, drawn: &Drawn, step: &Step) -> Option<Pick> {
     }
 }
 
+/// What is on the canvas this frame: the network, its step and picture, and the pick in it.
+#[derive(Clone, Copy)]
+struct OnScreen<'a> {
+    drawn: &'a Drawn,
+    step: &'a Step,
+    pic: &'a Picture,
+    resolved: Option<Hit>,
+}
+
 /// The network tab's own state.
 #[derive(Default)]
 pub struct NetworkPanel {
@@ -786,7 +795,13 @@ impl NetworkPanel {
                     .id_salt("network-side")
                     .max_height(height)
                     .show(ui, |ui| {
-                        self.side_ui(ui, project, drawn, step, &pic, resolved, out);
+                        let on = OnScreen {
+                            drawn,
+                            step,
+                            pic: &pic,
+                            resolved,
+                        };
+                        self.side_ui(ui, project, on, out);
                     });
             });
         });
@@ -794,16 +809,13 @@ impl NetworkPanel {
     }
 
     /// The strongest ties and, once something is clicked, the spans behind it.
-    fn side_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        project: &Project,
-        drawn: &Drawn,
-        step: &Step,
-        pic: &Picture,
-        resolved: Option<Hit>,
-        out: &mut Requests,
-    ) {
+    fn side_ui(&mut self, ui: &mut egui::Ui, project: &Project, on: OnScreen, out: &mut Requests) {
+        let OnScreen {
+            drawn,
+            step,
+            pic,
+            resolved,
+        } = on;
         let st = &drawn.statements;
         let nodes = &pic.nodes;
         if self.picked.is_some() && resolved.is_none() {
