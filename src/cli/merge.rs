@@ -102,7 +102,11 @@ pub fn merge_files(
     }
     let staged = staged?;
     // Looked at and renamed as one step for every other save, also a forced one.
-    if !staged.commit_if(|| crate::session::Fingerprint::of(out).ok() == out_before)? {
+    let unchanged = || match &out_before {
+        Some(fp) => crate::session::changed_on_disk(out, fp).is_ok_and(|changed| !changed),
+        None => !out.exists(),
+    };
+    if !staged.commit_if(unchanged)? {
         bail!(
             "{}: the file changed while the merge ran (another command or a window wrote it), \
              so the merge was not written over it; run it again. Nothing was written.",

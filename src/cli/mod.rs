@@ -436,7 +436,7 @@ impl Rewrite {
     /// read (a staged version that does not go in is removed when dropped).
     fn commit(&self, staged: store::StagedWrite) -> anyhow::Result<()> {
         // Looked at and renamed as one step for every other save, also a forced one.
-        if !staged.commit_if(|| session::Fingerprint::of(&self.path).ok() == self.read)? {
+        if !staged.commit_if(|| self.unchanged())? {
             bail!(
                 "{}: the file changed while this command ran (another command or a window \
                  wrote it), so this command's result was not written over it; run it again. \
@@ -460,6 +460,17 @@ pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => bail!("cannot write to standard output: {e}"),
+    }
+}
+
+impl Rewrite {
+    /// Whether the file is still the one read (length and time first; hashed only when the
+    /// time differs, so the folder's writers' lock is not held for a hash of a large file).
+    fn unchanged(&self) -> bool {
+        match &self.read {
+            Some(fp) => session::changed_on_disk(&self.path, fp).is_ok_and(|changed| !changed),
+            None => !self.path.exists(),
+        }
     }
 }
 

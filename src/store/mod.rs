@@ -479,12 +479,23 @@ impl StagedWrite {
     /// the project's lock) comes between them. `Ok(false)`: changed, not written (the staged
     /// file is removed).
     pub fn commit_if(self, unchanged: impl FnOnce() -> bool) -> Result<bool, StoreError> {
+        Ok(self.commit_if_then(unchanged, || ())?.is_some())
+    }
+
+    /// [`Self::commit_if`], then `then()` while the folder's writers' lock is still held (to
+    /// take the new file's fingerprint before another save can replace it); `None`: changed,
+    /// not written.
+    pub fn commit_if_then<T>(
+        self,
+        unchanged: impl FnOnce() -> bool,
+        then: impl FnOnce() -> T,
+    ) -> Result<Option<T>, StoreError> {
         let _writers = WritersLock::take(&self.dir);
         if !unchanged() {
-            return Ok(false);
+            return Ok(None);
         }
         self.put_in_place(Backup::Keep)?;
-        Ok(true)
+        Ok(Some(then()))
     }
 
     /// Renames the staged file over its target, keeping no backup: for exports.
@@ -536,11 +547,28 @@ struct WritersLock {
 }
 
 impl WritersLock {
+    /// How long a save waits for another's rename before it goes on without the lock: a
+    /// rename takes milliseconds, so a holder this slow is stopped (a command suspended with
+    /// Ctrl+Z), and the window must not freeze behind it.
+    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
     fn take(dir: &Path) -> Self {
-        WritersLock {
-            _folder: std::fs::File::open(dir)
-                .ok()
-                .filter(|folder| folder.lock().is_ok()),
+        let Ok(folder) = std::fs::File::open(dir) else {
+            return WritersLock { _folder: None };
+        };
+        let since = std::time::Instant::now();
+        loop {
+            match folder.try_lock() {
+                Ok(()) => {
+                    return WritersLock {
+                        _folder: Some(folder),
+                    };
+                }
+                Err(std::fs::TryLockError::WouldBlock) if since.elapsed() < Self::PATIENCE => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(_) => return WritersLock { _folder: None },
+            }
         }
     }
 }
@@ -698,8 +726,10 @@ pub fn remove_leftovers(path: &Path) -> Vec<PathBuf> {
 /// Whether the temporary file at `path` belongs to a save still running: it is locked (see
 /// [`stage_file`]), or it is a backup link (`…bak-PID-N.tmp`) of a process still running.
 fn being_written(path: &Path) -> bool {
+    // A shared lock asks no write access (an exclusive one on a file opened for reading
+    // fails on NFS, which would read as "not locked") and still meets the writer's lock.
     let locked = std::fs::File::open(path)
-        .is_ok_and(|f| matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)));
+        .is_ok_and(|f| matches!(f.try_lock_shared(), Err(std::fs::TryLockError::WouldBlock)));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -354,8 +354,18 @@ impl Workspace {
             path: path.to_owned(),
             generation: self.history.generation(),
         };
-        self.job = Some(SaveJob::start(&self.project, kind));
+        let expected = self.expected_on(path);
+        self.job = Some(SaveJob::start(&self.project, kind, expected));
         None
+    }
+
+    /// What the file at `path` must still be for a save to go over it: the file read or last
+    /// written there (`None` for another path: a Save As the analyst confirmed, or a project
+    /// never saved).
+    fn expected_on(&self, path: &Path) -> Option<Fingerprint> {
+        self.fingerprint
+            .clone()
+            .filter(|_| self.path.as_deref() == Some(path))
     }
 
     /// Writes the project to `path` now; on success it is the project's file from now on.
@@ -363,8 +373,9 @@ impl Workspace {
     /// what it did).
     pub fn write(&mut self, path: &Path) -> Result<(), StoreError> {
         let _ = self.finish_job();
-        store::save(&self.project, path)?;
-        let fingerprint = Fingerprint::of(path).ok();
+        let text = store::to_string(&self.project)?;
+        let expected = self.expected_on(path);
+        let fingerprint = save::write_checked(path, &text, expected.as_ref())?;
         self.saved(path, self.history.generation(), fingerprint);
         Ok(())
     }
@@ -438,7 +449,7 @@ impl Workspace {
                     recovery,
                     generation: self.history.generation(),
                 };
-                self.job = Some(SaveJob::start(&self.project, kind));
+                self.job = Some(SaveJob::start(&self.project, kind, None));
             }
             return None;
         }

@@ -39,8 +39,15 @@ pub(super) struct SaveJob {
 
 impl SaveJob {
     /// Writes `project` as `kind` says on another thread: the project file (with its
-    /// backup, and its fingerprint taken after) or the recovery file.
-    pub(super) fn start(project: &Arc<Project>, kind: SaveKind) -> Self {
+    /// backup, and its fingerprint taken after) or the recovery file. A project file is put
+    /// in place only while it is still `expected` (the file the workspace read or last
+    /// wrote; `None`: whatever is there, as a Save As the analyst confirmed), see
+    /// [`write_checked`].
+    pub(super) fn start(
+        project: &Arc<Project>,
+        kind: SaveKind,
+        expected: Option<Fingerprint>,
+    ) -> Self {
         let project = Arc::clone(project);
         let (target, backup) = match &kind {
             SaveKind::Save { path, .. } => (path.clone(), true),
@@ -55,8 +62,7 @@ impl SaveJob {
             // workspace's project in place instead of copying it.
             drop(project);
             if backup {
-                store::write_atomically(&target, &text).map_err(|e| e.to_string())?;
-                Ok(Fingerprint::of(&target).ok())
+                write_checked(&target, &text, expected.as_ref()).map_err(|e| e.to_string())
             } else {
                 store::write_without_backup(&target, &text).map_err(|e| e.to_string())?;
                 Ok(None)
@@ -73,6 +79,30 @@ impl SaveJob {
             .unwrap_or_else(|_| Err("the save stopped unexpectedly".into()));
         (self.kind, outcome)
     }
+}
+
+/// Writes `text` as the project file at `path` (keeping the backup) if the file is still
+/// `expected` (`None`: no check), and returns the new file's fingerprint, taken before any
+/// other save can replace it. A file that changed meanwhile (a command forced past the lock
+/// wrote it) is not written over: the error says so, and the next save asks the analyst what
+/// to keep, as for any change on disk.
+pub(super) fn write_checked(
+    path: &std::path::Path,
+    text: &str,
+    expected: Option<&Fingerprint>,
+) -> Result<Option<Fingerprint>, store::StoreError> {
+    let unchanged = || match expected {
+        Some(fp) => crate::session::changed_on_disk(path, fp).is_ok_and(|changed| !changed),
+        None => true,
+    };
+    store::stage(path, text)?
+        .commit_if_then(unchanged, || Fingerprint::of(path).ok())?
+        .ok_or_else(|| store::StoreError::Io {
+            path: path.to_owned(),
+            action: "changed on disk while it was being saved (another program wrote it), \
+                         so it was not written over",
+            source: std::io::Error::other("save again to choose which version to keep"),
+        })
 }
 
 /// A rough size of the project's file: its texts and about 250 bytes per annotation.

@@ -226,3 +226,52 @@ fn the_lock_is_taken_refused_to_another_and_given_up() {
     ours.release();
     assert!(!session::lock_path(&path).exists());
 }
+
+#[test]
+fn a_file_another_program_wrote_meanwhile_is_not_saved_over_at_once_or_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.ron");
+    store::save(&sample(), &path).unwrap();
+    let mut ws = Workspace::new(store::load(&path).unwrap(), Some(path.clone()));
+    tag_soon(&mut ws);
+    // A command forced past the window's lock writes the file after the window read it.
+    let mut theirs = sample();
+    theirs.name = "theirs".into();
+    store::save(&theirs, &path).unwrap();
+    let err = ws.write(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("changed on disk while it was being saved"),
+        "{err}"
+    );
+    assert_eq!(
+        store::load(&path).unwrap().name,
+        "theirs",
+        "their work kept"
+    );
+    assert!(ws.is_dirty(), "ours still to save");
+    assert!(
+        ws.changed_on_disk(&path),
+        "so the next save asks which to keep"
+    );
+    // Written on another thread, the same.
+    ws.save_in_background_from(Some(0));
+    assert!(
+        ws.write_soon(&path, false).is_none(),
+        "started on another thread"
+    );
+    let finished = loop {
+        if let Some(f) = ws.poll() {
+            break f;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(
+        matches!(&finished, Finished::SaveFailed { error, .. } if error.contains("changed on disk")),
+        "{finished:?}"
+    );
+    assert_eq!(store::load(&path).unwrap().name, "theirs");
+    // Saved as another file (a Save As), nothing is checked.
+    let other = dir.path().join("mine.ron");
+    ws.write(&other).unwrap();
+    assert_eq!(store::load(&other).unwrap().annotations.len(), 3);
+}

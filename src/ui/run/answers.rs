@@ -41,6 +41,9 @@ impl MarginaliaApp {
             Answer::Reload => self.reload(),
             Answer::KeepMine => {
                 if let Some(p) = self.ws.path().cloned() {
+                    // The analyst chose to write over the file as it is now (a change after
+                    // this answer still stops the save).
+                    self.ws.track(Some(&p));
                     self.write(&p);
                 }
             }

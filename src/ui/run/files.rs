@@ -201,7 +201,9 @@ impl MarginaliaApp {
                     let theirs = session::lacking(self.ws.project(), &disk);
                     if theirs.is_empty() {
                         // The work holds all the file has (a merge of it, say): writing it
-                        // loses nothing.
+                        // loses nothing. The file as it is now is the one written over (a
+                        // change after this look still stops the save).
+                        self.ws.track(Some(&path));
                         self.write_soon(&path, wait);
                         return;
                     }
