@@ -262,10 +262,33 @@ fn windows_go_into_one_gexf_or_a_folder_of_graphml_files() {
         ]
     );
     elements(&d.read("windows/001-2023-01-01-2023-12-31.graphml"));
+    // Written again into the same folder: refused, not mixed with the series there.
+    let err = d.fails(&["--window", "months:1", "-f", "graphml", "-o", "windows"]);
+    assert!(err.contains("already holds files"), "{err}");
+    assert_eq!(std::fs::read_dir(d.path("windows")).unwrap().count(), 3);
+    // A folder of windows does not go to standard output, even a series of one.
+    let err = d.fails(&["--window", "years:5", "-f", "dl", "-o", "-"]);
+    assert!(err.contains("one file per window"), "{err}");
     let err = d.fails(&["--window", "years:1", "-f", "graphml", "-o", "-"]);
     assert!(err.contains("one file per window"), "{err}");
     let err = d.fails(&["--window", "years:1", "-f", "statements", "-o", "s.csv"]);
     assert!(err.contains("statement list is one list"), "{err}");
+}
+
+#[test]
+fn a_year_or_month_given_as_to_means_its_last_day() {
+    let d = Dir::new();
+    // The sample's second article, dated 15 March 2025 for this test.
+    let text = d
+        .read("p.ron")
+        .replace("published: \"2025\"", "published: \"2025-03-15\"");
+    std::fs::write(d.path("p.ron"), text).unwrap();
+    for to in ["2025", "2025-03"] {
+        let j = json(&d.ok(&["--from", "2025", "--to", to, "--json"]));
+        assert_eq!(j["taken"], 18, "--to {to}: the March article's statements");
+    }
+    let j = json(&d.ok(&["--from", "2025", "--to", "2025-02", "--json"]));
+    assert_eq!(j["taken"], 0, "February ends before 15 March");
 }
 
 #[test]

@@ -138,7 +138,8 @@ pub struct NetworkArgs {
     /// The first day taken (YYYY-MM-DD; YYYY-MM or YYYY as its first day).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
-    /// The last day taken.
+    /// The last day taken; a year or a month means its last day (`--to 2025` takes all of
+    /// 2025).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Only articles whose variable NAME has VALUE (repeat: several values of one variable
@@ -175,6 +176,21 @@ fn date(flag: &str, s: Option<&str>) -> anyhow::Result<Option<jiff::civil::Date>
         })
     })
     .transpose()
+}
+
+/// `--to`: a date, or the last day of the year (`2025`) or month (`2025-03`) it names, so
+/// that `--from 2025 --to 2025` is the whole year.
+fn last_day(s: Option<&str>) -> anyhow::Result<Option<jiff::civil::Date>> {
+    let Some(day) = date("--to", s)? else {
+        return Ok(None);
+    };
+    let parts = s.map_or(0, |s| s.trim().split('-').count());
+    let last = match parts {
+        1 => jiff::civil::date(day.year(), 12, 31),
+        2 => day.last_of_month(),
+        _ => day,
+    };
+    Ok(Some(last))
 }
 
 /// Runs `marginalia network`.
@@ -228,7 +244,7 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
         },
         filter: Filter {
             from: date("--from", a.from.as_deref())?,
-            to: date("--to", a.to.as_deref())?,
+            to: last_day(a.to.as_deref())?,
             variables,
             min_statements: a.min_statements,
         },
@@ -263,6 +279,9 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
     ));
 
     let ext = a.format.extension();
+    // What the windows left out (the date range and variables; undated articles), to say
+    // why there is no window.
+    let mut left_out = (0, 0);
     let (files, json) = match spec {
         None => {
             let net = Network::compute(&statements, &options);
@@ -287,6 +306,7 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
         Some(spec) => {
             let w = analysis::windows(&statements, &options, &spec)
                 .map_err(|e| anyhow!("{e} (nothing was written)"))?;
+            left_out = (w.excluded.filtered, w.excluded.undated);
             let files = if a.format == NetFormat::Gexf {
                 vec![OutFile {
                     place: OutPlace::Main,
@@ -319,9 +339,12 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
         }
     };
     activity.finish();
+    let folder = files.iter().any(|f| matches!(f.place, OutPlace::Inside(_)));
     if let Some(out) = &a.out {
         if out == Path::new("-") {
-            let [file] = files.as_slice() else {
+            // A folder of windows, even of one, never goes to standard output: whether it
+            // did would depend on the data.
+            let ([file], false) = (files.as_slice(), folder) else {
                 bail!(
                     "with --window, --format {ext} writes one file per window ({}), so it cannot go to standard output (-o -): name a folder, or use --format gexf",
                     files.len()
@@ -331,8 +354,18 @@ pub fn run(a: NetworkArgs) -> anyhow::Result<ExitCode> {
         } else {
             if files.is_empty() {
                 bail!(
-                    "the window {} fits no step between the first and the last date, so there is nothing to write to {}",
-                    a.window.as_deref().unwrap_or_default(),
+                    "no dated statement is taken with these choices ({} left out by the date range or variables, {} of undated articles), so there is no window to write to {}",
+                    left_out.0,
+                    left_out.1,
+                    out.display()
+                );
+            }
+            if folder
+                && out.is_dir()
+                && std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some())
+            {
+                bail!(
+                    "{} already holds files: a series of windows goes into a new or empty folder, so that it is not mixed with another series (nothing was written)",
                     out.display()
                 );
             }
