@@ -508,9 +508,23 @@ impl NetworkPanel {
             ui.colored_label(ui.visuals().error_fg_color, why);
             return;
         }
-        if self.stopped.as_ref() == Some(&key) && self.drawn.is_none() {
-            ui.label("Cancelled. Change a choice to compute again.");
-            return;
+        if self.stopped.as_ref() == Some(&key) {
+            let mut again = false;
+            ui.horizontal(|ui| {
+                ui.label(if self.drawn.is_some() {
+                    "Cancelled: the network shown is of earlier choices or an earlier state of \
+                     the project."
+                } else {
+                    "Cancelled."
+                });
+                again = ui.button("Compute again").clicked();
+            });
+            if again {
+                self.stopped = None;
+            }
+            if self.drawn.is_none() {
+                return;
+            }
         }
         // Taken out while drawn, so that the panel's other fields can change meanwhile.
         let drawn = self.drawn.take();
@@ -1068,6 +1082,45 @@ fn spans_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cancelled_computation_says_the_network_shown_is_older_and_computes_again_on_asking() {
+        use egui_kittest::kittest::Queryable;
+        let ws = crate::workspace::Workspace::new(
+            crate::sample::sample_project().expect("the sample"),
+            None,
+        );
+        let mut panel = NetworkPanel::default();
+        panel.refresh(
+            &ws,
+            &(ws.version(), "analyst".into(), NetSettings::default()),
+        );
+        // The analyst chose conflict, and cancelled its computation.
+        panel.settings.aggregation = Aggregation::Conflict;
+        let wanted: Key = (ws.version(), "analyst".into(), panel.settings.clone());
+        panel.stopped = Some(wanted.clone());
+        let mut h = egui_kittest::Harness::builder()
+            .with_size(egui::vec2(1200.0, 800.0))
+            .build_ui_state(
+                |ui, (panel, ws): &mut (NetworkPanel, crate::workspace::Workspace)| {
+                    panel.ui(ui, ws, &["analyst".to_owned()], &mut Vec::new());
+                },
+                (panel, ws),
+            );
+        h.run();
+        assert!(
+            h.query_by_label_contains("the network shown is of earlier choices")
+                .is_some()
+        );
+        assert_ne!(h.state().0.drawn.as_ref().expect("drawn").key, wanted);
+        h.get_by_label("Compute again").click();
+        h.run();
+        assert_eq!(h.state().0.drawn.as_ref().expect("drawn").key, wanted);
+        assert!(
+            h.query_by_label_contains("the network shown is of earlier choices")
+                .is_none()
+        );
+    }
 
     #[test]
     fn other_choices_reuse_the_statements_and_a_new_version_reads_them_again() {
