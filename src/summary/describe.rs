@@ -160,20 +160,24 @@ pub(super) fn stand_rows(s: &Summary) -> (Vec<usize>, BTreeMap<(usize, usize), S
 }
 
 /// A tie's concepts, and its first claims as (quote, speaker names) with how many more.
+/// Every claim of the summary by its annotation id, made once for all the ties listed.
+pub(super) fn claims_by_id(s: &Summary) -> BTreeMap<&crate::model::AnnotationId, &Claim> {
+    s.documents
+        .iter()
+        .flat_map(|d| &d.claims)
+        .map(|c| (&c.mention.id, c))
+        .collect()
+}
+
 pub(super) fn tie_parts(
     s: &Summary,
+    claims: &BTreeMap<&crate::model::AnnotationId, &Claim>,
     tie: &super::Tie,
 ) -> (Vec<String>, Vec<(String, String)>, usize) {
     let concepts = tie
         .concepts
         .iter()
         .filter_map(|&c| s.concepts.get(c).map(|c| c.concept.label.clone()))
-        .collect();
-    let claims: BTreeMap<&crate::model::AnnotationId, &Claim> = s
-        .documents
-        .iter()
-        .flat_map(|d| &d.claims)
-        .map(|c| (&c.mention.id, c))
         .collect();
     // One actor's claims, then the other's, taken in turn, so both are quoted.
     let by = |actor: usize| -> Vec<&Claim> {

@@ -317,6 +317,7 @@ fn ties(out: &mut String, s: &Summary) {
         return;
     }
     let _ = writeln!(out, "<p class=\"legend\">{}</p>", escape(describe::TIES));
+    let claims = describe::claims_by_id(s);
     for (title, list) in [("Agreeing", &s.agreements), ("In conflict", &s.conflicts)] {
         let _ = writeln!(out, "<h3>{title}</h3>");
         if list.is_empty() {
@@ -325,7 +326,7 @@ fn ties(out: &mut String, s: &Summary) {
         }
         out.push_str("<ol>\n");
         for tie in list {
-            let (concepts, quoted, more) = describe::tie_parts(s, tie);
+            let (concepts, quoted, more) = describe::tie_parts(s, &claims, tie);
             let quotes: Vec<String> = quoted
                 .iter()
                 .map(|(q, who)| format!("“{}” ({})", text(q), text(who)))

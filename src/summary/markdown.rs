@@ -223,6 +223,7 @@ fn ties(out: &mut String, s: &Summary) {
         return;
     }
     let _ = writeln!(out, "{}\n", describe::TIES);
+    let claims = describe::claims_by_id(s);
     for (title, list) in [("Agreeing", &s.agreements), ("In conflict", &s.conflicts)] {
         let _ = writeln!(out, "### {title}\n");
         if list.is_empty() {
@@ -230,7 +231,7 @@ fn ties(out: &mut String, s: &Summary) {
             continue;
         }
         for (n, tie) in list.iter().enumerate() {
-            let (concepts, quoted, more) = describe::tie_parts(s, tie);
+            let (concepts, quoted, more) = describe::tie_parts(s, &claims, tie);
             let quotes: Vec<String> = quoted
                 .iter()
                 .map(|(q, who)| format!("“{}” ({})", inline(q), inline(who)))

@@ -185,6 +185,8 @@ struct Picture {
     edge_of: Vec<usize>,
     /// The network's edges, strongest first.
     strongest: Vec<usize>,
+    /// The drawn nodes, most statements first (the list beside the canvas).
+    largest: Vec<usize>,
 }
 
 /// A computation on the worker thread.
@@ -877,9 +879,7 @@ impl NetworkPanel {
         }
         ui.separator();
         ui.strong("Nodes");
-        let mut by_size: Vec<usize> = (0..nodes.len()).collect();
-        by_size.sort_by(|&a, &b| nodes[b].size.total_cmp(&nodes[a].size).then(a.cmp(&b)));
-        for i in by_size.into_iter().take(40) {
+        for &i in pic.largest.iter().take(40) {
             if ui
                 .selectable_label(resolved == Some(Hit::Node(i)), &nodes[i].tip)
                 .clicked()
@@ -900,6 +900,7 @@ fn picture(drawn: &Drawn, at: usize, aggregation: Aggregation) -> Picture {
         edges: Vec::new(),
         edge_of: Vec::new(),
         strongest: Vec::new(),
+        largest: Vec::new(),
     };
     let Some(step) = drawn.steps.get(at) else {
         return pic;
@@ -946,6 +947,11 @@ fn picture(drawn: &Drawn, at: usize, aggregation: Aggregation) -> Picture {
             }
         })
         .collect();
+    pic.largest = (0..pic.nodes.len()).collect();
+    pic.largest.sort_by(|&a, &b| {
+        let (na, nb) = (&pic.nodes[a], &pic.nodes[b]);
+        nb.size.total_cmp(&na.size).then(a.cmp(&b))
+    });
     let heaviest = net
         .edges
         .iter()
