@@ -84,7 +84,9 @@ fn corpus() -> Project {
     let mut p = Project::new("matrices bench");
     let book = p
         .codebooks
-        .get_mut(&marginalia::model::CONCEPTS.into())
+        .get_mut(&marginalia::model::CodebookId::from(
+            marginalia::model::CONCEPTS,
+        ))
         .expect("the default codebook");
     for c in 0..CONCEPTS {
         book.codes.push(Code {

@@ -165,6 +165,7 @@ fn main() -> anyhow::Result<()> {
 /// The project with only `layer`'s annotations, relations, progress and name.
 fn only(project: &Project, layer: &str) -> Project {
     let mut p = project.clone();
+    use marginalia::model::SharedMapExt as _;
     p.annotations.retain(|_, a| a.annotator == layer);
     p.relations.retain(|_, r| r.annotator == layer);
     p.annotators.retain(|a| a == layer);

@@ -60,7 +60,10 @@ fn generate(statements: usize, articles: usize, actors: u64) -> Project {
         definition: String::new(),
         kind: VariableKind::Text,
     });
-    if let Some(book) = p.codebooks.get_mut(&"concepts".into()) {
+    if let Some(book) = p
+        .codebooks
+        .get_mut(&marginalia::model::CodebookId::from("concepts"))
+    {
         for c in 0..CONCEPTS {
             book.codes.push(Code {
                 id: format!("c{c:02}").as_str().into(),

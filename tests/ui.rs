@@ -24,6 +24,7 @@ fn harness() -> Harness<'static, MarginaliaApp> {
     // The sample's first analyst only: these tests click one layer's spans, and the second
     // analyst's layer (noor) repeats most of them; comparing layers has its own tests.
     let mut project = marginalia::sample::sample_project().unwrap();
+    use marginalia::model::SharedMapExt as _;
     project.annotations.retain(|_, a| a.annotator == "analyst");
     project.relations.retain(|_, r| r.annotator == "analyst");
     window(MarginaliaApp::new(project, None))

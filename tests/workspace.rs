@@ -701,9 +701,10 @@ fn mentions_of_a_known_actor_are_suggested_and_accepted_with_one_key() {
         note: String::new(),
     };
     p.entities.insert(entity.id.clone(), entity);
-    for a in p.annotations.values_mut() {
+    use marginalia::model::SharedMapExt as _;
+    p.annotations.change_each(|_, a| {
         a.entity = Some("e-macron".into());
-    }
+    });
     let mut h = harness_with(MarginaliaApp::new(p, None).with_prefs(prefs()));
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::E);
     key(&mut h, Modifiers::NONE, Key::Y);

@@ -479,12 +479,13 @@ pub fn two_layers() -> anyhow::Result<Project> {
     let mut project = generate()?;
     project.name = "Benchmark: 200 generated articles, two coders".into();
     project.annotators = BTreeSet::from(["analyst".to_owned(), "colleague".to_owned()]);
-    for a in project.annotations.values_mut() {
+    use marginalia::model::SharedMapExt as _;
+    project.annotations.change_each(|_, a| {
         a.annotator = "analyst".to_owned();
-    }
-    for r in project.relations.values_mut() {
+    });
+    project.relations.change_each(|_, r| {
         r.annotator = "analyst".to_owned();
-    }
+    });
     for d in &mut project.documents {
         if let Some(status) = d.meta.status.get("analyst").copied() {
             d.meta.status.insert("colleague".to_owned(), status);
@@ -627,7 +628,9 @@ pub fn coded() -> anyhow::Result<Project> {
             },
         });
     }
-    for (n, a) in project.annotations.values_mut().enumerate() {
+    let mut n = 0;
+    use marginalia::model::SharedMapExt as _;
+    project.annotations.change_each(|_, a| {
         a.values.insert(
             "confidence".into(),
             Value::Choice(vec![levels[n % 3].to_owned()]),
@@ -638,6 +641,8 @@ pub fn coded() -> anyhow::Result<Project> {
             "concept".into(),
             Value::Code(format!("c{}", n % 50).as_str().into()),
         );
-    }
+        n += 1;
+    });
+
     Ok(project)
 }

@@ -124,7 +124,7 @@ pub fn project() -> Project {
     ];
     let concepts = p
         .codebooks
-        .get_mut(&crate::model::CONCEPTS.into())
+        .get_mut(&crate::model::CodebookId::from(crate::model::CONCEPTS))
         .expect("concepts");
     concepts.codes.extend([
         code("security", "Sécurité", None),
@@ -177,13 +177,16 @@ pub fn project() -> Project {
     for (id, list) in values {
         let a = p
             .annotations
-            .get_mut(&id.into())
+            .get_mut(&crate::model::AnnotationId::from(id))
             .expect("annotation of the fixture");
         for (attr, v) in list {
             a.values.insert(attr.into(), v);
         }
     }
-    let said = p.relations.get_mut(&"r-said".into()).expect("r-said");
+    let said = p
+        .relations
+        .get_mut(&crate::model::RelationId::from("r-said"))
+        .expect("r-said");
     said.values.insert("certainty".into(), Value::Scale(3));
     said.note = "said on TV 📺, \"live\"".into();
     for (doc, vars) in [
@@ -208,7 +211,7 @@ pub fn project() -> Project {
         }
     }
     p.entities
-        .get_mut(&"e-macron".into())
+        .get_mut(&crate::model::EntityId::from("e-macron"))
         .expect("e-macron")
         .refs
         .push(ExternalRef {

@@ -243,9 +243,10 @@ fn odd_characters_cannot_break_a_line_or_a_column() {
     // (one word segment), NEL and a line separator.
     let mut p = marked("a \u{1c} b \u{301} c \u{3000}\u{301} d\u{85}e\u{2028}[actor|f g]");
     p.schema.tags[0].id = "public actor".into();
-    for a in p.annotations.values_mut() {
+    use crate::model::SharedMapExt as _;
+    p.annotations.change_each(|_, a| {
         a.tag = "public actor".into();
-    }
+    });
     let export = export_layer(&p, "ana");
     let text = &export.files[0].text;
     // Python's str.split() also splits at U+001C–U+001F; splitlines() at those and U+0085.

@@ -85,7 +85,7 @@ fn rows_read_back_with_offsets_that_match_their_quotes() {
     for row in &rows {
         let doc = p.document(&row["document"].as_str().into()).expect("doc");
         assert_eq!(row["title"], doc.meta.title);
-        let a = &p.annotations[&row["annotation"].as_str().into()];
+        let a = &p.annotations[&crate::model::AnnotationId::from(row["annotation"].as_str())];
         assert_eq!(row["quote"], a.quote);
         assert_eq!(row["tag"], a.tag.as_str());
         let start: usize = row["start"].parse().expect("start");
@@ -109,7 +109,7 @@ fn rows_read_back_with_offsets_that_match_their_quotes() {
         assert!(ids.contains(link["from"].as_str()) && ids.contains(link["to"].as_str()));
         assert_eq!(
             link["from_quote"],
-            p.annotations[&link["from"].as_str().into()].quote
+            p.annotations[&crate::model::AnnotationId::from(link["from"].as_str())].quote
         );
     }
     let macron = rows
@@ -154,7 +154,7 @@ fn linked_quotes_are_listed_in_both_directions() {
 #[test]
 fn an_actor_saying_several_claims_lists_them_in_text_order() {
     let mut p = fixture::project();
-    let mut r = p.relations[&"r-xi".into()].clone();
+    let mut r = p.relations[&crate::model::RelationId::from("r-xi")].clone();
     r.id = "r-xi-2".into();
     r.from = "a-claim".into();
     p.relations.insert(r.id.clone(), r);
@@ -285,7 +285,10 @@ fn codes_are_carried_but_for_a_value_no_attribute_declares() {
     assert_eq!(report.fields_not_carried, [("entity kind", 2)].into());
     // A value of an attribute the claim does not declare, a variable the schema lacks and a
     // link value its type does not declare have no column: counted.
-    let claim = p.annotations.get_mut(&"a-arabic".into()).expect("claim");
+    let claim = p
+        .annotations
+        .get_mut(&crate::model::AnnotationId::from("a-arabic"))
+        .expect("claim");
     claim
         .values
         .insert("colour".into(), crate::model::Value::Flag);
@@ -293,7 +296,10 @@ fn codes_are_carried_but_for_a_value_no_attribute_declares() {
         .meta
         .variables
         .insert("region".into(), "Asie".into());
-    let link = p.relations.get_mut(&"r-cond".into()).expect("r-cond");
+    let link = p
+        .relations
+        .get_mut(&crate::model::RelationId::from("r-cond"))
+        .expect("r-cond");
     link.values
         .insert("certainty".into(), crate::model::Value::Scale(1));
     let report = export_coded(&p).report;
@@ -325,7 +331,7 @@ fn an_attribute_or_variable_named_like_a_column_gets_its_owner_in_the_header() {
         kind: crate::model::AttributeKind::Text,
     });
     p.schema.variables[0].label = "Negated".into();
-    let mut a = p.annotations[&"a-claim".into()].clone();
+    let mut a = p.annotations[&crate::model::AnnotationId::from("a-claim")].clone();
     a.values
         .insert("note2".into(), crate::model::Value::Text("coded".into()));
     p.annotations.insert(a.id.clone(), a);

@@ -123,6 +123,7 @@ mod tests {
                 }
             );
         }
+        use crate::model::SharedMapExt as _;
         p.annotations.retain(|_, a| a.annotator == "ben");
         p.relations.retain(|_, r| r.annotator == "ben");
         let e = run(
@@ -293,7 +294,7 @@ mod tests {
         let mut p = crate::formats::coded_fixture::project();
         let book = p
             .codebooks
-            .get_mut(&crate::model::CONCEPTS.into())
+            .get_mut(&crate::model::CodebookId::from(crate::model::CONCEPTS))
             .expect("concepts");
         let trade = book
             .codes

@@ -6,8 +6,6 @@
 //! does not declare (or of a variable the project lacks) has no label to be written under,
 //! and the writers count it as not carried.
 
-use std::collections::BTreeMap;
-
 use crate::model::{
     Attribute, AttributeKind, Codebook, CodebookId, Document, Schema, Value, Values, Variable,
 };
@@ -45,7 +43,7 @@ pub(crate) struct Named<'a> {
 pub(crate) fn named<'a>(
     attributes: &'a [Attribute],
     values: &'a Values,
-    codebooks: &'a BTreeMap<CodebookId, Codebook>,
+    codebooks: &'a crate::model::SharedMap<CodebookId, Codebook>,
 ) -> (Vec<Named<'a>>, usize) {
     let mut out = Vec::with_capacity(values.len());
     for attribute in attributes {
@@ -147,7 +145,7 @@ mod tests {
     #[test]
     fn values_are_named_by_labels_in_declaration_order() {
         let p = coded_fixture::project();
-        let claim = &p.annotations[&"a-claim".into()];
+        let claim = &p.annotations[&crate::model::AnnotationId::from("a-claim")];
         let attrs = &p.schema.tag(&claim.tag).expect("claim").attributes;
         let (named, left) = named(attrs, &claim.values, &p.codebooks);
         assert_eq!(left, 0);
@@ -189,9 +187,12 @@ mod tests {
     #[test]
     fn an_undeclared_value_or_variable_is_counted_not_named() {
         let mut p = coded_fixture::project();
-        let claim = p.annotations.get_mut(&"a-arabic".into()).expect("claim");
+        let claim = p
+            .annotations
+            .get_mut(&crate::model::AnnotationId::from("a-arabic"))
+            .expect("claim");
         claim.values.insert("colour".into(), Value::Flag);
-        let claim = &p.annotations[&"a-arabic".into()];
+        let claim = &p.annotations[&crate::model::AnnotationId::from("a-arabic")];
         let attrs = &p.schema.tag(&claim.tag).expect("claim").attributes;
         let (named, left) = named(attrs, &claim.values, &p.codebooks);
         assert_eq!((named.len(), left), (2, 1));

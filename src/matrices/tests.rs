@@ -64,7 +64,7 @@ fn corpus() -> Project {
     let mut p = Project::new("corpus");
     let book = p
         .codebooks
-        .get_mut(&crate::model::CONCEPTS.into())
+        .get_mut(&crate::model::CodebookId::from(crate::model::CONCEPTS))
         .expect("the default schema's codebook");
     for c in ["peace", "trade", "security"] {
         book.codes.push(Code {

@@ -139,7 +139,7 @@ pub struct ShownValue {
 pub fn value_colors(
     attributes: &[Attribute],
     values: &Values,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &super::project::SharedMap<CodebookId, Codebook>,
 ) -> Vec<Rgb> {
     let mut out = Vec::new();
     for a in attributes {
@@ -169,7 +169,7 @@ pub fn value_colors(
 pub fn shown_values(
     attributes: &[Attribute],
     values: &Values,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &super::project::SharedMap<CodebookId, Codebook>,
 ) -> Vec<ShownValue> {
     let mut out = Vec::new();
     let mut show = |attribute: Option<&Attribute>, id: &AttributeId, value: &Value| {
@@ -381,7 +381,7 @@ pub struct ExternalRef {
 pub fn refuse_value(
     attribute: &Attribute,
     value: &Value,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &super::project::SharedMap<CodebookId, Codebook>,
 ) -> Option<String> {
     let name = &attribute.id;
     match (&attribute.kind, value) {

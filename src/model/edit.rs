@@ -5,14 +5,12 @@
 //! a stale edit — one built against a project that has changed since — is refused instead of
 //! silently overwriting work.
 
-use std::collections::BTreeMap;
-
 use super::annotation::{Annotation, Entity, Relation};
 use super::codes::Codebook;
 use super::decision::Decision;
 use super::document::{Document, DocumentMeta};
 use super::ids::{AnnotationId, CodebookId, DecisionId, DocId, EntityId, RelationId};
-use super::project::Project;
+use super::project::{Project, SharedMap};
 use super::schema::Schema;
 
 /// Project-wide fields other than the collections.
@@ -129,8 +127,8 @@ fn stale(what: impl Into<String>) -> EditError {
 }
 
 /// Replaces `map[id]` with `after` if it currently equals `before`.
-fn swap_in_map<K: Ord + Clone + std::fmt::Display, V: PartialEq>(
-    map: &mut BTreeMap<K, V>,
+fn swap_in_map<K: Ord + Clone + std::fmt::Display, V: PartialEq + Clone>(
+    map: &mut SharedMap<K, V>,
     id: &K,
     before: &Option<V>,
     after: Option<V>,

@@ -1,6 +1,6 @@
 //! The project: everything one analyst (or a team, in layers) has coded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::annotation::{Annotation, Entity, Relation};
 use super::codes::Codebook;
@@ -11,8 +11,10 @@ use super::schema::Schema;
 
 /// A project: documents, the annotations on them, links, the actor registry and the schema.
 ///
-/// Collections keyed by id are `BTreeMap`s so that iteration, and so every file written, is in
-/// a stable order.
+/// Collections keyed by id are ordered maps so that iteration, and so every file written, is in
+/// a stable order. They are persistent maps ([`SharedMap`]): a copy of the project shares
+/// them, so an edit made while a save writes the project on another thread copies a few
+/// nodes, not every annotation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Project {
     /// Name shown in the title bar and summaries.
@@ -26,15 +28,50 @@ pub struct Project {
     /// Documents in the order the analyst arranged them.
     pub documents: Vec<Document>,
     /// Annotations by id.
-    pub annotations: BTreeMap<AnnotationId, Annotation>,
+    pub annotations: SharedMap<AnnotationId, Annotation>,
     /// Relations by id.
-    pub relations: BTreeMap<RelationId, Relation>,
+    pub relations: SharedMap<RelationId, Relation>,
     /// The actor registry by id.
-    pub entities: BTreeMap<EntityId, Entity>,
+    pub entities: SharedMap<EntityId, Entity>,
     /// Reviewers' decisions on differences between layers, by id.
-    pub decisions: BTreeMap<DecisionId, Decision>,
+    pub decisions: SharedMap<DecisionId, Decision>,
     /// The codebooks the schema's code attributes take their codes from, by id.
-    pub codebooks: BTreeMap<CodebookId, Codebook>,
+    pub codebooks: SharedMap<CodebookId, Codebook>,
+}
+
+/// An ordered map whose copies share their nodes until one of them changes (a B-tree of
+/// reference-counted nodes, `imbl::OrdMap`): a copy costs nothing, and a change to a copy
+/// copies only the nodes on the path to what changed.
+pub type SharedMap<K, V> = imbl::OrdMap<K, V>;
+
+/// What [`SharedMap`] lacks of `BTreeMap`'s interface: `retain`, and changing every value.
+pub trait SharedMapExt<K, V> {
+    /// Keeps only the entries for which `keep` is true.
+    fn retain(&mut self, keep: impl FnMut(&K, &V) -> bool);
+    /// Calls `change` on every value, in key order (each node is copied at most once).
+    fn change_each(&mut self, change: impl FnMut(&K, &mut V));
+}
+
+impl<K: Ord + Clone, V: Clone> SharedMapExt<K, V> for SharedMap<K, V> {
+    fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        let gone: Vec<K> = self
+            .iter()
+            .filter(|(k, v)| !keep(k, v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            self.remove(&k);
+        }
+    }
+
+    fn change_each(&mut self, mut change: impl FnMut(&K, &mut V)) {
+        let keys: Vec<K> = self.keys().cloned().collect();
+        for k in keys {
+            if let Some(v) = self.get_mut(&k) {
+                change(&k, v);
+            }
+        }
+    }
 }
 
 impl Project {
@@ -49,7 +86,7 @@ impl Project {
         };
         Project {
             name: name.into(),
-            codebooks: BTreeMap::from([(concepts.id.clone(), concepts)]),
+            codebooks: SharedMap::unit(concepts.id.clone(), concepts),
             ..Project::default()
         }
     }

@@ -274,9 +274,10 @@ fn an_id_my_project_uses_in_another_layer_is_renamed_and_the_same_on_every_merge
     let mut a = theirs.annotations.remove(&bob_actor).unwrap();
     a.id = alice_actor.clone();
     theirs.annotations.insert(a.id.clone(), a);
-    for r in theirs.relations.values_mut() {
+    use crate::model::SharedMapExt as _;
+    theirs.relations.change_each(|_, r| {
         r.to = alice_actor.clone();
-    }
+    });
     let (out, report) = merged(&mine, &theirs, &MergeOptions::default());
     let new_id = format!("{alice_actor}-bob");
     assert_eq!(report.renamed.len(), 1);
@@ -571,9 +572,14 @@ fn entities_and_decisions_are_united_by_id_and_mine_win_a_clash() {
     let (out, report) = merged(&mine, &theirs, &MergeOptions::default());
     assert_eq!(report.entities_added, [crate::model::EntityId::from("e2")]);
     assert_eq!(report.entities_kept, [crate::model::EntityId::from("e1")]);
-    assert_eq!(out.entities[&"e1".into()].name, "Volodymyr Zelensky");
     assert_eq!(
-        out.decisions[&"dec1".into()].doc.as_str(),
+        out.entities[&crate::model::EntityId::from("e1")].name,
+        "Volodymyr Zelensky"
+    );
+    assert_eq!(
+        out.decisions[&crate::model::DecisionId::from("dec1")]
+            .doc
+            .as_str(),
         "ua",
         "on my document"
     );

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{DocId, Document, Project};
+use crate::model::{DocId, Document, Project, SharedMap};
 
 /// How many items of one kind were added, removed and changed (same id, different content).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl Counts {
     }
 
     /// The counts of two collections keyed by id.
-    fn between<K: Ord, V: PartialEq>(saved: &BTreeMap<K, V>, recovered: &BTreeMap<K, V>) -> Self {
+    fn between<K: Ord, V: PartialEq>(saved: &SharedMap<K, V>, recovered: &SharedMap<K, V>) -> Self {
         let mut counts = Counts::default();
         for (id, item) in recovered {
             match saved.get(id) {
@@ -34,7 +34,7 @@ impl Counts {
         }
         counts.removed = saved
             .keys()
-            .filter(|id| !recovered.contains_key(id))
+            .filter(|id| !recovered.contains_key(*id))
             .count();
         counts
     }
@@ -290,7 +290,10 @@ pub fn lacking(have: &Project, from: &Project) -> Vec<String> {
             lines.push(format!("{}: {text}", title(doc)));
         }
     }
-    fn split<K: Ord, V: PartialEq>(have: &BTreeMap<K, V>, from: &BTreeMap<K, V>) -> (usize, usize) {
+    fn split<K: Ord, V: PartialEq>(
+        have: &SharedMap<K, V>,
+        from: &SharedMap<K, V>,
+    ) -> (usize, usize) {
         from.iter()
             .fold((0, 0), |(m, o), (id, item)| match have.get(id) {
                 None => (m + 1, o),

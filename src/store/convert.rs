@@ -14,7 +14,7 @@ pub fn file_to_project(
     file: ProjectFile,
     indexes: &HashMap<String, TextIndex>,
 ) -> Result<Project, String> {
-    let mut annotations = std::collections::BTreeMap::new();
+    let mut annotations = crate::model::SharedMap::new();
     for a in file.annotations {
         let index = indexes
             .get(a.doc.as_str())

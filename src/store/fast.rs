@@ -552,15 +552,16 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.into(), v))
         .collect();
-        for a in p.annotations.values_mut() {
+        use crate::model::SharedMapExt as _;
+        p.annotations.change_each(|_, a| {
             a.values = values.clone();
-        }
-        for r in p.relations.values_mut() {
+        });
+        p.relations.change_each(|_, r| {
             r.values = [("certainty".into(), Value::Scale(3))]
                 .into_iter()
                 .collect();
             r.note = "on TV 📺".into();
-        }
+        });
         let saved = super::super::to_string(&p).expect("saved");
         for item in items(&saved, "annotations") {
             let read = quick::<AnnotationRecord>(&item);

@@ -196,10 +196,11 @@ fn version_two_files_load_without_decisions_and_a_decision_needs_its_document() 
 
     // A version 3 file's decisions have no fingerprints: they load, and settle by id.
     let mut v3 = sample();
-    for d in v3.decisions.values_mut() {
+    use crate::model::SharedMapExt as _;
+    v3.decisions.change_each(|_, d| {
         d.seen.clear();
         d.compared.clear();
-    }
+    });
     let text = to_string(&v3)
         .unwrap()
         .replace("format_version: 4", "format_version: 3");
@@ -745,7 +746,8 @@ fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
         "nothing of version 5: written as 4, for colleagues on the previous release"
     );
     let mut changed = project.clone();
-    let a = changed.annotations.values_mut().next().unwrap();
+    let first = changed.annotations.keys().next().cloned().unwrap();
+    let a = changed.annotations.get_mut(&first).unwrap();
     a.changed_by = Some("noor \"the reviewer\"".into());
     let id = a.id.clone();
     let text = to_string(&changed).unwrap();
@@ -764,10 +766,9 @@ fn a_change_in_another_layer_is_kept_and_only_then_needs_version_5() {
 #[test]
 fn a_link_changed_in_another_layer_needs_version_5_and_reads_back() {
     let mut changed = without_codes(sample());
-    let r = changed
-        .relations
-        .values_mut()
-        .next()
+    let first = changed.relations.keys().next().cloned();
+    let r = first
+        .and_then(|id| changed.relations.get_mut(&id))
         .expect("the sample has links");
     r.changed_by = Some("maya".into());
     let id = r.id.clone();

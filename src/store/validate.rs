@@ -151,7 +151,7 @@ pub fn check(file: &ProjectFile) -> Checked {
             push(kind, anchor, message);
         }
     }
-    let codebooks: std::collections::BTreeMap<CodebookId, Codebook> = file
+    let codebooks: crate::model::SharedMap<CodebookId, Codebook> = file
         .codebooks
         .iter()
         .map(|b| (b.id.clone(), b.clone()))
@@ -569,7 +569,7 @@ fn check_values(
     place: Place<'_>,
     values: &Values,
     declared: (&[Attribute], (&str, &str)),
-    codebooks: &std::collections::BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
 ) -> Vec<Found> {
     let (attributes, (article, type_id)) = declared;
     let type_name = || format!("{article} {type_id}");

@@ -420,7 +420,7 @@ fn concepts_list_each_side_with_counts_and_neutral_apart() {
     }
     let book = p
         .codebooks
-        .get_mut(&crate::model::CONCEPTS.into())
+        .get_mut(&crate::model::CodebookId::from(crate::model::CONCEPTS))
         .expect("concepts");
     book.codes.push(Code {
         id: "talks".into(),

@@ -57,7 +57,8 @@ pub enum Finished {
 
 /// One project being worked on; see the module documentation.
 pub struct Workspace {
-    /// Shared with a save being written on another thread; an edit meanwhile copies it.
+    /// Shared with a save being written on another thread; an edit meanwhile copies the list
+    /// of documents and the few map nodes it changes (the maps are `SharedMap`s).
     project: Arc<Project>,
     history: History,
     /// Where the project lives; `None` for one never saved (or the bundled sample).

@@ -275,3 +275,45 @@ fn a_file_another_program_wrote_meanwhile_is_not_saved_over_at_once_or_in_the_ba
     ws.write(&other).unwrap();
     assert_eq!(store::load(&other).unwrap().annotations.len(), 3);
 }
+
+#[test]
+fn an_edit_while_a_save_holds_the_project_shares_what_it_did_not_change() {
+    let marked: String = (0..600).map(|n| format!("[actor|w{n}] ")).collect();
+    let project = project_from_marked(&marked, "ana", jiff::Timestamp::UNIX_EPOCH)
+        .unwrap()
+        .0;
+    let mut ws = Workspace::new(project, None);
+    // What a background save holds while it serialises.
+    let snapshot = ws.shared();
+    let doc = ws.project().documents[0].id.clone();
+    let edit = ops::add_annotation(
+        ws.project(),
+        &doc,
+        &"claim".into(),
+        vec![Fragment::new(ByteOffset(0)..ByteOffset(10))],
+        "ana",
+        jiff::Timestamp::UNIX_EPOCH,
+    )
+    .unwrap();
+    ws.apply("Tag", edit).unwrap();
+    assert_eq!(
+        snapshot.annotations.len(),
+        600,
+        "the save's copy is as it was"
+    );
+    assert_eq!(ws.project().annotations.len(), 601);
+    // An annotation the edit did not touch is the same value in memory in both, not a copy,
+    // except in the few nodes on the path to the new one.
+    let shared = snapshot
+        .annotations
+        .iter()
+        .filter(|(id, a)| std::ptr::eq(*a, &ws.project().annotations[*id]))
+        .count();
+    assert!(shared >= 550, "only {shared} of 600 annotations shared");
+    // Changing one of them changes only the workspace's project.
+    let first = snapshot.annotations.keys().next().unwrap().clone();
+    let edit = ops::remove_annotation(ws.project(), &first).unwrap();
+    ws.apply("Delete", edit).unwrap();
+    assert!(snapshot.annotations.contains_key(&first));
+    assert!(!ws.project().annotations.contains_key(&first));
+}

@@ -881,7 +881,7 @@ fn coded_project() -> Project {
     ];
     let book = p
         .codebooks
-        .get_mut(&crate::model::CONCEPTS.into())
+        .get_mut(&crate::model::CodebookId::from(crate::model::CONCEPTS))
         .expect("concepts");
     book.codes.extend(
         [
@@ -1029,6 +1029,7 @@ fn values_of_every_kind_come_back_from_brat() {
     let plan = plan_import(&target, incoming, &options("ana")).expect("plan");
     plan.edit.apply(&mut target).expect("applies");
     let mut ana = p.clone();
+    use crate::model::SharedMapExt as _;
     ana.annotations.retain(|_, a| a.annotator == "ana");
     ana.relations.retain(|_, r| r.annotator == "ana");
     assert_eq!(codes_seen(&target), codes_seen(&ana));
@@ -1072,7 +1073,7 @@ fn values_of_every_kind_come_back_from_brat() {
     ] {
         assert!(seen.contains(&expected), "{expected}\nnot in {seen:#?}");
     }
-    let concepts = &fresh.codebooks[&crate::model::CONCEPTS.into()];
+    let concepts = &fresh.codebooks[&crate::model::CodebookId::from(crate::model::CONCEPTS)];
     let labels: Vec<&str> = concepts.codes.iter().map(|c| c.label.as_str()).collect();
     assert_eq!(labels, ["Ceasefire_talks_🕊", "経済"], "the codes used");
 }

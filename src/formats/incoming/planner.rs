@@ -21,7 +21,7 @@ pub(super) struct Planner<'p> {
     options: &'p ImportOptions,
     pub(super) schema: Schema,
     /// The project's codebooks, with the codes planned so far.
-    pub(super) codebooks: BTreeMap<CodebookId, Codebook>,
+    pub(super) codebooks: crate::model::SharedMap<CodebookId, Codebook>,
     /// Documents already in the project that gain article variables, with their new metadata.
     pub(super) meta_updates: BTreeMap<DocId, DocumentMeta>,
     /// Entities already in the registry that gain references, as they will be.

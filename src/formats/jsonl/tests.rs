@@ -571,7 +571,7 @@ fn into_a_new_project_each_value_brings_an_attribute_of_its_kind() {
         Some(V::Code(c)) => c.clone(),
         other => panic!("concept is {other:?}"),
     };
-    let book = &back.codebooks[&crate::model::CONCEPTS.into()];
+    let book = &back.codebooks[&crate::model::CodebookId::from(crate::model::CONCEPTS)];
     assert_eq!(
         book.code(&concept).map(|c| c.label.as_str()),
         Some("Waffenstillstand 停火")

@@ -87,11 +87,12 @@ fn as_carried_from(mut p: Project) -> Project {
         part.quote = text[f.bytes()].to_owned();
         p.annotations.insert(part.id.clone(), part);
     }
-    for r in p.relations.values_mut() {
+    use crate::model::SharedMapExt as _;
+    p.relations.change_each(|_, r| {
         if r.from.as_str() == "a-talks" {
             r.from = AnnotationId("a-talks-0".into());
         }
-    }
+    });
     p
 }
 

@@ -355,11 +355,13 @@ fn the_csv_quotes_what_needs_it_and_the_graph_escapes_markup() {
     let (graph, _) = super::tests::files(&p, Format::Graphml);
     assert!(!graph[0].text.contains("\"x\" <"));
     let mut p = shared();
-    let claim = p
+    let yes = p
         .annotations
-        .values_mut()
+        .values()
         .find(|a| a.quote == "yes")
+        .map(|a| a.id.clone())
         .expect("yes");
+    let claim = p.annotations.get_mut(&yes).expect("yes");
     claim.quote = "a, \"b\"\r\nc <&> \u{1}".into();
     let id: AnnotationId = claim.id.clone();
     let (files, _) = super::tests::files(&p, Format::NetworkCsv);

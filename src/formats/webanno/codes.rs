@@ -116,7 +116,7 @@ impl Columns {
         owner: &str,
         attributes: &[Attribute],
         values: &Values,
-        codebooks: &std::collections::BTreeMap<CodebookId, Codebook>,
+        codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
         report: &mut Report,
         counted_as: &'static str,
     ) -> Vec<Option<String>> {
@@ -140,7 +140,7 @@ impl Columns {
 fn cell(
     attribute: &Attribute,
     value: &Value,
-    codebooks: &std::collections::BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
 ) -> Option<String> {
     let text = match (&attribute.kind, value) {
         (AttributeKind::Flag, Value::Flag) => "true".to_owned(),

@@ -3,7 +3,7 @@
 //! they bring checked against the result, so a merge never leaves a value its project does
 //! not declare.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::model::{
     Annotation, Codebook, CodebookId, Edit, Project, Relation, Schema, TagId, refuse_value,
@@ -92,7 +92,7 @@ pub(super) fn merge_codebooks(
     mine: &Project,
     theirs: &Project,
     report: &mut MergeReport,
-) -> (Vec<Edit>, BTreeMap<CodebookId, Codebook>) {
+) -> (Vec<Edit>, crate::model::SharedMap<CodebookId, Codebook>) {
     let mut result = mine.codebooks.clone();
     let mut edits = Vec::new();
     for book in theirs.codebooks.values() {
@@ -147,7 +147,7 @@ pub(super) fn merge_codebooks(
 pub(super) fn check_values(
     edits: &mut [Edit],
     schema: &Schema,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
     report: &mut MergeReport,
 ) {
     for edit in edits {
@@ -184,7 +184,7 @@ fn keep_variables(meta: &mut crate::model::DocumentMeta, schema: &Schema) -> usi
 fn keep_annotation_values(
     a: &mut Annotation,
     schema: &Schema,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
 ) -> usize {
     let declared = schema.tag(&a.tag).map_or(&[][..], |t| &t.attributes[..]);
     keep_values(&mut a.values, declared, codebooks)
@@ -193,7 +193,7 @@ fn keep_annotation_values(
 fn keep_relation_values(
     r: &mut Relation,
     schema: &Schema,
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
 ) -> usize {
     let declared = schema
         .relation(&r.kind)
@@ -205,7 +205,7 @@ fn keep_relation_values(
 fn keep_values(
     values: &mut crate::model::Values,
     declared: &[crate::model::Attribute],
-    codebooks: &BTreeMap<CodebookId, Codebook>,
+    codebooks: &crate::model::SharedMap<CodebookId, Codebook>,
 ) -> usize {
     let before = values.len();
     values.retain(|id, v| {
