@@ -119,7 +119,7 @@ impl Workspace {
     }
 
     /// The project, shared (a copy costs nothing; an edit made while one is held copies the
-    /// project for itself): for work on another thread.
+    /// list of documents and the map nodes it changes): for work on another thread.
     pub fn shared(&self) -> Arc<Project> {
         Arc::clone(&self.project)
     }

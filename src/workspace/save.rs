@@ -1,5 +1,6 @@
 //! Saves and autosaves written on another thread, from a snapshot of the project shared with
-//! the workspace (an edit made meanwhile copies the project for itself).
+//! the workspace (an edit made meanwhile copies the list of documents and the map nodes it
+//! changes; the maps are `model::SharedMap`s).
 
 use std::path::PathBuf;
 use std::sync::Arc;
