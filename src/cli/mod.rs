@@ -584,25 +584,34 @@ fn export(
         documents: (!documents.is_empty()).then(|| documents.into_iter().map(DocId).collect()),
     };
     let mut counting = false;
-    let mut export = formats::export(&project, format, &options, &mut |done, of| {
+    let mut progress = |done: usize, of: usize| {
         if !counting {
             activity.count(format!("exporting {format}"), of as u64, "documents");
             counting = true;
         }
         activity.done(done as u64);
-    })
-    .map_err(|e| anyhow::anyhow!("{e} (nothing was written)"))?;
+    };
     if out == Path::new("-") {
+        let export = formats::export(&project, format, &options, &mut progress)
+            .map_err(|e| anyhow::anyhow!("{e} (nothing was written)"))?;
         activity.finish();
         return export_to_stdout(format, &export, json);
     }
-    activity.step(format!("writing {}", out.display()));
-    formats::write(out, &mut export, &formats::Protected::project(path))?;
+    // Written into its staged files as it is made (see `formats::export_to`).
+    let protected = formats::Protected::project(path);
+    let report = formats::export_to(&project, format, &options, out, &protected, &mut progress)
+        .map_err(|e| match e {
+            // These already say that nothing was written.
+            formats::ExportError::Io { .. } | formats::ExportError::Refused(_) => {
+                anyhow::Error::new(e)
+            }
+            e => anyhow::anyhow!("{e} (nothing was written)"),
+        })?;
     activity.finish();
     if json {
-        say!("{}", serde_json::to_string_pretty(&export.report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        say!("{}", export.report.to_text().trim_end());
+        say!("{}", report.to_text().trim_end());
     }
     Ok(ExitCode::SUCCESS)
 }

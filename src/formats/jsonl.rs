@@ -71,8 +71,8 @@ use crate::model::{
 
 use super::tokens::{SpacyToken, spacy_tokens};
 use super::{
-    DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutFile, OutPlace, Place, Report,
-    Selection, field, offsets,
+    DocPart, ExportError, ImportProblem, LossKind, OffsetUnit, OutPlace, Place, Report, Selection,
+    Sink, field, offsets,
 };
 
 /// Values by attribute label, as JSON.
@@ -217,67 +217,53 @@ fn attributes(
 pub(crate) fn export(
     sel: &Selection,
     step: &mut dyn FnMut(usize),
-) -> Result<(Vec<OutFile>, Report), ExportError> {
+    sink: &mut dyn Sink,
+) -> Result<Report, ExportError> {
     let mut report = Report::new("jsonl", Some(OFFSETS), sel.layers.clone());
-    // Each line goes into the file's text as its batch is done: the lines are never all held
-    // beside the text they make (at corpus scale, 300 MB twice).
-    // Its size is foreseen from the first documents' lines per byte of text, so that the
-    // text grows by one reservation rather than by doubling (each doubling a copy).
-    let mut out = String::new();
-    let total_text: usize = sel.docs.iter().map(|p| p.doc.text.len()).sum();
-    let mut text_done = 0;
-    let mut reserved = false;
-    let mut failed = None;
-    super::per_document_each(
-        sel,
-        step,
-        |part| {
-            let mut part_report = Report::default();
-            let json = serde_json::to_string(&line(sel, part, &mut part_report));
-            part_report.documents += 1;
-            // `meta` holds the metadata but for the progress per annotator.
-            part_report.document_fields(
-                part.doc,
-                &[
-                    field::DOCUMENT_TITLE,
-                    field::DOCUMENT_SOURCE,
-                    field::DOCUMENT_AUTHOR,
-                    field::DOCUMENT_DATE,
-                    field::DOCUMENT_URL,
-                ],
-            );
-            (json, part_report, part.doc.text.len())
-        },
-        |(json, part_report, text_len)| match json {
-            Ok(json) if failed.is_none() => {
-                out.push_str(&json);
-                out.push('\n');
-                report.absorb(part_report);
-                text_done += text_len;
-                if !reserved && text_done * 100 >= total_text {
-                    reserved = true;
-                    let per_byte = out.len() as f64 / text_done.max(1) as f64;
-                    let foreseen = (per_byte * total_text as f64 * 1.05) as usize;
-                    // A guess: where it cannot be had, the text grows as it goes.
-                    let _ = out.try_reserve(foreseen.saturating_sub(out.len()));
+    // Each batch's lines go into the file as the batch is done: the lines are never all held
+    // (at corpus scale, 300 MB).
+    sink.file(OutPlace::Main, &mut |out| {
+        let mut failed = None;
+        super::per_document_each(
+            sel,
+            step,
+            |part| {
+                let mut part_report = Report::default();
+                let json = serde_json::to_vec(&line(sel, part, &mut part_report));
+                part_report.documents += 1;
+                // `meta` holds the metadata but for the progress per annotator.
+                part_report.document_fields(
+                    part.doc,
+                    &[
+                        field::DOCUMENT_TITLE,
+                        field::DOCUMENT_SOURCE,
+                        field::DOCUMENT_AUTHOR,
+                        field::DOCUMENT_DATE,
+                        field::DOCUMENT_URL,
+                    ],
+                );
+                (json, part_report)
+            },
+            |(json, part_report)| {
+                if failed.is_some() {
+                    return;
                 }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                failed.get_or_insert(e);
-            }
-        },
-    );
-    if let Some(e) = failed {
-        return Err(ExportError::Encode(e.to_string()));
-    }
-    Ok((
-        vec![OutFile {
-            place: OutPlace::Main,
-            text: out,
-        }],
-        report,
-    ))
+                let written = json
+                    .map_err(|e| ExportError::Encode(e.to_string()))
+                    .and_then(|json| {
+                        out.write_all(&json)
+                            .and_then(|()| out.write_all(b"\n"))
+                            .map_err(super::write_error)
+                    });
+                match written {
+                    Ok(()) => report.absorb(part_report),
+                    Err(e) => failed = Some(e),
+                }
+            },
+        );
+        failed.map_or(Ok(()), Err)
+    })?;
+    Ok(report)
 }
 
 /// The first and last token (inclusive) a fragment covers.

@@ -279,14 +279,225 @@ pub enum ExportError {
     },
 }
 
-/// Builds an export of `project` in `format`. `progress` is told how many documents are done
-/// out of how many, after each one.
+/// Builds an export of `project` in `format`, in memory. `progress` is told how many
+/// documents are done out of how many, after each one.
 pub fn export(
     project: &Project,
     format: Format,
     options: &ExportOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Export, ExportError> {
+    let mut sink = InMemory::default();
+    let report = build(project, format, options, progress, &mut sink)?;
+    Ok(Export {
+        files: sink.files,
+        report,
+    })
+}
+
+/// Exports `project` in `format` to `out`, all or none, as [`export`] then [`write`] do, but
+/// a format whose output is one large file (jsonl, W3C) writes it straight into its staged
+/// file as each batch of documents is done: the export is never held whole in memory (at
+/// corpus scale, 300 MB). The report says which files were written.
+pub fn export_to(
+    project: &Project,
+    format: Format,
+    options: &ExportOptions,
+    out: &Path,
+    protected: &Protected,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, ExportError> {
+    export_to_with(
+        project,
+        format,
+        options,
+        out,
+        protected,
+        progress,
+        &crate::store::stage_derived_with,
+    )
+}
+
+/// [`export_to`], a streamed file staged with `stage` (tests make it fail, as a full disk
+/// would).
+fn export_to_with(
+    project: &Project,
+    format: Format,
+    options: &ExportOptions,
+    out: &Path,
+    protected: &Protected,
+    progress: &mut dyn FnMut(usize, usize),
+    stage: &StageWith,
+) -> Result<Report, ExportError> {
+    if !streams(format) {
+        let mut export = export(project, format, options, progress)?;
+        write(out, &mut export, protected)?;
+        return Ok(export.report);
+    }
+    if out.is_dir() {
+        return Err(ExportError::Io {
+            path: out.to_owned(),
+            message: "is a folder; this format writes a file".into(),
+        });
+    }
+    let mut sink = Staged {
+        out,
+        protected,
+        stage,
+        files: Vec::new(),
+        made: Vec::new(),
+    };
+    let built = build(project, format, options, progress, &mut sink);
+    let Staged { files, made, .. } = sink;
+    let mut report = match built {
+        Ok(report) => report,
+        Err(e) => {
+            drop(files); // the temporary files go
+            undo_folders(&made);
+            return Err(e);
+        }
+    };
+    report.files = commit_all(out, files)?;
+    report.folders_made = made.into_iter().filter(|d| !d.starts_with(out)).collect();
+    Ok(report)
+}
+
+/// Whether the format's writer streams its one large file through a [`Sink`].
+fn streams(format: Format) -> bool {
+    matches!(format, Format::Jsonl | Format::W3c)
+}
+
+/// Where a format's writer puts the files it makes: in memory ([`export`]) or straight into
+/// temporary files beside their targets ([`export_to`]).
+pub(crate) trait Sink {
+    /// Makes the file at `place`, its contents written by `fill`. An error writing them is
+    /// [`ExportError::Io`] with an empty path, which the sink fills in.
+    fn file(
+        &mut self,
+        place: OutPlace,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError>;
+
+    /// A file made whole in memory.
+    fn put(&mut self, file: OutFile) -> Result<(), ExportError> {
+        self.file(file.place, &mut |w| {
+            w.write_all(file.text.as_bytes()).map_err(write_error)
+        })
+    }
+}
+
+/// An error writing into a [`Sink`]'s file, for the sink to name the file.
+pub(crate) fn write_error(e: std::io::Error) -> ExportError {
+    ExportError::Io {
+        path: PathBuf::new(),
+        message: e.to_string(),
+    }
+}
+
+/// The files of [`export`], held in memory.
+#[derive(Default)]
+struct InMemory {
+    files: Vec<OutFile>,
+}
+
+impl Sink for InMemory {
+    fn file(
+        &mut self,
+        place: OutPlace,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let mut buf = Vec::new();
+        fill(&mut buf)?;
+        self.files.push(OutFile {
+            place,
+            text: utf8(buf)?,
+        });
+        Ok(())
+    }
+}
+
+/// How [`Staged`] stages a file (tests make it fail, as a full disk would).
+type StageWith = dyn Fn(
+    &Path,
+    &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<crate::store::StagedWrite, crate::store::StoreError>;
+
+/// The files of [`export_to`], each written into a temporary file beside its target as it is
+/// made, and put in place only when all are.
+struct Staged<'a> {
+    out: &'a Path,
+    protected: &'a Protected,
+    stage: &'a StageWith,
+    files: Vec<(PathBuf, crate::store::StagedWrite)>,
+    /// The folders made for them, to take away again if the export fails.
+    made: Vec<PathBuf>,
+}
+
+impl Sink for Staged<'_> {
+    fn file(
+        &mut self,
+        place: OutPlace,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), ExportError>,
+    ) -> Result<(), ExportError> {
+        let path = out_path(self.out, &place);
+        check_target(&path, self.protected)?;
+        self.made
+            .extend(make_folders(std::slice::from_ref(&path), &self.made)?);
+        // What `fill` fails with, kept whole: the stage sees only that it stopped.
+        let mut failed = None;
+        let staged = (self.stage)(&path, &mut |w| {
+            fill(w).map_err(|e| {
+                let message = e.to_string();
+                failed = Some(e);
+                std::io::Error::other(message)
+            })
+        });
+        match (staged, failed) {
+            (Ok(staged), _) => {
+                self.files.push((path, staged));
+                Ok(())
+            }
+            (Err(_), Some(ExportError::Io { path: p, message })) if p.as_os_str().is_empty() => {
+                Err(io_error(
+                    &path,
+                    format!("cannot write: {message}; nothing was written"),
+                ))
+            }
+            (Err(_), Some(e)) => Err(e),
+            (Err(e), None) => Err(io_error(
+                &path,
+                format!("{}; nothing was written", without_path(&e)),
+            )),
+        }
+    }
+}
+
+/// The report of a writer that made its files in memory, the files put into `sink`.
+fn put_all(
+    sink: &mut dyn Sink,
+    (files, report): (Vec<OutFile>, Report),
+) -> Result<Report, ExportError> {
+    for file in files {
+        sink.put(file)?;
+    }
+    Ok(report)
+}
+
+fn io_error(path: &Path, message: String) -> ExportError {
+    ExportError::Io {
+        path: path.to_owned(),
+        message,
+    }
+}
+
+/// The report of an export written into `sink`, by the format's writer.
+fn build(
+    project: &Project,
+    format: Format,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    sink: &mut dyn Sink,
+) -> Result<Report, ExportError> {
     let sel = select(
         project,
         &options.layer,
@@ -295,19 +506,22 @@ pub fn export(
     )?;
     let total = sel.docs.len();
     let mut step = |done: usize| progress(done, total);
-    let (files, mut report) = match format {
-        // Each writer takes the selection and a callback told how many documents are done.
-        Format::Jsonl => jsonl::export(&sel, &mut step)?,
-        Format::Doccano => doccano::export(&sel, &mut step)?,
-        Format::Conll => conll::export(&sel, &mut step)?,
-        Format::Csv => csv::export(&sel, &mut step)?,
-        Format::Brat => brat::export(&sel, &mut step)?,
-        Format::SummaryMd | Format::SummaryHtml => summary::export(&sel, format, &mut step)?,
-        Format::Graphml => network::export_graphml(&sel, &mut step)?,
-        Format::NetworkCsv => network::export_csv(&sel, &mut step)?,
-        Format::Labelstudio => labelstudio::export(&sel, &mut step)?,
-        Format::Webanno => webanno::export(&sel, &mut step)?,
-        Format::W3c => w3c::export(&sel, &mut step)?,
+    // The streaming writers put their file into the sink as they make it; each other returns
+    // its files, made in memory.
+    let mut report = match format {
+        Format::Jsonl => jsonl::export(&sel, &mut step, sink)?,
+        Format::W3c => w3c::export(&sel, &mut step, sink)?,
+        Format::Doccano => put_all(sink, doccano::export(&sel, &mut step)?)?,
+        Format::Conll => put_all(sink, conll::export(&sel, &mut step)?)?,
+        Format::Csv => put_all(sink, csv::export(&sel, &mut step)?)?,
+        Format::Brat => put_all(sink, brat::export(&sel, &mut step)?)?,
+        Format::SummaryMd | Format::SummaryHtml => {
+            put_all(sink, summary::export(&sel, format, &mut step)?)?
+        }
+        Format::Graphml => put_all(sink, network::export_graphml(&sel, &mut step)?)?,
+        Format::NetworkCsv => put_all(sink, network::export_csv(&sel, &mut step)?)?,
+        Format::Labelstudio => put_all(sink, labelstudio::export(&sel, &mut step)?)?,
+        Format::Webanno => put_all(sink, webanno::export(&sel, &mut step)?)?,
     };
     // Every value, link note, article variable and entity reference exported that the format
     // has no place for is counted as left out, so a report says "everything was carried" only
@@ -325,7 +539,7 @@ pub fn export(
         Format::W3c => w3c::CODES_CARRIED,
     };
     report.codes_of(&sel, carried);
-    Ok(Export { files, report })
+    Ok(report)
 }
 
 /// Reads `inputs` (files or folders) in `format` into the neutral [`Incoming`] shape. Problems
@@ -611,20 +825,22 @@ fn write_with(
          dyn Fn(&Path, &str) -> Result<crate::store::StagedWrite, crate::store::StoreError> + Sync
      ),
 ) -> Result<(), ExportError> {
-    let io = |path: &Path, message: String| ExportError::Io {
-        path: path.to_owned(),
-        message,
-    };
     let folder = export
         .files
         .iter()
         .any(|f| matches!(f.place, OutPlace::Inside(_)));
     if folder {
         if out.exists() && !out.is_dir() {
-            return Err(io(out, "is a file; this format writes a folder".into()));
+            return Err(io_error(
+                out,
+                "is a file; this format writes a folder".into(),
+            ));
         }
     } else if out.is_dir() {
-        return Err(io(out, "is a folder; this format writes a file".into()));
+        return Err(io_error(
+            out,
+            "is a folder; this format writes a file".into(),
+        ));
     }
     let paths: Vec<PathBuf> = export
         .files
@@ -633,51 +849,15 @@ fn write_with(
         .collect();
     // Check every target before writing any.
     for path in &paths {
-        protected
-            .check(path)
-            .map_err(|why| ExportError::Refused(format!("{why} Nothing was written.")))?;
-        if path.is_dir() {
-            return Err(io(path, "is a folder; nothing was written".into()));
-        }
-        crate::store::guard::check_target(path)
-            .map_err(|e| io(path, format!("{e}; nothing was written")))?;
-        if let Some(blocker) = path.ancestors().skip(1).find(|a| a.is_file()) {
-            return Err(io(
-                blocker,
-                "is a file, not a folder; nothing was written".into(),
-            ));
-        }
+        check_target(path, protected)?;
     }
-    // The folders first (remembering those made, to take them away again on failure).
-    let mut made: Vec<PathBuf> = Vec::new();
-    let mut folders: Vec<&Path> = paths
-        .iter()
-        .filter_map(|p| p.parent().filter(|p| !p.as_os_str().is_empty()))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    let undo_folders = |made: &[PathBuf]| {
-        for dir in made.iter().rev() {
-            let _ = std::fs::remove_dir(dir); // only if still empty
-        }
-    };
-    for dir in folders {
-        let missing: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-            .map(Path::to_owned)
-            .collect();
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            undo_folders(&made);
-            return Err(io(dir, format!("cannot create the folder: {e}")));
-        }
-        made.extend(missing.into_iter().rev());
-    }
+    let made = make_folders(&paths, &[])?;
     // Every file staged, on all cores (a folder export has hundreds) …
     let jobs: Vec<(&PathBuf, &OutFile)> = paths.iter().zip(&export.files).collect();
     let staged = crate::par::par_map(&jobs, |(path, file)| {
         stage(path, &file.text)
-            .map_err(|e| io(path, format!("{}; nothing was written", without_path(&e))))
+            .map(|staged| ((*path).clone(), staged))
+            .map_err(|e| io_error(path, format!("{}; nothing was written", without_path(&e))))
     })
     .into_iter()
     .collect::<Result<Vec<_>, ExportError>>();
@@ -689,17 +869,81 @@ fn write_with(
             return Err(e);
         }
     };
-    for file in staged {
-        file.commit_derived().map_err(|e| match &e {
-            crate::store::StoreError::Io { path, .. } => io(path, without_path(&e)),
-            _ => io(out, e.to_string()),
-        })?;
-    }
-    export.report.files = paths;
+    export.report.files = commit_all(out, staged)?;
     // A folder format's own folder is the output asked for; only the folders above it were
     // not asked for by name.
     export.report.folders_made = made.into_iter().filter(|d| !d.starts_with(out)).collect();
     Ok(())
+}
+
+/// Refuses a target that may not be written: a file `protected` names, a folder, anything but
+/// a regular file, or a path below a file.
+fn check_target(path: &Path, protected: &Protected) -> Result<(), ExportError> {
+    protected
+        .check(path)
+        .map_err(|why| ExportError::Refused(format!("{why} Nothing was written.")))?;
+    if path.is_dir() {
+        return Err(io_error(path, "is a folder; nothing was written".into()));
+    }
+    crate::store::guard::check_target(path)
+        .map_err(|e| io_error(path, format!("{e}; nothing was written")))?;
+    if let Some(blocker) = path.ancestors().skip(1).find(|a| a.is_file()) {
+        return Err(io_error(
+            blocker,
+            "is a file, not a folder; nothing was written".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes the folders the files at `paths` go into, returning those it made (parents first),
+/// to take away again on failure; on its own failure it takes away what it made and those in
+/// `made_before`.
+fn make_folders(paths: &[PathBuf], made_before: &[PathBuf]) -> Result<Vec<PathBuf>, ExportError> {
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut folders: Vec<&Path> = paths
+        .iter()
+        .filter_map(|p| p.parent().filter(|p| !p.as_os_str().is_empty()))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for dir in folders {
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_owned)
+            .collect();
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            undo_folders(&made);
+            undo_folders(made_before);
+            return Err(io_error(dir, format!("cannot create the folder: {e}")));
+        }
+        made.extend(missing.into_iter().rev());
+    }
+    Ok(made)
+}
+
+/// Takes away the folders an export made, last first, each only if still empty.
+fn undo_folders(made: &[PathBuf]) {
+    for dir in made.iter().rev() {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// Puts every staged file in place; the paths written.
+fn commit_all(
+    out: &Path,
+    staged: Vec<(PathBuf, crate::store::StagedWrite)>,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut written = Vec::with_capacity(staged.len());
+    for (path, file) in staged {
+        file.commit_derived().map_err(|e| match &e {
+            crate::store::StoreError::Io { path, .. } => io_error(path, without_path(&e)),
+            _ => io_error(out, e.to_string()),
+        })?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// What went wrong with a file, without the file's name (the caller names it once; the
@@ -714,6 +958,178 @@ fn without_path(e: &crate::store::StoreError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_layer() -> ExportOptions {
+        ExportOptions {
+            layer: LayerChoice::One("ana".into()),
+            documents: None,
+        }
+    }
+
+    #[test]
+    fn an_export_written_as_it_is_made_is_the_export_made_in_memory() {
+        let p = fixture::project();
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The streamed formats, and one that is made in memory and has a file beside it.
+        for (format, name) in [
+            (Format::Jsonl, "out.jsonl"),
+            (Format::W3c, "out.json"),
+            (Format::Csv, "out.csv"),
+        ] {
+            let options = if format.records_annotator() {
+                ExportOptions::default()
+            } else {
+                one_layer()
+            };
+            let out = dir.path().join(name);
+            let built = export(&p, format, &options, &mut |_, _| {}).expect("built");
+            let mut last = (0, 0);
+            let report = export_to(
+                &p,
+                format,
+                &options,
+                &out,
+                &Protected::default(),
+                &mut |n, of| last = (n, of),
+            )
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
+            assert_eq!(last, (2, 2), "{format}: progress");
+            assert_eq!(report.files.len(), built.files.len(), "{format}");
+            for (file, path) in built.files.iter().zip(&report.files) {
+                assert_eq!(*path, out_path(&out, &file.place), "{format}");
+                let written = std::fs::read_to_string(path).expect("written");
+                assert_eq!(written, file.text, "{format}: {}", path.display());
+            }
+            let mut expected = built.report.clone();
+            expected.files = report.files.clone();
+            assert_eq!(report.to_text(), expected.to_text(), "{format}: the report")
+        }
+    }
+
+    /// A writer that takes `room` bytes, then fails as a full disk does.
+    struct Filling<'w> {
+        inner: &'w mut dyn std::io::Write,
+        room: usize,
+    }
+
+    impl std::io::Write for Filling<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            self.room -= buf.len();
+            self.inner.write(buf)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+
+    #[test]
+    fn a_full_disk_midway_through_a_streamed_export_leaves_the_old_file_and_no_temporary_file() {
+        let p = fixture::project();
+        let dir = tempfile::tempdir().expect("tempdir");
+        for format in [Format::Jsonl, Format::W3c] {
+            let out = dir.path().join("deep").join("out.jsonl");
+            let options = one_layer();
+            let whole = export(&p, format, &options, &mut |_, _| {}).expect("built");
+            let size = whole.files[0].text.len();
+            assert!(size > 1000, "{format}: the fixture writes {size} bytes");
+            // The disk fills up halfway through the file.
+            let full_halfway = move |path: &Path,
+                                     fill: &mut dyn FnMut(
+                &mut dyn std::io::Write,
+            ) -> std::io::Result<()>| {
+                crate::store::stage_derived_with(path, &mut |w| {
+                    fill(&mut Filling {
+                        inner: w,
+                        room: size / 2,
+                    })
+                })
+            };
+            let err = export_to_with(
+                &p,
+                format,
+                &options,
+                &out,
+                &Protected::default(),
+                &mut |_, _| {},
+                &full_halfway,
+            )
+            .expect_err("the disk is full");
+            let text = err.to_string();
+            assert!(text.contains("No space left"), "{format}: {text}");
+            assert!(text.contains("nothing was written"), "{format}: {text}");
+            assert_eq!(text.matches("out.jsonl").count(), 1, "{format}: {text}");
+            let left: Vec<_> = std::fs::read_dir(dir.path())
+                .expect("listed")
+                .map(|e| e.expect("entry").file_name())
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{format}: no folder or file left: {left:?}"
+            );
+            // An earlier export at the target is kept as it was.
+            std::fs::create_dir(dir.path().join("deep")).expect("folder");
+            std::fs::write(&out, "the earlier export").expect("written");
+            export_to_with(
+                &p,
+                format,
+                &options,
+                &out,
+                &Protected::default(),
+                &mut |_, _| {},
+                &full_halfway,
+            )
+            .expect_err("the disk is full");
+            assert_eq!(
+                std::fs::read_to_string(&out).expect("kept"),
+                "the earlier export"
+            );
+            let left: Vec<_> = std::fs::read_dir(dir.path().join("deep"))
+                .expect("listed")
+                .map(|e| e.expect("entry").file_name())
+                .collect();
+            assert_eq!(left.len(), 1, "{format}: no temporary file: {left:?}");
+            std::fs::remove_dir_all(dir.path().join("deep")).expect("cleared");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_streamed_export_refuses_a_folder_and_the_project_before_it_writes() {
+        let p = fixture::project();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = export_to(
+            &p,
+            Format::Jsonl,
+            &one_layer(),
+            dir.path(),
+            &Protected::default(),
+            &mut |_, _| {},
+        )
+        .expect_err("a folder");
+        assert!(err.to_string().contains("is a folder"), "{err}");
+        let project = dir.path().join("p.ron");
+        std::fs::write(&project, "the project").expect("written");
+        let link = dir.path().join("link.jsonl");
+        std::os::unix::fs::symlink(&project, &link).expect("linked");
+        let err = export_to(
+            &p,
+            Format::W3c,
+            &one_layer(),
+            &link,
+            &Protected::project(&project),
+            &mut |_, _| {},
+        )
+        .expect_err("the project");
+        assert!(matches!(err, ExportError::Refused(_)), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&project).expect("kept"),
+            "the project"
+        );
+    }
 
     #[test]
     fn a_target_that_cannot_be_written_stops_the_export_before_any_file_is_written() {

@@ -449,7 +449,31 @@ pub fn stage_derived(path: &Path, text: &str) -> Result<StagedWrite, StoreError>
     stage_file(path, text, Flush::No)
 }
 
+/// [`stage_derived`] with the contents written by `fill` through a buffer into the temporary
+/// file as they are made, so that a large export is never held whole in memory. An error
+/// `fill` returns is the write's error (the temporary file is removed).
+pub fn stage_derived_with(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<StagedWrite, StoreError> {
+    stage_with(path, Flush::No, &mut |file| {
+        // Small writes gathered into large ones; one larger than the buffer goes straight
+        // through.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut buffered)?;
+        buffered.flush()
+    })
+}
+
 fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, StoreError> {
+    stage_with(path, flush, &mut |file| file.write_all(text.as_bytes()))
+}
+
+fn stage_with(
+    path: &Path,
+    flush: Flush,
+    fill: &mut dyn FnMut(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<StagedWrite, StoreError> {
     // Through a symbolic link, write the file it points to (and keep the link).
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let dir = match target.parent() {
@@ -467,8 +491,7 @@ fn stage_file(path: &Path, text: &str, flush: Flush) -> Result<StagedWrite, Stor
     let _ = tmp.as_file().try_lock();
     // Through the file itself: the temporary file's own writer adds "at path …tmp" to an
     // error, naming a file the user never asked for.
-    tmp.as_file_mut()
-        .write_all(text.as_bytes())
+    fill(tmp.as_file_mut())
         .and_then(|()| tmp.as_file().metadata())
         .and_then(|meta| {
             tmp.as_file()

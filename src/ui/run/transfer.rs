@@ -90,13 +90,18 @@ impl MarginaliaApp {
         let total = Arc::new(AtomicUsize::new(0));
         let (d, t) = (done.clone(), total.clone());
         let handle = std::thread::spawn(move || {
-            let mut export = formats::export(&project, format, &options, &mut |n, of| {
-                d.store(n, Ordering::Relaxed);
-                t.store(of, Ordering::Relaxed);
-            })
-            .map_err(|e| e.to_string())?;
-            formats::write(&out, &mut export, &protected).map_err(|e| e.to_string())?;
-            Ok(export.report)
+            formats::export_to(
+                &project,
+                format,
+                &options,
+                &out,
+                &protected,
+                &mut |n, of| {
+                    d.store(n, Ordering::Relaxed);
+                    t.store(of, Ordering::Relaxed);
+                },
+            )
+            .map_err(|e| e.to_string())
         });
         draft.outcome = None;
         draft.job = Some(ExportJob {
