@@ -326,7 +326,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Stats { project, json } => {
             let activity = Activity::start(json);
             activity.step(format!("reading {}", file_label(&project)));
-            let stats = Stats::of(&store::load(&project)?);
+            let loaded = store::load(&project)?;
+            let stats = Stats::of(&loaded);
+            exit_soon(loaded);
             report_leftovers(&project);
             activity.finish();
             if json {
@@ -476,6 +478,13 @@ impl Rewrite {
 
 /// Says, for a command that only reads the project, what interrupted saves left beside it;
 /// the next command that writes the project (which holds its lock) removes them.
+/// Lets go of a project a command is done with without taking it apart: the command is about
+/// to end, and the operating system takes back its memory at once, where freeing it piece by
+/// piece takes 70 ms at corpus scale (180,000 annotations). Only what holds no file or lock.
+fn exit_soon(project: Project) {
+    std::mem::forget(project);
+}
+
 fn report_leftovers(path: &Path) {
     let left = store::leftovers(path);
     if !left.is_empty() {
@@ -607,6 +616,7 @@ fn export(
             }
             e => anyhow::anyhow!("{e} (nothing was written)"),
         })?;
+    exit_soon(project);
     activity.finish();
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);

@@ -23,9 +23,14 @@ pub(super) trait Record: Sized {
     fn read(c: &mut Cursor<'_>) -> Option<Self>;
 }
 
-/// Reads every item (byte ranges of `source`, each one record with blanks around it).
-pub(super) fn read_items<T: Record>(source: &str, items: &[Range<usize>]) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len());
+/// Reads every item (byte ranges of `source`, each one record with blanks around it), into a
+/// list with room for at least `room` records.
+pub(super) fn read_items<T: Record>(
+    source: &str,
+    items: &[Range<usize>],
+    room: usize,
+) -> Option<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len().max(room));
     for item in items {
         let mut c = Cursor {
             s: source.get(item.clone())?,
@@ -403,7 +408,7 @@ mod tests {
 
     /// What the quick reader reads from one item.
     fn quick<T: Record>(item: &str) -> Option<T> {
-        read_items::<T>(item, std::slice::from_ref(&(0..item.len())))
+        read_items::<T>(item, std::slice::from_ref(&(0..item.len())), 1)
             .and_then(|v| v.into_iter().next())
     }
 

@@ -299,9 +299,13 @@ fn parse_slices<'s, T: DeserializeOwned + Record + Send + 's>(
     let per = items.len().div_ceil(parts.max(1)).max(1);
     items
         .chunks(per)
-        .map(|chunk| {
+        .enumerate()
+        .map(|(i, chunk)| {
+            // The first part's list has room for all, so that the others are appended to it
+            // without a second list of every record (58 MB at corpus scale).
+            let room = if i == 0 { items.len() } else { 0 };
             scope.spawn(move || {
-                if let Some(records) = fast::read_items(source, chunk) {
+                if let Some(records) = fast::read_items(source, chunk, room) {
                     return Some(records);
                 }
                 let text = slice_as_list(source, chunk)?;
@@ -320,8 +324,11 @@ fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, Option<Vec<T>>>>) 
     for h in handles {
         parts.push(h.join().ok()??);
     }
-    // One allocation of the final size instead of growing (and copying) it part by part.
-    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    // Room for the rest (the quick reader made it already): each part is moved in and let go.
+    let rest: usize = parts.as_slice().iter().map(Vec::len).sum();
+    all.reserve(rest);
     for part in parts {
         all.extend(part);
     }
