@@ -157,8 +157,7 @@ struct Network {
 
 impl Network {
     fn of(sel: &Selection) -> Self {
-        let docs: Vec<DocId> = sel.docs.iter().map(|d| d.doc.id.clone()).collect();
-        let summary = Summary::of(sel.project, &sel.layers, Some(&docs));
+        let summary = Summary::of_parts(sel.project, &sel.layers, &sel.docs);
         let mut nodes: Vec<Node> = summary
             .actors
             .iter()

@@ -1,8 +1,6 @@
 //! Which annotator layers and documents an export takes.
 
-use std::collections::{HashMap, HashSet};
-
-use crate::model::{Annotation, AnnotationId, DocId, Document, Project, REVIEWED_LAYER, Relation};
+use crate::model::{DocId, DocLayers, Project, REVIEWED_LAYER};
 
 use super::ExportError;
 
@@ -30,15 +28,7 @@ pub struct Selection<'p> {
 }
 
 /// One document with its annotations and relations in the chosen layers.
-#[derive(Debug)]
-pub struct DocPart<'p> {
-    /// The document.
-    pub doc: &'p Document,
-    /// Its annotations in the chosen layers, by start (then longest first).
-    pub annotations: Vec<&'p Annotation>,
-    /// Relations whose two ends are both among `annotations`, in id order.
-    pub relations: Vec<&'p Relation>,
-}
+pub type DocPart<'p> = DocLayers<'p>;
 
 /// Picks the layers and documents. `all_layers` is whether the format records who annotated,
 /// so that [`LayerChoice::Auto`] takes every layer; `docs` limits the documents (`None`: all).
@@ -75,48 +65,7 @@ pub fn select<'p>(
     {
         return Err(ExportError::NoSuchDocument(missing.clone()));
     }
-    let wanted: Option<HashSet<&DocId>> = docs.map(|d| d.iter().collect());
-    let layer_set: HashSet<&str> = chosen.iter().map(String::as_str).collect();
-
-    let mut by_doc: HashMap<&DocId, Vec<&Annotation>> = HashMap::new();
-    for a in project.annotations.values() {
-        if layer_set.contains(a.annotator.as_str()) {
-            by_doc.entry(&a.doc).or_default().push(a);
-        }
-    }
-    let mut taken: HashSet<&AnnotationId> = HashSet::new();
-    let mut parts = Vec::new();
-    for doc in &project.documents {
-        if wanted.as_ref().is_some_and(|w| !w.contains(&doc.id)) {
-            continue;
-        }
-        let mut annotations = by_doc.remove(&doc.id).unwrap_or_default();
-        annotations.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        taken.extend(annotations.iter().map(|a| &a.id));
-        parts.push(DocPart {
-            doc,
-            annotations,
-            relations: Vec::new(),
-        });
-    }
-    let index: HashMap<&DocId, usize> = parts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (&p.doc.id, i))
-        .collect();
-    for r in project.relations.values() {
-        if !(taken.contains(&r.from) && taken.contains(&r.to)) {
-            continue;
-        }
-        let part = project
-            .annotations
-            .get(&r.from)
-            .and_then(|a| index.get(&a.doc))
-            .and_then(|&i| parts.get_mut(i));
-        if let Some(part) = part {
-            part.relations.push(r);
-        }
-    }
+    let parts = project.in_layers(&chosen, docs);
     Ok(Selection {
         project,
         layers: chosen,
@@ -134,7 +83,7 @@ impl Selection<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::project_from_marked;
+    use crate::model::{AnnotationId, project_from_marked};
 
     fn two_layers() -> Project {
         let (mut p, _) = project_from_marked(

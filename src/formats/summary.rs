@@ -11,7 +11,6 @@
 //! notes, article variables and entity references are counted as not shown.
 
 use super::{ExportError, Format, OutFile, OutPlace, Report, Selection, field};
-use crate::model::DocId;
 use crate::summary::Summary;
 
 /// The codes (names of [`super::report::field`]) this format carries; the others are counted
@@ -26,8 +25,7 @@ pub(crate) fn export(
     format: Format,
     step: &mut dyn FnMut(usize),
 ) -> Result<(Vec<OutFile>, Report), ExportError> {
-    let docs: Vec<DocId> = sel.docs.iter().map(|d| d.doc.id.clone()).collect();
-    let summary = Summary::of(sel.project, &sel.layers, Some(&docs));
+    let summary = Summary::of_parts(sel.project, &sel.layers, &sel.docs);
     let text = match format {
         Format::SummaryMd => summary.to_markdown(),
         Format::SummaryHtml => summary.to_html(),

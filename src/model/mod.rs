@@ -36,7 +36,7 @@ pub use ids::{
 };
 pub use marked::{parse_marked, project_from_marked};
 pub use offset::{ByteOffset, CharOffset, OffsetError, TextIndex, Utf16Offset};
-pub use project::{DocIdSeries, Project, SharedMap, SharedMapExt, unique_doc_id};
+pub use project::{DocIdSeries, DocLayers, Project, SharedMap, SharedMapExt, unique_doc_id};
 pub use schema::{CONCEPTS, PALETTE, RelationType, Rgb, Schema, TagType};
 pub use snap::{
     SnapOptions, ceil_grapheme, floor_grapheme, is_grapheme_boundary, snap_selection,

@@ -1,6 +1,6 @@
 //! The project: everything one analyst (or a team, in layers) has coded.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::annotation::{Annotation, Entity, Relation};
 use super::codes::Codebook;
@@ -129,6 +129,59 @@ impl Project {
         list
     }
 
+    /// The documents `docs` names (all when `None`), in project order, each with its
+    /// annotations in `layers` by position and the relations whose two ends are both among
+    /// them (in id order, with the document of the annotation they start from).
+    ///
+    /// One pass over the annotations and one over the relations; a relation's ends are
+    /// looked up in the annotation map rather than in a set of every annotation taken, which
+    /// at 190,000 annotations cost more than the rest of the grouping.
+    pub fn in_layers(&self, layers: &[String], docs: Option<&[DocId]>) -> Vec<DocLayers<'_>> {
+        let wanted: Option<HashSet<&DocId>> = docs.map(|d| d.iter().collect());
+        let mut parts: Vec<DocLayers<'_>> = self
+            .documents
+            .iter()
+            .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
+            .map(|doc| DocLayers {
+                doc,
+                annotations: Vec::new(),
+                relations: Vec::new(),
+            })
+            .collect();
+        let index: HashMap<&DocId, usize> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&p.doc.id, i))
+            .collect();
+        // Projects have a handful of layers: a scan of them is cheaper than hashing a name.
+        let in_layer = |a: &Annotation| layers.contains(&a.annotator);
+        let part_of = |a: &Annotation| {
+            if in_layer(a) {
+                index.get(&a.doc).copied()
+            } else {
+                None
+            }
+        };
+        for a in self.annotations.values() {
+            if let Some(part) = part_of(a).and_then(|i| parts.get_mut(i)) {
+                part.annotations.push(a);
+            }
+        }
+        for part in &mut parts {
+            part.annotations
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        for r in self.relations.values() {
+            let end = |id: &AnnotationId| self.annotations.get(id).and_then(part_of);
+            if let (Some(i), Some(_)) = (end(&r.from), end(&r.to))
+                && let Some(part) = parts.get_mut(i)
+            {
+                part.relations.push(r);
+            }
+        }
+        parts
+    }
+
     /// The relations that start or end at `annotation`.
     pub fn relations_of<'a>(
         &'a self,
@@ -145,6 +198,18 @@ impl Project {
             self.documents.iter().any(|d| d.id.as_str() == id)
         })
     }
+}
+
+/// One document with its annotations in some layers and the relations between them: see
+/// [`Project::in_layers`].
+#[derive(Debug)]
+pub struct DocLayers<'p> {
+    /// The document.
+    pub doc: &'p Document,
+    /// Its annotations in the layers, by start (then longest first).
+    pub annotations: Vec<&'p Annotation>,
+    /// Relations whose two ends are both among `annotations`, in id order.
+    pub relations: Vec<&'p Relation>,
 }
 
 /// A document id made from `wanted` (lower-case, non-alphanumerics as single dashes) for which
@@ -233,6 +298,88 @@ mod tests {
         assert_eq!(
             unique_doc_id(" -- Ünïcode?? title-- ", |_| false).as_str(),
             "Ünïcode-title"
+        );
+    }
+
+    #[test]
+    fn in_layers_takes_a_relation_only_when_both_its_ends_are_taken() {
+        use crate::model::{AnnotationId, RelationId};
+        let (mut p, ids) = crate::model::project_from_marked(
+            "[actor|Macron] said [claim|talks could start].",
+            "ana",
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .expect("marked");
+        let [actor, claim] = [&ids[0], &ids[1]].map(|id| p.annotations[id].clone());
+        p.documents
+            .push(Document::new("e", "Other", "Macron said so."));
+        let copy = |a: &Annotation, suffix: &str, doc: &str, layer: &str| {
+            let mut b = a.clone();
+            b.id = AnnotationId(format!("{}-{suffix}", a.id));
+            b.doc = doc.into();
+            b.annotator = layer.to_owned();
+            b
+        };
+        let ben_actor = copy(&actor, "ben", "d", "ben");
+        let (e_actor, e_claim) = (copy(&actor, "e", "e", "ana"), copy(&claim, "e", "e", "ana"));
+        for a in [&ben_actor, &e_actor, &e_claim] {
+            p.annotations.insert(a.id.clone(), a.clone());
+        }
+        let link = |id: &str, from: &AnnotationId, to: &AnnotationId| Relation {
+            id: RelationId(id.into()),
+            kind: "said_by".into(),
+            from: from.clone(),
+            to: to.clone(),
+            annotator: "ana".into(),
+            changed_by: None,
+            note: String::new(),
+            values: Default::default(),
+        };
+        for r in [
+            link("r1", &claim.id, &actor.id),
+            link("r2", &claim.id, &ben_actor.id),
+            link("r3", &e_claim.id, &e_actor.id),
+            link("r4", &AnnotationId("gone".into()), &actor.id),
+        ] {
+            p.relations.insert(r.id.clone(), r);
+        }
+        let ids_of = |parts: &[DocLayers]| -> Vec<(String, Vec<String>, Vec<String>)> {
+            parts
+                .iter()
+                .map(|part| {
+                    (
+                        part.doc.id.to_string(),
+                        part.annotations.iter().map(|a| a.id.to_string()).collect(),
+                        part.relations.iter().map(|r| r.id.to_string()).collect(),
+                    )
+                })
+                .collect()
+        };
+        let s = |v: &[&AnnotationId]| v.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        let ana = ["ana".to_owned()];
+        assert_eq!(
+            ids_of(&p.in_layers(&ana, None)),
+            [
+                ("d".into(), s(&[&actor.id, &claim.id]), vec!["r1".into()]),
+                (
+                    "e".into(),
+                    s(&[&e_actor.id, &e_claim.id]),
+                    vec!["r3".into()]
+                ),
+            ]
+        );
+        let both = ["ana".to_owned(), "ben".to_owned()];
+        let only_d = [DocId::from("d")];
+        let mut in_d = s(&[&actor.id, &ben_actor.id, &claim.id]);
+        in_d[..2].sort();
+        assert_eq!(
+            ids_of(&p.in_layers(&both, Some(&only_d))),
+            [("d".into(), in_d, vec!["r1".into(), "r2".into()])]
+        );
+        assert!(
+            p.in_layers(&["cleo".to_owned()], None)[0]
+                .annotations
+                .is_empty()
         );
     }
 

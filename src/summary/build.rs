@@ -3,9 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Annotation, AnnotationId, AttributeKind, DocId, DocStatus, Document, Project, Relation, TagId,
-    Value,
+    Annotation, AnnotationId, AttributeKind, DocId, DocLayers, DocStatus, Document, Project,
+    Relation, TagId, Value,
 };
+use crate::par::par_map;
 
 use super::{
     ACTOR, Actor, ActorKey, CLAIM, CONCEPT, CONDITION, Claim, Coded, ConceptSummary, Condition,
@@ -22,72 +23,60 @@ struct Link<'p> {
 
 /// See [`Summary::of`].
 pub(super) fn summarise(project: &Project, layers: &[String], docs: Option<&[DocId]>) -> Summary {
-    let layer_set: HashSet<&str> = layers.iter().map(String::as_str).collect();
-    let wanted: Option<HashSet<&DocId>> = docs.map(|d| d.iter().collect());
-    let chosen: Vec<_> = project
-        .documents
-        .iter()
-        .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
-        .collect();
-    let doc_index: HashMap<&DocId, usize> =
-        chosen.iter().enumerate().map(|(i, d)| (&d.id, i)).collect();
+    summarise_parts(project, layers, &project.in_layers(layers, docs))
+}
 
-    let mut per_doc: Vec<Vec<&Annotation>> = vec![Vec::new(); chosen.len()];
-    for a in project.annotations.values() {
-        if layer_set.contains(a.annotator.as_str())
-            && let Some(list) = doc_index.get(&a.doc).and_then(|&i| per_doc.get_mut(i))
-        {
-            list.push(a);
-        }
-    }
-    for list in &mut per_doc {
-        list.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
-    let taken: HashMap<&AnnotationId, (usize, &Annotation)> = per_doc
+/// See [`Summary::of_parts`]. The documents are independent until the actors are grouped
+/// across them, so their actor keys and their summaries are made on every core.
+pub(super) fn summarise_parts(
+    project: &Project,
+    layers: &[String],
+    parts: &[DocLayers<'_>],
+) -> Summary {
+    let chosen: Vec<&Document> = parts.iter().map(|p| p.doc).collect();
+    let (speakers, conditions): (Vec<_>, Vec<_>) = parts
         .iter()
-        .enumerate()
-        .flat_map(|(i, list)| list.iter().map(move |a| (&a.id, (i, *a))))
-        .collect();
-    let mut doc_relations: Vec<Vec<&Relation>> = vec![Vec::new(); chosen.len()];
-    for r in project.relations.values() {
-        if let (Some(&(i, _)), true) = (taken.get(&r.from), taken.contains_key(&r.to))
-            && let Some(list) = doc_relations.get_mut(i)
-        {
-            list.push(r);
-        }
-    }
-
-    let (speakers, conditions): (Vec<_>, Vec<_>) = doc_relations
-        .iter()
-        .map(|rels| claim_links(rels, &taken))
+        .map(|p| claim_links(project, &p.relations))
         .unzip();
+    // Each actor mention's key, made once (folding a quote allocates).
+    let keys: Vec<Vec<(&Annotation, ActorKey)>> = par_map(parts, |p| {
+        p.annotations
+            .iter()
+            .filter(|a| a.tag.as_str() == ACTOR)
+            .map(|a| (*a, ActorKey::of(a)))
+            .collect()
+    });
 
-    let actors = group_actors(project, &chosen, &per_doc, &speakers);
+    let actors = group_actors(project, &chosen, &keys, &speakers);
     let actor_index: HashMap<&ActorKey, usize> = actors
         .iter()
         .enumerate()
         .map(|(i, a)| (&a.key, i))
         .collect();
 
-    let mut documents = Vec::with_capacity(chosen.len());
-    for (i, doc) in chosen.iter().enumerate() {
-        let anns = per_doc.get(i).map(Vec::as_slice).unwrap_or_default();
-        let rels = doc_relations.get(i).map(Vec::len).unwrap_or_default();
-        let links_s = speakers.get(i).map(Vec::as_slice).unwrap_or_default();
-        let links_c = conditions.get(i).map(Vec::as_slice).unwrap_or_default();
-        documents.push(summarise_doc(
+    let numbered: Vec<(usize, &DocLayers)> = parts.iter().enumerate().collect();
+    let documents = par_map(&numbered, |&(i, part)| {
+        let none: &[Link] = &[];
+        summarise_doc(
             project,
-            doc,
-            anns,
-            rels,
-            links_s,
-            links_c,
+            part,
+            keys.get(i).map(Vec::as_slice).unwrap_or_default(),
+            (
+                speakers.get(i).map_or(none, Vec::as_slice),
+                conditions.get(i).map_or(none, Vec::as_slice),
+            ),
             &actor_index,
-        ));
-    }
+        )
+    });
 
-    let all: Vec<&Annotation> = per_doc.iter().flatten().copied().collect();
-    let all_relations: Vec<&Relation> = doc_relations.iter().flatten().copied().collect();
+    let all: Vec<&Annotation> = parts
+        .iter()
+        .flat_map(|p| p.annotations.iter().copied())
+        .collect();
+    let all_relations: Vec<&Relation> = parts
+        .iter()
+        .flat_map(|p| p.relations.iter().copied())
+        .collect();
     let progress = progress(layers, &chosen, &all, &all_relations);
     let mut sorted_layers = layers.to_vec();
     sorted_layers.sort();
@@ -112,14 +101,17 @@ pub(super) fn summarise(project: &Project, layers: &[String], docs: Option<&[Doc
 }
 
 /// The relations of one document that link a claim to an actor (speakers, first) or to a
-/// condition (second), in either direction and of any kind.
+/// condition (second), in either direction and of any kind. Both ends of each are taken.
 fn claim_links<'p>(
+    project: &'p Project,
     relations: &[&'p Relation],
-    taken: &HashMap<&AnnotationId, (usize, &'p Annotation)>,
 ) -> (Vec<Link<'p>>, Vec<Link<'p>>) {
     let (mut speakers, mut conditions) = (Vec::new(), Vec::new());
     for r in relations {
-        let (Some(&(_, from)), Some(&(_, to))) = (taken.get(&r.from), taken.get(&r.to)) else {
+        let (Some(from), Some(to)) = (
+            project.annotations.get(&r.from),
+            project.annotations.get(&r.to),
+        ) else {
             continue;
         };
         let (claim, other) = match (from.tag.as_str(), to.tag.as_str()) {
@@ -179,7 +171,7 @@ fn progress(
 fn group_actors(
     project: &Project,
     chosen: &[&Document],
-    per_doc: &[Vec<&Annotation>],
+    keys: &[Vec<(&Annotation, ActorKey)>],
     speakers: &[Vec<Link>],
 ) -> Vec<Actor> {
     #[derive(Default)]
@@ -190,9 +182,13 @@ fn group_actors(
         claims: BTreeSet<&'p AnnotationId>,
     }
     let mut groups: BTreeMap<ActorKey, Acc> = BTreeMap::new();
-    for (i, list) in per_doc.iter().enumerate() {
-        for a in list.iter().filter(|a| a.tag.as_str() == ACTOR) {
-            let acc = groups.entry(ActorKey::of(a)).or_default();
+    for (i, list) in keys.iter().enumerate() {
+        for (a, key) in list {
+            // A key is cloned only for the first mention of its actor.
+            let acc = match groups.get_mut(key) {
+                Some(acc) => acc,
+                None => groups.entry(key.clone()).or_default(),
+            };
             acc.mentions += 1;
             *acc.spellings.entry(spelling(&a.quote)).or_default() += 1;
             acc.docs.insert(i);
@@ -247,26 +243,32 @@ fn group_actors(
     actors
 }
 
-/// One article's actors, claims and unattached conditions.
+/// One article's actors, claims and unattached conditions. `keys` are its actor mentions
+/// with their keys, in position order; `links` its speaker and condition links.
 fn summarise_doc(
     project: &Project,
-    doc: &Document,
-    annotations: &[&Annotation],
-    relations: usize,
-    speakers: &[Link],
-    conditions: &[Link],
+    part: &DocLayers,
+    keys: &[(&Annotation, ActorKey)],
+    links: (&[Link], &[Link]),
     actor_index: &HashMap<&ActorKey, usize>,
 ) -> DocSummary {
-    let position: HashMap<&AnnotationId, usize> = annotations
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (&a.id, i))
-        .collect();
+    let (doc, annotations) = (part.doc, part.annotations.as_slice());
+    let (speakers, conditions) = links;
+    // Positions are needed only to order a claim's links.
+    let position: HashMap<&AnnotationId, usize> = if speakers.is_empty() && conditions.is_empty() {
+        HashMap::new()
+    } else {
+        annotations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (&a.id, i))
+            .collect()
+    };
     let at = |a: &Annotation| position.get(&a.id).copied().unwrap_or(usize::MAX);
 
     let mut actors: Vec<DocActor> = Vec::new();
-    for a in annotations.iter().filter(|a| a.tag.as_str() == ACTOR) {
-        let Some(&actor) = actor_index.get(&ActorKey::of(a)) else {
+    for (_, key) in keys {
+        let Some(&actor) = actor_index.get(key) else {
             continue;
         };
         match actors.iter_mut().find(|d| d.actor == actor) {
@@ -331,7 +333,7 @@ fn summarise_doc(
             .collect(),
         tags: tag_counts(project, annotations),
         annotations: annotations.len(),
-        relations,
+        relations: part.relations.len(),
     }
 }
 

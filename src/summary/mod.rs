@@ -54,8 +54,8 @@ use serde::Serialize;
 pub use stands::{Stand, Tie};
 
 use crate::model::{
-    Annotation, AnnotationId, DocId, DocStatus, EntityId, EntityKind, Project, RelationId,
-    RelationKindId, Rgb, TagId,
+    Annotation, AnnotationId, DocId, DocLayers, DocStatus, EntityId, EntityKind, Project,
+    RelationId, RelationKindId, Rgb, TagId,
 };
 
 /// The tag id of actor mentions.
@@ -117,17 +117,32 @@ impl ActorKey {
 /// no-break spaces included) made one space, none at the ends. "The  French\nPresident" and
 /// "the French president" have the same key.
 pub fn name_key(quote: &str) -> String {
-    quote
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut key = String::with_capacity(quote.len());
+    for word in quote.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        // `str::to_lowercase` knows a word's final sigma; ASCII needs no such care.
+        if word.is_ascii() {
+            key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            key.push_str(&word.to_lowercase());
+        }
+    }
+    key
 }
 
 /// A quote with every run of white space made one space, none at the ends: how a spelling
 /// is shown.
 pub(crate) fn spelling(quote: &str) -> String {
-    quote.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut shown = String::with_capacity(quote.len());
+    for word in quote.split_whitespace() {
+        if !shown.is_empty() {
+            shown.push(' ');
+        }
+        shown.push_str(word);
+    }
+    shown
 }
 
 /// One actor of the project: every mention with the same [`ActorKey`].
@@ -363,6 +378,12 @@ impl Summary {
     /// the rules.
     pub fn of(project: &Project, layers: &[String], docs: Option<&[DocId]>) -> Self {
         build::summarise(project, layers, docs)
+    }
+
+    /// [`Summary::of`] the documents and annotations already taken from `project` by
+    /// [`Project::in_layers`] for `layers` (an export's selection), without taking them again.
+    pub fn of_parts(project: &Project, layers: &[String], parts: &[DocLayers<'_>]) -> Self {
+        build::summarise_parts(project, layers, parts)
     }
 
     /// Claims `actor` (an index into [`Summary::actors`]) is a speaker of in the article

@@ -202,6 +202,21 @@ fn mentions_group_by_entity_else_by_name_ignoring_case_and_white_space() {
         name_key(" The\u{a0}French \r\n President "),
         "the french president"
     );
+    // The same key as lower-casing each word: final sigma, dotted I and CJK included.
+    for quote in [
+        "ΟΔΥΣΣΕΥΣ  said",
+        "İstanbul\u{2003}Belediyesi",
+        "東京都 知事",
+        "Ça\u{301}  VA ",
+    ] {
+        let each: Vec<String> = quote.split_whitespace().map(str::to_lowercase).collect();
+        assert_eq!(name_key(quote), each.join(" "), "{quote}");
+        assert_eq!(
+            super::spelling(quote),
+            quote.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
+    assert_eq!(name_key("ΟΔΥΣΣΕΥΣ"), "οδυσσευς");
     assert_eq!(ActorKey::Entity("e-x".into()).id(), "entity:e-x");
     let md = s.to_markdown();
     assert!(md.contains("| e-gone | unknown entity | 1 | 0 | 1 | Paris |"));
