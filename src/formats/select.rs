@@ -1,5 +1,7 @@
 //! Which annotator layers and documents an export takes.
 
+use std::collections::HashSet;
+
 use crate::model::{DocId, DocLayers, Project, REVIEWED_LAYER};
 
 use super::ExportError;
@@ -38,10 +40,12 @@ pub fn select<'p>(
     all_layers: bool,
     docs: Option<&[DocId]>,
 ) -> Result<Selection<'p>, ExportError> {
-    let existing = project.layers();
     let chosen: Vec<String> = match choice {
+        // A known annotator needs no count of every annotation's layer.
+        LayerChoice::One(name) if project.annotators.contains(name) => vec![name.clone()],
         LayerChoice::One(name) => {
-            if !existing.contains(name) && !project.annotators.contains(name) {
+            let existing = project.layers();
+            if !existing.contains(name) {
                 return Err(ExportError::NoSuchLayer {
                     name: name.clone(),
                     layers: existing,
@@ -49,8 +53,9 @@ pub fn select<'p>(
             }
             vec![name.clone()]
         }
-        LayerChoice::Auto if all_layers => existing,
+        LayerChoice::Auto if all_layers => project.layers(),
         LayerChoice::Auto => {
+            let existing = project.layers();
             if existing.iter().any(|l| l == REVIEWED_LAYER) {
                 vec![REVIEWED_LAYER.to_owned()]
             } else if existing.len() <= 1 {
@@ -60,10 +65,11 @@ pub fn select<'p>(
             }
         }
     };
-    if let Some(wanted) = docs
-        && let Some(missing) = wanted.iter().find(|d| project.document(d).is_none())
-    {
-        return Err(ExportError::NoSuchDocument(missing.clone()));
+    if let Some(wanted) = docs {
+        let known: HashSet<&DocId> = project.documents.iter().map(|d| &d.id).collect();
+        if let Some(missing) = wanted.iter().find(|d| !known.contains(d)) {
+            return Err(ExportError::NoSuchDocument(missing.clone()));
+        }
     }
     let parts = project.in_layers(&chosen, docs);
     Ok(Selection {

@@ -199,7 +199,8 @@ fn group_actors(
             acc.claims.insert(link.claim);
         }
     }
-    let mut actors: Vec<Actor> = groups
+    // Each actor with its name in lower case, folded once rather than in every comparison.
+    let mut actors: Vec<(String, Actor)> = groups
         .into_iter()
         .map(|(key, acc)| {
             let entity = match &key {
@@ -231,16 +232,17 @@ fn group_actors(
                 key,
             }
         })
+        .map(|actor| (actor.name.to_lowercase(), actor))
         .collect();
-    actors.sort_by(|a, b| {
+    actors.sort_by(|(lower_a, a), (lower_b, b)| {
         b.claims
             .cmp(&a.claims)
             .then(b.mentions.cmp(&a.mentions))
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| lower_a.cmp(lower_b))
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.key.cmp(&b.key))
     });
-    actors
+    actors.into_iter().map(|(_, actor)| actor).collect()
 }
 
 /// One article's actors, claims and unattached conditions. `keys` are its actor mentions
@@ -444,7 +446,19 @@ fn concepts(documents: &[DocSummary], actors: &[Actor]) -> Vec<ConceptSummary> {
             }
         }
     }
-    let name = |i: usize| actors.get(i).map(|a| a.name.as_str()).unwrap_or_default();
+    // Names in lower case, folded once, only for the actors who take a side.
+    let mut lower: HashMap<usize, String> = HashMap::new();
+    for acc in by_id.values() {
+        for &actor in acc.sides.iter().flat_map(BTreeMap::keys) {
+            lower.entry(actor).or_insert_with(|| {
+                actors
+                    .get(actor)
+                    .map(|a| a.name.to_lowercase())
+                    .unwrap_or_default()
+            });
+        }
+    }
+    let name = |i: usize| lower.get(&i).map(String::as_str).unwrap_or_default();
     let sorted = |side: &BTreeMap<usize, usize>| {
         let mut list: Vec<Side> = side
             .iter()
@@ -453,11 +467,7 @@ fn concepts(documents: &[DocSummary], actors: &[Actor]) -> Vec<ConceptSummary> {
         list.sort_by(|a, b| {
             b.claims
                 .cmp(&a.claims)
-                .then_with(|| {
-                    name(a.actor)
-                        .to_lowercase()
-                        .cmp(&name(b.actor).to_lowercase())
-                })
+                .then_with(|| name(a.actor).cmp(name(b.actor)))
                 .then(a.actor.cmp(&b.actor))
         });
         list

@@ -238,9 +238,7 @@ pub(super) fn render(s: &Summary) -> String {
     out.push_str("</tbody>\n</table>\n</section>\n");
 
     out.push_str("<section>\n<h2>Articles</h2>\n");
-    for (n, d) in s.documents.iter().enumerate() {
-        article(&mut out, s, n + 1, d);
-    }
+    super::articles(&mut out, s, article);
     out.push_str("</section>\n</body>\n</html>\n");
     out
 }

@@ -159,9 +159,7 @@ pub(super) fn render(s: &Summary) -> String {
     }
 
     out.push_str("\n## Articles\n");
-    for (n, d) in s.documents.iter().enumerate() {
-        article(&mut out, s, n + 1, d);
-    }
+    super::articles(&mut out, s, article);
     out
 }
 

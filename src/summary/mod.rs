@@ -113,6 +113,25 @@ impl ActorKey {
     }
 }
 
+/// Every article of `s` rendered by `article` (given its number from 1), on every core, and
+/// appended to `out` in order: the articles are most of a summary's text.
+fn articles(
+    out: &mut String,
+    s: &Summary,
+    article: impl Fn(&mut String, &Summary, usize, &DocSummary) + Sync,
+) {
+    let numbered: Vec<(usize, &DocSummary)> = s.documents.iter().enumerate().collect();
+    let parts = crate::par::par_map(&numbered, |&(n, d)| {
+        let mut one = String::new();
+        article(&mut one, s, n + 1, d);
+        one
+    });
+    out.reserve(parts.iter().map(String::len).sum());
+    for part in parts {
+        out.push_str(&part);
+    }
+}
+
 /// A quote folded for grouping: lower case, every run of white space (line breaks and
 /// no-break spaces included) made one space, none at the ends. "The  French\nPresident" and
 /// "the French president" have the same key.

@@ -187,6 +187,9 @@ pub(super) fn stands_and_ties(
         }
         tie
     };
+    if weights.is_empty() {
+        return (stands, Vec::new(), Vec::new());
+    }
     // Where each claim comes in the summary: (article, place in the article).
     let order: std::collections::HashMap<&AnnotationId, (usize, usize)> = documents
         .iter()
