@@ -181,16 +181,24 @@ fn group_actors(
         docs: BTreeSet<usize>,
         claims: BTreeSet<&'p AnnotationId>,
     }
-    let mut groups: BTreeMap<ActorKey, Acc> = BTreeMap::new();
+    // Hashed, not ordered: the actors are sorted below by an order that ends with the key.
+    let mut groups: HashMap<ActorKey, Acc> = HashMap::new();
     for (i, list) in keys.iter().enumerate() {
         for (a, key) in list {
-            // A key is cloned only for the first mention of its actor.
+            // A key is cloned only for the first mention of its actor, a spelling only the
+            // first time it is seen.
             let acc = match groups.get_mut(key) {
                 Some(acc) => acc,
                 None => groups.entry(key.clone()).or_default(),
             };
             acc.mentions += 1;
-            *acc.spellings.entry(spelling(&a.quote)).or_default() += 1;
+            let shown = plain_spelling(&a.quote);
+            match acc.spellings.get_mut(shown.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    acc.spellings.insert(shown.into_owned(), 1);
+                }
+            }
             acc.docs.insert(i);
         }
     }
@@ -243,6 +251,26 @@ fn group_actors(
             .then_with(|| a.key.cmp(&b.key))
     });
     actors.into_iter().map(|(_, actor)| actor).collect()
+}
+
+/// [`spelling`] of `quote`, borrowed when the quote is already spelled that way (words
+/// separated by one space, none at the ends), as most are.
+pub(super) fn plain_spelling(quote: &str) -> std::borrow::Cow<'_, str> {
+    let mut after_space = true;
+    for c in quote.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return spelling(quote).into();
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    if after_space && !quote.is_empty() {
+        return spelling(quote).into();
+    }
+    quote.into()
 }
 
 /// One article's actors, claims and unattached conditions. `keys` are its actor mentions

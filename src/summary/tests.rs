@@ -215,8 +215,30 @@ fn mentions_group_by_entity_else_by_name_ignoring_case_and_white_space() {
             super::spelling(quote),
             quote.split_whitespace().collect::<Vec<_>>().join(" ")
         );
+        assert_eq!(super::build::plain_spelling(quote), super::spelling(quote));
     }
     assert_eq!(name_key("ΟΔΥΣΣΕΥΣ"), "οδυσσευς");
+    for quote in [
+        "",
+        " ",
+        "Macron",
+        "the French president",
+        "a  b",
+        "a\u{a0}b",
+        " a",
+        "a ",
+    ] {
+        let borrowed = matches!(
+            super::build::plain_spelling(quote),
+            std::borrow::Cow::Borrowed(_)
+        );
+        assert_eq!(
+            super::build::plain_spelling(quote),
+            super::spelling(quote),
+            "{quote:?}"
+        );
+        assert_eq!(borrowed, super::spelling(quote) == quote, "{quote:?}");
+    }
     assert_eq!(ActorKey::Entity("e-x".into()).id(), "entity:e-x");
     let md = s.to_markdown();
     assert!(md.contains("| e-gone | unknown entity | 1 | 0 | 1 | Paris |"));
