@@ -51,21 +51,6 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
     })
 }
 
-/// `f` applied to every item in place, on up to [`threads`] threads.
-pub(crate) fn par_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
-    let threads = threads();
-    if threads < 2 || items.len() < 2 {
-        items.iter_mut().for_each(f);
-        return;
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        for part in items.chunks_mut(chunk) {
-            scope.spawn(|| part.iter_mut().for_each(&f));
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -76,9 +61,6 @@ mod tests {
             items.iter().map(|i| i * 2).collect::<Vec<_>>()
         );
         assert!(super::par_map(&[] as &[usize], |i| *i).is_empty());
-        let mut each: Vec<usize> = (0..1001).collect();
-        super::par_each_mut(&mut each, |i| *i *= 3);
-        assert_eq!(each, (0..1001).map(|i| i * 3).collect::<Vec<_>>());
     }
 
     #[test]

@@ -167,10 +167,10 @@ impl Project {
                 part.annotations.push(a);
             }
         }
-        crate::par::par_each_mut(&mut parts, |part| {
+        for part in &mut parts {
             part.annotations
                 .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        });
+        }
         for r in self.relations.values() {
             let end = |id: &AnnotationId| self.annotations.get(id).and_then(part_of);
             if let (Some(i), Some(_)) = (end(&r.from), end(&r.to))
